@@ -1,0 +1,145 @@
+"""`desktop-app`: the GUI by default, and the same core from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from desktop_app import APP_NAME, __version__
+from desktop_app.core.errors import AppError
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"参数错误：{message}\n")
+
+
+def _data_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
+    # Subcommands repeat the options with SUPPRESS so a value given before the
+    # subcommand is not overwritten by the subcommand's default.
+    default = None if top_level else argparse.SUPPRESS
+    parser.add_argument(
+        "--data-dir",
+        metavar="目录",
+        default=default,
+        help="数据目录（默认：本用户的应用数据目录，或环境变量 DESKTOP_APP_DATA_DIR）",
+    )
+    parser.add_argument(
+        "--db-url",
+        metavar="URL",
+        default=default,
+        help="数据库地址（SQLAlchemy URL），例如以后接入街道的 PostgreSQL 服务器",
+    )
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from desktop_app.core.startup import open_database
+
+    return open_database(args.data_dir, args.db_url)
+
+
+def _locked(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from desktop_app.core.lock import InstanceLock
+    from desktop_app.core.paths import resolve_data_dir
+
+    return InstanceLock(resolve_data_dir(args.data_dir))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop_app.core.demo import fill_demo
+
+    with _locked(args):
+        db = _open(args)
+        try:
+            counts = fill_demo(db, size=args.size, seed=args.seed)
+        finally:
+            db.dispose()
+    labels = {
+        "residents": "居民",
+        "members": "党员",
+        "party_groups": "党小组",
+        "care_actions": "关怀记录",
+        "meetings": "三会一课",
+        "visits": "学习考察",
+    }
+    print("已载入示例数据：" + "，".join(f"{labels[k]} {v} 条" for k, v in counts.items()))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from desktop_app.core.check import check_database
+
+    db = _open(args)
+    try:
+        report = check_database(db)
+    finally:
+        db.dispose()
+    for line in report.lines:
+        print(line)
+    return 0 if report.ok else 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop_app.core.backup import backup_name, copy_database
+
+    db = _open(args)
+    try:
+        source = db.file_path
+        if source is None:
+            raise AppError("当前使用的是数据库服务器，请由服务器管理员备份。")
+        target = Path(args.to) if args.to else db.backup_dir / backup_name("manual")
+        if target.is_dir():
+            target = target / backup_name("manual")
+        copy_database(source, target)
+    finally:
+        db.dispose()
+    print(f"已备份到：{target}")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from desktop_app.ui.app import run_gui
+
+    return run_gui(args.data_dir, args.db_url)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(prog="desktop-app", description=f"{APP_NAME}：不带子命令时启动图形界面。")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    _data_options(parser, top_level=True)
+    parser.set_defaults(handler=cmd_gui)
+    sub = parser.add_subparsers(title="子命令", metavar="子命令", parser_class=ChineseArgumentParser)
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        _data_options(command, top_level=False)
+        command.set_defaults(handler=handler)
+        return command
+
+    demo = add("demo", cmd_demo, "在空白数据库中载入示例数据")
+    demo.add_argument(
+        "--size",
+        choices=["small", "large"],
+        default="small",
+        help="small：一个居民区两年的数据；large：用于性能测试的大数据量",
+    )
+    demo.add_argument("--seed", type=int, default=2023, help=argparse.SUPPRESS)
+    add("check", cmd_check, "检查数据库完整性、外键和数据版本（正常时退出码为 0）")
+    backup = add("backup", cmd_backup, "立即备份数据库")
+    backup.add_argument("--to", metavar="文件", help="备份到指定文件或文件夹（默认：数据目录下的 backups）")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except AppError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130

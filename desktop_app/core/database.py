@@ -1,0 +1,132 @@
+"""Engine and short-lived sessions, built from a data directory chosen at start-up."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop_app.core.errors import DatabaseEnvironmentError
+from desktop_app.core.paths import ATTACHMENT_DIRNAME, BACKUP_DIRNAME, DATABASE_FILENAME
+
+BUSY_TIMEOUT_MS = 5000
+
+# SQLite's own words for failures of the machine rather than of the program.
+_ENVIRONMENT_FAILURES = (
+    ("database or disk is full", "磁盘空间已满，无法保存。请清理磁盘后重试，已保存的数据不受影响。"),
+    ("readonly database", "数据文件是只读的，无法保存。请检查数据目录的写入权限。"),
+    ("database is locked", "数据库正被其他程序占用，请稍后重试或关闭占用它的程序。"),
+    ("unable to open database file", "无法打开数据文件，数据目录可能已被删除或移走。"),
+    ("disk i/o error", "读写磁盘出错（可能是磁盘已满、U 盘被拔出或网络盘断开）。"),
+)
+
+
+def environment_failure(exc: BaseException) -> DatabaseEnvironmentError | None:
+    """Translate a database error caused by the environment into a plain message, else None."""
+    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    if not isinstance(original, sqlite3.OperationalError | sqlite3.DatabaseError | OperationalError):
+        return None
+    text = str(original).lower()
+    for needle, message in _ENVIRONMENT_FAILURES:
+        if needle in text:
+            return DatabaseEnvironmentError(message)
+    return None
+
+
+def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # A rollback journal, not WAL: WAL breaks on network drives.
+        cursor.execute("PRAGMA journal_mode=DELETE")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def build_engine(url: str) -> Engine:
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+@dataclass
+class Database:
+    """The open database: the engine plus where its files live."""
+
+    engine: Engine
+    data_dir: Path
+    _factory: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._factory = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def file_path(self) -> Path | None:
+        """The SQLite file, or None for a server database."""
+        if not self.is_sqlite:
+            return None
+        database = make_url(str(self.engine.url)).database
+        return Path(database) if database else None
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.data_dir / BACKUP_DIRNAME
+
+    @property
+    def attachment_dir(self) -> Path:
+        return self.data_dir / ATTACHMENT_DIRNAME
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any exception."""
+        session = self._factory()
+        try:
+            yield session
+            session.commit()
+        except BaseException as exc:
+            session.rollback()
+            failure = environment_failure(exc)
+            if failure is not None:
+                raise failure from exc
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session for reads only; nothing is committed."""
+        session = self._factory()
+        try:
+            yield session
+        except DBAPIError as exc:
+            failure = environment_failure(exc)
+            if failure is not None:
+                raise failure from exc
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def database_path(data_dir: Path) -> Path:
+    return data_dir / DATABASE_FILENAME

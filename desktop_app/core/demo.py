@@ -1,0 +1,407 @@
+"""Demo data: a realistic community, for trying the program and for benchmarks.
+
+`small` is one community over two years; `large` is about ten times a big
+community's ten years (20,000 residents, 600 members in 20 groups, 50,000 care
+actions, 5,000 meetings with full attendance, 1,000 visits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, insert, select
+
+from desktop_app.core.database import Database
+from desktop_app.core.enums import (
+    AttendanceStatus,
+    CareStatus,
+    Gender,
+    MeetingKind,
+    MemberStatus,
+    MemberType,
+    PracticeStatus,
+    ResidentStatus,
+)
+from desktop_app.core.errors import AppError
+from desktop_app.core.models import (
+    AdoptedPractice,
+    Attendance,
+    CareAction,
+    CareCategory,
+    CommunityProfile,
+    Meeting,
+    Member,
+    PartyGroup,
+    Resident,
+    StudyVisit,
+    VisitParticipant,
+)
+from desktop_app.core.normalize import id_check_digit
+from desktop_app.core.pinyin import initials
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    residents: int
+    members: int
+    groups: int
+    care_actions: int
+    meetings: int
+    visits: int
+
+
+SIZES = {
+    "small": DemoSize(residents=400, members=60, groups=4, care_actions=180, meetings=0, visits=12),
+    "large": DemoSize(residents=20_000, members=600, groups=20, care_actions=50_000, meetings=5_000, visits=1_000),
+}
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴莫孔汤"
+)
+GIVEN = "国建华秀英玉兰明红伟芳丽军平静敏强磊霞燕杰娟涛超勇艳春桂珍琴云峰文荣志刚萍德成海林宝凤"
+STREETS = ("康宁路", "梅陇路", "华泾路", "龙川北路")
+ILLNESSES = ("尿毒症，需定期透析", "肺癌术后化疗", "脑梗后行动不便", "白血病治疗中", "糖尿病并发症住院")
+LEAVE_REASONS = ("外出探亲", "生病住院", "单位加班", "照顾家人", "在外地")
+TAGS = ("独居老人", "高龄", "残疾", "低保", "重病", "退役军人")
+DESTINATIONS = (
+    ("梅陇六村", "闵行区"),
+    ("虹旭小区", "闵行区"),
+    ("田林十二村", "徐汇区"),
+    ("古美西路居民区", "闵行区"),
+    ("康健街道长虹居民区", "徐汇区"),
+    ("曹杨新村", "普陀区"),
+    ("鞍山四村", "杨浦区"),
+    ("新华路居民区", "长宁区"),
+)
+HIGHLIGHTS = (
+    "楼组长队伍稳定，“楼道微治理”让居民自己议、自己定。",
+    "加装电梯“一梯一档”，从征询到开工全程公开。",
+    "睦邻点覆盖每个片区，独居老人每天有人敲门问候。",
+    "党员认领“微心愿”，群众需求清单化管理。",
+    "业委会、物业、居委会“三驾马车”联席会议每月召开。",
+)
+TAKEAWAYS = (
+    "治理要让居民唱主角，书记当好召集人。",
+    "台账要简单好用，才能坚持下去。",
+    "先易后难，从一个楼道做出样板再推开。",
+)
+PRACTICES = (
+    "试点“楼道议事会”",
+    "建立独居老人每日问候名单",
+    "推行加装电梯一梯一档",
+    "开设党员先锋岗",
+    "每月召开三方联席会议",
+    "建立微心愿认领墙",
+)
+TOPICS = {
+    MeetingKind.GENERAL_ASSEMBLY: ("讨论发展预备党员", "学习传达上级会议精神", "审议支部年度工作计划"),
+    MeetingKind.COMMITTEE: ("研究本月重点工作", "讨论困难群众帮扶名单", "部署社区安全工作"),
+    MeetingKind.GROUP_MEETING: ("学习党章", "交流为民服务体会", "讨论楼组自治事项"),
+    MeetingKind.PARTY_LESSON: ("学习习近平新时代中国特色社会主义思想", "弘扬红色传统", "基层治理中的党员作用"),
+    MeetingKind.THEME_DAY: ("社区清洁志愿服务", "参观中共一大会址", "为老服务进楼道"),
+    MeetingKind.ORG_LIFE: ("年度组织生活会：对照检查，开展批评与自我批评",),
+    MeetingKind.MEMBER_REVIEW: ("年度民主评议党员",),
+}
+
+
+class _Maker:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def name(self) -> str:
+        given = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
+        return self.rng.choice(SURNAMES) + given
+
+    def address(self) -> str:
+        return f"{self.rng.randint(1, 60)}号楼{self.rng.randint(1, 6)}0{self.rng.randint(1, 4)}室"
+
+    def phone(self) -> str:
+        return "1" + self.rng.choice("3589") + "".join(self.rng.choice("0123456789") for _ in range(9))
+
+    def birth(self, youngest: int, oldest: int, today: dt.date) -> dt.date:
+        return today - dt.timedelta(days=self.rng.randint(youngest * 365, oldest * 365))
+
+    def id_number(self, birth: dt.date, gender: Gender) -> str:
+        order = self.rng.randint(0, 49) * 2 + (1 if gender is Gender.MALE else 0)
+        first17 = f"310112{birth:%Y%m%d}{self.rng.randint(0, 9)}{order:02d}"
+        return first17 + id_check_digit(first17)
+
+
+def _insert(session: Any, model: type, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(model), rows)
+
+
+def _new_ids(session: Any, model: type, before: int) -> list[int]:
+    return list(session.scalars(select(model.id).where(model.id > before).order_by(model.id)))
+
+
+def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.date | None = None) -> dict[str, int]:
+    """Fill an empty database with a demo community. Returns counts per record kind."""
+    if size not in SIZES:
+        raise AppError(f"示例数据规模只能是 {' 或 '.join(SIZES)}")
+    spec = SIZES[size]
+    today = today or dt.date.today()
+    make = _Maker(seed)
+    rng = make.rng
+    with db.session() as session:
+        if session.scalar(select(func.count(Resident.id))) or session.scalar(select(func.count(Member.id))):
+            raise AppError("数据库中已有居民或党员，示例数据只能载入空白数据库。请换一个数据目录。")
+        profile = session.get(CommunityProfile, 1)
+        profile.community_name = "康宁居民区"
+        profile.street_office = "示例街道"
+        profile.org_name = "康宁居民区党总支"
+        profile.secretary_name = "朱国萍"
+        profile.reporter_name = "陈静"
+
+        # Residents.
+        residents = []
+        for _ in range(spec.residents):
+            gender = rng.choice(list(Gender))
+            birth = make.birth(1, 95, today)
+            name = make.name()
+            residents.append(
+                {
+                    "name": name,
+                    "name_initials": initials(name),
+                    "gender": gender,
+                    "birth_date": birth,
+                    "id_number": make.id_number(birth, gender) if rng.random() < 0.7 else None,
+                    "phone": make.phone() if rng.random() < 0.85 else None,
+                    "address": make.address(),
+                    "tags": rng.sample(TAGS, k=rng.choice((0, 0, 0, 1, 1, 2))),
+                    "notes": "",
+                    "status": rng.choices(list(ResidentStatus), weights=(94, 4, 2))[0],
+                }
+            )
+        _insert(session, Resident, residents)
+        resident_rows = session.execute(select(Resident.id, Resident.name, Resident.address)).all()
+
+        # Party groups and members; the first members form the committee.
+        _insert(session, PartyGroup, [{"name": f"第{n}党小组", "notes": ""} for n in range(1, spec.groups + 1)])
+        group_ids = list(session.scalars(select(PartyGroup.id).order_by(PartyGroup.id)))
+        members = []
+        roles = ["书记", "副书记", "组织委员", "宣传委员", "纪检委员"]
+        for index in range(spec.members):
+            gender = rng.choice(list(Gender))
+            birth = make.birth(25, 90, today)
+            name = "朱国萍" if index == 0 else make.name()
+            members.append(
+                {
+                    "name": name,
+                    "name_initials": initials(name),
+                    "gender": gender,
+                    "birth_date": birth,
+                    "join_date": birth + dt.timedelta(days=rng.randint(20 * 365, 40 * 365)),
+                    "member_type": MemberType.PROBATIONARY if rng.random() < 0.04 else MemberType.FULL,
+                    "group_id": group_ids[index % len(group_ids)],
+                    "phone": make.phone(),
+                    "id_number": make.id_number(birth, gender),
+                    "is_committee": index < len(roles),
+                    "committee_role": roles[index] if index < len(roles) else "",
+                    "status": MemberStatus.TRANSFERRED if rng.random() < 0.02 else MemberStatus.ACTIVE,
+                    "notes": "",
+                }
+            )
+        members[0]["member_type"] = MemberType.FULL
+        _insert(session, Member, members)
+        member_rows = session.execute(
+            select(Member.id, Member.name, Member.group_id, Member.is_committee).where(
+                Member.status == MemberStatus.ACTIVE
+            )
+        ).all()
+        for group_id in group_ids:
+            leader = next(m for m in member_rows if m.group_id == group_id)
+            session.get(PartyGroup, group_id).leader_id = leader.id
+
+        # Care actions.
+        categories = list(
+            session.execute(
+                select(
+                    CareCategory.id,
+                    CareCategory.name,
+                    CareCategory.default_item,
+                    CareCategory.default_amount,
+                    CareCategory.sensitive,
+                )
+            )
+        )
+        handlers = [m.name for m in member_rows[:5]]
+        days_back = 365 * (2 if size == "small" else 10)
+        care = []
+        for _ in range(spec.care_actions):
+            category = rng.choices(categories, weights=(20, 15, 20, 20, 15, 10))[0]
+            resident = rng.choice(resident_rows)
+            date = today - dt.timedelta(days=rng.randint(0, days_back))
+            status = rng.choices(list(CareStatus), weights=(5, 80, 15))[0]
+            care.append(
+                {
+                    "date": date,
+                    "category_id": category.id,
+                    "resident_id": resident.id,
+                    "recipient_name": resident.name,
+                    "recipient_initials": initials(resident.name),
+                    "recipient_address": resident.address,
+                    "item": category.default_item or "慰问品",
+                    "amount": category.default_amount if category.default_amount is not None else Decimal("50.00"),
+                    "handled_by": rng.choice(handlers),
+                    "status": status,
+                    "follow_up_date": date + dt.timedelta(days=rng.randint(7, 60))
+                    if status is CareStatus.FOLLOW_UP
+                    else None,
+                    "illness_detail": rng.choice(ILLNESSES) if category.sensitive else "",
+                    "notes": "",
+                }
+            )
+        _insert(session, CareAction, care)
+
+        meeting_count = _fill_meetings(session, spec, member_rows, group_ids, today, rng)
+
+        # Study visits with participants and adopted practices.
+        before = session.scalar(select(func.coalesce(func.max(StudyVisit.id), 0)))
+        visits = []
+        for _ in range(spec.visits):
+            destination, district = rng.choice(DESTINATIONS)
+            visits.append(
+                {
+                    "date": today - dt.timedelta(days=rng.randint(0, days_back)),
+                    "destination": destination,
+                    "district": district,
+                    "organiser": rng.choice(("街道党工委", "书记工作室", "区委组织部")),
+                    "highlights": "\n".join(rng.sample(HIGHLIGHTS, k=2)),
+                    "takeaways": rng.choice(TAKEAWAYS),
+                    "notes": "",
+                }
+            )
+        _insert(session, StudyVisit, visits)
+        participants, practices = [], []
+        for visit_id, visit in zip(_new_ids(session, StudyVisit, before), visits, strict=True):
+            for member in rng.sample(member_rows, k=min(4, len(member_rows))):
+                participants.append({"visit_id": visit_id, "member_id": member.id})
+            for description in rng.sample(PRACTICES, k=rng.randint(1, 3)):
+                due = visit["date"] + dt.timedelta(days=rng.randint(30, 180))
+                practices.append(
+                    {
+                        "visit_id": visit_id,
+                        "description": description,
+                        "owner": rng.choice(handlers),
+                        "due_date": due,
+                        "status": PracticeStatus.DONE
+                        if due < today and rng.random() < 0.8
+                        else rng.choice((PracticeStatus.TODO, PracticeStatus.IN_PROGRESS)),
+                    }
+                )
+        _insert(session, VisitParticipant, participants)
+        _insert(session, AdoptedPractice, practices)
+
+    return {
+        "residents": len(residents),
+        "members": len(members),
+        "party_groups": len(group_ids),
+        "care_actions": len(care),
+        "meetings": meeting_count,
+        "visits": len(visits),
+    }
+
+
+def _month_starts(today: dt.date, months: int) -> list[dt.date]:
+    starts = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        starts.append(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return sorted(starts)
+
+
+def _fill_meetings(
+    session: Any, spec: DemoSize, members: list[Any], group_ids: list[int], today: dt.date, rng: random.Random
+) -> int:
+    """Meetings month by month back from today; a few are skipped so the rules have work to do.
+
+    `small` covers two years; `large` goes back as far as 5,000 meetings need.
+    """
+    committee = [m for m in members if m.is_committee]
+    by_group: dict[int, list[Any]] = {g: [m for m in members if m.group_id == g] for g in group_ids}
+    plans: list[tuple[dt.date, MeetingKind, int | None, list[Any]]] = []
+    months = 24 if spec.meetings == 0 else 12 * 40
+    for start in reversed(_month_starts(today, months)):
+        month_plans = []
+
+        def plan(
+            kind: MeetingKind,
+            group_id: int | None,
+            attendees: list[Any],
+            day: int,
+            month_start: dt.date = start,
+            bucket: list = month_plans,
+        ) -> None:
+            date = month_start.replace(day=day)
+            if date <= today and rng.random() > 0.06:
+                bucket.append((date, kind, group_id, attendees))
+
+        plan(MeetingKind.COMMITTEE, None, committee, 5)
+        plan(MeetingKind.THEME_DAY, None, members, 15)
+        for group_id in group_ids:
+            plan(MeetingKind.GROUP_MEETING, group_id, by_group[group_id], rng.randint(8, 25))
+        if start.month in (1, 4, 7, 10):
+            plan(MeetingKind.GENERAL_ASSEMBLY, None, members, 20)
+            plan(MeetingKind.PARTY_LESSON, None, members, 22)
+        if start.month == 12:
+            plan(MeetingKind.ORG_LIFE, None, members, 18)
+            plan(MeetingKind.MEMBER_REVIEW, None, members, 18)
+        plans.extend(month_plans)
+        if spec.meetings and len(plans) >= spec.meetings:
+            break
+    if spec.meetings:
+        plans = plans[: spec.meetings]
+    before = session.scalar(select(func.coalesce(func.max(Meeting.id), 0)))
+    rows, attendance_lists = [], []
+    for date, kind, group_id, attendees in plans:
+        statuses = [rng.choices(list(AttendanceStatus), weights=(88, 8, 4))[0] for _ in attendees]
+        attended = sum(1 for s in statuses if s is AttendanceStatus.PRESENT)
+        voted = kind is MeetingKind.GENERAL_ASSEMBLY and rng.random() < 0.3
+        host = committee[0].name if committee else ""
+        rows.append(
+            {
+                "kind": kind,
+                "date": date,
+                "start_time": dt.time(14, 0),
+                "end_time": dt.time(15, 30),
+                "place": "居民区党群服务站",
+                "topic": rng.choice(TOPICS[kind]),
+                "host": host,
+                "recorder": committee[1].name if len(committee) > 1 else host,
+                "lecturer": host if kind is MeetingKind.PARTY_LESSON else "",
+                "group_id": group_id,
+                "agenda": "一、学习传达\n二、讨论议题\n三、布置工作",
+                "content": "会议按议程进行，与会党员踊跃发言。",
+                "resolutions": "一致同意会议议题。" if voted else "",
+                "vote_taken": voted,
+                "votes_for": attended if voted else None,
+                "votes_against": 0 if voted else None,
+                "votes_abstain": 0 if voted else None,
+                "expected_count": len(attendees),
+                "attended_count": attended,
+            }
+        )
+        attendance_lists.append((attendees, statuses))
+    _insert(session, Meeting, rows)
+    attendance = []
+    for meeting_id, (attendees, statuses) in zip(_new_ids(session, Meeting, before), attendance_lists, strict=True):
+        for member, status in zip(attendees, statuses, strict=True):
+            attendance.append(
+                {
+                    "meeting_id": meeting_id,
+                    "member_id": member.id,
+                    "status": status,
+                    "reason": rng.choice(LEAVE_REASONS) if status is not AttendanceStatus.PRESENT else "",
+                }
+            )
+    for start in range(0, len(attendance), 50_000):
+        _insert(session, Attendance, attendance[start : start + 50_000])
+    return len(rows)

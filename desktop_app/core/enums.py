@@ -1,0 +1,80 @@
+"""Enumerations stored in the database, each value with its Chinese label beside it."""
+
+from __future__ import annotations
+
+import enum
+from typing import Self
+
+
+class LabeledEnum(enum.StrEnum):
+    """A string enum whose members are declared as `NAME = "value", "中文标签"`."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def from_label(cls, label: str) -> Self:
+        for member in cls:
+            if member.label == label:
+                return member
+        raise ValueError(label)
+
+
+class Gender(LabeledEnum):
+    MALE = "male", "男"
+    FEMALE = "female", "女"
+
+
+class ResidentStatus(LabeledEnum):
+    ACTIVE = "active", "在册"
+    MOVED_AWAY = "moved_away", "已迁出"
+    DECEASED = "deceased", "已故"
+
+
+class MemberType(LabeledEnum):
+    FULL = "full", "正式党员"
+    PROBATIONARY = "probationary", "预备党员"
+
+
+class MemberStatus(LabeledEnum):
+    ACTIVE = "active", "在册"
+    TRANSFERRED = "transferred", "已转出"
+
+
+class CareStatus(LabeledEnum):
+    PLANNED = "planned", "计划"
+    DONE = "done", "已完成"
+    FOLLOW_UP = "follow_up", "需回访"
+
+
+class PracticeStatus(LabeledEnum):
+    TODO = "todo", "未开始"
+    IN_PROGRESS = "in_progress", "推进中"
+    DONE = "done", "已完成"
+
+
+class MeetingKind(LabeledEnum):
+    GENERAL_ASSEMBLY = "general_assembly", "支部党员大会"
+    COMMITTEE = "committee", "支部委员会会议"
+    GROUP_MEETING = "group_meeting", "党小组会"
+    PARTY_LESSON = "party_lesson", "党课"
+    THEME_DAY = "theme_day", "主题党日"
+    ORG_LIFE = "org_life", "组织生活会"
+    MEMBER_REVIEW = "member_review", "民主评议党员"
+
+
+class AttendanceStatus(LabeledEnum):
+    PRESENT = "present", "出席"
+    ON_LEAVE = "on_leave", "请假"
+    ABSENT = "absent", "缺席"
+
+
+class NormPeriod(LabeledEnum):
+    MONTH = "month", "每月"
+    QUARTER = "quarter", "每季度"
+    YEAR = "year", "每年"

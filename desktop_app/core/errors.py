@@ -1,0 +1,39 @@
+"""Error types whose message is shown to the user as it is (Chinese)."""
+
+from __future__ import annotations
+
+
+class AppError(Exception):
+    """A failure the user can understand and act on; `str()` is the Chinese message."""
+
+
+class ValidationError(AppError):
+    """One or more fields of a form are invalid.
+
+    `errors` maps a field name to its Chinese message; `labels` maps it to the
+    field's Chinese label so the message can say where the problem is.
+    """
+
+    def __init__(self, errors: dict[str, str], labels: dict[str, str] | None = None) -> None:
+        self.errors = dict(errors)
+        self.labels = dict(labels or {})
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return "；".join(f"{self.labels.get(name, name)}：{msg}" for name, msg in self.errors.items())
+
+
+class NotFoundError(AppError):
+    pass
+
+
+class DatabaseTooNewError(AppError):
+    pass
+
+
+class AlreadyRunningError(AppError):
+    pass
+
+
+class DatabaseEnvironmentError(AppError):
+    """The machine failed us (disk full, read-only, locked), not the program."""

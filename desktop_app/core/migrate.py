@@ -1,0 +1,69 @@
+"""Schema migrations, run programmatically at start-up (Alembic owns the schema)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from desktop_app.core.backup import make_backup
+from desktop_app.core.errors import DatabaseTooNewError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migrations folder has no revision"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def check_not_newer(engine: Engine) -> str | None:
+    """Refuse a database written by a newer version of the app; return its revision."""
+    revision = current_revision(engine)
+    if revision is not None and revision not in known_revisions():
+        raise DatabaseTooNewError(
+            f"这个数据文件由更新版本的书记工作台创建（数据版本 {revision}），"
+            "当前程序无法安全打开它。请安装最新版本的书记工作台后再打开；数据文件未被改动。"
+        )
+    return revision
+
+
+def upgrade(engine: Engine, backup_dir: Path | None = None, db_file: Path | None = None) -> Path | None:
+    """Bring the schema to head. Returns the backup taken first, if one was needed.
+
+    An existing SQLite database that is not at head is copied with the online
+    backup API before anything changes.
+    """
+    revision = check_not_newer(engine)
+    head = head_revision()
+    if revision == head:
+        return None
+    backup = None
+    has_tables = bool(inspect(engine).get_table_names())
+    if has_tables and db_file is not None and backup_dir is not None and db_file.exists():
+        backup = make_backup(db_file, backup_dir, f"before-migration-{revision or 'unversioned'}")
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    return backup

@@ -1,0 +1,297 @@
+"""The domain model (SQLAlchemy 2). Alembic owns the schema; see migrations/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    Time,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from desktop_app.core.enums import (
+    AttendanceStatus,
+    CareStatus,
+    Gender,
+    LabeledEnum,
+    MeetingKind,
+    MemberStatus,
+    MemberType,
+    NormPeriod,
+    PracticeStatus,
+    ResidentStatus,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+MONEY = Numeric(12, 2, asdecimal=True)
+
+
+def enum_column(enum_cls: type[LabeledEnum]) -> Enum:
+    """Store the enum's value (not its Python name) as plain text, portable to PostgreSQL."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class TimestampMixin:
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
+    )
+
+
+class SoftDeleteMixin:
+    """Rows are never hard-deleted from the UI: they go to the 回收站 first."""
+
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+
+
+class CommunityProfile(Base):
+    __tablename__ = "community_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_name: Mapped[str] = mapped_column(String(100), default="")
+    street_office: Mapped[str] = mapped_column(String(100), default="")
+    org_name: Mapped[str] = mapped_column(String(100), default="")
+    secretary_name: Mapped[str] = mapped_column(String(50), default="")
+    reporter_name: Mapped[str] = mapped_column(String(50), default="")
+
+
+class Resident(TimestampMixin, SoftDeleteMixin, Base):
+    __tablename__ = "residents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    name_initials: Mapped[str] = mapped_column(String(50), default="")
+    gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ResidentStatus] = mapped_column(enum_column(ResidentStatus), default=ResidentStatus.ACTIVE)
+
+    __table_args__ = (Index("ix_residents_name", "name"), Index("ix_residents_id_number", "id_number"))
+
+
+class PartyGroup(TimestampMixin, SoftDeleteMixin, Base):
+    __tablename__ = "party_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", use_alter=True, ondelete="SET NULL"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    leader: Mapped[Member | None] = relationship(foreign_keys=[leader_id], post_update=True)
+
+
+class Member(TimestampMixin, SoftDeleteMixin, Base):
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    name_initials: Mapped[str] = mapped_column(String(50), default="")
+    gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    join_date: Mapped[dt.date | None] = mapped_column(Date)
+    member_type: Mapped[MemberType] = mapped_column(enum_column(MemberType), default=MemberType.FULL)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("party_groups.id", ondelete="SET NULL"))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    is_committee: Mapped[bool] = mapped_column(Boolean, default=False)
+    committee_role: Mapped[str] = mapped_column(String(30), default="")
+    status: Mapped[MemberStatus] = mapped_column(enum_column(MemberStatus), default=MemberStatus.ACTIVE)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    group: Mapped[PartyGroup | None] = relationship(foreign_keys=[group_id])
+
+    __table_args__ = (Index("ix_members_group_id", "group_id"),)
+
+
+class CareCategory(TimestampMixin, Base):
+    """User data: seeded with the five 六维关怀 kinds plus 其他; retired, never deleted."""
+
+    __tablename__ = "care_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    default_item: Mapped[str] = mapped_column(String(100), default="")
+    default_amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Records of this category may carry an illness detail, which is never exported by default.
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CareAction(TimestampMixin, SoftDeleteMixin, Base):
+    __tablename__ = "care_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    category_id: Mapped[int] = mapped_column(ForeignKey("care_categories.id", ondelete="RESTRICT"))
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id", ondelete="SET NULL"))
+    # Copied from the resident at save time so lists and exports need no join and
+    # keep the name as it was when the care was given.
+    recipient_name: Mapped[str] = mapped_column(String(50))
+    recipient_initials: Mapped[str] = mapped_column(String(50), default="")
+    recipient_address: Mapped[str] = mapped_column(String(200), default="")
+    item: Mapped[str] = mapped_column(String(200), default="")
+    amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    handled_by: Mapped[str] = mapped_column(String(50), default="")
+    status: Mapped[CareStatus] = mapped_column(enum_column(CareStatus), default=CareStatus.DONE)
+    follow_up_date: Mapped[dt.date | None] = mapped_column(Date)
+    illness_detail: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    category: Mapped[CareCategory] = relationship()
+    resident: Mapped[Resident | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_care_actions_date", "date"),
+        Index("ix_care_actions_category_id", "category_id"),
+        Index("ix_care_actions_resident_id", "resident_id"),
+    )
+
+
+class StudyVisit(TimestampMixin, SoftDeleteMixin, Base):
+    __tablename__ = "study_visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    destination: Mapped[str] = mapped_column(String(100))
+    district: Mapped[str] = mapped_column(String(50), default="")
+    organiser: Mapped[str] = mapped_column(String(100), default="")
+    highlights: Mapped[str] = mapped_column(Text, default="")
+    takeaways: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    participants: Mapped[list[VisitParticipant]] = relationship(
+        cascade="all, delete-orphan", order_by="VisitParticipant.member_id"
+    )
+    practices: Mapped[list[AdoptedPractice]] = relationship(cascade="all, delete-orphan", order_by="AdoptedPractice.id")
+
+    __table_args__ = (Index("ix_study_visits_date", "date"),)
+
+
+class VisitParticipant(Base):
+    __tablename__ = "visit_participants"
+
+    visit_id: Mapped[int] = mapped_column(ForeignKey("study_visits.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+
+    member: Mapped[Member] = relationship()
+
+
+class AdoptedPractice(Base):
+    __tablename__ = "adopted_practices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("study_visits.id", ondelete="CASCADE"))
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(50), default="")
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[PracticeStatus] = mapped_column(enum_column(PracticeStatus), default=PracticeStatus.TODO)
+
+    __table_args__ = (Index("ix_adopted_practices_visit_id", "visit_id"),)
+
+
+class Meeting(TimestampMixin, SoftDeleteMixin, Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind))
+    date: Mapped[dt.date] = mapped_column(Date)
+    start_time: Mapped[dt.time | None] = mapped_column(Time)
+    end_time: Mapped[dt.time | None] = mapped_column(Time)
+    place: Mapped[str] = mapped_column(String(100), default="")
+    topic: Mapped[str] = mapped_column(String(200), default="")
+    host: Mapped[str] = mapped_column(String(50), default="")
+    recorder: Mapped[str] = mapped_column(String(50), default="")
+    lecturer: Mapped[str] = mapped_column(String(50), default="")
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("party_groups.id", ondelete="SET NULL"))
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    resolutions: Mapped[str] = mapped_column(Text, default="")
+    vote_taken: Mapped[bool] = mapped_column(Boolean, default=False)
+    votes_for: Mapped[int | None] = mapped_column(Integer)
+    votes_against: Mapped[int | None] = mapped_column(Integer)
+    votes_abstain: Mapped[int | None] = mapped_column(Integer)
+    # Derived from attendance, kept on the row so lists and reports need no aggregate.
+    expected_count: Mapped[int] = mapped_column(Integer, default=0)
+    attended_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    group: Mapped[PartyGroup | None] = relationship()
+    attendance: Mapped[list[Attendance]] = relationship(cascade="all, delete-orphan", order_by="Attendance.member_id")
+
+    __table_args__ = (
+        Index("ix_meetings_date", "date"),
+        Index("ix_meetings_kind_date", "kind", "date"),
+    )
+
+
+class Attendance(Base):
+    __tablename__ = "meeting_attendance"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[AttendanceStatus] = mapped_column(enum_column(AttendanceStatus))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+    member: Mapped[Member] = relationship()
+
+
+class MeetingNorm(Base):
+    """How often each kind of meeting is required; defaults from DESIGN.md, editable."""
+
+    __tablename__ = "meeting_norms"
+
+    kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind), primary_key=True)
+    period: Mapped[NormPeriod] = mapped_column(enum_column(NormPeriod))
+    count: Mapped[int] = mapped_column(Integer)
+    per_group: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Attachment(TimestampMixin, SoftDeleteMixin, Base):
+    """A photo or scan of any record, stored under its content hash in the data directory."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_kind: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_attachments_owner", "owner_kind", "owner_id"),)

@@ -1,0 +1,1 @@
+"""Services: the only way the UI and the CLI read and write records."""

@@ -1,0 +1,267 @@
+"""The shape every record service shares: validate, write in one transaction,
+soft-delete to the 回收站, restore, and list with filters done in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from desktop_app.core.database import Database
+from desktop_app.core.enums import LabeledEnum
+from desktop_app.core.errors import NotFoundError, ValidationError
+from desktop_app.core.fields import Field, clean_values, labels_of
+from desktop_app.core.masking import mask_id_number, mask_phone
+from desktop_app.core.models import Base
+
+
+class ColumnKind(enum.Enum):
+    TEXT = enum.auto()
+    DATE = enum.auto()
+    MONEY = enum.auto()
+    COUNT = enum.auto()
+    PERCENT = enum.auto()
+    ENUM = enum.auto()
+    PHONE = enum.auto()
+    ID_NUMBER = enum.auto()
+    TAGS = enum.auto()
+    BOOL = enum.auto()
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a record list: its label, the SQL that yields and sorts it, its kind."""
+
+    key: str
+    label: str
+    expr: Any
+    kind: ColumnKind = ColumnKind.TEXT
+    enum: type[LabeledEnum] | None = None
+
+
+@dataclass
+class ListQuery:
+    text: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    category_id: int | None = None
+    kind: str | None = None
+    status: str | None = None
+    group_id: int | None = None
+    deleted: bool = False
+    sort_key: str | None = None
+    descending: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_ASCII_LETTERS = re.compile(r"^[a-z]+$")
+
+
+def like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def display_value(column: Column, value: Any, unmasked: bool) -> Any:
+    """The value shown in lists and exports: enums as labels, personal data masked."""
+    if value is None:
+        return None
+    if column.kind is ColumnKind.ENUM and column.enum is not None:
+        return column.enum(value).label
+    if column.kind is ColumnKind.PHONE:
+        return value if unmasked else mask_phone(value)
+    if column.kind is ColumnKind.ID_NUMBER:
+        return value if unmasked else mask_id_number(value)
+    if column.kind is ColumnKind.TAGS:
+        return "、".join(value or [])
+    return value
+
+
+class RecordService:
+    """Subclasses name their model, fields, columns and filters; the rest is shared."""
+
+    model: ClassVar[type[Base]]
+    kind_key: ClassVar[str]
+    kind_label: ClassVar[str]
+    fields: ClassVar[tuple[Field, ...]]
+    default_sort: ClassVar[str]
+    default_descending: ClassVar[bool] = True
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- what subclasses describe -------------------------------------------------
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def search_columns(self) -> list[Any]:
+        raise NotImplementedError
+
+    def initials_column(self) -> Any | None:
+        return None
+
+    def date_column(self) -> Any | None:
+        return None
+
+    def title_expr(self) -> Any:
+        """A short description of a record, e.g. for the 回收站."""
+        raise NotImplementedError
+
+    def joined(self, stmt: Select) -> Select:
+        """Add the joins the columns need."""
+        return stmt
+
+    def apply_filters(self, stmt: Select, query: ListQuery) -> Select:
+        """Kind-specific filters (category, kind, status, group)."""
+        return stmt
+
+    def validate(
+        self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
+    ) -> None:
+        """Cross-field rules; raise ValidationError naming the field."""
+
+    def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
+        for name, value in cleaned.items():
+            setattr(obj, name, value)
+
+    def to_form(self, obj: Any) -> dict[str, Any]:
+        return {spec.name: getattr(obj, spec.name) for spec in self.fields}
+
+    # -- listing ------------------------------------------------------------------
+    def column_by_key(self, key: str) -> Column:
+        for column in self.columns():
+            if column.key == key:
+                return column
+        raise KeyError(key)
+
+    def _filtered(self, stmt: Select, query: ListQuery) -> Select:
+        model = self.model
+        stmt = self.joined(stmt)
+        deleted = model.deleted_at  # type: ignore[attr-defined]
+        stmt = stmt.where(deleted.is_not(None) if query.deleted else deleted.is_(None))
+        text = query.text.strip()
+        if text:
+            pattern = like_pattern(text)
+            conditions = [col.like(pattern, escape="\\") for col in self.search_columns()]
+            initials_col = self.initials_column()
+            if initials_col is not None and _ASCII_LETTERS.match(text.lower()):
+                conditions.append(initials_col.like(like_pattern(text.lower()), escape="\\"))
+            stmt = stmt.where(or_(*conditions))
+        date_col = self.date_column()
+        if date_col is not None:
+            if query.date_from is not None:
+                stmt = stmt.where(date_col >= query.date_from)
+            if query.date_to is not None:
+                stmt = stmt.where(date_col <= query.date_to)
+        return self.apply_filters(stmt, query)
+
+    def list_ids(self, query: ListQuery | None = None) -> list[int]:
+        """Ids of the matching records, filtered and sorted by the database."""
+        query = query or ListQuery()
+        sort_key = query.sort_key or self.default_sort
+        descending = query.descending if query.sort_key else self.default_descending
+        sort_expr = self.column_by_key(sort_key).expr
+        order = [sort_expr.desc(), self.model.id.desc()] if descending else [sort_expr.asc(), self.model.id.asc()]  # type: ignore[attr-defined]
+        stmt = self._filtered(select(self.model.id), query).order_by(*order)  # type: ignore[attr-defined]
+        with self.db.read_session() as session:
+            return list(session.scalars(stmt))
+
+    def count(self, query: ListQuery | None = None) -> int:
+        stmt = self._filtered(select(func.count(self.model.id)), query or ListQuery())  # type: ignore[attr-defined]
+        with self.db.read_session() as session:
+            return session.scalar(stmt) or 0
+
+    def fetch_rows(self, ids: Sequence[int], unmasked: bool = False) -> list[tuple[Any, ...]]:
+        """Display rows `(id, value, ...)` for these ids, in the order given."""
+        if not ids:
+            return []
+        columns = self.columns()
+        stmt = self.joined(select(self.model.id, *(c.expr for c in columns)))  # type: ignore[attr-defined]
+        stmt = stmt.where(self.model.id.in_(list(ids)))  # type: ignore[attr-defined]
+        with self.db.read_session() as session:
+            by_id = {
+                row[0]: (row[0], *(display_value(c, v, unmasked) for c, v in zip(columns, row[1:], strict=True)))
+                for row in session.execute(stmt)
+            }
+        return [by_id[record_id] for record_id in ids if record_id in by_id]
+
+    # -- reading and writing one record -------------------------------------------
+    def _load(self, session: Session, record_id: int) -> Any:
+        obj = session.get(self.model, record_id)
+        if obj is None:
+            raise NotFoundError(f"找不到这条{self.kind_label}（编号 {record_id}），可能已被永久删除。")
+        return obj
+
+    def get(self, record_id: int) -> dict[str, Any]:
+        """The record's values as a form shows them."""
+        with self.db.read_session() as session:
+            values = self.to_form(self._load(session, record_id))
+            values["id"] = record_id
+            return values
+
+    def _clean(self, session: Session, values: Mapping[str, Any], record_id: int | None) -> dict[str, Any]:
+        cleaned = clean_values(self.fields, values)
+        self.validate(session, cleaned, values, record_id)
+        return cleaned
+
+    def create(self, values: Mapping[str, Any]) -> int:
+        with self.db.session() as session:
+            cleaned = self._clean(session, values, None)
+            obj = self.model()
+            self.apply(session, obj, cleaned, values)
+            session.add(obj)
+            session.flush()
+            return obj.id  # type: ignore[attr-defined]
+
+    def update(self, record_id: int, values: Mapping[str, Any]) -> None:
+        with self.db.session() as session:
+            obj = self._load(session, record_id)
+            cleaned = self._clean(session, values, record_id)
+            self.apply(session, obj, cleaned, values)
+
+    def _set_deleted(self, ids: Iterable[int], when: dt.datetime | None) -> int:
+        ids = list(ids)
+        if not ids:
+            return 0
+        model = self.model
+        stmt = update(model).where(model.id.in_(ids)).values(deleted_at=when)  # type: ignore[attr-defined]
+        with self.db.session() as session:
+            return session.execute(stmt).rowcount
+
+    def soft_delete(self, ids: Iterable[int]) -> int:
+        """Move records to the 回收站."""
+        return self._set_deleted(ids, dt.datetime.now())
+
+    def restore(self, ids: Iterable[int]) -> int:
+        return self._set_deleted(ids, None)
+
+    def purge(self, ids: Iterable[int]) -> int:
+        """Delete for good; only records already in the 回收站."""
+        ids = list(ids)
+        model = self.model
+        stmt = delete(model).where(model.id.in_(ids), model.deleted_at.is_not(None))  # type: ignore[attr-defined]
+        with self.db.session() as session:
+            return session.execute(stmt).rowcount
+
+    def deleted_entries(self) -> list[tuple[int, str, dt.datetime]]:
+        """(id, title, deleted_at) of this kind's records in the 回收站."""
+        model = self.model
+        stmt = (
+            select(model.id, self.title_expr(), model.deleted_at)  # type: ignore[attr-defined]
+            .where(model.deleted_at.is_not(None))  # type: ignore[attr-defined]
+            .order_by(model.deleted_at.desc())  # type: ignore[attr-defined]
+        )
+        with self.db.read_session() as session:
+            return [tuple(row) for row in session.execute(self.joined(stmt))]  # type: ignore[misc]
+
+    def invalid(self, errors: dict[str, str]) -> ValidationError:
+        return ValidationError(errors, labels_of(self.fields))
+
+    def field_error(self, name: str, message: str) -> ValidationError:
+        return self.invalid({name: message})

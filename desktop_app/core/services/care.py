@@ -1,0 +1,206 @@
+"""关怀 — care actions and their user-editable categories."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.database import Database
+from desktop_app.core.enums import CareStatus
+from desktop_app.core.errors import NotFoundError, ValidationError
+from desktop_app.core.fields import Field, FieldType, clean_values
+from desktop_app.core.models import CareAction, CareCategory, Resident
+from desktop_app.core.pinyin import initials
+from desktop_app.core.services.base import Column, ColumnKind, ListQuery, RecordService
+
+F = FieldType
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    id: int
+    name: str
+    default_item: str
+    default_amount: Decimal | None
+    sort_order: int
+    retired: bool
+    sensitive: bool
+    usage: int
+
+
+class CareCategoryService:
+    """Categories are never deleted (history keeps them); they are renamed, reordered or retired."""
+
+    fields = (
+        Field("name", "类别名称", F.TEXT, required=True, max_length=50),
+        Field("default_item", "默认物品", F.TEXT, max_length=100),
+        Field("default_amount", "默认金额（元）", F.MONEY),
+        Field("sensitive", "含病情等隐私", F.BOOL),
+    )
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def list(self, include_retired: bool = True) -> list[CategoryInfo]:
+        usage = (
+            select(func.count(CareAction.id))
+            .where(CareAction.category_id == CareCategory.id, CareAction.deleted_at.is_(None))
+            .scalar_subquery()
+        )
+        stmt = select(
+            CareCategory.id,
+            CareCategory.name,
+            CareCategory.default_item,
+            CareCategory.default_amount,
+            CareCategory.sort_order,
+            CareCategory.retired,
+            CareCategory.sensitive,
+            usage,
+        ).order_by(CareCategory.sort_order, CareCategory.id)
+        if not include_retired:
+            stmt = stmt.where(CareCategory.retired.is_(False))
+        with self.db.read_session() as session:
+            return [CategoryInfo(*row) for row in session.execute(stmt)]
+
+    def _check_name(self, session: Session, name: str, category_id: int | None) -> None:
+        clash = session.scalar(
+            select(CareCategory.id).where(CareCategory.name == name, CareCategory.id != (category_id or 0))
+        )
+        if clash is not None:
+            raise ValidationError({"name": "已有同名类别"}, {"name": "类别名称"})
+
+    def create(self, values: Mapping[str, Any]) -> int:
+        cleaned = clean_values(self.fields, values)
+        with self.db.session() as session:
+            self._check_name(session, cleaned["name"], None)
+            last = session.scalar(select(func.max(CareCategory.sort_order))) or 0
+            category = CareCategory(**cleaned, sort_order=last + 1, retired=False)
+            session.add(category)
+            session.flush()
+            return category.id
+
+    def update(self, category_id: int, values: Mapping[str, Any]) -> None:
+        cleaned = clean_values(self.fields, values)
+        with self.db.session() as session:
+            category = self._get(session, category_id)
+            self._check_name(session, cleaned["name"], category_id)
+            for name, value in cleaned.items():
+                setattr(category, name, value)
+
+    def set_retired(self, category_id: int, retired: bool) -> None:
+        with self.db.session() as session:
+            self._get(session, category_id).retired = retired
+
+    def move(self, category_id: int, offset: int) -> None:
+        """Move a category up (-1) or down (+1) in the order shown on forms."""
+        with self.db.session() as session:
+            ordered = list(session.scalars(select(CareCategory).order_by(CareCategory.sort_order, CareCategory.id)))
+            index = next(i for i, c in enumerate(ordered) if c.id == category_id)
+            target = max(0, min(len(ordered) - 1, index + offset))
+            ordered.insert(target, ordered.pop(index))
+            for position, category in enumerate(ordered, start=1):
+                category.sort_order = position
+
+    @staticmethod
+    def _get(session: Session, category_id: int) -> CareCategory:
+        category = session.get(CareCategory, category_id)
+        if category is None:
+            raise NotFoundError("找不到该关怀类别")
+        return category
+
+
+class CareService(RecordService):
+    model = CareAction
+    kind_key = "care"
+    kind_label = "关怀记录"
+    default_sort = "date"
+    fields = (
+        Field("date", "日期", F.DATE, required=True),
+        Field("category_id", "类别", F.REF, required=True),
+        Field("resident_id", "居民", F.REF),
+        Field("recipient_name", "对象姓名", F.TEXT, max_length=50),
+        Field("recipient_address", "对象住址", F.TEXT, max_length=200),
+        Field("item", "关怀内容", F.TEXT, max_length=200),
+        Field("amount", "金额（元）", F.MONEY),
+        Field("handled_by", "经办人", F.TEXT, max_length=50),
+        Field("status", "状态", F.ENUM, enum=CareStatus),
+        Field("follow_up_date", "回访日期", F.DATE),
+        Field("illness_detail", "病情说明", F.LONG_TEXT, max_length=2000),
+        Field("notes", "备注", F.LONG_TEXT, max_length=2000),
+    )
+
+    def columns(self) -> list[Column]:
+        c = CareAction
+        return [
+            Column("date", "日期", c.date, ColumnKind.DATE),
+            Column("category", "类别", CareCategory.name),
+            Column("recipient_name", "对象", c.recipient_name),
+            Column("recipient_address", "住址", c.recipient_address),
+            Column("item", "关怀内容", c.item),
+            Column("amount", "金额（元）", c.amount, ColumnKind.MONEY),
+            Column("handled_by", "经办人", c.handled_by),
+            Column("status", "状态", c.status, ColumnKind.ENUM, CareStatus),
+            Column("follow_up_date", "回访日期", c.follow_up_date, ColumnKind.DATE),
+            Column("notes", "备注", c.notes),
+        ]
+
+    def joined(self, stmt: Select) -> Select:
+        return stmt.join(CareCategory, CareAction.category_id == CareCategory.id)
+
+    def search_columns(self) -> list[Any]:
+        c = CareAction
+        return [c.recipient_name, c.recipient_address, c.item, c.handled_by, c.notes]
+
+    def initials_column(self) -> Any:
+        return CareAction.recipient_initials
+
+    def date_column(self) -> Any:
+        return CareAction.date
+
+    def title_expr(self) -> Any:
+        return CareCategory.name + " " + CareAction.recipient_name
+
+    def apply_filters(self, stmt: Select, query: ListQuery) -> Select:
+        if query.category_id:
+            stmt = stmt.where(CareAction.category_id == query.category_id)
+        if query.status:
+            stmt = stmt.where(CareAction.status == CareStatus(query.status))
+        return stmt
+
+    def validate(
+        self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
+    ) -> None:
+        errors: dict[str, str] = {}
+        category = session.get(CareCategory, cleaned["category_id"])
+        if category is None:
+            errors["category_id"] = "所选类别不存在"
+        elif category.retired and record_id is None:
+            errors["category_id"] = f"类别“{category.name}”已停用，请选择其他类别"
+        resident_id = cleaned["resident_id"]
+        if resident_id is not None:
+            resident = session.get(Resident, resident_id)
+            if resident is None:
+                errors["resident_id"] = "所选居民不存在"
+            else:
+                # The record keeps the name and address as they were when the care was given.
+                cleaned["recipient_name"] = cleaned["recipient_name"] or resident.name
+                cleaned["recipient_address"] = cleaned["recipient_address"] or resident.address
+        if not cleaned["recipient_name"]:
+            errors["recipient_name"] = "请选择居民，或填写对象姓名"
+        status = cleaned["status"] or CareStatus.DONE
+        cleaned["status"] = status
+        if status is CareStatus.FOLLOW_UP and cleaned["follow_up_date"] is None:
+            errors["follow_up_date"] = "状态为“需回访”时必须填写回访日期"
+        if cleaned["follow_up_date"] is not None and cleaned["follow_up_date"] < cleaned["date"]:
+            errors["follow_up_date"] = "回访日期不能早于关怀日期"
+        if errors:
+            raise self.invalid(errors)
+
+    def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
+        super().apply(session, obj, cleaned, values)
+        obj.recipient_initials = initials(obj.recipient_name)

@@ -1,0 +1,97 @@
+"""三会一课 compliance for a period, read from the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select
+
+from desktop_app.core.database import Database
+from desktop_app.core.enums import AttendanceStatus, MeetingKind, MemberType
+from desktop_app.core.models import Attendance, Meeting, Member, PartyGroup
+from desktop_app.core.periods import Period
+from desktop_app.core.rules import Group, HeldMeeting, KindCompliance, evaluate_compliance, vote_quorum_met
+from desktop_app.core.services.meetings import NormService
+
+
+@dataclass(frozen=True)
+class VoteFlag:
+    """A 支部党员大会 vote taken without more than half of the voting members present."""
+
+    meeting_id: int
+    date: dt.date
+    topic: str
+    voting_present: int
+    voting_total: int
+
+    def describe(self) -> str:
+        return (
+            f"{self.date:%Y-%m-%d}“{self.topic}”表决时到会正式党员 {self.voting_present} 人，"
+            f"未超过应到正式党员 {self.voting_total} 人的半数，表决无效"
+        )
+
+
+@dataclass
+class ComplianceReport:
+    period: Period
+    items: list[KindCompliance]
+    vote_flags: list[VoteFlag]
+
+
+class ComplianceService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def evaluate(self, period: Period, today: dt.date | None = None) -> ComplianceReport:
+        today = today or dt.date.today()
+        norms = NormService(self.db).list()
+        with self.db.read_session() as session:
+            held = [
+                HeldMeeting(kind, date, group_id)
+                for kind, date, group_id in session.execute(
+                    select(Meeting.kind, Meeting.date, Meeting.group_id).where(
+                        Meeting.deleted_at.is_(None), Meeting.date.between(period.start, period.end)
+                    )
+                )
+            ]
+            groups = [
+                Group(group_id, name)
+                for group_id, name in session.execute(
+                    select(PartyGroup.id, PartyGroup.name)
+                    .where(PartyGroup.deleted_at.is_(None))
+                    .order_by(PartyGroup.name)
+                )
+            ]
+            flags = self._vote_flags(session, period)
+        items = evaluate_compliance(period, norms, held, groups, today)
+        return ComplianceReport(period, items, flags)
+
+    @staticmethod
+    def _vote_flags(session, period: Period) -> list[VoteFlag]:  # type: ignore[no-untyped-def]
+        full = Member.member_type == MemberType.FULL
+        present = and_(full, Attendance.status == AttendanceStatus.PRESENT)
+        stmt = (
+            select(
+                Meeting.id,
+                Meeting.date,
+                Meeting.topic,
+                func.count(Attendance.member_id).filter(present),
+                func.count(Attendance.member_id).filter(full),
+            )
+            .join(Attendance, Attendance.meeting_id == Meeting.id)
+            .join(Member, Member.id == Attendance.member_id)
+            .where(
+                Meeting.deleted_at.is_(None),
+                Meeting.kind == MeetingKind.GENERAL_ASSEMBLY,
+                Meeting.vote_taken.is_(True),
+                Meeting.date.between(period.start, period.end),
+            )
+            .group_by(Meeting.id, Meeting.date, Meeting.topic)
+            .order_by(Meeting.date)
+        )
+        return [
+            VoteFlag(meeting_id, date, topic, voting_present, voting_total)
+            for meeting_id, date, topic, voting_present, voting_total in session.execute(stmt)
+            if not vote_quorum_met(voting_present, voting_total)
+        ]

@@ -1,0 +1,215 @@
+"""三会一课 — meetings, their attendance, and the norms they are checked against."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Select, case, select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.database import Database
+from desktop_app.core.enums import AttendanceStatus, MeetingKind, MemberType, NormPeriod
+from desktop_app.core.errors import NotFoundError, ValidationError
+from desktop_app.core.fields import Field, FieldType, clean_values
+from desktop_app.core.models import Attendance, Meeting, MeetingNorm, Member, PartyGroup
+from desktop_app.core.rules import AttendanceSummary, Norm, summarize_attendance
+from desktop_app.core.services.base import Column, ColumnKind, ListQuery, RecordService
+from desktop_app.core.services.people import MemberBrief, MemberService
+
+F = FieldType
+
+ATTENDANCE_FIELDS = (
+    Field("member_id", "党员", F.REF, required=True),
+    Field("status", "出席情况", F.ENUM, required=True, enum=AttendanceStatus),
+    Field("reason", "原因", F.TEXT, max_length=200),
+)
+
+
+def expected_members(kind: MeetingKind, group_id: int | None, members: list[MemberBrief]) -> list[MemberBrief]:
+    """Who should attend: the group for a 党小组会, the committee for a 支委会, else everyone."""
+    if kind is MeetingKind.GROUP_MEETING:
+        return [m for m in members if m.group_id == group_id] if group_id else []
+    if kind is MeetingKind.COMMITTEE:
+        return [m for m in members if m.is_committee]
+    return list(members)
+
+
+class MeetingService(RecordService):
+    model = Meeting
+    kind_key = "meeting"
+    kind_label = "三会一课记录"
+    default_sort = "date"
+    fields = (
+        Field("kind", "会议类别", F.ENUM, required=True, enum=MeetingKind),
+        Field("date", "日期", F.DATE, required=True),
+        Field("start_time", "开始时间", F.TIME),
+        Field("end_time", "结束时间", F.TIME),
+        Field("place", "地点", F.TEXT, max_length=100),
+        Field("topic", "主题", F.TEXT, required=True, max_length=200),
+        Field("host", "主持人", F.TEXT, max_length=50),
+        Field("recorder", "记录人", F.TEXT, max_length=50),
+        Field("lecturer", "授课人", F.TEXT, max_length=50),
+        Field("group_id", "党小组", F.REF),
+        Field("agenda", "议程", F.LONG_TEXT, max_length=5000),
+        Field("content", "会议内容", F.LONG_TEXT, max_length=20000),
+        Field("resolutions", "决议", F.LONG_TEXT, max_length=5000),
+        Field("vote_taken", "进行表决", F.BOOL),
+        Field("votes_for", "赞成票", F.COUNT),
+        Field("votes_against", "反对票", F.COUNT),
+        Field("votes_abstain", "弃权票", F.COUNT),
+    )
+
+    def columns(self) -> list[Column]:
+        m = Meeting
+        rate = case((m.expected_count > 0, m.attended_count * 1.0 / m.expected_count), else_=None)
+        return [
+            Column("date", "日期", m.date, ColumnKind.DATE),
+            Column("kind", "类别", m.kind, ColumnKind.ENUM, MeetingKind),
+            Column("topic", "主题", m.topic),
+            Column("group", "党小组", PartyGroup.name),
+            Column("host", "主持人", m.host),
+            Column("recorder", "记录人", m.recorder),
+            Column("lecturer", "授课人", m.lecturer),
+            Column("place", "地点", m.place),
+            Column("expected", "应到", m.expected_count, ColumnKind.COUNT),
+            Column("attended", "实到", m.attended_count, ColumnKind.COUNT),
+            Column("rate", "出勤率", rate, ColumnKind.PERCENT),
+        ]
+
+    def joined(self, stmt: Select) -> Select:
+        return stmt.outerjoin(PartyGroup, Meeting.group_id == PartyGroup.id)
+
+    def search_columns(self) -> list[Any]:
+        m = Meeting
+        return [m.topic, m.host, m.recorder, m.lecturer, m.place, m.content, m.agenda]
+
+    def date_column(self) -> Any:
+        return Meeting.date
+
+    def title_expr(self) -> Any:
+        return Meeting.topic
+
+    def apply_filters(self, stmt: Select, query: ListQuery) -> Select:
+        if query.kind:
+            stmt = stmt.where(Meeting.kind == MeetingKind(query.kind))
+        if query.group_id:
+            stmt = stmt.where(Meeting.group_id == query.group_id)
+        return stmt
+
+    def expected_for(self, kind: MeetingKind, group_id: int | None) -> list[MemberBrief]:
+        return expected_members(kind, group_id, MemberService(self.db).active_members())
+
+    def validate(
+        self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
+    ) -> None:
+        errors: dict[str, str] = {}
+        kind: MeetingKind = cleaned["kind"]
+        if kind is MeetingKind.GROUP_MEETING:
+            group = session.get(PartyGroup, cleaned["group_id"]) if cleaned["group_id"] else None
+            if group is None:
+                errors["group_id"] = "党小组会须选择党小组"
+        else:
+            cleaned["group_id"] = None
+        if kind is MeetingKind.PARTY_LESSON and not cleaned["lecturer"]:
+            errors["lecturer"] = "党课须填写授课人"
+        start, end = cleaned["start_time"], cleaned["end_time"]
+        if start and end and end <= start:
+            errors["end_time"] = "结束时间应晚于开始时间"
+
+        attendance, attendance_error = self._clean_attendance(session, values.get("attendance") or [])
+        if attendance_error:
+            errors["attendance"] = attendance_error
+        cleaned["attendance"] = attendance
+
+        if cleaned["vote_taken"]:
+            votes = [cleaned[name] for name in ("votes_for", "votes_against", "votes_abstain")]
+            if any(v is None for v in votes):
+                errors["votes_for"] = "进行表决时须填写赞成、反对、弃权票数"
+            elif not attendance_error:
+                voting_present = self._voting_present(session, attendance)
+                if sum(votes) > voting_present:  # type: ignore[arg-type]
+                    errors["votes_for"] = f"票数合计 {sum(votes)} 超过出席的正式党员人数 {voting_present}"  # type: ignore[arg-type]
+        else:
+            cleaned.update(votes_for=None, votes_against=None, votes_abstain=None)
+        if errors:
+            raise self.invalid(errors)
+
+    @staticmethod
+    def _clean_attendance(session: Session, rows: list[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], str]:
+        cleaned: list[dict[str, Any]] = []
+        seen: set[int] = set()
+        for number, row in enumerate(rows, start=1):
+            try:
+                entry = clean_values(ATTENDANCE_FIELDS, row)
+            except ValidationError as exc:
+                return [], f"第 {number} 行：{exc}"
+            if entry["member_id"] in seen:
+                return [], f"第 {number} 行：同一党员重复登记"
+            seen.add(entry["member_id"])
+            if entry["status"] is AttendanceStatus.ON_LEAVE and not entry["reason"]:
+                return [], f"第 {number} 行：请假须填写原因"
+            cleaned.append(entry)
+        if seen:
+            found = set(session.scalars(select(Member.id).where(Member.id.in_(seen))))
+            if found != seen:
+                return [], "出席名单中有不存在的党员"
+        return cleaned, ""
+
+    @staticmethod
+    def _voting_present(session: Session, attendance: list[dict[str, Any]]) -> int:
+        present = [a["member_id"] for a in attendance if a["status"] is AttendanceStatus.PRESENT]
+        if not present:
+            return 0
+        return len(
+            list(
+                session.scalars(select(Member.id).where(Member.id.in_(present), Member.member_type == MemberType.FULL))
+            )
+        )
+
+    def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
+        attendance = cleaned.pop("attendance")
+        super().apply(session, obj, cleaned, values)
+        obj.attendance = [Attendance(**entry) for entry in attendance]
+        summary = summarize_attendance([entry["status"] for entry in attendance])
+        obj.expected_count = summary.expected
+        obj.attended_count = summary.attended
+
+    def to_form(self, obj: Any) -> dict[str, Any]:
+        values = super().to_form(obj)
+        values["attendance"] = [
+            {"member_id": a.member_id, "status": a.status, "reason": a.reason} for a in obj.attendance
+        ]
+        return values
+
+    def attendance_summary(self, record_id: int) -> AttendanceSummary:
+        with self.db.read_session() as session:
+            statuses = list(session.scalars(select(Attendance.status).where(Attendance.meeting_id == record_id)))
+        return summarize_attendance(statuses)
+
+
+class NormService:
+    """The 三会一课 norms, stored in the database and editable in 设置."""
+
+    fields = (
+        Field("period", "周期", F.ENUM, required=True, enum=NormPeriod),
+        Field("count", "次数", F.COUNT, required=True),
+        Field("per_group", "按党小组", F.BOOL),
+    )
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def list(self) -> list[Norm]:
+        with self.db.read_session() as session:
+            rows = session.scalars(select(MeetingNorm))
+            by_kind = {row.kind: Norm(row.kind, row.period, row.count, row.per_group) for row in rows}
+        return [by_kind[kind] for kind in MeetingKind if kind in by_kind]
+
+    def update(self, kind: MeetingKind, values: Mapping[str, Any]) -> None:
+        cleaned = clean_values(self.fields, values)
+        with self.db.session() as session:
+            norm = session.get(MeetingNorm, kind)
+            if norm is None:
+                raise NotFoundError(f"没有“{kind.label}”的频次设置")
+            norm.period, norm.count, norm.per_group = cleaned["period"], cleaned["count"], cleaned["per_group"]

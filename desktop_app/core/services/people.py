@@ -1,0 +1,226 @@
+"""Residents, party members and party groups: the community's rosters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from desktop_app.core.enums import Gender, MemberStatus, MemberType, ResidentStatus
+from desktop_app.core.fields import Field, FieldType
+from desktop_app.core.models import Member, PartyGroup, Resident
+from desktop_app.core.pinyin import initials
+from desktop_app.core.services.base import Column, ColumnKind, ListQuery, RecordService
+
+F = FieldType
+GroupLeader = aliased(Member, name="leader")
+
+
+class ResidentService(RecordService):
+    model = Resident
+    kind_key = "resident"
+    kind_label = "居民"
+    default_sort = "name"
+    default_descending = False
+    fields = (
+        Field("name", "姓名", F.TEXT, required=True, max_length=50),
+        Field("gender", "性别", F.ENUM, enum=Gender),
+        Field("birth_date", "出生日期", F.DATE),
+        Field("id_number", "身份证号", F.ID_NUMBER),
+        Field("phone", "联系电话", F.PHONE),
+        Field("address", "住址", F.TEXT, max_length=200),
+        Field("tags", "标签", F.TAGS),
+        Field("status", "状态", F.ENUM, enum=ResidentStatus),
+        Field("notes", "备注", F.LONG_TEXT, max_length=2000),
+    )
+
+    def columns(self) -> list[Column]:
+        r = Resident
+        return [
+            Column("name", "姓名", r.name),
+            Column("gender", "性别", r.gender, ColumnKind.ENUM, Gender),
+            Column("birth_date", "出生日期", r.birth_date, ColumnKind.DATE),
+            Column("id_number", "身份证号", r.id_number, ColumnKind.ID_NUMBER),
+            Column("phone", "联系电话", r.phone, ColumnKind.PHONE),
+            Column("address", "住址", r.address),
+            Column("tags", "标签", r.tags, ColumnKind.TAGS),
+            Column("status", "状态", r.status, ColumnKind.ENUM, ResidentStatus),
+            Column("notes", "备注", r.notes),
+        ]
+
+    def search_columns(self) -> list[Any]:
+        return [Resident.name, Resident.address, Resident.notes, Resident.phone]
+
+    def initials_column(self) -> Any:
+        return Resident.name_initials
+
+    def title_expr(self) -> Any:
+        return Resident.name + " " + Resident.address
+
+    def apply_filters(self, stmt: Select, query: ListQuery) -> Select:
+        if query.status:
+            stmt = stmt.where(Resident.status == ResidentStatus(query.status))
+        return stmt
+
+    def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
+        if cleaned["status"] is None:
+            cleaned["status"] = ResidentStatus.ACTIVE
+        super().apply(session, obj, cleaned, values)
+        obj.name_initials = initials(obj.name)
+
+    def pick(self, text: str, limit: int = 20) -> list[tuple[int, str, str]]:
+        """Residents for a picker: (id, name, address) matching name, initials or address."""
+        query = ListQuery(text=text, status=ResidentStatus.ACTIVE.value, sort_key="name")
+        stmt = self._filtered(select(Resident.id, Resident.name, Resident.address), query)
+        with self.db.read_session() as session:
+            return [tuple(row) for row in session.execute(stmt.order_by(Resident.name).limit(limit))]  # type: ignore[misc]
+
+
+class MemberService(RecordService):
+    model = Member
+    kind_key = "member"
+    kind_label = "党员"
+    default_sort = "name"
+    default_descending = False
+    fields = (
+        Field("name", "姓名", F.TEXT, required=True, max_length=50),
+        Field("gender", "性别", F.ENUM, enum=Gender),
+        Field("birth_date", "出生日期", F.DATE),
+        Field("join_date", "入党日期", F.DATE),
+        Field("member_type", "党员类别", F.ENUM, enum=MemberType),
+        Field("group_id", "党小组", F.REF),
+        Field("phone", "联系电话", F.PHONE),
+        Field("id_number", "身份证号", F.ID_NUMBER),
+        Field("is_committee", "支委成员", F.BOOL),
+        Field("committee_role", "支委职务", F.TEXT, max_length=30),
+        Field("status", "状态", F.ENUM, enum=MemberStatus),
+        Field("notes", "备注", F.LONG_TEXT, max_length=2000),
+    )
+
+    def columns(self) -> list[Column]:
+        m = Member
+        return [
+            Column("name", "姓名", m.name),
+            Column("gender", "性别", m.gender, ColumnKind.ENUM, Gender),
+            Column("member_type", "党员类别", m.member_type, ColumnKind.ENUM, MemberType),
+            Column("group", "党小组", PartyGroup.name),
+            Column("join_date", "入党日期", m.join_date, ColumnKind.DATE),
+            Column("birth_date", "出生日期", m.birth_date, ColumnKind.DATE),
+            Column("phone", "联系电话", m.phone, ColumnKind.PHONE),
+            Column("committee_role", "支委职务", m.committee_role),
+            Column("status", "状态", m.status, ColumnKind.ENUM, MemberStatus),
+        ]
+
+    def joined(self, stmt: Select) -> Select:
+        return stmt.outerjoin(PartyGroup, Member.group_id == PartyGroup.id)
+
+    def search_columns(self) -> list[Any]:
+        return [Member.name, Member.notes, Member.committee_role, Member.phone]
+
+    def initials_column(self) -> Any:
+        return Member.name_initials
+
+    def title_expr(self) -> Any:
+        return Member.name
+
+    def apply_filters(self, stmt: Select, query: ListQuery) -> Select:
+        if query.status:
+            stmt = stmt.where(Member.status == MemberStatus(query.status))
+        if query.group_id:
+            stmt = stmt.where(Member.group_id == query.group_id)
+        if query.kind:
+            stmt = stmt.where(Member.member_type == MemberType(query.kind))
+        return stmt
+
+    def validate(
+        self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
+    ) -> None:
+        group_id = cleaned["group_id"]
+        if group_id is not None:
+            group = session.get(PartyGroup, group_id)
+            if group is None or group.deleted_at is not None:
+                raise self.field_error("group_id", "所选党小组不存在")
+
+    def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
+        cleaned["member_type"] = cleaned["member_type"] or MemberType.FULL
+        cleaned["status"] = cleaned["status"] or MemberStatus.ACTIVE
+        if not cleaned["is_committee"]:
+            cleaned["committee_role"] = ""
+        super().apply(session, obj, cleaned, values)
+        obj.name_initials = initials(obj.name)
+
+    def active_members(self) -> list[MemberBrief]:
+        stmt = (
+            select(Member.id, Member.name, Member.member_type, Member.group_id, Member.is_committee)
+            .where(Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE)
+            .order_by(Member.group_id, Member.name_initials, Member.id)
+        )
+        with self.db.read_session() as session:
+            return [MemberBrief(*row) for row in session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class MemberBrief:
+    id: int
+    name: str
+    member_type: MemberType
+    group_id: int | None
+    is_committee: bool
+
+    @property
+    def can_vote(self) -> bool:
+        return self.member_type is MemberType.FULL
+
+
+class PartyGroupService(RecordService):
+    model = PartyGroup
+    kind_key = "party_group"
+    kind_label = "党小组"
+    default_sort = "name"
+    default_descending = False
+    fields = (
+        Field("name", "名称", F.TEXT, required=True, max_length=50),
+        Field("leader_id", "组长", F.REF),
+        Field("notes", "备注", F.LONG_TEXT, max_length=2000),
+    )
+
+    def columns(self) -> list[Column]:
+        size = (
+            select(func.count(Member.id))
+            .where(Member.group_id == PartyGroup.id, Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE)
+            .scalar_subquery()
+        )
+        return [
+            Column("name", "名称", PartyGroup.name),
+            Column("leader", "组长", GroupLeader.name),
+            Column("size", "党员人数", size, ColumnKind.COUNT),
+        ]
+
+    def joined(self, stmt: Select) -> Select:
+        return stmt.outerjoin(GroupLeader, PartyGroup.leader_id == GroupLeader.id)
+
+    def search_columns(self) -> list[Any]:
+        return [PartyGroup.name, PartyGroup.notes]
+
+    def title_expr(self) -> Any:
+        return PartyGroup.name
+
+    def validate(
+        self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
+    ) -> None:
+        clash = session.scalar(
+            select(PartyGroup.id).where(PartyGroup.name == cleaned["name"], PartyGroup.id != (record_id or 0))
+        )
+        if clash is not None:
+            raise self.field_error("name", "已有同名党小组（也可能在回收站中）")
+        leader_id = cleaned["leader_id"]
+        if leader_id is not None and session.get(Member, leader_id) is None:
+            raise self.field_error("leader_id", "所选组长不存在")
+
+    def choices(self) -> list[tuple[int, str]]:
+        stmt = select(PartyGroup.id, PartyGroup.name).where(PartyGroup.deleted_at.is_(None)).order_by(PartyGroup.name)
+        with self.db.read_session() as session:
+            return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]

@@ -1,0 +1,57 @@
+"""The community profile: names used in titles and report headers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from desktop_app.core.database import Database
+from desktop_app.core.fields import Field, FieldType, clean_values
+from desktop_app.core.models import CommunityProfile
+
+PROFILE_ID = 1
+
+
+@dataclass(frozen=True)
+class Profile:
+    community_name: str
+    street_office: str
+    org_name: str
+    secretary_name: str
+    reporter_name: str
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.community_name)
+
+
+class ProfileService:
+    fields = (
+        Field("community_name", "居民区名称", FieldType.TEXT, required=True, max_length=100),
+        Field("street_office", "所属街道", FieldType.TEXT, max_length=100),
+        Field("org_name", "党组织名称", FieldType.TEXT, max_length=100),
+        Field("secretary_name", "书记姓名", FieldType.TEXT, max_length=50),
+        Field("reporter_name", "默认填报人", FieldType.TEXT, max_length=50),
+    )
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self) -> Profile:
+        with self.db.read_session() as session:
+            row = session.get(CommunityProfile, PROFILE_ID)
+            if row is None:
+                return Profile("", "", "", "", "")
+            return Profile(**{f.name: getattr(row, f.name) for f in self.fields})
+
+    def save(self, values: Mapping[str, Any]) -> Profile:
+        cleaned = clean_values(self.fields, values)
+        with self.db.session() as session:
+            row = session.get(CommunityProfile, PROFILE_ID)
+            if row is None:
+                row = CommunityProfile(id=PROFILE_ID)
+                session.add(row)
+            for name, value in cleaned.items():
+                setattr(row, name, value)
+        return Profile(**cleaned)

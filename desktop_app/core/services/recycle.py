@@ -1,0 +1,53 @@
+"""回收站: deleted records of every kind, restorable or removable for good."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from desktop_app.core.database import Database
+from desktop_app.core.services.base import RecordService
+from desktop_app.core.services.care import CareService
+from desktop_app.core.services.meetings import MeetingService
+from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
+from desktop_app.core.services.visits import VisitService
+
+
+def record_services(db: Database) -> dict[str, RecordService]:
+    services: list[RecordService] = [
+        CareService(db),
+        VisitService(db),
+        MeetingService(db),
+        ResidentService(db),
+        MemberService(db),
+        PartyGroupService(db),
+    ]
+    return {service.kind_key: service for service in services}
+
+
+@dataclass(frozen=True)
+class DeletedEntry:
+    kind_key: str
+    kind_label: str
+    record_id: int
+    title: str
+    deleted_at: dt.datetime
+
+
+class RecycleBinService:
+    def __init__(self, db: Database) -> None:
+        self.services = record_services(db)
+
+    def entries(self) -> list[DeletedEntry]:
+        entries = [
+            DeletedEntry(key, service.kind_label, record_id, title or "", deleted_at)
+            for key, service in self.services.items()
+            for record_id, title, deleted_at in service.deleted_entries()
+        ]
+        return sorted(entries, key=lambda e: e.deleted_at, reverse=True)
+
+    def restore(self, entries: list[DeletedEntry]) -> int:
+        return sum(self.services[e.kind_key].restore([e.record_id]) for e in entries)
+
+    def purge(self, entries: list[DeletedEntry]) -> int:
+        return sum(self.services[e.kind_key].purge([e.record_id]) for e in entries)

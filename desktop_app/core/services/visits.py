@@ -1,0 +1,120 @@
+"""学习考察 — study visits, their participants and the practices adopted from them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.enums import PracticeStatus
+from desktop_app.core.errors import ValidationError
+from desktop_app.core.fields import Field, FieldType, clean_values
+from desktop_app.core.models import AdoptedPractice, Member, StudyVisit, VisitParticipant
+from desktop_app.core.services.base import Column, ColumnKind, RecordService
+
+F = FieldType
+
+PRACTICE_FIELDS = (
+    Field("description", "借鉴举措", F.LONG_TEXT, required=True, max_length=1000),
+    Field("owner", "负责人", F.TEXT, max_length=50),
+    Field("due_date", "完成期限", F.DATE),
+    Field("status", "进展", F.ENUM, enum=PracticeStatus),
+)
+
+
+class VisitService(RecordService):
+    model = StudyVisit
+    kind_key = "visit"
+    kind_label = "学习考察记录"
+    default_sort = "date"
+    fields = (
+        Field("date", "日期", F.DATE, required=True),
+        Field("destination", "考察地点", F.TEXT, required=True, max_length=100),
+        Field("district", "所在区", F.TEXT, max_length=50),
+        Field("organiser", "组织者", F.TEXT, max_length=100),
+        Field("highlights", "亮点", F.LONG_TEXT, max_length=5000),
+        Field("takeaways", "启发", F.LONG_TEXT, max_length=5000),
+        Field("notes", "备注", F.LONG_TEXT, max_length=2000),
+    )
+
+    def columns(self) -> list[Column]:
+        v = StudyVisit
+        participants = select(func.count()).where(VisitParticipant.visit_id == v.id).scalar_subquery()
+        practices = select(func.count()).where(AdoptedPractice.visit_id == v.id).scalar_subquery()
+        practices_done = (
+            select(func.count())
+            .where(AdoptedPractice.visit_id == v.id, AdoptedPractice.status == PracticeStatus.DONE)
+            .scalar_subquery()
+        )
+        return [
+            Column("date", "日期", v.date, ColumnKind.DATE),
+            Column("destination", "考察地点", v.destination),
+            Column("district", "所在区", v.district),
+            Column("organiser", "组织者", v.organiser),
+            Column("participants", "参加人数", participants, ColumnKind.COUNT),
+            Column("practices", "借鉴举措", practices, ColumnKind.COUNT),
+            Column("practices_done", "已完成举措", practices_done, ColumnKind.COUNT),
+            Column("highlights", "亮点", v.highlights),
+        ]
+
+    def search_columns(self) -> list[Any]:
+        v = StudyVisit
+        return [v.destination, v.district, v.organiser, v.highlights, v.takeaways, v.notes]
+
+    def date_column(self) -> Any:
+        return StudyVisit.date
+
+    def title_expr(self) -> Any:
+        return StudyVisit.destination
+
+    def apply_filters(self, stmt: Select, query: Any) -> Select:
+        if query.status:
+            # Visits with at least one practice in this state.
+            has = select(AdoptedPractice.id).where(
+                AdoptedPractice.visit_id == StudyVisit.id, AdoptedPractice.status == PracticeStatus(query.status)
+            )
+            stmt = stmt.where(has.exists())
+        return stmt
+
+    def _clean_practices(self, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        cleaned, errors = [], {}
+        for number, row in enumerate(rows, start=1):
+            try:
+                values = clean_values(PRACTICE_FIELDS, row)
+            except ValidationError as exc:
+                errors["practices"] = f"第 {number} 条借鉴举措 {exc.describe()}"
+                break
+            values["status"] = values["status"] or PracticeStatus.TODO
+            cleaned.append(values)
+        if errors:
+            raise self.invalid(errors)
+        return cleaned
+
+    def validate(
+        self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
+    ) -> None:
+        cleaned["practices"] = self._clean_practices(values.get("practices") or [])
+        member_ids = list(dict.fromkeys(values.get("participant_ids") or []))
+        if member_ids:
+            found = set(session.scalars(select(Member.id).where(Member.id.in_(member_ids))))
+            if len(found) != len(member_ids):
+                raise self.field_error("participant_ids", "参加人员中有不存在的党员")
+        cleaned["participant_ids"] = member_ids
+
+    def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
+        practices = cleaned.pop("practices")
+        participant_ids = cleaned.pop("participant_ids")
+        super().apply(session, obj, cleaned, values)
+        obj.participants = [VisitParticipant(member_id=member_id) for member_id in participant_ids]
+        obj.practices = [AdoptedPractice(**practice) for practice in practices]
+
+    def to_form(self, obj: Any) -> dict[str, Any]:
+        values = super().to_form(obj)
+        values["participant_ids"] = [p.member_id for p in obj.participants]
+        values["practices"] = [
+            {"description": p.description, "owner": p.owner, "due_date": p.due_date, "status": p.status}
+            for p in obj.practices
+        ]
+        return values

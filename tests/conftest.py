@@ -1,0 +1,55 @@
+"""Shared fixtures. No test touches the user's real data directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the default data directory somewhere temporary, so nothing reaches the real one."""
+    monkeypatch.setenv("DESKTOP_APP_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database migrated to head, copied by each test (migrating every time is slow)."""
+    from desktop_app.core.paths import DATABASE_FILENAME
+    from desktop_app.core.startup import open_database
+
+    directory = tmp_path_factory.mktemp("template")
+    open_database(directory).dispose()
+    return directory / DATABASE_FILENAME
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, migrated_template: Path) -> Path:
+    from desktop_app.core.paths import DATABASE_FILENAME
+
+    directory = tmp_path / "data"
+    directory.mkdir()
+    shutil.copyfile(migrated_template, directory / DATABASE_FILENAME)
+    return directory
+
+
+@pytest.fixture
+def db(data_dir: Path) -> Iterator[object]:
+    from desktop_app.core.startup import open_database
+
+    database = open_database(data_dir)
+    yield database
+    database.dispose()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use qtbot are GUI tests: mark them so they can be selected or skipped."""
+    for item in items:
+        if "qtbot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.gui)

@@ -1,0 +1,51 @@
+from desktop_app.core.check import check_database
+from desktop_app.core.demo import fill_demo
+from desktop_app.core.periods import Period
+from desktop_app.core.services.attachments import AttachmentService
+from desktop_app.core.services.base import ListQuery
+from desktop_app.core.services.care import CareService
+from desktop_app.core.services.compliance import ComplianceService
+from desktop_app.core.services.meetings import MeetingService
+
+
+def test_attachments_are_stored_by_content_hash(db, tmp_path):
+    photo = tmp_path / "签到表.jpg"
+    photo.write_bytes(b"\xff\xd8 fake jpeg")
+    attachments = AttachmentService(db)
+    first = attachments.add("meeting", 1, photo)
+    second = attachments.add("meeting", 1, photo)
+    listed = attachments.list("meeting", 1)
+    assert [a.id for a in listed] == [first, second]
+    assert listed[0].original_name == "签到表.jpg"
+    assert listed[0].path == listed[1].path, "the same content is stored once"
+    assert listed[0].path.read_bytes() == photo.read_bytes()
+    assert listed[0].is_image
+    attachments.remove(first)
+    assert [a.id for a in attachments.list("meeting", 1)] == [second]
+
+
+def test_check_reports_a_missing_attachment_file(db, tmp_path):
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4")
+    attachments = AttachmentService(db)
+    attachments.add("visit", 3, scan)
+    assert check_database(db).ok
+    attachments.list("visit", 3)[0].path.unlink()
+    report = check_database(db)
+    assert not report.ok
+    assert any("scan.pdf" in line for line in report.lines)
+
+
+def test_small_demo_is_a_realistic_community(db):
+    import datetime as dt
+
+    today = dt.date(2024, 6, 15)
+    counts = fill_demo(db, "small", today=today)
+    assert counts["residents"] == 400
+    assert counts["members"] == 60
+    assert CareService(db).count() == 180
+    assert MeetingService(db).count(ListQuery(kind="group_meeting")) > 50
+    report = ComplianceService(db).evaluate(Period.parse("2023"), today=today)
+    assert report.items
+    assert any(not item.complete for item in report.items), "some meetings were skipped"
+    assert check_database(db).ok

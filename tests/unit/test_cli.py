@@ -1,0 +1,60 @@
+import sqlite3
+
+import pytest
+
+from desktop_app import __version__
+from desktop_app.cli import main
+from desktop_app.core.paths import DATABASE_FILENAME
+
+
+def test_demo_then_check_on_a_temporary_data_dir(tmp_path, capsys):
+    assert main(["demo", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "居民 400 条" in out
+    assert main(["--data-dir", str(tmp_path), "check"]) == 0, "--data-dir also works before the subcommand"
+    out = capsys.readouterr().out
+    assert "检查结果：正常" in out
+
+
+def test_demo_refuses_a_database_that_has_data(tmp_path, capsys):
+    assert main(["demo", "--data-dir", str(tmp_path)]) == 0
+    assert main(["demo", "--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("错误：")
+    assert "空白数据库" in err
+    assert "Traceback" not in err
+
+
+def test_data_dir_from_environment(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DESKTOP_APP_DATA_DIR", str(tmp_path))
+    assert main(["check"]) == 0
+    assert (tmp_path / DATABASE_FILENAME).exists()
+
+
+def test_check_fails_on_a_broken_reference(data_dir, capsys):
+    with sqlite3.connect(data_dir / DATABASE_FILENAME) as conn:
+        conn.execute("PRAGMA foreign_keys=OFF")
+        conn.execute(
+            "insert into members (name, name_initials, member_type, group_id, is_committee,"
+            " committee_role, status, notes) values ('孤儿', '', 'full', 4242, 0, '', 'active', '')"
+        )
+    assert main(["check", "--data-dir", str(data_dir)]) == 1
+    assert "引用了不存在的数据" in capsys.readouterr().out
+
+
+def test_backup_to_a_chosen_file(data_dir, tmp_path, capsys):
+    target = tmp_path / "u盘" / "备份.sqlite3"
+    assert main(["backup", "--data-dir", str(data_dir), "--to", str(target)]) == 0
+    assert target.exists()
+    assert str(target) in capsys.readouterr().out
+
+
+def test_version_and_bad_arguments_in_chinese(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+    with pytest.raises(SystemExit) as info:
+        main(["demo", "--size", "huge"])
+    assert info.value.code == 2
+    assert "参数错误" in capsys.readouterr().err

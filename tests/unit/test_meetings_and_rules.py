@@ -1,0 +1,226 @@
+import datetime as dt
+
+import pytest
+
+from desktop_app.core.enums import AttendanceStatus, MeetingKind, NormPeriod
+from desktop_app.core.errors import AppError, ValidationError
+from desktop_app.core.periods import Period
+from desktop_app.core.rules import (
+    Group,
+    HeldMeeting,
+    Norm,
+    UnitState,
+    evaluate_compliance,
+    summarize_attendance,
+    vote_quorum_met,
+)
+from desktop_app.core.services.compliance import ComplianceService
+from desktop_app.core.services.meetings import MeetingService, NormService
+from desktop_app.core.services.people import MemberService, PartyGroupService
+
+P, L, A = AttendanceStatus.PRESENT, AttendanceStatus.ON_LEAVE, AttendanceStatus.ABSENT
+DEFAULT_NORMS = [
+    Norm(MeetingKind.GENERAL_ASSEMBLY, NormPeriod.QUARTER, 1),
+    Norm(MeetingKind.COMMITTEE, NormPeriod.MONTH, 1),
+    Norm(MeetingKind.GROUP_MEETING, NormPeriod.MONTH, 1, per_group=True),
+    Norm(MeetingKind.PARTY_LESSON, NormPeriod.QUARTER, 1),
+    Norm(MeetingKind.ORG_LIFE, NormPeriod.YEAR, 1),
+]
+GROUPS = [Group(1, "第一党小组"), Group(2, "第二党小组")]
+
+
+def by_name(results):
+    return {r.name: r for r in results}
+
+
+def test_attendance_maths():
+    summary = summarize_attendance([P, P, P, L, A])
+    assert (summary.expected, summary.attended, summary.on_leave, summary.absent) == (5, 3, 1, 1)
+    assert summary.rate == pytest.approx(0.6)
+    assert summary.rate_text == "60%"
+    assert summarize_attendance([]).rate is None
+
+
+@pytest.mark.parametrize(("present", "total", "ok"), [(6, 10, True), (5, 10, False), (1, 1, True), (0, 0, False)])
+def test_vote_needs_more_than_half(present, total, ok):
+    assert vote_quorum_met(present, total) is ok
+
+
+def test_quarter_with_a_missed_general_assembly():
+    period = Period.parse("2023Q1")
+    held = [HeldMeeting(MeetingKind.COMMITTEE, dt.date(2023, m, 5)) for m in (1, 2, 3)]
+    results = by_name(evaluate_compliance(period, DEFAULT_NORMS, held, GROUPS, today=dt.date(2023, 6, 1)))
+    assembly = results["支部党员大会"]
+    assert (assembly.required, assembly.held, assembly.complete) == (1, 0, False)
+    assert assembly.describe() == "2023年第一季度未召开"
+    assert results["支部委员会会议"].complete
+    assert results["支部委员会会议"].describe() == "完成"
+    assert results["组织生活会"].units == [], "a yearly norm is not judged on one quarter"
+
+
+def test_a_group_that_skipped_a_month_is_named():
+    period = Period.parse("2023Q2")
+    held = [HeldMeeting(MeetingKind.GROUP_MEETING, dt.date(2023, m, 10), 1) for m in (4, 5, 6)]
+    held += [HeldMeeting(MeetingKind.GROUP_MEETING, dt.date(2023, m, 10), 2) for m in (4, 6)]
+    results = by_name(evaluate_compliance(period, DEFAULT_NORMS, held, GROUPS, today=dt.date(2023, 7, 1)))
+    assert results["党小组会（第一党小组）"].complete
+    second = results["党小组会（第二党小组）"]
+    assert [u.period.label for u in second.missed] == ["2023年5月"]
+    assert (second.required, second.held) == (3, 2)
+
+
+def test_a_party_lesson_held_twice_does_not_cover_another_quarter():
+    period = Period.parse("2023")
+    held = [HeldMeeting(MeetingKind.PARTY_LESSON, dt.date(2023, 1, d)) for d in (10, 20)]
+    held += [HeldMeeting(MeetingKind.PARTY_LESSON, dt.date(2023, m, 10)) for m in (7, 10)]
+    lesson = by_name(evaluate_compliance(period, DEFAULT_NORMS, held, GROUPS, today=dt.date(2024, 1, 5)))["党课"]
+    assert (lesson.required, lesson.held) == (4, 4)
+    assert [u.period.label for u in lesson.missed] == ["2023年第二季度"]
+    assert not lesson.complete
+
+
+def test_running_month_is_due_not_missed():
+    period = Period.parse("2023-03")
+    results = by_name(evaluate_compliance(period, DEFAULT_NORMS, [], GROUPS, today=dt.date(2023, 3, 15)))
+    committee = results["支部委员会会议"]
+    assert [u.state for u in committee.units] == [UnitState.DUE]
+    assert committee.describe() == "2023年3月尚需召开1次"
+    future = by_name(evaluate_compliance(period, DEFAULT_NORMS, [], GROUPS, today=dt.date(2023, 2, 1)))
+    assert future["支部委员会会议"].units[0].state is UnitState.FUTURE
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "label"),
+    [
+        ("2023", dt.date(2023, 1, 1), dt.date(2023, 12, 31), "2023年"),
+        ("2023q1", dt.date(2023, 1, 1), dt.date(2023, 3, 31), "2023年第一季度"),
+        ("2024-02", dt.date(2024, 2, 1), dt.date(2024, 2, 29), "2024年2月"),
+        ("2023-01-01..2023-06-30", dt.date(2023, 1, 1), dt.date(2023, 6, 30), "2023年01月01日至2023年06月30日"),
+    ],
+)
+def test_period_parsing(text, start, end, label):
+    assert Period.parse(text) == Period(start, end, label)
+
+
+@pytest.mark.parametrize("text", ["2023Q5", "23", "2023-13", "2023-06-30..2023-01-01", "上个月"])
+def test_bad_period_gets_a_chinese_message(text):
+    with pytest.raises(AppError, match="期间"):
+        Period.parse(text)
+
+
+@pytest.fixture
+def branch(db):
+    groups = PartyGroupService(db)
+    g1 = groups.create({"name": "第一党小组"})
+    members = MemberService(db)
+    ids = [members.create({"name": f"党员{i}", "group_id": g1, "is_committee": i < 3}) for i in range(6)]
+    probationary = members.create({"name": "预备党员甲", "group_id": g1, "member_type": "probationary"})
+    return db, g1, ids, probationary
+
+
+def attendance(ids, statuses, reason="外出"):
+    return [
+        {"member_id": m, "status": s, "reason": reason if s is not P else ""}
+        for m, s in zip(ids, statuses, strict=True)
+    ]
+
+
+def test_meeting_counts_come_from_attendance(branch):
+    db, g1, ids, _ = branch
+    meetings = MeetingService(db)
+    mid = meetings.create(
+        {
+            "kind": "group_meeting",
+            "date": "2023-03-10",
+            "topic": "学习党章",
+            "group_id": g1,
+            "attendance": attendance(ids, [P, P, P, P, L, A]),
+        }
+    )
+    row = meetings.fetch_rows([mid])[0]
+    keys = [c.key for c in meetings.columns()]
+    assert row[1 + keys.index("expected")] == 6
+    assert row[1 + keys.index("attended")] == 4
+    assert row[1 + keys.index("rate")] == pytest.approx(4 / 6)
+    assert meetings.attendance_summary(mid).on_leave == 1
+
+
+def test_meeting_kind_decides_required_fields(branch):
+    db, _, ids, _ = branch
+    meetings = MeetingService(db)
+    with pytest.raises(ValidationError) as info:
+        meetings.create({"kind": "group_meeting", "date": "2023-03-10", "topic": "t"})
+    assert "党小组" in info.value.errors["group_id"]
+    with pytest.raises(ValidationError) as info:
+        meetings.create(
+            {"kind": "party_lesson", "date": "2023-03-10", "topic": "t", "start_time": "15:00", "end_time": "14:00"}
+        )
+    assert set(info.value.errors) == {"lecturer", "end_time"}
+    with pytest.raises(ValidationError, match="请假须填写原因"):
+        meetings.create(
+            {
+                "kind": "committee",
+                "date": "2023-03-10",
+                "topic": "t",
+                "attendance": [{"member_id": ids[0], "status": L, "reason": ""}],
+            }
+        )
+
+
+def test_votes_cannot_exceed_voting_members_present(branch):
+    db, _, ids, probationary = branch
+    meetings = MeetingService(db)
+    values = {
+        "kind": "general_assembly",
+        "date": "2023-03-20",
+        "topic": "表决",
+        "vote_taken": True,
+        "votes_for": 6,
+        "votes_against": 0,
+        "votes_abstain": 0,
+        "attendance": attendance([*ids, probationary], [P] * 5 + [A, P]),
+    }
+    with pytest.raises(ValidationError, match="超过出席的正式党员人数 5"):
+        meetings.create(values)
+    meetings.create({**values, "votes_for": 5})
+
+
+def test_expected_members_follow_the_kind(branch):
+    db, g1, ids, probationary = branch
+    meetings = MeetingService(db)
+    assert {m.id for m in meetings.expected_for(MeetingKind.COMMITTEE, None)} == set(ids[:3])
+    assert {m.id for m in meetings.expected_for(MeetingKind.GROUP_MEETING, g1)} == {*ids, probationary}
+    assert len(meetings.expected_for(MeetingKind.GENERAL_ASSEMBLY, None)) == 7
+
+
+def test_compliance_from_database_flags_a_vote_without_quorum(branch):
+    db, _, ids, probationary = branch
+    meetings = MeetingService(db)
+    meetings.create(
+        {
+            "kind": "general_assembly",
+            "date": "2023-02-20",
+            "topic": "发展党员表决",
+            "vote_taken": True,
+            "votes_for": 3,
+            "votes_against": 0,
+            "votes_abstain": 0,
+            "attendance": attendance([*ids, probationary], [P, P, P, A, A, A, P]),
+        }
+    )
+    report = ComplianceService(db).evaluate(Period.parse("2023Q1"), today=dt.date(2023, 5, 1))
+    assert [(f.voting_present, f.voting_total) for f in report.vote_flags] == [(3, 6)]
+    assert "未超过" in report.vote_flags[0].describe()
+    items = by_name(report.items)
+    assert items["支部党员大会"].complete
+    assert not items["支部委员会会议"].complete
+    assert "党小组会（第一党小组）" in items
+
+
+def test_norms_are_editable(db):
+    norms = NormService(db)
+    assert {n.kind: n.text for n in norms.list()}[MeetingKind.PARTY_LESSON] == "每季度1次"
+    norms.update(MeetingKind.PARTY_LESSON, {"period": "month", "count": 1})
+    assert {n.kind: n.period for n in norms.list()}[MeetingKind.PARTY_LESSON] is NormPeriod.MONTH
+    with pytest.raises(ValidationError, match="次数"):
+        norms.update(MeetingKind.PARTY_LESSON, {"period": "month", "count": "-1"})
