@@ -83,17 +83,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from desktop_app.core.backup import backup_name, copy_database
+    from desktop_app.core.backup import backup_now
 
     db = _open(args)
     try:
-        source = db.file_path
-        if source is None:
-            raise AppError("当前使用的是数据库服务器，请由服务器管理员备份。")
-        target = Path(args.to) if args.to else db.backup_dir / backup_name("manual")
-        if target.is_dir():
-            target = target / backup_name("manual")
-        copy_database(source, target)
+        target = backup_now(db, Path(args.to) if args.to else None)
     finally:
         db.dispose()
     print(f"已备份到：{target}")

@@ -6,6 +6,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+from desktop_app.core.database import Database
 from desktop_app.core.errors import AppError
 
 
@@ -59,3 +60,15 @@ def backup_name(reason: str, when: dt.datetime | None = None) -> str:
 
 def make_backup(source: Path, backup_dir: Path, reason: str) -> Path:
     return copy_database(source, backup_dir / backup_name(reason))
+
+
+def backup_now(db: Database, target: Path | None = None) -> Path:
+    """A manual backup: into the data directory's backups/, or to a chosen file or folder (a USB stick)."""
+    source = db.file_path
+    if source is None:
+        raise AppError("当前使用的是数据库服务器，请由服务器管理员备份。")
+    if target is None:
+        target = db.backup_dir / backup_name("manual")
+    elif target.is_dir():
+        target = target / backup_name("manual")
+    return copy_database(source, target)

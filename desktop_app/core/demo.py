@@ -197,7 +197,9 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
                     "name_initials": initials(name),
                     "gender": gender,
                     "birth_date": birth,
-                    "join_date": birth + dt.timedelta(days=rng.randint(20 * 365, 40 * 365)),
+                    "join_date": min(
+                        birth + dt.timedelta(days=rng.randint(19 * 365, 50 * 365)), today - dt.timedelta(days=400)
+                    ),
                     "member_type": MemberType.PROBATIONARY if rng.random() < 0.04 else MemberType.FULL,
                     "group_id": group_ids[index % len(group_ids)],
                     "phone": make.phone(),

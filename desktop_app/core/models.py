@@ -7,18 +7,20 @@ from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
+    Dialect,
     Enum,
     ForeignKey,
     Index,
     Integer,
     MetaData,
-    Numeric,
     String,
     Text,
     Time,
+    TypeDecorator,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -44,7 +46,29 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-MONEY = Numeric(12, 2, asdecimal=True)
+
+class Money(TypeDecorator[Decimal]):
+    """Yuan as Decimal, stored as whole fen in an integer column.
+
+    Exact on every database: SQLite has no decimal type and would keep Numeric
+    values as floating point.
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | int | str | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        return int((Decimal(value) * 100).to_integral_value())
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(value) / 100).quantize(Decimal("0.01"))
+
+
+MONEY = Money()
 
 
 def enum_column(enum_cls: type[LabeledEnum]) -> Enum:

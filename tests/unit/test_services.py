@@ -67,7 +67,7 @@ def test_search_by_name_address_notes_and_pinyin_initials(db):
     assert residents.list_ids(ListQuery(text="7号楼")) == [li]
     assert residents.list_ids(ListQuery(text="不便")) == [li]
     assert residents.list_ids(ListQuery(text="100%")) == []
-    assert residents.list_ids(ListQuery(sort_key="name")) == sorted([zhu, li], key=lambda i: residents.get(i)["name"])
+    assert residents.list_ids(ListQuery(sort_key="name")) == [li, zhu], "names sort by pinyin: 李 before 朱"
 
 
 def test_soft_delete_restore_and_purge(db):
@@ -214,3 +214,18 @@ def test_profile_round_trip(db):
     assert profiles.get().community_name == "康宁居民区"
     with pytest.raises(ValidationError, match="居民区名称"):
         profiles.save({"community_name": ""})
+
+
+def test_money_totals_are_exact(db):
+    care = CareService(db)
+    other = category_id(db, "其他")
+    for amount in ("0.10", "0.20", "1234567.89"):
+        care.create({"date": "2023-04-01", "category_id": other, "recipient_name": "甲", "amount": amount})
+    care.create({"date": "2022-04-01", "category_id": other, "recipient_name": "乙", "amount": "5"})
+    totals = {
+        name: (count, total)
+        for name, count, total in care.totals_by_category(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    }
+    assert totals["其他"] == (3, Decimal("1234568.19"))
+    assert totals["新生儿送鸡蛋"] == (0, Decimal("0.00"))
+    assert CareCategoryService(db).list()[0].default_amount == Decimal("100.00")

@@ -43,6 +43,11 @@ class Column:
     expr: Any
     kind: ColumnKind = ColumnKind.TEXT
     enum: type[LabeledEnum] | None = None
+    sort_expr: Any = None  # when the display value sorts badly, e.g. Chinese names by pinyin
+
+    @property
+    def order_by(self) -> Any:
+        return self.expr if self.sort_expr is None else self.sort_expr
 
 
 @dataclass
@@ -161,14 +166,14 @@ class RecordService:
                 stmt = stmt.where(date_col <= query.date_to)
         return self.apply_filters(stmt, query)
 
-    def list_ids(self, query: ListQuery | None = None) -> list[int]:
+    def list_ids(self, query: ListQuery | None = None, limit: int | None = None) -> list[int]:
         """Ids of the matching records, filtered and sorted by the database."""
         query = query or ListQuery()
         sort_key = query.sort_key or self.default_sort
         descending = query.descending if query.sort_key else self.default_descending
-        sort_expr = self.column_by_key(sort_key).expr
+        sort_expr = self.column_by_key(sort_key).order_by
         order = [sort_expr.desc(), self.model.id.desc()] if descending else [sort_expr.asc(), self.model.id.asc()]  # type: ignore[attr-defined]
-        stmt = self._filtered(select(self.model.id), query).order_by(*order)  # type: ignore[attr-defined]
+        stmt = self._filtered(select(self.model.id), query).order_by(*order).limit(limit)  # type: ignore[attr-defined]
         with self.db.read_session() as session:
             return list(session.scalars(stmt))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -139,7 +140,7 @@ class CareService(RecordService):
         return [
             Column("date", "日期", c.date, ColumnKind.DATE),
             Column("category", "类别", CareCategory.name),
-            Column("recipient_name", "对象", c.recipient_name),
+            Column("recipient_name", "对象", c.recipient_name, sort_expr=c.recipient_initials),
             Column("recipient_address", "住址", c.recipient_address),
             Column("item", "关怀内容", c.item),
             Column("amount", "金额（元）", c.amount, ColumnKind.MONEY),
@@ -200,6 +201,23 @@ class CareService(RecordService):
             errors["follow_up_date"] = "回访日期不能早于关怀日期"
         if errors:
             raise self.invalid(errors)
+
+    def totals_by_category(self, start: dt.date, end: dt.date) -> list[tuple[str, int, Decimal]]:
+        """(category, number of care actions, total amount) in a date range, in category order."""
+        stmt = (
+            select(CareCategory.name, func.count(CareAction.id), func.coalesce(func.sum(CareAction.amount), Decimal(0)))
+            .join(
+                CareAction,
+                (CareAction.category_id == CareCategory.id)
+                & CareAction.deleted_at.is_(None)
+                & CareAction.date.between(start, end),
+                isouter=True,
+            )
+            .group_by(CareCategory.id, CareCategory.name)
+            .order_by(CareCategory.sort_order, CareCategory.id)
+        )
+        with self.db.read_session() as session:
+            return [(name, count, total) for name, count, total in session.execute(stmt)]
 
     def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
         super().apply(session, obj, cleaned, values)

@@ -15,7 +15,7 @@ from desktop_app.core.fields import Field, FieldType, clean_values
 from desktop_app.core.models import Attendance, Meeting, MeetingNorm, Member, PartyGroup
 from desktop_app.core.rules import AttendanceSummary, Norm, summarize_attendance
 from desktop_app.core.services.base import Column, ColumnKind, ListQuery, RecordService
-from desktop_app.core.services.people import MemberBrief, MemberService
+from desktop_app.core.services.people import MemberBrief, MemberService, brief_select
 
 F = FieldType
 
@@ -181,6 +181,11 @@ class MeetingService(RecordService):
             {"member_id": a.member_id, "status": a.status, "reason": a.reason} for a in obj.attendance
         ]
         return values
+
+    def listed_members(self, record_id: int) -> list[MemberBrief]:
+        """The members a saved meeting lists in its attendance, in roster order."""
+        stmt = brief_select().join(Attendance, Attendance.member_id == Member.id)
+        return MemberService(self.db).briefs(stmt.where(Attendance.meeting_id == record_id))
 
     def attendance_summary(self, record_id: int) -> AttendanceSummary:
         with self.db.read_session() as session:

@@ -40,7 +40,7 @@ class ResidentService(RecordService):
     def columns(self) -> list[Column]:
         r = Resident
         return [
-            Column("name", "姓名", r.name),
+            Column("name", "姓名", r.name, sort_expr=r.name_initials),
             Column("gender", "性别", r.gender, ColumnKind.ENUM, Gender),
             Column("birth_date", "出生日期", r.birth_date, ColumnKind.DATE),
             Column("id_number", "身份证号", r.id_number, ColumnKind.ID_NUMBER),
@@ -103,7 +103,7 @@ class MemberService(RecordService):
     def columns(self) -> list[Column]:
         m = Member
         return [
-            Column("name", "姓名", m.name),
+            Column("name", "姓名", m.name, sort_expr=m.name_initials),
             Column("gender", "性别", m.gender, ColumnKind.ENUM, Gender),
             Column("member_type", "党员类别", m.member_type, ColumnKind.ENUM, MemberType),
             Column("group", "党小组", PartyGroup.name),
@@ -153,13 +153,18 @@ class MemberService(RecordService):
         obj.name_initials = initials(obj.name)
 
     def active_members(self) -> list[MemberBrief]:
-        stmt = (
-            select(Member.id, Member.name, Member.member_type, Member.group_id, Member.is_committee)
-            .where(Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE)
-            .order_by(Member.group_id, Member.name_initials, Member.id)
-        )
+        return self.briefs(brief_select().where(Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE))
+
+    def briefs(self, stmt: Select) -> list[MemberBrief]:
         with self.db.read_session() as session:
             return [MemberBrief(*row) for row in session.execute(stmt)]
+
+
+def brief_select() -> Select:
+    """Members as the attendance editor and the rules need them, in roster order."""
+    return select(Member.id, Member.name, Member.member_type, Member.group_id, Member.is_committee).order_by(
+        Member.group_id, Member.name_initials, Member.id
+    )
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=50), nullable=False),
         sa.Column("default_item", sa.String(length=100), nullable=False),
-        sa.Column("default_amount", sa.Numeric(precision=12, scale=2), nullable=True),
+        sa.Column("default_amount", sa.BigInteger(), nullable=True),
         sa.Column("sort_order", sa.Integer(), nullable=False),
         sa.Column("retired", sa.Boolean(), nullable=False),
         sa.Column("sensitive", sa.Boolean(), nullable=False),
@@ -173,7 +173,7 @@ def upgrade() -> None:
         sa.Column("recipient_initials", sa.String(length=50), nullable=False),
         sa.Column("recipient_address", sa.String(length=200), nullable=False),
         sa.Column("item", sa.String(length=200), nullable=False),
-        sa.Column("amount", sa.Numeric(precision=12, scale=2), nullable=True),
+        sa.Column("amount", sa.BigInteger(), nullable=True),
         sa.Column("handled_by", sa.String(length=50), nullable=False),
         sa.Column(
             "status",
@@ -330,12 +330,12 @@ def upgrade() -> None:
 
 
 def seed_reference_data() -> None:
-    """The community starts with the 六维关怀 categories and the 三会一课 norms of DESIGN.md."""
+    """The community starts with the 六维关怀 categories (amounts in fen) and the 三会一课 norms."""
     categories = sa.table(
         "care_categories",
         sa.column("name", sa.String),
         sa.column("default_item", sa.String),
-        sa.column("default_amount", sa.Numeric(12, 2)),
+        sa.column("default_amount", sa.BigInteger),
         sa.column("sort_order", sa.Integer),
         sa.column("retired", sa.Boolean),
         sa.column("sensitive", sa.Boolean),
@@ -346,7 +346,7 @@ def seed_reference_data() -> None:
             {
                 "name": "新生儿送鸡蛋",
                 "default_item": "鸡蛋一箱",
-                "default_amount": 100,
+                "default_amount": 10000,
                 "sort_order": 1,
                 "retired": False,
                 "sensitive": False,
@@ -354,7 +354,7 @@ def seed_reference_data() -> None:
             {
                 "name": "新婚送蜂蜜",
                 "default_item": "蜂蜜两瓶",
-                "default_amount": 120,
+                "default_amount": 12000,
                 "sort_order": 2,
                 "retired": False,
                 "sensitive": False,
@@ -362,7 +362,7 @@ def seed_reference_data() -> None:
             {
                 "name": "乔迁送糕点",
                 "default_item": "糕点礼盒",
-                "default_amount": 80,
+                "default_amount": 8000,
                 "sort_order": 3,
                 "retired": False,
                 "sensitive": False,
@@ -370,7 +370,7 @@ def seed_reference_data() -> None:
             {
                 "name": "升学送钢笔",
                 "default_item": "钢笔一支",
-                "default_amount": 60,
+                "default_amount": 6000,
                 "sort_order": 4,
                 "retired": False,
                 "sensitive": False,
@@ -378,7 +378,7 @@ def seed_reference_data() -> None:
             {
                 "name": "重病帮困",
                 "default_item": "帮困金",
-                "default_amount": 500,
+                "default_amount": 50000,
                 "sort_order": 5,
                 "retired": False,
                 "sensitive": True,

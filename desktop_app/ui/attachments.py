@@ -1,0 +1,121 @@
+"""附件: photos and scans of a record, with thumbnails, drag-and-drop, open and remove."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.database import Database
+from desktop_app.core.services.attachments import AttachmentInfo, AttachmentService
+from desktop_app.ui.errors import report_failure
+
+THUMBNAIL = QSize(120, 120)
+
+
+class AttachmentsDialog(QDialog):
+    def __init__(self, db: Database, owner_kind: str, owner_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = AttachmentService(db)
+        self.owner_kind, self.owner_id = owner_kind, owner_id
+        self.setWindowTitle("附件")
+        self.resize(640, 420)
+        self.setAcceptDrops(True)
+        layout = QVBoxLayout(self)
+        hint = QLabel("可以把照片或扫描件直接拖到这里。双击打开。")
+        layout.addWidget(hint)
+        self.list = QListWidget()
+        self.list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.list.setIconSize(THUMBNAIL)
+        self.list.setGridSize(QSize(150, 160))
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.list.setWordWrap(True)
+        self.list.itemDoubleClicked.connect(self._open_item)
+        layout.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        for text, slot in (("添加…", self.choose_files), ("打开", self.open_selected), ("移除", self.remove_selected)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.list.clear()
+        for info in self.service.list(self.owner_kind, self.owner_id):
+            item = QListWidgetItem(self._icon(info), info.original_name)
+            item.setData(Qt.ItemDataRole.UserRole, info)
+            item.setToolTip(f"{info.original_name}（{info.size / 1024:.0f} KB）")
+            self.list.addItem(item)
+
+    def _icon(self, info: AttachmentInfo) -> QIcon:
+        if info.is_image and info.exists:
+            pixmap = QPixmap(str(info.path))
+            if not pixmap.isNull():
+                return QIcon(
+                    pixmap.scaled(
+                        THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                    )
+                )
+        return self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+
+    def add_files(self, paths: list[Path]) -> None:
+        for path in paths:
+            try:
+                self.service.add(self.owner_kind, self.owner_id, path)
+            except Exception as exc:
+                report_failure(self, exc)
+                break
+        self.refresh()
+
+    def choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "选择附件", "", "图片和文档 (*.jpg *.jpeg *.png *.bmp *.pdf);;所有文件 (*)"
+        )
+        self.add_files([Path(f) for f in files])
+
+    def _selected(self) -> list[AttachmentInfo]:
+        return [item.data(Qt.ItemDataRole.UserRole) for item in self.list.selectedItems()]
+
+    def _open_item(self, item: QListWidgetItem) -> None:
+        info: AttachmentInfo = item.data(Qt.ItemDataRole.UserRole)
+        if not info.exists:
+            QMessageBox.warning(self, "无法打开", f"附件文件“{info.original_name}”已丢失，请从备份中恢复。")
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(info.path)))
+
+    def open_selected(self) -> None:
+        for item in self.list.selectedItems():
+            self._open_item(item)
+
+    def remove_selected(self) -> None:
+        for info in self._selected():
+            self.service.remove(info.id)
+        self.refresh()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        self.add_files(paths)
+        event.acceptProposedAction()

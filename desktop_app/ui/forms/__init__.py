@@ -1,0 +1,1 @@
+"""One dialog per record kind; each hands its values to a service and stays open on failure."""

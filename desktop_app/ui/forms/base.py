@@ -1,0 +1,196 @@
+"""The form dialog every record kind shares: inline Chinese errors, Enter saves, Esc asks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.errors import AppError, ValidationError
+from desktop_app.core.fields import Field, FieldType
+from desktop_app.core.services.base import RecordService
+from desktop_app.ui.editors import Editor, editor_for
+from desktop_app.ui.errors import report_failure
+
+ERROR_STYLE = "color: #c0392b;"
+
+
+class RecordForm(QDialog):
+    """Subclasses set `noun` and may override `sections`, `build_extra`, `extra_values`, `load_extra`."""
+
+    noun = "记录"
+    # Field names laid out per column; None means every field of the service, in one column.
+    sections: Sequence[Sequence[str]] | None = None
+    initial_size: tuple[int, int] | None = None
+
+    def __init__(
+        self,
+        service: RecordService,
+        record_id: int | None = None,
+        parent: QWidget | None = None,
+        initial: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.record_id = record_id
+        self.saved_id: int | None = None
+        self.specs = {spec.name: spec for spec in service.fields}
+        self.editors: dict[str, Editor] = {}
+        self.error_labels: dict[str, QLabel] = {}
+        self._rows: dict[str, tuple[QFormLayout, QWidget]] = {}
+        self.setWindowTitle(("编辑" if record_id else "新增") + self.noun)
+        self.setSizeGripEnabled(True)
+        self.setMinimumWidth(720)
+
+        outer = QVBoxLayout(self)
+        self.general_error = QLabel()
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        self.body = QHBoxLayout()
+        outer.addLayout(self.body, 1)
+        for names in self.sections or [list(self.specs)]:
+            form = QFormLayout()
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            for name in names:
+                self._add_row(form, self.specs[name])
+            column = QWidget()
+            column.setLayout(form)
+            self.body.addWidget(column, 1)
+        self.build_extra()
+        outer.addWidget(self.general_error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        outer.addWidget(self.buttons)
+        # In multi-line fields Enter is a new line; Ctrl+Enter saves from anywhere.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.save)
+
+        values = service.get(record_id) if record_id else self.defaults()
+        if initial:
+            values.update(initial)
+        self.load(values)
+        self._initial = self.values()
+        if self.initial_size:
+            self.resize(*self.initial_size)
+
+    # -- building -------------------------------------------------------------------
+    def _add_row(self, form: QFormLayout, spec: Field) -> None:
+        editor = self.make_editor(spec)
+        self.editors[spec.name] = editor
+        error = QLabel()
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        self.error_labels[spec.name] = error
+        cell = QWidget()
+        cell_layout = QVBoxLayout(cell)
+        cell_layout.setContentsMargins(0, 0, 0, 0)
+        cell_layout.setSpacing(2)
+        cell_layout.addWidget(editor.widget)
+        cell_layout.addWidget(error)
+        label = "" if spec.type is FieldType.BOOL else spec.label + ("*" if spec.required else "")
+        form.addRow(label, cell)
+        self._rows[spec.name] = (form, cell)
+
+    def set_field_visible(self, name: str, visible: bool) -> None:
+        form, cell = self._rows[name]
+        form.setRowVisible(cell, visible)
+
+    def make_editor(self, spec: Field) -> Editor:
+        return editor_for(spec)
+
+    def build_extra(self) -> None:
+        """Add widgets beyond the plain fields (tables, pickers)."""
+
+    def defaults(self) -> dict[str, Any]:
+        return {}
+
+    # -- values ---------------------------------------------------------------------
+    def load(self, values: Mapping[str, Any]) -> None:
+        for name, editor in self.editors.items():
+            if name in values:
+                editor.set_value(values[name])
+        self.load_extra(values)
+
+    def load_extra(self, values: Mapping[str, Any]) -> None:
+        pass
+
+    def values(self) -> dict[str, Any]:
+        values = {name: editor.value() for name, editor in self.editors.items()}
+        values.update(self.extra_values())
+        return values
+
+    def extra_values(self) -> dict[str, Any]:
+        return {}
+
+    def is_dirty(self) -> bool:
+        return self.values() != self._initial
+
+    # -- saving ---------------------------------------------------------------------
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        general = []
+        for name, label in self.error_labels.items():
+            label.setVisible(name in errors)
+            label.setText(errors.get(name, ""))
+        for name, message in errors.items():
+            if name not in self.error_labels:
+                general.append(message)
+        self.general_error.setText("\n".join(general))
+        self.general_error.setVisible(bool(general))
+        first = next((name for name in self.editors if name in errors), None)
+        if first:
+            self.editors[first].widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def save(self) -> None:
+        values = self.values()
+        try:
+            if self.record_id:
+                self.service.update(self.record_id, values)
+                self.saved_id = self.record_id
+            else:
+                self.saved_id = self.service.create(values)
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return
+        except AppError as exc:
+            self.show_errors({})
+            report_failure(self, exc)
+            return
+        except Exception as exc:  # a bug or a database failure: tell, and keep what was typed
+            report_failure(self, exc)
+            return
+        self.after_save(self.saved_id)
+        super().accept()
+
+    def after_save(self, record_id: int) -> None:
+        """Hook for work that needs the saved id."""
+
+    def accept(self) -> None:
+        self.save()
+
+    def ask(self, question: str) -> bool:
+        """A yes/no question; tests replace it."""
+        answer = QMessageBox.question(self, "请确认", question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def reject(self) -> None:
+        if self.is_dirty() and not self.ask("已填写的内容还没有保存，确定放弃吗？"):
+            return
+        super().reject()

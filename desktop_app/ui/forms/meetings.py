@@ -1,0 +1,175 @@
+"""三会一课 form: the kind decides the fields; an attendance editor with live 应到/实到/出勤率."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from desktop_app.core.enums import AttendanceStatus, MeetingKind, MemberType
+from desktop_app.core.fields import Field
+from desktop_app.core.rules import summarize_attendance, vote_quorum_met
+from desktop_app.core.services.people import MemberBrief, PartyGroupService
+from desktop_app.ui.editors import ChoiceEditor, Editor, LongTextEditor, editor_for, enum_choices
+from desktop_app.ui.forms.base import ERROR_STYLE, RecordForm
+
+
+class AttendanceTable(QTableWidget):
+    HEADERS = ("姓名", "党员类别", "出席情况", "请假或缺席原因")
+
+    def __init__(self) -> None:
+        super().__init__(0, len(self.HEADERS))
+        self.setHorizontalHeaderLabels(self.HEADERS)
+        header = self.horizontalHeader()
+        for column in (0, 1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().setVisible(False)
+        self.members: list[MemberBrief] = []
+        self._status_editors: dict[int, ChoiceEditor] = {}
+        self.on_change: Any = None
+
+    def set_rows(self, members: list[MemberBrief], entries: dict[int, dict[str, Any]]) -> None:
+        self.members = members
+        self._status_editors: dict[int, ChoiceEditor] = {}
+        self.setRowCount(0)
+        for row, member in enumerate(members):
+            self.insertRow(row)
+            entry = entries.get(member.id, {})
+            name = QTableWidgetItem(member.name)
+            name.setFlags(name.flags() & ~name.flags().ItemIsEditable)
+            self.setItem(row, 0, name)
+            kind = QTableWidgetItem(member.member_type.label)
+            kind.setFlags(name.flags())
+            self.setItem(row, 1, kind)
+            status = ChoiceEditor(enum_choices(AttendanceStatus), optional=False)
+            status.set_value(AttendanceStatus(entry.get("status", AttendanceStatus.PRESENT)))
+            status.widget.currentIndexChanged.connect(self._changed)
+            self._status_editors[row] = status
+            self.setCellWidget(row, 2, status.widget)
+            self.setCellWidget(row, 3, QLineEdit(entry.get("reason", "")))
+        self._changed()
+
+    def mark_all_present(self) -> None:
+        for editor in self._status_editors.values():
+            editor.set_value(AttendanceStatus.PRESENT)
+
+    def entries(self) -> list[dict[str, Any]]:
+        result = []
+        for row, member in enumerate(self.members):
+            reason = self.cellWidget(row, 3)
+            assert isinstance(reason, QLineEdit)
+            result.append(
+                {"member_id": member.id, "status": self._status_editors[row].value(), "reason": reason.text()}
+            )
+        return result
+
+    def _changed(self) -> None:
+        if self.on_change:
+            self.on_change()
+
+
+class MeetingForm(RecordForm):
+    noun = "三会一课记录"
+    initial_size = (900, 780)
+    sections = (
+        ("kind", "group_id", "date", "start_time", "end_time", "place", "topic", "host", "recorder", "lecturer"),
+        ("agenda", "content", "resolutions", "vote_taken", "votes_for", "votes_against", "votes_abstain"),
+    )
+
+    def make_editor(self, spec: Field) -> Editor:
+        if spec.name == "content":
+            return LongTextEditor(lines=6)
+        editor = editor_for(spec)
+        if spec.name == "group_id":
+            assert isinstance(editor, ChoiceEditor)
+            editor.set_choices(PartyGroupService(self.service.db).choices())
+            editor.widget.currentIndexChanged.connect(self._expected_changed)
+        elif spec.name == "kind":
+            editor.widget.currentIndexChanged.connect(self._expected_changed)
+        elif spec.name == "vote_taken":
+            editor.widget.toggled.connect(self._update_fields)
+        return editor
+
+    def defaults(self) -> dict[str, Any]:
+        return {"date": dt.date.today(), "kind": MeetingKind.COMMITTEE}
+
+    def build_extra(self) -> None:
+        box = QGroupBox("出席情况")
+        layout = QVBoxLayout(box)
+        top = QHBoxLayout()
+        self.summary = QLabel()
+        self.quorum_warning = QLabel()
+        self.quorum_warning.setStyleSheet(ERROR_STYLE)
+        all_present = QPushButton("全部出席")
+        all_present.setToolTip("把名单中每个人标为出席")
+        top.addWidget(self.summary, 1)
+        top.addWidget(all_present)
+        self.attendance = AttendanceTable()
+        self.attendance.setMinimumHeight(260)
+        self.attendance.on_change = self._update_summary
+        all_present.clicked.connect(self.attendance.mark_all_present)
+        layout.addLayout(top)
+        layout.addWidget(self.quorum_warning)
+        layout.addWidget(self.attendance)
+        self.layout().addWidget(box, 1)
+
+    def load_extra(self, values: dict[str, Any]) -> None:
+        if self.record_id:
+            # A saved record shows the people it listed, even if some have since left the branch.
+            entries = {entry["member_id"]: entry for entry in values.get("attendance") or []}
+            self.attendance.set_rows(self.service.listed_members(self.record_id), entries)  # type: ignore[attr-defined]
+            self._update_fields()
+        else:
+            self._expected_changed()
+
+    def _expected_changed(self) -> None:
+        """The kind or group changed: list who should attend, keeping what was already marked."""
+        if not hasattr(self, "attendance"):
+            return
+        kind = self.editors["kind"].value() or MeetingKind.COMMITTEE
+        expected = self.service.expected_for(kind, self.editors["group_id"].value())  # type: ignore[attr-defined]
+        entries = {entry["member_id"]: entry for entry in self.attendance.entries()}
+        self.attendance.set_rows(expected, entries)
+        self._update_fields()
+
+    def _update_fields(self) -> None:
+        kind = self.editors["kind"].value()
+        self.set_field_visible("group_id", kind is MeetingKind.GROUP_MEETING)
+        self.set_field_visible("lecturer", kind in (MeetingKind.PARTY_LESSON, MeetingKind.THEME_DAY))
+        voting = bool(self.editors["vote_taken"].value())
+        for name in ("votes_for", "votes_against", "votes_abstain"):
+            self.set_field_visible(name, voting)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        entries = self.attendance.entries()
+        summary = summarize_attendance(entry["status"] for entry in entries)
+        self.summary.setText(
+            f"应到 {summary.expected} 人，实到 {summary.attended} 人，请假 {summary.on_leave} 人，"
+            f"缺席 {summary.absent} 人，出勤率 {summary.rate_text}"
+        )
+        voting = [m for m in self.attendance.members if m.member_type is MemberType.FULL]
+        present_ids = {e["member_id"] for e in entries if e["status"] is AttendanceStatus.PRESENT}
+        voting_present = sum(1 for m in voting if m.id in present_ids)
+        warn = bool(self.editors["vote_taken"].value()) and not vote_quorum_met(voting_present, len(voting))
+        self.quorum_warning.setText(
+            f"注意：到会正式党员 {voting_present} 人，未超过应到正式党员 {len(voting)} 人的半数，表决无效。"
+            if warn
+            else ""
+        )
+        self.quorum_warning.setVisible(warn)
+
+    def extra_values(self) -> dict[str, Any]:
+        return {"attendance": self.attendance.entries()}

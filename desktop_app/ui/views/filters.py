@@ -1,0 +1,83 @@
+"""Filter widgets for record views; each writes its part of a ListQuery."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
+
+from desktop_app.core.periods import Period
+from desktop_app.core.services.base import ListQuery
+from desktop_app.ui.formatting import DATE_FORMAT
+
+
+class QueryFilter(QWidget):
+    changed = Signal()
+
+    def apply(self, query: ListQuery) -> None:
+        raise NotImplementedError
+
+
+class ChoiceFilter(QueryFilter):
+    """A drop-down whose choice sets one attribute of the query (category_id, kind, status, group_id)."""
+
+    def __init__(self, attribute: str, all_label: str, choices: Sequence[tuple[Any, str]]) -> None:
+        super().__init__()
+        self.attribute = attribute
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.combo = QComboBox()
+        self.combo.addItem(all_label, None)
+        for value, label in choices:
+            self.combo.addItem(label, value)
+        self.combo.currentIndexChanged.connect(self.changed)
+        layout.addWidget(self.combo)
+
+    def apply(self, query: ListQuery) -> None:
+        setattr(query, self.attribute, self.combo.currentData())
+
+
+class DateRangeFilter(QueryFilter):
+    QUICK = (("全部日期", None), ("本月", "month"), ("本季度", "quarter"), ("本年", "year"), ("自定义", "custom"))
+
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.quick = QComboBox()
+        for label, value in self.QUICK:
+            self.quick.addItem(label, value)
+        self.start = QDateEdit(QDate.currentDate().addMonths(-1))
+        self.end = QDateEdit(QDate.currentDate())
+        self.to_label = QLabel("至")
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat(DATE_FORMAT)
+            edit.setCalendarPopup(True)
+            edit.dateChanged.connect(self.changed)
+        layout.addWidget(self.quick)
+        layout.addWidget(self.start)
+        layout.addWidget(self.to_label)
+        layout.addWidget(self.end)
+        self.quick.currentIndexChanged.connect(self._quick_changed)
+        self._quick_changed()
+
+    def _quick_changed(self) -> None:
+        custom = self.quick.currentData() == "custom"
+        for widget in (self.start, self.end, self.to_label):
+            widget.setVisible(custom)
+        self.changed.emit()
+
+    def range(self) -> tuple[dt.date | None, dt.date | None]:
+        unit = self.quick.currentData()
+        if unit is None:
+            return None, None
+        if unit == "custom":
+            return self.start.date().toPython(), self.end.date().toPython()
+        period = Period.containing(dt.date.today(), unit)
+        return period.start, period.end
+
+    def apply(self, query: ListQuery) -> None:
+        query.date_from, query.date_to = self.range()

@@ -1,0 +1,235 @@
+"""The list view every record kind shares: toolbar, search-as-you-type, filters, sortable table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.services.base import ListQuery, RecordService
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.errors import report_failure
+from desktop_app.ui.forms.base import RecordForm
+from desktop_app.ui.table_model import RecordTableModel
+from desktop_app.ui.views.filters import QueryFilter
+
+SEARCH_DELAY_MS = 250
+
+
+class RecordView(QWidget):
+    """Subclasses set the title, service, form and filters of one record kind."""
+
+    count_changed = Signal(int)
+    title = ""
+    form_class: type[RecordForm] = RecordForm
+    search_hint = "搜索"
+    personal_data = False
+    has_attachments = True
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.service = self.make_service()
+        self.model = RecordTableModel(self.service, self)
+        self.filters = self.make_filters()
+
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.add_action = self._action("新增", QKeySequence.StandardKey.New, self.create_record)
+        self.edit_action = self._action("编辑", None, self.edit_selected)
+        self.delete_action = self._action("删除", QKeySequence.StandardKey.Delete, self.delete_selected)
+        if self.has_attachments:
+            self.attach_action = self._action("附件", None, self.show_attachments)
+        self.add_toolbar_actions()
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.search_hint)
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(260)
+        find = QAction(self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(self._search_timer.start)
+
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.search, 2)
+        for widget in self.filters:
+            widget.changed.connect(self.reload)
+            filter_row.addWidget(widget)
+        if self.personal_data:
+            self.unmask = QCheckBox("显示完整个人信息")
+            self.unmask.setToolTip("默认隐藏电话和身份证号的中间几位")
+            self.unmask.toggled.connect(self.model.set_unmasked)
+            filter_row.addWidget(self.unmask)
+        filter_row.addStretch(1)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(*self.model.default_sort())
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionsMovable(True)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.table.activated.connect(lambda _index: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.table, 1)
+        remembered = self._restore_columns()
+        # Enabling sorting sorts by the indicator (the default or the remembered one): that is the first load.
+        self.table.setSortingEnabled(True)
+        self.reload()
+        if not remembered:
+            self._fit_columns()
+
+    # -- what subclasses describe -----------------------------------------------------
+    def make_service(self) -> RecordService:
+        raise NotImplementedError
+
+    def make_filters(self) -> list[QueryFilter]:
+        return []
+
+    def add_toolbar_actions(self) -> None:
+        pass
+
+    # -- building helpers -----------------------------------------------------------
+    def _action(self, text: str, shortcut: QKeySequence.StandardKey | None, slot) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setToolTip(f"{text}（{QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)}）")
+        action.triggered.connect(slot)
+        self.toolbar.addAction(action)
+        self.addAction(action)
+        return action
+
+    # -- loading ----------------------------------------------------------------------
+    def current_query(self) -> ListQuery:
+        query = ListQuery(
+            text=self.search.text(), sort_key=self.model.query.sort_key, descending=self.model.query.descending
+        )
+        for widget in self.filters:
+            widget.apply(query)
+        return query
+
+    def reload(self) -> None:
+        self._search_timer.stop()
+        try:
+            self.model.set_query(self.current_query())
+        except Exception as exc:
+            report_failure(self, exc)
+            return
+        self.count_changed.emit(self.model.rowCount())
+        self._update_actions()
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.record_id(row) for row in rows]
+
+    def select_record(self, record_id: int) -> None:
+        row = self.model.row_of(record_id)
+        if row is None:
+            return
+        index = self.model.index(row, 0)
+        self.table.selectionModel().select(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+
+    def _update_actions(self) -> None:
+        count = len(self.table.selectionModel().selectedRows())
+        self.edit_action.setEnabled(count == 1)
+        self.delete_action.setEnabled(count > 0)
+        if self.has_attachments:
+            self.attach_action.setEnabled(count == 1)
+
+    # -- actions --------------------------------------------------------------------
+    def open_form(self, record_id: int | None = None, initial: dict | None = None) -> RecordForm:
+        return self.form_class(self.service, record_id, self, initial=initial)
+
+    def create_record(self, initial: dict | None = None) -> None:
+        form = self.open_form(None, initial if isinstance(initial, dict) else None)
+        if form.exec() and form.saved_id:
+            self.reload()
+            self.select_record(form.saved_id)
+
+    def edit_selected(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            return
+        form = self.open_form(ids[0])
+        if form.exec():
+            self.reload()
+            self.select_record(ids[0])
+
+    def ask(self, question: str) -> bool:
+        """A yes/no question; tests replace it."""
+        return QMessageBox.question(self, "请确认", question) == QMessageBox.StandardButton.Yes
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        noun = self.service.kind_label
+        if not self.ask(f"确定删除选中的 {len(ids)} 条{noun}吗？\n删除后可以在“回收站”中恢复。"):
+            return
+        try:
+            self.service.soft_delete(ids)
+        except Exception as exc:
+            report_failure(self, exc)
+            return
+        self.reload()
+
+    def show_attachments(self) -> None:
+        from desktop_app.ui.attachments import AttachmentsDialog
+
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            AttachmentsDialog(self.context.db, self.service.kind_key, ids[0], self).exec()
+
+    # -- remembered layout ------------------------------------------------------------
+    def _settings_key(self) -> str:
+        return f"views/{self.service.kind_key}/header"
+
+    def _restore_columns(self) -> bool:
+        state = self.context.settings.value(self._settings_key())
+        return state is not None and self.table.horizontalHeader().restoreState(state)
+
+    def _fit_columns(self) -> None:
+        """Widths from the header and the first rows (not all 50,000), within sensible bounds."""
+        self.table.horizontalHeader().setResizeContentsPrecision(100)
+        self.table.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.table.setColumnWidth(column, min(max(self.table.columnWidth(column) + 12, 70), 280))
+
+    def save_state(self) -> None:
+        self.context.settings.setValue(self._settings_key(), self.table.horizontalHeader().saveState())
+
+    def record_count(self) -> int:
+        return self.model.rowCount(QModelIndex())

@@ -1,0 +1,135 @@
+"""The record views: what each kind filters on and which form edits it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
+
+from desktop_app.core.enums import (
+    CareStatus,
+    MeetingKind,
+    MemberStatus,
+    MemberType,
+    PracticeStatus,
+    ResidentStatus,
+)
+from desktop_app.core.services.base import RecordService
+from desktop_app.core.services.care import CareCategoryService, CareService
+from desktop_app.core.services.meetings import MeetingService
+from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
+from desktop_app.core.services.visits import VisitService
+from desktop_app.ui.editors import enum_choices
+from desktop_app.ui.forms.care import CareForm
+from desktop_app.ui.forms.meetings import MeetingForm
+from desktop_app.ui.forms.people import MemberForm, PartyGroupForm, ResidentForm
+from desktop_app.ui.forms.visits import VisitForm
+from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, QueryFilter
+from desktop_app.ui.views.record_view import RecordView
+
+
+def _values(enum_cls):  # type: ignore[no-untyped-def]
+    """Filters carry the stored value, as ListQuery expects."""
+    return [(member.value, label) for member, label in enum_choices(enum_cls)]
+
+
+class CareView(RecordView):
+    title = "关怀记录"
+    form_class = CareForm
+    search_hint = "搜索对象姓名、拼音首字母、住址、内容、备注（Ctrl+F）"
+
+    def make_service(self) -> RecordService:
+        return CareService(self.context.db)
+
+    def make_filters(self) -> list[QueryFilter]:
+        categories = [(c.id, c.name) for c in CareCategoryService(self.context.db).list()]
+        return [
+            DateRangeFilter(),
+            ChoiceFilter("category_id", "全部类别", categories),
+            ChoiceFilter("status", "全部状态", _values(CareStatus)),
+        ]
+
+
+class VisitView(RecordView):
+    title = "学习考察"
+    form_class = VisitForm
+    search_hint = "搜索考察地点、组织者、亮点、启发（Ctrl+F）"
+
+    def make_service(self) -> RecordService:
+        return VisitService(self.context.db)
+
+    def make_filters(self) -> list[QueryFilter]:
+        return [DateRangeFilter(), ChoiceFilter("status", "全部举措进展", _values(PracticeStatus))]
+
+
+class MeetingView(RecordView):
+    title = "三会一课"
+    form_class = MeetingForm
+    search_hint = "搜索主题、主持人、记录人、地点、内容（Ctrl+F）"
+
+    def make_service(self) -> RecordService:
+        return MeetingService(self.context.db)
+
+    def make_filters(self) -> list[QueryFilter]:
+        groups = PartyGroupService(self.context.db).choices()
+        return [
+            DateRangeFilter(),
+            ChoiceFilter("kind", "全部会议类别", _values(MeetingKind)),
+            ChoiceFilter("group_id", "全部党小组", groups),
+        ]
+
+
+class ResidentView(RecordView):
+    title = "居民"
+    form_class = ResidentForm
+    search_hint = "搜索姓名、拼音首字母、住址、电话、备注（Ctrl+F）"
+    personal_data = True
+
+    def make_service(self) -> RecordService:
+        return ResidentService(self.context.db)
+
+    def make_filters(self) -> list[QueryFilter]:
+        return [ChoiceFilter("status", "全部状态", _values(ResidentStatus))]
+
+
+class PartyGroupView(RecordView):
+    title = "党小组"
+    form_class = PartyGroupForm
+    search_hint = "搜索党小组名称"
+    has_attachments = False
+
+    def make_service(self) -> RecordService:
+        return PartyGroupService(self.context.db)
+
+
+class MemberView(RecordView):
+    title = "党员"
+    form_class = MemberForm
+    search_hint = "搜索姓名、拼音首字母、职务、电话（Ctrl+F）"
+    personal_data = True
+
+    def make_service(self) -> RecordService:
+        return MemberService(self.context.db)
+
+    def make_filters(self) -> list[QueryFilter]:
+        groups = PartyGroupService(self.context.db).choices()
+        return [
+            ChoiceFilter("group_id", "全部党小组", groups),
+            ChoiceFilter("kind", "全部党员类别", _values(MemberType)),
+            ChoiceFilter("status", "全部状态", _values(MemberStatus)),
+        ]
+
+    def add_toolbar_actions(self) -> None:
+        self.toolbar.addSeparator()
+        self._action("党小组…", None, self.edit_groups)
+
+    def edit_groups(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("党小组")
+        dialog.resize(560, 420)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(PartyGroupView(self.context, dialog))
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        close.rejected.connect(dialog.reject)
+        layout.addWidget(close)
+        dialog.exec()
+        self.reload()

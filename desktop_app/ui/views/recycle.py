@@ -1,0 +1,99 @@
+"""回收站: deleted records of every kind; restore, or delete for good after confirmation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QTableView, QToolBar, QVBoxLayout, QWidget
+
+from desktop_app.core.services.recycle import DeletedEntry, RecycleBinService
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.errors import report_failure
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class DeletedModel(QAbstractTableModel):
+    HEADERS = ("类别", "内容", "删除时间")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.entries: list[DeletedEntry] = []
+
+    def set_entries(self, entries: list[DeletedEntry]) -> None:
+        self.beginResetModel()
+        self.entries = entries
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        entry = self.entries[index.row()]
+        return (entry.kind_label, entry.title, f"{entry.deleted_at:%Y-%m-%d %H:%M}")[index.column()]
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
+class RecycleView(QWidget):
+    count_changed = Signal(int)
+    title = "回收站"
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = RecycleBinService(context.db)
+        self.model = DeletedModel(self)
+        toolbar = QToolBar()
+        self.restore_action = toolbar.addAction("恢复", self.restore_selected)
+        self.purge_action = toolbar.addAction("永久删除", self.purge_selected)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 140)
+        self.table.setColumnWidth(1, 420)
+        layout = QVBoxLayout(self)
+        layout.addWidget(toolbar)
+        layout.addWidget(self.table, 1)
+        self.reload()
+
+    def reload(self) -> None:
+        self.model.set_entries(self.service.entries())
+        self.count_changed.emit(self.model.rowCount())
+
+    def record_count(self) -> int:
+        return self.model.rowCount()
+
+    def selected(self) -> list[DeletedEntry]:
+        return [self.model.entries[i.row()] for i in self.table.selectionModel().selectedRows()]
+
+    def ask(self, question: str) -> bool:
+        return QMessageBox.question(self, "请确认", question) == QMessageBox.StandardButton.Yes
+
+    def restore_selected(self) -> None:
+        entries = self.selected()
+        if entries:
+            try:
+                self.service.restore(entries)
+            except Exception as exc:
+                report_failure(self, exc)
+            self.reload()
+
+    def purge_selected(self) -> None:
+        entries = self.selected()
+        if entries and self.ask(f"永久删除选中的 {len(entries)} 条记录后将无法恢复，确定吗？"):
+            try:
+                self.service.purge(entries)
+            except Exception as exc:
+                report_failure(self, exc)
+            self.reload()

@@ -1,0 +1,271 @@
+"""设置: community profile, care categories, 三会一课 norms, and where the data lives."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.backup import backup_now
+from desktop_app.core.enums import NormPeriod
+from desktop_app.core.errors import ValidationError
+from desktop_app.core.services.care import CareCategoryService
+from desktop_app.core.services.meetings import NormService
+from desktop_app.core.services.profile import ProfileService
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.errors import report_failure, show_message
+
+
+class ProfileBox(QGroupBox):
+    saved = Signal()
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__("居民区信息")
+        self.service = ProfileService(context.db)
+        form = QFormLayout(self)
+        self.edits: dict[str, QLineEdit] = {}
+        profile = self.service.get()
+        for spec in self.service.fields:
+            edit = QLineEdit(getattr(profile, spec.name))
+            self.edits[spec.name] = edit
+            form.addRow(spec.label + ("*" if spec.required else ""), edit)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c0392b;")
+        save = QPushButton("保存居民区信息")
+        save.clicked.connect(self.save)
+        form.addRow(self.error)
+        form.addRow("", save)
+
+    def save(self) -> None:
+        try:
+            self.service.save({name: edit.text() for name, edit in self.edits.items()})
+        except ValidationError as exc:
+            self.error.setText(exc.describe())
+            return
+        except Exception as exc:
+            report_failure(self, exc)
+            return
+        self.error.setText("")
+        self.saved.emit()
+
+
+class CategoryBox(QGroupBox):
+    HEADERS = ("类别", "默认物品", "默认金额（元）", "已用次数", "状态")
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__("关怀类别")
+        self.service = CareCategoryService(context.db)
+        layout = QVBoxLayout(self)
+        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setMinimumHeight(220)
+        layout.addWidget(self.table)
+        buttons = QHBoxLayout()
+        for text, slot in (
+            ("新增类别", self.add),
+            ("修改", self.edit),
+            ("上移", lambda: self.move(-1)),
+            ("下移", lambda: self.move(1)),
+            ("停用/启用", self.toggle_retired),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        note = QLabel("类别不能删除：停用后新记录中不再出现，历史记录保持不变。")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.reload()
+
+    def reload(self, select_id: int | None = None) -> None:
+        self.categories = self.service.list()
+        self.table.setRowCount(len(self.categories))
+        for row, category in enumerate(self.categories):
+            amount = f"{category.default_amount:,.2f}" if category.default_amount is not None else ""
+            cells = (
+                category.name,
+                category.default_item,
+                amount,
+                str(category.usage),
+                "已停用" if category.retired else "使用中",
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column in (2, 3):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+            if category.id == select_id:
+                self.table.selectRow(row)
+
+    def current(self):  # type: ignore[no-untyped-def]
+        row = self.table.currentRow()
+        return self.categories[row] if 0 <= row < len(self.categories) else None
+
+    def _ask_values(self, title: str, name: str = "", item: str = "", amount: str = "") -> dict | None:
+        name, ok = QInputDialog.getText(self, title, "类别名称：", text=name)
+        if not ok:
+            return None
+        item, ok = QInputDialog.getText(self, title, "默认物品：", text=item)
+        if not ok:
+            return None
+        amount, ok = QInputDialog.getText(self, title, "默认金额（元）：", text=amount)
+        return {"name": name, "default_item": item, "default_amount": amount} if ok else None
+
+    def _run(self, action) -> None:  # type: ignore[no-untyped-def]
+        try:
+            select_id = action()
+        except ValidationError as exc:
+            show_message(self, "无法保存", exc.describe())
+            return
+        except Exception as exc:
+            report_failure(self, exc)
+            return
+        self.reload(select_id)
+
+    def add(self) -> None:
+        values = self._ask_values("新增关怀类别")
+        if values is not None:
+            self._run(lambda: self.service.create(values))
+
+    def edit(self) -> None:
+        category = self.current()
+        if category is None:
+            return
+        amount = str(category.default_amount) if category.default_amount is not None else ""
+        values = self._ask_values("修改关怀类别", category.name, category.default_item, amount)
+        if values is not None:
+            values["sensitive"] = category.sensitive
+            self._run(lambda: (self.service.update(category.id, values), category.id)[1])
+
+    def move(self, offset: int) -> None:
+        category = self.current()
+        if category is not None:
+            self._run(lambda: (self.service.move(category.id, offset), category.id)[1])
+
+    def toggle_retired(self) -> None:
+        category = self.current()
+        if category is not None:
+            self._run(lambda: (self.service.set_retired(category.id, not category.retired), category.id)[1])
+
+
+class NormBox(QGroupBox):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__("三会一课频次要求")
+        self.service = NormService(context.db)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.rows = {}
+        for norm in self.service.list():
+            period = QComboBox()
+            for value in NormPeriod:
+                period.addItem(value.label, value)
+            period.setCurrentIndex(period.findData(norm.period))
+            count = QSpinBox()
+            count.setRange(0, 31)
+            count.setSuffix(" 次")
+            count.setValue(norm.count)
+            per_group = QCheckBox("按党小组分别计算")
+            per_group.setChecked(norm.per_group)
+            row = QHBoxLayout()
+            row.addWidget(period)
+            row.addWidget(count)
+            row.addWidget(per_group)
+            row.addStretch(1)
+            form.addRow(norm.kind.label, row)
+            self.rows[norm.kind] = (period, count, per_group)
+        layout.addLayout(form)
+        save = QPushButton("保存频次要求")
+        save.clicked.connect(self.save)
+        note = QLabel("默认值依据《中国共产党支部工作条例（试行）》；党课频次各地要求不同，可按本地规定修改。")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        layout.addWidget(save, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def save(self) -> None:
+        try:
+            for kind, (period, count, per_group) in self.rows.items():
+                self.service.update(
+                    kind, {"period": period.currentData(), "count": count.value(), "per_group": per_group.isChecked()}
+                )
+        except Exception as exc:
+            report_failure(self, exc)
+
+
+class DataBox(QGroupBox):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__("数据")
+        self.context = context
+        layout = QVBoxLayout(self)
+        location = QLabel(f"数据目录：{context.db.data_dir}")
+        location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        location.setWordWrap(True)
+        layout.addWidget(location)
+        buttons = QHBoxLayout()
+        open_dir = QPushButton("打开数据目录")
+        open_dir.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(context.db.data_dir))))
+        backup = QPushButton("立即备份")
+        backup.clicked.connect(self.backup_now)
+        buttons.addWidget(open_dir)
+        buttons.addWidget(backup)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+    def backup_now(self) -> None:
+        try:
+            target = backup_now(self.context.db)
+        except Exception as exc:
+            report_failure(self, exc)
+            return
+        QMessageBox.information(self, "备份完成", f"已备份到：\n{target}")
+
+
+class SettingsView(QScrollArea):
+    count_changed = Signal(int)
+    profile_saved = Signal()
+    title = "设置"
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        inner = QWidget()
+        columns = QHBoxLayout(inner)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        self.profile = ProfileBox(context)
+        self.profile.saved.connect(self.profile_saved)
+        left.addWidget(self.profile)
+        left.addWidget(DataBox(context))
+        left.addWidget(NormBox(context))
+        left.addStretch(1)
+        right.addWidget(CategoryBox(context))
+        right.addStretch(1)
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        self.setWidget(inner)
+
+    def reload(self) -> None:
+        self.count_changed.emit(0)
