@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.errors import AppError, ValidationError
 from desktop_app.core.fields import Field, FieldType
 from desktop_app.core.services.base import RecordService
+from desktop_app.ui import dialogs
 from desktop_app.ui.editors import Editor, editor_for
 from desktop_app.ui.errors import report_failure
 
@@ -187,8 +187,7 @@ class RecordForm(QDialog):
 
     def ask(self, question: str) -> bool:
         """A yes/no question; tests replace it."""
-        answer = QMessageBox.question(self, "请确认", question)
-        return answer == QMessageBox.StandardButton.Yes
+        return dialogs.ask(self, question)
 
     def reject(self) -> None:
         if self.is_dirty() and not self.ask("已填写的内容还没有保存，确定放弃吗？"):

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.services.base import ListQuery, RecordService
+from desktop_app.ui import dialogs
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.forms.base import RecordForm
@@ -190,7 +190,7 @@ class RecordView(QWidget):
 
     def ask(self, question: str) -> bool:
         """A yes/no question; tests replace it."""
-        return QMessageBox.question(self, "请确认", question) == QMessageBox.StandardButton.Yes
+        return dialogs.ask(self, question)
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QTableView, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QToolBar, QVBoxLayout, QWidget
 
 from desktop_app.core.services.recycle import DeletedEntry, RecycleBinService
+from desktop_app.ui import dialogs
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_failure
 
@@ -78,7 +79,7 @@ class RecycleView(QWidget):
         return [self.model.entries[i.row()] for i in self.table.selectionModel().selectedRows()]
 
     def ask(self, question: str) -> bool:
-        return QMessageBox.question(self, "请确认", question) == QMessageBox.StandardButton.Yes
+        return dialogs.ask(self, question)
 
     def restore_selected(self) -> None:
         entries = self.selected()

@@ -30,8 +30,9 @@ from desktop_app.core.errors import ValidationError
 from desktop_app.core.services.care import CareCategoryService
 from desktop_app.core.services.meetings import NormService
 from desktop_app.core.services.profile import ProfileService
+from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.errors import report_failure, show_message
+from desktop_app.ui.errors import report_failure
 
 
 class ProfileBox(QGroupBox):
@@ -140,7 +141,7 @@ class CategoryBox(QGroupBox):
         try:
             select_id = action()
         except ValidationError as exc:
-            show_message(self, "无法保存", exc.describe())
+            errors.show_message(self, "无法保存", exc.describe())
             return
         except Exception as exc:
             report_failure(self, exc)

@@ -1,0 +1,122 @@
+import datetime as dt
+
+from PySide6.QtWidgets import QPushButton
+
+from desktop_app.core.errors import AppError, DatabaseEnvironmentError
+from desktop_app.core.services.attachments import AttachmentService
+from desktop_app.core.services.care import CareCategoryService
+from desktop_app.core.services.profile import ProfileService
+from desktop_app.ui.attachments import AttachmentsDialog
+from desktop_app.ui.errors import ErrorDialog, report_failure
+from desktop_app.ui.first_run import FirstRunDialog
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.views.dashboard import DashboardView
+from desktop_app.ui.views.settings import CategoryBox, SettingsView
+
+
+def test_failures_are_routed_by_kind(qtbot, app, shown_errors):
+    report_failure(None, AppError("数据格式不对"))
+    report_failure(None, DatabaseEnvironmentError("磁盘空间已满"))
+    try:
+        raise RuntimeError("bug")
+    except RuntimeError as exc:
+        report_failure(None, exc)
+    assert shown_errors[0] == ("无法完成操作", "数据格式不对")
+    assert "磁盘空间已满" in shown_errors[1][1]
+    assert "已保存的数据不受影响" in shown_errors[1][1]
+    assert shown_errors[2][0] == "crash"
+    assert "RuntimeError: bug" in shown_errors[2][1]
+
+
+def test_error_dialog_has_copyable_details(qtbot, app):
+    dialog = ErrorDialog("程序遇到了意外错误", "Traceback: 细节")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.details.isVisible()
+    buttons = {b.text(): b for b in dialog.findChildren(QPushButton)}
+    buttons["显示详细信息"].click()
+    assert dialog.details.isVisible()
+    buttons["复制详细信息"].click()
+    assert app.clipboard().text() == "Traceback: 细节"
+
+
+def test_first_run_saves_the_profile(qtbot, context):
+    dialog = FirstRunDialog(context.db)
+    qtbot.addWidget(dialog)
+    dialog.accept()
+    assert "居民区名称" in dialog.error.text(), "the name is required"
+    dialog.edits["community_name"].setText("梅陇六村居民区")
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert ProfileService(context.db).get().community_name == "梅陇六村居民区"
+
+
+def test_first_run_can_load_demo_data(qtbot, context):
+    dialog = FirstRunDialog(context.db)
+    qtbot.addWidget(dialog)
+    dialog.demo.setChecked(True)
+    assert not dialog.edits["community_name"].isEnabled()
+    dialog.accept()
+    assert ProfileService(context.db).get().community_name == "康宁居民区"
+
+
+def test_attachments_dialog_adds_shows_and_removes(qtbot, context, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(64, 48, QImage.Format.Format_RGB32)
+    image.fill(QColor("red"))
+    photo = tmp_path / "签到表.png"
+    image.save(str(photo))
+    dialog = AttachmentsDialog(context.db, "meeting", 7)
+    qtbot.addWidget(dialog)
+    dialog.add_files([photo, tmp_path / "不存在.jpg"])
+    assert dialog.list.count() == 1
+    assert dialog.list.item(0).text() == "签到表.png"
+    assert not dialog.list.item(0).icon().isNull()
+    dialog.list.item(0).setSelected(True)
+    dialog.remove_selected()
+    assert dialog.list.count() == 0
+    assert AttachmentService(context.db).list("meeting", 7) == []
+
+
+def test_settings_profile_updates_the_window_title(qtbot, demo_context):
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.nav.setCurrentRow(7)
+    settings = window.stack.currentWidget()
+    assert isinstance(settings, SettingsView)
+    settings.profile.edits["community_name"].setText("虹旭居民区")
+    settings.profile.save()
+    assert window.windowTitle().endswith("虹旭居民区")
+    settings.profile.edits["community_name"].setText("")
+    settings.profile.save()
+    assert "必须填写" in settings.profile.error.text()
+
+
+def test_settings_categories_add_and_retire(qtbot, context, shown_errors, monkeypatch):
+    view = SettingsView(context)
+    qtbot.addWidget(view)
+    categories = view.findChild(CategoryBox)
+    monkeypatch.setattr(categories, "_ask_values", lambda *a, **k: {"name": "重阳敬老", "default_amount": "60"})
+    categories.add()
+    assert categories.table.rowCount() == 7
+    categories.table.selectRow(6)
+    categories.toggle_retired()
+    retired = [c for c in CareCategoryService(context.db).list() if c.retired]
+    assert [c.name for c in retired] == ["重阳敬老"]
+    monkeypatch.setattr(categories, "_ask_values", lambda *a, **k: {"name": "其他"})
+    categories.add()
+    assert "同名" in shown_errors[-1][1]
+
+
+def test_dashboard_tells_what_is_due_in_plain_words(qtbot, demo_context):
+    view = DashboardView(demo_context)
+    qtbot.addWidget(view)
+    view.reload(today=dt.date(2024, 6, 15))
+    lines = [view.meetings.item(i).text() for i in range(view.meetings.count())]
+    assert any(line.startswith(("✔ 本月", "✘ 本月")) for line in lines)
+    assert any("本季度" in line for line in lines)
+    assert any("本年尚未召开组织生活会" in line for line in lines)
+    assert view.care.rowCount() == 6
+    assert view.latest.count() == 9
+    assert "康宁居民区" in view.heading.text()
