@@ -67,7 +67,10 @@ class RecordForm(QDialog):
             for name in names:
                 self._add_row(form, self.specs[name])
             column = QWidget()
-            column.setLayout(form)
+            column_layout = QVBoxLayout(column)
+            column_layout.setContentsMargins(0, 0, 0, 0)
+            column_layout.addLayout(form)
+            column_layout.addStretch(1)  # rows keep their height; spare room goes below
             self.body.addWidget(column, 1)
         self.build_extra()
         outer.addWidget(self.general_error)
