@@ -94,6 +94,21 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop_app.core.periods import Period
+    from desktop_app.core.reports.definitions import ExportOptions, export_report
+
+    period = Period.parse(args.period)
+    db = _open(args)
+    try:
+        options = ExportOptions(unmasked=args.unmasked, include_illness=args.include_illness)
+        result = export_report(db, args.kind, period, Path(args.out), options)
+    finally:
+        db.dispose()
+    print(f"已导出 {result.rows} 条记录到：{result.path}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from desktop_app.ui.app import run_gui
 
@@ -124,6 +139,21 @@ def build_parser() -> argparse.ArgumentParser:
     add("check", cmd_check, "检查数据库完整性、外键和数据版本（正常时退出码为 0）")
     backup = add("backup", cmd_backup, "立即备份数据库")
     backup.add_argument("--to", metavar="文件", help="备份到指定文件或文件夹（默认：数据目录下的 backups）")
+    export = add("export", cmd_export, "导出上报街道的 Excel 报表")
+    export.add_argument(
+        "kind",
+        choices=["meetings", "care", "visits", "members"],
+        help="meetings：三会一课落实情况统计表；care：关怀工作台账；visits：学习考察记录表；members：党员名册",
+    )
+    export.add_argument(
+        "--period",
+        required=True,
+        metavar="期间",
+        help="2023（全年）、2023Q1（季度）、2023-03（月份）或 2023-01-01..2023-06-30",
+    )
+    export.add_argument("--out", required=True, metavar="文件.xlsx", help="保存到的文件")
+    export.add_argument("--unmasked", action="store_true", help="导出完整的电话和身份证号（默认隐藏中间几位）")
+    export.add_argument("--include-illness", action="store_true", help="导出重病帮困记录的病情说明（默认不导出）")
     return parser
 
 

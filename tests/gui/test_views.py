@@ -148,8 +148,8 @@ def test_delete_to_recycle_bin_and_restore(qtbot, demo_context):
     before = view.model.rowCount()
     view.table.selectRow(0)
     view.table.selectionModel().select(
-        view.model.index(1, 0), view.table.selectionModel().SelectionFlag.Select
-        | view.table.selectionModel().SelectionFlag.Rows,
+        view.model.index(1, 0),
+        view.table.selectionModel().SelectionFlag.Select | view.table.selectionModel().SelectionFlag.Rows,
     )
     assert len(view.selected_ids()) == 2
     view.ask = lambda question: False

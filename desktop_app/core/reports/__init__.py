@@ -1,0 +1,1 @@
+"""Excel reports for the street office (街道), written with XlsxWriter."""

@@ -1,0 +1,220 @@
+import datetime as dt
+import os
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from desktop_app.cli import main
+from desktop_app.core.demo import fill_demo
+from desktop_app.core.errors import AppError
+from desktop_app.core.periods import Period
+from desktop_app.core.reports import definitions
+from desktop_app.core.reports.definitions import ExportOptions, export_report
+from desktop_app.core.services.care import CareCategoryService, CareService
+from desktop_app.core.services.people import MemberService
+
+TODAY = dt.date(2024, 6, 15)
+
+
+@pytest.fixture
+def community(db):
+    fill_demo(db, "small", today=TODAY)
+    return db
+
+
+def category(db, name):
+    return next(c.id for c in CareCategoryService(db).list() if c.name == name)
+
+
+def load(path):
+    return openpyxl.load_workbook(path)
+
+
+def rows(sheet, first=4):
+    """The table's rows: from below the header to the blank row before the 填报人 line."""
+    result = []
+    for row in sheet.iter_rows(min_row=first, values_only=True):
+        if all(v is None for v in row):
+            break
+        result.append(list(row))
+    return result
+
+
+def test_meetings_report_layout_and_print_settings(community, tmp_path):
+    target = tmp_path / "三会一课.xlsx"
+    result = export_report(community, "meetings", Period.parse("2024Q1"), target, today=TODAY)
+    assert result.rows > 0
+    book = load(target)
+    assert book.sheetnames == ["落实情况", "会议明细"]
+    for sheet in book.worksheets:
+        assert sheet["A1"].value.startswith("康宁居民区2024年第一季度三会一课落实情况统计表")
+        assert any(str(r).startswith("A1:") for r in sheet.merged_cells.ranges), "the title is merged"
+        assert sheet["A2"].value == "填报单位：康宁居民区党总支"
+        assert sheet.page_setup.orientation == "landscape"
+        assert int(sheet.page_setup.paperSize) == 9
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert (sheet.page_setup.fitToWidth or 1) == 1, "absent means the default: one page wide"
+        assert sheet.page_setup.fitToHeight == 0
+        assert sheet.print_title_rows == "$1:$3"
+        assert sheet.freeze_panes == "A4"
+        assert "第 &P 页 共 &N 页" in sheet.oddFooter.center.text
+        assert sheet["A3"].font.name == "宋体"
+    summary = book["落实情况"]
+    by_kind = {r[1]: r for r in rows(summary) if r[1]}
+    assert by_kind["支部党员大会"][3:5] == [1, 1]
+    assert by_kind["支部委员会会议"][3] == 3
+    assert "每个党小组每月1次" in by_kind["党小组会（第1党小组）"][2]
+    detail = book["会议明细"]
+    header = [c.value for c in detail[3]]
+    assert header == [
+        "序号",
+        "日期",
+        "类别",
+        "主题",
+        "主持人",
+        "记录人",
+        "授课人",
+        "地点",
+        "应到",
+        "实到",
+        "出勤率",
+        "请假及缺席人员（原因）",
+    ]
+    first = detail[4]
+    assert isinstance(first[1].value, dt.datetime)
+    assert first[1].number_format == "yyyy-mm-dd"
+    assert first[10].number_format == "0%"
+    assert 0 < first[10].value <= 1
+    assert detail.auto_filter.ref.startswith("A3:L")
+    assert any("（请假：" in (r[11] or "") for r in rows(detail))
+
+
+def test_care_ledger_totals_formula_text_and_illness(community, tmp_path):
+    care = CareService(community)
+    care.create(
+        {
+            "date": "2024-05-01",
+            "category_id": category(community, "其他"),
+            "recipient_name": '=HYPERLINK("x")',
+            "item": "+1 慰问",
+            "notes": "@备注\x07带控制符",
+            "amount": "12.34",
+        }
+    )
+    care.create(
+        {
+            "date": "2024-05-02",
+            "category_id": category(community, "重病帮困"),
+            "recipient_name": "病人甲",
+            "illness_detail": "肝癌晚期",
+            "amount": "500",
+        }
+    )
+    target = tmp_path / "关怀.xlsx"
+    export_report(community, "care", Period.parse("2024-05"), target, today=TODAY)
+    book = load(target)
+    ledger = book["关怀台账"]
+    data = rows(ledger)
+    formula_row = next(r for r in data if r[3] and r[3].startswith("="))
+    cell = next(c for c in ledger.iter_rows(min_row=4) if c[3].value == formula_row[3])[3]
+    assert cell.data_type == "s", "a formula-looking name stays text"
+    assert formula_row[5] == "+1 慰问"
+    assert formula_row[9] == "@备注带控制符"
+    assert formula_row[6] == pytest.approx(12.34)
+    total = next(r for r in data if r[0] == "合计")
+    amounts = [Decimal(str(r[6])) for r in data if isinstance(r[0], int) and r[6] is not None]
+    assert Decimal(str(total[6])) == sum(amounts)
+    flat = " ".join(str(v) for r in data for v in r if v)
+    assert "肝癌" not in flat, "illness detail is not exported unless chosen"
+    export_report(community, "care", Period.parse("2024-05"), target, ExportOptions(include_illness=True))
+    ledger = load(target)["关怀台账"]
+    assert ledger["K3"].value == "病情说明"
+    assert "肝癌晚期" in [r[10] for r in rows(ledger)]
+    summary = load(target)["分类汇总"]
+    summary_rows = rows(summary)
+    assert summary_rows[-1][0] == "合计"
+    assert summary_rows[-1][2] == sum(r[2] for r in summary_rows[:-1])
+
+
+def test_members_roster_masks_personal_data_as_text(community, tmp_path):
+    MemberService(community).create(
+        {"name": "测试党员", "phone": "13812345678", "id_number": "11010519491231002X", "join_date": "2000-01-01"}
+    )
+    target = tmp_path / "名册.xlsx"
+    export_report(community, "members", Period.parse("2024"), target, today=TODAY)
+    sheet = load(target)["党员名册"]
+    assert "党员名册（截至2024年12月31日）" in sheet["A1"].value
+    mine = next(r for r in sheet.iter_rows(min_row=4) if r[1].value == "测试党员")
+    assert mine[8].value == "138****5678"
+    assert mine[9].value == "110***********002X"
+    export_report(community, "members", Period.parse("2024"), target, ExportOptions(unmasked=True))
+    mine = next(r for r in load(target)["党员名册"].iter_rows(min_row=4) if r[1].value == "测试党员")
+    assert mine[8].value == "13812345678"
+    assert mine[8].data_type == "s", "phone numbers are text, not numbers"
+    assert mine[9].value == "11010519491231002X"
+
+
+def test_visits_report_lists_participants_and_practices(community, tmp_path):
+    target = tmp_path / "考察.xlsx"
+    result = export_report(community, "visits", Period.parse("2023-06-15..2024-06-15"), target, today=TODAY)
+    sheet = load(target)["学习考察"]
+    data = [r for r in rows(sheet) if isinstance(r[0], int)]
+    assert len(data) == result.rows > 0
+    assert all(r[4] and "、" in r[4] for r in data), "four participants each"
+    assert all(r[7].startswith("1. ") for r in data)
+
+
+def test_an_empty_period_is_still_a_valid_report(community, tmp_path):
+    for kind in ("meetings", "care", "visits"):
+        target = tmp_path / f"{kind}.xlsx"
+        assert export_report(community, kind, Period.parse("1999"), target).rows == 0
+        book = load(target)
+        notes = [r[0] for sheet in book.worksheets for r in rows(sheet)]
+        assert "本期无记录" in notes
+
+
+def test_locked_target_gets_a_clear_message_and_is_left_alone(community, tmp_path):
+    target = tmp_path / "报表.xlsx"
+    target.write_bytes(b"old report")
+    (tmp_path / "~$报表.xlsx").write_bytes(b"lock")
+    with pytest.raises(AppError, match="正被 Excel 或 WPS 打开"):
+        export_report(community, "care", Period.parse("2024"), target)
+    assert target.read_bytes() == b"old report"
+
+
+def test_failed_export_leaves_no_half_written_file(community, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "报表.xlsx"
+    target.write_bytes(b"old report")
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr(definitions.CareReport, "write", explode)
+    with pytest.raises(RuntimeError):
+        export_report(community, "care", Period.parse("2024"), target)
+    assert target.read_bytes() == b"old report"
+    assert os.listdir(out) == ["报表.xlsx"]
+
+
+def test_replace_refused_by_the_system_is_explained(community, tmp_path, monkeypatch):
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(AppError, match="正被 Excel 或 WPS 打开"):
+        export_report(community, "care", Period.parse("2024"), out / "报表.xlsx")
+    assert os.listdir(out) == []
+
+
+def test_cli_export(community, data_dir, tmp_path, capsys):
+    target = tmp_path / "out.xlsx"
+    assert main(["export", "care", "--period", "2024Q1", "--out", str(target), "--data-dir", str(data_dir)]) == 0
+    assert "已导出" in capsys.readouterr().out
+    assert target.exists()
+    assert main(["export", "care", "--period", "24Q1", "--out", str(target), "--data-dir", str(data_dir)]) == 1
+    assert "无法识别统计期间" in capsys.readouterr().err
