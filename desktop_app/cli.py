@@ -109,6 +109,43 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from desktop_app.core.imports import commit_import, preview_import
+
+    with _locked(args):
+        db = _open(args)
+        try:
+            preview = preview_import(db, args.kind, Path(args.file), update_duplicates=args.update)
+            for row in preview.rows:
+                for problem in row.problems:
+                    print(problem)
+                if row.note:
+                    print(f"第{row.number}行：{row.note}")
+            if preview.ignored_headers:
+                print(f"未识别、不导入的列：{'、'.join(preview.ignored_headers)}")
+            print(preview.summary())
+            if not preview.ok:
+                print("存在错误，未导入任何数据。请修改表格后重新导入。", file=sys.stderr)
+                return 1
+            if args.dry_run:
+                print("预览模式（--dry-run），未写入任何数据。")
+                return 0
+            result = commit_import(db, preview)
+        finally:
+            db.dispose()
+    print(f"导入完成：新增 {result.created} 人，更新 {result.updated} 人，跳过 {result.skipped} 人。")
+    if result.backup:
+        print(f"导入前的数据已备份到：{result.backup}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from desktop_app.core.imports import write_template
+
+    print(f"已生成导入模板：{write_template(args.kind, Path(args.out))}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from desktop_app.ui.app import run_gui
 
@@ -154,6 +191,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, metavar="文件.xlsx", help="保存到的文件")
     export.add_argument("--unmasked", action="store_true", help="导出完整的电话和身份证号（默认隐藏中间几位）")
     export.add_argument("--include-illness", action="store_true", help="导出重病帮困记录的病情说明（默认不导出）")
+    imports = add("import", cmd_import, "从 Excel（.xlsx）导入居民或党员名册")
+    imports.add_argument("kind", choices=["residents", "members"], help="residents：居民；members：党员")
+    imports.add_argument("file", metavar="文件.xlsx")
+    imports.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入")
+    imports.add_argument("--update", action="store_true", help="名册中已有的人用表格中的信息更新（默认跳过）")
+    template = add("template", cmd_template, "生成居民或党员名册的导入模板")
+    template.add_argument("kind", choices=["residents", "members"])
+    template.add_argument("--out", required=True, metavar="文件.xlsx")
     return parser
 
 

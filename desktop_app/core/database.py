@@ -57,7 +57,10 @@ def sqlite_url(path: Path) -> str:
 
 
 def build_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+    # Long work (exports, imports) runs on a worker thread; a pooled connection is still
+    # used by one thread at a time, so SQLite's same-thread check is not needed.
+    connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
+    engine = create_engine(url, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
