@@ -22,13 +22,37 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.main_window import VIEW_CLASSES, MainWindow
 from desktop_app.ui.views.record_view import RecordView
 
-NAMES = ("dashboard", "care", "visits", "meetings", "residents", "members", "recycle", "settings")
+NAMES = ("dashboard", "care", "visits", "meetings", "residents", "members", "reports", "recycle", "settings")
 
 
 def grab(widget: QWidget, path: Path) -> None:
     QApplication.processEvents()
     widget.grab().save(str(path))
     print(path)
+
+
+def grab_import_dialog(db, tmp: Path, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """The import preview of a roster with one good row, one duplicate and one mistake."""
+    import openpyxl
+
+    from desktop_app.ui.import_dialog import ImportDialog
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["某居民区居民花名册"])
+    sheet.append(["序号", "姓名", "门牌", "手机", "身份证号", "出生日期"])
+    sheet.append([1, "沈月华", "12号楼301室", "139 1234 5678", "11010519491231002X", "1949年12月31日"])
+    sheet.append([2, "沈月华", "12号楼301室", "139 1234 5678", "11010519491231002X", "1949年12月31日"])
+    sheet.append([3, "钱耀祖", "8号楼101室", "1391234", "110105194912310021", "1950/2/30"])
+    path = tmp / "居民花名册.xlsx"
+    book.save(path)
+    dialog = ImportDialog(db, "residents")
+    dialog.show()
+    task = dialog.load_file(path)
+    while not task.done:
+        QApplication.processEvents()
+    grab(dialog, out / "dialog-import-preview.png")
+    dialog.done(0)
 
 
 def main(out: Path) -> int:
@@ -59,6 +83,7 @@ def main(out: Path) -> int:
                 form.show()
                 grab(form, out / f"form-{name}-edit.png")
                 form.done(0)
+        grab_import_dialog(db, Path(tmp), out)
         window.close()
         db.dispose()
     app.quit()

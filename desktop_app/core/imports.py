@@ -105,10 +105,15 @@ class Problem:
     def __str__(self) -> str:
         if self.column is None:
             return f"第{self.row}行：{self.message}"
-        return f"第{self.row}行 第{column_letter(self.column)}列（{self.header}）：{self.message}"
+        return f"第{self.row}行 {self.where_in_row()}"
+
+    def where_in_row(self) -> str:
+        if self.column is None:
+            return self.message
+        return f"第{column_letter(self.column)}列（{self.header}）：{self.message}"
 
 
-STATUS_LABELS = {"new": "新增", "update": "更新", "skip": "跳过（已存在）", "error": "有错误"}
+STATUS_LABELS = {"new": "新增", "update": "更新", "skip": "跳过", "error": "有错误"}
 
 
 @dataclass
@@ -332,6 +337,7 @@ def preview_import(
             cleaned = clean_values(field_specs, _prepare(kind, raw))
         except ValidationError as exc:
             item.status = "error"
+            item.values = {"name": clean_text(raw.get("name"))}  # shown in the preview only
             item.problems = [
                 Problem(
                     number,

@@ -13,9 +13,20 @@ from desktop_app.ui.views.dashboard import DashboardView
 from desktop_app.ui.views.record_view import RecordView
 from desktop_app.ui.views.records import CareView, MeetingView, MemberView, ResidentView, VisitView
 from desktop_app.ui.views.recycle import RecycleView
+from desktop_app.ui.views.reports import ReportsView
 from desktop_app.ui.views.settings import SettingsView
 
-VIEW_CLASSES = (DashboardView, CareView, VisitView, MeetingView, ResidentView, MemberView, RecycleView, SettingsView)
+VIEW_CLASSES = (
+    DashboardView,
+    CareView,
+    VisitView,
+    MeetingView,
+    ResidentView,
+    MemberView,
+    ReportsView,
+    RecycleView,
+    SettingsView,
+)
 
 
 class MainWindow(QMainWindow):

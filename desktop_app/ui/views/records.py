@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QVBoxLayout
 
 from desktop_app.core.enums import (
     CareStatus,
@@ -18,6 +20,7 @@ from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.core.services.visits import VisitService
 from desktop_app.ui.editors import enum_choices
+from desktop_app.ui.errors import report_failure
 from desktop_app.ui.forms.care import CareForm
 from desktop_app.ui.forms.meetings import MeetingForm
 from desktop_app.ui.forms.people import MemberForm, PartyGroupForm, ResidentForm
@@ -77,11 +80,48 @@ class MeetingView(RecordView):
         ]
 
 
-class ResidentView(RecordView):
+class RosterImportMixin:
+    """导入… and 导出模板… on the roster views."""
+
+    import_kind = ""
+
+    def add_import_actions(self) -> None:
+        self.toolbar.addSeparator()  # type: ignore[attr-defined]
+        self._action("导入…", None, self.import_roster)  # type: ignore[attr-defined]
+        self._action("导出模板…", None, self.save_template)  # type: ignore[attr-defined]
+
+    def import_roster(self) -> None:
+        from desktop_app.ui.import_dialog import ImportDialog
+
+        if ImportDialog(self.context.db, self.import_kind, self).exec():  # type: ignore[attr-defined, arg-type]
+            self.reload()  # type: ignore[attr-defined]
+
+    def save_template(self) -> None:
+        from desktop_app.core.imports import kind_for, write_template
+
+        label = kind_for(self.import_kind).label
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "保存导入模板",
+            f"{label}名册导入模板.xlsx",  # type: ignore[arg-type]
+            "Excel 工作簿 (*.xlsx)",
+        )
+        if path:
+            try:
+                write_template(self.import_kind, Path(path))
+            except Exception as exc:
+                report_failure(self, exc)  # type: ignore[arg-type]
+
+
+class ResidentView(RosterImportMixin, RecordView):
     title = "居民"
     form_class = ResidentForm
     search_hint = "搜索姓名、拼音首字母、住址、电话、备注（Ctrl+F）"
     personal_data = True
+    import_kind = "residents"
+
+    def add_toolbar_actions(self) -> None:
+        self.add_import_actions()
 
     def make_service(self) -> RecordService:
         return ResidentService(self.context.db)
@@ -100,11 +140,12 @@ class PartyGroupView(RecordView):
         return PartyGroupService(self.context.db)
 
 
-class MemberView(RecordView):
+class MemberView(RosterImportMixin, RecordView):
     title = "党员"
     form_class = MemberForm
     search_hint = "搜索姓名、拼音首字母、职务、电话（Ctrl+F）"
     personal_data = True
+    import_kind = "members"
 
     def make_service(self) -> RecordService:
         return MemberService(self.context.db)
@@ -120,6 +161,7 @@ class MemberView(RecordView):
     def add_toolbar_actions(self) -> None:
         self.toolbar.addSeparator()
         self._action("党小组…", None, self.edit_groups)
+        self.add_import_actions()
 
     def edit_groups(self) -> None:
         dialog = QDialog(self)

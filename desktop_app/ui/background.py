@@ -1,0 +1,92 @@
+"""Long work (export, import, backup) on a worker thread, with a progress dialog; the window stays live."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from desktop_app.ui.errors import report_failure
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class _Worker(QObject):
+    progress = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, work: Callable[[ProgressCallback], Any]) -> None:
+        super().__init__()
+        self.work = work
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self.work(self.progress.emit)
+        except Exception as exc:  # handed to the GUI thread, which tells the user
+            self.failed.emit(exc)
+        else:
+            self.succeeded.emit(result)
+
+
+class BackgroundTask(QObject):
+    """Run `work(progress)` on a thread; `on_done(result)` runs on the GUI thread afterwards.
+
+    The worker's signals reach this object's slots, which live on the GUI thread, so
+    they are queued: nothing in the worker touches a widget.
+    """
+
+    finished = Signal()
+    failed = Signal(object)
+
+    def __init__(self, parent: QWidget, label: str, work: Callable[[ProgressCallback], Any],
+                 on_done: Callable[[Any], None]) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.on_done = on_done
+        self.done = False
+        self.dialog = QProgressDialog(label, "", 0, 0, parent)
+        self.dialog.setWindowTitle("请稍候")
+        self.dialog.setCancelButton(None)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(400)
+        self.thread = QThread()
+        self.worker = _Worker(work)
+        self.worker.moveToThread(self.thread)
+        self.worker.progress.connect(self._progress)
+        self.worker.succeeded.connect(self._succeeded)
+        self.worker.failed.connect(self._failed)
+        self.thread.started.connect(self.worker.run)
+
+    def start(self) -> BackgroundTask:
+        self.thread.start()
+        return self
+
+    @Slot(int, int)
+    def _progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.dialog.setMaximum(total)
+            self.dialog.setValue(min(done, total))
+
+    def _stop(self) -> None:
+        self.thread.quit()
+        self.thread.wait()
+        self.dialog.reset()
+        self.dialog.close()
+        self.done = True
+
+    @Slot(object)
+    def _succeeded(self, result: Any) -> None:
+        self._stop()
+        self.on_done(result)
+        self.finished.emit()
+
+    @Slot(object)
+    def _failed(self, exc: BaseException) -> None:
+        self._stop()
+        report_failure(self.parent_widget, exc)
+        self.failed.emit(exc)
+        self.finished.emit()

@@ -1,0 +1,149 @@
+"""导入名册: choose an .xlsx, see every row's status and problem, then write all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.database import Database
+from desktop_app.core.imports import ImportPreview, ImportResult, commit_import, kind_for, preview_import
+from desktop_app.ui.background import BackgroundTask
+
+ERROR_COLOR = QColor("#b03a2e")
+SKIP_COLOR = QColor("#7f8c8d")
+
+
+class ImportDialog(QDialog):
+    def __init__(self, db: Database, kind_key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.kind = kind_for(kind_key)
+        self.path: Path | None = None
+        self.preview: ImportPreview | None = None
+        self.result_summary: ImportResult | None = None
+        self.task: BackgroundTask | None = None
+        self.setWindowTitle(f"导入{self.kind.label}名册")
+        self.resize(860, 560)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.file_label = QLabel("请选择 Excel 文件（.xlsx）。旧版 .xls 请先用 Excel 或 WPS 另存为 .xlsx。")
+        self.file_label.setWordWrap(True)
+        choose = QPushButton("选择文件…")
+        choose.clicked.connect(self.choose_file)
+        top.addWidget(self.file_label, 1)
+        top.addWidget(choose)
+        layout.addLayout(top)
+        duplicates = QHBoxLayout()
+        duplicates.addWidget(QLabel("名册中已有的人："))
+        self.skip = QRadioButton("跳过")
+        self.update_existing = QRadioButton("用表格中的信息更新")
+        self.skip.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.skip)
+        group.addButton(self.update_existing)
+        self.update_existing.toggled.connect(self.refresh_preview)
+        duplicates.addWidget(self.skip)
+        duplicates.addWidget(self.update_existing)
+        duplicates.addStretch(1)
+        layout.addLayout(duplicates)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(("行号", "处理方式", "姓名", "问题或说明"))
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        layout.addWidget(self.table, 1)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.import_button = QPushButton("导入")
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.commit)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.reject)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择名册文件", "", "Excel 工作簿 (*.xlsx);;所有文件 (*)")
+        if path:
+            self.load_file(Path(path))
+
+    def load_file(self, path: Path) -> BackgroundTask:
+        self.path = path
+        self.file_label.setText(f"文件：{path}")
+        return self.refresh_preview()
+
+    def refresh_preview(self) -> BackgroundTask | None:
+        if self.path is None:
+            return None
+        self.import_button.setEnabled(False)
+        self.preview = None
+        self.table.setRowCount(0)
+        self.summary.setText("正在检查…")
+        path, update, db, kind = self.path, self.update_existing.isChecked(), self.db, self.kind.key
+        self.task = BackgroundTask(
+            self, "正在检查表格…", lambda progress: preview_import(db, kind, path, update, progress), self.show_preview
+        )
+        self.task.failed.connect(lambda exc: self.summary.setText(f"无法导入：{exc}"))
+        return self.task.start()
+
+    def show_preview(self, preview: ImportPreview) -> None:
+        self.preview = preview
+        shown = [row for row in preview.rows if row.problems or row.status != "new"] or preview.rows
+        self.table.setRowCount(len(shown))
+        for index, row in enumerate(shown):
+            # The row number has its own column; each problem names its column and field.
+            detail = "\n".join(p.where_in_row() for p in row.problems) or row.note
+            cells = (str(row.number), row.status_label, str(row.values.get("name") or ""), detail)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if row.status == "error":
+                    item.setForeground(QBrush(ERROR_COLOR))
+                elif row.status == "skip":
+                    item.setForeground(QBrush(SKIP_COLOR))
+                self.table.setItem(index, column, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+        text = preview.summary()
+        if preview.ignored_headers:
+            text += f"。未识别、不导入的列：{'、'.join(preview.ignored_headers)}"
+        if not preview.ok:
+            text += "。请先在表格中改正标红的行，再重新选择文件；在此之前不会导入任何数据。"
+        self.summary.setText(text)
+        self.import_button.setEnabled(preview.ok and (preview.count("new") + preview.count("update")) > 0)
+
+    def commit(self) -> BackgroundTask | None:
+        if self.preview is None or not self.preview.ok:
+            return None
+        preview, db = self.preview, self.db
+        self.import_button.setEnabled(False)
+        self.task = BackgroundTask(self, "正在导入…", lambda progress: commit_import(db, preview), self._committed)
+        return self.task.start()
+
+    def _committed(self, result: ImportResult) -> None:
+        self.result_summary = result
+        self.summary.setText(
+            f"导入完成：新增 {result.created} 人，更新 {result.updated} 人，跳过 {result.skipped} 人。"
+            + (f"导入前的数据已备份到：{result.backup}" if result.backup else "")
+        )
+        self.accept()

@@ -1,0 +1,198 @@
+"""报表导出: pick a report and a period, see how many records go out, export without freezing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.periods import QUARTER_NAMES, Period
+from desktop_app.core.reports.definitions import REPORT_LABELS, ExportOptions, ExportResult, export_report, report_for
+from desktop_app.ui.background import BackgroundTask
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.errors import report_failure
+from desktop_app.ui.formatting import DATE_FORMAT
+
+LAST_DIR_KEY = "reports/last_dir"
+
+
+class PeriodPicker(QWidget):
+    """全年 / 季度 / 月份 / 自定义, each with its own pickers."""
+
+    changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        today = dt.date.today()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.unit = QComboBox()
+        for label, value in (("季度", "quarter"), ("全年", "year"), ("月份", "month"), ("自定义", "custom")):
+            self.unit.addItem(label, value)
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(today.year)
+        self.year.setSuffix(" 年")
+        self.quarter = QComboBox()
+        for number, name in enumerate(QUARTER_NAMES, start=1):
+            self.quarter.addItem(f"第{name}季度", number)
+        self.quarter.setCurrentIndex((today.month - 1) // 3)
+        self.month = QComboBox()
+        for month in range(1, 13):
+            self.month.addItem(f"{month} 月", month)
+        self.month.setCurrentIndex(today.month - 1)
+        self.start = QDateEdit(QDate(today.year, 1, 1))
+        self.end = QDateEdit(QDate(today.year, today.month, today.day))
+        self.to_label = QLabel("至")
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat(DATE_FORMAT)
+            edit.setCalendarPopup(True)
+            edit.dateChanged.connect(self.changed)
+        for widget in (self.unit, self.year, self.quarter, self.month, self.start, self.to_label, self.end):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self.unit.currentIndexChanged.connect(self._unit_changed)
+        self.year.valueChanged.connect(self.changed)
+        self.quarter.currentIndexChanged.connect(self.changed)
+        self.month.currentIndexChanged.connect(self.changed)
+        self._unit_changed()
+
+    def _unit_changed(self) -> None:
+        unit = self.unit.currentData()
+        self.year.setVisible(unit != "custom")
+        self.quarter.setVisible(unit == "quarter")
+        self.month.setVisible(unit == "month")
+        for widget in (self.start, self.to_label, self.end):
+            widget.setVisible(unit == "custom")
+        self.changed.emit()
+
+    def period(self) -> Period:
+        unit, year = self.unit.currentData(), self.year.value()
+        if unit == "year":
+            return Period.year(year)
+        if unit == "quarter":
+            return Period.quarter(year, self.quarter.currentData())
+        if unit == "month":
+            return Period.month(year, self.month.currentData())
+        return Period.custom(self.start.date().toPython(), self.end.date().toPython())
+
+
+class ReportsView(QWidget):
+    count_changed = Signal(int)
+    title = "报表导出"
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.task: BackgroundTask | None = None
+        self.last_result: ExportResult | None = None
+        box = QGroupBox("导出上报街道的报表")
+        form = QFormLayout(box)
+        self.kind = QComboBox()
+        for kind, label in REPORT_LABELS.items():
+            self.kind.addItem(label, kind)
+        self.period = PeriodPicker()
+        self.unmasked = QCheckBox("导出完整的电话和身份证号（默认只显示首尾几位）")
+        self.include_illness = QCheckBox("导出重病帮困记录的病情说明（默认不导出）")
+        self.preview = QLabel()
+        self.export_button = QPushButton("导出…")
+        self.export_button.clicked.connect(self.choose_target)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.open_folder = QPushButton("打开所在文件夹")
+        self.open_folder.setEnabled(False)
+        self.open_folder.clicked.connect(self.show_folder)
+        form.addRow("报表", self.kind)
+        form.addRow("统计期间", self.period)
+        form.addRow("个人信息", self.unmasked)
+        form.addRow("病情说明", self.include_illness)
+        self.form = form
+        self.kind.setMaximumWidth(360)
+        form.addRow("预览", self.preview)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.open_folder)
+        buttons.addStretch(1)
+        form.addRow("", buttons)
+        form.addRow("", self.status)
+        layout = QVBoxLayout(self)
+        layout.addWidget(box)
+        layout.addStretch(1)
+        self.kind.currentIndexChanged.connect(self.reload)
+        self.period.changed.connect(self.reload)
+        self.reload()
+
+    def options(self) -> ExportOptions:
+        return ExportOptions(unmasked=self.unmasked.isChecked(), include_illness=self.include_illness.isChecked())
+
+    def reload(self) -> None:
+        kind = self.kind.currentData()
+        self.form.setRowVisible(self.include_illness, kind == "care")
+        self.form.setRowVisible(self.unmasked, kind == "members")
+        try:
+            period = self.period.period()
+            count = report_for(self.context.db, kind).count(period)
+        except Exception as exc:
+            self.preview.setText(str(exc))
+            self.export_button.setEnabled(False)
+            return
+        self.export_button.setEnabled(True)
+        noun = "名党员" if kind == "members" else "条记录"
+        self.preview.setText(
+            f"{period.label}：将导出 {count} {noun}" if count else f"{period.label}：本期无记录（仍可导出空表）"
+        )
+        self.count_changed.emit(count)
+
+    def default_name(self) -> str:
+        return f"{self.period.period().label}{self.kind.currentText()}.xlsx"
+
+    def choose_target(self) -> None:
+        folder = self.context.settings.value(LAST_DIR_KEY) or str(Path.home())
+        path, _ = QFileDialog.getSaveFileName(
+            self, "保存报表", str(Path(folder) / self.default_name()), "Excel 工作簿 (*.xlsx)"
+        )
+        if path:
+            self.export_to(Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx"))
+
+    def export_to(self, target: Path) -> BackgroundTask:
+        self.context.settings.setValue(LAST_DIR_KEY, str(target.parent))
+        kind, period, options, db = self.kind.currentData(), self.period.period(), self.options(), self.context.db
+        self.export_button.setEnabled(False)
+        self.status.setText("正在导出…")
+        self.task = BackgroundTask(
+            self,
+            f"正在导出{self.kind.currentText()}…",
+            lambda progress: export_report(db, kind, period, target, options, progress),
+            self._exported,
+        )
+        self.task.finished.connect(lambda: self.export_button.setEnabled(True))
+        self.task.failed.connect(lambda exc: self.status.setText("导出未完成。"))
+        return self.task.start()
+
+    def _exported(self, result: ExportResult) -> None:
+        self.last_result = result
+        self.status.setText(f"已导出 {result.rows} 条记录到：{result.path}")
+        self.open_folder.setEnabled(True)
+
+    def show_folder(self) -> None:
+        if self.last_result is not None:
+            try:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_result.path.parent)))
+            except Exception as exc:
+                report_failure(self, exc)
