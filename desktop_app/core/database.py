@@ -100,26 +100,24 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any exception."""
-        session = self._factory()
-        try:
+        with self._session(commit=True) as session:
             yield session
-            session.commit()
-        except BaseException as exc:
-            session.rollback()
-            failure = environment_failure(exc)
-            if failure is not None:
-                raise failure from exc
-            raise
-        finally:
-            session.close()
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
         """A session for reads only; nothing is committed."""
+        with self._session(commit=False) as session:
+            yield session
+
+    @contextmanager
+    def _session(self, commit: bool) -> Iterator[Session]:
         session = self._factory()
         try:
             yield session
-        except DBAPIError as exc:
+            if commit:
+                session.commit()
+        except BaseException as exc:
+            session.rollback()
             failure = environment_failure(exc)
             if failure is not None:
                 raise failure from exc

@@ -2,38 +2,29 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
 from desktop_app.core.database import Database
 from desktop_app.core.demo import fill_demo
-from desktop_app.core.errors import ValidationError
-from desktop_app.core.services.profile import ProfileService
 from desktop_app.ui.errors import report_failure
+from desktop_app.ui.profile_fields import ProfileFields
 
 
 class FirstRunDialog(QDialog):
     def __init__(self, db: Database) -> None:
         super().__init__()
         self.db = db
-        self.profiles = ProfileService(db)
         self.setWindowTitle("欢迎使用书记工作台")
         layout = QVBoxLayout(self)
         intro = QLabel("请先填写本居民区的基本信息，它们会出现在窗口标题和上报街道的报表中。以后可以在“设置”中修改。")
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        form = QFormLayout()
-        self.edits: dict[str, QLineEdit] = {}
-        for spec in self.profiles.fields:
-            edit = QLineEdit()
-            self.edits[spec.name] = edit
-            form.addRow(spec.label + ("*" if spec.required else ""), edit)
-        layout.addLayout(form)
+        self.profile = ProfileFields(db)
+        self.edits = self.profile.edits
+        layout.addWidget(self.profile)
         self.demo = QCheckBox("载入示例数据（先试用一下，示例居民区的信息会替换上面填写的内容）")
         self.demo.toggled.connect(lambda on: [edit.setEnabled(not on) for edit in self.edits.values()])
         layout.addWidget(self.demo)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c0392b;")
-        layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("开始使用")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
@@ -43,15 +34,12 @@ class FirstRunDialog(QDialog):
         self.resize(520, self.sizeHint().height())
 
     def accept(self) -> None:
-        try:
-            if self.demo.isChecked():
+        if self.demo.isChecked():
+            try:
                 fill_demo(self.db, "small")
-            else:
-                self.profiles.save({name: edit.text() for name, edit in self.edits.items()})
-        except ValidationError as exc:
-            self.error.setText(exc.describe())
-            return
-        except Exception as exc:
-            report_failure(self, exc)
+            except Exception as exc:
+                report_failure(self, exc)
+                return
+        elif not self.profile.save():
             return
         super().accept()

@@ -44,7 +44,7 @@ def test_first_run_saves_the_profile(qtbot, context):
     dialog = FirstRunDialog(context.db)
     qtbot.addWidget(dialog)
     dialog.accept()
-    assert "居民区名称" in dialog.error.text(), "the name is required"
+    assert "居民区名称" in dialog.profile.error.text(), "the name is required"
     dialog.edits["community_name"].setText("梅陇六村居民区")
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted

@@ -61,12 +61,18 @@ class ExportResult:
 class Report:
     kind: str
     title: str
+    model: Any  # the records counted and listed
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    def _where(self, period: Period) -> list[Any]:
+        """Live records dated inside the period."""
+        return [_live(self.model), self.model.date.between(period.start, period.end)]
+
     def count(self, period: Period) -> int:
-        raise NotImplementedError
+        with self.db.read_session() as session:
+            return session.scalar(select(func.count(self.model.id)).where(*self._where(period))) or 0
 
     def write(self, book: ReportBook, heading: str, period: Period, options: ExportOptions, progress: Progress) -> int:
         raise NotImplementedError
@@ -83,6 +89,7 @@ def _stream(session: Any, stmt: Any) -> Iterator[Any]:
 class MeetingsReport(Report):
     kind = "meetings"
     title = "三会一课落实情况统计表"
+    model = Meeting
     SUMMARY = (
         ReportColumn("序号", C.INDEX),
         ReportColumn("会议类别", width=22),
@@ -107,12 +114,6 @@ class MeetingsReport(Report):
         ReportColumn("请假及缺席人员（原因）", C.LONG_TEXT, width=40),
     )
 
-    def _where(self, period: Period) -> list[Any]:
-        return [_live(Meeting), Meeting.date.between(period.start, period.end)]
-
-    def count(self, period: Period) -> int:
-        with self.db.read_session() as session:
-            return session.scalar(select(func.count(Meeting.id)).where(*self._where(period))) or 0
 
     def write(self, book: ReportBook, heading: str, period: Period, options: ExportOptions, progress: Progress) -> int:
         report = ComplianceService(self.db).evaluate(period)
@@ -208,6 +209,7 @@ class MeetingsReport(Report):
 class CareReport(Report):
     kind = "care"
     title = "关怀工作台账"
+    model = CareAction
     LEDGER = (
         ReportColumn("序号", C.INDEX),
         ReportColumn("日期", C.DATE),
@@ -228,12 +230,6 @@ class CareReport(Report):
         ReportColumn("金额合计（元）", C.MONEY, width=20),
     )
 
-    def _where(self, period: Period) -> list[Any]:
-        return [_live(CareAction), CareAction.date.between(period.start, period.end)]
-
-    def count(self, period: Period) -> int:
-        with self.db.read_session() as session:
-            return session.scalar(select(func.count(CareAction.id)).where(*self._where(period))) or 0
 
     def write(self, book: ReportBook, heading: str, period: Period, options: ExportOptions, progress: Progress) -> int:
         columns = self.LEDGER + ((self.ILLNESS,) if options.include_illness else ())
@@ -307,6 +303,7 @@ class CareReport(Report):
 class VisitsReport(Report):
     kind = "visits"
     title = "学习考察记录表"
+    model = StudyVisit
     COLUMNS = (
         ReportColumn("序号", C.INDEX),
         ReportColumn("日期", C.DATE),
@@ -318,12 +315,6 @@ class VisitsReport(Report):
         ReportColumn("借鉴举措及进展", C.LONG_TEXT, width=40),
     )
 
-    def _where(self, period: Period) -> list[Any]:
-        return [_live(StudyVisit), StudyVisit.date.between(period.start, period.end)]
-
-    def count(self, period: Period) -> int:
-        with self.db.read_session() as session:
-            return session.scalar(select(func.count(StudyVisit.id)).where(*self._where(period))) or 0
 
     def write(self, book: ReportBook, heading: str, period: Period, options: ExportOptions, progress: Progress) -> int:
         sheet = book.sheet("学习考察", heading, self.COLUMNS)
@@ -370,6 +361,7 @@ class VisitsReport(Report):
 class MembersReport(Report):
     kind = "members"
     title = "党员名册"
+    model = Member
     COLUMNS = (
         ReportColumn("序号", C.INDEX),
         ReportColumn("姓名", width=10),
@@ -388,9 +380,6 @@ class MembersReport(Report):
         joined = (Member.join_date.is_(None)) | (Member.join_date <= period.end)
         return [_live(Member), Member.status == MemberStatus.ACTIVE, joined]
 
-    def count(self, period: Period) -> int:
-        with self.db.read_session() as session:
-            return session.scalar(select(func.count(Member.id)).where(*self._where(period))) or 0
 
     def write(self, book: ReportBook, heading: str, period: Period, options: ExportOptions, progress: Progress) -> int:
         sheet = book.sheet("党员名册", heading, self.COLUMNS)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -29,10 +28,10 @@ from desktop_app.core.enums import NormPeriod
 from desktop_app.core.errors import ValidationError
 from desktop_app.core.services.care import CareCategoryService
 from desktop_app.core.services.meetings import NormService
-from desktop_app.core.services.profile import ProfileService
 from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_failure
+from desktop_app.ui.profile_fields import ProfileFields
 
 
 class ProfileBox(QGroupBox):
@@ -40,32 +39,17 @@ class ProfileBox(QGroupBox):
 
     def __init__(self, context: AppContext) -> None:
         super().__init__("居民区信息")
-        self.service = ProfileService(context.db)
-        form = QFormLayout(self)
-        self.edits: dict[str, QLineEdit] = {}
-        profile = self.service.get()
-        for spec in self.service.fields:
-            edit = QLineEdit(getattr(profile, spec.name))
-            self.edits[spec.name] = edit
-            form.addRow(spec.label + ("*" if spec.required else ""), edit)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c0392b;")
+        layout = QVBoxLayout(self)
+        self.fields = ProfileFields(context.db)
+        self.edits, self.error = self.fields.edits, self.fields.error
         save = QPushButton("保存居民区信息")
         save.clicked.connect(self.save)
-        form.addRow(self.error)
-        form.addRow("", save)
+        layout.addWidget(self.fields)
+        layout.addWidget(save, 0, Qt.AlignmentFlag.AlignRight)
 
     def save(self) -> None:
-        try:
-            self.service.save({name: edit.text() for name, edit in self.edits.items()})
-        except ValidationError as exc:
-            self.error.setText(exc.describe())
-            return
-        except Exception as exc:
-            report_failure(self, exc)
-            return
-        self.error.setText("")
-        self.saved.emit()
+        if self.fields.save():
+            self.saved.emit()
 
 
 class CategoryBox(QGroupBox):
