@@ -52,6 +52,12 @@ def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -
         cursor.close()
 
 
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with the wildcards in it escaped (ESCAPE '\\')."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 

@@ -78,3 +78,14 @@ class NormPeriod(LabeledEnum):
     MONTH = "month", "每月"
     QUARTER = "quarter", "每季度"
     YEAR = "year", "每年"
+
+
+class AuditAction(LabeledEnum):
+    CREATE = "create", "新增"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除到回收站"
+    RESTORE = "restore", "从回收站恢复"
+    PURGE = "purge", "永久删除"
+    IMPORT = "import", "导入"
+    EXPORT = "export", "导出"
+    RESTORE_BACKUP = "restore_backup", "从备份恢复"

@@ -17,8 +17,10 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from desktop_app.core import audit
 from desktop_app.core.backup import make_backup
 from desktop_app.core.database import Database
+from desktop_app.core.enums import AuditAction
 from desktop_app.core.errors import AppError, ValidationError
 from desktop_app.core.fields import Field, clean_values, empty_value
 from desktop_app.core.models import Member, PartyGroup, Resident
@@ -38,6 +40,7 @@ Progress = Callable[[int, int], None]
 class ImportKind:
     key: str
     label: str
+    record_kind: str  # as the services and the 操作记录 name it
     model: type
     fields: tuple[Field, ...]
     headers: dict[str, tuple[str, ...]]  # field -> header names people use, the first is the template's
@@ -46,6 +49,7 @@ class ImportKind:
 RESIDENTS = ImportKind(
     "residents",
     "居民",
+    "resident",
     Resident,
     ResidentService.fields,
     {
@@ -62,6 +66,7 @@ RESIDENTS = ImportKind(
 MEMBERS = ImportKind(
     "members",
     "党员",
+    "member",
     Member,
     MemberService.fields,
     {
@@ -412,6 +417,15 @@ def commit_import(db: Database, preview: ImportPreview) -> ImportResult:
             session.execute(insert(kind.model), inserts)
         if updates:
             session.execute(update(kind.model), updates)
+        audit.record(
+            session,
+            AuditAction.IMPORT,
+            kind.record_kind,
+            None,
+            f"导入{kind.label}名册",
+            details=f"文件：{preview.path.name}；新增 {len(inserts)}，更新 {len(updates)}，"
+            f"跳过 {preview.count('skip')}",
+        )
     return ImportResult(len(inserts), len(updates), preview.count("skip"), backup)
 
 

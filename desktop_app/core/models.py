@@ -27,6 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from desktop_app.core.enums import (
     AttendanceStatus,
+    AuditAction,
     CareStatus,
     Gender,
     LabeledEnum,
@@ -319,3 +320,26 @@ class Attachment(TimestampMixin, SoftDeleteMixin, Base):
     size: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_attachments_owner", "owner_kind", "owner_id"),)
+
+
+class AuditEntry(Base):
+    """操作记录: who did what to which record, and which fields changed from what to what."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    os_user: Mapped[str] = mapped_column(String(100), default="")
+    action: Mapped[AuditAction] = mapped_column(enum_column(AuditAction))
+    record_kind: Mapped[str] = mapped_column(String(32), default="")
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(String(200), default="")
+    # {field name: [old, new]} as display text; empty for deletions and exports.
+    changes: Mapped[dict[str, list[str | None]]] = mapped_column(JSON, default=dict)
+    details: Mapped[str] = mapped_column(Text, default="")
+    unmasked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_record", "record_kind", "record_id"),
+    )

@@ -42,8 +42,9 @@ class BackgroundTask(QObject):
     finished = Signal()
     failed = Signal(object)
 
-    def __init__(self, parent: QWidget, label: str, work: Callable[[ProgressCallback], Any],
-                 on_done: Callable[[Any], None]) -> None:
+    def __init__(
+        self, parent: QWidget, label: str, work: Callable[[ProgressCallback], Any], on_done: Callable[[Any], None]
+    ) -> None:
         super().__init__(parent)
         self.parent_widget = parent
         self.on_done = on_done

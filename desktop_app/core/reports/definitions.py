@@ -12,9 +12,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from desktop_app.core.audit import AuditService
 from desktop_app.core.database import Database
 from desktop_app.core.enums import (
     AttendanceStatus,
+    AuditAction,
     CareStatus,
     Gender,
     MeetingKind,
@@ -113,7 +115,6 @@ class MeetingsReport(Report):
         ReportColumn("出勤率", C.PERCENT),
         ReportColumn("请假及缺席人员（原因）", C.LONG_TEXT, width=40),
     )
-
 
     def write(self, book: ReportBook, heading: str, period: Period, options: ExportOptions, progress: Progress) -> int:
         report = ComplianceService(self.db).evaluate(period)
@@ -230,7 +231,6 @@ class CareReport(Report):
         ReportColumn("金额合计（元）", C.MONEY, width=20),
     )
 
-
     def write(self, book: ReportBook, heading: str, period: Period, options: ExportOptions, progress: Progress) -> int:
         columns = self.LEDGER + ((self.ILLNESS,) if options.include_illness else ())
         ledger = book.sheet("关怀台账", heading, columns)
@@ -315,7 +315,6 @@ class VisitsReport(Report):
         ReportColumn("借鉴举措及进展", C.LONG_TEXT, width=40),
     )
 
-
     def write(self, book: ReportBook, heading: str, period: Period, options: ExportOptions, progress: Progress) -> int:
         sheet = book.sheet("学习考察", heading, self.COLUMNS)
         with self.db.read_session() as session:
@@ -379,7 +378,6 @@ class MembersReport(Report):
         # The roster as of the period's end: members who had joined by then and are still registered.
         joined = (Member.join_date.is_(None)) | (Member.join_date <= period.end)
         return [_live(Member), Member.status == MemberStatus.ACTIVE, joined]
-
 
     def write(self, book: ReportBook, heading: str, period: Period, options: ExportOptions, progress: Progress) -> int:
         sheet = book.sheet("党员名册", heading, self.COLUMNS)
@@ -465,4 +463,14 @@ def export_report(
             rows = report.write(book, heading, period, options, progress or (lambda done, total: None))
         finally:
             book.close()
+    shown = "完整个人信息" if options.unmasked else "个人信息已隐藏"
+    if options.include_illness:
+        shown += "，含病情说明"
+    AuditService(db).log(
+        AuditAction.EXPORT,
+        f"导出{report.title}",
+        f"{period.label}，{rows} 条，{shown}；文件：{target}",
+        kind,
+        unmasked=options.unmasked or options.include_illness,
+    )
     return ExportResult(Path(target), rows)

@@ -8,9 +8,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from desktop_app.core import audit
 from desktop_app.core.database import Database
+from desktop_app.core.enums import AuditAction
 from desktop_app.core.errors import AppError, NotFoundError
 from desktop_app.core.models import Attachment
 
@@ -66,6 +68,14 @@ class AttachmentService:
             )
             session.add(row)
             session.flush()
+            audit.record(
+                session,
+                AuditAction.CREATE,
+                "attachment",
+                row.id,
+                source.name,
+                details=f"附加到 {owner_kind} #{owner_id}",
+            )
             return row.id
 
     def list(self, owner_kind: str, owner_id: int) -> list[AttachmentInfo]:
@@ -85,8 +95,15 @@ class AttachmentService:
     def remove(self, attachment_id: int) -> None:
         """Soft removal: the file stays, so a restore brings the attachment back."""
         with self.db.session() as session:
-            done = session.execute(
-                update(Attachment).where(Attachment.id == attachment_id).values(deleted_at=dt.datetime.now())
-            ).rowcount
-        if not done:
-            raise NotFoundError("找不到该附件")
+            row = session.get(Attachment, attachment_id)
+            if row is None:
+                raise NotFoundError("找不到该附件")
+            row.deleted_at = dt.datetime.now()
+            audit.record(
+                session,
+                AuditAction.DELETE,
+                "attachment",
+                attachment_id,
+                row.original_name,
+                details=f"从 {row.owner_kind} #{row.owner_id} 移除",
+            )

@@ -13,8 +13,9 @@ from typing import Any, ClassVar
 from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from desktop_app.core.database import Database
-from desktop_app.core.enums import LabeledEnum
+from desktop_app.core import audit
+from desktop_app.core.database import Database, like_pattern
+from desktop_app.core.enums import AuditAction, LabeledEnum
 from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.core.fields import Field, clean_values, labels_of
 from desktop_app.core.masking import mask_id_number, mask_phone
@@ -66,11 +67,6 @@ class ListQuery:
 
 
 _ASCII_LETTERS = re.compile(r"^[a-z]+$")
-
-
-def like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def display_value(column: Column, value: Any, unmasked: bool) -> Any:
@@ -222,37 +218,69 @@ class RecordService:
             self.apply(session, obj, cleaned, values)
             session.add(obj)
             session.flush()
-            return obj.id  # type: ignore[attr-defined]
+            record_id: int = obj.id  # type: ignore[attr-defined]
+            audit.record(
+                session,
+                AuditAction.CREATE,
+                self.kind_key,
+                record_id,
+                self._titles(session, [record_id])[record_id],
+                audit.diff({}, self.to_form(obj)),
+            )
+            return record_id
 
     def update(self, record_id: int, values: Mapping[str, Any]) -> None:
         with self.db.session() as session:
             obj = self._load(session, record_id)
+            before = self.to_form(obj)
             cleaned = self._clean(session, values, record_id)
             self.apply(session, obj, cleaned, values)
+            session.flush()
+            changes = audit.diff(before, self.to_form(obj))
+            if changes:
+                audit.record(
+                    session,
+                    AuditAction.UPDATE,
+                    self.kind_key,
+                    record_id,
+                    self._titles(session, [record_id])[record_id],
+                    changes,
+                )
 
-    def _set_deleted(self, ids: Iterable[int], when: dt.datetime | None) -> int:
-        ids = list(ids)
-        if not ids:
-            return 0
+    def _titles(self, session: Session, ids: Sequence[int]) -> dict[int, str]:
         model = self.model
-        stmt = update(model).where(model.id.in_(ids)).values(deleted_at=when)  # type: ignore[attr-defined]
+        stmt = self.joined(select(model.id, self.title_expr())).where(model.id.in_(list(ids)))  # type: ignore[attr-defined]
+        return {record_id: title or "" for record_id, title in session.execute(stmt)}
+
+    def _bulk(self, ids: Iterable[int], action: AuditAction, in_bin: bool, make_stmt: Any) -> int:
+        """Change many records in one transaction, with one 操作记录 entry each."""
+        model = self.model
         with self.db.session() as session:
-            return session.execute(stmt).rowcount
+            deleted = model.deleted_at.is_not(None) if in_bin else model.deleted_at.is_(None)  # type: ignore[attr-defined]
+            found = list(session.scalars(select(model.id).where(model.id.in_(list(ids)), deleted)))  # type: ignore[attr-defined]
+            if not found:
+                return 0
+            titles = self._titles(session, found)
+            session.execute(make_stmt(model.id.in_(found)))  # type: ignore[attr-defined]
+            for record_id in found:
+                audit.record(session, action, self.kind_key, record_id, titles.get(record_id, ""))
+            return len(found)
 
     def soft_delete(self, ids: Iterable[int]) -> int:
         """Move records to the 回收站."""
-        return self._set_deleted(ids, dt.datetime.now())
+        now = dt.datetime.now()
+        return self._bulk(
+            ids, AuditAction.DELETE, False, lambda where: update(self.model).where(where).values(deleted_at=now)
+        )
 
     def restore(self, ids: Iterable[int]) -> int:
-        return self._set_deleted(ids, None)
+        return self._bulk(
+            ids, AuditAction.RESTORE, True, lambda where: update(self.model).where(where).values(deleted_at=None)
+        )
 
     def purge(self, ids: Iterable[int]) -> int:
         """Delete for good; only records already in the 回收站."""
-        ids = list(ids)
-        model = self.model
-        stmt = delete(model).where(model.id.in_(ids), model.deleted_at.is_not(None))  # type: ignore[attr-defined]
-        with self.db.session() as session:
-            return session.execute(stmt).rowcount
+        return self._bulk(ids, AuditAction.PURGE, True, lambda where: delete(self.model).where(where))
 
     def deleted_entries(self) -> list[tuple[int, str, dt.datetime]]:
         """(id, title, deleted_at) of this kind's records in the 回收站."""

@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.core import audit
 from desktop_app.core.database import Database
-from desktop_app.core.enums import CareStatus
+from desktop_app.core.enums import AuditAction, CareStatus
 from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.core.fields import Field, FieldType, clean_values
 from desktop_app.core.models import CareAction, CareCategory, Resident
@@ -83,6 +84,9 @@ class CareCategoryService:
             category = CareCategory(**cleaned, sort_order=last + 1, retired=False)
             session.add(category)
             session.flush()
+            audit.record(
+                session, AuditAction.CREATE, "care_category", category.id, category.name, audit.diff({}, cleaned)
+            )
             return category.id
 
     def update(self, category_id: int, values: Mapping[str, Any]) -> None:
@@ -90,12 +94,25 @@ class CareCategoryService:
         with self.db.session() as session:
             category = self._get(session, category_id)
             self._check_name(session, cleaned["name"], category_id)
+            before = {name: getattr(category, name) for name in cleaned}
             for name, value in cleaned.items():
                 setattr(category, name, value)
+            audit.record(
+                session, AuditAction.UPDATE, "care_category", category_id, category.name, audit.diff(before, cleaned)
+            )
 
     def set_retired(self, category_id: int, retired: bool) -> None:
         with self.db.session() as session:
-            self._get(session, category_id).retired = retired
+            category = self._get(session, category_id)
+            audit.record(
+                session,
+                AuditAction.UPDATE,
+                "care_category",
+                category_id,
+                category.name,
+                audit.diff({"retired": category.retired}, {"retired": retired}),
+            )
+            category.retired = retired
 
     def move(self, category_id: int, offset: int) -> None:
         """Move a category up (-1) or down (+1) in the order shown on forms."""

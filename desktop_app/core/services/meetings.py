@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import Session
 
+from desktop_app.core import audit
 from desktop_app.core.database import Database
-from desktop_app.core.enums import AttendanceStatus, MeetingKind, MemberType, NormPeriod
+from desktop_app.core.enums import AttendanceStatus, AuditAction, MeetingKind, MemberType, NormPeriod
 from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.core.fields import Field, FieldType, clean_values
 from desktop_app.core.models import Attendance, Meeting, MeetingNorm, Member, PartyGroup
@@ -217,4 +218,8 @@ class NormService:
             norm = session.get(MeetingNorm, kind)
             if norm is None:
                 raise NotFoundError(f"没有“{kind.label}”的频次设置")
+            before = {"period": norm.period, "count": norm.count, "per_group": norm.per_group}
             norm.period, norm.count, norm.per_group = cleaned["period"], cleaned["count"], cleaned["per_group"]
+            changes = audit.diff(before, cleaned)
+            if changes:
+                audit.record(session, AuditAction.UPDATE, "meeting_norm", None, f"{kind.label}频次要求", changes)

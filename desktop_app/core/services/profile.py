@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from desktop_app.core import audit
 from desktop_app.core.database import Database
+from desktop_app.core.enums import AuditAction
 from desktop_app.core.fields import Field, FieldType, clean_values
 from desktop_app.core.models import CommunityProfile
 
@@ -52,6 +54,10 @@ class ProfileService:
             if row is None:
                 row = CommunityProfile(id=PROFILE_ID)
                 session.add(row)
+            before = {name: getattr(row, name) for name in cleaned}
             for name, value in cleaned.items():
                 setattr(row, name, value)
+            changes = audit.diff(before, cleaned)
+            if changes:
+                audit.record(session, AuditAction.UPDATE, "profile", PROFILE_ID, "居民区信息", changes)
         return Profile(**cleaned)

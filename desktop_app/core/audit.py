@@ -1,0 +1,157 @@
+"""操作记录: every create, update, delete, restore, import and export, written in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.database import Database, like_pattern
+from desktop_app.core.enums import AuditAction, LabeledEnum
+from desktop_app.core.models import AuditEntry
+
+
+@lru_cache(maxsize=1)
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some service accounts: record that honestly
+        return "未知用户"
+
+
+def as_text(value: Any) -> str | None:
+    """How a value is kept in the log: plain text a person can read."""
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, LabeledEnum):
+        return value.label
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list | dict | tuple):
+        return json.dumps(value, ensure_ascii=False, default=lambda v: as_text(v), sort_keys=True)
+    return str(value)
+
+
+def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[str | None]]:
+    """The fields whose value changed, as [old, new] text."""
+    changes = {}
+    for name in new:
+        before, after = as_text(old.get(name)), as_text(new.get(name))
+        if before != after:
+            changes[name] = [before, after]
+    return changes
+
+
+def record(
+    session: Session,
+    action: AuditAction,
+    kind: str = "",
+    record_id: int | None = None,
+    summary: str = "",
+    changes: Mapping[str, list[str | None]] | None = None,
+    details: str = "",
+    unmasked: bool = False,
+) -> None:
+    session.add(
+        AuditEntry(
+            at=dt.datetime.now(),
+            os_user=os_user(),
+            action=action,
+            record_kind=kind,
+            record_id=record_id,
+            summary=summary[:200],
+            changes=dict(changes or {}),
+            details=details,
+            unmasked=unmasked,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: dt.datetime
+    os_user: str
+    action: AuditAction
+    record_kind: str
+    record_id: int | None
+    summary: str
+    changes: dict[str, list[str | None]]
+    details: str
+    unmasked: bool
+
+
+class AuditService:
+    LIMIT = 2000
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def entries(
+        self,
+        action: str | None = None,
+        kind: str | None = None,
+        text: str = "",
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        record_id: int | None = None,
+        limit: int = LIMIT,
+    ) -> list[AuditRow]:
+        """Newest first."""
+        stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+        if action:
+            stmt = stmt.where(AuditEntry.action == AuditAction(action))
+        if kind:
+            stmt = stmt.where(AuditEntry.record_kind == kind)
+        if record_id is not None:
+            stmt = stmt.where(AuditEntry.record_id == record_id)
+        if text.strip():
+            pattern = like_pattern(text.strip())
+            stmt = stmt.where(
+                AuditEntry.summary.like(pattern, escape="\\") | AuditEntry.details.like(pattern, escape="\\")
+            )
+        if date_from:
+            stmt = stmt.where(AuditEntry.at >= dt.datetime.combine(date_from, dt.time.min))
+        if date_to:
+            stmt = stmt.where(AuditEntry.at <= dt.datetime.combine(date_to, dt.time.max))
+        with self.db.read_session() as session:
+            return [
+                AuditRow(
+                    e.id,
+                    e.at,
+                    e.os_user,
+                    e.action,
+                    e.record_kind,
+                    e.record_id,
+                    e.summary,
+                    e.changes or {},
+                    e.details,
+                    e.unmasked,
+                )
+                for e in session.scalars(stmt)
+            ]
+
+    def log(
+        self,
+        action: AuditAction,
+        summary: str,
+        details: str = "",
+        kind: str = "",
+        unmasked: bool = False,
+    ) -> None:
+        """An entry on its own (an export, a restore), in its own short transaction."""
+        with self.db.session() as session:
+            record(session, action, kind, None, summary, None, details, unmasked)
