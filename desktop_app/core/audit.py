@@ -41,8 +41,19 @@ def as_text(value: Any) -> str | None:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, list | dict | tuple):
-        return json.dumps(value, ensure_ascii=False, default=lambda v: as_text(v), sort_keys=True)
+        return json.dumps(_plain(value), ensure_ascii=False, sort_keys=True)
     return str(value)
+
+
+def _plain(value: Any) -> Any:
+    """Nested values with enums as their labels, so 出席/缺席 reads as it does on screen."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, str | int | float) and not isinstance(value, Enum):
+        return value
+    return as_text(value)
 
 
 def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[str | None]]:

@@ -250,7 +250,7 @@ class RecordService:
     def _titles(self, session: Session, ids: Sequence[int]) -> dict[int, str]:
         model = self.model
         stmt = self.joined(select(model.id, self.title_expr())).where(model.id.in_(list(ids)))  # type: ignore[attr-defined]
-        return {record_id: title or "" for record_id, title in session.execute(stmt)}
+        return {record_id: (title or "").strip() for record_id, title in session.execute(stmt)}
 
     def _bulk(self, ids: Iterable[int], action: AuditAction, in_bin: bool, make_stmt: Any) -> int:
         """Change many records in one transaction, with one 操作记录 entry each."""
