@@ -146,6 +146,21 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    from desktop_app.core.restore import restore_backup
+    from desktop_app.core.startup import open_database
+
+    with _locked(args):
+        db = open_database(args.data_dir, args.db_url, check=False)
+        try:
+            result = restore_backup(db, Path(args.file))
+        finally:
+            db.dispose()
+    print(f"已从备份恢复（{result.contents.describe()}）。")
+    print(f"恢复前的数据已另存为：{result.safety_copy}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from desktop_app.ui.app import run_gui
 
@@ -175,7 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2023, help=argparse.SUPPRESS)
     add("check", cmd_check, "检查数据库完整性、外键和数据版本（正常时退出码为 0）")
     backup = add("backup", cmd_backup, "立即备份数据库")
-    backup.add_argument("--to", metavar="文件", help="备份到指定文件或文件夹（默认：数据目录下的 backups）")
+    backup.add_argument(
+        "--to",
+        metavar="文件或文件夹",
+        help="备份到指定的 .zip 文件或文件夹（如 U 盘），含附件；默认备份到数据目录下的 backups",
+    )
     export = add("export", cmd_export, "导出上报街道的 Excel 报表")
     export.add_argument(
         "kind",
@@ -191,6 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, metavar="文件.xlsx", help="保存到的文件")
     export.add_argument("--unmasked", action="store_true", help="导出完整的电话和身份证号（默认隐藏中间几位）")
     export.add_argument("--include-illness", action="store_true", help="导出重病帮困记录的病情说明（默认不导出）")
+    restore = add("restore", cmd_restore, "用备份替换当前数据（当前数据会先另存一份）")
+    restore.add_argument(
+        "file", metavar="备份文件", help="backups 文件夹中的 .sqlite3 文件，或“备份到其他位置”得到的 .zip"
+    )
     imports = add("import", cmd_import, "从 Excel（.xlsx）导入居民或党员名册")
     imports.add_argument("kind", choices=["residents", "members"], help="residents：居民；members：党员")
     imports.add_argument("file", metavar="文件.xlsx")

@@ -1,20 +1,37 @@
-"""Copies of the database made with SQLite's online backup API (never a file copy)."""
+"""Backups: copies made with SQLite's online backup API (never a file copy of an open database),
+verified before anything older is pruned, thinned to 7 daily / 4 weekly / 12 monthly, and
+carrying the attachment files too."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import shutil
 import sqlite3
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.core.database import Database
 from desktop_app.core.errors import AppError
 
+ATTACHMENT_STORE = "attachments"  # inside backups/: every attachment file ever backed up, by hash
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+AUTO_BACKUP_AGE = dt.timedelta(days=1)
+_NAME = re.compile(r"^(\d{8}-\d{6})(?:-\d+)?-(.+)\.sqlite3$")
 
-def integrity_problems(path: Path) -> list[str]:
-    """`PRAGMA integrity_check` of a database file; an empty list means healthy."""
+
+def integrity_problems(path: Path, quick: bool = False) -> list[str]:
+    """`PRAGMA integrity_check` (or `quick_check`) of a database file; an empty list means healthy."""
+    pragma = "quick_check" if quick else "integrity_check"
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            rows = conn.execute("PRAGMA integrity_check").fetchall()
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(f"PRAGMA {pragma}").fetchall()
+        finally:
+            conn.close()
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
     problems = [row[0] for row in rows]
@@ -45,11 +62,11 @@ def copy_database(source: Path, target: Path) -> Path:
             raise AppError(f"备份文件校验失败：{'；'.join(problems[:3])}")
         partial.replace(target)
     except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
         raise AppError(f"备份失败：{exc}") from exc
-    except BaseException:
+    except OSError as exc:
+        raise AppError(f"备份失败：无法写入 {target.parent}（{exc.strerror or exc}）") from exc
+    finally:
         partial.unlink(missing_ok=True)
-        raise
     return target
 
 
@@ -58,17 +75,162 @@ def backup_name(reason: str, when: dt.datetime | None = None) -> str:
     return f"{when:%Y%m%d-%H%M%S}-{reason}.sqlite3"
 
 
-def make_backup(source: Path, backup_dir: Path, reason: str) -> Path:
-    return copy_database(source, backup_dir / backup_name(reason))
+def _free_name(directory: Path, reason: str, when: dt.datetime | None) -> Path:
+    target = directory / backup_name(reason, when)
+    number = 2
+    while target.exists():
+        stamp = (when or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+        target = directory / f"{stamp}-{number}-{reason}.sqlite3"
+        number += 1
+    return target
+
+
+def store_attachments(attachment_dir: Path, backup_dir: Path) -> int:
+    """Copy attachment files the backup store does not have yet; they never change, so copying once is enough."""
+    if not attachment_dir.is_dir():
+        return 0
+    copied = 0
+    for source in attachment_dir.rglob("*"):
+        if source.is_file() and not source.name.endswith(".partial"):
+            target = backup_dir / ATTACHMENT_STORE / source.relative_to(attachment_dir)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+                copied += 1
+    return copied
+
+
+def make_backup(source: Path, backup_dir: Path, reason: str, when: dt.datetime | None = None) -> Path:
+    """A verified copy in backups/, plus any attachment files not stored there yet."""
+    target = copy_database(source, _free_name(backup_dir, reason, when))
+    store_attachments(source.parent / "attachments", backup_dir)
+    return target
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created: dt.datetime
+    reason: str
+    size: int
+
+    @property
+    def reason_label(self) -> str:
+        labels = {
+            "daily": "每日自动备份",
+            "manual": "手动备份",
+            "before-import": "导入前",
+            "before-restore": "恢复前",
+            "before-purge": "永久删除前",
+        }
+        if self.reason.startswith("before-migration"):
+            return "升级数据结构前"
+        return labels.get(self.reason, self.reason)
+
+
+def list_backups(backup_dir: Path) -> list[BackupInfo]:
+    """Backups in the folder, newest first (names carry their time)."""
+    found = []
+    if backup_dir.is_dir():
+        for path in backup_dir.glob("*.sqlite3"):
+            match = _NAME.match(path.name)
+            if match:
+                created = dt.datetime.strptime(match[1], "%Y%m%d-%H%M%S")
+                found.append(BackupInfo(path, created, match[2], path.stat().st_size))
+    return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
+
+
+def backups_to_keep(
+    times: Iterable[dt.datetime], daily: int = KEEP_DAILY, weekly: int = KEEP_WEEKLY, monthly: int = KEEP_MONTHLY
+) -> set[dt.datetime]:
+    """The newest backup of each of the last `daily` days, `weekly` ISO weeks and `monthly` months that have one."""
+    newest_first = sorted(set(times), reverse=True)
+    keep: set[dt.datetime] = set()
+    buckets: list[tuple[int, Callable[[dt.datetime], object]]] = [
+        (daily, lambda t: t.date()),
+        (weekly, lambda t: t.isocalendar()[:2]),
+        (monthly, lambda t: (t.year, t.month)),
+    ]
+    for count, bucket in buckets:
+        seen: set[object] = set()
+        for time in newest_first:
+            key = bucket(time)
+            if key not in seen:
+                seen.add(key)
+                keep.add(time)
+                if len(seen) == count:
+                    break
+    return keep
+
+
+def thin_backups(backup_dir: Path) -> list[Path]:
+    """Delete backups beyond the promised set; returns what was removed."""
+    backups = list_backups(backup_dir)
+    keep = backups_to_keep(b.created for b in backups)
+    kept_times: set[dt.datetime] = set()
+    removed = []
+    for backup in backups:  # newest first: of two in the same second, the newer name stays
+        if backup.created in keep and backup.created not in kept_times:
+            kept_times.add(backup.created)
+            continue
+        backup.path.unlink(missing_ok=True)
+        removed.append(backup.path)
+    return removed
+
+
+def auto_backup(db: Database, now: dt.datetime | None = None) -> Path | None:
+    """At start-up: back up when the newest backup is a day old and the data changed since; then thin."""
+    source = db.file_path
+    if source is None or not source.exists():
+        return None
+    now = now or dt.datetime.now()
+    backups = list_backups(db.backup_dir)
+    if backups:
+        newest = backups[0]
+        changed = source.stat().st_mtime > newest.path.stat().st_mtime
+        if now - newest.created < AUTO_BACKUP_AGE or not changed:
+            return None
+    target = make_backup(source, db.backup_dir, "daily", now)
+    os.utime(target, (now.timestamp(), now.timestamp()))  # "changed since" compares file times on one clock
+    thin_backups(db.backup_dir)  # only after the new copy passed its integrity check
+    return target
 
 
 def backup_now(db: Database, target: Path | None = None) -> Path:
-    """A manual backup: into the data directory's backups/, or to a chosen file or folder (a USB stick)."""
+    """A manual backup into backups/; or, to a chosen folder or .zip (a USB stick), a bundle with the attachments."""
     source = db.file_path
     if source is None:
         raise AppError("当前使用的是数据库服务器，请由服务器管理员备份。")
     if target is None:
-        target = db.backup_dir / backup_name("manual")
-    elif target.is_dir():
-        target = target / backup_name("manual")
-    return copy_database(source, target)
+        return make_backup(source, db.backup_dir, "manual")
+    if target.is_dir():
+        target = target / f"书记工作台备份-{dt.datetime.now():%Y%m%d-%H%M%S}.zip"
+    if target.suffix.lower() != ".zip":
+        target = target.with_suffix(".zip")
+    return write_bundle(db, target)
+
+
+BUNDLE_DATABASE = "shuji.sqlite3"
+
+
+def write_bundle(db: Database, target: Path) -> Path:
+    """One .zip holding a verified copy of the database and every attachment file."""
+    assert db.file_path is not None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    copy = db.backup_dir / ".bundle-copy.sqlite3"
+    try:
+        copy_database(db.file_path, copy)
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle:
+            bundle.write(copy, BUNDLE_DATABASE)
+            if db.attachment_dir.is_dir():
+                for path in sorted(db.attachment_dir.rglob("*")):
+                    if path.is_file() and not path.name.endswith(".partial"):
+                        bundle.write(path, f"attachments/{path.relative_to(db.attachment_dir).as_posix()}")
+        partial.replace(target)
+    except OSError as exc:
+        raise AppError(f"备份失败：无法写入 {target}（{exc.strerror or exc}）") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+        copy.unlink(missing_ok=True)
+    return target

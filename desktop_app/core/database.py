@@ -117,6 +117,13 @@ class Database:
 
     @contextmanager
     def _session(self, commit: bool) -> Iterator[Session]:
+        path = self.file_path
+        if commit and path is not None and not path.exists():
+            # SQLite would keep writing into the deleted file, and everything would be lost on exit.
+            raise DatabaseEnvironmentError(
+                f"数据文件 {path} 已不存在（数据目录可能被删除或移走），无法保存。"
+                "请不要关闭程序，先把数据目录放回原处，或联系技术支持。"
+            )
         session = self._factory()
         try:
             yield session

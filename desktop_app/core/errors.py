@@ -37,3 +37,11 @@ class AlreadyRunningError(AppError):
 
 class DatabaseEnvironmentError(AppError):
     """The machine failed us (disk full, read-only, locked), not the program."""
+
+
+class DatabaseDamagedError(AppError):
+    """The data file failed its start-up check; `backup` is the newest good backup, if any."""
+
+    def __init__(self, message: str, backup: object | None = None) -> None:
+        super().__init__(message)
+        self.backup = backup

@@ -26,3 +26,50 @@ def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     if from_env:
         return Path(from_env).expanduser().resolve()
     return default_data_dir()
+
+
+NETWORK_FILESYSTEMS = {
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb3",
+    "smbfs",
+    "sshfs",
+    "fuse.sshfs",
+    "9p",
+    "afs",
+    "davfs",
+    "fuse.davfs2",
+}
+
+
+def is_network_path(path: Path) -> bool:
+    """A folder on a network drive (UNC or mapped drive on Windows, NFS/SMB mount on Linux)."""
+    path = Path(path)
+    if os.name == "nt":
+        text = str(path)
+        if text.startswith(("\\\\", "//")):
+            return True
+        import ctypes
+
+        drive_remote = 4
+        root = path.anchor or text[:3]
+        return bool(root) and ctypes.windll.kernel32.GetDriveTypeW(root) == drive_remote  # type: ignore[attr-defined]
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return False
+    resolved = str(path.resolve())
+    # The mount the path lies on is the longest mount point that contains it.
+    containing = [
+        (len(parts[1]), parts[2])
+        for parts in (line.split() for line in mounts)
+        if len(parts) >= 3 and (resolved == parts[1] or resolved.startswith(parts[1].rstrip("/") + "/"))
+    ]
+    return bool(containing) and max(containing)[1] in NETWORK_FILESYSTEMS
+
+
+NETWORK_WARNING = (
+    "数据目录位于网络驱动器上，不建议这样使用：网络中断或多人同时打开时，数据文件可能损坏，速度也会变慢。"
+    "请把数据目录放在本机硬盘上，需要共享时用“备份到其他位置”传递。"
+)

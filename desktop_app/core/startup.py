@@ -8,16 +8,43 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from desktop_app.core import migrate
+from desktop_app.core.backup import integrity_problems, list_backups
 from desktop_app.core.database import Database, build_engine, database_path, environment_failure, sqlite_url
-from desktop_app.core.errors import AppError
-from desktop_app.core.paths import resolve_data_dir
+from desktop_app.core.errors import AppError, DatabaseDamagedError
+from desktop_app.core.paths import BACKUP_DIRNAME, resolve_data_dir
 
 
-def open_database(data_dir: str | os.PathLike[str] | None = None, url: str | None = None) -> Database:
+def check_health(db_file: Path, backup_dir: Path) -> None:
+    """The start-up quick_check: a damaged file is not opened; the newest good backup is offered."""
+    problems = integrity_problems(db_file, quick=True)
+    if not problems:
+        return
+    from desktop_app.core.restore import InvalidBackupError, inspect_backup
+
+    good = None
+    for backup in list_backups(backup_dir):
+        try:
+            inspect_backup(backup.path)
+        except InvalidBackupError:
+            continue
+        good = backup
+        break
+    offer = (
+        f"可以从最近的完好备份（{good.created:%Y-%m-%d %H:%M}）恢复。"
+        if good
+        else "没有找到完好的备份，请联系技术支持，不要删除数据文件。"
+    )
+    raise DatabaseDamagedError(f"数据文件 {db_file} 检查未通过（{problems[0]}），为保护数据没有打开它。{offer}", good)
+
+
+def open_database(
+    data_dir: str | os.PathLike[str] | None = None, url: str | None = None, check: bool = True
+) -> Database:
     """Open (creating if needed) and migrate the database.
 
     `url` selects another database server (e.g. PostgreSQL); the data directory
-    still holds backups, attachments and logs.
+    still holds backups, attachments and logs. `check=False` skips the health check
+    and the migration, for restoring a backup over a damaged file.
     """
     directory = resolve_data_dir(data_dir)
     try:
@@ -28,8 +55,12 @@ def open_database(data_dir: str | os.PathLike[str] | None = None, url: str | Non
     if url is None:
         db_file = database_path(directory)
         url = sqlite_url(db_file)
+        if check and db_file.exists():
+            check_health(db_file, directory / BACKUP_DIRNAME)
     engine = build_engine(url)
     db = Database(engine, directory)
+    if not check:
+        return db  # for restoring over a damaged file: no check, no migration
     try:
         migrate.upgrade(engine, backup_dir=db.backup_dir, db_file=db_file)
     except DBAPIError as exc:

@@ -1,4 +1,5 @@
 import sqlite3
+import zipfile
 
 import pytest
 
@@ -42,11 +43,12 @@ def test_check_fails_on_a_broken_reference(data_dir, capsys):
     assert "引用了不存在的数据" in capsys.readouterr().out
 
 
-def test_backup_to_a_chosen_file(data_dir, tmp_path, capsys):
-    target = tmp_path / "u盘" / "备份.sqlite3"
+def test_backup_to_a_chosen_file_is_a_bundle(data_dir, tmp_path, capsys):
+    target = tmp_path / "u盘" / "备份.zip"
     assert main(["backup", "--data-dir", str(data_dir), "--to", str(target)]) == 0
-    assert target.exists()
     assert str(target) in capsys.readouterr().out
+    with zipfile.ZipFile(target) as bundle:
+        assert "shuji.sqlite3" in bundle.namelist()
 
 
 def test_version_and_bad_arguments_in_chinese(capsys):

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 import textwrap
@@ -41,7 +42,7 @@ def test_stale_lock_file_from_a_crash_is_recovered(tmp_path):
     lock = InstanceLock(tmp_path)
     lock.acquire()
     assert lock.held
-    assert f"pid={__import__('os').getpid()}" in (tmp_path / "app.lock").read_text()
+    assert f"pid={os.getpid()}" in (tmp_path / "app.lock").read_text()
     lock.release()
     assert not lock.held
 

@@ -5,7 +5,7 @@ from sqlalchemy import inspect, text
 
 from desktop_app.core import migrate
 from desktop_app.core.backup import integrity_problems
-from desktop_app.core.errors import AppError, DatabaseTooNewError
+from desktop_app.core.errors import DatabaseDamagedError, DatabaseTooNewError
 from desktop_app.core.paths import DATABASE_FILENAME
 from desktop_app.core.startup import open_database
 
@@ -57,8 +57,10 @@ def test_backup_is_taken_before_migrating_an_existing_database(data_dir):
 
 def test_a_file_that_is_not_a_database_gets_a_clear_message(tmp_path):
     (tmp_path / DATABASE_FILENAME).write_text("这不是数据库" * 200)
-    with pytest.raises(AppError, match="不是书记工作台的数据文件"):
+    with pytest.raises(DatabaseDamagedError, match="检查未通过") as info:
         open_database(tmp_path)
+    assert info.value.backup is None
+    assert "没有找到完好的备份" in str(info.value)
 
 
 def test_migration_scripts_match_the_models(db):

@@ -1,0 +1,166 @@
+"""Restoring a backup: refuse anything that is not a good backup of this app, keep a copy of the
+current data first, copy the backup in with SQLite's backup API, migrate it, bring back attachments."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from desktop_app.core import audit, migrate
+from desktop_app.core.backup import ATTACHMENT_STORE, BUNDLE_DATABASE, integrity_problems, make_backup
+from desktop_app.core.database import Database
+from desktop_app.core.enums import AuditAction
+from desktop_app.core.errors import AppError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+REQUIRED_TABLES = {"residents", "members", "care_actions", "meetings", "study_visits", "alembic_version"}
+COUNTED = {
+    "residents": "居民",
+    "members": "党员",
+    "care_actions": "关怀记录",
+    "meetings": "三会一课",
+    "study_visits": "学习考察",
+}
+
+
+class InvalidBackupError(AppError):
+    pass
+
+
+@dataclass(frozen=True)
+class BackupContents:
+    revision: str
+    counts: dict[str, int]  # Chinese label -> records
+
+    def describe(self) -> str:
+        return "，".join(f"{label} {count}" for label, count in self.counts.items())
+
+
+@contextmanager
+def database_file(source: Path) -> Iterator[Path]:
+    """The database inside a backup: the file itself, or the one unpacked from a .zip bundle."""
+    if zipfile.is_zipfile(source):
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                with zipfile.ZipFile(source) as bundle:
+                    bundle.extract(BUNDLE_DATABASE, tmp)
+            except (KeyError, zipfile.BadZipFile) as exc:
+                raise InvalidBackupError(f"“{source.name}”不是书记工作台的备份包。") from exc
+            yield Path(tmp) / BUNDLE_DATABASE
+    else:
+        yield source
+
+
+def inspect_backup(source: Path) -> BackupContents:
+    """Check that a file is a good backup of this app, and say what it holds."""
+    source = Path(source)
+    if not source.is_file():
+        raise InvalidBackupError(f"找不到备份文件：{source}")
+    with database_file(source) as path:
+        with path.open("rb") as handle:
+            if handle.read(16) != SQLITE_HEADER:
+                raise InvalidBackupError(f"“{source.name}”不是书记工作台的备份文件，未做任何改动。")
+        problems = integrity_problems(path)
+        if problems:
+            raise InvalidBackupError(f"备份文件“{source.name}”已损坏（{problems[0]}），不能用来恢复，未做任何改动。")
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in conn.execute("select name from sqlite_master where type='table'")}
+            if not tables >= REQUIRED_TABLES:
+                raise InvalidBackupError(f"“{source.name}”不是书记工作台的备份文件（缺少数据表），未做任何改动。")
+            revision = conn.execute("select version_num from alembic_version").fetchone()
+            counts = {
+                label: conn.execute(f"select count(*) from {table} where deleted_at is null").fetchone()[0]
+                for table, label in COUNTED.items()
+            }
+        except sqlite3.DatabaseError as exc:
+            raise InvalidBackupError(f"备份文件“{source.name}”无法读取（{exc}），未做任何改动。") from exc
+        finally:
+            conn.close()
+    if revision is None:
+        raise InvalidBackupError(f"“{source.name}”没有数据版本信息，不是书记工作台的备份文件，未做任何改动。")
+    if revision[0] not in migrate.known_revisions():
+        raise InvalidBackupError(
+            f"备份“{source.name}”由更新版本的书记工作台创建（数据版本 {revision[0]}），"
+            "请先升级程序再恢复，未做任何改动。"
+        )
+    return BackupContents(revision[0], counts)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    contents: BackupContents
+    safety_copy: Path
+    attachments_restored: int
+
+
+def restore_backup(db: Database, source: Path) -> RestoreResult:
+    """Replace the current data with a backup. The current data is backed up first."""
+    source = Path(source)
+    target = db.file_path
+    if target is None:
+        raise AppError("当前使用的是数据库服务器，请由服务器管理员恢复。")
+    contents = inspect_backup(source)
+    safety_copy = keep_current(target, db.backup_dir)
+    db.engine.dispose()  # no pooled connection may hold the old pages
+    with database_file(source) as path:
+        src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        dst = sqlite3.connect(target)
+        try:
+            # The destination is rewritten inside its own transaction: an interruption rolls it back.
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        restored = _restore_attachments(source, db)
+    migrate.upgrade(db.engine, backup_dir=db.backup_dir, db_file=target)
+    with db.session() as session:
+        audit.record(
+            session,
+            AuditAction.RESTORE_BACKUP,
+            summary="从备份恢复",
+            details=f"备份：{source}（{contents.describe()}）；恢复前的数据已备份到：{safety_copy}",
+        )
+    return RestoreResult(contents, safety_copy, restored)
+
+
+def keep_current(target: Path, backup_dir: Path) -> Path:
+    """A copy of the data about to be replaced: verified if it is healthy, byte for byte if it is damaged."""
+    if target.exists() and integrity_problems(target, quick=True):
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        damaged = backup_dir / f"{datetime.now():%Y%m%d-%H%M%S}-damaged.sqlite3.keep"
+        shutil.copyfile(target, damaged)
+        return damaged
+    return make_backup(target, backup_dir, "before-restore")
+
+
+def _restore_attachments(source: Path, db: Database) -> int:
+    """Bring back attachment files the data directory lacks, from the bundle or the backup store."""
+    restored = 0
+    if zipfile.is_zipfile(source):
+        with zipfile.ZipFile(source) as bundle:
+            for name in bundle.namelist():
+                if name.startswith("attachments/") and not name.endswith("/"):
+                    target = db.attachment_dir / name.removeprefix("attachments/")
+                    if not target.exists():
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        with bundle.open(name) as data, target.open("wb") as out:
+                            shutil.copyfileobj(data, out)
+                        restored += 1
+        return restored
+    store = source.parent / ATTACHMENT_STORE
+    if store.is_dir():
+        for path in store.rglob("*"):
+            target = db.attachment_dir / path.relative_to(store)
+            if path.is_file() and not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+                restored += 1
+    return restored

@@ -1,0 +1,274 @@
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from desktop_app.cli import main
+from desktop_app.core import backup as backup_module
+from desktop_app.core import database as database_module
+from desktop_app.core import migrate
+from desktop_app.core.backup import auto_backup, backups_to_keep, list_backups, make_backup
+from desktop_app.core.errors import DatabaseDamagedError, DatabaseEnvironmentError
+from desktop_app.core.paths import DATABASE_FILENAME, is_network_path
+from desktop_app.core.restore import InvalidBackupError, inspect_backup, restore_backup
+from desktop_app.core.services.attachments import AttachmentService
+from desktop_app.core.services.people import ResidentService
+from desktop_app.core.startup import open_database
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+# -- rotation ---------------------------------------------------------------------------
+def expected_set(days: list[dt.datetime]) -> set[dt.datetime]:
+    """The promise written out plainly: the last 7 days, the newest of the last 4 weeks and 12 months."""
+    newest = sorted(days, reverse=True)
+    keep = set(newest[:7])
+    for key, count in ((lambda d: d.isocalendar()[:2], 4), (lambda d: (d.year, d.month), 12)):
+        firsts: dict[object, dt.datetime] = {}
+        for day in newest:
+            firsts.setdefault(key(day), day)
+        keep |= set(list(firsts.values())[:count])
+    return keep
+
+
+def test_a_year_of_daily_starts_keeps_exactly_the_promised_backups(db, monkeypatch):
+    start = dt.datetime(2025, 1, 1, 8, 30)
+    days = [start + dt.timedelta(days=n) for n in range(365)]
+    for day in days:
+        ResidentService(db).create({"name": f"居民{day:%m%d}"})  # the data changed since the last backup
+        path = db.file_path
+        stamp = (day + dt.timedelta(minutes=1)).timestamp()
+        os.utime(path, (stamp, stamp))
+        assert auto_backup(db, now=day + dt.timedelta(minutes=2)) is not None
+    remaining = {b.created for b in list_backups(db.backup_dir)}
+    assert remaining == {d + dt.timedelta(minutes=2) for d in expected_set(days)}
+    assert len(remaining) == len(expected_set(days)) <= 7 + 4 + 12
+
+
+def test_no_backup_when_recent_or_unchanged(db):
+    now = dt.datetime.now()
+    first = auto_backup(db, now=now)
+    assert first is not None
+    assert auto_backup(db, now=now + dt.timedelta(hours=3)) is None, "less than a day old"
+    assert auto_backup(db, now=now + dt.timedelta(days=3)) is None, "nothing changed since"
+
+
+def test_backups_to_keep_counts_buckets():
+    times = [dt.datetime(2024, 1, 1) + dt.timedelta(days=n) for n in range(100)]
+    keep = backups_to_keep(times)
+    assert max(times) in keep
+    assert dt.datetime(2024, 1, 31) in keep, "the newest backup of January stays as its monthly one"
+    assert dt.datetime(2024, 1, 30) not in keep
+    assert len(keep) <= 23
+
+
+def test_pruning_happens_only_after_a_verified_copy(db, monkeypatch):
+    make_backup(db.file_path, db.backup_dir, "manual", dt.datetime(2020, 1, 1))
+    time.sleep(0.01)  # a file time after the backup's
+    ResidentService(db).create({"name": "备份之后写入"})
+
+    def broken(source, target):
+        raise backup_module.AppError("备份文件校验失败")
+
+    monkeypatch.setattr(backup_module, "copy_database", broken)
+    with pytest.raises(backup_module.AppError):
+        auto_backup(db, now=dt.datetime.now() + dt.timedelta(days=30))
+    assert len(list_backups(db.backup_dir)) == 1, "the old backup survives a failed new one"
+
+
+def test_backups_carry_attachments(db, tmp_path):
+    photo = tmp_path / "签到表.jpg"
+    photo.write_bytes(b"photo")
+    AttachmentService(db).add("meeting", 1, photo)
+    make_backup(db.file_path, db.backup_dir, "manual")
+    stored = list((db.backup_dir / "attachments").rglob("*.jpg"))
+    assert [p.read_bytes() for p in stored] == [b"photo"]
+
+
+# -- restore ------------------------------------------------------------------------------
+def test_restore_a_good_backup(db, tmp_path):
+    residents = ResidentService(db)
+    keep = residents.create({"name": "备份前的人"})
+    photo = tmp_path / "p.png"
+    photo.write_bytes(b"png")
+    AttachmentService(db).add("resident", keep, photo)
+    good = make_backup(db.file_path, db.backup_dir, "manual")
+    residents.create({"name": "备份后的人"})
+    shutil.rmtree(db.attachment_dir)  # lost with a broken disk
+    result = restore_backup(db, good)
+    assert result.contents.counts["居民"] == 1
+    assert result.attachments_restored == 1
+    assert [residents.get(i)["name"] for i in residents.list_ids()] == ["备份前的人"]
+    assert AttachmentService(db).list("resident", keep)[0].exists
+    with sqlite3.connect(result.safety_copy) as conn:
+        assert conn.execute("select count(*) from residents").fetchone()[0] == 2, "the replaced data was kept"
+
+
+def test_restore_a_bundle_from_another_folder(db, tmp_path):
+    ResidentService(db).create({"name": "甲"})
+    bundle = backup_module.backup_now(db, tmp_path)
+    assert bundle.suffix == ".zip"
+    ResidentService(db).create({"name": "乙"})
+    restore_backup(db, bundle)
+    assert ResidentService(db).count() == 1
+
+
+def refused(db, path, message):
+    before = db.file_path.read_bytes()
+    with pytest.raises(InvalidBackupError, match=message):
+        restore_backup(db, path)
+    assert db.file_path.read_bytes() == before, "nothing changes"
+    assert not list(db.backup_dir.glob("*before-restore*"))
+
+
+def test_restore_refuses_a_corrupt_file(db, tmp_path):
+    good = make_backup(db.file_path, db.backup_dir, "manual")
+    corrupt = tmp_path / "corrupt.sqlite3"
+    data = bytearray(good.read_bytes())
+    for offset in range(4096, len(data), 4096):  # scribble over the page headers of every page but the first
+        data[offset : offset + 200] = b"\xff" * 200
+    corrupt.write_bytes(bytes(data))
+    refused(db, corrupt, "已损坏|无法读取|不是书记工作台")
+
+
+def test_restore_refuses_a_file_that_is_not_sqlite(db, tmp_path):
+    text = tmp_path / "notes.sqlite3"
+    text.write_text("这不是数据库" * 100)
+    refused(db, text, "不是书记工作台的备份文件")
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as conn:
+        conn.execute("create table x (y)")
+    refused(db, other, "缺少数据表")
+
+
+def test_restore_refuses_a_newer_schema(db, tmp_path):
+    newer = make_backup(db.file_path, tmp_path, "manual")
+    with sqlite3.connect(newer) as conn:
+        conn.execute("update alembic_version set version_num = '9999'")
+    refused(db, newer, "更新版本")
+
+
+def test_cli_restore_and_check(data_dir, capsys):
+    db = open_database(data_dir)
+    ResidentService(db).create({"name": "甲"})
+    good = make_backup(db.file_path, db.backup_dir, "manual")
+    db.dispose()
+    assert main(["restore", str(good), "--data-dir", str(data_dir)]) == 0
+    assert "居民 1" in capsys.readouterr().out
+    assert main(["restore", str(data_dir / "nothing.sqlite3"), "--data-dir", str(data_dir)]) == 1
+    assert "找不到备份文件" in capsys.readouterr().err
+
+
+def test_damaged_database_is_not_opened_and_the_newest_good_backup_is_offered(data_dir):
+    db = open_database(data_dir)
+    ResidentService(db).create({"name": "甲"})
+    good = make_backup(db.file_path, db.backup_dir, "manual")
+    db.dispose()
+    path = data_dir / DATABASE_FILENAME
+    data = bytearray(path.read_bytes())
+    data[4096 * 3 : 4096 * 3 + 300] = b"\x00\xff" * 150
+    path.write_bytes(bytes(data))
+    with pytest.raises(DatabaseDamagedError) as info:
+        open_database(data_dir)
+    assert info.value.backup.path == good
+    raw = open_database(data_dir, check=False)
+    restore_backup(raw, good)
+    raw.dispose()
+    healthy = open_database(data_dir)
+    assert ResidentService(healthy).count() == 1
+    assert list(healthy.backup_dir.glob("*damaged.sqlite3.keep")), "the damaged file is kept as evidence"
+    healthy.dispose()
+
+
+# -- upgrades ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("schema-*.sqlite3")), ids=lambda p: p.stem)
+def test_every_released_schema_upgrades_with_its_records(fixture, tmp_path):
+    shutil.copyfile(fixture, tmp_path / DATABASE_FILENAME)
+    with sqlite3.connect(fixture) as conn:
+        tables = ["residents", "members", "care_actions", "meetings", "meeting_attendance", "study_visits"]
+        before = {t: conn.execute(f"select * from {t} order by 1, 2").fetchall() for t in tables}
+    db = open_database(tmp_path)
+    try:
+        assert migrate.current_revision(db.engine) == migrate.head_revision()
+        assert list(db.backup_dir.glob("*before-migration*")), "backed up before migrating"
+        with db.engine.connect() as conn:
+            for table, rows in before.items():
+                after = conn.exec_driver_sql(f"select * from {table} order by 1, 2").fetchall()
+                assert [tuple(r) for r in after] == rows, table
+    finally:
+        db.dispose()
+
+
+# -- the machine failing ----------------------------------------------------------------------
+def test_locked_database_gets_a_plain_message(db, monkeypatch):
+    monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 100)
+    db.engine.dispose()
+    blocker = sqlite3.connect(db.file_path)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(DatabaseEnvironmentError, match="正被其他程序占用"):
+            ResidentService(db).create({"name": "甲"})
+    finally:
+        blocker.rollback()
+        blocker.close()
+    ResidentService(db).create({"name": "甲"})
+
+
+def test_read_only_database_gets_a_plain_message(db):
+    @event.listens_for(db.engine, "connect")
+    def read_only(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA query_only=ON")
+
+    db.engine.dispose()
+    with pytest.raises(DatabaseEnvironmentError, match="只读"):
+        ResidentService(db).create({"name": "甲"})
+
+
+def test_full_disk_gets_a_plain_message_and_saved_data_stays(db):
+    residents = ResidentService(db)
+    saved = residents.create({"name": "已保存"})
+
+    def full(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("INSERT"):
+            raise sqlite3.OperationalError("database or disk is full")
+
+    event.listen(db.engine, "before_cursor_execute", full)
+    with pytest.raises(DatabaseEnvironmentError, match="磁盘空间已满"):
+        residents.create({"name": "新的"})
+    event.remove(db.engine, "before_cursor_execute", full)
+    assert residents.list_ids() == [saved]
+
+
+def test_deleted_data_directory_is_noticed_before_writing(db):
+    residents = ResidentService(db)
+    residents.create({"name": "甲"})
+    moved = db.file_path.with_name("moved.sqlite3")
+    db.file_path.rename(moved)
+    with pytest.raises(DatabaseEnvironmentError, match="已不存在"):
+        residents.create({"name": "乙"})
+    moved.rename(db.file_path)
+
+
+def test_network_paths_are_recognised(tmp_path, monkeypatch):
+    mounts = f"/dev/vda / ext4 rw 0 0\n//server/share {tmp_path} cifs rw 0 0\n"
+    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: mounts if str(self) == "/proc/mounts" else "")
+    assert is_network_path(tmp_path / "data")
+    assert not is_network_path(Path("/home/user"))
+
+
+def test_bundle_holds_database_and_attachments(db, tmp_path):
+    photo = tmp_path / "a.jpg"
+    photo.write_bytes(b"jpg")
+    AttachmentService(db).add("visit", 1, photo)
+    bundle = backup_module.backup_now(db, tmp_path / "u盘")
+    with zipfile.ZipFile(bundle) as archive:
+        names = archive.namelist()
+    assert "shuji.sqlite3" in names
+    assert any(n.startswith("attachments/") and n.endswith(".jpg") for n in names)
+    assert inspect_backup(bundle).counts["居民"] == 0
