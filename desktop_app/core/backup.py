@@ -27,7 +27,8 @@ def integrity_problems(path: Path, quick: bool = False) -> list[str]:
     """`PRAGMA integrity_check` (or `quick_check`) of a database file; an empty list means healthy."""
     pragma = "quick_check" if quick else "integrity_check"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # Read-write (never create): a hot journal left by a crash must be rolled back first.
+        conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True)
         try:
             rows = conn.execute(f"PRAGMA {pragma}").fetchall()
         finally:

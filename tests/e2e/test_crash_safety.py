@@ -1,0 +1,139 @@
+"""Kill -9 at random moments: while writing, while backing up, while migrating. Nothing committed is lost.
+
+Each round starts a real process and kills it with SIGKILL; after each kill the
+database must pass integrity_check and hold every record the process reported
+as committed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop_app.core.backup import integrity_problems
+from desktop_app.core.paths import DATABASE_FILENAME
+
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is a POSIX signal; Windows CI kills differently")
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+WRITE_KILLS = 50
+BACKUP_KILLS = 10
+MIGRATION_KILLS = 10
+
+WRITER = textwrap.dedent("""
+    import sys
+    from desktop_app.core.startup import open_database
+    from desktop_app.core.pinyin import initials
+    from desktop_app.core.services.people import ResidentService
+    residents = ResidentService(open_database(sys.argv[1]))
+    initials("预热")  # load the pinyin dictionary before the clock starts
+    print("ready", flush=True)
+    n = 0
+    while True:
+        record_id = residents.create({"name": f"居民{n}", "address": f"{n % 60 + 1}号楼", "notes": "x" * (n % 500)})
+        print(record_id, flush=True)
+        n += 1
+""")
+
+BACKER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from desktop_app.core.backup import copy_database
+    print("ready", flush=True)
+    while True:
+        copy_database(Path(sys.argv[1]), Path(sys.argv[2]))
+        print("copied", flush=True)
+""")
+
+MIGRATOR = textwrap.dedent("""
+    import sys
+    from desktop_app.core.startup import open_database
+    print("ready", flush=True)
+    open_database(sys.argv[1]).dispose()
+    print("migrated", flush=True)
+""")
+
+
+def run_and_kill(script: str, args: list[str], delay: float) -> tuple[list[str], bool]:
+    """Start the script, wait until it is ready, let it run `delay` seconds, SIGKILL it.
+
+    Returns its output lines and whether the kill caught it still running.
+    """
+    process = subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "ready"
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    out, _ = process.communicate(timeout=30)
+    return out.splitlines(), process.returncode == -signal.SIGKILL
+
+
+def test_kills_while_writing_lose_nothing_committed(tmp_path, migrated_template):
+    shutil.copyfile(migrated_template, tmp_path / DATABASE_FILENAME)
+    rng = random.Random(20231)
+    committed: set[int] = set()
+    for _ in range(WRITE_KILLS):
+        lines, killed = run_and_kill(WRITER, [str(tmp_path)], rng.uniform(0.02, 0.4))
+        assert killed, "the writer never stops by itself"
+        # A last line cut by the kill is not a report of a commit.
+        committed |= {int(line) for line in lines[:-1] if line.isdigit()}
+        assert integrity_problems(tmp_path / DATABASE_FILENAME) == []
+        with sqlite3.connect(tmp_path / DATABASE_FILENAME) as conn:
+            present = {row[0] for row in conn.execute("select id from residents")}
+        assert committed <= present
+    assert len(committed) > WRITE_KILLS, "the writer got work done between kills"
+    print(f"write kills survived: {WRITE_KILLS}, committed records verified: {len(committed)}")
+
+
+def test_kills_while_backing_up_leave_the_original_and_no_half_backup(tmp_path, migrated_template):
+    source = tmp_path / DATABASE_FILENAME
+    shutil.copyfile(migrated_template, source)
+    with sqlite3.connect(source) as conn:
+        conn.executemany(
+            "insert into residents (name, name_initials, address, tags, notes, status, created_at, updated_at)"
+            " values (?, '', ?, '[]', ?, 'active', current_timestamp, current_timestamp)",
+            [(f"居民{n}", f"{n}号楼", "备注" * 50) for n in range(40_000)],
+        )
+    before = source.read_bytes()
+    target = tmp_path / "backups" / "copy.sqlite3"
+    rng = random.Random(20232)
+    for _ in range(BACKUP_KILLS):
+        _, killed = run_and_kill(BACKER, [str(source), str(target)], rng.uniform(0.0, 0.4))
+        assert killed, "the backup loop never stops by itself"
+        assert source.read_bytes() == before, "the original is untouched"
+        if target.exists():
+            assert integrity_problems(target) == [], "a backup under its own name is always complete"
+    print(f"backup kills survived: {BACKUP_KILLS}")
+
+
+def test_kills_while_migrating_leave_old_or_new_but_whole(tmp_path):
+    fixture = FIXTURES / "schema-0001.sqlite3"
+    with sqlite3.connect(fixture) as conn:
+        residents = conn.execute("select count(*) from residents").fetchone()[0]
+    rng = random.Random(20233)
+    outcomes = []
+    for round_number in range(MIGRATION_KILLS):
+        data = tmp_path / f"round{round_number}"
+        data.mkdir()
+        shutil.copyfile(fixture, data / DATABASE_FILENAME)
+        _, killed = run_and_kill(MIGRATOR, [str(data)], rng.uniform(0.0, 0.5))
+        path = data / DATABASE_FILENAME
+        assert integrity_problems(path) == []
+        with sqlite3.connect(path) as conn:
+            revision = conn.execute("select version_num from alembic_version").fetchone()[0]
+            assert conn.execute("select count(*) from residents").fetchone()[0] == residents
+        assert revision in ("0001", "0002")
+        outcomes.append((killed, revision))
+    kills = sum(1 for killed, _ in outcomes if killed)
+    assert kills >= MIGRATION_KILLS // 2, outcomes
+    print(f"migration kills survived: {kills} of {MIGRATION_KILLS} rounds, outcomes: {outcomes}")
