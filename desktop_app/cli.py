@@ -36,8 +36,11 @@ def _data_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from desktop_app.core.paths import NETWORK_WARNING, is_network_path, resolve_data_dir
     from desktop_app.core.startup import open_database
 
+    if args.db_url is None and is_network_path(resolve_data_dir(args.data_dir)):
+        print(f"警告：{NETWORK_WARNING}", file=sys.stderr)
     return open_database(args.data_dir, args.db_url)
 
 

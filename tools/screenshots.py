@@ -22,7 +22,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.main_window import VIEW_CLASSES, MainWindow
 from desktop_app.ui.views.record_view import RecordView
 
-NAMES = ("dashboard", "care", "visits", "meetings", "residents", "members", "reports", "recycle", "settings")
+NAMES = ("dashboard", "care", "visits", "meetings", "residents", "members", "reports", "recycle", "audit", "settings")
 
 
 def grab(widget: QWidget, path: Path) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStac
 from desktop_app import APP_NAME
 from desktop_app.core.services.profile import ProfileService
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.views.audit import AuditView
 from desktop_app.ui.views.dashboard import DashboardView
 from desktop_app.ui.views.record_view import RecordView
 from desktop_app.ui.views.records import CareView, MeetingView, MemberView, ResidentView, VisitView
@@ -25,6 +26,7 @@ VIEW_CLASSES = (
     MemberView,
     ReportsView,
     RecycleView,
+    AuditView,
     SettingsView,
 )
 
@@ -45,7 +47,9 @@ class MainWindow(QMainWindow):
             # Views are built when first shown, so start-up reads only the 工作台.
             placeholder = QWidget()
             self.stack.addWidget(placeholder)
-            QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda n=number - 1: self.nav.setCurrentRow(n))
+            QShortcut(
+                QKeySequence(f"Ctrl+{number % 10}"), self, activated=lambda n=number - 1: self.nav.setCurrentRow(n)
+            )
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
@@ -70,12 +74,23 @@ class MainWindow(QMainWindow):
             view.count_changed.connect(self._show_count)
             if isinstance(view, SettingsView):
                 view.profile_saved.connect(self.update_title)
+                view.data_replaced.connect(self.data_replaced)
             old = self.stack.widget(index)
             self.stack.insertWidget(index, view)
             self.stack.removeWidget(old)
             old.deleteLater()
             self._built[index] = view
         return self._built[index]
+
+    def data_replaced(self) -> None:
+        """A backup was restored: every other view reads the data afresh when next shown."""
+        for index in [i for i in self._built if not isinstance(self._built[i], SettingsView)]:
+            view = self._built.pop(index)
+            placeholder = QWidget()
+            self.stack.insertWidget(index, placeholder)
+            self.stack.removeWidget(view)
+            view.deleteLater()
+        self.update_title()
 
     def view_of(self, view_class: type) -> QWidget:
         return self.view(VIEW_CLASSES.index(view_class))
@@ -93,7 +108,7 @@ class MainWindow(QMainWindow):
 
     def _show_count(self, count: int) -> None:
         view = self.stack.currentWidget()
-        if isinstance(view, RecordView | RecycleView) and count >= 0:
+        if isinstance(view, RecordView | RecycleView | AuditView) and count >= 0:
             self.count_label.setText(f"{view.title}：共 {count} 条")
         else:
             self.count_label.setText("")

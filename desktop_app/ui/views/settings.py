@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -23,12 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.backup import backup_now
+from desktop_app.core import backup as backup_mod
+from desktop_app.core.check import check_database
 from desktop_app.core.enums import NormPeriod
 from desktop_app.core.errors import ValidationError
 from desktop_app.core.services.care import CareCategoryService
 from desktop_app.core.services.meetings import NormService
 from desktop_app.ui import errors
+from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.profile_fields import ProfileFields
@@ -202,6 +206,8 @@ class NormBox(QGroupBox):
 
 
 class DataBox(QGroupBox):
+    data_replaced = Signal()
+
     def __init__(self, context: AppContext) -> None:
         super().__init__("数据")
         self.context = context
@@ -210,28 +216,66 @@ class DataBox(QGroupBox):
         location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         location.setWordWrap(True)
         layout.addWidget(location)
+        note = QLabel("每天第一次打开时自动备份（保留最近 7 天、4 周、12 个月），导入和升级前也会自动备份。")
+        note.setWordWrap(True)
+        layout.addWidget(note)
         buttons = QHBoxLayout()
-        open_dir = QPushButton("打开数据目录")
-        open_dir.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(context.db.data_dir))))
-        backup = QPushButton("立即备份")
-        backup.clicked.connect(self.backup_now)
-        buttons.addWidget(open_dir)
-        buttons.addWidget(backup)
+        for text, slot in (
+            ("打开数据目录", self.open_directory),
+            ("立即备份", self.backup_now),
+            ("备份到其他位置…", self.backup_elsewhere),
+            ("从备份恢复…", self.restore),
+            ("检查数据库", self.check),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        self.report = QLabel()
+        self.report.setWordWrap(True)
+        self.report.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.report)
 
-    def backup_now(self) -> None:
+    def open_directory(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.db.data_dir)))
+
+    def backup_now(self, target: Path | None = None) -> BackgroundTask:
+        db = self.context.db
+        task = BackgroundTask(
+            self,
+            "正在备份…",
+            lambda progress: backup_mod.backup_now(db, target),
+            lambda path: self.report.setText(f"已备份到：{path}"),
+        )
+        return task.start()
+
+    def backup_elsewhere(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择备份位置（如 U 盘）")
+        if folder:
+            self.backup_now(Path(folder))
+
+    def restore(self) -> None:
+        from desktop_app.ui.restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(self.context.db, self)
+        if dialog.exec() and dialog.result_info is not None:
+            self.report.setText(f"已从备份恢复。恢复前的数据已另存为：{dialog.result_info.safety_copy}")
+            self.data_replaced.emit()
+
+    def check(self) -> None:
         try:
-            target = backup_now(self.context.db)
+            report = check_database(self.context.db)
         except Exception as exc:
             report_failure(self, exc)
             return
-        QMessageBox.information(self, "备份完成", f"已备份到：\n{target}")
+        self.report.setText("\n".join(report.lines))
 
 
 class SettingsView(QScrollArea):
     count_changed = Signal(int)
     profile_saved = Signal()
+    data_replaced = Signal()
     title = "设置"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -243,7 +287,9 @@ class SettingsView(QScrollArea):
         self.profile = ProfileBox(context)
         self.profile.saved.connect(self.profile_saved)
         left.addWidget(self.profile)
-        left.addWidget(DataBox(context))
+        self.data = DataBox(context)
+        self.data.data_replaced.connect(self.data_replaced)
+        left.addWidget(self.data)
         left.addWidget(NormBox(context))
         left.addStretch(1)
         right.addWidget(CategoryBox(context))

@@ -1,0 +1,112 @@
+"""从备份恢复: the backups with their date, size and contents; restore one, or a file from elsewhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.backup import BackupInfo, list_backups
+from desktop_app.core.database import Database
+from desktop_app.core.restore import InvalidBackupError, RestoreResult, inspect_backup, restore_backup
+from desktop_app.ui import dialogs
+from desktop_app.ui.errors import report_failure
+
+
+class RestoreDialog(QDialog):
+    HEADERS = ("备份时间", "类型", "大小", "内容")
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.result_info: RestoreResult | None = None
+        self.setWindowTitle("从备份恢复")
+        self.resize(820, 460)
+        layout = QVBoxLayout(self)
+        note = QLabel("恢复会用所选备份替换当前全部数据。恢复前，当前数据会先另存一份备份，恢复后仍可找回。")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        restore = QPushButton("恢复所选备份")
+        restore.clicked.connect(self.restore_selected)
+        other = QPushButton("选择其他备份文件…")
+        other.clicked.connect(self.choose_file)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.reject)
+        buttons.addWidget(restore)
+        buttons.addWidget(other)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.backups: list[BackupInfo] = []
+        self.reload()
+
+    def reload(self) -> None:
+        self.backups = list_backups(self.db.backup_dir)
+        self.table.setRowCount(len(self.backups))
+        for row, backup in enumerate(self.backups):
+            try:
+                contents = inspect_backup(backup.path).describe()
+            except InvalidBackupError as exc:
+                contents = f"不可用：{exc}"
+            cells = (
+                f"{backup.created:%Y-%m-%d %H:%M}",
+                backup.reason_label,
+                f"{backup.size / 1024 / 1024:.1f} MB",
+                contents,
+            )
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        if self.backups:
+            self.table.selectRow(0)
+
+    def restore_selected(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.backups):
+            self.restore(self.backups[row].path)
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "选择备份文件", "", "书记工作台备份 (*.zip *.sqlite3);;所有文件 (*)"
+        )
+        if path:
+            self.restore(Path(path))
+
+    def restore(self, path: Path) -> bool:
+        try:
+            contents = inspect_backup(path)
+        except Exception as exc:
+            report_failure(self, exc)
+            return False
+        if not dialogs.ask(
+            self, f"用这个备份（{contents.describe()}）替换当前全部数据吗？\n当前数据会先另存一份备份。"
+        ):
+            return False
+        try:
+            self.result_info = restore_backup(self.db, path)
+        except Exception as exc:
+            report_failure(self, exc)
+            return False
+        self.accept()
+        return True

@@ -1,0 +1,80 @@
+from desktop_app.core.audit import AuditService
+from desktop_app.core.backup import list_backups, make_backup
+from desktop_app.core.enums import AuditAction
+from desktop_app.core.services.people import ResidentService
+from desktop_app.ui.main_window import VIEW_CLASSES, MainWindow
+from desktop_app.ui.restore_dialog import RestoreDialog
+from desktop_app.ui.views.audit import AuditView
+from desktop_app.ui.views.settings import DataBox, SettingsView
+
+
+def test_audit_view_lists_and_filters_entries(qtbot, context):
+    residents = ResidentService(context.db)
+    rid = residents.create({"name": "张三", "address": "1号楼"})
+    residents.update(rid, {**residents.get(rid), "address": "2号楼"})
+    residents.soft_delete([rid])
+    view = AuditView(context)
+    qtbot.addWidget(view)
+    assert view.model.rowCount() == 3
+    assert view.model.data(view.model.index(0, 1)) == "删除到回收站"
+    view.action.combo.setCurrentIndex(view.action.combo.findData(AuditAction.UPDATE.value))
+    assert view.model.rowCount() == 1
+    view.table.selectRow(0)
+    assert "住址：1号楼 → 2号楼" in view.details.toPlainText()
+    view.action.combo.setCurrentIndex(0)
+    view.kind.combo.setCurrentIndex(view.kind.combo.findData("member"))
+    assert view.model.rowCount() == 0
+
+
+def test_backup_now_and_check_from_settings(qtbot, context):
+    settings = SettingsView(context)
+    qtbot.addWidget(settings)
+    box = settings.findChild(DataBox)
+    task = box.backup_now()
+    qtbot.waitUntil(lambda: task.done, timeout=20000)
+    assert "已备份到" in box.report.text()
+    assert len(list_backups(context.db.backup_dir)) == 1
+    box.check()
+    assert "检查结果：正常" in box.report.text()
+
+
+def test_restore_dialog_lists_backups_and_restores(qtbot, context, asked):
+    residents = ResidentService(context.db)
+    residents.create({"name": "甲"})
+    make_backup(context.db.file_path, context.db.backup_dir, "manual")
+    residents.create({"name": "乙"})
+    dialog = RestoreDialog(context.db)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 1
+    assert "居民 1" in dialog.table.item(0, 3).text()
+    assert dialog.table.item(0, 1).text() == "手动备份"
+    dialog.restore_selected()
+    assert "替换当前全部数据" in asked[-1]
+    assert dialog.result_info is not None
+    assert residents.count() == 1
+    assert AuditService(context.db).entries(action="restore_backup")
+
+
+def test_restore_refuses_a_bad_file_and_changes_nothing(qtbot, context, tmp_path, shown_errors):
+    ResidentService(context.db).create({"name": "甲"})
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_text("not a database")
+    dialog = RestoreDialog(context.db)
+    qtbot.addWidget(dialog)
+    assert not dialog.restore(bad)
+    assert "不是书记工作台的备份文件" in shown_errors[-1][1]
+    assert ResidentService(context.db).count() == 1
+
+
+def test_after_a_restore_views_read_the_restored_data(qtbot, demo_context):
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    residents_index = [c.__name__ for c in VIEW_CLASSES].index("ResidentView")
+    window.nav.setCurrentRow(residents_index)
+    before = window.view(residents_index).model.rowCount()
+    ResidentService(demo_context.db).soft_delete(ResidentService(demo_context.db).list_ids()[:10])
+    window.data_replaced()
+    window.nav.setCurrentRow(0)
+    window.nav.setCurrentRow(residents_index)
+    assert window.view(residents_index).model.rowCount() == before - 10
+    assert isinstance(window.view(VIEW_CLASSES.index(SettingsView)), SettingsView)
