@@ -85,10 +85,16 @@ def cmd_screenshots(args: list[str]) -> int:
     return subprocess.run([str(python), str(script), out], cwd=ROOT, env=offscreen_env()).returncode
 
 
+def cmd_bench(args: list[str]) -> int:
+    python = ensure_env()
+    return subprocess.run([str(python), "-m", "benchmarks.run", *args], cwd=ROOT, env=offscreen_env()).returncode
+
+
 COMMANDS = {
     "run": (cmd_run, "创建环境并启动书记工作台"),
     "test": (cmd_test, "创建环境并运行全部检查与测试"),
     "screenshots": (cmd_screenshots, "在离屏模式下用示例数据为每个界面截图"),
+    "bench": (cmd_bench, "性能基准（--quick：小数据快速跑一遍）"),
 }
 
 

@@ -42,6 +42,7 @@ from desktop_app.core.models import (
 )
 from desktop_app.core.normalize import id_check_digit
 from desktop_app.core.pinyin import initials
+from desktop_app.core.services.registry import record_services
 
 
 @dataclass(frozen=True)
@@ -300,6 +301,8 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
                 )
         _insert(session, VisitParticipant, participants)
         _insert(session, AdoptedPractice, practices)
+        for service in record_services(db).values():
+            service.refresh_search_text(session)
 
     return {
         "residents": len(residents),

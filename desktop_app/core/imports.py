@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from desktop_app.core import audit
 from desktop_app.core.backup import make_backup
@@ -26,6 +26,7 @@ from desktop_app.core.fields import Field, clean_values, empty_value
 from desktop_app.core.models import Member, PartyGroup, Resident
 from desktop_app.core.normalize import clean_text, halfwidth
 from desktop_app.core.pinyin import initials
+from desktop_app.core.services.base import RecordService
 from desktop_app.core.services.people import MemberService, ResidentService
 
 MAX_ROWS = 100_000
@@ -41,6 +42,7 @@ class ImportKind:
     key: str
     label: str
     record_kind: str  # as the services and the 操作记录 name it
+    service: type[RecordService]
     model: type
     fields: tuple[Field, ...]
     headers: dict[str, tuple[str, ...]]  # field -> header names people use, the first is the template's
@@ -50,6 +52,7 @@ RESIDENTS = ImportKind(
     "residents",
     "居民",
     "resident",
+    ResidentService,
     Resident,
     ResidentService.fields,
     {
@@ -67,6 +70,7 @@ MEMBERS = ImportKind(
     "members",
     "党员",
     "member",
+    MemberService,
     Member,
     MemberService.fields,
     {
@@ -413,10 +417,15 @@ def commit_import(db: Database, preview: ImportPreview) -> ImportResult:
                 inserts.append(_with_defaults(kind, values))
             else:
                 updates.append({"id": row.existing_id, **values})
+        first_new = (session.scalar(select(func.max(kind.model.id))) or 0) + 1
         if inserts:
             session.execute(insert(kind.model), inserts)
         if updates:
             session.execute(update(kind.model), updates)
+        touched = select(kind.model.id).where(
+            (kind.model.id >= first_new) | kind.model.id.in_([u["id"] for u in updates])
+        )
+        kind.service(db).refresh_search_text(session, list(session.scalars(touched)))
         audit.record(
             session,
             AuditAction.IMPORT,

@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from desktop_app.core.backup import make_backup
-from desktop_app.core.errors import DatabaseTooNewError
+from desktop_app.core.errors import AppError, DatabaseTooNewError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -63,7 +63,21 @@ def upgrade(engine: Engine, backup_dir: Path | None = None, db_file: Path | None
     if has_tables and db_file is not None and backup_dir is not None and db_file.exists():
         backup = make_backup(db_file, backup_dir, f"before-migration-{revision or 'unversioned'}")
     config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            # Batch migrations copy and drop tables: with foreign keys on, dropping a table would
+            # run ON DELETE SET NULL / CASCADE on the rows that refer to it. Checked before commit.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall():
+                    raise AppError("升级数据结构后发现引用不一致，已撤销升级，数据保持原样。请联系技术支持。")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
     return backup

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -101,6 +102,21 @@ class SoftDeleteMixin:
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
 
 
+class SearchableMixin(SoftDeleteMixin):
+    """The searchable fields in one lower-case text, kept by the services: one LIKE over one
+    column, answered from a covering index of the live rows (see live_index)."""
+
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+
+LIVE_ROWS = text("deleted_at IS NULL")
+
+
+def live_index(table: str, *columns: str) -> Index:
+    """A covering index of the live rows in list order, ending with search_text."""
+    return Index(f"ix_{table}_live", *columns, "id", "search_text", sqlite_where=LIVE_ROWS, postgresql_where=LIVE_ROWS)
+
+
 class CommunityProfile(Base):
     __tablename__ = "community_profile"
 
@@ -112,7 +128,7 @@ class CommunityProfile(Base):
     reporter_name: Mapped[str] = mapped_column(String(50), default="")
 
 
-class Resident(TimestampMixin, SoftDeleteMixin, Base):
+class Resident(TimestampMixin, SearchableMixin, Base):
     __tablename__ = "residents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,10 +143,14 @@ class Resident(TimestampMixin, SoftDeleteMixin, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ResidentStatus] = mapped_column(enum_column(ResidentStatus), default=ResidentStatus.ACTIVE)
 
-    __table_args__ = (Index("ix_residents_name", "name"), Index("ix_residents_id_number", "id_number"))
+    __table_args__ = (
+        Index("ix_residents_name", "name"),
+        Index("ix_residents_id_number", "id_number"),
+        live_index("residents", "name_initials"),
+    )
 
 
-class PartyGroup(TimestampMixin, SoftDeleteMixin, Base):
+class PartyGroup(TimestampMixin, SearchableMixin, Base):
     __tablename__ = "party_groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,7 +161,7 @@ class PartyGroup(TimestampMixin, SoftDeleteMixin, Base):
     leader: Mapped[Member | None] = relationship(foreign_keys=[leader_id], post_update=True)
 
 
-class Member(TimestampMixin, SoftDeleteMixin, Base):
+class Member(TimestampMixin, SearchableMixin, Base):
     __tablename__ = "members"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,7 +181,7 @@ class Member(TimestampMixin, SoftDeleteMixin, Base):
 
     group: Mapped[PartyGroup | None] = relationship(foreign_keys=[group_id])
 
-    __table_args__ = (Index("ix_members_group_id", "group_id"),)
+    __table_args__ = (Index("ix_members_group_id", "group_id"), live_index("members", "name_initials"))
 
 
 class CareCategory(TimestampMixin, Base):
@@ -179,7 +199,7 @@ class CareCategory(TimestampMixin, Base):
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class CareAction(TimestampMixin, SoftDeleteMixin, Base):
+class CareAction(TimestampMixin, SearchableMixin, Base):
     __tablename__ = "care_actions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -206,10 +226,11 @@ class CareAction(TimestampMixin, SoftDeleteMixin, Base):
         Index("ix_care_actions_date", "date"),
         Index("ix_care_actions_category_id", "category_id"),
         Index("ix_care_actions_resident_id", "resident_id"),
+        live_index("care_actions", "date"),
     )
 
 
-class StudyVisit(TimestampMixin, SoftDeleteMixin, Base):
+class StudyVisit(TimestampMixin, SearchableMixin, Base):
     __tablename__ = "study_visits"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -226,7 +247,7 @@ class StudyVisit(TimestampMixin, SoftDeleteMixin, Base):
     )
     practices: Mapped[list[AdoptedPractice]] = relationship(cascade="all, delete-orphan", order_by="AdoptedPractice.id")
 
-    __table_args__ = (Index("ix_study_visits_date", "date"),)
+    __table_args__ = (Index("ix_study_visits_date", "date"), live_index("study_visits", "date"))
 
 
 class VisitParticipant(Base):
@@ -251,7 +272,7 @@ class AdoptedPractice(Base):
     __table_args__ = (Index("ix_adopted_practices_visit_id", "visit_id"),)
 
 
-class Meeting(TimestampMixin, SoftDeleteMixin, Base):
+class Meeting(TimestampMixin, SearchableMixin, Base):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -282,6 +303,7 @@ class Meeting(TimestampMixin, SoftDeleteMixin, Base):
     __table_args__ = (
         Index("ix_meetings_date", "date"),
         Index("ix_meetings_kind_date", "kind", "date"),
+        live_index("meetings", "date"),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -55,7 +55,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_gui(data_dir: str | None = None, db_url: str | None = None) -> int:
+def run_gui(data_dir: str | None = None, db_url: str | None = None, quit_when_shown: bool = False) -> int:
     from desktop_app.ui.context import AppContext
     from desktop_app.ui.errors import install_exception_hook
     from desktop_app.ui.first_run import FirstRunDialog
@@ -85,6 +85,8 @@ def run_gui(data_dir: str | None = None, db_url: str | None = None) -> int:
         window = MainWindow(AppContext.open(db))
         window.show()
         start_up_backup(db, window)
+        if quit_when_shown:
+            QTimer.singleShot(0, app.quit)
         return app.exec()
     finally:
         db.dispose()

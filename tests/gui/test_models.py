@@ -1,7 +1,8 @@
 import pytest
 
 from desktop_app.core.services.base import ListQuery
-from desktop_app.core.services.recycle import RecycleBinService, record_services
+from desktop_app.core.services.recycle import RecycleBinService
+from desktop_app.core.services.registry import record_services
 from desktop_app.ui.table_model import PAGE_SIZE, RecordTableModel
 from desktop_app.ui.views.recycle import DeletedModel
 

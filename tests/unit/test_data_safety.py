@@ -18,6 +18,7 @@ from desktop_app.core.errors import DatabaseDamagedError, DatabaseEnvironmentErr
 from desktop_app.core.paths import DATABASE_FILENAME, is_network_path
 from desktop_app.core.restore import InvalidBackupError, inspect_backup, restore_backup
 from desktop_app.core.services.attachments import AttachmentService
+from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.people import ResidentService
 from desktop_app.core.startup import open_database
 
@@ -193,7 +194,8 @@ def test_every_released_schema_upgrades_with_its_records(fixture, tmp_path):
     with sqlite3.connect(fixture) as conn:
         revision = conn.execute("select version_num from alembic_version").fetchone()[0]
         tables = ["residents", "members", "care_actions", "meetings", "meeting_attendance", "study_visits"]
-        before = {t: conn.execute(f"select * from {t} order by 1, 2").fetchall() for t in tables}
+        columns = {t: ", ".join(row[1] for row in conn.execute(f"pragma table_info({t})")) for t in tables}
+        before = {t: conn.execute(f"select {columns[t]} from {t} order by 1, 2").fetchall() for t in tables}
     db = open_database(tmp_path)
     try:
         assert migrate.current_revision(db.engine) == migrate.head_revision()
@@ -201,8 +203,10 @@ def test_every_released_schema_upgrades_with_its_records(fixture, tmp_path):
         assert bool(list(db.backup_dir.glob("*before-migration*"))) is migrated, "backed up before migrating"
         with db.engine.connect() as conn:
             for table, rows in before.items():
-                after = conn.exec_driver_sql(f"select * from {table} order by 1, 2").fetchall()
+                after = conn.exec_driver_sql(f"select {columns[table]} from {table} order by 1, 2").fetchall()
                 assert [tuple(r) for r in after] == rows, table
+        name = before["residents"][0][1]
+        assert ResidentService(db).list_ids(ListQuery(text=name)), "search works on upgraded records"
     finally:
         db.dispose()
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.core import audit
@@ -66,9 +65,6 @@ class ListQuery:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-_ASCII_LETTERS = re.compile(r"^[a-z]+$")
-
-
 def display_value(column: Column, value: Any, unmasked: bool) -> Any:
     """The value shown in lists and exports: enums as labels, personal data masked."""
     if value is None:
@@ -102,10 +98,24 @@ class RecordService:
         raise NotImplementedError
 
     def search_columns(self) -> list[Any]:
+        """The columns search looks in (names with their pinyin initials)."""
         raise NotImplementedError
 
-    def initials_column(self) -> Any | None:
-        return None
+    def search_text_expr(self) -> Any:
+        """SQL that builds search_text from the searchable columns (one definition for every writer)."""
+        parts = [func.coalesce(col, "") for col in self.search_columns()]
+        joined = parts[0]
+        for part in parts[1:]:
+            joined = joined + " " + part
+        return func.lower(joined)
+
+    def refresh_search_text(self, session: Session, ids: Sequence[int] | None = None) -> None:
+        """Recompute search_text for these records (all when None), e.g. after a bulk insert."""
+        model = self.model
+        stmt = update(model).values(search_text=self.search_text_expr())
+        if ids is not None:
+            stmt = stmt.where(model.id.in_(list(ids)))  # type: ignore[attr-defined]
+        session.execute(stmt.execution_options(synchronize_session=False))
 
     def date_column(self) -> Any | None:
         return None
@@ -141,19 +151,15 @@ class RecordService:
                 return column
         raise KeyError(key)
 
-    def _filtered(self, stmt: Select, query: ListQuery) -> Select:
+    def _filtered(self, stmt: Select, query: ListQuery, join: bool = True) -> Select:
         model = self.model
-        stmt = self.joined(stmt)
+        if join:
+            stmt = self.joined(stmt)
         deleted = model.deleted_at  # type: ignore[attr-defined]
         stmt = stmt.where(deleted.is_not(None) if query.deleted else deleted.is_(None))
-        text = query.text.strip()
+        text = query.text.strip().lower()
         if text:
-            pattern = like_pattern(text)
-            conditions = [col.like(pattern, escape="\\") for col in self.search_columns()]
-            initials_col = self.initials_column()
-            if initials_col is not None and _ASCII_LETTERS.match(text.lower()):
-                conditions.append(initials_col.like(like_pattern(text.lower()), escape="\\"))
-            stmt = stmt.where(or_(*conditions))
+            stmt = stmt.where(model.search_text.like(like_pattern(text), escape="\\"))  # type: ignore[attr-defined]
         date_col = self.date_column()
         if date_col is not None:
             if query.date_from is not None:
@@ -169,12 +175,14 @@ class RecordService:
         descending = query.descending if query.sort_key else self.default_descending
         sort_expr = self.column_by_key(sort_key).order_by
         order = [sort_expr.desc(), self.model.id.desc()] if descending else [sort_expr.asc(), self.model.id.asc()]  # type: ignore[attr-defined]
-        stmt = self._filtered(select(self.model.id), query).order_by(*order).limit(limit)  # type: ignore[attr-defined]
+        # Join the related tables only to sort by one of their columns; filters use this table's own.
+        join = getattr(sort_expr, "table", None) is not self.model.__table__
+        stmt = self._filtered(select(self.model.id), query, join).order_by(*order).limit(limit)  # type: ignore[attr-defined]
         with self.db.read_session() as session:
             return list(session.scalars(stmt))
 
     def count(self, query: ListQuery | None = None) -> int:
-        stmt = self._filtered(select(func.count(self.model.id)), query or ListQuery())  # type: ignore[attr-defined]
+        stmt = self._filtered(select(func.count(self.model.id)), query or ListQuery(), join=False)  # type: ignore[attr-defined]
         with self.db.read_session() as session:
             return session.scalar(stmt) or 0
 
@@ -219,6 +227,7 @@ class RecordService:
             session.add(obj)
             session.flush()
             record_id: int = obj.id  # type: ignore[attr-defined]
+            self.refresh_search_text(session, [record_id])
             audit.record(
                 session,
                 AuditAction.CREATE,
@@ -236,6 +245,7 @@ class RecordService:
             cleaned = self._clean(session, values, record_id)
             self.apply(session, obj, cleaned, values)
             session.flush()
+            self.refresh_search_text(session, [record_id])
             changes = audit.diff(before, self.to_form(obj))
             if changes:
                 audit.record(

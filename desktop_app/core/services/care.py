@@ -172,10 +172,7 @@ class CareService(RecordService):
 
     def search_columns(self) -> list[Any]:
         c = CareAction
-        return [c.recipient_name, c.recipient_address, c.item, c.handled_by, c.notes]
-
-    def initials_column(self) -> Any:
-        return CareAction.recipient_initials
+        return [c.recipient_name, c.recipient_initials, c.recipient_address, c.item, c.handled_by, c.notes]
 
     def date_column(self) -> Any:
         return CareAction.date

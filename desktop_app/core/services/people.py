@@ -52,10 +52,7 @@ class ResidentService(RecordService):
         ]
 
     def search_columns(self) -> list[Any]:
-        return [Resident.name, Resident.address, Resident.notes, Resident.phone]
-
-    def initials_column(self) -> Any:
-        return Resident.name_initials
+        return [Resident.name, Resident.name_initials, Resident.address, Resident.notes, Resident.phone]
 
     def title_expr(self) -> Any:
         return Resident.name + " " + Resident.address
@@ -118,10 +115,7 @@ class MemberService(RecordService):
         return stmt.outerjoin(PartyGroup, Member.group_id == PartyGroup.id)
 
     def search_columns(self) -> list[Any]:
-        return [Member.name, Member.notes, Member.committee_role, Member.phone]
-
-    def initials_column(self) -> Any:
-        return Member.name_initials
+        return [Member.name, Member.name_initials, Member.notes, Member.committee_role, Member.phone]
 
     def title_expr(self) -> Any:
         return Member.name

@@ -6,23 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from desktop_app.core.database import Database
-from desktop_app.core.services.base import RecordService
-from desktop_app.core.services.care import CareService
-from desktop_app.core.services.meetings import MeetingService
-from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
-from desktop_app.core.services.visits import VisitService
-
-
-def record_services(db: Database) -> dict[str, RecordService]:
-    services: list[RecordService] = [
-        CareService(db),
-        VisitService(db),
-        MeetingService(db),
-        ResidentService(db),
-        MemberService(db),
-        PartyGroupService(db),
-    ]
-    return {service.kind_key: service for service in services}
+from desktop_app.core.services.registry import record_services
 
 
 @dataclass(frozen=True)

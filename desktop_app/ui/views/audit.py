@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QTableV
 
 from desktop_app.core.audit import AuditRow, AuditService
 from desktop_app.core.enums import AuditAction
-from desktop_app.core.services.recycle import record_services
+from desktop_app.core.services.registry import record_services
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter
 

@@ -1,0 +1,20 @@
+"""Open the real main window on a data directory, show every view once, report peak memory."""
+
+import sys
+
+from benchmarks.memory import peak_kb
+from desktop_app.core.startup import open_database
+from desktop_app.ui.app import create_application
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.main_window import VIEW_CLASSES, MainWindow
+
+app = create_application()
+db = open_database(sys.argv[1])
+window = MainWindow(AppContext.open(db))
+window.show()
+for index in range(len(VIEW_CLASSES)):
+    window.nav.setCurrentRow(index)
+    app.processEvents()
+print(f"peak_kb={peak_kb()}", flush=True)
+window.close()
+db.dispose()

@@ -1,0 +1,372 @@
+"""The benchmark harness: `python3 dev.py bench [--quick]`.
+
+Every figure that has a baseline measures it in the same run. Results print as a table
+and go to benchmarks/results/latest.json. `--quick` runs on the small data set, in
+under a minute, and checks no budgets (a smoke run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent
+CACHE = ROOT / ".cache"
+RESULTS = ROOT / "results"
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    baseline: float | None = None
+    budget: str = ""
+    ok: bool | None = None  # None: no budget checked
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.baseline if self.baseline else None
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def timed(work: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+# -- data sets ---------------------------------------------------------------------------
+def data_set(size: str) -> Path:
+    """The demo data set, generated once into the cache and reused while the schema stays the same."""
+    from desktop_app.core import migrate
+    from desktop_app.core.demo import fill_demo
+    from desktop_app.core.startup import open_database
+
+    directory = CACHE / f"{size}-{migrate.head_revision()}"
+    marker = directory / "complete"
+    if not marker.exists():
+        shutil.rmtree(directory, ignore_errors=True)
+        db = open_database(directory)
+        fill_demo(db, size, today=dt.date(2026, 6, 30))
+        db.dispose()
+        marker.write_text("ok")
+    return directory
+
+
+def working_copy(source: Path, target: Path) -> Path:
+    """A copy to measure on, so the cached set never changes."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    shutil.copyfile(source / "shuji.sqlite3", target / "shuji.sqlite3")
+    return target
+
+
+# -- processes ---------------------------------------------------------------------------
+def run_process(args: list[str]) -> tuple[float, str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT.parent))
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, check=True)
+    return time.perf_counter() - start, done.stdout
+
+
+def cold_start(data_dir: Path, runs: int) -> float:
+    run_process(["-m", "desktop_app", "--data-dir", str(data_dir), "--quit-when-shown"])  # warm the file cache
+    return statistics.median(
+        run_process(["-m", "desktop_app", "--data-dir", str(data_dir), "--quit-when-shown"])[0] for _ in range(runs)
+    )
+
+
+def bare_start(runs: int) -> float:
+    run_process(["-m", "benchmarks.bare_window"])
+    return statistics.median(run_process(["-m", "benchmarks.bare_window"])[0] for _ in range(runs))
+
+
+def peak_mb(args: list[str]) -> float:
+    _, out = run_process(args)
+    kb = int(next(line for line in out.splitlines() if line.startswith("peak_kb=")).split("=")[1])
+    return kb / 1024
+
+
+# -- the figures ---------------------------------------------------------------------------
+def measure(size: str, quick: bool, work: Path) -> list[Figure]:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.core.demo import SIZES
+    from desktop_app.core.imports import commit_import, preview_import
+    from desktop_app.core.periods import Period
+    from desktop_app.core.reports.definitions import export_report
+    from desktop_app.core.services.care import CareCategoryService, CareService
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.core.startup import open_database
+    from desktop_app.ui.app import create_application
+    from desktop_app.ui.context import AppContext
+    from desktop_app.ui.main_window import VIEW_CLASSES, MainWindow
+    from desktop_app.ui.views.records import CareView
+
+    runs = 2 if quick else 5
+    figures: list[Figure] = []
+    source = data_set(size)
+
+    # Cold start, against a bare PySide6 window measured in the same run.
+    bare = bare_start(runs)
+    empty = work / "empty"
+    db = open_database(empty)
+    ProfileService(db).save({"community_name": "基准测试居民区"})
+    db.dispose()
+    figures.append(Figure("冷启动到主窗口（空数据库）", cold_start(empty, runs), "s", bare, "≤ 2.0 × 基线"))
+    loaded = working_copy(source, work / "loaded")
+    figures.append(Figure(f"冷启动到主窗口（{size} 数据）", cold_start(loaded, runs), "s", bare, "≤ 2.5 × 基线"))
+
+    # Views, search, scrolling: in this process, on the real widgets.
+    app = create_application()
+    db = open_database(loaded)
+    window = MainWindow(AppContext.open(db))
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+    for index, view_class in enumerate(VIEW_CLASSES):
+        if index == 0:
+            continue  # the 工作台 is what start-up shows
+
+        def open_view(index: int = index) -> None:
+            window.nav.setCurrentRow(index)
+            view = window.stack.currentWidget()
+            model = getattr(view, "model", None)
+            if model is not None and model.rowCount():
+                model.data(model.index(0, 0))
+            QApplication.processEvents()
+
+        figures.append(Figure(f"打开“{view_class.title}”并显示首屏", timed(open_view) * 1000, "ms", None, "≤ 150 ms"))
+
+    care = window.view(VIEW_CLASSES.index(CareView))
+    assert isinstance(care, CareView)
+    keystrokes = search_keystrokes(200 if not quick else 40)
+    latencies = []
+    for text in keystrokes:
+        care.search.blockSignals(True)  # the debounce is bypassed: this is query + model reset alone
+        care.search.setText(text)
+        care.search.blockSignals(False)
+        latencies.append(timed(care.reload) * 1000)
+    figures.append(
+        Figure(
+            f"关怀记录输入即搜（{care.model.rowCount() if False else len(keystrokes)} 次按键，p95）",
+            percentile(latencies, 0.95),
+            "ms",
+            None,
+            "≤ 50 ms",
+        )
+    )
+    care.search.setText("")
+    care.reload()
+    rows = care.model.rowCount()
+    bar = care.table.verticalScrollBar()
+
+    def scroll_all() -> None:
+        step = max(bar.pageStep(), 1)
+        for value in range(0, bar.maximum() + step, step):
+            bar.setValue(value)
+            care.table.viewport().repaint()
+
+    figures.append(
+        Figure(
+            f"关怀记录从头滚到尾（{rows} 行，每 100 行）",
+            timed(scroll_all) * 1000 / max(rows / 100, 1),
+            "ms",
+            None,
+            "≤ 2 ms",
+        )
+    )
+    window.close()
+
+    # Saving through the service.
+    services = CareService(db)
+    category = CareCategoryService(db).list()[0].id
+    saves = [
+        timed(
+            lambda n=n: services.create(
+                {"date": "2026-06-01", "category_id": category, "recipient_name": f"基准{n}", "amount": "100"}
+            )
+        )
+        * 1000
+        for n in range(200 if not quick else 40)
+    ]
+    figures.append(Figure("保存一条关怀记录（p95）", percentile(saves, 0.95), "ms", None, "≤ 30 ms"))
+
+    # Exports.
+    everything = Period.parse("2000-01-01..2026-12-31")
+    ours = timed(lambda: export_report(db, "care", everything, work / "care.xlsx"))
+    raw = timed(lambda: raw_care_export(db, everything, work / "care-raw.xlsx"))
+    figures.append(Figure(f"导出全部关怀台账（{services.count()} 条）", ours, "s", raw, "≤ 1.3 × 基线"))
+    year = Period.year(2025)
+    figures.append(
+        Figure(
+            "导出一年三会一课（2025年）",
+            timed(lambda: export_report(db, "meetings", year, work / "m.xlsx")),
+            "s",
+            None,
+            "≤ 2 s",
+        )
+    )
+    db.dispose()
+
+    # Import 20,000 residents (the large set's roster size) into an empty database.
+    count = SIZES[size].residents
+    roster = roster_file(count, work / "roster.xlsx")
+    raw_read = timed(lambda: read_raw(roster))
+    target = open_database(work / "import")
+    imported = timed(lambda: commit_import(target, preview_import(target, "residents", roster)))
+    target.dispose()
+    figures.append(Figure(f"导入 {count} 名居民（预览 + 写入）", imported, "s", raw_read, "≤ 2.5 × 基线"))
+
+    # Peak memory with every view opened once, beside the bare window's.
+    bare_peak = peak_mb(["-m", "benchmarks.bare_window"])
+    ours_peak = peak_mb(["-m", "benchmarks.open_all_views", str(working_copy(source, work / "memory"))])
+    figures.append(Figure(f"内存峰值（{size} 数据，每个界面打开一次）", ours_peak, "MB", bare_peak, "≤ 300 MB"))
+    return figures
+
+
+def search_keystrokes(count: int) -> list[str]:
+    """What a secretary types: names, pinyin initials and building numbers, a letter at a time."""
+    words = ["朱国萍", "zgp", "陈静", "cj", "5号楼", "鸡蛋", "王建华", "wjh", "12号楼302", "蜂蜜", "李", "ly"]
+    strokes: list[str] = []
+    while len(strokes) < count:
+        for word in words:
+            strokes.extend(word[: i + 1] for i in range(len(word)))
+    return strokes[:count]
+
+
+def raw_care_export(db, period, target: Path) -> None:  # type: ignore[no-untyped-def]
+    """The baseline: the same rows from the same query, written with no formats by XlsxWriter's streaming mode."""
+    import xlsxwriter
+    from sqlalchemy import select
+
+    from desktop_app.core.models import CareAction, CareCategory
+
+    book = xlsxwriter.Workbook(str(target), {"constant_memory": True})
+    sheet = book.add_worksheet()
+    stmt = (
+        select(
+            CareAction.date,
+            CareCategory.name,
+            CareAction.recipient_name,
+            CareAction.recipient_address,
+            CareAction.item,
+            CareAction.amount,
+            CareAction.handled_by,
+            CareAction.status,
+            CareAction.notes,
+        )
+        .join(CareCategory, CareCategory.id == CareAction.category_id)
+        .where(CareAction.deleted_at.is_(None), CareAction.date.between(period.start, period.end))
+        .order_by(CareAction.date, CareAction.id)
+    )
+    with db.read_session() as session:
+        for row_number, row in enumerate(session.execute(stmt.execution_options(yield_per=2000))):
+            values = list(row)
+            values[0] = values[0].isoformat()
+            values[5] = float(values[5]) if values[5] is not None else None
+            sheet.write_row(row_number, 0, values)
+    book.close()
+
+
+def roster_file(count: int, path: Path) -> Path:
+    import openpyxl
+
+    from desktop_app.core.demo import _Maker
+    from desktop_app.core.enums import Gender
+
+    maker = _Maker(7)
+    today = dt.date(2026, 6, 30)
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("居民名册")
+    sheet.append(["姓名", "性别", "出生日期", "身份证号", "联系电话", "住址"])
+    for _ in range(count):
+        gender = maker.rng.choice(list(Gender))
+        birth = maker.birth(1, 95, today)
+        sheet.append(
+            [maker.name(), gender.label, birth, maker.id_number(birth, gender), maker.phone(), maker.address()]
+        )
+    book.save(path)
+    return path
+
+
+def read_raw(path: Path) -> int:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    rows = sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
+    book.close()
+    return rows
+
+
+# -- budgets and output ----------------------------------------------------------------------
+def check_budget(figure: Figure) -> bool:
+    budget = figure.budget.replace(" ", "")
+    limit = float(budget.split("≤")[1].replace("×基线", "").replace("ms", "").replace("s", "").replace("MB", ""))
+    if "×基线" in budget:
+        return figure.ratio is not None and figure.ratio <= limit
+    return figure.value <= limit
+
+
+def table(figures: list[Figure]) -> str:
+    lines = [f"{'项目':<40}{'数值':>12}{'基线':>12}{'比值':>8}  {'预算':<14}结果"]
+    for f in figures:
+        baseline = f"{f.baseline:.3f}{f.unit}" if f.baseline is not None else "—"
+        ratio = f"{f.ratio:.2f}" if f.ratio is not None else "—"
+        verdict = "—" if f.ok is None else ("达标" if f.ok else "超出")
+        lines.append(f"{f.name:<40}{f.value:>10.3f}{f.unit:<2}{baseline:>12}{ratio:>8}  {f.budget:<14}{verdict}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dev.py bench", description="性能基准")
+    parser.add_argument("--quick", action="store_true", help="用 small 数据快速跑一遍，不检查预算")
+    parser.add_argument("--size", choices=["small", "large"], help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json", help="结果 JSON 文件")
+    args = parser.parse_args(argv)
+    size = args.size or ("small" if args.quick else "large")
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = measure(size, args.quick, Path(tmp))
+    if not args.quick:
+        for figure in figures:
+            figure.ok = check_budget(figure)
+    print(table(figures))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        json.dumps(
+            {
+                "when": dt.datetime.now().isoformat(timespec="seconds"),
+                "size": size,
+                "quick": args.quick,
+                "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
+                "figures": [asdict(f) | {"ratio": f.ratio} for f in figures],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+    print(f"结果已写入 {args.out}")
+    return 0 if all(f.ok is not False for f in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
