@@ -213,8 +213,11 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
 
     # Exports.
     everything = Period.parse("2000-01-01..2026-12-31")
-    ours = timed(lambda: export_report(db, "care", everything, work / "care.xlsx"))
-    raw = timed(lambda: raw_care_export(db, everything, work / "care-raw.xlsx"))
+    ours_runs, raw_runs = [], []
+    for _ in range(runs if quick else 3):  # alternate, and keep the best of each: the machine's noise cancels
+        ours_runs.append(timed(lambda: export_report(db, "care", everything, work / "care.xlsx")))
+        raw_runs.append(timed(lambda: raw_care_export(db, everything, work / "care-raw.xlsx")))
+    ours, raw = min(ours_runs), min(raw_runs)
     figures.append(Figure(f"导出全部关怀台账（{services.count()} 条）", ours, "s", raw, "≤ 1.3 × 基线"))
     year = Period.year(2025)
     figures.append(
@@ -255,10 +258,12 @@ def search_keystrokes(count: int) -> list[str]:
 
 
 def raw_care_export(db, period, target: Path) -> None:  # type: ignore[no-untyped-def]
-    """The baseline: the same rows from the same query, written with no formats by XlsxWriter's streaming mode."""
+    """The baseline: the same cell values (序号 and status label included) from the same query, written with
+    no formats, no title and no print settings by XlsxWriter's streaming mode."""
     import xlsxwriter
     from sqlalchemy import select
 
+    from desktop_app.core.enums import CareStatus
     from desktop_app.core.models import CareAction, CareCategory
 
     book = xlsxwriter.Workbook(str(target), {"constant_memory": True})
@@ -280,11 +285,24 @@ def raw_care_export(db, period, target: Path) -> None:  # type: ignore[no-untype
         .order_by(CareAction.date, CareAction.id)
     )
     with db.read_session() as session:
-        for row_number, row in enumerate(session.execute(stmt.execution_options(yield_per=2000))):
-            values = list(row)
-            values[0] = values[0].isoformat()
-            values[5] = float(values[5]) if values[5] is not None else None
-            sheet.write_row(row_number, 0, values)
+        for number, row in enumerate(session.execute(stmt.execution_options(yield_per=2000)), start=1):
+            amount = float(row.amount) if row.amount is not None else None
+            sheet.write_row(
+                number,
+                0,
+                (
+                    number,
+                    row.date,
+                    row.name,
+                    row.recipient_name,
+                    row.recipient_address,
+                    row.item,
+                    amount,
+                    row.handled_by,
+                    CareStatus(row.status).label,
+                    row.notes,
+                ),
+            )
     book.close()
 
 

@@ -234,44 +234,36 @@ class CareReport(Report):
     def write(self, book: ReportBook, heading: str, period: Period, options: ExportOptions, progress: Progress) -> int:
         columns = self.LEDGER + ((self.ILLNESS,) if options.include_illness else ())
         ledger = book.sheet("关怀台账", heading, columns)
+        selected = [
+            CareAction.date,
+            CareCategory.name,
+            CareAction.recipient_name,
+            CareAction.recipient_address,
+            CareAction.item,
+            CareAction.amount,
+            CareAction.handled_by,
+            CareAction.status,
+            CareAction.notes,
+        ]
+        if options.include_illness:
+            selected.append(CareAction.illness_detail)  # only when chosen: it never leaves the database otherwise
         stmt = (
-            select(
-                CareAction.date,
-                CareCategory.name,
-                CareAction.recipient_name,
-                CareAction.recipient_address,
-                CareAction.item,
-                CareAction.amount,
-                CareAction.handled_by,
-                CareAction.status,
-                CareAction.notes,
-                CareAction.illness_detail,
-            )
+            select(*selected)
             .join(CareCategory, CareCategory.id == CareAction.category_id)
             .where(*self._where(period))
             .order_by(CareAction.date, CareAction.id)
         )
         total_rows = self.count(period)
         written, total_amount = 0, Decimal("0.00")
+        status_labels = {status.value: status.label for status in CareStatus}
         with self.db.read_session() as session:
             for row in _stream(session, stmt):
                 written += 1
-                total_amount += row.amount or 0
-                values: tuple[Any, ...] = (
-                    written,
-                    row.date,
-                    row.name,
-                    row.recipient_name,
-                    row.recipient_address,
-                    row.item,
-                    row.amount,
-                    row.handled_by,
-                    CareStatus(row.status).label,
-                    row.notes,
-                )
-                if options.include_illness:
-                    values += (row.illness_detail,)
-                ledger.write_row(values)
+                values = list(row)
+                if values[5] is not None:
+                    total_amount += values[5]
+                values[7] = status_labels[values[7]]
+                ledger.write_row([written, *values])
                 if written % BATCH == 0:
                     progress(written, total_rows)
         if written:
