@@ -6,13 +6,13 @@ from benchmarks.memory import peak_kb
 from desktop_app.core.startup import open_database
 from desktop_app.ui.app import create_application
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.main_window import VIEW_CLASSES, MainWindow
+from desktop_app.ui.main_window import VIEWS, MainWindow
 
 app = create_application()
 db = open_database(sys.argv[1])
 window = MainWindow(AppContext.open(db))
 window.show()
-for index in range(len(VIEW_CLASSES)):
+for index in range(len(VIEWS)):
     window.nav.setCurrentRow(index)
     app.processEvents()
 print(f"peak_kb={peak_kb()}", flush=True)

@@ -88,11 +88,11 @@ def run_process(args: list[str]) -> tuple[float, str]:
     return time.perf_counter() - start, done.stdout
 
 
-def cold_start(data_dir: Path, runs: int) -> float:
-    run_process(["-m", "desktop_app", "--data-dir", str(data_dir), "--quit-when-shown"])  # warm the file cache
-    return statistics.median(
-        run_process(["-m", "desktop_app", "--data-dir", str(data_dir), "--quit-when-shown"])[0] for _ in range(runs)
-    )
+def cold_start(data_dir: Path, runs: int, until: str) -> float:
+    """Median seconds from starting the program until the window is shown (or its data is ready)."""
+    args = ["-m", "desktop_app", "--data-dir", str(data_dir), "--quit-when", until]
+    run_process(args)  # warm the file cache (and take the day's first backup)
+    return statistics.median(run_process(args)[0] for _ in range(runs))
 
 
 def bare_start(runs: int) -> float:
@@ -119,7 +119,7 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     from desktop_app.core.startup import open_database
     from desktop_app.ui.app import create_application
     from desktop_app.ui.context import AppContext
-    from desktop_app.ui.main_window import VIEW_CLASSES, MainWindow
+    from desktop_app.ui.main_window import VIEWS, MainWindow, view_index
     from desktop_app.ui.views.records import CareView
 
     runs = 2 if quick else 5
@@ -132,9 +132,12 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     db = open_database(empty)
     ProfileService(db).save({"community_name": "基准测试居民区"})
     db.dispose()
-    figures.append(Figure("冷启动到主窗口（空数据库）", cold_start(empty, runs), "s", bare, "≤ 2.0 × 基线"))
     loaded = working_copy(source, work / "loaded")
-    figures.append(Figure(f"冷启动到主窗口（{size} 数据）", cold_start(loaded, runs), "s", bare, "≤ 2.5 × 基线"))
+    for label, directory, budget in (("空数据库", empty, "≤ 2.0 × 基线"), (f"{size} 数据", loaded, "≤ 2.5 × 基线")):
+        shown = cold_start(directory, runs, "shown")
+        figures.append(Figure(f"冷启动到主窗口显示（{label}）", shown, "s", bare, budget))
+        # Reported beside it: until the 工作台 shows the data (no budget is set for this one).
+        figures.append(Figure(f"冷启动到工作台数据就绪（{label}）", cold_start(directory, runs, "ready"), "s", bare))
 
     # Views, search, scrolling: in this process, on the real widgets.
     app = create_application()
@@ -143,7 +146,7 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     window.resize(1280, 800)
     window.show()
     app.processEvents()
-    for index, view_class in enumerate(VIEW_CLASSES):
+    for index, (title, _, _) in enumerate(VIEWS):
         if index == 0:
             continue  # the 工作台 is what start-up shows
 
@@ -155,9 +158,9 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
                 model.data(model.index(0, 0))
             QApplication.processEvents()
 
-        figures.append(Figure(f"打开“{view_class.title}”并显示首屏", timed(open_view) * 1000, "ms", None, "≤ 150 ms"))
+        figures.append(Figure(f"打开“{title}”并显示首屏", timed(open_view) * 1000, "ms", None, "≤ 150 ms"))
 
-    care = window.view(VIEW_CLASSES.index(CareView))
+    care = window.view(view_index(CareView))
     assert isinstance(care, CareView)
     keystrokes = search_keystrokes(200 if not quick else 40)
     latencies = []

@@ -19,7 +19,7 @@ from desktop_app.core.demo import fill_demo
 from desktop_app.core.startup import open_database
 from desktop_app.ui.app import create_application
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.main_window import VIEW_CLASSES, MainWindow
+from desktop_app.ui.main_window import VIEWS, MainWindow
 from desktop_app.ui.views.record_view import RecordView
 
 NAMES = ("dashboard", "care", "visits", "meetings", "residents", "members", "reports", "recycle", "audit", "settings")
@@ -69,7 +69,7 @@ def main(out: Path) -> int:
         for index, name in enumerate(NAMES):
             window.nav.setCurrentRow(index)
             grab(window, out / f"view-{index + 1}-{name}.png")
-        for index in range(len(VIEW_CLASSES)):
+        for index in range(len(VIEWS)):
             view = window.view(index)
             if not isinstance(view, RecordView):
                 continue

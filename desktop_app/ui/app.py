@@ -1,24 +1,31 @@
-"""Starting the GUI: Qt's Chinese translation, a CJK font, the instance lock, the database."""
+"""Starting the GUI: Qt's Chinese translation, a CJK font, the instance lock, then the window,
+then the data.
+
+The main window is shown before the database layer is even imported: a secretary sees the
+program at once, and the 工作台 fills in a moment later. Heavy modules load in `open_data`.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.core.backup import auto_backup
-from desktop_app.core.database import Database
-from desktop_app.core.errors import AppError, DatabaseDamagedError
+from desktop_app.core.errors import AppError
 from desktop_app.core.lock import InstanceLock
-from desktop_app.core.paths import LOG_DIRNAME, NETWORK_WARNING, is_network_path, resolve_data_dir
-from desktop_app.core.restore import restore_backup
-from desktop_app.core.startup import open_database
-from desktop_app.ui import dialogs
-from desktop_app.ui.errors import log
+from desktop_app.core.paths import LOG_DIRNAME, resolve_data_dir
+
+if TYPE_CHECKING:
+    from desktop_app.core.database import Database
+    from desktop_app.ui.main_window import MainWindow
+
+log = logging.getLogger("desktop_app")
 
 PREFERRED_FONTS = (
     "Microsoft YaHei",
@@ -55,11 +62,10 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_gui(data_dir: str | None = None, db_url: str | None = None, quit_when_shown: bool = False) -> int:
-    from desktop_app.ui.context import AppContext
+def run_gui(data_dir: str | None = None, db_url: str | None = None, quit_when: str | None = None) -> int:
+    """`quit_when` ("shown" or "ready") is for benchmarks: start as a user would, then quit."""
     from desktop_app.ui.errors import install_exception_hook
-    from desktop_app.ui.first_run import FirstRunDialog
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.main_window import MainWindow, ui_settings
 
     app = create_application()
     directory = resolve_data_dir(data_dir)
@@ -67,41 +73,68 @@ def run_gui(data_dir: str | None = None, db_url: str | None = None, quit_when_sh
     lock = InstanceLock(directory)
     try:
         lock.acquire()
-        if db_url is None and is_network_path(directory):
-            QMessageBox.warning(None, APP_NAME, NETWORK_WARNING)
-        db = open_checked(directory, db_url)
     except AppError as exc:
         QMessageBox.critical(None, APP_NAME, str(exc))
-        lock.release()
         return 1
-    if db is None:
-        lock.release()
-        return 1
+    opened: list[Database] = []
     try:
-        from desktop_app.core.services.profile import ProfileService
-
-        if not ProfileService(db).get().is_set and not FirstRunDialog(db).exec():
-            return 0
-        window = MainWindow(AppContext.open(db))
+        window = MainWindow(settings=ui_settings(directory))
         window.show()
-        start_up_backup(db, window)
-        if quit_when_shown:
+        if quit_when == "shown":
             QTimer.singleShot(0, app.quit)
+        else:
+            QTimer.singleShot(0, lambda: open_data(window, directory, db_url, opened, quit_when == "ready"))
         return app.exec()
     finally:
-        db.dispose()
+        for db in opened:
+            db.dispose()
         lock.release()
 
 
-def open_checked(directory: Path, db_url: str | None) -> Database | None:
+def open_data(
+    window: MainWindow, directory: Path, db_url: str | None, opened: list[Database], quit_after: bool
+) -> None:
+    """Open the database (checking, migrating, offering a backup if it is damaged) and fill the window."""
+    from desktop_app.core.paths import NETWORK_WARNING, is_network_path
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.ui.context import AppContext
+    from desktop_app.ui.first_run import FirstRunDialog
+
+    app = QApplication.instance()
+    try:
+        if db_url is None and is_network_path(directory):
+            QMessageBox.warning(window, APP_NAME, NETWORK_WARNING)
+        db = open_checked(window, directory, db_url)
+    except AppError as exc:
+        QMessageBox.critical(window, APP_NAME, str(exc))
+        db = None
+    if db is None:
+        app.exit(1)
+        return
+    opened.append(db)
+    if not ProfileService(db).get().is_set and not FirstRunDialog(db, window).exec():
+        app.exit(0)
+        return
+    window.attach(AppContext.open(db))
+    start_up_backup(db, window)
+    if quit_after:
+        QTimer.singleShot(0, app.quit)
+
+
+def open_checked(window: MainWindow, directory: Path, db_url: str | None) -> Database | None:
     """Open the database; if its start-up check fails, offer the newest good backup instead."""
+    from desktop_app.core.errors import DatabaseDamagedError
+    from desktop_app.core.restore import restore_backup
+    from desktop_app.core.startup import open_database
+    from desktop_app.ui import dialogs
+
     try:
         return open_database(directory, db_url)
     except DatabaseDamagedError as exc:
         if exc.backup is None:
-            QMessageBox.critical(None, APP_NAME, str(exc))
+            QMessageBox.critical(window, APP_NAME, str(exc))
             return None
-        if not dialogs.ask(None, f"{exc}\n\n现在用这个备份恢复吗？当前的数据文件会原样另存一份。"):
+        if not dialogs.ask(window, f"{exc}\n\n现在用这个备份恢复吗？当前的数据文件会原样另存一份。"):
             return None
         raw = open_database(directory, db_url, check=False)
         try:
@@ -111,13 +144,15 @@ def open_checked(directory: Path, db_url: str | None) -> Database | None:
         return open_database(directory, db_url)
 
 
-def start_up_backup(db: Database, window: QWidget) -> None:
+def start_up_backup(db: Database, window: MainWindow) -> None:
     """The daily backup: on failure the program still opens, and says why in the status bar."""
+    from desktop_app.core.backup import auto_backup
+
     try:
         made = auto_backup(db)
     except AppError as exc:
         log.warning("start-up backup failed: %s", exc)
-        window.statusBar().showMessage(f"自动备份未完成：{exc}", 15000)  # type: ignore[attr-defined]
+        window.statusBar().showMessage(f"自动备份未完成：{exc}", 15000)
         return
     if made is not None:
-        window.statusBar().showMessage(f"已自动备份：{made.name}", 8000)  # type: ignore[attr-defined]
+        window.statusBar().showMessage(f"已自动备份：{made.name}", 8000)

@@ -16,7 +16,6 @@ class AppContext:
 
     @classmethod
     def open(cls, db: Database) -> AppContext:
-        # Window geometry and column widths live beside the data, so each data
-        # directory (and each test) has its own.
-        settings = QSettings(str(db.data_dir / "界面设置.ini"), QSettings.Format.IniFormat)
-        return cls(db, settings)
+        from desktop_app.ui.main_window import ui_settings
+
+        return cls(db, ui_settings(db.data_dir))

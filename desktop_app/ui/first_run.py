@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.core.database import Database
-from desktop_app.core.demo import fill_demo
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.profile_fields import ProfileFields
 
 
 class FirstRunDialog(QDialog):
-    def __init__(self, db: Database) -> None:
-        super().__init__()
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.db = db
         self.setWindowTitle("欢迎使用书记工作台")
         layout = QVBoxLayout(self)
@@ -35,6 +34,8 @@ class FirstRunDialog(QDialog):
 
     def accept(self) -> None:
         if self.demo.isChecked():
+            from desktop_app.core.demo import fill_demo  # only for someone trying the program
+
             try:
                 fill_demo(self.db, "small")
             except Exception as exc:

@@ -1,78 +1,110 @@
-"""The main window: a left navigation list and one view per record kind."""
+"""The main window: a left navigation list and one view per record kind.
+
+The window shows before the database is opened: nothing heavy (SQLAlchemy, the
+views and their services) is imported until `attach` is called with the data.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget, QWidget
 
 from desktop_app import APP_NAME
-from desktop_app.core.services.profile import ProfileService
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.views.audit import AuditView
-from desktop_app.ui.views.dashboard import DashboardView
-from desktop_app.ui.views.record_view import RecordView
-from desktop_app.ui.views.records import CareView, MeetingView, MemberView, ResidentView, VisitView
-from desktop_app.ui.views.recycle import RecycleView
-from desktop_app.ui.views.reports import ReportsView
-from desktop_app.ui.views.settings import SettingsView
 
-VIEW_CLASSES = (
-    DashboardView,
-    CareView,
-    VisitView,
-    MeetingView,
-    ResidentView,
-    MemberView,
-    ReportsView,
-    RecycleView,
-    AuditView,
-    SettingsView,
+if TYPE_CHECKING:
+    from desktop_app.ui.context import AppContext
+
+# (title, module under desktop_app.ui.views, class): imported when the view is first shown.
+VIEWS = (
+    ("工作台", "dashboard", "DashboardView"),
+    ("关怀记录", "records", "CareView"),
+    ("学习考察", "records", "VisitView"),
+    ("三会一课", "records", "MeetingView"),
+    ("居民", "records", "ResidentView"),
+    ("党员", "records", "MemberView"),
+    ("报表导出", "reports", "ReportsView"),
+    ("回收站", "recycle", "RecycleView"),
+    ("操作记录", "audit", "AuditView"),
+    ("设置", "settings", "SettingsView"),
 )
 
 
+def view_class(index: int) -> type:
+    _, module, name = VIEWS[index]
+    return getattr(importlib.import_module(f"desktop_app.ui.views.{module}"), name)
+
+
+def view_classes() -> list[type]:
+    return [view_class(index) for index in range(len(VIEWS))]
+
+
+def view_index(cls: type) -> int:
+    return next(index for index, (_, _, name) in enumerate(VIEWS) if name == cls.__name__)
+
+
+def ui_settings(data_dir: Path) -> QSettings:
+    """Window geometry and column widths live beside the data, so each data directory has its own."""
+    return QSettings(str(Path(data_dir) / "界面设置.ini"), QSettings.Format.IniFormat)
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext) -> None:
+    def __init__(self, context: AppContext | None = None, settings: QSettings | None = None) -> None:
         super().__init__()
-        self.context = context
+        self.context: AppContext | None = None
+        self.settings = settings if settings is not None else context.settings  # type: ignore[union-attr]
+        self.setWindowTitle(APP_NAME)
         self.nav = QListWidget()
         self.nav.setMinimumWidth(120)
         self.nav.setMaximumWidth(220)
         self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 7px 12px; }")
         self.stack = QStackedWidget()
-        self.views: list[QWidget] = []
         self._built: dict[int, QWidget] = {}
-        for number, view_class in enumerate(VIEW_CLASSES, start=1):
-            self.nav.addItem(view_class.title)
+        for number, (title, _, _) in enumerate(VIEWS, start=1):
+            self.nav.addItem(title)
             # Views are built when first shown, so start-up reads only the 工作台.
-            placeholder = QWidget()
-            self.stack.addWidget(placeholder)
+            self.stack.addWidget(QWidget())
             QShortcut(
                 QKeySequence(f"Ctrl+{number % 10}"), self, activated=lambda n=number - 1: self.nav.setCurrentRow(n)
             )
+        self.nav.setEnabled(False)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
-
-        self.count_label = QLabel()
+        self.count_label = QLabel("正在打开数据…")
         self.statusBar().addWidget(self.count_label)
-        location = context.db.file_path or context.db.engine.url.render_as_string(hide_password=True)
+        self._restore_layout()
+        if context is not None:
+            self.attach(context)
+
+    def attach(self, context: AppContext) -> None:
+        """The data is open: fill in the window and show the 工作台."""
+        self.context = context
+        db = context.db
+        location = db.file_path or db.engine.url.render_as_string(hide_password=True)
         file_label = QLabel(f"数据文件：{location}")
         file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(file_label)
-
+        self.count_label.setText("")
+        self.nav.setEnabled(True)
         self.nav.currentRowChanged.connect(self.show_view)
         self.update_title()
-        self._restore_layout()
-        self.nav.setCurrentRow(0)
+        if self.nav.currentRow() == 0:
+            self.show_view(0)
+        else:
+            self.nav.setCurrentRow(0)
 
     def view(self, index: int) -> QWidget:
         if index not in self._built:
-            view = VIEW_CLASSES[index](self.context)
+            view = view_class(index)(self.context)
             view.count_changed.connect(self._show_count)
-            if isinstance(view, SettingsView):
+            if hasattr(view, "profile_saved"):  # 设置
                 view.profile_saved.connect(self.update_title)
                 view.data_replaced.connect(self.data_replaced)
             old = self.stack.widget(index)
@@ -84,19 +116,15 @@ class MainWindow(QMainWindow):
 
     def data_replaced(self) -> None:
         """A backup was restored: every other view reads the data afresh when next shown."""
-        for index in [i for i in self._built if not isinstance(self._built[i], SettingsView)]:
+        for index in [i for i in self._built if not hasattr(self._built[i], "profile_saved")]:
             view = self._built.pop(index)
-            placeholder = QWidget()
-            self.stack.insertWidget(index, placeholder)
+            self.stack.insertWidget(index, QWidget())
             self.stack.removeWidget(view)
             view.deleteLater()
         self.update_title()
 
-    def view_of(self, view_class: type) -> QWidget:
-        return self.view(VIEW_CLASSES.index(view_class))
-
     def show_view(self, index: int) -> None:
-        if index < 0:
+        if index < 0 or self.context is None:
             return
         already_built = index in self._built
         view = self.view(index)
@@ -108,36 +136,37 @@ class MainWindow(QMainWindow):
 
     def _show_count(self, count: int) -> None:
         view = self.stack.currentWidget()
-        if isinstance(view, RecordView | RecycleView | AuditView) and count >= 0:
-            self.count_label.setText(f"{view.title}：共 {count} 条")
+        if hasattr(view, "record_count") and count >= 0:
+            self.count_label.setText(f"{view.title}：共 {count} 条")  # type: ignore[attr-defined]
         else:
             self.count_label.setText("")
 
     def update_title(self) -> None:
+        from desktop_app.core.services.profile import ProfileService
+
+        assert self.context is not None
         community = ProfileService(self.context.db).get().community_name
         self.setWindowTitle(f"{APP_NAME} — {community}" if community else APP_NAME)
 
     def _restore_layout(self) -> None:
-        settings = self.context.settings
-        geometry = settings.value("window/geometry")
+        geometry = self.settings.value("window/geometry")
         if geometry is None:
             self.resize(1280, 800)
         else:
             self.restoreGeometry(geometry)
-        splitter = settings.value("window/splitter")
+        splitter = self.settings.value("window/splitter")
         if splitter is None:
             self.splitter.setSizes([150, 1130])
         else:
             self.splitter.restoreState(splitter)
 
     def save_layout(self) -> None:
-        settings = self.context.settings
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
         for view in self._built.values():
-            if isinstance(view, RecordView):
+            if hasattr(view, "save_state"):
                 view.save_state()
-        settings.sync()
+        self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

@@ -2,7 +2,7 @@ from desktop_app.core.audit import AuditService
 from desktop_app.core.backup import list_backups, make_backup
 from desktop_app.core.enums import AuditAction
 from desktop_app.core.services.people import ResidentService
-from desktop_app.ui.main_window import VIEW_CLASSES, MainWindow
+from desktop_app.ui.main_window import VIEWS, MainWindow, view_index
 from desktop_app.ui.restore_dialog import RestoreDialog
 from desktop_app.ui.views.audit import AuditView
 from desktop_app.ui.views.settings import DataBox, SettingsView
@@ -69,7 +69,7 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(qtbot, context, tmp_path
 def test_after_a_restore_views_read_the_restored_data(qtbot, demo_context):
     window = MainWindow(demo_context)
     qtbot.addWidget(window)
-    residents_index = [c.__name__ for c in VIEW_CLASSES].index("ResidentView")
+    residents_index = [name for _, _, name in VIEWS].index("ResidentView")
     window.nav.setCurrentRow(residents_index)
     before = window.view(residents_index).model.rowCount()
     ResidentService(demo_context.db).soft_delete(ResidentService(demo_context.db).list_ids()[:10])
@@ -77,4 +77,4 @@ def test_after_a_restore_views_read_the_restored_data(qtbot, demo_context):
     window.nav.setCurrentRow(0)
     window.nav.setCurrentRow(residents_index)
     assert window.view(residents_index).model.rowCount() == before - 10
-    assert isinstance(window.view(VIEW_CLASSES.index(SettingsView)), SettingsView)
+    assert isinstance(window.view(view_index(SettingsView)), SettingsView)

@@ -9,7 +9,7 @@ from desktop_app.core.services.profile import ProfileService
 from desktop_app.ui.attachments import AttachmentsDialog
 from desktop_app.ui.errors import ErrorDialog, report_failure
 from desktop_app.ui.first_run import FirstRunDialog
-from desktop_app.ui.main_window import VIEW_CLASSES, MainWindow
+from desktop_app.ui.main_window import MainWindow, view_index
 from desktop_app.ui.views.dashboard import DashboardView
 from desktop_app.ui.views.settings import CategoryBox, SettingsView
 
@@ -82,7 +82,7 @@ def test_attachments_dialog_adds_shows_and_removes(qtbot, context, tmp_path):
 def test_settings_profile_updates_the_window_title(qtbot, demo_context):
     window = MainWindow(demo_context)
     qtbot.addWidget(window)
-    window.nav.setCurrentRow(VIEW_CLASSES.index(SettingsView))
+    window.nav.setCurrentRow(view_index(SettingsView))
     settings = window.stack.currentWidget()
     assert isinstance(settings, SettingsView)
     settings.profile.edits["community_name"].setText("虹旭居民区")

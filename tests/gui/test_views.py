@@ -9,7 +9,7 @@ from desktop_app.core.services.care import CareService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.ui.forms.care import CareForm
 from desktop_app.ui.forms.meetings import MeetingForm
-from desktop_app.ui.main_window import VIEW_CLASSES, MainWindow
+from desktop_app.ui.main_window import MainWindow, view_classes, view_index
 from desktop_app.ui.views.records import CareView, MeetingView, ResidentView
 from desktop_app.ui.views.recycle import RecycleView
 
@@ -19,10 +19,10 @@ def test_main_window_shows_every_view_with_title_and_counts(qtbot, demo_context)
     qtbot.addWidget(window)
     window.show()
     assert "康宁居民区" in window.windowTitle()
-    for index, view_class in enumerate(VIEW_CLASSES):
+    for index, view_class in enumerate(view_classes()):
         window.nav.setCurrentRow(index)
         assert isinstance(window.stack.currentWidget(), view_class)
-    window.nav.setCurrentRow(VIEW_CLASSES.index(ResidentView))
+    window.nav.setCurrentRow(view_index(ResidentView))
     assert window.count_label.text() == "居民：共 400 条"
     assert str(demo_context.db.file_path) in window.statusBar().findChildren(type(window.count_label))[-1].text()
 

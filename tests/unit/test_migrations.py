@@ -73,3 +73,15 @@ def test_migration_scripts_match_the_models(db):
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []
+
+
+def test_revision_names_match_alembic():
+    """The start-up reads revisions from file names; Alembic's own graph must agree."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(migrate.alembic_config())
+    assert migrate.head_revision() == scripts.get_current_head()
+    assert migrate.known_revisions() == sorted(s.revision for s in scripts.walk_revisions())
+    for script in scripts.walk_revisions():
+        expected = None if script.revision == "0001" else f"{int(script.revision) - 1:04d}"
+        assert script.down_revision == expected, "revisions follow one another"
