@@ -214,6 +214,9 @@ def read_sheet_rows(path: Path) -> list[tuple[Any, ...]]:
         raise AppError(f"“{path.name}”已损坏或格式不受支持，无法读取（{type(exc).__name__}）。") from exc
     try:
         sheet = book.worksheets[0]
+        # Files written by other programs often state no size (or a wrong one); without this,
+        # openpyxl parses the whole sheet once just to learn it before reading it again.
+        sheet.reset_dimensions()
         rows = []
         for row in sheet.iter_rows(values_only=True):
             rows.append(row)

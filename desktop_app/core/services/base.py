@@ -178,8 +178,7 @@ class RecordService:
         # Join the related tables only to sort by one of their columns; filters use this table's own.
         join = getattr(sort_expr, "table", None) is not self.model.__table__
         stmt = self._filtered(select(self.model.id), query, join).order_by(*order).limit(limit)  # type: ignore[attr-defined]
-        with self.db.read_session() as session:
-            return list(session.scalars(stmt))
+        return self.db.fetch_ids(stmt)
 
     def count(self, query: ListQuery | None = None) -> int:
         stmt = self._filtered(select(func.count(self.model.id)), query or ListQuery(), join=False)  # type: ignore[attr-defined]

@@ -69,6 +69,12 @@ class CareCategoryService:
         with self.db.read_session() as session:
             return [CategoryInfo(*row) for row in session.execute(stmt)]
 
+    def choices(self) -> list[tuple[int, str]]:
+        """(id, name) of every category in order, for filters: no usage counts to compute."""
+        stmt = select(CareCategory.id, CareCategory.name).order_by(CareCategory.sort_order, CareCategory.id)
+        with self.db.read_session() as session:
+            return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
+
     def _check_name(self, session: Session, name: str, category_id: int | None) -> None:
         clash = session.scalar(
             select(CareCategory.id).where(CareCategory.name == name, CareCategory.id != (category_id or 0))

@@ -223,7 +223,7 @@ class RecordView(QWidget):
 
     def _fit_columns(self) -> None:
         """Widths from the header and the first rows (not all 50,000), within sensible bounds."""
-        self.table.horizontalHeader().setResizeContentsPrecision(100)
+        self.table.horizontalHeader().setResizeContentsPrecision(30)
         self.table.resizeColumnsToContents()
         for column in range(self.model.columnCount()):
             self.table.setColumnWidth(column, min(max(self.table.columnWidth(column) + 12, 70), 280))

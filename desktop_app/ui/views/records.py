@@ -43,7 +43,7 @@ class CareView(RecordView):
         return CareService(self.context.db)
 
     def make_filters(self) -> list[QueryFilter]:
-        categories = [(c.id, c.name) for c in CareCategoryService(self.context.db).list()]
+        categories = CareCategoryService(self.context.db).choices()
         return [
             DateRangeFilter(),
             ChoiceFilter("category_id", "全部类别", categories),
