@@ -25,7 +25,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent
-CACHE = ROOT / ".cache"
+CACHE = Path(os.environ.get("DESKTOP_APP_BENCH_CACHE", ROOT / ".cache"))
 RESULTS = ROOT / "results"
 
 

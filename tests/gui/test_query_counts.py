@@ -1,0 +1,62 @@
+"""Opening a view and searching cost a fixed, small number of SQL statements, whatever the table size."""
+
+import datetime as dt
+
+from sqlalchemy import event, insert
+
+from desktop_app.core.demo import fill_demo
+from desktop_app.core.models import CareAction, Resident
+from desktop_app.core.services.care import CareCategoryService
+from desktop_app.core.services.registry import record_services
+from desktop_app.core.startup import open_database
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.main_window import VIEWS, MainWindow, view_index
+from desktop_app.ui.views.records import CareView
+
+MAX_STATEMENTS_PER_VIEW = 12
+
+
+def statements_per_view(qtbot, data_dir, extra_rows: int) -> tuple[dict[str, int], int]:
+    db = open_database(data_dir)
+    fill_demo(db, "small", today=dt.date(2024, 6, 15))
+    if extra_rows:
+        category = CareCategoryService(db).list()[0].id
+        with db.session() as session:
+            session.execute(insert(Resident), [{"name": f"加{n}", "address": ""} for n in range(extra_rows)])
+            session.execute(insert(CareAction), [
+                {"date": dt.date(2024, 1, 1), "category_id": category, "recipient_name": f"加{n}"}
+                for n in range(extra_rows)
+            ])
+            for service in record_services(db).values():
+                service.refresh_search_text(session)
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    window = MainWindow(AppContext.open(db))
+    qtbot.addWidget(window)
+    counts = {}
+    for index, (title, _, _) in enumerate(VIEWS):
+        statements.clear()
+        window.nav.setCurrentRow(index)
+        view = window.stack.currentWidget()
+        model = getattr(view, "model", None)
+        if model is not None and model.rowCount():
+            model.data(model.index(0, 0))
+        counts[title] = len(statements)
+    care = window.view(view_index(CareView))
+    statements.clear()
+    care.search.setText("1号楼")
+    care.reload()
+    care.model.data(care.model.index(0, 0))
+    search = len(statements)
+    window.close()
+    db.dispose()
+    return counts, search
+
+
+def test_statement_counts_do_not_grow_with_the_data(qtbot, tmp_path):
+    small, small_search = statements_per_view(qtbot, tmp_path / "small", 0)
+    bigger, bigger_search = statements_per_view(qtbot, tmp_path / "bigger", 3000)
+    assert small == bigger, "no statement per row (no N+1)"
+    assert max(small.values()) <= MAX_STATEMENTS_PER_VIEW, small
+    assert small["关怀记录"] <= 4
+    assert small_search == bigger_search == 2, "one query for the ids, one for the first page"
