@@ -203,8 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = add("export", cmd_export, "导出上报街道的 Excel 报表")
     export.add_argument(
         "kind",
-        choices=["meetings", "care", "visits", "members"],
-        help="meetings：三会一课落实情况统计表；care：关怀工作台账；visits：学习考察记录表；members：党员名册",
+        choices=["meetings", "care", "visits", "members", "studio"],
+        help="meetings：三会一课落实情况统计表；care：关怀工作台账；visits：学习考察记录表；members：党员名册；"
+        "studio：书记工作室活动情况表",
     )
     export.add_argument(
         "--period",

@@ -89,3 +89,22 @@ class AuditAction(LabeledEnum):
     IMPORT = "import", "导入"
     EXPORT = "export", "导出"
     RESTORE_BACKUP = "restore_backup", "从备份恢复"
+
+
+class StudioActivityKind(LabeledEnum):
+    MENTORING = "mentoring", "带教"
+    SEMINAR = "seminar", "研讨"
+    QA = "qa", "答疑"
+    VISIT = "visit", "走访"
+    OTHER = "other", "其他"
+
+
+class ProblemStatus(LabeledEnum):
+    PENDING = "pending", "待研究"
+    DISCUSSING = "discussing", "研讨中"
+    RESOLVED = "resolved", "已解决"
+    TRANSFERRED = "transferred", "转交"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ProblemStatus.PENDING, ProblemStatus.DISCUSSING)

@@ -37,7 +37,9 @@ from desktop_app.core.enums import (
     MemberType,
     NormPeriod,
     PracticeStatus,
+    ProblemStatus,
     ResidentStatus,
+    StudioActivityKind,
 )
 
 NAMING_CONVENTION = {
@@ -365,3 +367,79 @@ class AuditEntry(Base):
         Index("ix_audit_log_at", "at"),
         Index("ix_audit_log_record", "record_kind", "record_id"),
     )
+
+
+class StudioActivity(TimestampMixin, SearchableMixin, Base):
+    """书记工作室 activities: 带教, 研讨, 答疑, 走访."""
+
+    __tablename__ = "studio_activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[StudioActivityKind] = mapped_column(enum_column(StudioActivityKind))
+    date: Mapped[dt.date] = mapped_column(Date)
+    topic: Mapped[str] = mapped_column(String(200))
+    lead_mentor: Mapped[str] = mapped_column(String(50), default="")
+    # One participant a line, as "姓名（居民区）": they come from many communities, not our roster.
+    participants: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    questions: Mapped[str] = mapped_column(Text, default="")
+    answers: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (live_index("studio_activities", "date"),)
+
+
+class StudioTopic(TimestampMixin, Base):
+    """课题 of the problem ledger: user data, seeded; retired, never deleted."""
+
+    __tablename__ = "studio_topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class StudioProblem(TimestampMixin, SearchableMixin, Base):
+    """问题台账: a problem collected in a community, worked through by topic until resolved."""
+
+    __tablename__ = "studio_problems"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    raised_date: Mapped[dt.date] = mapped_column(Date)
+    source_community: Mapped[str] = mapped_column(String(100), default="")
+    raised_by: Mapped[str] = mapped_column(String(50), default="")
+    source_activity_id: Mapped[int | None] = mapped_column(ForeignKey("studio_activities.id", ondelete="SET NULL"))
+    topic_id: Mapped[int] = mapped_column(ForeignKey("studio_topics.id", ondelete="RESTRICT"))
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[ProblemStatus] = mapped_column(enum_column(ProblemStatus), default=ProblemStatus.PENDING)
+    owner: Mapped[str] = mapped_column(String(50), default="")
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    resolved_date: Mapped[dt.date | None] = mapped_column(Date)
+
+    topic: Mapped[StudioTopic] = relationship()
+    discussions: Mapped[list[ProblemDiscussion]] = relationship(
+        cascade="all, delete-orphan", order_by="ProblemDiscussion.activity_id"
+    )
+
+    __table_args__ = (
+        Index("ix_studio_problems_topic_id", "topic_id"),
+        live_index("studio_problems", "raised_date"),
+    )
+
+
+class ProblemDiscussion(Base):
+    """Which activities discussed a problem."""
+
+    __tablename__ = "studio_problem_activities"
+
+    problem_id: Mapped[int] = mapped_column(ForeignKey("studio_problems.id", ondelete="CASCADE"), primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("studio_activities.id", ondelete="CASCADE"), primary_key=True)
+
+
+class AppSetting(Base):
+    """Settings kept with the data (the reminders' thresholds), as JSON values by key."""
+
+    __tablename__ = "app_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[object] = mapped_column(JSON)

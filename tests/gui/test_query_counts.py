@@ -23,10 +23,13 @@ def statements_per_view(qtbot, data_dir, extra_rows: int) -> tuple[dict[str, int
         category = CareCategoryService(db).list()[0].id
         with db.session() as session:
             session.execute(insert(Resident), [{"name": f"加{n}", "address": ""} for n in range(extra_rows)])
-            session.execute(insert(CareAction), [
-                {"date": dt.date(2024, 1, 1), "category_id": category, "recipient_name": f"加{n}"}
-                for n in range(extra_rows)
-            ])
+            session.execute(
+                insert(CareAction),
+                [
+                    {"date": dt.date(2024, 1, 1), "category_id": category, "recipient_name": f"加{n}"}
+                    for n in range(extra_rows)
+                ],
+            )
             for service in record_services(db).values():
                 service.refresh_search_text(session)
     statements: list[str] = []

@@ -23,6 +23,7 @@ from desktop_app.core.enums import (
     MemberStatus,
     MemberType,
     PracticeStatus,
+    ProblemStatus,
 )
 from desktop_app.core.errors import AppError
 from desktop_app.core.masking import mask_id_number, mask_phone
@@ -34,6 +35,9 @@ from desktop_app.core.models import (
     Meeting,
     Member,
     PartyGroup,
+    StudioActivity,
+    StudioProblem,
+    StudioTopic,
     StudyVisit,
     VisitParticipant,
 )
@@ -415,7 +419,108 @@ class MembersReport(Report):
         return written
 
 
-REPORTS: dict[str, type[Report]] = {r.kind: r for r in (MeetingsReport, CareReport, VisitsReport, MembersReport)}
+class StudioReport(Report):
+    kind = "studio"
+    title = "书记工作室活动情况表"
+    model = StudioActivity
+    ACTIVITIES = (
+        ReportColumn("序号", C.INDEX),
+        ReportColumn("日期", C.DATE),
+        ReportColumn("类型", width=8),
+        ReportColumn("主题", C.LONG_TEXT, width=24),
+        ReportColumn("带教/主讲", width=10),
+        ReportColumn("参加人员", C.LONG_TEXT, width=22),
+        ReportColumn("活动内容", C.LONG_TEXT, width=36),
+        ReportColumn("问题与解答", C.LONG_TEXT, width=36),
+    )
+    PROBLEMS = (
+        ReportColumn("序号", C.INDEX),
+        ReportColumn("提出日期", C.DATE),
+        ReportColumn("来源居民区", width=14),
+        ReportColumn("提出人", width=9),
+        ReportColumn("课题", width=12),
+        ReportColumn("问题描述", C.LONG_TEXT, width=34),
+        ReportColumn("状态", width=9),
+        ReportColumn("负责人", width=9),
+        ReportColumn("解决情况", C.LONG_TEXT, width=30),
+        ReportColumn("解决日期", C.DATE),
+    )
+    COUNTS = (
+        ReportColumn("课题", width=16),
+        *(ReportColumn(status.label, C.COUNT, width=10) for status in ProblemStatus),
+        ReportColumn("合计", C.COUNT, width=10),
+    )
+
+    def count(self, period: Period) -> int:
+        with self.db.read_session() as session:
+            activities = session.scalar(select(func.count(StudioActivity.id)).where(*self._where(period))) or 0
+            problems = session.scalar(
+                select(func.count(StudioProblem.id)).where(
+                    _live(StudioProblem), StudioProblem.raised_date.between(period.start, period.end)
+                )
+            )
+        return activities + (problems or 0)
+
+    def write(self, book: ReportBook, heading: str, period: Period, options: ExportOptions, progress: Progress) -> int:
+        written = 0
+        with self.db.read_session() as session:
+            sheet = book.sheet("活动情况", f"{heading}（活动）", self.ACTIVITIES)
+            for number, a in enumerate(
+                session.scalars(select(StudioActivity).where(*self._where(period)).order_by(StudioActivity.date)),
+                start=1,
+            ):
+                qa = "\n".join(x for x in (a.questions and f"问：{a.questions}", a.answers and f"答：{a.answers}") if x)
+                sheet.write_row((number, a.date, a.kind.label, a.topic, a.lead_mentor, a.participants, a.content, qa))
+                written += 1
+            if not written:
+                sheet.write_note(EMPTY_NOTE)
+            sheet.finish()
+
+            ledger = book.sheet("问题台账", f"{heading}（问题台账）", self.PROBLEMS)
+            problems = session.execute(
+                select(StudioProblem, StudioTopic.name)
+                .join(StudioTopic, StudioTopic.id == StudioProblem.topic_id)
+                .where(_live(StudioProblem), StudioProblem.raised_date.between(period.start, period.end))
+                .order_by(StudioProblem.raised_date, StudioProblem.id)
+            ).all()
+            for number, (p, topic) in enumerate(problems, start=1):
+                ledger.write_row(
+                    (
+                        number,
+                        p.raised_date,
+                        p.source_community,
+                        p.raised_by,
+                        topic,
+                        p.description,
+                        p.status.label,
+                        p.owner,
+                        p.resolution,
+                        p.resolved_date,
+                    )
+                )
+            if not problems:
+                ledger.write_note(EMPTY_NOTE)
+            ledger.finish()
+
+        from desktop_app.core.services.studio import StudioProblemService
+
+        counts = book.sheet("课题统计", f"{heading}（课题统计）", self.COUNTS)
+        by_topic = StudioProblemService(self.db).status_counts(period.start, period.end)
+        for topic, per_status in by_topic:
+            values = [per_status.get(status, 0) for status in ProblemStatus]
+            counts.write_row((topic, *values, sum(values)))
+        if by_topic:
+            totals = [sum(per.get(status, 0) for _, per in by_topic) for status in ProblemStatus]
+            counts.write_row(("合计", *totals, sum(totals)), total=True)
+        else:
+            counts.write_note(EMPTY_NOTE)
+        counts.finish()
+        return written + len(problems)
+
+
+REPORTS: dict[str, type[Report]] = {
+    r.kind: r for r in (MeetingsReport, CareReport, VisitsReport, MembersReport, StudioReport)
+}
 REPORT_LABELS = {kind: cls.title for kind, cls in REPORTS.items()}
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, case, select
@@ -183,6 +185,48 @@ class MeetingService(RecordService):
         ]
         return values
 
+    def record_sheet(self, record_id: int) -> MeetingRecord:
+        """Everything the paper 会议记录 page shows, as display text."""
+        with self.db.read_session() as session:
+            meeting = self._load(session, record_id)
+            rows = session.execute(
+                select(Member.name, Attendance.status, Attendance.reason)
+                .join(Attendance, Attendance.member_id == Member.id)
+                .where(Attendance.meeting_id == record_id)
+                .order_by(Member.group_id, Member.name_initials)
+            ).all()
+            group = meeting.group.name if meeting.group else ""
+            present = [name for name, status, _ in rows if status == AttendanceStatus.PRESENT]
+            away = [
+                f"{name}（{AttendanceStatus(status).label}{'：' + reason if reason else ''}）"
+                for name, status, reason in rows
+                if status != AttendanceStatus.PRESENT
+            ]
+            times = "—".join(f"{t:%H:%M}" for t in (meeting.start_time, meeting.end_time) if t)
+            title = meeting.kind.label + (f"（{group}）" if group else "")
+            votes = ""
+            if meeting.vote_taken:
+                votes = f"赞成 {meeting.votes_for} 票，反对 {meeting.votes_against} 票，弃权 {meeting.votes_abstain} 票"
+            return MeetingRecord(
+                title=f"{title}会议记录",
+                kind=meeting.kind.label,
+                date=meeting.date,
+                times=times,
+                place=meeting.place,
+                host=meeting.host,
+                recorder=meeting.recorder,
+                lecturer=meeting.lecturer,
+                topic=meeting.topic,
+                agenda=meeting.agenda,
+                content=meeting.content,
+                resolutions=meeting.resolutions,
+                votes=votes,
+                expected=meeting.expected_count,
+                attended=meeting.attended_count,
+                present=present,
+                away=away,
+            )
+
     def listed_members(self, record_id: int) -> list[MemberBrief]:
         """The members a saved meeting lists in its attendance, in roster order."""
         stmt = brief_select().join(Attendance, Attendance.member_id == Member.id)
@@ -192,6 +236,29 @@ class MeetingService(RecordService):
         with self.db.read_session() as session:
             statuses = list(session.scalars(select(Attendance.status).where(Attendance.meeting_id == record_id)))
         return summarize_attendance(statuses)
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """One meeting as the paper 会议记录 page shows it."""
+
+    title: str
+    kind: str
+    date: dt.date
+    times: str
+    place: str
+    host: str
+    recorder: str
+    lecturer: str
+    topic: str
+    agenda: str
+    content: str
+    resolutions: str
+    votes: str
+    expected: int
+    attended: int
+    present: list[str]
+    away: list[str]
 
 
 class NormService:

@@ -7,6 +7,7 @@ from desktop_app.core.services.base import RecordService
 from desktop_app.core.services.care import CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
+from desktop_app.core.services.studio import StudioActivityService, StudioProblemService
 from desktop_app.core.services.visits import VisitService
 
 
@@ -18,5 +19,7 @@ def record_services(db: Database) -> dict[str, RecordService]:
         ResidentService(db),
         MemberService(db),
         PartyGroupService(db),
+        StudioActivityService(db),
+        StudioProblemService(db),
     ]
     return {service.kind_key: service for service in services}

@@ -1,0 +1,155 @@
+"""What is due: the 工作台's reminders, computed from the data and the thresholds in 设置."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from desktop_app.core import audit
+from desktop_app.core.backup import list_backups
+from desktop_app.core.database import Database
+from desktop_app.core.enums import AuditAction, CareStatus, NormPeriod, PracticeStatus
+from desktop_app.core.errors import ValidationError
+from desktop_app.core.models import AdoptedPractice, AppSetting, CareAction, StudyVisit
+from desktop_app.core.normalize import parse_count
+from desktop_app.core.periods import Period
+from desktop_app.core.rules import SCOPE_WORDS, UnitState
+from desktop_app.core.services.compliance import ComplianceService
+from desktop_app.core.services.studio import StudioProblemService
+
+PREVIOUS_WORDS = {NormPeriod.MONTH: "上月", NormPeriod.QUARTER: "上季度", NormPeriod.YEAR: "去年"}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Editable in 设置; stored in app_settings."""
+
+    problem_open_days: int = 60  # a studio problem open this long is flagged
+    backup_age_days: int = 7  # warn when the newest backup is older
+    follow_up_days_ahead: int = 0  # 需回访 care actions due within this many days
+
+
+THRESHOLD_LABELS = {
+    "problem_open_days": "问题台账超过多少天未解决时提醒",
+    "backup_age_days": "最近备份超过多少天时提醒",
+    "follow_up_days_ahead": "提前几天提醒关怀回访",
+}
+
+
+class ThresholdService:
+    KEY = "reminder_thresholds"
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self) -> Thresholds:
+        with self.db.read_session() as session:
+            row = session.get(AppSetting, self.KEY)
+            stored = row.value if row is not None and isinstance(row.value, dict) else {}
+        defaults = Thresholds()
+        return Thresholds(**{name: int(stored.get(name, getattr(defaults, name))) for name in THRESHOLD_LABELS})
+
+    def save(self, values: dict[str, Any]) -> Thresholds:
+        errors, cleaned = {}, {}
+        for name in THRESHOLD_LABELS:
+            try:
+                cleaned[name] = parse_count(values.get(name, getattr(Thresholds(), name)))
+            except ValueError as exc:
+                errors[name] = str(exc)
+        if errors:
+            raise ValidationError(errors, THRESHOLD_LABELS)
+        with self.db.session() as session:
+            row = session.get(AppSetting, self.KEY)
+            before = row.value if row is not None else {}
+            if row is None:
+                session.add(AppSetting(key=self.KEY, value=cleaned))
+            else:
+                row.value = cleaned
+            audit.record(session, AuditAction.UPDATE, "settings", None, "提醒设置", audit.diff(before or {}, cleaned))
+        return Thresholds(**cleaned)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a reminder's click leads: a record to open, or a new record's form with values filled in."""
+
+    kind: str  # a record service's kind_key, or "backup"
+    record_id: int | None = None
+    initial: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    text: str
+    target: Target
+    overdue: bool = False
+
+
+def meeting_reminders(db: Database, today: dt.date) -> list[Reminder]:
+    """Each norm's running month/quarter/year not yet met (due), and the one before it if missed (overdue)."""
+    compliance = ComplianceService(db)
+    reminders = []
+    for unit in (NormPeriod.MONTH, NormPeriod.QUARTER, NormPeriod.YEAR):
+        current = Period.containing(today, unit.value)
+        previous = Period.containing(current.start - dt.timedelta(days=1), unit.value)
+        for period, words, overdue in ((previous, PREVIOUS_WORDS[unit], True), (current, SCOPE_WORDS[unit], False)):
+            for item in compliance.evaluate(period, today).items:
+                if item.norm.period is not unit or not item.units:
+                    continue
+                state = item.units[0].state
+                if (overdue and state is UnitState.MISSED) or (not overdue and state is UnitState.DUE):
+                    initial = {"kind": item.kind}
+                    if item.group_id:
+                        initial["group_id"] = item.group_id
+                    text = f"{words}未召开{item.name}" if overdue else f"{words}尚未召开{item.name}"
+                    reminders.append(Reminder(text, Target("meeting", None, initial), overdue))
+    return reminders
+
+
+def compute_reminders(db: Database, today: dt.date | None = None) -> list[Reminder]:
+    today = today or dt.date.today()
+    thresholds = ThresholdService(db).get()
+    reminders = meeting_reminders(db, today)
+    horizon = today + dt.timedelta(days=thresholds.follow_up_days_ahead)
+    with db.read_session() as session:
+        for record_id, name, when in session.execute(
+            select(CareAction.id, CareAction.recipient_name, CareAction.follow_up_date)
+            .where(
+                CareAction.deleted_at.is_(None),
+                CareAction.status == CareStatus.FOLLOW_UP,
+                CareAction.follow_up_date <= horizon,
+            )
+            .order_by(CareAction.follow_up_date)
+        ):
+            late = when < today
+            text = f"关怀回访：{name}（{when:%Y-%m-%d}{'，已过期' if late else ''}）"
+            reminders.append(Reminder(text, Target("care", record_id), late))
+        for visit_id, description, due in session.execute(
+            select(AdoptedPractice.visit_id, AdoptedPractice.description, AdoptedPractice.due_date)
+            .join(StudyVisit, StudyVisit.id == AdoptedPractice.visit_id)
+            .where(
+                StudyVisit.deleted_at.is_(None),
+                AdoptedPractice.status != PracticeStatus.DONE,
+                AdoptedPractice.due_date < today,
+            )
+            .order_by(AdoptedPractice.due_date)
+        ):
+            reminders.append(
+                Reminder(f"借鉴举措已过期限：{description}（{due:%Y-%m-%d}）", Target("visit", visit_id), True)
+            )
+    for problem_id, description, raised in StudioProblemService(db).open_since(today, thresholds.problem_open_days):
+        days = (today - raised).days
+        short = description if len(description) <= 24 else description[:24] + "…"
+        reminders.append(Reminder(f"工作室问题已 {days} 天未解决：{short}", Target("studio_problem", problem_id), True))
+    if db.file_path is not None:
+        backups = list_backups(db.backup_dir)
+        if not backups:
+            reminders.append(Reminder("还没有任何备份，建议立即备份", Target("backup"), True))
+        else:
+            age = (dt.datetime.now() - backups[0].created).days
+            if age >= thresholds.backup_age_days:
+                reminders.append(Reminder(f"最近一次备份是 {age} 天前，建议立即备份", Target("backup"), True))
+    return reminders
