@@ -67,6 +67,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "care_actions": "关怀记录",
         "meetings": "三会一课",
         "visits": "学习考察",
+        "studio_activities": "工作室活动",
+        "studio_problems": "工作室问题",
     }
     print("已载入示例数据：" + "，".join(f"{labels[k]} {v} 条" for k, v in counts.items()))
     return 0

@@ -22,7 +22,19 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.main_window import VIEWS, MainWindow
 from desktop_app.ui.views.record_view import RecordView
 
-NAMES = ("dashboard", "care", "visits", "meetings", "residents", "members", "reports", "recycle", "audit", "settings")
+NAMES = (
+    "dashboard",
+    "care",
+    "visits",
+    "meetings",
+    "residents",
+    "members",
+    "studio",
+    "reports",
+    "recycle",
+    "audit",
+    "settings",
+)
 
 
 def grab(widget: QWidget, path: Path) -> None:
@@ -55,6 +67,29 @@ def grab_import_dialog(db, tmp: Path, out: Path) -> None:  # type: ignore[no-unt
     dialog.done(0)
 
 
+def grab_forms(view: RecordView, out: Path, name: str) -> None:
+    """The form for a new record, and for the first record of the list."""
+    new_form = view.open_form()
+    new_form.show()
+    grab(new_form, out / f"form-{name}-new.png")
+    new_form.done(0)
+    if view.model.rowCount():
+        form = view.open_form(view.model.record_id(0))
+        form.show()
+        grab(form, out / f"form-{name}-edit.png")
+        form.done(0)
+
+
+def grab_meeting_pdf(window: MainWindow, out: Path) -> None:
+    """The first three meetings exported as the paper 会议记录, one page each."""
+    from desktop_app.ui.meeting_print import write_meeting_pdf
+
+    view = window.record_view("meeting")
+    ids = [view.model.record_id(row) for row in range(min(3, view.model.rowCount()))]
+    path = write_meeting_pdf(view.service, ids, out / "meeting-records.pdf")
+    print(path)
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = create_application()
@@ -70,20 +105,14 @@ def main(out: Path) -> int:
             window.nav.setCurrentRow(index)
             grab(window, out / f"view-{index + 1}-{name}.png")
         for index in range(len(VIEWS)):
-            view = window.view(index)
-            if not isinstance(view, RecordView):
-                continue
-            name = NAMES[index]
-            new_form = view.open_form()
-            new_form.show()
-            grab(new_form, out / f"form-{name}-new.png")
-            new_form.done(0)
-            if view.model.rowCount():
-                form = view.open_form(view.model.record_id(0))
-                form.show()
-                grab(form, out / f"form-{name}-edit.png")
-                form.done(0)
+            container = window.view(index)
+            # The 书记工作室 holds two lists on tabs.
+            inner = [container.activities, container.problems] if hasattr(container, "activities") else [container]
+            for view in inner:
+                if isinstance(view, RecordView):
+                    grab_forms(view, out, f"{NAMES[index]}-{view.service.kind_key}")
         grab_import_dialog(db, Path(tmp), out)
+        grab_meeting_pdf(window, out)
         window.close()
         db.dispose()
     app.quit()

@@ -24,7 +24,9 @@ from desktop_app.core.enums import (
     MemberStatus,
     MemberType,
     PracticeStatus,
+    ProblemStatus,
     ResidentStatus,
+    StudioActivityKind,
 )
 from desktop_app.core.errors import AppError
 from desktop_app.core.models import (
@@ -36,7 +38,11 @@ from desktop_app.core.models import (
     Meeting,
     Member,
     PartyGroup,
+    ProblemDiscussion,
     Resident,
+    StudioActivity,
+    StudioProblem,
+    StudioTopic,
     StudyVisit,
     VisitParticipant,
 )
@@ -53,12 +59,49 @@ class DemoSize:
     care_actions: int
     meetings: int
     visits: int
+    studio_activities: int
+    studio_problems: int
 
 
 SIZES = {
-    "small": DemoSize(residents=400, members=60, groups=4, care_actions=180, meetings=0, visits=12),
-    "large": DemoSize(residents=20_000, members=600, groups=20, care_actions=50_000, meetings=5_000, visits=1_000),
+    "small": DemoSize(
+        residents=400,
+        members=60,
+        groups=4,
+        care_actions=180,
+        meetings=0,
+        visits=12,
+        studio_activities=10,
+        studio_problems=15,
+    ),
+    "large": DemoSize(
+        residents=20_000,
+        members=600,
+        groups=20,
+        care_actions=50_000,
+        meetings=5_000,
+        visits=1_000,
+        studio_activities=500,
+        studio_problems=1_000,
+    ),
 }
+COMMUNITIES = ("梅陇六村", "虹旭小区", "田林十二村", "古美西路居民区", "康宁居民区", "华泾绿苑")
+STUDIO_TOPICS = (
+    "新书记如何开好第一次支委会",
+    "加装电梯征询经验交流",
+    "业委会换届难点答疑",
+    "美丽楼道创建走访",
+    "物业费调价协商",
+    "独居老人关爱机制研讨",
+)
+PROBLEMS = (
+    "低层住户反对加装电梯，征询卡在最后两户",
+    "业委会换届候选人不足",
+    "小区停车位紧张，邻里矛盾多",
+    "楼道堆物屡清屡堆",
+    "物业服务合同到期，续聘意见分歧大",
+    "老旧小区雨污混接",
+)
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -241,7 +284,8 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
             category = rng.choices(categories, weights=(20, 15, 20, 20, 15, 10))[0]
             resident = rng.choice(resident_rows)
             date = today - dt.timedelta(days=rng.randint(0, days_back))
-            status = rng.choices(list(CareStatus), weights=(5, 80, 15))[0]
+            recent = (today - date).days < 60  # older follow-ups have been made: they are 已完成 now
+            status = rng.choices(list(CareStatus), weights=(5, 80, 15) if recent else (0, 100, 0))[0]
             care.append(
                 {
                     "date": date,
@@ -301,6 +345,7 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
                 )
         _insert(session, VisitParticipant, participants)
         _insert(session, AdoptedPractice, practices)
+        studio = _fill_studio(session, spec, handlers, today, days_back, rng)
         for service in record_services(db).values():
             service.refresh_search_text(session)
 
@@ -311,7 +356,66 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         "care_actions": len(care),
         "meetings": meeting_count,
         "visits": len(visits),
+        **studio,
     }
+
+
+def _fill_studio(
+    session: Any, spec: DemoSize, mentors: list[str], today: dt.date, days_back: int, rng: random.Random
+) -> dict[str, int]:
+    before = session.scalar(select(func.coalesce(func.max(StudioActivity.id), 0)))
+    activities = []
+    for _ in range(spec.studio_activities):
+        people = "\n".join(
+            f"{_Maker(rng.random()).name()}（{rng.choice(COMMUNITIES)}）" for _ in range(rng.randint(2, 5))
+        )
+        activities.append(
+            {
+                "kind": rng.choice(list(StudioActivityKind)),
+                "date": today - dt.timedelta(days=rng.randint(0, days_back)),
+                "topic": rng.choice(STUDIO_TOPICS),
+                "lead_mentor": rng.choice(mentors),
+                "participants": people,
+                "content": "交流各居民区的做法，梳理问题清单。",
+                "questions": "遇到少数居民反对怎么办？",
+                "answers": "先个别走访，再开楼组会议，把道理讲透。",
+            }
+        )
+    _insert(session, StudioActivity, activities)
+    activity_ids = _new_ids(session, StudioActivity, before)
+    topic_ids = list(session.scalars(select(StudioTopic.id).order_by(StudioTopic.sort_order)))
+    problems = []
+    for _ in range(spec.studio_problems):
+        raised = today - dt.timedelta(days=rng.randint(0, days_back))
+        status = rng.choices(list(ProblemStatus), weights=(30, 25, 35, 10))[0]
+        resolved = status is ProblemStatus.RESOLVED
+        problems.append(
+            {
+                "raised_date": raised,
+                "source_community": rng.choice(COMMUNITIES),
+                "raised_by": _Maker(rng.random()).name(),
+                "source_activity_id": rng.choice(activity_ids) if activity_ids else None,
+                "topic_id": rng.choice(topic_ids),
+                "description": rng.choice(PROBLEMS),
+                "status": status,
+                "owner": rng.choice(mentors),
+                "resolution": "多方协调后达成一致。" if resolved else "",
+                "resolved_date": min(raised + dt.timedelta(days=rng.randint(10, 90)), today) if resolved else None,
+            }
+        )
+    before_problems = session.scalar(select(func.coalesce(func.max(StudioProblem.id), 0)))
+    _insert(session, StudioProblem, problems)
+    # A problem's source activity is one that discussed it, as the service records it.
+    _insert(
+        session,
+        ProblemDiscussion,
+        [
+            {"problem_id": problem_id, "activity_id": problem["source_activity_id"]}
+            for problem_id, problem in zip(_new_ids(session, StudioProblem, before_problems), problems, strict=True)
+            if problem["source_activity_id"]
+        ],
+    )
+    return {"studio_activities": len(activities), "studio_problems": len(problems)}
 
 
 def _month_starts(today: dt.date, months: int) -> list[dt.date]:

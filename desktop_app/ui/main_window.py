@@ -27,11 +27,24 @@ VIEWS = (
     ("三会一课", "records", "MeetingView"),
     ("居民", "records", "ResidentView"),
     ("党员", "records", "MemberView"),
+    ("书记工作室", "studio", "StudioView"),
     ("报表导出", "reports", "ReportsView"),
     ("回收站", "recycle", "RecycleView"),
     ("操作记录", "audit", "AuditView"),
     ("设置", "settings", "SettingsView"),
 )
+
+
+# Record kind -> the view listing it, and its tab when the view has tabs (书记工作室).
+RECORD_VIEWS = {
+    "care": ("CareView", None),
+    "visit": ("VisitView", None),
+    "meeting": ("MeetingView", None),
+    "resident": ("ResidentView", None),
+    "member": ("MemberView", None),
+    "studio_activity": ("StudioView", 0),
+    "studio_problem": ("StudioView", 1),
+}
 
 
 def view_class(index: int) -> type:
@@ -68,9 +81,10 @@ class MainWindow(QMainWindow):
             self.nav.addItem(title)
             # Views are built when first shown, so start-up reads only the 工作台.
             self.stack.addWidget(QWidget())
-            QShortcut(
-                QKeySequence(f"Ctrl+{number % 10}"), self, activated=lambda n=number - 1: self.nav.setCurrentRow(n)
-            )
+            if number <= 10:  # Ctrl+1 … Ctrl+9, Ctrl+0
+                QShortcut(
+                    QKeySequence(f"Ctrl+{number % 10}"), self, activated=lambda n=number - 1: self.nav.setCurrentRow(n)
+                )
         self.nav.setEnabled(False)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
@@ -107,6 +121,8 @@ class MainWindow(QMainWindow):
             if hasattr(view, "profile_saved"):  # 设置
                 view.profile_saved.connect(self.update_title)
                 view.data_replaced.connect(self.data_replaced)
+            if hasattr(view, "reminder_activated"):  # 工作台
+                view.reminder_activated.connect(self.follow_reminder)
             old = self.stack.widget(index)
             self.stack.insertWidget(index, view)
             self.stack.removeWidget(old)
@@ -122,6 +138,31 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(view)
             view.deleteLater()
         self.update_title()
+
+    def record_view(self, kind_key: str) -> QWidget:
+        """Show the list that holds records of this kind, and return it (a RecordView)."""
+        for name, (view_name, tab) in RECORD_VIEWS.items():
+            if name == kind_key:
+                index = next(i for i, (_, _, cls) in enumerate(VIEWS) if cls == view_name)
+                self.nav.setCurrentRow(index)
+                view = self.view(index)
+                if tab is not None:
+                    view.tabs.setCurrentIndex(tab)  # type: ignore[attr-defined]
+                    return view.current()  # type: ignore[attr-defined]
+                return view
+        raise KeyError(kind_key)
+
+    def follow_reminder(self, target: object) -> None:
+        """A reminder was clicked: open its record, or a new record's form already filled in."""
+        kind = target.kind  # type: ignore[attr-defined]
+        if kind == "backup":
+            self.nav.setCurrentRow(next(i for i, (_, _, cls) in enumerate(VIEWS) if cls == "SettingsView"))
+            return
+        view = self.record_view(kind)
+        if target.record_id is not None:  # type: ignore[attr-defined]
+            view.open_record(target.record_id)  # type: ignore[attr-defined]
+        else:
+            view.create_record(dict(target.initial))  # type: ignore[attr-defined]
 
     def show_view(self, index: int) -> None:
         if index < 0 or self.context is None:

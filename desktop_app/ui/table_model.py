@@ -24,6 +24,8 @@ class RecordTableModel(QAbstractTableModel):
         self.columns: list[Column] = service.columns()
         self.query = ListQuery()
         self.unmasked = False
+        # Optional: a background colour for a row, from its display values (e.g. a problem open too long).
+        self.row_colour: Any = None
         self._ids: list[int] = []
         self._loaded = False
         self._pages: dict[int, dict[int, tuple[Any, ...]]] = {}
@@ -77,6 +79,9 @@ class RecordTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return str(value) if value is not None and len(str(value)) > 20 else None
             return text
+        if role == Qt.ItemDataRole.BackgroundRole and self.row_colour is not None:
+            row = self._row(index.row())
+            return self.row_colour(row) if row is not None else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             horizontal = Qt.AlignmentFlag.AlignRight if is_numeric(column.kind) else Qt.AlignmentFlag.AlignLeft
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)

@@ -26,13 +26,28 @@ def topic(db, name="加装电梯"):
 
 def test_studio_activities_and_problems_with_links(db):
     activities = StudioActivityService(db)
-    aid = activities.create({"kind": "研讨", "date": "2024-03-01", "topic": "加装电梯怎么征询",
-                             "lead_mentor": "朱国萍", "participants": "张三（梅陇六村）\n李四（虹旭小区）"})
+    aid = activities.create(
+        {
+            "kind": "研讨",
+            "date": "2024-03-01",
+            "topic": "加装电梯怎么征询",
+            "lead_mentor": "朱国萍",
+            "participants": "张三（梅陇六村）\n李四（虹旭小区）",
+        }
+    )
     second = activities.create({"kind": "qa", "date": "2024-04-01", "topic": "答疑"})
     problems = StudioProblemService(db)
-    pid = problems.create({"raised_date": "2024-03-01", "source_community": "梅陇六村", "raised_by": "张三",
-                           "source_activity_id": aid, "topic_id": topic(db), "description": "低层住户反对加装电梯",
-                           "discussed_in": [second]})
+    pid = problems.create(
+        {
+            "raised_date": "2024-03-01",
+            "source_community": "梅陇六村",
+            "raised_by": "张三",
+            "source_activity_id": aid,
+            "topic_id": topic(db),
+            "description": "低层住户反对加装电梯",
+            "discussed_in": [second],
+        }
+    )
     values = problems.get(pid)
     assert values["status"] is ProblemStatus.PENDING
     assert values["discussed_in"] == [aid, second], "the source activity counts as a discussion"
@@ -88,14 +103,34 @@ def test_meeting_reminders_due_overdue_and_per_group(db):
 def test_follow_ups_practices_problems_and_backups(db):
     other = next(c.id for c in CareCategoryService(db).list() if c.name == "其他")
     care = CareService(db)
-    due = care.create({"date": "2024-05-01", "category_id": other, "recipient_name": "王奶奶", "status": "需回访",
-                       "follow_up_date": "2024-05-18"})
-    care.create({"date": "2024-05-01", "category_id": other, "recipient_name": "李爷爷", "status": "需回访",
-                 "follow_up_date": "2024-05-25"})
-    VisitService(db).create({"date": "2024-01-01", "destination": "梅陇六村", "practices": [
-        {"description": "试点楼道议事会", "due_date": "2024-04-30"},
-        {"description": "已完成的", "due_date": "2024-04-30", "status": "done"},
-    ]})
+    due = care.create(
+        {
+            "date": "2024-05-01",
+            "category_id": other,
+            "recipient_name": "王奶奶",
+            "status": "需回访",
+            "follow_up_date": "2024-05-18",
+        }
+    )
+    care.create(
+        {
+            "date": "2024-05-01",
+            "category_id": other,
+            "recipient_name": "李爷爷",
+            "status": "需回访",
+            "follow_up_date": "2024-05-25",
+        }
+    )
+    VisitService(db).create(
+        {
+            "date": "2024-01-01",
+            "destination": "梅陇六村",
+            "practices": [
+                {"description": "试点楼道议事会", "due_date": "2024-04-30"},
+                {"description": "已完成的", "due_date": "2024-04-30", "status": "done"},
+            ],
+        }
+    )
     StudioProblemService(db).create({"raised_date": "2024-02-01", "topic_id": topic(db), "description": "电梯难题"})
     StudioProblemService(db).create({"raised_date": "2024-05-01", "topic_id": topic(db), "description": "新问题"})
     texts = [r.text for r in compute_reminders(db, TODAY)]
@@ -125,19 +160,34 @@ def test_monthly_series_for_the_chart(db):
     meetings.create({"kind": "committee", "date": "2023-06-05", "topic": "t"})
     meetings.create({"kind": "committee", "date": "2023-05-31", "topic": "too old"})
     series = meetings_per_month(db, TODAY)
-    assert [m.label for m in series.months][0] == "2023年6月"
+    assert series.months[0].label == "2023年6月"
     assert series.series == {"支部委员会会议": [1] + [0] * 10 + [1]}
     assert care_per_month(db, TODAY).series == {}
 
 
 def test_studio_report_read_back(db, tmp_path):
-    aid = StudioActivityService(db).create({"kind": "mentoring", "date": "2024-03-01", "topic": "新书记带教",
-                                            "questions": "怎么开好支委会", "answers": "先定议题"})
+    aid = StudioActivityService(db).create(
+        {
+            "kind": "mentoring",
+            "date": "2024-03-01",
+            "topic": "新书记带教",
+            "questions": "怎么开好支委会",
+            "answers": "先定议题",
+        }
+    )
     problems = StudioProblemService(db)
-    problems.create({"raised_date": "2024-03-02", "topic_id": topic(db), "description": "=电梯费用分摊",
-                     "source_activity_id": aid})
-    problems.create({"raised_date": "2024-03-03", "topic_id": topic(db, "物业管理"), "description": "物业费",
-                     "status": "resolved", "resolution": "业委会协调"})
+    problems.create(
+        {"raised_date": "2024-03-02", "topic_id": topic(db), "description": "=电梯费用分摊", "source_activity_id": aid}
+    )
+    problems.create(
+        {
+            "raised_date": "2024-03-03",
+            "topic_id": topic(db, "物业管理"),
+            "description": "物业费",
+            "status": "resolved",
+            "resolution": "业委会协调",
+        }
+    )
     target = tmp_path / "studio.xlsx"
     result = export_report(db, "studio", Period.parse("2024Q1"), target)
     assert result.rows == 3
@@ -158,11 +208,23 @@ def test_studio_report_read_back(db, tmp_path):
 def test_meeting_record_sheet(db):
     members = MemberService(db)
     a, b = members.create({"name": "出席者"}), members.create({"name": "请假者"})
-    mid = MeetingService(db).create({
-        "kind": "general_assembly", "date": "2024-03-20", "start_time": "14:00", "end_time": "15:30",
-        "topic": "发展党员", "vote_taken": True, "votes_for": 1, "votes_against": 0, "votes_abstain": 0,
-        "attendance": [{"member_id": a, "status": "present"}, {"member_id": b, "status": "on_leave", "reason": "住院"}],
-    })
+    mid = MeetingService(db).create(
+        {
+            "kind": "general_assembly",
+            "date": "2024-03-20",
+            "start_time": "14:00",
+            "end_time": "15:30",
+            "topic": "发展党员",
+            "vote_taken": True,
+            "votes_for": 1,
+            "votes_against": 0,
+            "votes_abstain": 0,
+            "attendance": [
+                {"member_id": a, "status": "present"},
+                {"member_id": b, "status": "on_leave", "reason": "住院"},
+            ],
+        }
+    )
     sheet = MeetingService(db).record_sheet(mid)
     assert sheet.title == "支部党员大会会议记录"
     assert sheet.times == "14:00—15:30"

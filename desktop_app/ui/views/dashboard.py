@@ -1,4 +1,5 @@
-"""工作台: what is due in 三会一课, this year's care in numbers, and the latest records."""
+"""工作台: what to do today (reminders that open the record or form in one click), the last 12 months
+in two charts, this year's care in numbers, and the latest records."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -19,48 +21,62 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.periods import Period
-from desktop_app.core.rules import UnitState
+from desktop_app.core.reminders import Reminder, compute_reminders
 from desktop_app.core.services.care import CareService
-from desktop_app.core.services.compliance import ComplianceService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.profile import ProfileService
+from desktop_app.core.services.statistics import care_per_month, meetings_per_month
 from desktop_app.core.services.visits import VisitService
+from desktop_app.ui.chart import MonthlyChart
 from desktop_app.ui.context import AppContext
 
+OVERDUE_COLOR = QColor("#b03a2e")
+DUE_COLOR = QColor("#9a6700")
 DONE_COLOR = QColor("#1e7b34")
-TODO_COLOR = QColor("#b03a2e")
 
 
 class DashboardView(QWidget):
     count_changed = Signal(int)
+    reminder_activated = Signal(object)  # a reminders.Target
     title = "工作台"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.reminders: list[Reminder] = []
         self.heading = QLabel()
         font = self.heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setWeight(QFont.Weight.Bold)
         self.heading.setFont(font)
 
-        self.meetings = QListWidget()
+        self.todo = QListWidget()
+        self.todo.setToolTip("单击打开对应的记录或表单")
+        self.todo.itemActivated.connect(self._activated)
+        self.todo.itemClicked.connect(self._activated)
+        self.meeting_chart = MonthlyChart("三会一课（近 12 个月，按类别）")
+        self.care_chart = MonthlyChart("关怀（近 12 个月，按类别）")
         self.care = QTableWidget(0, 3)
         self.care.setHorizontalHeaderLabels(("类别", "次数", "金额（元）"))
-        self.care.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.care.verticalHeader().setVisible(False)
         self.care.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.latest = QListWidget()
 
+        charts = QWidget()
+        chart_layout = QHBoxLayout(charts)
+        chart_layout.setContentsMargins(0, 0, 0, 0)
+        chart_layout.addWidget(self.meeting_chart)
+        chart_layout.addWidget(self.care_chart)
         grid = QGridLayout()
-        self.meeting_box = self._box("三会一课完成情况", self.meetings)
-        self.care_box = self._box("本年关怀", self.care)
-        grid.addWidget(self.meeting_box, 0, 0, 2, 1)
-        grid.addWidget(self.care_box, 0, 1)
+        self.todo_box = self._box("今天要做的事", self.todo)
+        grid.addWidget(self.todo_box, 0, 0)
+        grid.addWidget(self._box("本年关怀", self.care), 0, 1)
+        grid.addWidget(self._box("近 12 个月", charts), 1, 0)
         grid.addWidget(self._box("最近记录", self.latest), 1, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(grid, 1)
@@ -79,17 +95,21 @@ class DashboardView(QWidget):
         profile = ProfileService(db).get()
         self.heading.setText(f"{profile.community_name or '本居民区'}　{today:%Y年%m月%d日}")
 
-        self.meetings.clear()
-        compliance = ComplianceService(db)
-        for item, sentence in compliance.current(today):
-            done = item.units[0].state is UnitState.MET
-            entry = QListWidgetItem(("✔ " if done else "✘ ") + sentence)
-            entry.setForeground(QBrush(DONE_COLOR if done else TODO_COLOR))
-            self.meetings.addItem(entry)
-        for flag in compliance.evaluate(Period.year(today.year), today).vote_flags:
-            entry = QListWidgetItem("⚠ " + flag.describe())
-            entry.setForeground(QBrush(TODO_COLOR))
-            self.meetings.addItem(entry)
+        self.todo.clear()
+        self.reminders = compute_reminders(db, today)
+        for reminder in self.reminders:
+            item = QListWidgetItem(("⚠ " if reminder.overdue else "• ") + reminder.text)
+            item.setForeground(QBrush(OVERDUE_COLOR if reminder.overdue else DUE_COLOR))
+            item.setData(Qt.ItemDataRole.UserRole, reminder.target)
+            self.todo.addItem(item)
+        if not self.reminders:
+            done = QListWidgetItem("✔ 今天没有待办事项")
+            done.setForeground(QBrush(DONE_COLOR))
+            self.todo.addItem(done)
+        self.todo_box.setTitle(f"今天要做的事（{len(self.reminders)} 项）")
+
+        self.meeting_chart.set_data(meetings_per_month(db, today))
+        self.care_chart.set_data(care_per_month(db, today))
 
         totals = CareService(db).totals_by_category(dt.date(today.year, 1, 1), today)
         self.care.setRowCount(len(totals))
@@ -106,9 +126,13 @@ class DashboardView(QWidget):
         self._latest(CareService(db), "关怀", lambda r: f"{r[1]:%Y-%m-%d} {r[2]} {r[3]}")
         self._latest(MeetingService(db), "三会一课", lambda r: f"{r[1]:%Y-%m-%d} {r[2]}：{r[3]}")
         self._latest(VisitService(db), "学习考察", lambda r: f"{r[1]:%Y-%m-%d} {r[2]}")
-        self.count_changed.emit(self.meetings.count())
+        self.count_changed.emit(len(self.reminders))
 
     def _latest(self, service, label: str, describe) -> None:  # type: ignore[no-untyped-def]
-        rows = service.fetch_rows(service.list_ids(limit=3))
-        for row in rows:
+        for row in service.fetch_rows(service.list_ids(limit=3)):
             self.latest.addItem(f"【{label}】{describe(row)}")
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        target = item.data(Qt.ItemDataRole.UserRole)
+        if target is not None:
+            self.reminder_activated.emit(target)

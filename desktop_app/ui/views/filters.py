@@ -9,9 +9,15 @@ from typing import Any
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
+from desktop_app.core.enums import LabeledEnum
 from desktop_app.core.periods import Period
 from desktop_app.core.services.base import ListQuery
 from desktop_app.ui.formatting import DATE_FORMAT
+
+
+def enum_values(enum_cls: type[LabeledEnum]) -> list[tuple[str, str]]:
+    """(stored value, label) pairs: filters carry the value, as ListQuery expects."""
+    return [(member.value, member.label) for member in enum_cls]
 
 
 class QueryFilter(QWidget):

@@ -181,12 +181,16 @@ class RecordView(QWidget):
 
     def edit_selected(self) -> None:
         ids = self.selected_ids()
-        if len(ids) != 1:
-            return
-        form = self.open_form(ids[0])
+        if len(ids) == 1:
+            self.open_record(ids[0])
+
+    def open_record(self, record_id: int) -> None:
+        """Open a record's form (from the list, or from a 工作台 reminder)."""
+        self.select_record(record_id)
+        form = self.open_form(record_id)
         if form.exec():
             self.reload()
-            self.select_record(ids[0])
+            self.select_record(record_id)
 
     def ask(self, question: str) -> bool:
         """A yes/no question; tests replace it."""

@@ -19,19 +19,13 @@ from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.core.services.visits import VisitService
-from desktop_app.ui.editors import enum_choices
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.forms.care import CareForm
 from desktop_app.ui.forms.meetings import MeetingForm
 from desktop_app.ui.forms.people import MemberForm, PartyGroupForm, ResidentForm
 from desktop_app.ui.forms.visits import VisitForm
-from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, QueryFilter
+from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, QueryFilter, enum_values
 from desktop_app.ui.views.record_view import RecordView
-
-
-def _values(enum_cls):  # type: ignore[no-untyped-def]
-    """Filters carry the stored value, as ListQuery expects."""
-    return [(member.value, label) for member, label in enum_choices(enum_cls)]
 
 
 class CareView(RecordView):
@@ -47,7 +41,7 @@ class CareView(RecordView):
         return [
             DateRangeFilter(),
             ChoiceFilter("category_id", "全部类别", categories),
-            ChoiceFilter("status", "全部状态", _values(CareStatus)),
+            ChoiceFilter("status", "全部状态", enum_values(CareStatus)),
         ]
 
 
@@ -60,7 +54,7 @@ class VisitView(RecordView):
         return VisitService(self.context.db)
 
     def make_filters(self) -> list[QueryFilter]:
-        return [DateRangeFilter(), ChoiceFilter("status", "全部举措进展", _values(PracticeStatus))]
+        return [DateRangeFilter(), ChoiceFilter("status", "全部举措进展", enum_values(PracticeStatus))]
 
 
 class MeetingView(RecordView):
@@ -75,9 +69,49 @@ class MeetingView(RecordView):
         groups = PartyGroupService(self.context.db).choices()
         return [
             DateRangeFilter(),
-            ChoiceFilter("kind", "全部会议类别", _values(MeetingKind)),
+            ChoiceFilter("kind", "全部会议类别", enum_values(MeetingKind)),
             ChoiceFilter("group_id", "全部党小组", groups),
         ]
+
+    def add_toolbar_actions(self) -> None:
+        self.toolbar.addSeparator()
+        self._action("打印…", None, self.print_records)
+        self._action("导出PDF…", None, self.export_pdf)
+
+    def records_to_print(self) -> list[int]:
+        """The selected meetings; with none selected, every meeting the list shows (e.g. a year, for binding)."""
+        ids = self.selected_ids()
+        if ids:
+            return ids
+        listed = [self.model.record_id(row) for row in range(self.model.rowCount())]
+        if listed and self.ask(f"没有选中会议。要把列表中的全部 {len(listed)} 次会议各印一页吗？"):
+            return list(reversed(listed)) if self.model.query.descending else listed
+        return []
+
+    def print_records(self) -> None:
+        from desktop_app.ui.meeting_print import print_meetings
+
+        ids = self.records_to_print()
+        if ids:
+            try:
+                print_meetings(self, self.service, ids)  # type: ignore[arg-type]
+            except Exception as exc:
+                report_failure(self, exc)
+
+    def export_pdf(self) -> None:
+        from desktop_app.ui.meeting_print import write_meeting_pdf
+
+        ids = self.records_to_print()
+        if not ids:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "导出会议记录PDF", "会议记录.pdf", "PDF 文件 (*.pdf)")
+        if path:
+            try:
+                target = write_meeting_pdf(self.service, ids, Path(path))  # type: ignore[arg-type]
+            except Exception as exc:
+                report_failure(self, exc)
+                return
+            self.window().statusBar().showMessage(f"已导出 {len(ids)} 页会议记录：{target}", 10000)  # type: ignore[attr-defined]
 
 
 class RosterImportMixin:
@@ -127,7 +161,7 @@ class ResidentView(RosterImportMixin, RecordView):
         return ResidentService(self.context.db)
 
     def make_filters(self) -> list[QueryFilter]:
-        return [ChoiceFilter("status", "全部状态", _values(ResidentStatus))]
+        return [ChoiceFilter("status", "全部状态", enum_values(ResidentStatus))]
 
 
 class PartyGroupView(RecordView):
@@ -154,8 +188,8 @@ class MemberView(RosterImportMixin, RecordView):
         groups = PartyGroupService(self.context.db).choices()
         return [
             ChoiceFilter("group_id", "全部党小组", groups),
-            ChoiceFilter("kind", "全部党员类别", _values(MemberType)),
-            ChoiceFilter("status", "全部状态", _values(MemberStatus)),
+            ChoiceFilter("kind", "全部党员类别", enum_values(MemberType)),
+            ChoiceFilter("status", "全部状态", enum_values(MemberStatus)),
         ]
 
     def add_toolbar_actions(self) -> None:

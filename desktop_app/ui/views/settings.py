@@ -29,6 +29,7 @@ from desktop_app.core import backup as backup_mod
 from desktop_app.core.check import check_database
 from desktop_app.core.enums import NormPeriod
 from desktop_app.core.errors import ValidationError
+from desktop_app.core.reminders import THRESHOLD_LABELS, ThresholdService
 from desktop_app.core.services.care import CareCategoryService
 from desktop_app.core.services.meetings import NormService
 from desktop_app.ui import errors
@@ -272,6 +273,33 @@ class DataBox(QGroupBox):
         self.report.setText("\n".join(report.lines))
 
 
+class ThresholdBox(QGroupBox):
+    """The 工作台 reminders' thresholds."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__("工作台提醒")
+        self.service = ThresholdService(context.db)
+        form = QFormLayout(self)
+        current = self.service.get()
+        self.spins: dict[str, QSpinBox] = {}
+        for name, label in THRESHOLD_LABELS.items():
+            spin = QSpinBox()
+            spin.setRange(0, 3650)
+            spin.setSuffix(" 天")
+            spin.setValue(getattr(current, name))
+            self.spins[name] = spin
+            form.addRow(label, spin)
+        save = QPushButton("保存提醒设置")
+        save.clicked.connect(self.save)
+        form.addRow("", save)
+
+    def save(self) -> None:
+        try:
+            self.service.save({name: spin.value() for name, spin in self.spins.items()})
+        except Exception as exc:
+            report_failure(self, exc)
+
+
 class SettingsView(QScrollArea):
     count_changed = Signal(int)
     profile_saved = Signal()
@@ -293,6 +321,8 @@ class SettingsView(QScrollArea):
         left.addWidget(NormBox(context))
         left.addStretch(1)
         right.addWidget(CategoryBox(context))
+        self.thresholds = ThresholdBox(context)
+        right.addWidget(self.thresholds)
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)

@@ -1,0 +1,74 @@
+"""A small stacked bar chart drawn with QPainter: one bar a month, one colour a series."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from desktop_app.core.services.statistics import MonthlySeries
+
+PALETTE = ("#c0392b", "#2e86c1", "#d68910", "#239b56", "#8e44ad", "#5d6d7e", "#b9770e", "#17a589")
+
+
+class MonthlyChart(QWidget):
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.data: MonthlySeries | None = None
+        self.setMinimumSize(QSize(320, 200))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_data(self, data: MonthlySeries) -> None:
+        self.data = data
+        self.setToolTip(self._summary())
+        self.update()
+
+    def _summary(self) -> str:
+        if self.data is None:
+            return ""
+        return "\n".join(f"{label}：共 {sum(counts)} 次" for label, counts in self.data.series.items())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = painter.fontMetrics()
+        line = metrics.height()
+        painter.drawText(QRectF(0, 0, self.width(), line), Qt.AlignmentFlag.AlignLeft, self.title)
+        if self.data is None or not self.data.series:
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "近 12 个月无记录")
+            return
+        labels = list(self.data.series)
+        # Legend on the right, one line a series.
+        legend_width = max(metrics.horizontalAdvance(label) for label in labels) + 24
+        for index, label in enumerate(labels):
+            y = line * (index + 1.4)
+            painter.fillRect(QRectF(self.width() - legend_width, y + 3, 10, line - 6), QColor(PALETTE[index % 8]))
+            painter.drawText(
+                QRectF(self.width() - legend_width + 14, y, legend_width, line), Qt.AlignmentFlag.AlignLeft, label
+            )
+        months = self.data.months
+        totals = [sum(self.data.series[label][i] for label in labels) for i in range(len(months))]
+        top = max(totals) or 1
+        left, bottom = metrics.horizontalAdvance(str(top)) + 8, self.height() - line - 4
+        plot = QRectF(left, line * 1.5, self.width() - legend_width - left - 12, bottom - line * 1.5)
+        painter.setPen(QPen(QColor("#888888")))
+        painter.drawLine(plot.bottomLeft(), plot.bottomRight())
+        painter.drawText(QRectF(0, plot.top() - line / 2, left - 4, line), Qt.AlignmentFlag.AlignRight, str(top))
+        painter.drawText(QRectF(0, plot.bottom() - line / 2, left - 4, line), Qt.AlignmentFlag.AlignRight, "0")
+        slot = plot.width() / len(months)
+        short = slot < metrics.horizontalAdvance("12月") + 4  # narrow: month numbers only
+        for i, month in enumerate(months):
+            x = plot.left() + slot * i + slot * 0.15
+            y = plot.bottom()
+            for index, label in enumerate(labels):
+                height = plot.height() * self.data.series[label][i] / top
+                painter.fillRect(QRectF(x, y - height, slot * 0.7, height), QColor(PALETTE[index % 8]))
+                y -= height
+            painter.setPen(QPen(QColor("#444444")))
+            painter.drawText(
+                QRectF(plot.left() + slot * i, plot.bottom() + 2, slot, line),
+                Qt.AlignmentFlag.AlignHCenter,
+                f"{month.start.month}" + ("" if short else "月"),
+            )
+        painter.end()

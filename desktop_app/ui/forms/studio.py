@@ -1,0 +1,93 @@
+"""书记工作室 forms: an activity, and a problem with its topic and the activities that discussed it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout
+
+from desktop_app.core.enums import ProblemStatus, StudioActivityKind
+from desktop_app.core.fields import Field
+from desktop_app.core.services.studio import StudioActivityService, StudioTopicService
+from desktop_app.ui.editors import ChoiceEditor, Editor, LongTextEditor, editor_for
+from desktop_app.ui.forms.base import RecordForm
+
+
+class StudioActivityForm(RecordForm):
+    noun = "工作室活动"
+    sections = (("kind", "date", "topic", "lead_mentor", "participants"), ("content", "questions", "answers"))
+    initial_size = (900, 560)
+
+    def make_editor(self, spec: Field) -> Editor:
+        if spec.type.name == "LONG_TEXT":
+            return LongTextEditor(lines=5)
+        return editor_for(spec)
+
+    def defaults(self) -> dict[str, Any]:
+        return {"date": dt.date.today(), "kind": StudioActivityKind.MENTORING}
+
+
+class StudioProblemForm(RecordForm):
+    noun = "问题"
+    sections = (
+        ("raised_date", "source_community", "raised_by", "source_activity_id", "topic_id", "status", "owner"),
+        ("description", "resolution", "resolved_date"),
+    )
+    initial_size = (900, 600)
+
+    def make_editor(self, spec: Field) -> Editor:
+        editor = editor_for(spec)
+        db = self.service.db
+        if spec.name == "topic_id":
+            assert isinstance(editor, ChoiceEditor)
+            self.topics = StudioTopicService(db).list()
+            editor.set_choices([(t.id, t.name) for t in self.topics if not t.retired])
+        elif spec.name == "source_activity_id":
+            assert isinstance(editor, ChoiceEditor)
+            self.activities = StudioActivityService(db).choices()
+            editor.set_choices(self.activities)
+        elif spec.type.name == "LONG_TEXT":
+            return LongTextEditor(lines=5)
+        return editor
+
+    def defaults(self) -> dict[str, Any]:
+        return {"raised_date": dt.date.today(), "status": ProblemStatus.PENDING}
+
+    def build_extra(self) -> None:
+        box = QGroupBox("研讨过这个问题的活动")
+        layout = QVBoxLayout(box)
+        self.discussed = QListWidget()
+        self.discussed.setMaximumHeight(130)
+        for activity_id, label in self.activities:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, activity_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.discussed.addItem(item)
+        layout.addWidget(self.discussed)
+        self.layout().addWidget(box)
+
+    def load_extra(self, values: dict[str, Any]) -> None:
+        topic = self.editors["topic_id"]
+        assert isinstance(topic, ChoiceEditor)
+        current = values.get("topic_id")
+        retired = {t.id: t.name for t in self.topics if t.retired}
+        if current in retired:
+            topic.ensure_choice(current, retired[current] + "（已停用）")
+            topic.set_value(current)
+        chosen = set(values.get("discussed_in") or [])
+        for index in range(self.discussed.count()):
+            item = self.discussed.item(index)
+            checked = item.data(Qt.ItemDataRole.UserRole) in chosen
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def extra_values(self) -> dict[str, Any]:
+        return {
+            "discussed_in": [
+                self.discussed.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.discussed.count())
+                if self.discussed.item(i).checkState() == Qt.CheckState.Checked
+            ]
+        }

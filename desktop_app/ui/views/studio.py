@@ -1,0 +1,137 @@
+"""书记工作室: activities (带教/研讨/答疑/走访) and the problem ledger (问题台账) on two tabs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QInputDialog, QTabWidget, QVBoxLayout, QWidget
+
+from desktop_app.core.enums import ProblemStatus, StudioActivityKind
+from desktop_app.core.errors import ValidationError
+from desktop_app.core.reminders import ThresholdService
+from desktop_app.core.services.base import RecordService
+from desktop_app.core.services.studio import StudioActivityService, StudioProblemService, StudioTopicService
+from desktop_app.ui import errors
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.forms.studio import StudioActivityForm, StudioProblemForm
+from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, QueryFilter, enum_values
+from desktop_app.ui.views.record_view import RecordView
+
+OPEN_TOO_LONG = QBrush(QColor("#fde2e1"))
+
+
+class StudioActivityView(RecordView):
+    title = "工作室活动"
+    form_class = StudioActivityForm
+    search_hint = "搜索主题、带教人、参加人员、内容、问答（Ctrl+F）"
+
+    def make_service(self) -> RecordService:
+        return StudioActivityService(self.context.db)
+
+    def make_filters(self) -> list[QueryFilter]:
+        return [DateRangeFilter(), ChoiceFilter("kind", "全部类型", enum_values(StudioActivityKind))]
+
+
+class StudioProblemView(RecordView):
+    title = "问题台账"
+    form_class = StudioProblemForm
+    search_hint = "搜索问题描述、来源居民区、提出人、负责人（Ctrl+F）"
+
+    def make_service(self) -> RecordService:
+        return StudioProblemService(self.context.db)
+
+    def make_filters(self) -> list[QueryFilter]:
+        topics = [(t.id, t.name) for t in StudioTopicService(self.context.db).list()]
+        statuses = [("open", "未解决（待研究、研讨中）"), *enum_values(ProblemStatus)]
+        return [
+            DateRangeFilter(),
+            ChoiceFilter("category_id", "全部课题", topics),
+            ChoiceFilter("status", "全部状态", statuses),
+        ]
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.highlight_open_problems()
+
+    def add_toolbar_actions(self) -> None:
+        self.toolbar.addSeparator()
+        self._action("课题…", None, self.edit_topics)
+
+    def highlight_open_problems(self) -> None:
+        """Open problems raised longer ago than the threshold in 设置 are shaded."""
+        days = ThresholdService(self.context.db).get().problem_open_days
+        limit = dt.date.today() - dt.timedelta(days=days)
+        keys = [c.key for c in self.model.columns]
+        raised, status = 1 + keys.index("raised_date"), 1 + keys.index("status")
+        open_labels = {s.label for s in ProblemStatus if s.is_open}
+
+        def colour(row: tuple[Any, ...]) -> QBrush | None:
+            return OPEN_TOO_LONG if row[status] in open_labels and row[raised] <= limit else None
+
+        self.model.row_colour = colour
+        self.table.setToolTip(f"底色标红：超过 {days} 天仍未解决的问题（天数可在“设置”中修改）")
+
+    def edit_topics(self) -> None:
+        """Add a 课题, or rename or retire one (the ledger keeps them all)."""
+        topics = StudioTopicService(self.context.db)
+        names = [t.name + ("（已停用）" if t.retired else "") for t in topics.list()]
+        prompt = "选择要修改的课题，或选“新增课题”："
+        choice, ok = QInputDialog.getItem(self, "课题", prompt, ["新增课题", *names], 0, False)
+        if not ok:
+            return
+        try:
+            if choice == "新增课题":
+                name, ok = QInputDialog.getText(self, "新增课题", "课题名称：")
+                if ok:
+                    topics.create({"name": name})
+            else:
+                topic = topics.list()[names.index(choice)]
+                actions = ["改名", "启用" if topic.retired else "停用"]
+                action, ok = QInputDialog.getItem(self, topic.name, "操作：", actions, 0, False)
+                if ok and action == "改名":
+                    name, ok = QInputDialog.getText(self, "课题改名", "新名称：", text=topic.name)
+                    if ok:
+                        topics.rename(topic.id, {"name": name})
+                elif ok:
+                    topics.set_retired(topic.id, not topic.retired)
+        except ValidationError as exc:
+            errors.show_message(self, "无法保存", exc.describe())
+        except Exception as exc:
+            errors.report_failure(self, exc)
+
+
+class StudioView(QWidget):
+    count_changed = Signal(int)
+    title = "书记工作室"
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.activities = StudioActivityView(context)
+        self.problems = StudioProblemView(context)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.activities, "活动（带教、研讨、答疑、走访）")
+        self.tabs.addTab(self.problems, "问题台账")
+        for view in (self.activities, self.problems):
+            view.count_changed.connect(self.count_changed)
+        self.tabs.currentChanged.connect(lambda _: self.count_changed.emit(self.record_count()))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+    def current(self) -> RecordView:
+        view = self.tabs.currentWidget()
+        assert isinstance(view, RecordView)
+        return view
+
+    def reload(self) -> None:
+        self.current().reload()
+
+    def record_count(self) -> int:
+        return self.current().record_count()
+
+    def save_state(self) -> None:
+        self.activities.save_state()
+        self.problems.save_state()

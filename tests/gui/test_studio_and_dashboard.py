@@ -1,0 +1,178 @@
+import datetime as dt
+import unicodedata
+
+import pypdf
+import pytest
+
+from desktop_app.core.enums import MeetingKind, ProblemStatus
+from desktop_app.core.services.base import ListQuery
+from desktop_app.core.services.care import CareCategoryService, CareService
+from desktop_app.core.services.meetings import MeetingService
+from desktop_app.core.services.people import MemberService, PartyGroupService
+from desktop_app.core.services.studio import StudioActivityService, StudioProblemService, StudioTopicService
+from desktop_app.ui.forms.base import RecordForm
+from desktop_app.ui.main_window import MainWindow, view_index
+from desktop_app.ui.meeting_print import write_meeting_pdf
+from desktop_app.ui.views.dashboard import DashboardView
+from desktop_app.ui.views.studio import OPEN_TOO_LONG, StudioView
+
+
+@pytest.fixture
+def opened_forms(monkeypatch):
+    """Forms the program opened (their modal loop is skipped)."""
+    forms: list[RecordForm] = []
+
+    def fake_exec(form):
+        forms.append(form)
+        return 0
+
+    monkeypatch.setattr(RecordForm, "exec", fake_exec)
+    return forms
+
+
+def test_a_reminder_opens_a_prefilled_meeting_form(qtbot, context, opened_forms):
+    g1 = PartyGroupService(context.db).create({"name": "第一党小组"})
+    MemberService(context.db).create({"name": "组员甲", "group_id": g1})
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    dashboard = window.view(0)
+    assert isinstance(dashboard, DashboardView)
+    texts = [dashboard.todo.item(i).text() for i in range(dashboard.todo.count())]
+    row = next(i for i, text in enumerate(texts) if "尚未召开党小组会（第一党小组）" in text)
+    dashboard.todo.itemClicked.emit(dashboard.todo.item(row))
+    [form] = opened_forms
+    assert form.editors["kind"].value() is MeetingKind.GROUP_MEETING
+    assert form.editors["group_id"].value() == g1
+    assert form.record_id is None
+    assert [m.name for m in form.attendance.members] == ["组员甲"], "the group's members are listed"
+    assert window.stack.currentIndex() == 3, "the 三会一课 list is shown behind the form"
+
+
+def test_a_follow_up_reminder_opens_the_care_record(qtbot, context, opened_forms):
+    other = next(c.id for c in CareCategoryService(context.db).list() if c.name == "其他")
+    cid = CareService(context.db).create({"date": "2024-01-01", "category_id": other, "recipient_name": "王奶奶",
+                                          "status": "需回访", "follow_up_date": "2024-01-10"})
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    dashboard = window.view(0)
+    item = next(dashboard.todo.item(i) for i in range(dashboard.todo.count())
+                if "王奶奶" in dashboard.todo.item(i).text())
+    dashboard.todo.itemActivated.emit(item)
+    [form] = opened_forms
+    assert form.record_id == cid
+    assert form.editors["recipient_name"].value() == "王奶奶"
+
+
+def test_a_stale_problem_reminder_opens_the_studio_ledger(qtbot, context, opened_forms):
+    topic = StudioTopicService(context.db).list()[0].id
+    pid = StudioProblemService(context.db).create({"raised_date": dt.date.today() - dt.timedelta(days=90),
+                                                   "topic_id": topic, "description": "老问题"})
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    dashboard = window.view(0)
+    item = next(dashboard.todo.item(i) for i in range(dashboard.todo.count())
+                if "老问题" in dashboard.todo.item(i).text())
+    dashboard.todo.itemClicked.emit(item)
+    [form] = opened_forms
+    assert form.record_id == pid
+    studio = window.view(view_index(StudioView))
+    assert studio.tabs.currentIndex() == 1
+
+
+def test_dashboard_chart_and_backup_reminder(qtbot, demo_context):
+    view = DashboardView(demo_context)
+    qtbot.addWidget(view)
+    view.reload(today=dt.date(2024, 6, 15))
+    assert view.meeting_chart.data is not None
+    assert "党小组会" in view.meeting_chart.data.series
+    assert len(view.meeting_chart.data.months) == 12
+    assert "次" in view.care_chart.toolTip()
+    texts = [view.todo.item(i).text() for i in range(view.todo.count())]
+    assert any("建议立即备份" in t for t in texts)
+    view.show()
+    assert not view.meeting_chart.grab().isNull()
+
+
+def test_studio_view_create_edit_filter_and_link(qtbot, context):
+    studio = StudioView(context)
+    qtbot.addWidget(studio)
+    form = studio.activities.open_form()
+    qtbot.addWidget(form)
+    form.editors["topic"].set_value("新书记带教")
+    form.editors["participants"].set_value("张三（梅陇六村）\n李四（虹旭小区）")
+    form.save()
+    activity = form.saved_id
+    assert activity
+    studio.activities.reload()
+    assert studio.activities.model.rowCount() == 1
+    studio.tabs.setCurrentIndex(1)
+    problem_form = studio.problems.open_form()
+    qtbot.addWidget(problem_form)
+    problem_form.editors["description"].set_value("业委会换届候选人不足")
+    problem_form.editors["topic_id"].set_value(StudioTopicService(context.db).list()[0].id)
+    problem_form.discussed.item(0).setCheckState(problem_form.discussed.item(0).checkState().Checked)
+    problem_form.save()
+    assert problem_form.saved_id
+    problems = StudioProblemService(context.db)
+    assert problems.get(problem_form.saved_id)["discussed_in"] == [activity]
+    # Edit: resolve it, without the resolution first (the form stays open), then with it.
+    edit = studio.problems.open_form(problem_form.saved_id)
+    qtbot.addWidget(edit)
+    edit.show()
+    edit.editors["status"].set_value(ProblemStatus.RESOLVED)
+    edit.save()
+    assert edit.isVisible()
+    assert "解决情况" in edit.error_labels["resolution"].text()
+    edit.editors["resolution"].set_value("动员年轻党员参选")
+    edit.save()
+    assert problems.get(problem_form.saved_id)["status"] is ProblemStatus.RESOLVED
+    studio.problems.reload()
+    status_filter = studio.problems.filters[2]
+    status_filter.combo.setCurrentIndex(status_filter.combo.findData("open"))
+    assert studio.problems.model.rowCount() == 0
+    status_filter.combo.setCurrentIndex(0)
+    assert studio.problems.model.rowCount() == 1
+
+
+def test_problems_open_too_long_are_shaded(qtbot, context):
+    from PySide6.QtCore import Qt
+
+    topic = StudioTopicService(context.db).list()[0].id
+    service = StudioProblemService(context.db)
+    old = service.create({"raised_date": dt.date.today() - dt.timedelta(days=200), "topic_id": topic,
+                          "description": "旧"})
+    service.create({"raised_date": dt.date.today(), "topic_id": topic, "description": "新"})
+    studio = StudioView(context)
+    qtbot.addWidget(studio)
+    model = studio.problems.model
+    shades = {model.record_id(r): model.data(model.index(r, 0), Qt.ItemDataRole.BackgroundRole)
+              for r in range(model.rowCount())}
+    assert shades[old] == OPEN_TOO_LONG
+    assert [v for k, v in shades.items() if k != old] == [None]
+    assert StudioActivityService(context.db).count(ListQuery()) == 0
+
+
+def test_meetings_export_to_pdf_one_page_each(qtbot, context, tmp_path):
+    members = MemberService(context.db)
+    a = members.create({"name": "出席甲"})
+    b = members.create({"name": "请假乙"})
+    meetings = MeetingService(context.db)
+    ids = [
+        meetings.create({"kind": "committee", "date": f"2024-0{m}-05", "topic": f"第{m}次支委会", "place": "党群服务站",
+                         "content": f"研究第{m}季度工作", "host": "朱国萍", "recorder": "陈静",
+                         "attendance": [{"member_id": a, "status": "present"},
+                                        {"member_id": b, "status": "on_leave", "reason": "住院"}]})
+        for m in (1, 2, 3)
+    ]
+    target = write_meeting_pdf(meetings, ids, tmp_path / "会议记录.pdf")
+    reader = pypdf.PdfReader(target)
+    assert len(reader.pages) == 3
+    for page, month in zip(reader.pages, (1, 2, 3), strict=True):
+        # The PDF's fonts map some characters to Kangxi radicals (⽀ for 支): NFKC folds them back.
+        text = unicodedata.normalize("NFKC", "".join(page.extract_text().split()))
+        assert "支部委员会会议会议记录" in text
+        assert f"第{month}次支委会" in text
+        assert f"研究第{month}季度工作" in text
+        assert "请假乙(请假:住院)" in text
+        assert f"2024年{month:02d}月05日" in text
+        assert "主持人(签字)" in text
