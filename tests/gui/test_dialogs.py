@@ -113,10 +113,10 @@ def test_dashboard_tells_what_is_due_in_plain_words(qtbot, demo_context):
     view = DashboardView(demo_context)
     qtbot.addWidget(view)
     view.reload(today=dt.date(2024, 6, 15))
-    lines = [view.meetings.item(i).text() for i in range(view.meetings.count())]
-    assert any(line.startswith(("✔ 本月", "✘ 本月")) for line in lines)
-    assert any("本季度" in line for line in lines)
+    lines = [view.todo.item(i).text() for i in range(view.todo.count())]
     assert any("本年尚未召开组织生活会" in line for line in lines)
+    assert all(line.startswith(("⚠ ", "• ")) for line in lines)
+    assert view.todo_box.title() == f"今天要做的事（{len(view.reminders)} 项）"
     assert view.care.rowCount() == 6
     assert view.latest.count() == 9
     assert "康宁居民区" in view.heading.text()
