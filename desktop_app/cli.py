@@ -167,6 +167,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    if args.self_test:
+        from desktop_app.selftest import run_self_test
+
+        return run_self_test()
     from desktop_app.ui.app import run_gui
 
     return run_gui(args.data_dir, args.db_url, quit_when=args.quit_when)
@@ -175,6 +179,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="desktop-app", description=f"{APP_NAME}：不带子命令时启动图形界面。")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true", help="自检：在临时目录中试用全部功能（不碰真实数据），通过时退出码为 0"
+    )
     _data_options(parser, top_level=True)
     # For benchmarks: start as a user would, and quit once the window is shown, or its data ready.
     parser.add_argument("--quit-when", choices=["shown", "ready"], help=argparse.SUPPRESS)

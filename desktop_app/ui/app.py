@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.core.errors import AppError
 from desktop_app.core.lock import InstanceLock
 from desktop_app.core.paths import LOG_DIRNAME, resolve_data_dir
+from desktop_app.resources import resource
 
 if TYPE_CHECKING:
     from desktop_app.core.database import Database
@@ -54,6 +55,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     translator = QTranslator(app)
     if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
+    icon = resource("icons", "app.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     family = pick_font_family()
     if family:
         font = QFont(family)

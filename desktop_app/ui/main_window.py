@@ -91,6 +91,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
+        help_menu = self.menuBar().addMenu("帮助")
+        help_menu.addAction("关于书记工作台", self.show_about)
         self.count_label = QLabel("正在打开数据…")
         self.statusBar().addWidget(self.count_label)
         self._restore_layout()
@@ -208,6 +210,18 @@ class MainWindow(QMainWindow):
             if hasattr(view, "save_state"):
                 view.save_state()
         self.settings.sync()
+
+    def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from desktop_app import __version__
+
+        QMessageBox.about(
+            self,
+            "关于书记工作台",
+            f"<h3>{APP_NAME}</h3><p>版本 {__version__}</p>"
+            "<p>居民区党总支书记的关怀记录、学习考察、三会一课和书记工作室台账，数据保存在本机。</p>",
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

@@ -50,13 +50,21 @@ def test_a_reminder_opens_a_prefilled_meeting_form(qtbot, context, opened_forms)
 
 def test_a_follow_up_reminder_opens_the_care_record(qtbot, context, opened_forms):
     other = next(c.id for c in CareCategoryService(context.db).list() if c.name == "其他")
-    cid = CareService(context.db).create({"date": "2024-01-01", "category_id": other, "recipient_name": "王奶奶",
-                                          "status": "需回访", "follow_up_date": "2024-01-10"})
+    cid = CareService(context.db).create(
+        {
+            "date": "2024-01-01",
+            "category_id": other,
+            "recipient_name": "王奶奶",
+            "status": "需回访",
+            "follow_up_date": "2024-01-10",
+        }
+    )
     window = MainWindow(context)
     qtbot.addWidget(window)
     dashboard = window.view(0)
-    item = next(dashboard.todo.item(i) for i in range(dashboard.todo.count())
-                if "王奶奶" in dashboard.todo.item(i).text())
+    item = next(
+        dashboard.todo.item(i) for i in range(dashboard.todo.count()) if "王奶奶" in dashboard.todo.item(i).text()
+    )
     dashboard.todo.itemActivated.emit(item)
     [form] = opened_forms
     assert form.record_id == cid
@@ -65,13 +73,15 @@ def test_a_follow_up_reminder_opens_the_care_record(qtbot, context, opened_forms
 
 def test_a_stale_problem_reminder_opens_the_studio_ledger(qtbot, context, opened_forms):
     topic = StudioTopicService(context.db).list()[0].id
-    pid = StudioProblemService(context.db).create({"raised_date": dt.date.today() - dt.timedelta(days=90),
-                                                   "topic_id": topic, "description": "老问题"})
+    pid = StudioProblemService(context.db).create(
+        {"raised_date": dt.date.today() - dt.timedelta(days=90), "topic_id": topic, "description": "老问题"}
+    )
     window = MainWindow(context)
     qtbot.addWidget(window)
     dashboard = window.view(0)
-    item = next(dashboard.todo.item(i) for i in range(dashboard.todo.count())
-                if "老问题" in dashboard.todo.item(i).text())
+    item = next(
+        dashboard.todo.item(i) for i in range(dashboard.todo.count()) if "老问题" in dashboard.todo.item(i).text()
+    )
     dashboard.todo.itemClicked.emit(item)
     [form] = opened_forms
     assert form.record_id == pid
@@ -139,14 +149,17 @@ def test_problems_open_too_long_are_shaded(qtbot, context):
 
     topic = StudioTopicService(context.db).list()[0].id
     service = StudioProblemService(context.db)
-    old = service.create({"raised_date": dt.date.today() - dt.timedelta(days=200), "topic_id": topic,
-                          "description": "旧"})
+    old = service.create(
+        {"raised_date": dt.date.today() - dt.timedelta(days=200), "topic_id": topic, "description": "旧"}
+    )
     service.create({"raised_date": dt.date.today(), "topic_id": topic, "description": "新"})
     studio = StudioView(context)
     qtbot.addWidget(studio)
     model = studio.problems.model
-    shades = {model.record_id(r): model.data(model.index(r, 0), Qt.ItemDataRole.BackgroundRole)
-              for r in range(model.rowCount())}
+    shades = {
+        model.record_id(r): model.data(model.index(r, 0), Qt.ItemDataRole.BackgroundRole)
+        for r in range(model.rowCount())
+    }
     assert shades[old] == OPEN_TOO_LONG
     assert [v for k, v in shades.items() if k != old] == [None]
     assert StudioActivityService(context.db).count(ListQuery()) == 0
@@ -158,10 +171,21 @@ def test_meetings_export_to_pdf_one_page_each(qtbot, context, tmp_path):
     b = members.create({"name": "请假乙"})
     meetings = MeetingService(context.db)
     ids = [
-        meetings.create({"kind": "committee", "date": f"2024-0{m}-05", "topic": f"第{m}次支委会", "place": "党群服务站",
-                         "content": f"研究第{m}季度工作", "host": "朱国萍", "recorder": "陈静",
-                         "attendance": [{"member_id": a, "status": "present"},
-                                        {"member_id": b, "status": "on_leave", "reason": "住院"}]})
+        meetings.create(
+            {
+                "kind": "committee",
+                "date": f"2024-0{m}-05",
+                "topic": f"第{m}次支委会",
+                "place": "党群服务站",
+                "content": f"研究第{m}季度工作",
+                "host": "朱国萍",
+                "recorder": "陈静",
+                "attendance": [
+                    {"member_id": a, "status": "present"},
+                    {"member_id": b, "status": "on_leave", "reason": "住院"},
+                ],
+            }
+        )
         for m in (1, 2, 3)
     ]
     target = write_meeting_pdf(meetings, ids, tmp_path / "会议记录.pdf")
