@@ -43,9 +43,8 @@ def run_self_test() -> int:
                 db.dispose()  # type: ignore[attr-defined]
     from desktop_app import __version__
 
-    print(
-        f"自检通过：书记工作台 {__version__}，{len(done)} 项：{'；'.join(done)}；用时 {time.perf_counter() - started:.1f} 秒"
-    )
+    elapsed = time.perf_counter() - started
+    print(f"自检通过：书记工作台 {__version__}，{len(done)} 项：{'；'.join(done)}；用时 {elapsed:.1f} 秒")
     return 0
 
 
