@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tomllib
 import venv
 from pathlib import Path
 
@@ -90,11 +92,35 @@ def cmd_bench(args: list[str]) -> int:
     return subprocess.run([str(python), "-m", "benchmarks.run", *args], cwd=ROOT, env=offscreen_env()).returncode
 
 
+def cmd_build(args: list[str]) -> int:
+    """The PyInstaller bundle in dist/, then the .deb (Linux) or the Inno Setup installer (Windows)."""
+    python = ensure_env("build")
+    code = subprocess.run(
+        [str(python), "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN", "--distpath",
+         str(ROOT / "dist"), "--workpath", str(ROOT / "build"), str(ROOT / "packaging" / "desktop_app.spec")],
+        cwd=ROOT,
+    ).returncode
+    if code != 0:
+        return code
+    if sys.platform.startswith("linux") and shutil.which("dpkg-deb"):
+        return subprocess.run([str(python), str(ROOT / "packaging" / "linux" / "build_deb.py")], cwd=ROOT).returncode
+    if os.name == "nt":
+        iscc = shutil.which("iscc")
+        if iscc is None:
+            print("[dev] 未找到 Inno Setup 的 iscc，只生成了 dist/desktop-app 文件夹。")
+            return 0
+        version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+        installer = ROOT / "packaging" / "windows" / "installer.iss"
+        return subprocess.run([iscc, f"/DAppVersion={version}", str(installer)], cwd=ROOT).returncode
+    return 0
+
+
 COMMANDS = {
     "run": (cmd_run, "创建环境并启动书记工作台"),
     "test": (cmd_test, "创建环境并运行全部检查与测试"),
     "screenshots": (cmd_screenshots, "在离屏模式下用示例数据为每个界面截图"),
     "bench": (cmd_bench, "性能基准（--quick：小数据快速跑一遍）"),
+    "build": (cmd_build, "用 PyInstaller 打包到 dist/，Linux 上再生成 .deb，Windows 上用 Inno Setup 生成安装程序"),
 }
 
 
