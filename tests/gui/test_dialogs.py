@@ -120,3 +120,13 @@ def test_dashboard_tells_what_is_due_in_plain_words(qtbot, demo_context):
     assert view.care.rowCount() == 6
     assert view.latest.count() == 9
     assert "康宁居民区" in view.heading.text()
+
+
+def test_standard_buttons_speak_chinese(qtbot, app):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(buttons)
+    texts = {b.text().replace("&", "") for b in buttons.buttons()}
+    assert any("确定" in t for t in texts), texts
+    assert any("取消" in t for t in texts), texts

@@ -79,10 +79,12 @@ def test_soft_delete_restore_and_purge(db):
     bin_entries = RecycleBinService(db).entries()
     assert [(e.kind_label, e.record_id) for e in bin_entries] == [("居民", rid)]
     assert RecycleBinService(db).restore(bin_entries) == 1
+    assert not list(db.backup_dir.glob("*before-purge*"))
     assert residents.list_ids() == [rid]
     assert residents.purge([rid]) == 0, "only records in the 回收站 can be purged"
     residents.soft_delete([rid])
-    assert residents.purge([rid]) == 1
+    assert RecycleBinService(db).purge(RecycleBinService(db).entries()) == 1
+    assert list(db.backup_dir.glob("*before-purge*")), "backed up before deleting for good"
     with pytest.raises(NotFoundError):
         residents.get(rid)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from desktop_app.core.backup import make_backup
 from desktop_app.core.database import Database
 from desktop_app.core.services.registry import record_services
 
@@ -34,4 +35,10 @@ class RecycleBinService:
         return sum(self.services[e.kind_key].restore([e.record_id]) for e in entries)
 
     def purge(self, entries: list[DeletedEntry]) -> int:
+        """Delete for good, after a backup: the one deletion the 回收站 cannot undo."""
+        if not entries:
+            return 0
+        db = next(iter(self.services.values())).db
+        if db.file_path is not None:
+            make_backup(db.file_path, db.backup_dir, "before-purge")
         return sum(self.services[e.kind_key].purge([e.record_id]) for e in entries)
