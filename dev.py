@@ -96,8 +96,20 @@ def cmd_build(args: list[str]) -> int:
     """The PyInstaller bundle in dist/, then the .deb (Linux) or the Inno Setup installer (Windows)."""
     python = ensure_env("build")
     code = subprocess.run(
-        [str(python), "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN", "--distpath",
-         str(ROOT / "dist"), "--workpath", str(ROOT / "build"), str(ROOT / "packaging" / "desktop_app.spec")],
+        [
+            str(python),
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(ROOT / "dist"),
+            "--workpath",
+            str(ROOT / "build"),
+            str(ROOT / "packaging" / "desktop_app.spec"),
+        ],
         cwd=ROOT,
     ).returncode
     if code != 0:

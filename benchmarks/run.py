@@ -267,29 +267,13 @@ def raw_care_export(db, period, target: Path) -> None:  # type: ignore[no-untype
     """The baseline: the same cell values (序号 and status label included) from the same query, written with
     no formats, no title and no print settings by XlsxWriter's streaming mode."""
     import xlsxwriter
-    from sqlalchemy import select
 
     from desktop_app.core.enums import CareStatus
-    from desktop_app.core.models import CareAction, CareCategory
+    from desktop_app.core.reports.definitions import CareReport
 
     book = xlsxwriter.Workbook(str(target), {"constant_memory": True})
     sheet = book.add_worksheet()
-    stmt = (
-        select(
-            CareAction.date,
-            CareCategory.name,
-            CareAction.recipient_name,
-            CareAction.recipient_address,
-            CareAction.item,
-            CareAction.amount,
-            CareAction.handled_by,
-            CareAction.status,
-            CareAction.notes,
-        )
-        .join(CareCategory, CareCategory.id == CareAction.category_id)
-        .where(CareAction.deleted_at.is_(None), CareAction.date.between(period.start, period.end))
-        .order_by(CareAction.date, CareAction.id)
-    )
+    stmt = CareReport(db).ledger_query(period)
     with db.read_session() as session:
         for number, row in enumerate(session.execute(stmt.execution_options(yield_per=2000)), start=1):
             amount = float(row.amount) if row.amount is not None else None

@@ -235,9 +235,8 @@ class CareReport(Report):
         ReportColumn("金额合计（元）", C.MONEY, width=20),
     )
 
-    def write(self, book: ReportBook, heading: str, period: Period, options: ExportOptions, progress: Progress) -> int:
-        columns = self.LEDGER + ((self.ILLNESS,) if options.include_illness else ())
-        ledger = book.sheet("关怀台账", heading, columns)
+    def ledger_query(self, period: Period, include_illness: bool = False) -> Any:
+        """The ledger's rows in order: date, category, recipient, address, item, amount, handler, status, notes."""
         selected = [
             CareAction.date,
             CareCategory.name,
@@ -249,14 +248,19 @@ class CareReport(Report):
             CareAction.status,
             CareAction.notes,
         ]
-        if options.include_illness:
+        if include_illness:
             selected.append(CareAction.illness_detail)  # only when chosen: it never leaves the database otherwise
-        stmt = (
+        return (
             select(*selected)
             .join(CareCategory, CareCategory.id == CareAction.category_id)
             .where(*self._where(period))
             .order_by(CareAction.date, CareAction.id)
         )
+
+    def write(self, book: ReportBook, heading: str, period: Period, options: ExportOptions, progress: Progress) -> int:
+        columns = self.LEDGER + ((self.ILLNESS,) if options.include_illness else ())
+        ledger = book.sheet("关怀台账", heading, columns)
+        stmt = self.ledger_query(period, options.include_illness)
         total_rows = self.count(period)
         written, total_amount = 0, Decimal("0.00")
         status_labels = {status.value: status.label for status in CareStatus}
