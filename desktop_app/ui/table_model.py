@@ -8,13 +8,15 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop_app.core.services.base import Column, ListQuery, RecordService
-from desktop_app.ui.formatting import display_text, is_numeric
+from desktop_app.ui.formatting import is_numeric, text_formatter
 
 PAGE_SIZE = 200
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+DISPLAY = Qt.ItemDataRole.DisplayRole
+ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -22,6 +24,14 @@ class RecordTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.service = service
         self.columns: list[Column] = service.columns()
+        self._formatters = [text_formatter(column.kind) for column in self.columns]
+        self._alignments = [
+            int(
+                (Qt.AlignmentFlag.AlignRight if is_numeric(c.kind) else Qt.AlignmentFlag.AlignLeft)
+                | Qt.AlignmentFlag.AlignVCenter
+            )
+            for c in self.columns
+        ]
         self.query = ListQuery()
         self.unmasked = False
         # Optional: a background colour for a row, from its display values (e.g. a problem open too long).
@@ -48,12 +58,21 @@ class RecordTableModel(QAbstractTableModel):
         self._loaded = True
         self.endResetModel()
 
-    def _row(self, row: int) -> tuple[Any, ...] | None:
+    def _cached(self, row: int) -> tuple[tuple[Any, ...], tuple[str, ...]] | None:
+        """(values, display texts) of a row; its page of 200 is fetched and formatted once."""
         page = row // PAGE_SIZE
         if page not in self._pages:
             ids = self._ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-            self._pages[page] = {r[0]: r for r in self.service.fetch_rows(ids, unmasked=self.unmasked)}
+            formatters = self._formatters
+            self._pages[page] = {
+                r[0]: (r, tuple(format_(value) for format_, value in zip(formatters, r[1:], strict=True)))
+                for r in self.service.fetch_rows(ids, unmasked=self.unmasked)
+            }
         return self._pages[page].get(self._ids[row])
+
+    def _row(self, row: int) -> tuple[Any, ...] | None:
+        cached = self._cached(row)
+        return cached[0] if cached is not None else None
 
     # -- Qt interface ---------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -63,28 +82,27 @@ class RecordTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # The hottest function of a scrolling table: the display text is looked up, never computed here.
+        if role == DISPLAY:
+            cached = self._cached(index.row()) if 0 <= index.row() < len(self._ids) else None
+            return cached[1][index.column()] if cached is not None else None
+        if role == ALIGNMENT:
+            return self._alignments[index.column()] if index.isValid() else None
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
         if role == ID_ROLE:
             return self._ids[index.row()]
-        column = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE):
+        if role in (Qt.ItemDataRole.ToolTipRole, SORT_ROLE):
             row = self._row(index.row())
             if row is None:
                 return None
             value = row[index.column() + 1]
             if role == SORT_ROLE:
                 return value
-            text = display_text(column.kind, value)
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return str(value) if value is not None and len(str(value)) > 20 else None
-            return text
+            return str(value) if value is not None and len(str(value)) > 20 else None
         if role == Qt.ItemDataRole.BackgroundRole and self.row_colour is not None:
             row = self._row(index.row())
             return self.row_colour(row) if row is not None else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if is_numeric(column.kind) else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
