@@ -62,7 +62,7 @@ class Period:
             if match := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", value):
                 return cls.custom(dt.date.fromisoformat(match[1]), dt.date.fromisoformat(match[2]))
         except ValueError:
-            pass
+            pass  # a month 13 or a 2023-02-30: the same answer as any other unreadable text, below
         raise AppError(
             f"无法识别统计期间“{text}”。请写成 2023（全年）、2023Q1（季度）、2023-03（月份）"
             "或 2023-01-01..2023-06-30（自定义）"

@@ -133,7 +133,7 @@ class RecordForm(QDialog):
         self.load_extra(values)
 
     def load_extra(self, values: Mapping[str, Any]) -> None:
-        pass
+        """Fill the widgets beyond the plain fields (tables, pickers) from the record's values."""
 
     def values(self) -> dict[str, Any]:
         values = {name: editor.value() for name, editor in self.editors.items()}

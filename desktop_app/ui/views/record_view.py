@@ -114,7 +114,7 @@ class RecordView(QWidget):
         return []
 
     def add_toolbar_actions(self) -> None:
-        pass
+        """Kinds with more to do (党小组…, 导入…, 打印…) add their actions here."""
 
     # -- building helpers -----------------------------------------------------------
     def _action(self, text: str, shortcut: QKeySequence.StandardKey | None, slot) -> QAction:  # type: ignore[no-untyped-def]
