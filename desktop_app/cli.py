@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -11,10 +12,42 @@ from desktop_app import APP_NAME, __version__
 from desktop_app.core.errors import AppError
 
 
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        return super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with its own words in Chinese: usage line, section titles, -h and --version help."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(2, f"参数错误：{message}\n")
+        self.exit(2, f"参数错误：{translate_argparse(message)}\n")
+
+
+ARGPARSE_MESSAGES = (
+    (re.compile(r"the following arguments are required: (.+)"), "缺少必填的参数：{0}"),
+    (re.compile(r"argument (\S+): invalid choice: '(.*?)' \(choose from (.+)\)"), "参数 {0} 不能是“{1}”，可选：{2}"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面需要写一个值"),
+    (re.compile(r"argument (\S+): invalid (\w+) value: '(.*?)'"), "参数 {0} 的值“{2}”格式不对"),
+    (re.compile(r"unrecognized arguments: (.+)"), "无法识别的参数：{0}"),
+)
+
+
+def translate_argparse(message: str) -> str:
+    """argparse speaks English; the user reads Chinese."""
+    for pattern, chinese in ARGPARSE_MESSAGES:
+        match = pattern.fullmatch(message)
+        if match:
+            return chinese.format(*match.groups())
+    return message
 
 
 def _data_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
@@ -178,7 +211,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="desktop-app", description=f"{APP_NAME}：不带子命令时启动图形界面。")
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}", help="显示版本并退出")
     parser.add_argument(
         "--self-test", action="store_true", help="自检：在临时目录中试用全部功能（不碰真实数据），通过时退出码为 0"
     )

@@ -60,3 +60,30 @@ def test_version_and_bad_arguments_in_chinese(capsys):
         main(["demo", "--size", "huge"])
     assert info.value.code == 2
     assert "参数错误" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["export"], "缺少必填的参数：kind, --period, --out"),
+        (["demo", "--size", "huge"], "参数 --size 不能是“huge”"),
+        (["backup", "--to"], "参数 --to 后面需要写一个值"),
+        (["check", "--bogus"], "无法识别的参数：--bogus"),
+    ],
+)
+def test_argument_errors_in_chinese(argv, expected, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert expected in err
+    assert err.startswith("用法：desktop-app")
+
+
+def test_help_is_chinese(capsys):
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：desktop-app export")
+    assert "显示本帮助并退出" in out
+    assert "show this help" not in out
