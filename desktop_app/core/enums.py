@@ -17,13 +17,6 @@ class LabeledEnum(enum.StrEnum):
         member.label = label
         return member
 
-    @classmethod
-    def from_label(cls, label: str) -> Self:
-        for member in cls:
-            if member.label == label:
-                return member
-        raise ValueError(label)
-
 
 class Gender(LabeledEnum):
     MALE = "male", "男"

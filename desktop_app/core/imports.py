@@ -44,8 +44,12 @@ class ImportKind:
     record_kind: str  # as the services and the 操作记录 name it
     service: type[RecordService]
     model: type
-    fields: tuple[Field, ...]
     headers: dict[str, tuple[str, ...]]  # field -> header names people use, the first is the template's
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """The form's fields: the import accepts and refuses the same values the forms do."""
+        return self.service.fields
 
 
 RESIDENTS = ImportKind(
@@ -54,7 +58,6 @@ RESIDENTS = ImportKind(
     "resident",
     ResidentService,
     Resident,
-    ResidentService.fields,
     {
         "name": ("姓名", "名字", "居民姓名"),
         "gender": ("性别",),
@@ -72,7 +75,6 @@ MEMBERS = ImportKind(
     "member",
     MemberService,
     Member,
-    MemberService.fields,
     {
         "name": ("姓名", "名字", "党员姓名"),
         "gender": ("性别",),

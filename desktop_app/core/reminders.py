@@ -89,23 +89,27 @@ class Reminder:
 
 
 def meeting_reminders(db: Database, today: dt.date) -> list[Reminder]:
-    """Each norm's running month/quarter/year not yet met (due), and the one before it if missed (overdue)."""
-    compliance = ComplianceService(db)
+    """Each norm's running month/quarter/year not yet met (due), and the one before it if missed (overdue).
+
+    Last year and this one hold every such month, quarter and year: one evaluation answers them all.
+    """
+    span = Period.custom(dt.date(today.year - 1, 1, 1), dt.date(today.year, 12, 31))
+    items = ComplianceService(db).evaluate(span, today).items
+    unit_order = list(NormPeriod)
     reminders = []
-    for unit in (NormPeriod.MONTH, NormPeriod.QUARTER, NormPeriod.YEAR):
+    for item in sorted(items, key=lambda i: unit_order.index(i.norm.period)):
+        unit = item.norm.period
         current = Period.containing(today, unit.value)
         previous = Period.containing(current.start - dt.timedelta(days=1), unit.value)
-        for period, words, overdue in ((previous, PREVIOUS_WORDS[unit], True), (current, SCOPE_WORDS[unit], False)):
-            for item in compliance.evaluate(period, today).items:
-                if item.norm.period is not unit or not item.units:
-                    continue
-                state = item.units[0].state
-                if (overdue and state is UnitState.MISSED) or (not overdue and state is UnitState.DUE):
-                    initial = {"kind": item.kind}
-                    if item.group_id:
-                        initial["group_id"] = item.group_id
-                    text = f"{words}未召开{item.name}" if overdue else f"{words}尚未召开{item.name}"
-                    reminders.append(Reminder(text, Target("meeting", None, initial), overdue))
+        states = {u.period: u.state for u in item.units}
+        initial: dict[str, Any] = {"kind": item.kind}
+        if item.group_id:
+            initial["group_id"] = item.group_id
+        target = Target("meeting", None, initial)
+        if states.get(previous) is UnitState.MISSED:
+            reminders.append(Reminder(f"{PREVIOUS_WORDS[unit]}未召开{item.name}", target, True))
+        if states.get(current) is UnitState.DUE:
+            reminders.append(Reminder(f"{SCOPE_WORDS[unit]}尚未召开{item.name}", target))
     return reminders
 
 

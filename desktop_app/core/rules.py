@@ -127,16 +127,6 @@ class KindCompliance:
         return "；".join(parts)
 
 
-def current_status(item: KindCompliance, scope: str) -> str:
-    """One plain sentence for the running month/quarter/year, e.g. 本季度尚未召开支部党员大会."""
-    unit = item.units[0]
-    if unit.state is UnitState.MET:
-        return f"{scope}已召开{item.name}{unit.held}次"
-    if unit.held == 0:
-        return f"{scope}尚未召开{item.name}"
-    return f"{scope}{item.name}已召开{unit.held}次，还需召开{unit.required - unit.held}次"
-
-
 SCOPE_WORDS = {NormPeriod.MONTH: "本月", NormPeriod.QUARTER: "本季度", NormPeriod.YEAR: "本年"}
 
 

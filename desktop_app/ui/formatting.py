@@ -20,8 +20,6 @@ def display_text(kind: ColumnKind, value: Any) -> str:
         return f"{value:,.2f}"
     if kind is ColumnKind.PERCENT:
         return f"{float(value):.0%}"
-    if kind is ColumnKind.BOOL:
-        return "是" if value else "否"
     text = str(value)
     # One line in a table cell: the rest is seen in the form.
     return text.split("\n", 1)[0]

@@ -53,6 +53,6 @@ def test_deleted_model_passes_the_model_tester(qtmodeltester, demo_context):
     services = record_services(demo_context.db)
     services["care"].soft_delete(services["care"].list_ids(ListQuery())[:3])
     model = DeletedModel()
-    model.set_entries(RecycleBinService(demo_context.db).entries())
+    model.set_rows(RecycleBinService(demo_context.db).entries())
     assert model.rowCount() == 3
     qtmodeltester.check(model)

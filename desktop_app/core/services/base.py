@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from sqlalchemy import Select, delete, func, select, update
@@ -31,7 +31,6 @@ class ColumnKind(enum.Enum):
     PHONE = enum.auto()
     ID_NUMBER = enum.auto()
     TAGS = enum.auto()
-    BOOL = enum.auto()
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,6 @@ class ListQuery:
     deleted: bool = False
     sort_key: str | None = None
     descending: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _same(value: Any) -> Any:
@@ -86,6 +84,10 @@ def display_converter(column: Column, unmasked: bool) -> Any:
     return _same
 
 
+def name_taken(session: Session, model: Any, name: str, record_id: int | None) -> bool:
+    """Whether another row of `model` already has this name (rows in the 回收站 too: they can come back)."""
+    stmt = select(model.id).where(model.name == name, model.id != (record_id or 0))
+    return session.scalar(stmt) is not None
 
 
 class RecordService:

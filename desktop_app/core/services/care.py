@@ -18,7 +18,7 @@ from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.core.fields import Field, FieldType, clean_values
 from desktop_app.core.models import CareAction, CareCategory, Resident
 from desktop_app.core.pinyin import initials
-from desktop_app.core.services.base import Column, ColumnKind, ListQuery, RecordService
+from desktop_app.core.services.base import Column, ColumnKind, ListQuery, RecordService, name_taken
 
 F = FieldType
 
@@ -76,10 +76,7 @@ class CareCategoryService:
             return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
 
     def _check_name(self, session: Session, name: str, category_id: int | None) -> None:
-        clash = session.scalar(
-            select(CareCategory.id).where(CareCategory.name == name, CareCategory.id != (category_id or 0))
-        )
-        if clash is not None:
+        if name_taken(session, CareCategory, name, category_id):
             raise ValidationError({"name": "已有同名类别"}, {"name": "类别名称"})
 
     def create(self, values: Mapping[str, Any]) -> int:

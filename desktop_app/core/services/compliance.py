@@ -8,15 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 
 from desktop_app.core.database import Database
-from desktop_app.core.enums import AttendanceStatus, MeetingKind, MemberType, NormPeriod
+from desktop_app.core.enums import AttendanceStatus, MeetingKind, MemberType
 from desktop_app.core.models import Attendance, Meeting, Member, PartyGroup
 from desktop_app.core.periods import Period
 from desktop_app.core.rules import (
-    SCOPE_WORDS,
     Group,
     HeldMeeting,
     KindCompliance,
-    current_status,
     evaluate_compliance,
     vote_quorum_met,
 )
@@ -74,17 +72,6 @@ class ComplianceService:
             flags = self._vote_flags(session, period)
         items = evaluate_compliance(period, norms, held, groups, today)
         return ComplianceReport(period, items, flags)
-
-    def current(self, today: dt.date | None = None) -> list[tuple[KindCompliance, str]]:
-        """Each norm judged on the month, quarter or year running today, with a plain sentence."""
-        today = today or dt.date.today()
-        result = []
-        for unit in (NormPeriod.MONTH, NormPeriod.QUARTER, NormPeriod.YEAR):
-            period = Period.containing(today, unit.value)
-            for item in self.evaluate(period, today).items:
-                if item.norm.period is unit and item.units:
-                    result.append((item, current_status(item, SCOPE_WORDS[unit])))
-        return result
 
     @staticmethod
     def _vote_flags(session, period: Period) -> list[VoteFlag]:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from desktop_app.core.enums import Gender, MemberStatus, MemberType, ResidentSta
 from desktop_app.core.fields import Field, FieldType
 from desktop_app.core.models import Member, PartyGroup, Resident
 from desktop_app.core.pinyin import initials
-from desktop_app.core.services.base import Column, ColumnKind, ListQuery, RecordService
+from desktop_app.core.services.base import Column, ColumnKind, ListQuery, RecordService, name_taken
 
 F = FieldType
 GroupLeader = aliased(Member, name="leader")
@@ -210,10 +210,7 @@ class PartyGroupService(RecordService):
     def validate(
         self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
     ) -> None:
-        clash = session.scalar(
-            select(PartyGroup.id).where(PartyGroup.name == cleaned["name"], PartyGroup.id != (record_id or 0))
-        )
-        if clash is not None:
+        if name_taken(session, PartyGroup, cleaned["name"], record_id):
             raise self.field_error("name", "已有同名党小组（也可能在回收站中）")
         leader_id = cleaned["leader_id"]
         if leader_id is not None and session.get(Member, leader_id) is None:

@@ -16,7 +16,7 @@ from desktop_app.core.enums import AuditAction, ProblemStatus, StudioActivityKin
 from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.core.fields import Field, FieldType, clean_values
 from desktop_app.core.models import ProblemDiscussion, StudioActivity, StudioProblem, StudioTopic
-from desktop_app.core.services.base import Column, ColumnKind, ListQuery, RecordService
+from desktop_app.core.services.base import Column, ColumnKind, ListQuery, RecordService, name_taken
 
 F = FieldType
 
@@ -265,10 +265,7 @@ class StudioTopicService:
 
     @staticmethod
     def _check_name(session: Session, name: str, topic_id: int | None) -> None:
-        clash = session.scalar(
-            select(StudioTopic.id).where(StudioTopic.name == name, StudioTopic.id != (topic_id or 0))
-        )
-        if clash is not None:
+        if name_taken(session, StudioTopic, name, topic_id):
             raise ValidationError({"name": "已有同名课题"}, {"name": "课题名称"})
 
     @staticmethod

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop_app.core.enums import AttendanceStatus, MeetingKind, MemberType
+from desktop_app.core.enums import AttendanceStatus, MeetingKind
 from desktop_app.core.fields import Field
 from desktop_app.core.rules import summarize_attendance, vote_quorum_met
 from desktop_app.core.services.people import MemberBrief, PartyGroupService
@@ -160,7 +160,7 @@ class MeetingForm(RecordForm):
             f"应到 {summary.expected} 人，实到 {summary.attended} 人，请假 {summary.on_leave} 人，"
             f"缺席 {summary.absent} 人，出勤率 {summary.rate_text}"
         )
-        voting = [m for m in self.attendance.members if m.member_type is MemberType.FULL]
+        voting = [m for m in self.attendance.members if m.can_vote]
         present_ids = {e["member_id"] for e in entries if e["status"] is AttendanceStatus.PRESENT}
         voting_present = sum(1 for m in voting if m.id in present_ids)
         warn = bool(self.editors["vote_taken"].value()) and not vote_quorum_met(voting_present, len(voting))

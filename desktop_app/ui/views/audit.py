@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QTableView, QTextEdit, QVBoxLayout, QWidget
 
 from desktop_app.core.audit import AuditRow, AuditService
 from desktop_app.core.enums import AuditAction
 from desktop_app.core.services.registry import record_services
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.list_model import ListTableModel
 from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 OTHER_KINDS = {
     "care_category": "关怀类别",
     "profile": "居民区信息",
@@ -22,45 +22,19 @@ OTHER_KINDS = {
 }
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(ListTableModel):
     HEADERS = ("时间", "操作", "类别", "内容", "操作人", "说明")
 
     def __init__(self, kind_labels: dict[str, str], parent: Any = None) -> None:
         super().__init__(parent)
-        self.rows: list[AuditRow] = []
         self.kind_labels = kind_labels
 
-    def set_rows(self, rows: list[AuditRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        row = self.rows[index.row()]
+    def cells(self, row: AuditRow) -> tuple[str, ...]:
         details = row.details or "、".join(row.changes)
         if row.unmasked:
             details = "（含完整个人信息）" + details
-        return (
-            f"{row.at:%Y-%m-%d %H:%M:%S}",
-            row.action.label,
-            self.kind_labels.get(row.record_kind, row.record_kind),
-            row.summary,
-            row.os_user,
-            details,
-        )[index.column()]
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
+        kind = self.kind_labels.get(row.record_kind, row.record_kind)
+        return f"{row.at:%Y-%m-%d %H:%M:%S}", row.action.label, kind, row.summary, row.os_user, details
 
 
 class AuditView(QWidget):

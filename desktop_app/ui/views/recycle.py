@@ -2,47 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QToolBar, QVBoxLayout, QWidget
 
 from desktop_app.core.services.recycle import DeletedEntry, RecycleBinService
 from desktop_app.ui import dialogs
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_failure
+from desktop_app.ui.list_model import ListTableModel
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 
-
-class DeletedModel(QAbstractTableModel):
+class DeletedModel(ListTableModel):
     HEADERS = ("类别", "内容", "删除时间")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.entries: list[DeletedEntry] = []
-
-    def set_entries(self, entries: list[DeletedEntry]) -> None:
-        self.beginResetModel()
-        self.entries = entries
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        entry = self.entries[index.row()]
-        return (entry.kind_label, entry.title, f"{entry.deleted_at:%Y-%m-%d %H:%M}")[index.column()]
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
+    def cells(self, row: DeletedEntry) -> tuple[str, str, str]:
+        return row.kind_label, row.title, f"{row.deleted_at:%Y-%m-%d %H:%M}"
 
 
 class RecycleView(QWidget):
@@ -69,14 +43,14 @@ class RecycleView(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.model.set_entries(self.service.entries())
+        self.model.set_rows(self.service.entries())
         self.count_changed.emit(self.model.rowCount())
 
     def record_count(self) -> int:
         return self.model.rowCount()
 
     def selected(self) -> list[DeletedEntry]:
-        return [self.model.entries[i.row()] for i in self.table.selectionModel().selectedRows()]
+        return [self.model.rows[i.row()] for i in self.table.selectionModel().selectedRows()]
 
     def ask(self, question: str) -> bool:
         return dialogs.ask(self, question)

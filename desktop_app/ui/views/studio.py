@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
@@ -52,27 +51,20 @@ class StudioProblemView(RecordView):
             ChoiceFilter("status", "全部状态", statuses),
         ]
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(context, parent)
-        self.highlight_open_problems()
-
     def add_toolbar_actions(self) -> None:
         self.toolbar.addSeparator()
         self._action("课题…", None, self.edit_topics)
 
     def highlight_open_problems(self) -> None:
-        """Open problems raised longer ago than the threshold in 设置 are shaded."""
+        """Shade the problems the core finds open too long (the threshold lives in 设置)."""
         days = ThresholdService(self.context.db).get().problem_open_days
-        limit = dt.date.today() - dt.timedelta(days=days)
-        keys = [c.key for c in self.model.columns]
-        raised, status = 1 + keys.index("raised_date"), 1 + keys.index("status")
-        open_labels = {s.label for s in ProblemStatus if s.is_open}
-
-        def colour(row: tuple[Any, ...]) -> QBrush | None:
-            return OPEN_TOO_LONG if row[status] in open_labels and row[raised] <= limit else None
-
-        self.model.row_colour = colour
+        stale = {problem_id for problem_id, _, _ in self.service.open_since(dt.date.today(), days)}  # type: ignore[attr-defined]
+        self.model.row_colour = lambda row: OPEN_TOO_LONG if row[0] in stale else None
         self.table.setToolTip(f"底色标红：超过 {days} 天仍未解决的问题（天数可在“设置”中修改）")
+
+    def reload(self) -> None:
+        self.highlight_open_problems()  # edits and the threshold may have changed which are stale
+        super().reload()
 
     def edit_topics(self) -> None:
         """Add a 课题, or rename or retire one (the ledger keeps them all)."""
