@@ -1,14 +1,17 @@
-"""How values look on screen: dates as yyyy-MM-dd, money with two decimals, rates in percent."""
+"""How values look in a list: dates as yyyy-MM-dd, money with two decimals, rates in percent."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from desktop_app.core.services.base import ColumnKind
+from desktop_app.core.services.base import Column, ColumnKind, display_converter, unchanged
 
 DATE_FORMAT = "yyyy-MM-dd"
+
+CellText = Callable[[Any], str]
 
 
 def display_text(kind: ColumnKind, value: Any) -> str:
@@ -20,21 +23,25 @@ def display_text(kind: ColumnKind, value: Any) -> str:
         return f"{value:,.2f}"
     if kind is ColumnKind.PERCENT:
         return f"{float(value):.0%}"
-    text = str(value)
-    # One line in a table cell: the rest is seen in the form.
-    return text.split("\n", 1)[0]
+    return first_line(value)
 
 
-def _first_line(value: Any) -> str:
-    # One line in a table cell: the rest is seen in the form.
-    return "" if value is None else str(value).split("\n", 1)[0]
+def first_line(value: Any) -> str:
+    # One line in a table cell: the rest is seen in the form (and in the cell's tooltip).
+    return "" if value is None else str(value).partition("\n")[0]
 
 
-def text_formatter(kind: ColumnKind) -> Any:
-    """display_text for one kind of column, chosen once: tables format thousands of cells while scrolling."""
-    if kind in (ColumnKind.TEXT, ColumnKind.ENUM, ColumnKind.PHONE, ColumnKind.ID_NUMBER, ColumnKind.TAGS):
-        return _first_line
-    return lambda value: display_text(kind, value)
+def cell_text(column: Column, unmasked: bool) -> CellText:
+    """Stored value → the text a list cell shows, chosen once per column: lists convert thousands of cells."""
+    convert = display_converter(column, unmasked)
+    if column.kind in (ColumnKind.TEXT, ColumnKind.ENUM, ColumnKind.PHONE, ColumnKind.ID_NUMBER, ColumnKind.TAGS):
+        format_: CellText = first_line
+    else:
+        kind = column.kind
+        format_ = lambda value: display_text(kind, value)  # noqa: E731
+    if convert is unchanged:
+        return format_
+    return lambda value: format_(convert(value))
 
 
 def is_numeric(kind: ColumnKind) -> bool:

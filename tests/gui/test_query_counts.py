@@ -11,6 +11,7 @@ from desktop_app.core.services.registry import record_services
 from desktop_app.core.startup import open_database
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.main_window import VIEWS, MainWindow, view_index
+from desktop_app.ui.table_model import RecordTableModel
 from desktop_app.ui.views.records import CareView
 
 MAX_STATEMENTS_PER_VIEW = 12
@@ -42,14 +43,16 @@ def statements_per_view(qtbot, data_dir, extra_rows: int) -> tuple[dict[str, int
         window.nav.setCurrentRow(index)
         view = window.stack.currentWidget()
         model = getattr(view, "model", None)
-        if model is not None and model.rowCount():
+        if isinstance(model, RecordTableModel) and model.rowCount():
+            model.text(0, 0)  # the first page, as the view paints it
+        elif model is not None and model.rowCount():
             model.data(model.index(0, 0))
         counts[title] = len(statements)
     care = window.view(view_index(CareView))
     statements.clear()
     care.search.setText("1号楼")
     care.reload()
-    care.model.data(care.model.index(0, 0))
+    care.model.text(0, 0)
     search = len(statements)
     window.close()
     db.dispose()

@@ -157,7 +157,7 @@ def test_problems_open_too_long_are_shaded(qtbot, context):
     qtbot.addWidget(studio)
     model = studio.problems.model
     shades = {
-        model.record_id(r): model.data(model.index(r, 0), Qt.ItemDataRole.BackgroundRole)
+        model.record_id(r): model.ensure_rows(r, r) or model.data(model.index(r, 0), Qt.ItemDataRole.BackgroundRole)
         for r in range(model.rowCount())
     }
     assert shades[old] == OPEN_TOO_LONG

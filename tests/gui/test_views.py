@@ -50,7 +50,7 @@ def test_search_as_you_type_with_pinyin_initials(qtbot, context):
     assert view.model.rowCount() == 2
     qtbot.keyClicks(view.search, "zgp")
     qtbot.waitUntil(lambda: view.model.rowCount() == 1)
-    assert view.model.data(view.model.index(0, 0)) == "朱国萍"
+    assert view.model.text(0, 0) == "朱国萍"
     view.search.clear()
     qtbot.waitUntil(lambda: view.model.rowCount() == 2)
 
@@ -64,13 +64,13 @@ def test_care_filters_by_category_and_date_range(qtbot, demo_context):
     assert 0 < view.model.rowCount() < total
     status_filter.combo.setCurrentIndex(status_filter.combo.findText(CareStatus.FOLLOW_UP.label))
     for row in range(view.model.rowCount()):
-        assert view.model.data(view.model.index(row, 7)) == "需回访"
+        assert view.model.text(row, 7) == "需回访"
     category_filter.combo.setCurrentIndex(0)
     status_filter.combo.setCurrentIndex(0)
     date_filter.quick.setCurrentIndex(date_filter.quick.findText("自定义"))
     date_filter.start.setDate(dt.date(2024, 1, 1))
     date_filter.end.setDate(dt.date(2024, 1, 31))
-    shown = [view.model.data(view.model.index(r, 0)) for r in range(view.model.rowCount())]
+    shown = [view.model.text(r, 0) for r in range(view.model.rowCount())]
     assert shown
     assert all(text.startswith("2024-01") for text in shown)
 

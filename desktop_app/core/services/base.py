@@ -63,7 +63,7 @@ class ListQuery:
     descending: bool = False
 
 
-def _same(value: Any) -> Any:
+def unchanged(value: Any) -> Any:
     return value
 
 
@@ -81,7 +81,7 @@ def display_converter(column: Column, unmasked: bool) -> Any:
         return lambda value: mask_id_number(value) if value is not None else None
     if column.kind is ColumnKind.TAGS:
         return lambda value: "、".join(value) if value else ("" if value is not None else None)
-    return _same
+    return unchanged
 
 
 def name_taken(session: Session, model: Any, name: str, record_id: int | None) -> bool:
@@ -195,20 +195,24 @@ class RecordService:
         with self.db.read_session() as session:
             return session.scalar(stmt) or 0
 
+    def fetch_values(self, ids: Sequence[int]) -> dict[int, Sequence[Any]]:
+        """The stored values `(id, value, ...)` of the list columns, by id; ids no longer there are missing."""
+        if not ids:
+            return {}
+        stmt = self.joined(select(self.model.id, *(c.expr for c in self.columns())))  # type: ignore[attr-defined]
+        stmt = stmt.where(self.model.id.in_(list(ids)))  # type: ignore[attr-defined]
+        with self.db.read_session() as session:
+            return {row[0]: row for row in session.execute(stmt)}
+
     def fetch_rows(self, ids: Sequence[int], unmasked: bool = False) -> list[tuple[Any, ...]]:
         """Display rows `(id, value, ...)` for these ids, in the order given."""
-        if not ids:
-            return []
-        columns = self.columns()
-        stmt = self.joined(select(self.model.id, *(c.expr for c in columns)))  # type: ignore[attr-defined]
-        stmt = stmt.where(self.model.id.in_(list(ids)))  # type: ignore[attr-defined]
-        converters = [display_converter(column, unmasked) for column in columns]
-        with self.db.read_session() as session:
-            by_id = {
-                row[0]: (row[0], *(convert(v) for convert, v in zip(converters, row[1:], strict=True)))
-                for row in session.execute(stmt)
-            }
-        return [by_id[record_id] for record_id in ids if record_id in by_id]
+        converters = [display_converter(column, unmasked) for column in self.columns()]
+        by_id = self.fetch_values(ids)
+        return [
+            (record_id, *(convert(v) for convert, v in zip(converters, by_id[record_id][1:], strict=True)))
+            for record_id in ids
+            if record_id in by_id
+        ]
 
     # -- reading and writing one record -------------------------------------------
     def _load(self, session: Session, record_id: int) -> Any:

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLineEdit,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -20,7 +19,7 @@ from desktop_app.ui import dialogs
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.forms.base import RecordForm
-from desktop_app.ui.table_model import RecordTableModel
+from desktop_app.ui.table_model import RecordTableModel, RecordTableView
 from desktop_app.ui.views.filters import QueryFilter
 
 SEARCH_DELAY_MS = 250
@@ -79,7 +78,7 @@ class RecordView(QWidget):
             filter_row.addWidget(self.unmask)
         filter_row.addStretch(1)
 
-        self.table = QTableView()
+        self.table = RecordTableView()
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(*self.model.default_sort())
         self.table.horizontalHeader().setSortIndicatorShown(True)

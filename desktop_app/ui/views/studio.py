@@ -59,7 +59,7 @@ class StudioProblemView(RecordView):
         """Shade the problems the core finds open too long (the threshold lives in 设置)."""
         days = ThresholdService(self.context.db).get().problem_open_days
         stale = {problem_id for problem_id, _, _ in self.service.open_since(dt.date.today(), days)}  # type: ignore[attr-defined]
-        self.model.row_colour = lambda row: OPEN_TOO_LONG if row[0] in stale else None
+        self.model.row_colour = lambda record_id: OPEN_TOO_LONG if record_id in stale else None
         self.table.setToolTip(f"底色标红：超过 {days} 天仍未解决的问题（天数可在“设置”中修改）")
 
     def reload(self) -> None:
