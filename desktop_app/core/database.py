@@ -140,15 +140,20 @@ class Database:
             session.close()
 
     def fetch_ids(self, stmt: Any) -> list[int]:
-        """Integer ids of a one-column query, read straight from the driver's cursor.
+        """Integer ids of a one-column query (a list opens with the ids of every matching record)."""
+        return [row[0] for row in self.fetch_stored(stmt)]
 
-        A list opens with the ids of every matching record (50,000 care actions); going around
-        SQLAlchemy's per-row result processing, which integers do not need, makes that 3x faster.
+    def fetch_stored(self, stmt: Any, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """Rows of a query as the database stores them, read straight from the driver's cursor.
+
+        Lists read 50,000 ids at a time and thousands of cells while scrolling; going around
+        SQLAlchemy's per-row result processing makes that 2-3x faster. Values are not converted:
+        dates come as ISO text, money as whole fen, JSON as text.
         """
         with self.read_session() as session:
-            result = session.connection().execute(stmt)
+            result = session.connection().execute(stmt, params or {})
             try:
-                return [row[0] for row in result.cursor.fetchall()]
+                return result.cursor.fetchall()
             finally:
                 result.close()
 

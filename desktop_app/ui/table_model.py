@@ -12,15 +12,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QPaintEvent, QStandardItemModel
-from PySide6.QtWidgets import QTableView
+from PySide6.QtCore import QEvent, QRect, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QPaintEvent, QStandardItemModel
+from PySide6.QtWidgets import QTableView, QToolTip
 
-from desktop_app.core.services.base import Column, ListQuery, RecordService
-from desktop_app.ui.formatting import cell_text, is_numeric
+from desktop_app.core.list_text import cell_text
+from desktop_app.core.services.base import Column, ColumnKind, ListQuery, RecordService
+from desktop_app.ui.formatting import is_numeric
 
 PAGE_SIZE = 200
-TOOLTIP_LENGTH = 20  # longer texts are likely cut off in their column: the tooltip shows them whole
+TOOLTIP_LENGTH = 20  # longer texts are likely cut off in their column: a tooltip shows them whole
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -81,8 +82,9 @@ class RecordTableModel(QStandardItemModel):
     def _fill_page(self, page: int, notify: bool) -> None:
         start = page * PAGE_SIZE
         ids = self._ids[start : start + PAGE_SIZE]
-        values_by_id = self.service.fetch_values(ids)
-        converters = list(enumerate(cell_text(column, self.unmasked) for column in self.columns))
+        values_by_id = self.service.fetch_stored(ids)
+        converters = [cell_text(column, self.unmasked) for column in self.columns]
+        positions = range(len(converters))
         index, set_data, colour_of = self.index, self.setData, self.row_colour
         blocked = self.blockSignals(True)  # one dataChanged for the page below, not one per cell
         try:
@@ -90,24 +92,35 @@ class RecordTableModel(QStandardItemModel):
                 values = values_by_id.get(record_id)
                 if values is None:
                     continue  # deleted since the list was read: the row stays blank until the next reload
-                for column, convert in converters:
-                    value = values[column + 1]
+                # The hottest loop of scrolling: a call per non-empty cell, nothing more.
+                for column, convert, value in zip(positions, converters, values[1:], strict=True):
                     text = convert(value)
                     if text:
                         set_data(index(row, column), text)
-                        if value.__class__ is str and len(value) > min(len(text), TOOLTIP_LENGTH):
-                            set_data(index(row, column), value, Qt.ItemDataRole.ToolTipRole)
                 for column in self._right_aligned:
                     set_data(index(row, column), RIGHT, Qt.ItemDataRole.TextAlignmentRole)
                 colour = colour_of(record_id) if colour_of is not None else None
                 if colour is not None:
-                    for column, _ in converters:
+                    for column in positions:
                         set_data(index(row, column), colour, Qt.ItemDataRole.BackgroundRole)
         finally:
             self.blockSignals(blocked)
         self._pages.add(page)
         if notify and ids:
             self.dataChanged.emit(index(start, 0), index(start + len(ids) - 1, len(converters) - 1))
+
+    def whole_text(self, row: int, column: int) -> str:
+        """A text cell's whole value when the cell shows only its start (long, or several lines); else "".
+
+        Read when asked (a tooltip), not kept per cell: filling stays one call per cell.
+        """
+        if not (0 <= row < len(self._ids) and 0 <= column < len(self.columns)):
+            return ""
+        if self.columns[column].kind is not ColumnKind.TEXT:
+            return ""  # other kinds show all they have, and personal data stays masked
+        values = self.service.fetch_stored([self._ids[row]]).get(self._ids[row])
+        value = values[column + 1] if values is not None else None
+        return value if isinstance(value, str) and (len(value) > TOOLTIP_LENGTH or "\n" in value) else ""
 
     def text(self, row: int, column: int) -> str:
         """The text a cell shows (its page is filled first if it was not yet)."""
@@ -157,6 +170,17 @@ class RecordTableView(QTableView):
         if first >= 0:
             last = self.rowAt(area.bottom())  # -1 when the area reaches below the last row
             model.ensure_rows(first, last if last >= 0 else model.rowCount() - 1, notify=False)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        model = self.model()
+        if event.type() == QEvent.Type.ToolTip and isinstance(model, RecordTableModel):
+            assert isinstance(event, QHelpEvent)
+            cell = self.indexAt(event.pos())
+            text = model.whole_text(cell.row(), cell.column()) if cell.isValid() else ""
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport(), self.visualRect(cell))
+                return True
+        return super().viewportEvent(event)
 
     def sizeHintForColumn(self, column: int) -> int:
         """Fitting columns measures the rows in view: they must be filled first."""

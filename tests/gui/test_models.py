@@ -20,8 +20,8 @@ def test_rows_are_fetched_a_page_at_a_time(demo_context):
 
     service = ResidentService(demo_context.db)
     calls = []
-    original = service.fetch_values
-    service.fetch_values = lambda ids: calls.append(len(ids)) or original(ids)
+    original = service.fetch_stored
+    service.fetch_stored = lambda ids: calls.append(len(ids)) or original(ids)
     model = RecordTableModel(service)
     model.reload()
     assert model.rowCount() == 400
@@ -67,8 +67,8 @@ def test_the_table_view_fills_the_rows_it_paints_and_no_others(qtbot, qapp, demo
 
     service = ResidentService(demo_context.db)
     pages = []
-    original = service.fetch_values
-    service.fetch_values = lambda ids: pages.append(ids[0]) or original(ids)
+    original = service.fetch_stored
+    service.fetch_stored = lambda ids: pages.append(ids[0]) or original(ids)
     model = RecordTableModel(service)
     model.reload()
     view = RecordTableView()
@@ -86,3 +86,49 @@ def test_the_table_view_fills_the_rows_it_paints_and_no_others(qtbot, qapp, demo
     assert pages[-1] == model.record_id(PAGE_SIZE), "the last page, filled when painted"
     birth = [c.key for c in model.columns].index("birth_date")
     assert model.data(model.index(model.rowCount() - 1, birth), Qt.ItemDataRole.DisplayRole)
+
+
+def test_a_cut_off_text_shows_whole_in_its_tooltip_and_personal_data_never(qtbot, demo_context):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    from desktop_app.core.services.care import CareCategoryService, CareService
+    from desktop_app.core.services.people import ResidentService
+    from desktop_app.ui.table_model import RecordTableView
+
+    care = CareService(demo_context.db)
+    notes = "第一行：情况说明\n第二行：后续安排"
+    care.create(
+        {
+            "date": "2099-01-01",
+            "category_id": CareCategoryService(demo_context.db).list()[0].id,
+            "recipient_name": "朱国萍",
+            "notes": notes,
+        }
+    )
+    model = RecordTableModel(care)
+    model.reload()  # newest first: the record is row 0
+    column = [c.key for c in model.columns].index("notes")
+    assert model.text(0, column) == "第一行：情况说明"
+    assert model.whole_text(0, column) == notes
+    assert model.whole_text(0, [c.key for c in model.columns].index("recipient_name")) == ""
+
+    view = RecordTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(1200, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    QApplication.processEvents()
+    cell = view.visualRect(model.index(0, column)).center()
+    event = QHelpEvent(QEvent.Type.ToolTip, cell, view.viewport().mapToGlobal(cell))
+    QApplication.sendEvent(view.viewport(), event)
+    assert QToolTip.text() == notes
+
+    residents = RecordTableModel(ResidentService(demo_context.db))
+    residents.reload()
+    phone = [c.key for c in residents.columns].index("phone")
+    assert all(residents.whole_text(row, phone) == "" for row in range(20))
+    assert residents.whole_text(-1, phone) == residents.whole_text(0, 99) == ""
+    QToolTip.hideText()

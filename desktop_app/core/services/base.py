@@ -7,9 +7,10 @@ import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.core import audit
@@ -195,24 +196,34 @@ class RecordService:
         with self.db.read_session() as session:
             return session.scalar(stmt) or 0
 
-    def fetch_values(self, ids: Sequence[int]) -> dict[int, Sequence[Any]]:
-        """The stored values `(id, value, ...)` of the list columns, by id; ids no longer there are missing."""
+    @cached_property
+    def _stored_statement(self) -> Select:
+        stmt = self.joined(select(self.model.id, *(c.expr for c in self.columns())))  # type: ignore[attr-defined]
+        return stmt.where(self.model.id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
+
+    def fetch_stored(self, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+        """The list columns `(id, value, ...)` as the database stores them, by id (see core.list_text).
+
+        What lists read while scrolling; ids no longer there are missing.
+        """
         if not ids:
             return {}
-        stmt = self.joined(select(self.model.id, *(c.expr for c in self.columns())))  # type: ignore[attr-defined]
-        stmt = stmt.where(self.model.id.in_(list(ids)))  # type: ignore[attr-defined]
-        with self.db.read_session() as session:
-            return {row[0]: row for row in session.execute(stmt)}
+        return {row[0]: row for row in self.db.fetch_stored(self._stored_statement, {"ids": list(ids)})}
 
     def fetch_rows(self, ids: Sequence[int], unmasked: bool = False) -> list[tuple[Any, ...]]:
         """Display rows `(id, value, ...)` for these ids, in the order given."""
-        converters = [display_converter(column, unmasked) for column in self.columns()]
-        by_id = self.fetch_values(ids)
-        return [
-            (record_id, *(convert(v) for convert, v in zip(converters, by_id[record_id][1:], strict=True)))
-            for record_id in ids
-            if record_id in by_id
-        ]
+        if not ids:
+            return []
+        columns = self.columns()
+        stmt = self.joined(select(self.model.id, *(c.expr for c in columns)))  # type: ignore[attr-defined]
+        stmt = stmt.where(self.model.id.in_(list(ids)))  # type: ignore[attr-defined]
+        converters = [display_converter(column, unmasked) for column in columns]
+        with self.db.read_session() as session:
+            by_id = {
+                row[0]: (row[0], *(convert(v) for convert, v in zip(converters, row[1:], strict=True)))
+                for row in session.execute(stmt)
+            }
+        return [by_id[record_id] for record_id in ids if record_id in by_id]
 
     # -- reading and writing one record -------------------------------------------
     def _load(self, session: Session, record_id: int) -> Any:
