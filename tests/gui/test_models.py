@@ -59,11 +59,23 @@ def test_deleted_model_passes_the_model_tester(qtmodeltester, demo_context):
     qtmodeltester.check(model)
 
 
+def shown_table(qtbot, qapp, model, width, height):
+    from desktop_app.ui.table_model import RecordTableView
+
+    view = RecordTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(width, height)
+    view.show()
+    qtbot.waitExposed(view)
+    qapp.processEvents()  # the view lays its rows out, then paints them
+    return view
+
+
 def test_the_table_view_fills_the_rows_it_paints_and_no_others(qtbot, qapp, demo_context):
     from PySide6.QtCore import Qt
 
     from desktop_app.core.services.people import ResidentService
-    from desktop_app.ui.table_model import RecordTableView
 
     service = ResidentService(demo_context.db)
     pages = []
@@ -71,13 +83,7 @@ def test_the_table_view_fills_the_rows_it_paints_and_no_others(qtbot, qapp, demo
     service.fetch_stored = lambda ids: pages.append(ids[0]) or original(ids)
     model = RecordTableModel(service)
     model.reload()
-    view = RecordTableView()
-    qtbot.addWidget(view)
-    view.setModel(model)
-    view.resize(900, 400)
-    view.show()
-    qtbot.waitExposed(view)
-    qapp.processEvents()  # the view lays its rows out, then paints them
+    view = shown_table(qtbot, qapp, model, 900, 400)
     assert pages == [model.record_id(0)], "only the first page is painted"
     assert model.data(model.index(3, 0)) == model.text(3, 0) != ""
     assert model.data(model.index(PAGE_SIZE + 1, 0)) is None, "rows not yet shown hold nothing"
@@ -95,7 +101,6 @@ def test_a_cut_off_text_shows_whole_in_its_tooltip_and_personal_data_never(qtbot
 
     from desktop_app.core.services.care import CareCategoryService, CareService
     from desktop_app.core.services.people import ResidentService
-    from desktop_app.ui.table_model import RecordTableView
 
     care = CareService(demo_context.db)
     notes = "第一行：情况说明\n第二行：后续安排"
@@ -114,13 +119,7 @@ def test_a_cut_off_text_shows_whole_in_its_tooltip_and_personal_data_never(qtbot
     assert model.whole_text(0, column) == notes
     assert model.whole_text(0, [c.key for c in model.columns].index("recipient_name")) == ""
 
-    view = RecordTableView()
-    qtbot.addWidget(view)
-    view.setModel(model)
-    view.resize(1200, 300)
-    view.show()
-    qtbot.waitExposed(view)
-    QApplication.processEvents()
+    view = shown_table(qtbot, QApplication.instance(), model, 1200, 300)
     cell = view.visualRect(model.index(0, column)).center()
     event = QHelpEvent(QEvent.Type.ToolTip, cell, view.viewport().mapToGlobal(cell))
     QApplication.sendEvent(view.viewport(), event)
