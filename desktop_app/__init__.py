@@ -1,10 +1,7 @@
 """书记工作台 — records for residential-community Party-branch secretaries."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("desktop_app")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+# A constant, not importlib.metadata: that import alone took a sixth of start-up, and a frozen
+# build carries no package metadata. tests/unit/test_version.py keeps it equal to pyproject.toml.
+__version__ = "0.1.0"
 
 APP_NAME = "书记工作台"
