@@ -138,34 +138,33 @@ class SheetWriter:
         for column, spec in enumerate(self.columns):
             self.sheet.write_string(2, column, spec.header, formats["header"])
         self.row = HEADER_ROWS
-        # Worked out once per sheet: how each column wraps, and the runs of columns sharing a format.
-        self._wrapping = [(spec, 0 if spec.kind is CellKind.CODE else usable_cells(spec)) for spec in self.columns]
-        self._runs: list[tuple[int, int, Any, Any]] = []
-        for column, spec in enumerate(self.columns):
+        # Worked out once per sheet: how each column wraps, how its values are written, its formats.
+        self._plan: list[tuple[int, bool, Any, Any, Any]] = []
+        for spec in self.columns:
             name = FORMAT_OF_KIND[spec.kind]
-            first = self._runs.pop()[0] if self._runs and self._runs[-1][2] is formats[name] else column
-            self._runs.append((first, column + 1, formats[name], formats[name + "_total"]))
+            text = spec.kind in TEXT_KINDS
+            write = self.sheet.write_datetime if spec.kind is CellKind.DATE else self.sheet.write_number
+            usable = 0 if spec.kind is CellKind.CODE else usable_cells(spec)
+            self._plan.append((usable, text, write, formats[name], formats[name + "_total"]))
 
     def write_row(self, values: Sequence[Any], total: bool = False) -> None:
-        cells = list(values)
-        lines = 1
-        for column, (spec, usable) in enumerate(self._wrapping):
-            value = cells[column]
+        # Each cell goes out through the library's typed writer for its column: no per-value type dispatch.
+        sheet, row, lines = self.sheet, self.row, 1
+        for column, ((usable, text_kind, write, plain, bold), value) in enumerate(zip(self._plan, values, strict=True)):
+            cell_format = bold if total else plain
             if value is None or value == "":
-                continue
-            if isinstance(value, str) or spec.kind in TEXT_KINDS:
+                sheet.write_blank(row, column, None, cell_format)  # blank, but bordered
+            elif text_kind or value.__class__ is str:
                 # Always a string cell: "=SUM(…)", "+86…", "@…" stay text; control characters go.
-                value = cells[column] = export_text(value)
-                if usable and (len(value) * 2 > usable or "\n" in value):
-                    lines = max(lines, wrapped_lines(value, usable))
-            elif isinstance(value, Decimal):
-                cells[column] = float(value)
-        # Rows stream out, so their height is set here: LibreOffice and WPS do not grow them on opening.
+                text = export_text(value)
+                if usable and (len(text) * 2 > usable or "\n" in text):
+                    lines = max(lines, wrapped_lines(text, usable))
+                sheet.write_string(row, column, text, cell_format)
+            else:
+                write(row, column, float(value) if value.__class__ is Decimal else value, cell_format)
+        # Rows stream out, but the current one can still be sized: LibreOffice and WPS do not grow it on opening.
         if lines > 1:
-            self.sheet.set_row(self.row, LINE_HEIGHT * lines + 3)
-        # Columns sharing a format go out in one call (the library's own row writer, as fast as it gets).
-        for start, end, plain, bold in self._runs:
-            self.sheet.write_row(self.row, start, cells[start:end], bold if total else plain)
+            sheet.set_row(row, LINE_HEIGHT * lines + 3)
         self.row += 1
         self.data_rows += 1
 
