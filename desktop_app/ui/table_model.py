@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from itertools import takewhile
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRect, Qt
@@ -21,6 +22,7 @@ from desktop_app.core.services.base import Column, ColumnKind, ListQuery, Record
 from desktop_app.ui.formatting import is_numeric
 
 PAGE_SIZE = 200
+READ_AHEAD_PAGES = 4
 TOOLTIP_LENGTH = 20  # longer texts are likely cut off in their column: a tooltip shows them whole
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -72,21 +74,36 @@ class RecordTableModel(QStandardItemModel):
     def ensure_rows(self, first: int, last: int, notify: bool = True) -> None:
         """Fill the pages holding rows first..last, each once.
 
-        A view about to paint the rows needs no notice (`notify=False`): it paints what it asked for.
+        Scrolling on from a filled page fills READ_AHEAD_PAGES at once: a few large fills cost less
+        than many small ones (each fill starts cold after the painting in between). A view about to
+        paint the rows needs no notice (`notify=False`): it paints what it asked for.
         """
         last = min(last, len(self._ids) - 1)
-        for page in range(max(first, 0) // PAGE_SIZE, last // PAGE_SIZE + 1 if last >= 0 else 0):
-            if page not in self._pages:
-                self._fill_page(page, notify)
+        if last < 0:
+            return
+        last_page = (len(self._ids) - 1) // PAGE_SIZE
+        for page in range(max(first, 0) // PAGE_SIZE, last // PAGE_SIZE + 1):
+            if page in self._pages:
+                continue
+            if page - 1 in self._pages:  # scrolling down
+                run = [page, *takewhile(self._unfilled, range(page + 1, min(page + READ_AHEAD_PAGES, last_page + 1)))]
+            elif page + 1 in self._pages:  # scrolling up
+                run = [*takewhile(self._unfilled, range(page - 1, max(page - READ_AHEAD_PAGES, -1), -1)), page]
+            else:
+                run = [page]
+            self._fill_pages(min(run), max(run), notify)
 
-    def _fill_page(self, page: int, notify: bool) -> None:
-        start = page * PAGE_SIZE
-        ids = self._ids[start : start + PAGE_SIZE]
+    def _unfilled(self, page: int) -> bool:
+        return page not in self._pages
+
+    def _fill_pages(self, first_page: int, last_page: int, notify: bool) -> None:
+        start = first_page * PAGE_SIZE
+        ids = self._ids[start : (last_page + 1) * PAGE_SIZE]
         values_by_id = self.service.fetch_stored(ids)
         converters = [cell_text(column, self.unmasked) for column in self.columns]
         positions = range(len(converters))
         index, set_data, colour_of = self.index, self.setData, self.row_colour
-        blocked = self.blockSignals(True)  # one dataChanged for the page below, not one per cell
+        blocked = self.blockSignals(True)  # one dataChanged for the rows below, not one per cell
         try:
             for row, record_id in enumerate(ids, start):
                 values = values_by_id.get(record_id)
@@ -105,7 +122,7 @@ class RecordTableModel(QStandardItemModel):
                         set_data(index(row, column), colour, Qt.ItemDataRole.BackgroundRole)
         finally:
             self.blockSignals(blocked)
-        self._pages.add(page)
+        self._pages.update(range(first_page, last_page + 1))
         if notify and ids:
             self.dataChanged.emit(index(start, 0), index(start + len(ids) - 1, len(converters) - 1))
 

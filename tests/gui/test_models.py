@@ -131,3 +131,23 @@ def test_a_cut_off_text_shows_whole_in_its_tooltip_and_personal_data_never(qtbot
     assert all(residents.whole_text(row, phone) == "" for row in range(20))
     assert residents.whole_text(-1, phone) == residents.whole_text(0, 99) == ""
     QToolTip.hideText()
+
+
+def test_scrolling_on_fills_pages_ahead_in_one_go(demo_context, monkeypatch):
+    from desktop_app.core.services.people import ResidentService
+    from desktop_app.ui import table_model
+
+    monkeypatch.setattr(table_model, "PAGE_SIZE", 50)  # 400 residents: eight pages
+    service = ResidentService(demo_context.db)
+    fetched = []
+    original = service.fetch_stored
+    service.fetch_stored = lambda ids: fetched.append(len(ids)) or original(ids)
+    model = RecordTableModel(service)
+    model.reload()
+    model.text(0, 0)  # the first page alone: a list opens fast
+    model.text(60, 0)  # scrolling down from it: pages 1-4 at once
+    model.text(399, 0)  # a jump to the end: the last page alone
+    model.text(300, 0)  # scrolling up from it: pages 6 and 5, up to the filled page 4
+    assert fetched == [50, 4 * 50, 50, 2 * 50]
+    assert all(model.text(row, 0) for row in range(400)), "every row filled, none twice"
+    assert len(fetched) == 4
