@@ -75,6 +75,13 @@ class Money(TypeDecorator[Decimal]):
 MONEY = Money()
 
 
+def stored_date(value: str | dt.date | None) -> dt.date | None:
+    """A Date column's value as the driver returns it (ISO text on SQLite), for readers that skip type processing."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
 def enum_column(enum_cls: type[LabeledEnum]) -> Enum:
     """Store the enum's value (not its Python name) as plain text, portable to PostgreSQL."""
     return Enum(

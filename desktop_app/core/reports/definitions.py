@@ -40,6 +40,7 @@ from desktop_app.core.models import (
     StudioTopic,
     StudyVisit,
     VisitParticipant,
+    stored_date,
 )
 from desktop_app.core.periods import Period
 from desktop_app.core.reports.workbook import CellKind, ReportBook, ReportColumn, ReportHeader, atomic_target
@@ -262,19 +263,22 @@ class CareReport(Report):
         ledger = book.sheet("关怀台账", heading, columns)
         stmt = self.ledger_query(period, options.include_illness)
         total_rows = self.count(period)
-        written, total_amount = 0, Decimal("0.00")
+        written, total_fen = 0, 0
         status_labels = {status.value: status.label for status in CareStatus}
-        with self.db.read_session() as session:
-            for row in _stream(session, stmt):
-                written += 1
-                values = list(row)
-                if values[5] is not None:
-                    total_amount += values[5]
-                values[7] = status_labels[values[7]]
-                ledger.write_row([written, *values])
-                if written % BATCH == 0:
-                    progress(written, total_rows)
+        # The largest report reads stored values (ISO date text, whole fen): no per-row type processing.
+        for stored in self.db.stream_stored(stmt, batch=BATCH):
+            written += 1
+            values = list(stored)
+            values[0] = stored_date(values[0])
+            if (fen := values[5]) is not None:
+                total_fen += fen
+                values[5] = fen / 100  # the number Excel keeps, as float(Decimal) would give
+            values[7] = status_labels[values[7]]
+            ledger.write_row([written, *values])
+            if written % BATCH == 0:
+                progress(written, total_rows)
         if written:
+            total_amount = Decimal(total_fen) / 100
             totals: tuple[Any, ...] = ("合计", None, None, f"{written} 次", None, None, total_amount, None, None, None)
             ledger.write_row(totals + ((None,) if options.include_illness else ()), total=True)
         else:
