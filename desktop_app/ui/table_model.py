@@ -21,8 +21,8 @@ from desktop_app.core.list_text import cell_text
 from desktop_app.core.services.base import Column, ColumnKind, ListQuery, RecordService
 from desktop_app.ui.formatting import is_numeric
 
-PAGE_SIZE = 200
-READ_AHEAD_PAGES = 4
+PAGE_SIZE = 100
+READ_AHEAD_PAGES = 8
 TOOLTIP_LENGTH = 20  # longer texts are likely cut off in their column: a tooltip shows them whole
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
