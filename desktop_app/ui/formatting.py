@@ -1,8 +1,8 @@
-"""How values look on screen: dates as yyyy-MM-dd, numbers aligned right (list text: core.list_text)."""
+"""How values look on screen: dates as yyyy-MM-dd, numbers aligned right (list text: core.columns)."""
 
 from __future__ import annotations
 
-from desktop_app.core.services.base import ColumnKind
+from desktop_app.core.columns import ColumnKind
 
 DATE_FORMAT = "yyyy-MM-dd"
 

@@ -17,8 +17,8 @@ from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QPaintEvent, QStandardItemModel
 from PySide6.QtWidgets import QTableView, QToolTip
 
-from desktop_app.core.list_text import cell_text
-from desktop_app.core.services.base import Column, ColumnKind, ListQuery, RecordService
+from desktop_app.core.columns import Column, ColumnKind
+from desktop_app.core.services.base import ListQuery, RecordService
 from desktop_app.ui.formatting import is_numeric
 
 PAGE_SIZE = 100
@@ -99,19 +99,17 @@ class RecordTableModel(QStandardItemModel):
     def _fill_pages(self, first_page: int, last_page: int, notify: bool) -> None:
         start = first_page * PAGE_SIZE
         ids = self._ids[start : (last_page + 1) * PAGE_SIZE]
-        values_by_id = self.service.fetch_stored(ids)
-        converters = [cell_text(column, self.unmasked) for column in self.columns]
-        positions = range(len(converters))
+        texts_by_id = {texts[0]: texts for texts in self.service.fetch_rows(ids, unmasked=self.unmasked)}
+        positions = range(len(self.columns))
         index, set_data, colour_of = self.index, self.setData, self.row_colour
         blocked = self.blockSignals(True)  # one dataChanged for the rows below, not one per cell
         try:
             for row, record_id in enumerate(ids, start):
-                values = values_by_id.get(record_id)
-                if values is None:
+                texts = texts_by_id.get(record_id)
+                if texts is None:
                     continue  # deleted since the list was read: the row stays blank until the next reload
                 # The hottest loop of scrolling: a call per non-empty cell, nothing more.
-                for column, convert, value in zip(positions, converters, values[1:], strict=True):
-                    text = convert(value)
+                for column, text in zip(positions, texts[1:], strict=True):
                     if text:
                         set_data(index(row, column), text)
                 for column in self._right_aligned:
@@ -124,7 +122,7 @@ class RecordTableModel(QStandardItemModel):
             self.blockSignals(blocked)
         self._pages.update(range(first_page, last_page + 1))
         if notify and ids:
-            self.dataChanged.emit(index(start, 0), index(start + len(ids) - 1, len(converters) - 1))
+            self.dataChanged.emit(index(start, 0), index(start + len(ids) - 1, len(positions) - 1))
 
     def whole_text(self, row: int, column: int) -> str:
         """A text cell's whole value when the cell shows only its start (long, or several lines); else "".

@@ -174,7 +174,7 @@ def test_members_groups_and_expected_lists(db):
     members.create({"name": "预备乙", "group_id": g1, "member_type": "预备党员"})
     groups.update(g1, {"name": "第一党小组", "leader_id": leader})
     row = groups.fetch_rows([g1])[0]
-    assert row[1:] == ("第一党小组", "组长甲", 2)
+    assert row[1:] == ("第一党小组", "组长甲", "2")
     active = members.active_members()
     assert {(m.name, m.can_vote) for m in active} == {("预备乙", False), ("组长甲", True)}
     assert {m.member_type for m in active} == {MemberType.FULL, MemberType.PROBATIONARY}
@@ -202,8 +202,8 @@ def test_visit_with_participants_and_practices(db):
     assert values["practices"][0]["description"] == "试点楼道议事会"
     row = visits.fetch_rows([vid])[0]
     keys = [c.key for c in visits.columns()]
-    assert row[1 + keys.index("participants")] == 1
-    assert row[1 + keys.index("practices")] == 1
+    assert row[1 + keys.index("participants")] == "1"
+    assert row[1 + keys.index("practices")] == "1"
     with pytest.raises(ValidationError, match="第 1 条借鉴举措"):
         visits.update(vid, {**values, "practices": [{"description": ""}]})
     assert visits.get(vid)["practices"][0]["description"] == "试点楼道议事会", "a failed save changes nothing"

@@ -52,7 +52,7 @@ def test_studio_activities_and_problems_with_links(db):
     assert values["status"] is ProblemStatus.PENDING
     assert values["discussed_in"] == [aid, second], "the source activity counts as a discussion"
     row = activities.fetch_rows([aid])[0]
-    assert row[1 + [c.key for c in activities.columns()].index("people")] == 2
+    assert row[1 + [c.key for c in activities.columns()].index("people")] == "2"
     assert problems.list_ids(ListQuery(text="低层")) == [pid]
     assert problems.list_ids(ListQuery(category_id=topic(db, "其他"))) == []
     assert problems.list_ids(ListQuery(status="open")) == [pid]

@@ -4,7 +4,6 @@ soft-delete to the 回收站, restore, and list with filters done in SQL."""
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,40 +13,12 @@ from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.core import audit
+from desktop_app.core.columns import Column, cell_text
 from desktop_app.core.database import Database, like_pattern
-from desktop_app.core.enums import AuditAction, LabeledEnum
+from desktop_app.core.enums import AuditAction
 from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.core.fields import Field, clean_values, labels_of
-from desktop_app.core.masking import mask_id_number, mask_phone
 from desktop_app.core.models import Base
-
-
-class ColumnKind(enum.Enum):
-    TEXT = enum.auto()
-    DATE = enum.auto()
-    MONEY = enum.auto()
-    COUNT = enum.auto()
-    PERCENT = enum.auto()
-    ENUM = enum.auto()
-    PHONE = enum.auto()
-    ID_NUMBER = enum.auto()
-    TAGS = enum.auto()
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a record list: its label, the SQL that yields and sorts it, its kind."""
-
-    key: str
-    label: str
-    expr: Any
-    kind: ColumnKind = ColumnKind.TEXT
-    enum: type[LabeledEnum] | None = None
-    sort_expr: Any = None  # when the display value sorts badly, e.g. Chinese names by pinyin
-
-    @property
-    def order_by(self) -> Any:
-        return self.expr if self.sort_expr is None else self.sort_expr
 
 
 @dataclass
@@ -62,27 +33,6 @@ class ListQuery:
     deleted: bool = False
     sort_key: str | None = None
     descending: bool = False
-
-
-def unchanged(value: Any) -> Any:
-    return value
-
-
-def display_converter(column: Column, unmasked: bool) -> Any:
-    """How a column's stored values become the values lists show: enums as labels, personal data masked.
-
-    Chosen once per column, not per value: lists convert thousands of values while scrolling.
-    """
-    if column.kind is ColumnKind.ENUM and column.enum is not None:
-        labels = {member.value: member.label for member in column.enum}
-        return lambda value: labels.get(value, value) if value is not None else None
-    if column.kind is ColumnKind.PHONE and not unmasked:
-        return lambda value: mask_phone(value) if value is not None else None
-    if column.kind is ColumnKind.ID_NUMBER and not unmasked:
-        return lambda value: mask_id_number(value) if value is not None else None
-    if column.kind is ColumnKind.TAGS:
-        return lambda value: "、".join(value) if value else ("" if value is not None else None)
-    return unchanged
 
 
 def name_taken(session: Session, model: Any, name: str, record_id: int | None) -> bool:
@@ -202,7 +152,7 @@ class RecordService:
         return stmt.where(self.model.id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
 
     def fetch_stored(self, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
-        """The list columns `(id, value, ...)` as the database stores them, by id (see core.list_text).
+        """The list columns `(id, value, ...)` as the database stores them, by id (see core.columns).
 
         What lists read while scrolling; ids no longer there are missing.
         """
@@ -211,19 +161,14 @@ class RecordService:
         return {row[0]: row for row in self.db.fetch_stored(self._stored_statement, {"ids": list(ids)})}
 
     def fetch_rows(self, ids: Sequence[int], unmasked: bool = False) -> list[tuple[Any, ...]]:
-        """Display rows `(id, value, ...)` for these ids, in the order given."""
-        if not ids:
-            return []
-        columns = self.columns()
-        stmt = self.joined(select(self.model.id, *(c.expr for c in columns)))  # type: ignore[attr-defined]
-        stmt = stmt.where(self.model.id.in_(list(ids)))  # type: ignore[attr-defined]
-        converters = [display_converter(column, unmasked) for column in columns]
-        with self.db.read_session() as session:
-            by_id = {
-                row[0]: (row[0], *(convert(v) for convert, v in zip(converters, row[1:], strict=True)))
-                for row in session.execute(stmt)
-            }
-        return [by_id[record_id] for record_id in ids if record_id in by_id]
+        """`(id, text, ...)` for these ids, in the order given: each cell as a list shows it."""
+        converters = [cell_text(column, unmasked) for column in self.columns()]
+        by_id = self.fetch_stored(ids)
+        return [
+            (record_id, *(convert(value) for convert, value in zip(converters, by_id[record_id][1:], strict=True)))
+            for record_id in ids
+            if record_id in by_id
+        ]
 
     # -- reading and writing one record -------------------------------------------
     def _load(self, session: Session, record_id: int) -> Any:

@@ -11,13 +11,14 @@ from sqlalchemy import Select, case, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core import audit
+from desktop_app.core.columns import Column, ColumnKind
 from desktop_app.core.database import Database
 from desktop_app.core.enums import AttendanceStatus, AuditAction, MeetingKind, MemberType, NormPeriod
 from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.core.fields import Field, FieldType, clean_values
 from desktop_app.core.models import Attendance, Meeting, MeetingNorm, Member, PartyGroup
 from desktop_app.core.rules import AttendanceSummary, Norm, summarize_attendance
-from desktop_app.core.services.base import Column, ColumnKind, ListQuery, RecordService
+from desktop_app.core.services.base import ListQuery, RecordService
 from desktop_app.core.services.people import MemberBrief, MemberService, brief_select
 
 F = FieldType

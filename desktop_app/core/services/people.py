@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
+from desktop_app.core.columns import Column, ColumnKind
 from desktop_app.core.enums import Gender, MemberStatus, MemberType, ResidentStatus
 from desktop_app.core.fields import Field, FieldType
 from desktop_app.core.models import Member, PartyGroup, Resident
 from desktop_app.core.pinyin import initials
-from desktop_app.core.services.base import Column, ColumnKind, ListQuery, RecordService, name_taken
+from desktop_app.core.services.base import ListQuery, RecordService, name_taken
 
 F = FieldType
 GroupLeader = aliased(Member, name="leader")

@@ -123,9 +123,9 @@ class DashboardView(QWidget):
         self.care.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
         self.latest.clear()
-        self._latest(CareService(db), "关怀", lambda r: f"{r[1]:%Y-%m-%d} {r[2]} {r[3]}")
-        self._latest(MeetingService(db), "三会一课", lambda r: f"{r[1]:%Y-%m-%d} {r[2]}：{r[3]}")
-        self._latest(VisitService(db), "学习考察", lambda r: f"{r[1]:%Y-%m-%d} {r[2]}")
+        self._latest(CareService(db), "关怀", lambda r: f"{r[1]} {r[2]} {r[3]}")
+        self._latest(MeetingService(db), "三会一课", lambda r: f"{r[1]} {r[2]}：{r[3]}")
+        self._latest(VisitService(db), "学习考察", lambda r: f"{r[1]} {r[2]}")
         self.count_changed.emit(len(self.reminders))
 
     def _latest(self, service, label: str, describe) -> None:  # type: ignore[no-untyped-def]

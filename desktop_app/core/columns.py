@@ -1,4 +1,4 @@
-"""The text a list cell shows, made in one step from the value as the database stores it.
+"""The columns of a record list: what each holds, and the text its cells show.
 
 Lists turn tens of thousands of values into text while scrolling: they read stored values
 (`RecordService.fetch_stored`, no type processing) and convert each with one function chosen
@@ -7,12 +7,43 @@ once per column. Stored forms: dates as ISO text, money as whole fen (models.Mon
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from desktop_app.core.enums import LabeledEnum
 from desktop_app.core.masking import mask_id_number, mask_phone
-from desktop_app.core.services.base import Column, ColumnKind
+
+
+class ColumnKind(enum.Enum):
+    TEXT = enum.auto()
+    DATE = enum.auto()
+    MONEY = enum.auto()
+    COUNT = enum.auto()
+    PERCENT = enum.auto()
+    ENUM = enum.auto()
+    PHONE = enum.auto()
+    ID_NUMBER = enum.auto()
+    TAGS = enum.auto()
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a record list: its label, the SQL that yields and sorts it, its kind."""
+
+    key: str
+    label: str
+    expr: Any
+    kind: ColumnKind = ColumnKind.TEXT
+    enum: type[LabeledEnum] | None = None
+    sort_expr: Any = None  # when the display value sorts badly, e.g. Chinese names by pinyin
+
+    @property
+    def order_by(self) -> Any:
+        return self.expr if self.sort_expr is None else self.sort_expr
+
 
 CellText = Callable[[Any], str]
 
