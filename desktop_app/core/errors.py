@@ -24,15 +24,15 @@ class ValidationError(AppError):
 
 
 class NotFoundError(AppError):
-    pass
+    """The record asked for is not there (deleted for good, or never was)."""
 
 
 class DatabaseTooNewError(AppError):
-    pass
+    """The data file was written by a newer version of the program; it is left untouched."""
 
 
 class AlreadyRunningError(AppError):
-    pass
+    """Another running copy of the program holds this data directory."""
 
 
 class DatabaseEnvironmentError(AppError):

@@ -97,15 +97,6 @@ def kind_for(key: str) -> ImportKind:
     return KINDS[key]
 
 
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 @dataclass(frozen=True)
 class Problem:
     row: int
@@ -121,7 +112,9 @@ class Problem:
     def where_in_row(self) -> str:
         if self.column is None:
             return self.message
-        return f"第{column_letter(self.column)}列（{self.header}）：{self.message}"
+        from openpyxl.utils import get_column_letter  # openpyxl has read the file by now: no start-up cost
+
+        return f"第{get_column_letter(self.column + 1)}列（{self.header}）：{self.message}"
 
 
 STATUS_LABELS = {"new": "新增", "update": "更新", "skip": "跳过", "error": "有错误"}
