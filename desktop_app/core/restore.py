@@ -31,7 +31,7 @@ COUNTED = {
 
 
 class InvalidBackupError(AppError):
-    pass
+    """The file chosen to restore from is missing, damaged, or not a backup of this program; nothing was changed."""
 
 
 @dataclass(frozen=True)
