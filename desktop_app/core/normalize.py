@@ -77,7 +77,7 @@ def parse_time(value: object) -> dt.time:
     if isinstance(value, dt.time):
         return value.replace(second=0, microsecond=0)
     text = halfwidth(clean_text(value)).replace("：", ":")
-    match = re.match(r"^(\d{1,2})[:点](\d{2})分?$", text)
+    match = re.match(r"^(\d{1,2})[:点]?(\d{2})分?$", text)
     if not match:
         raise ValueError("时间格式应为 14:30")
     hour, minute = int(match.group(1)), int(match.group(2))

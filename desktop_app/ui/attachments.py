@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.database import Database
 from desktop_app.core.services.attachments import AttachmentInfo, AttachmentService
 from desktop_app.ui.errors import report_failure
+from desktop_app.ui.signals import on_click
 
 THUMBNAIL = QSize(120, 120)
 
@@ -49,11 +50,11 @@ class AttachmentsDialog(QDialog):
         buttons = QHBoxLayout()
         for text, slot in (("添加…", self.choose_files), ("打开", self.open_selected), ("移除", self.remove_selected)):
             button = QPushButton(text)
-            button.clicked.connect(slot)
+            on_click(button.clicked, slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
         close = QPushButton("关闭")
-        close.clicked.connect(self.accept)
+        on_click(close.clicked, self.accept)
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.refresh()

@@ -6,5 +6,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 
 def ask(parent: QWidget | None, question: str) -> bool:
-    answer = QMessageBox.question(parent, "请确认", question)
+    """Every question confirms something that loses or replaces data: Enter or Esc answers 否."""
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    answer = QMessageBox.question(parent, "请确认", question, buttons, QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtCore import QDate, Qt, SignalInstance
 from PySide6.QtWidgets import (
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
-    QTimeEdit,
     QToolButton,
     QWidget,
+    QWidgetAction,
 )
 
+from desktop_app.core import normalize
 from desktop_app.core.enums import LabeledEnum
 from desktop_app.core.fields import Field, FieldType
 from desktop_app.ui.formatting import DATE_FORMAT
@@ -37,6 +40,11 @@ class Editor:
     def set_value(self, value: Any) -> None:
         raise NotImplementedError
 
+    @property
+    def changed(self) -> SignalInstance:
+        """Emitted when the person changes the value."""
+        raise NotImplementedError
+
 
 class TextEditor(Editor):
     def __init__(self, placeholder: str = "", max_length: int = 0) -> None:
@@ -53,6 +61,10 @@ class TextEditor(Editor):
             value = "、".join(value)
         self.widget.setText("" if value is None else str(value))
 
+    @property
+    def changed(self) -> SignalInstance:
+        return self.widget.textChanged
+
 
 class LongTextEditor(Editor):
     def __init__(self, lines: int = 3) -> None:
@@ -66,76 +78,140 @@ class LongTextEditor(Editor):
     def set_value(self, value: Any) -> None:
         self.widget.setPlainText(value or "")
 
+    @property
+    def changed(self) -> SignalInstance:
+        return self.widget.textChanged
 
-class _Clearable(QWidget):
-    """A date or time edit with a button that empties it, for optional fields."""
 
-    changed = Signal()
+class _TypedValueEdit(QWidget):
+    """An optional date or time typed as text: empty means 未填, Tab always leaves.
 
-    def __init__(self, edit: QDateEdit | QTimeEdit, optional: bool) -> None:
+    A spin-box editor with a "未填" special value traps the cursor and glues typed digits
+    onto the placeholder ("未填430"); a line edit starts a value with the first key.
+    The text is parsed by the core, so 2024/3/5 and 2024年3月5日 work as in the imports;
+    text that does not parse is handed to the service, which names the field in its error.
+    """
+
+    def __init__(self, placeholder: str, parse: Callable[[str], Any], show: Callable[[Any], str]) -> None:
         super().__init__()
-        self.edit = edit
+        self.parse, self.show = parse, show
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(edit, 1)
-        if optional:
-            edit.setSpecialValueText(NOT_SET)
-            clear = QToolButton()
-            clear.setText("清空")
-            clear.setToolTip("清空此项")
-            clear.clicked.connect(lambda: edit.setDateTime(edit.minimumDateTime()))
-            layout.addWidget(clear)
-        self.setFocusProxy(edit)
+        self.line = QLineEdit()
+        self.line.setPlaceholderText(placeholder)
+        self.line.setClearButtonEnabled(True)
+        self.line.editingFinished.connect(self._tidy)
+        layout.addWidget(self.line, 1)
+        self.setFocusProxy(self.line)
+
+    def value(self) -> Any:
+        text = self.line.text().strip()
+        if not text:
+            return None
+        try:
+            return self.parse(text)
+        except ValueError:
+            return text
+
+    def set_value(self, value: Any) -> None:
+        self.line.setText("" if value is None else self.show(value))
+
+    def _tidy(self) -> None:
+        """Show what was understood in the one format the lists use (2024/3/5 → 2024-03-05)."""
+        value = self.value()
+        if value is not None and not isinstance(value, str):
+            self.line.setText(self.show(value))
+
+
+class _CalendarButton(QToolButton):
+    """Picks a date from a calendar into a typed date edit."""
+
+    def __init__(self, target: _TypedValueEdit) -> None:
+        super().__init__()
+        self.target = target
+        self.setText("日历")
+        self.setToolTip("从日历中选择日期")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the date to the next field
+        self.calendar = QCalendarWidget()
+        self.calendar.setMinimumDate(QDate(1900, 1, 1))
+        self.calendar.setMaximumDate(QDate(2100, 12, 31))
+        self.calendar.clicked.connect(self._picked)
+        self.calendar.activated.connect(self._picked)
+        menu = QMenu(self)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        menu.aboutToShow.connect(self._prepare)
+        self.setMenu(menu)
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+
+    def _prepare(self) -> None:
+        current = self.target.value()
+        day = current if isinstance(current, dt.date) else dt.date.today()
+        self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+
+    def _picked(self, qdate: QDate) -> None:
+        self.target.set_value(dt.date(qdate.year(), qdate.month(), qdate.day()))
+        self.menu().hide()
+        self.target.line.setFocus()
 
 
 class DateEditor(Editor):
-    SENTINEL = QDate(1899, 12, 31)
+    """A required date is a date edit (it always has a value); an optional one starts empty."""
 
     def __init__(self, optional: bool) -> None:
-        edit = QDateEdit()
-        edit.setDisplayFormat(DATE_FORMAT)
-        edit.setCalendarPopup(True)
         self.optional = optional
         if optional:
-            edit.setMinimumDate(self.SENTINEL)
+            self.typed = _TypedValueEdit(f"{NOT_SET}（如 2024-03-05）", normalize.parse_date, _date_text)
+            self.typed.layout().addWidget(_CalendarButton(self.typed))
+            self.widget: QWidget = self.typed
         else:
+            edit = QDateEdit()
+            edit.setDisplayFormat(DATE_FORMAT)
+            edit.setCalendarPopup(True)
             edit.setMinimumDate(QDate(1900, 1, 1))
-        edit.setMaximumDate(QDate(2100, 12, 31))
-        self.edit = edit
-        self.widget = _Clearable(edit, optional)
-        self.set_value(None if optional else dt.date.today())
+            edit.setMaximumDate(QDate(2100, 12, 31))
+            self.edit = edit
+            self.widget = edit
+        self.set_value(None)
 
-    def value(self) -> dt.date | None:
+    def value(self) -> dt.date | str | None:
+        if self.optional:
+            return self.typed.value()
         qdate = self.edit.date()
-        if self.optional and qdate == self.SENTINEL:
-            return None
         return dt.date(qdate.year(), qdate.month(), qdate.day())
 
     def set_value(self, value: Any) -> None:
-        if value is None:
-            self.edit.setDate(self.SENTINEL if self.optional else QDate.currentDate())
-        else:
-            self.edit.setDate(QDate(value.year, value.month, value.day))
+        if self.optional:
+            self.typed.set_value(value)
+            return
+        day = value or dt.date.today()
+        self.edit.setDate(QDate(day.year, day.month, day.day))
+
+    @property
+    def changed(self) -> SignalInstance:
+        return self.typed.line.textChanged if self.optional else self.edit.dateChanged
 
 
 class TimeEditor(Editor):
-    SENTINEL = QTime(0, 0)
+    """Times are optional: empty until the person types one (14:30, 1430 or 14点30分)."""
 
     def __init__(self) -> None:
-        edit = QTimeEdit()
-        edit.setDisplayFormat("HH:mm")
-        self.edit = edit
-        self.widget = _Clearable(edit, optional=True)
-        self.set_value(None)
+        self.widget = _TypedValueEdit(f"{NOT_SET}（如 14:30）", normalize.parse_time, lambda t: f"{t:%H:%M}")
 
-    def value(self) -> dt.time | None:
-        qtime = self.edit.time()
-        if qtime == self.SENTINEL:
-            return None
-        return dt.time(qtime.hour(), qtime.minute())
+    def value(self) -> dt.time | str | None:
+        return self.widget.value()
 
     def set_value(self, value: Any) -> None:
-        self.edit.setTime(self.SENTINEL if value is None else QTime(value.hour, value.minute))
+        self.widget.set_value(value)
+
+    @property
+    def changed(self) -> SignalInstance:
+        return self.widget.line.textChanged
+
+
+def _date_text(value: dt.date) -> str:
+    return f"{value:%Y-%m-%d}"
 
 
 class ChoiceEditor(Editor):
@@ -144,9 +220,10 @@ class ChoiceEditor(Editor):
     Values are kept on the Python side: Qt would turn a str-based enum into a plain string.
     """
 
-    def __init__(self, choices: Sequence[tuple[Any, str]], optional: bool) -> None:
+    def __init__(self, choices: Sequence[tuple[Any, str]], optional: bool, empty_label: str = "") -> None:
         self.widget = QComboBox()
         self.optional = optional
+        self.empty_label = empty_label
         self._values: list[Any] = []
         self.set_choices(choices)
 
@@ -156,7 +233,7 @@ class ChoiceEditor(Editor):
         self.widget.clear()
         self._values = []
         if self.optional:
-            self._append(None, "")
+            self._append(None, self.empty_label)
         for value, label in choices:
             self._append(value, label)
         self.widget.blockSignals(False)
@@ -174,6 +251,10 @@ class ChoiceEditor(Editor):
         index = self._values.index(value) if value in self._values else 0
         self.widget.setCurrentIndex(index)
 
+    @property
+    def changed(self) -> SignalInstance:
+        return self.widget.currentIndexChanged
+
     def ensure_choice(self, value: Any, label: str) -> None:
         """Keep a value that is no longer offered (e.g. a retired category) selectable on old records."""
         if value is not None and value not in self._values:
@@ -183,6 +264,10 @@ class ChoiceEditor(Editor):
 class BoolEditor(Editor):
     def __init__(self, label: str) -> None:
         self.widget = QCheckBox(label)
+
+    @property
+    def changed(self) -> SignalInstance:
+        return self.widget.toggled
 
     def value(self) -> bool:
         return self.widget.isChecked()

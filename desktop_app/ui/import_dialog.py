@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.database import Database
 from desktop_app.core.imports import ImportPreview, ImportResult, commit_import, kind_for, preview_import
 from desktop_app.ui.background import BackgroundTask
+from desktop_app.ui.signals import on_click
 
 ERROR_COLOR = QColor("#b03a2e")
 SKIP_COLOR = QColor("#7f8c8d")
@@ -44,7 +45,7 @@ class ImportDialog(QDialog):
         self.file_label = QLabel("请选择 Excel 文件（.xlsx）。旧版 .xls 请先用 Excel 或 WPS 另存为 .xlsx。")
         self.file_label.setWordWrap(True)
         choose = QPushButton("选择文件…")
-        choose.clicked.connect(self.choose_file)
+        on_click(choose.clicked, self.choose_file)
         top.addWidget(self.file_label, 1)
         top.addWidget(choose)
         layout.addLayout(top)
@@ -75,9 +76,9 @@ class ImportDialog(QDialog):
         buttons.addStretch(1)
         self.import_button = QPushButton("导入")
         self.import_button.setEnabled(False)
-        self.import_button.clicked.connect(self.commit)
+        on_click(self.import_button.clicked, self.commit)
         close = QPushButton("关闭")
-        close.clicked.connect(self.reject)
+        on_click(close.clicked, self.reject)
         buttons.addWidget(self.import_button)
         buttons.addWidget(close)
         layout.addLayout(buttons)

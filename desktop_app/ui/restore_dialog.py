@@ -22,6 +22,7 @@ from desktop_app.core.database import Database
 from desktop_app.core.restore import InvalidBackupError, RestoreResult, inspect_backup, restore_backup
 from desktop_app.ui import dialogs
 from desktop_app.ui.errors import report_failure
+from desktop_app.ui.signals import on_click
 
 
 class RestoreDialog(QDialog):
@@ -47,11 +48,11 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         restore = QPushButton("恢复所选备份")
-        restore.clicked.connect(self.restore_selected)
+        on_click(restore.clicked, self.restore_selected)
         other = QPushButton("选择其他备份文件…")
-        other.clicked.connect(self.choose_file)
+        on_click(other.clicked, self.choose_file)
         close = QPushButton("关闭")
-        close.clicked.connect(self.reject)
+        on_click(close.clicked, self.reject)
         buttons.addWidget(restore)
         buttons.addWidget(other)
         buttons.addStretch(1)

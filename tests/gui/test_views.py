@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from desktop_app.core.enums import AttendanceStatus, CareStatus, MeetingKind
 from desktop_app.core.services.base import ListQuery
@@ -183,6 +184,10 @@ def test_purge_needs_confirmation(qtbot, demo_context):
     assert care.count(ListQuery(deleted=True)) == 0
 
 
+def rest_present_button(form):
+    return next(b for b in form.findChildren(QPushButton) if b.text() == "其余标为出席")
+
+
 def test_meeting_form_attendance_maths_and_vote_warning(qtbot, context):
     groups = PartyGroupService(context.db)
     g1 = groups.create({"name": "第一党小组"})
@@ -198,6 +203,8 @@ def test_meeting_form_attendance_maths_and_vote_warning(qtbot, context):
     assert not form._rows["group_id"][1].isVisible()
     table = form.attendance
     assert table.rowCount() == 4
+    assert "应到 4 人，实到 0 人，请假 0 人，缺席 0 人，未标记 4 人" in form.summary.text(), "nobody is marked for them"
+    qtbot.mouseClick(rest_present_button(form), Qt.MouseButton.LeftButton)
     assert "应到 4 人，实到 4 人" in form.summary.text()
     table._status_editors[0].set_value(AttendanceStatus.ON_LEAVE)
     table._status_editors[1].set_value(AttendanceStatus.ABSENT)
@@ -206,8 +213,9 @@ def test_meeting_form_attendance_maths_and_vote_warning(qtbot, context):
     assert form.quorum_warning.isVisible(), "2 of 4 is not more than half"
     table._status_editors[1].set_value(AttendanceStatus.PRESENT)
     assert not form.quorum_warning.isVisible()
-    table.mark_all_present()
-    assert "实到 4 人" in form.summary.text()
+    form.ask = lambda question: "请假或缺席" in question
+    qtbot.mouseClick(rest_present_button(form), Qt.MouseButton.LeftButton)
+    assert "实到 4 人" in form.summary.text(), "asked, and answered yes: everyone present"
     form.editors["kind"].set_value(MeetingKind.GROUP_MEETING)
     assert form._rows["group_id"][1].isVisible()
 
@@ -224,6 +232,8 @@ def test_meeting_form_saves_attendance_and_reloads_it(qtbot, context):
     form.editors["group_id"].set_value(g1)
     form.editors["topic"].set_value("学习党章")
     form.attendance._status_editors[2].set_value(AttendanceStatus.ON_LEAVE)
+    form.ask = lambda question: False  # keep the 请假 mark, mark only the others
+    qtbot.mouseClick(rest_present_button(form), Qt.MouseButton.LeftButton)
     form.save()
     assert form.error_labels["topic"].text() == ""
     assert "请假须填写原因" in form.general_error.text(), "a missing reason is shown, the dialog stays"

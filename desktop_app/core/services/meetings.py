@@ -143,6 +143,9 @@ class MeetingService(RecordService):
     def _clean_attendance(session: Session, rows: list[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], str]:
         cleaned: list[dict[str, Any]] = []
         seen: set[int] = set()
+        unmarked = sum(1 for row in rows if not row.get("status"))
+        if unmarked:
+            return [], f"出席情况：还有 {unmarked} 人未标记（出席、请假或缺席）"
         for number, row in enumerate(rows, start=1):
             try:
                 entry = clean_values(ATTENDANCE_FIELDS, row)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +26,7 @@ from desktop_app.core.services.base import RecordService
 from desktop_app.ui import dialogs
 from desktop_app.ui.editors import Editor, editor_for
 from desktop_app.ui.errors import report_failure
+from desktop_app.ui.screen import fit_to_screen
 
 ERROR_STYLE = "color: #c0392b;"
 
@@ -59,8 +63,17 @@ class RecordForm(QDialog):
         self.general_error.setStyleSheet(ERROR_STYLE)
         self.general_error.setWordWrap(True)
         self.general_error.hide()
+        # The fields scroll; the error line and the buttons below them always stay on screen.
+        content = QWidget()
+        self.content = QVBoxLayout(content)
+        self.content.setContentsMargins(0, 0, 0, 0)
         self.body = QHBoxLayout()
-        outer.addLayout(self.body, 1)
+        self.content.addLayout(self.body, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(content)
+        outer.addWidget(self.scroll, 1)
         for names in self.sections or [list(self.specs)]:
             form = QFormLayout()
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -77,7 +90,6 @@ class RecordForm(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
@@ -90,8 +102,25 @@ class RecordForm(QDialog):
             values.update(initial)
         self.load(values)
         self._initial = self.values()
-        if self.initial_size:
-            self.resize(*self.initial_size)
+        self._make_save_the_only_default()
+        for name, editor in self.editors.items():
+            editor.changed.connect(lambda *_args, name=name: self._clear_error(name))
+        content_hint = content.sizeHint()
+        preferred = QSize(*self.initial_size) if self.initial_size else QSize(
+            content_hint.width() + 40, content_hint.height() + self.buttons.sizeHint().height() + 60
+        )
+        fit_to_screen(self, preferred)
+
+    def _make_save_the_only_default(self) -> None:
+        """Enter saves: no other button (全部出席, 添加举措 …) may take Enter for itself."""
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(button is save)
+            button.setDefault(button is save)
+
+    def _clear_error(self, name: str) -> None:
+        """A value was changed: its old complaint no longer applies."""
+        self.error_labels[name].hide()
 
     # -- building -------------------------------------------------------------------
     def _add_row(self, form: QFormLayout, spec: Field) -> None:
@@ -193,6 +222,6 @@ class RecordForm(QDialog):
         return dialogs.ask(self, question)
 
     def reject(self) -> None:
-        if self.is_dirty() and not self.ask("已填写的内容还没有保存，确定放弃吗？"):
+        if self.is_dirty() and not self.ask("已填写的内容还没有保存，确定放弃吗？\n（选“否”回到表单继续填写）"):
             return
         super().reject()

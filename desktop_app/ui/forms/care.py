@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import QStringListModel, Qt, SignalInstance
 from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from desktop_app.core.enums import CareStatus
@@ -43,6 +43,10 @@ class ResidentPicker(Editor):
         layout.addWidget(self.line, 1)
         layout.addWidget(clear)
         self.widget.setFocusProxy(self.line)
+
+    @property
+    def changed(self) -> SignalInstance:
+        return self.line.textChanged
 
     def _search(self, text: str) -> None:
         self.resident_id = None

@@ -24,6 +24,9 @@ from desktop_app.core.services.people import MemberBrief, PartyGroupService
 from desktop_app.ui.editors import ChoiceEditor, Editor, LongTextEditor, editor_for, enum_choices
 from desktop_app.ui.forms.base import ERROR_STYLE, RecordForm
 
+UNMARKED = "（未标记）"
+from desktop_app.ui.signals import on_click
+
 
 class AttendanceTable(QTableWidget):
     HEADERS = ("姓名", "党员类别", "出席情况", "请假或缺席原因")
@@ -53,17 +56,24 @@ class AttendanceTable(QTableWidget):
             kind = QTableWidgetItem(member.member_type.label)
             kind.setFlags(name.flags())
             self.setItem(row, 1, kind)
-            status = ChoiceEditor(enum_choices(AttendanceStatus), optional=False)
-            status.set_value(AttendanceStatus(entry.get("status", AttendanceStatus.PRESENT)))
+            # Nobody is marked 出席 until the person says so: a default would hide who was really there.
+            status = ChoiceEditor(enum_choices(AttendanceStatus), optional=True, empty_label=UNMARKED)
+            status.set_value(AttendanceStatus(entry["status"]) if entry.get("status") else None)
             status.widget.currentIndexChanged.connect(self._changed)
             self._status_editors[row] = status
             self.setCellWidget(row, 2, status.widget)
             self.setCellWidget(row, 3, QLineEdit(entry.get("reason", "")))
         self._changed()
 
-    def mark_all_present(self) -> None:
+    def marked_away(self) -> int:
+        """How many people are marked 请假 or 缺席."""
+        return sum(1 for e in self._status_editors.values() if e.value() not in (None, AttendanceStatus.PRESENT))
+
+    def mark_present(self, everyone: bool) -> None:
+        """Mark the unmarked people 出席; with `everyone`, also those marked 请假 or 缺席."""
         for editor in self._status_editors.values():
-            editor.set_value(AttendanceStatus.PRESENT)
+            if everyone or editor.value() is None:
+                editor.set_value(AttendanceStatus.PRESENT)
 
     def entries(self) -> list[dict[str, Any]]:
         result = []
@@ -112,18 +122,23 @@ class MeetingForm(RecordForm):
         self.summary = QLabel()
         self.quorum_warning = QLabel()
         self.quorum_warning.setStyleSheet(ERROR_STYLE)
-        all_present = QPushButton("全部出席")
-        all_present.setToolTip("把名单中每个人标为出席")
+        all_present = QPushButton("其余标为出席")
+        all_present.setToolTip("把尚未标记的人标为出席；已标为请假或缺席的人先询问")
         top.addWidget(self.summary, 1)
         top.addWidget(all_present)
         self.attendance = AttendanceTable()
         self.attendance.setMinimumHeight(260)
         self.attendance.on_change = self._update_summary
-        all_present.clicked.connect(self.attendance.mark_all_present)
+        on_click(all_present.clicked, self.mark_rest_present)
         layout.addLayout(top)
         layout.addWidget(self.quorum_warning)
         layout.addWidget(self.attendance)
-        self.layout().addWidget(box, 1)
+        self.content.addWidget(box, 1)
+
+    def mark_rest_present(self) -> None:
+        away = self.attendance.marked_away()
+        everyone = bool(away) and self.ask(f"已有 {away} 人标为请假或缺席。把他们也改为出席吗？\n（选“否”只标记其余的人）")
+        self.attendance.mark_present(everyone)
 
     def load_extra(self, values: dict[str, Any]) -> None:
         if self.record_id:
@@ -155,10 +170,11 @@ class MeetingForm(RecordForm):
 
     def _update_summary(self) -> None:
         entries = self.attendance.entries()
-        summary = summarize_attendance(entry["status"] for entry in entries)
+        unmarked = sum(1 for entry in entries if entry["status"] is None)
+        summary = summarize_attendance(entry["status"] for entry in entries if entry["status"] is not None)
         self.summary.setText(
-            f"应到 {summary.expected} 人，实到 {summary.attended} 人，请假 {summary.on_leave} 人，"
-            f"缺席 {summary.absent} 人，出勤率 {summary.rate_text}"
+            f"应到 {len(entries)} 人，实到 {summary.attended} 人，请假 {summary.on_leave} 人，"
+            f"缺席 {summary.absent} 人" + (f"，未标记 {unmarked} 人" if unmarked else f"，出勤率 {summary.rate_text}")
         )
         voting = [m for m in self.attendance.members if m.can_vote]
         present_ids = {e["member_id"] for e in entries if e["status"] is AttendanceStatus.PRESENT}

@@ -67,7 +67,7 @@ class StudioProblemForm(RecordForm):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.discussed.addItem(item)
         layout.addWidget(self.discussed)
-        self.layout().addWidget(box)
+        self.content.addWidget(box)
 
     def load_extra(self, values: dict[str, Any]) -> None:
         topic = self.editors["topic_id"]

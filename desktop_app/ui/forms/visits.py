@@ -24,6 +24,7 @@ from desktop_app.core.pinyin import initials
 from desktop_app.core.services.people import MemberService
 from desktop_app.ui.editors import ChoiceEditor, DateEditor, Editor, LongTextEditor, editor_for, enum_choices
 from desktop_app.ui.forms.base import RecordForm
+from desktop_app.ui.signals import on_click
 
 
 class PracticeTable(QTableWidget):
@@ -119,14 +120,14 @@ class VisitForm(RecordForm):
         add = QPushButton("添加举措")
         add.clicked.connect(lambda: self.practice_table.add_practice())
         remove = QPushButton("删除所选举措")
-        remove.clicked.connect(self.practice_table.remove_selected)
+        on_click(remove.clicked, self.practice_table.remove_selected)
         buttons.addWidget(add)
         buttons.addWidget(remove)
         buttons.addStretch(1)
         practices_layout.addWidget(self.practice_table)
         practices_layout.addLayout(buttons)
         row.addWidget(practices, 2)
-        self.layout().addLayout(row)
+        self.content.addLayout(row)
 
     def _filter_participants(self, text: str) -> None:
         needle = text.strip().lower()

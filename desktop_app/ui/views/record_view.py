@@ -19,6 +19,7 @@ from desktop_app.ui import dialogs
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.forms.base import RecordForm
+from desktop_app.ui.signals import on_click
 from desktop_app.ui.table_model import RecordTableModel, RecordTableView
 from desktop_app.ui.views.filters import QueryFilter
 
@@ -90,7 +91,7 @@ class RecordView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        # `activated` is Enter and double-click alike; connecting doubleClicked as well opened the form twice.
         self.table.activated.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
 
@@ -122,7 +123,7 @@ class RecordView(QWidget):
             action.setShortcut(shortcut)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.setToolTip(f"{text}（{QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)}）")
-        action.triggered.connect(slot)
+        on_click(action.triggered, slot)
         self.toolbar.addAction(action)
         self.addAction(action)
         return action
@@ -173,7 +174,7 @@ class RecordView(QWidget):
         return self.form_class(self.service, record_id, self, initial=initial)
 
     def create_record(self, initial: dict | None = None) -> None:
-        form = self.open_form(None, initial if isinstance(initial, dict) else None)
+        form = self.open_form(None, initial)
         if form.exec() and form.saved_id:
             self.reload()
             self.select_record(form.saved_id)

@@ -28,6 +28,7 @@ from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.formatting import DATE_FORMAT
+from desktop_app.ui.signals import on_click
 
 LAST_DIR_KEY = "reports/last_dir"
 
@@ -112,12 +113,12 @@ class ReportsView(QWidget):
         self.include_illness = QCheckBox("导出重病帮困记录的病情说明（默认不导出）")
         self.preview = QLabel()
         self.export_button = QPushButton("导出…")
-        self.export_button.clicked.connect(self.choose_target)
+        on_click(self.export_button.clicked, self.choose_target)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.open_folder = QPushButton("打开所在文件夹")
         self.open_folder.setEnabled(False)
-        self.open_folder.clicked.connect(self.show_folder)
+        on_click(self.open_folder.clicked, self.show_folder)
         form.addRow("报表", self.kind)
         form.addRow("统计期间", self.period)
         form.addRow("个人信息", self.unmasked)

@@ -37,6 +37,7 @@ from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.profile_fields import ProfileFields
+from desktop_app.ui.signals import on_click
 
 
 class ProfileBox(QGroupBox):
@@ -48,7 +49,7 @@ class ProfileBox(QGroupBox):
         self.fields = ProfileFields(context.db)
         self.edits, self.error = self.fields.edits, self.fields.error
         save = QPushButton("保存居民区信息")
-        save.clicked.connect(self.save)
+        on_click(save.clicked, self.save)
         layout.addWidget(self.fields)
         layout.addWidget(save, 0, Qt.AlignmentFlag.AlignRight)
 
@@ -83,7 +84,7 @@ class CategoryBox(QGroupBox):
             ("停用/启用", self.toggle_retired),
         ):
             button = QPushButton(text)
-            button.clicked.connect(slot)
+            on_click(button.clicked, slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -190,7 +191,7 @@ class NormBox(QGroupBox):
             self.rows[norm.kind] = (period, count, per_group)
         layout.addLayout(form)
         save = QPushButton("保存频次要求")
-        save.clicked.connect(self.save)
+        on_click(save.clicked, self.save)
         note = QLabel("默认值依据《中国共产党支部工作条例（试行）》；党课频次各地要求不同，可按本地规定修改。")
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -229,7 +230,7 @@ class DataBox(QGroupBox):
             ("检查数据库", self.check),
         ):
             button = QPushButton(text)
-            button.clicked.connect(slot)
+            on_click(button.clicked, slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -290,7 +291,7 @@ class ThresholdBox(QGroupBox):
             self.spins[name] = spin
             form.addRow(label, spin)
         save = QPushButton("保存提醒设置")
-        save.clicked.connect(self.save)
+        on_click(save.clicked, self.save)
         form.addRow("", save)
 
     def save(self) -> None:

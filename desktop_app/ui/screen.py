@@ -1,0 +1,28 @@
+"""Sizes that fit the person's screen: a 1366×768 office screen is the common case, not the exception."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+# Room the window manager takes around a top-level window (title bar, borders).
+FRAME_ALLOWANCE = QSize(16, 40)
+
+
+def available_size(widget: QWidget | None = None) -> QSize:
+    """The screen's available area (without task bars) less a window frame."""
+    screen = widget.screen() if widget is not None else None
+    screen = screen or QGuiApplication.primaryScreen()
+    area = screen.availableGeometry().size()
+    return QSize(area.width() - FRAME_ALLOWANCE.width(), area.height() - FRAME_ALLOWANCE.height())
+
+
+def fitted(preferred: QSize, widget: QWidget | None = None) -> QSize:
+    """`preferred`, shrunk where needed to fit the screen."""
+    return preferred.boundedTo(available_size(widget))
+
+
+def fit_to_screen(widget: QWidget, preferred: QSize) -> None:
+    """Size a window to `preferred`, shrunk where needed to fit the screen it opens on."""
+    widget.resize(fitted(preferred, widget))
