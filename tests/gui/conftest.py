@@ -26,19 +26,103 @@ def asked(monkeypatch):
     return questions
 
 
+STATIC_DIALOGS = {
+    "QMessageBox": ("question", "warning", "information", "critical", "about", "aboutQt"),
+    "QInputDialog": ("getText", "getInt", "getDouble", "getItem", "getMultiLineText"),
+    "QFileDialog": (
+        "getOpenFileName",
+        "getOpenFileNames",
+        "getSaveFileName",
+        "getExistingDirectory",
+        "getOpenFileUrl",
+        "getSaveFileUrl",
+        "getExistingDirectoryUrl",
+    ),
+    "QColorDialog": ("getColor",),
+    "QFontDialog": ("getFont",),
+}
+
+
+class ModalGuard:
+    """Modal loops fail at once unless a test drives the dialog (see `drive_modal`)."""
+
+    def __init__(self) -> None:
+        self.allow_exec = False
+
+
 @pytest.fixture(autouse=True)
 def no_modal_loops(monkeypatch):
     """A modal dialog would wait for a click that never comes: fail at once instead of hanging."""
-    from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
+    from PySide6 import QtWidgets
 
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"unexpected modal dialog: {args[:2]}")
+    guard = ModalGuard()
 
-    for name in ("question", "warning", "information", "critical"):
-        monkeypatch.setattr(QMessageBox, name, refuse)
-    monkeypatch.setattr(QInputDialog, "getText", refuse)
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", refuse)
-    monkeypatch.setattr(QDialog, "exec", refuse)
+    def refuse_static(name):
+        def refuse(*args, **kwargs):
+            raise AssertionError(f"unexpected modal dialog {name}: {args[:3]}")
+
+        return refuse
+
+    for class_name, methods in STATIC_DIALOGS.items():
+        cls = getattr(QtWidgets, class_name)
+        for method in methods:
+            monkeypatch.setattr(cls, method, refuse_static(f"{class_name}.{method}"))
+    original_exec = QtWidgets.QDialog.exec
+
+    def guarded_exec(self, *args):
+        if guard.allow_exec:
+            return original_exec(self, *args)
+        raise AssertionError(f"unexpected modal dialog: {type(self).__name__} {self.windowTitle()}")
+
+    monkeypatch.setattr(QtWidgets.QDialog, "exec", guarded_exec)
+    return guard
+
+
+@pytest.fixture
+def drive_modal(no_modal_loops, qtbot):
+    """`drive_modal(start, handler)`: `start()` opens a modal dialog; `handler(dialog)` acts on it as a
+    person would and closes it (Enter, Esc, a click). A handler that fails or leaves the dialog open
+    closes it, so a test fails instead of hanging."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def run(start, handler, timeout_ms=10000):
+        errors: list[BaseException] = []
+        waited = [0]
+        seen: list[object] = []
+
+        def poll():
+            dialog = QApplication.activeModalWidget()
+            if dialog is None:
+                waited[0] += 10
+                if waited[0] < timeout_ms:
+                    QTimer.singleShot(10, poll)
+                return
+            seen.append(dialog)
+            try:
+                handler(dialog)
+            except BaseException as exc:
+                errors.append(exc)
+            if dialog.isVisible():
+                QTimer.singleShot(50, lambda: close_if_open(dialog))
+
+        def close_if_open(dialog):
+            if dialog.isVisible():
+                errors.append(AssertionError(f"the dialog {dialog.windowTitle()} was left open"))
+                dialog.done(0)
+
+        no_modal_loops.allow_exec = True
+        try:
+            QTimer.singleShot(0, poll)
+            result = start()
+        finally:
+            no_modal_loops.allow_exec = False
+        if errors:
+            raise errors[0]
+        assert seen, "no modal dialog opened"
+        return result
+
+    return run
 
 
 @pytest.fixture
@@ -61,3 +145,33 @@ def demo_context(context):
 
     fill_demo(context.db, "small", today=dt.date(2024, 6, 15))
     return context
+
+
+@pytest.fixture
+def type_text(qtbot):
+    """`type_text(widget, text)`: type as a person does: ASCII through key presses, Chinese through the
+    input method's commit (QTest cannot press keys for characters no keyboard has; an IME commits them)."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    def run(widget, text):
+        for part in _runs(text):
+            if part.isascii():
+                qtbot.keyClicks(widget, part)
+            else:
+                event = QInputMethodEvent("", [])
+                event.setCommitString(part)
+                QApplication.sendEvent(widget, event)
+
+    return run
+
+
+def _runs(text):
+    """Split text into runs of ASCII and non-ASCII characters."""
+    runs: list[str] = []
+    for char in text:
+        if runs and runs[-1][-1].isascii() == char.isascii():
+            runs[-1] += char
+        else:
+            runs.append(char)
+    return runs

@@ -213,6 +213,7 @@ class DataBox(QGroupBox):
     def __init__(self, context: AppContext) -> None:
         super().__init__("数据")
         self.context = context
+        self.task: BackgroundTask | None = None
         layout = QVBoxLayout(self)
         location = QLabel(f"数据目录：{context.db.data_dir}")
         location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -250,6 +251,7 @@ class DataBox(QGroupBox):
             lambda progress: backup_mod.backup_now(db, target),
             lambda path: self.report.setText(f"已备份到：{path}"),
         )
+        self.task = task
         return task.start()
 
     def backup_elsewhere(self) -> None:

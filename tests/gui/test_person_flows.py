@@ -1,0 +1,210 @@
+"""Defects a person found with keys and clicks, reproduced the same way (issue: the GUI as a secretary uses it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox, QPushButton
+
+from desktop_app.core.backup import list_backups
+from desktop_app.core.enums import AttendanceStatus
+from desktop_app.core.services.care import CareService
+from desktop_app.core.services.meetings import MeetingService
+from desktop_app.core.services.people import MemberService
+from desktop_app.core.services.visits import VisitService
+from desktop_app.ui import dialogs
+from desktop_app.ui.forms.care import CareForm
+from desktop_app.ui.views.records import CareView, MeetingView, VisitView
+from desktop_app.ui.views.settings import DataBox, SettingsView
+
+
+def button(widget, text):
+    return next(b for b in widget.findChildren(QPushButton) if b.text() == text)
+
+
+def shown_view(qtbot, view):
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    view.table.setFocus()
+    return view
+
+
+def committee(context, count=3):
+    members = MemberService(context.db)
+    return [members.create({"name": f"委员{i}", "is_committee": True}) for i in range(count)]
+
+
+def test_enter_in_the_meeting_form_saves_and_never_resets_attendance(
+    qtbot, context, drive_modal, monkeypatch, type_text
+):
+    ids = committee(context)
+    view = shown_view(qtbot, MeetingView(context))
+    questions = []
+    monkeypatch.setattr(dialogs, "ask", lambda parent, q: questions.append(q) or False)
+
+    def fill(form):
+        type_text(form.editors["topic"].widget, "研究年度工作")
+        status = form.attendance.cellWidget(0, 2)
+        assert isinstance(status, QComboBox)
+        assert status.currentText() == "（未标记）", "nobody starts as 出席"
+        status.setFocus()
+        qtbot.keyClick(status, Qt.Key.Key_Down)
+        qtbot.keyClick(status, Qt.Key.Key_Down)
+        assert status.currentText() == "请假"
+        reason = form.attendance.cellWidget(0, 3)
+        type_text(reason, "外出")
+        # Enter in the topic: the form tries to save, and says who is still unmarked; nothing is reset.
+        qtbot.keyClick(form.editors["topic"].widget, Qt.Key.Key_Return)
+        assert form.isVisible()
+        assert "还有 2 人未标记" in form.general_error.text()
+        assert status.currentText() == "请假"
+        qtbot.mouseClick(button(form, "其余标为出席"), Qt.MouseButton.LeftButton)
+        assert "请假或缺席" in questions[-1], "a mark a person set is not reset without asking"
+        assert status.currentText() == "请假"
+        # Enter in an attendance combo saves.
+        qtbot.keyClick(form.attendance.cellWidget(1, 2), Qt.Key.Key_Return)
+
+    drive_modal(lambda: qtbot.keyClick(view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier), fill)
+    service = MeetingService(context.db)
+    [meeting_id] = service.list_ids()
+    saved = {a["member_id"]: a for a in service.get(meeting_id)["attendance"]}
+    assert saved[ids[0]]["status"] is AttendanceStatus.ON_LEAVE and saved[ids[0]]["reason"] == "外出"
+    assert saved[ids[1]]["status"] is AttendanceStatus.PRESENT
+    assert saved[ids[2]]["status"] is AttendanceStatus.PRESENT
+
+
+def test_only_save_is_a_default_button_in_every_form(qtbot, context):
+    from desktop_app.ui.forms.visits import VisitForm
+
+    committee(context)
+    for view_class in (MeetingView, VisitView, CareView):
+        view = view_class(context)
+        qtbot.addWidget(view)
+        form = view.open_form()
+        qtbot.addWidget(form)
+        defaults = [b.text() for b in form.findChildren(QPushButton) if b.isDefault() or b.autoDefault()]
+        assert defaults == ["保存"], (view_class.__name__, defaults)
+    assert VisitForm  # the 学习考察 form is the one with 添加举措
+
+
+def test_enter_in_the_visit_form_saves_without_adding_a_practice(qtbot, context, drive_modal, type_text):
+    view = shown_view(qtbot, VisitView(context))
+
+    def fill(form):
+        type_text(form.editors["destination"].widget, "梅陇六村")
+        qtbot.keyClick(form.editors["destination"].widget, Qt.Key.Key_Return)
+
+    drive_modal(lambda: qtbot.keyClick(view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier), fill)
+    [visit_id] = VisitService(context.db).list_ids()
+    assert VisitService(context.db).get(visit_id)["practices"] == []
+
+
+def test_backup_now_button_makes_a_backup(qtbot, context):
+    settings = SettingsView(context)
+    qtbot.addWidget(settings)
+    box = settings.findChild(DataBox)
+    qtbot.mouseClick(button(box, "立即备份"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: box.task is not None and box.task.done, timeout=20000)
+    assert "已备份到" in box.report.text()
+    assert len(list_backups(context.db.backup_dir)) == 1
+
+
+def test_double_click_opens_the_form_once(qtbot, demo_context, drive_modal):
+    view = shown_view(qtbot, CareView(demo_context))
+    opened = []
+    original = view.open_form
+
+    def counting_open_form(*args, **kwargs):
+        form = original(*args, **kwargs)
+        opened.append(form)
+        return form
+
+    view.open_form = counting_open_form
+    rect = view.table.visualRect(view.model.index(0, 1))
+
+    def close(form):
+        qtbot.keyClick(form, Qt.Key.Key_Escape)
+
+    def double_click():
+        # What a mouse sends for a double click: press, release, then the double-click press.
+        viewport, left = view.table.viewport(), Qt.MouseButton.LeftButton
+        qtbot.mousePress(viewport, left, pos=rect.center())
+        qtbot.mouseRelease(viewport, left, pos=rect.center())
+        qtbot.mouseDClick(viewport, left, pos=rect.center())
+
+    drive_modal(double_click, close)
+    qtbot.wait(50)
+    assert len(opened) == 1
+    assert QApplication.activeModalWidget() is None
+
+
+def test_optional_dates_and_times_are_typed_and_tab_leaves(qtbot, context):
+    form = CareForm(CareService(context.db))
+    qtbot.addWidget(form)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    follow_up = form.editors["follow_up_date"]
+    line = follow_up.widget.findChild(QLineEdit)
+    assert follow_up.value() is None and line.text() == ""
+    line.setFocus()
+    qtbot.keyClicks(line, "2024/3/5")
+    qtbot.keyClick(line, Qt.Key.Key_Tab)
+    assert line.text() == "2024-03-05"
+    assert follow_up.value() == dt.date(2024, 3, 5)
+    assert not line.hasFocus(), "Tab leaves the date"
+    line.selectAll()
+    qtbot.keyClick(line, Qt.Key.Key_Delete)
+    assert follow_up.value() is None, "an emptied optional date stays empty"
+    qtbot.keyClick(line, Qt.Key.Key_Up)
+    assert follow_up.value() is None, "no arrow key jumps to 1900"
+
+
+def test_times_typed_as_digits(qtbot, context):
+    from desktop_app.ui.forms.meetings import MeetingForm
+
+    form = MeetingForm(MeetingService(context.db))
+    qtbot.addWidget(form)
+    start = form.editors["start_time"]
+    line = start.widget.findChild(QLineEdit)
+    qtbot.keyClicks(line, "1430")
+    assert start.value() == dt.time(14, 30)
+    line.clear()
+    qtbot.keyClicks(line, "25:99")
+    form.editors["topic"].set_value("试")
+    form.save()
+    assert "时间" in form.error_labels["start_time"].text(), "a time that does not exist is named at its field"
+
+
+def test_a_fixed_value_clears_its_stale_error(qtbot, context, type_text):
+    form = CareForm(CareService(context.db))
+    qtbot.addWidget(form)
+    form.show()
+    form.save()
+    name_error = form.error_labels["recipient_name"]
+    assert name_error.isVisible()
+    type_text(form.editors["recipient_name"].widget, "陈静")
+    assert not name_error.isVisible()
+
+
+def test_questions_default_to_no(monkeypatch):
+    seen = {}
+
+    def question(parent, title, text, buttons, default):
+        seen["default"] = default
+        return QMessageBox.StandardButton.No
+
+    import desktop_app.ui.dialogs as dialogs_module
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.undo  # noqa: B018  (the autouse fixture replaced dialogs.ask; read the real one below)
+    assert dialogs_module.__dict__  # module is loaded
+    from importlib import reload
+
+    real = reload(dialogs_module)
+    assert real.ask(None, "确定放弃吗？") is False
+    assert seen["default"] == QMessageBox.StandardButton.No
