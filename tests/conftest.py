@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The most common office screen: every window and form must fit it. Qt's offscreen platform takes
+# its screens from a JSON file; a platform chosen by the person running the tests is left alone.
+OFFICE_SCREEN = Path(__file__).with_name("office_screen.json")
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={OFFICE_SCREEN}"
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.database import Database
 from desktop_app.core.services.attachments import AttachmentInfo, AttachmentService
 from desktop_app.ui.errors import report_failure
+from desktop_app.ui.screen import fit_to_screen
 from desktop_app.ui.signals import on_click
 
 THUMBNAIL = QSize(120, 120)
@@ -34,7 +35,7 @@ class AttachmentsDialog(QDialog):
         self.service = AttachmentService(db)
         self.owner_kind, self.owner_id = owner_kind, owner_id
         self.setWindowTitle("附件")
-        self.resize(640, 420)
+        fit_to_screen(self, QSize(640, 420))
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         hint = QLabel("可以把照片或扫描件直接拖到这里。双击打开。")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.database import Database
 from desktop_app.core.imports import ImportPreview, ImportResult, commit_import, kind_for, preview_import
 from desktop_app.ui.background import BackgroundTask
+from desktop_app.ui.screen import fit_to_screen
 from desktop_app.ui.signals import on_click
 
 ERROR_COLOR = QColor("#b03a2e")
@@ -39,7 +41,7 @@ class ImportDialog(QDialog):
         self.result_summary: ImportResult | None = None
         self.task: BackgroundTask | None = None
         self.setWindowTitle(f"导入{self.kind.label}名册")
-        self.resize(860, 560)
+        fit_to_screen(self, QSize(860, 560))
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.file_label = QLabel("请选择 Excel 文件（.xlsx）。旧版 .xls 请先用 Excel 或 WPS 另存为 .xlsx。")

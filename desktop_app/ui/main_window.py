@@ -10,11 +10,12 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget, QWidget
 
 from desktop_app import APP_NAME
+from desktop_app.ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from desktop_app.ui.context import AppContext
@@ -198,7 +199,7 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
         if geometry is None:
-            self.resize(1280, 800)
+            fit_to_screen(self, QSize(1280, 800))
         else:
             self.restoreGeometry(geometry)
         splitter = self.settings.value("window/splitter")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -22,6 +23,7 @@ from desktop_app.core.database import Database
 from desktop_app.core.restore import InvalidBackupError, RestoreResult, inspect_backup, restore_backup
 from desktop_app.ui import dialogs
 from desktop_app.ui.errors import report_failure
+from desktop_app.ui.screen import fit_to_screen
 from desktop_app.ui.signals import on_click
 
 
@@ -33,7 +35,7 @@ class RestoreDialog(QDialog):
         self.db = db
         self.result_info: RestoreResult | None = None
         self.setWindowTitle("从备份恢复")
-        self.resize(820, 460)
+        fit_to_screen(self, QSize(820, 460))
         layout = QVBoxLayout(self)
         note = QLabel("恢复会用所选备份替换当前全部数据。恢复前，当前数据会先另存一份备份，恢复后仍可找回。")
         note.setWordWrap(True)

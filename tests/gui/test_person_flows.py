@@ -72,7 +72,8 @@ def test_enter_in_the_meeting_form_saves_and_never_resets_attendance(
     service = MeetingService(context.db)
     [meeting_id] = service.list_ids()
     saved = {a["member_id"]: a for a in service.get(meeting_id)["attendance"]}
-    assert saved[ids[0]]["status"] is AttendanceStatus.ON_LEAVE and saved[ids[0]]["reason"] == "外出"
+    assert saved[ids[0]]["status"] is AttendanceStatus.ON_LEAVE
+    assert saved[ids[0]]["reason"] == "外出"
     assert saved[ids[1]]["status"] is AttendanceStatus.PRESENT
     assert saved[ids[2]]["status"] is AttendanceStatus.PRESENT
 
@@ -150,7 +151,8 @@ def test_optional_dates_and_times_are_typed_and_tab_leaves(qtbot, context):
     qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
     follow_up = form.editors["follow_up_date"]
     line = follow_up.widget.findChild(QLineEdit)
-    assert follow_up.value() is None and line.text() == ""
+    assert follow_up.value() is None
+    assert line.text() == ""
     line.setFocus()
     qtbot.keyClicks(line, "2024/3/5")
     qtbot.keyClick(line, Qt.Key.Key_Tab)
@@ -192,19 +194,18 @@ def test_a_fixed_value_clears_its_stale_error(qtbot, context, type_text):
 
 
 def test_questions_default_to_no(monkeypatch):
+    """Enter or Esc on 确定放弃吗？ / 确定删除吗？ answers 否."""
+    from importlib import reload
+
+    import desktop_app.ui.dialogs as dialogs_module
+
     seen = {}
 
     def question(parent, title, text, buttons, default):
         seen["default"] = default
-        return QMessageBox.StandardButton.No
-
-    import desktop_app.ui.dialogs as dialogs_module
+        return default
 
     monkeypatch.setattr(QMessageBox, "question", question)
-    monkeypatch.undo  # noqa: B018  (the autouse fixture replaced dialogs.ask; read the real one below)
-    assert dialogs_module.__dict__  # module is loaded
-    from importlib import reload
-
-    real = reload(dialogs_module)
+    real = reload(dialogs_module)  # the autouse fixture answers questions; read the module's own function
     assert real.ask(None, "确定放弃吗？") is False
     assert seen["default"] == QMessageBox.StandardButton.No

@@ -23,9 +23,9 @@ from desktop_app.core.rules import summarize_attendance, vote_quorum_met
 from desktop_app.core.services.people import MemberBrief, PartyGroupService
 from desktop_app.ui.editors import ChoiceEditor, Editor, LongTextEditor, editor_for, enum_choices
 from desktop_app.ui.forms.base import ERROR_STYLE, RecordForm
+from desktop_app.ui.signals import on_click
 
 UNMARKED = "（未标记）"
-from desktop_app.ui.signals import on_click
 
 
 class AttendanceTable(QTableWidget):
@@ -137,7 +137,8 @@ class MeetingForm(RecordForm):
 
     def mark_rest_present(self) -> None:
         away = self.attendance.marked_away()
-        everyone = bool(away) and self.ask(f"已有 {away} 人标为请假或缺席。把他们也改为出席吗？\n（选“否”只标记其余的人）")
+        question = f"已有 {away} 人标为请假或缺席。把他们也改为出席吗？\n（选“否”只标记其余的人）"
+        everyone = bool(away) and self.ask(question)
         self.attendance.mark_present(everyone)
 
     def load_extra(self, values: dict[str, Any]) -> None:

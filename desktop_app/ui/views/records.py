@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QVBoxLayout
 
 from desktop_app.core.enums import (
@@ -24,6 +25,7 @@ from desktop_app.ui.forms.care import CareForm
 from desktop_app.ui.forms.meetings import MeetingForm
 from desktop_app.ui.forms.people import MemberForm, PartyGroupForm, ResidentForm
 from desktop_app.ui.forms.visits import VisitForm
+from desktop_app.ui.screen import fit_to_screen
 from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, QueryFilter, enum_values
 from desktop_app.ui.views.record_view import RecordView
 
@@ -200,7 +202,7 @@ class MemberView(RosterImportMixin, RecordView):
     def edit_groups(self) -> None:
         dialog = QDialog(self)
         dialog.setWindowTitle("党小组")
-        dialog.resize(560, 420)
+        fit_to_screen(dialog, QSize(560, 420))
         layout = QVBoxLayout(dialog)
         layout.addWidget(PartyGroupView(self.context, dialog))
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -1,0 +1,70 @@
+"""Every window, form and dialog fits a 1366×768 office screen with its buttons on screen.
+
+The tests run on an offscreen 1366×768 screen (tests/office_screen.json). The offscreen platform
+draws only a thin frame, so the frame a window manager adds is allowed for (ui.screen.FRAME_ALLOWANCE).
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, QWidget
+
+from desktop_app.ui.attachments import AttachmentsDialog
+from desktop_app.ui.errors import ErrorDialog
+from desktop_app.ui.first_run import FirstRunDialog
+from desktop_app.ui.import_dialog import ImportDialog
+from desktop_app.ui.main_window import MainWindow, ui_settings
+from desktop_app.ui.restore_dialog import RestoreDialog
+from desktop_app.ui.screen import FRAME_ALLOWANCE
+from desktop_app.ui.views.records import CareView, MeetingView, MemberView, ResidentView, VisitView
+from desktop_app.ui.views.studio import StudioView
+
+
+def assert_fits(qtbot, window: QWidget) -> None:
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    area = QApplication.primaryScreen().availableGeometry()
+    assert area.size().toTuple() == (1366, 768), "the tests run on the office screen"
+    framed = QRect(window.geometry().topLeft(), window.size() + FRAME_ALLOWANCE)
+    assert framed.width() <= area.width(), (window.windowTitle(), framed)
+    assert framed.height() <= area.height(), (window.windowTitle(), framed)
+    window.move(area.topLeft())
+    for box in window.findChildren(QDialogButtonBox):
+        for button in box.findChildren(QAbstractButton):
+            if not button.isVisible():
+                continue
+            top_left = button.mapToGlobal(button.rect().topLeft())
+            rect = QRect(top_left, button.size())
+            assert area.contains(rect), (window.windowTitle(), button.text(), rect)
+            assert window.rect().contains(window.mapFromGlobal(top_left)), (window.windowTitle(), button.text())
+
+
+@pytest.mark.parametrize(
+    ("view_class", "tab"),
+    [(CareView, None), (VisitView, None), (MeetingView, None), (ResidentView, None), (MemberView, None),
+     (StudioView, 0), (StudioView, 1)],
+)
+def test_every_record_form_fits_new_and_filled(qtbot, demo_context, view_class, tab):
+    view = view_class(demo_context)
+    qtbot.addWidget(view)
+    if tab is not None:
+        view.tabs.setCurrentIndex(tab)
+        view = view.current()
+    assert_fits(qtbot, view.open_form())
+    assert_fits(qtbot, view.open_form(view.model.record_id(0)))
+
+
+def test_dialogs_fit(qtbot, demo_context, tmp_path):
+    db = demo_context.db
+    assert_fits(qtbot, FirstRunDialog(db))
+    assert_fits(qtbot, RestoreDialog(db))
+    assert_fits(qtbot, ImportDialog(db, "residents"))
+    assert_fits(qtbot, AttachmentsDialog(db, "care", 1))
+    assert_fits(qtbot, ErrorDialog("出错了", "详细信息\n" * 200))
+
+
+def test_the_first_window_comes_from_the_screen(qtbot, tmp_path):
+    window = MainWindow(settings=ui_settings(tmp_path))
+    assert_fits(qtbot, window)
