@@ -177,6 +177,10 @@ class MainWindow(QMainWindow):
         already_built = index in self._built
         view = self.view(index)
         self.stack.setCurrentIndex(index)
+        # The cursor follows to the page (its search box), so typing searches at once; not while the
+        # person walks the navigation list with the arrow keys.
+        if not self.nav.hasFocus():
+            view.setFocus()
         if already_built:
             view.reload()  # type: ignore[attr-defined]
         else:

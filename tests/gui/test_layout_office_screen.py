@@ -47,11 +47,11 @@ def assert_fits(qtbot, window: QWidget) -> None:
      (StudioView, 0), (StudioView, 1)],
 )
 def test_every_record_form_fits_new_and_filled(qtbot, demo_context, view_class, tab):
-    view = view_class(demo_context)
-    qtbot.addWidget(view)
+    page = view = view_class(demo_context)
+    qtbot.addWidget(page)
     if tab is not None:
-        view.tabs.setCurrentIndex(tab)
-        view = view.current()
+        page.tabs.setCurrentIndex(tab)
+        view = page.current()
     assert_fits(qtbot, view.open_form())
     assert_fits(qtbot, view.open_form(view.model.record_id(0)))
 

@@ -209,3 +209,64 @@ def test_questions_default_to_no(monkeypatch):
     real = reload(dialogs_module)  # the autouse fixture answers questions; read the module's own function
     assert real.ask(None, "确定放弃吗？") is False
     assert seen["default"] == QMessageBox.StandardButton.No
+
+
+def shown_window(qtbot, context):
+    from desktop_app.ui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window
+
+
+def test_keyboard_flow_between_views(qtbot, demo_context, drive_modal, monkeypatch, asked):
+    window = shown_window(qtbot, demo_context)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    care = window.stack.currentWidget()
+    assert isinstance(care, CareView)
+    assert care.search.hasFocus(), "switching views puts the cursor in the view's search box"
+    # Ctrl+N works at once, from wherever the cursor is.
+    drive_modal(
+        lambda: qtbot.keyClick(care.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier),
+        lambda form: qtbot.keyClick(form, Qt.Key.Key_Escape),
+    )
+    window.activateWindow()  # a window manager gives the window back its focus when the dialog closes
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    # Down from the search box goes into the list and selects the first row.
+    qtbot.keyClick(care.search, Qt.Key.Key_Down)
+    assert care.table.hasFocus()
+    assert len(care.selected_ids()) == 1
+    # Delete asks, then moves the record to the 回收站; Delete inside the search box edits the text.
+    before = care.model.rowCount()
+    qtbot.keyClick(care.table, Qt.Key.Key_Delete)
+    assert "回收站" in asked[-1]
+    assert care.model.rowCount() == before - 1
+    qtbot.keyClick(care.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert care.search.hasFocus()
+    qtbot.keyClicks(care.search, "ab")
+    qtbot.keyClick(care.search, Qt.Key.Key_Home)
+    asked_before = len(asked)
+    qtbot.keyClick(care.search, Qt.Key.Key_Delete)
+    assert care.search.text() == "b"
+    assert len(asked) == asked_before
+    # Ctrl+P prints the selected meeting in 三会一课.
+    printed = []
+    monkeypatch.setattr("desktop_app.ui.meeting_print.print_meetings", lambda parent, service, ids: printed.append(ids))
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    meetings = window.stack.currentWidget()
+    assert isinstance(meetings, MeetingView)
+    qtbot.keyClick(meetings.search, Qt.Key.Key_Down)
+    qtbot.keyClick(meetings.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert printed == [meetings.selected_ids()]
+
+
+def test_the_list_offers_every_toolbar_action_on_right_click(qtbot, demo_context):
+    view = MeetingView(demo_context)
+    qtbot.addWidget(view)
+    offered = [action.text() for action in view.table.actions()]
+    assert view.table.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    assert offered == ["新增", "编辑", "删除", "附件", "打印…", "导出PDF…"]

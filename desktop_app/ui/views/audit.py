@@ -82,6 +82,7 @@ class AuditView(QWidget):
         layout.addLayout(row)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.note)
+        self.setFocusProxy(self.search)
         self.reload()
         for column, width in enumerate((150, 100, 90, 260, 90)):
             self.table.setColumnWidth(column, width)

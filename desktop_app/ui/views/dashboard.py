@@ -80,6 +80,7 @@ class DashboardView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(grid, 1)
+        self.setFocusProxy(self.todo)
         self.reload()
 
     @staticmethod

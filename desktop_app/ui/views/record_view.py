@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -58,9 +60,12 @@ class RecordView(QWidget):
         self.search.setMinimumWidth(260)
         find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
-        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
         self.addAction(find)
+        # Switching to this view puts the cursor in its search box; Down goes on into the list.
+        self.setFocusProxy(self.search)
+        self.search.installEventFilter(self)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -94,6 +99,9 @@ class RecordView(QWidget):
         # `activated` is Enter and double-click alike; connecting doubleClicked as well opened the form twice.
         self.table.activated.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        # Right-click (or the keyboard's menu key) offers every toolbar action.
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.addActions([action for action in self.toolbar.actions() if not action.isSeparator()])
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
@@ -117,16 +125,30 @@ class RecordView(QWidget):
         """Kinds with more to do (党小组…, 导入…, 打印…) add their actions here."""
 
     # -- building helpers -----------------------------------------------------------
-    def _action(self, text: str, shortcut: QKeySequence.StandardKey | None, slot) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(
+        self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | None, slot: Callable[[], object]
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
+            # Window-wide, wherever the cursor is: Qt keeps shortcuts of hidden views (other pages, the
+            # other tab) inactive, and a text field keeps the keys it edits with (Delete) for itself.
             action.setShortcut(shortcut)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.setToolTip(f"{text}（{QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)}）")
         on_click(action.triggered, slot)
         self.toolbar.addAction(action)
         self.addAction(action)
         return action
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Down and self.model.rowCount():
+                self.table.setFocus(Qt.FocusReason.TabFocusReason)
+                if not self.table.selectionModel().hasSelection():
+                    self.table.selectRow(0)
+                return True
+        return super().eventFilter(watched, event)
 
     # -- loading ----------------------------------------------------------------------
     def current_query(self) -> ListQuery:

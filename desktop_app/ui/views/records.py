@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QVBoxLayout
 
 from desktop_app.core.enums import (
@@ -77,7 +78,7 @@ class MeetingView(RecordView):
 
     def add_toolbar_actions(self) -> None:
         self.toolbar.addSeparator()
-        self._action("打印…", None, self.print_records)
+        self._action("打印…", QKeySequence(QKeySequence.StandardKey.Print), self.print_records)
         self._action("导出PDF…", None, self.export_pdf)
 
     def records_to_print(self) -> list[int]:

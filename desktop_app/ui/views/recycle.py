@@ -40,6 +40,7 @@ class RecycleView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(toolbar)
         layout.addWidget(self.table, 1)
+        self.setFocusProxy(self.table)
         self.reload()
 
     def reload(self) -> None:

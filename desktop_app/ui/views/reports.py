@@ -135,6 +135,7 @@ class ReportsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(box)
         layout.addStretch(1)
+        self.setFocusProxy(self.kind)
         self.kind.currentIndexChanged.connect(self.reload)
         self.period.changed.connect(self.reload)
         self.reload()

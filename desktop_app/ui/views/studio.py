@@ -108,10 +108,15 @@ class StudioView(QWidget):
         self.tabs.addTab(self.problems, "问题台账")
         for view in (self.activities, self.problems):
             view.count_changed.connect(self.count_changed)
-        self.tabs.currentChanged.connect(lambda _: self.count_changed.emit(self.record_count()))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.setFocusProxy(self.activities)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
+
+    def _tab_changed(self) -> None:
+        self.setFocusProxy(self.current())
+        self.count_changed.emit(self.record_count())
 
     def current(self) -> RecordView:
         view = self.tabs.currentWidget()
