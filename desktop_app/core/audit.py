@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.database import Database, like_pattern
 from desktop_app.core.enums import AuditAction, LabeledEnum
+from desktop_app.core.fields import Field, labels_of
 from desktop_app.core.models import AuditEntry
 
 
@@ -28,10 +28,24 @@ def os_user() -> str:
         return "未知用户"
 
 
+RETIRED_LABEL = {"retired": "已停用"}
+HIDDEN_FILLED = "（已填写）"
+HIDDEN_CHANGED = "（已修改）"
+
+
+@dataclass(frozen=True)
+class Sensitive:
+    """A value the log may say was filled or changed, but never quote (e.g. a leave reason naming an illness)."""
+
+    value: Any
+
+
 def as_text(value: Any) -> str | None:
     """How a value is kept in the log: plain text a person can read."""
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or value == ():
         return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, LabeledEnum):
         return value.label
     if isinstance(value, Enum):
@@ -40,30 +54,46 @@ def as_text(value: Any) -> str | None:
         return f"{value:.2f}"
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
-    if isinstance(value, list | dict | tuple):
-        return json.dumps(_plain(value), ensure_ascii=False, sort_keys=True)
+    if isinstance(value, list | tuple):
+        return "、".join(text for text in (as_text(item) for item in value) if text)
+    if isinstance(value, dict):
+        return "；".join(f"{key}：{as_text(item)}" for key, item in value.items() if as_text(item))
     return str(value)
 
 
-def _plain(value: Any) -> Any:
-    """Nested values with enums as their labels, so 出席/缺席 reads as it does on screen."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, str | int | float) and not isinstance(value, Enum):
-        return value
-    return as_text(value)
+def diff(
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    labels: Mapping[str, str] | None = None,
+    hidden: Collection[str] = (),
+) -> dict[str, list[str | None]]:
+    """The fields whose value changed, as {label: [old, new]} in the words the screen uses.
 
-
-def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[str | None]]:
-    """The fields whose value changed, as [old, new] text."""
+    Fields in `hidden` (phones, ID numbers, illness) are compared, but only that they were filled
+    or changed is written: the log must not become a second copy of sensitive personal data.
+    """
+    labels = labels or {}
     changes = {}
-    for name in new:
-        before, after = as_text(old.get(name)), as_text(new.get(name))
-        if before != after:
-            changes[name] = [before, after]
+    for name in dict.fromkeys([*old, *new]):
+        old_value, new_value = old.get(name), new.get(name)
+        secret = name in hidden or isinstance(old_value, Sensitive) or isinstance(new_value, Sensitive)
+        before, after = as_text(_unwrap(old_value)), as_text(_unwrap(new_value))
+        if before == after:
+            continue
+        if secret:
+            before = HIDDEN_FILLED if before else None
+            after = (HIDDEN_CHANGED if before else HIDDEN_FILLED) if after else None
+        changes[labels.get(name, name)] = [before, after]
     return changes
+
+
+def _unwrap(value: Any) -> Any:
+    return value.value if isinstance(value, Sensitive) else value
+
+
+def field_diff(specs: Sequence[Field], old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[str | None]]:
+    """`diff` with the Chinese labels of form fields, hiding the sensitive ones."""
+    return diff(old, new, labels_of(specs), {spec.name for spec in specs if spec.is_sensitive})
 
 
 def record(

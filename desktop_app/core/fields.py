@@ -35,6 +35,12 @@ class Field:
     required: bool = False
     max_length: int = 0
     enum: type[LabeledEnum] | None = None
+    # Sensitive personal information (个人信息保护法 art. 28) beyond phones and ID numbers, e.g. illness.
+    sensitive: bool = False
+
+    @property
+    def is_sensitive(self) -> bool:
+        return self.sensitive or self.type in (FieldType.PHONE, FieldType.ID_NUMBER)
 
 
 def _is_empty(value: object) -> bool:

@@ -68,7 +68,14 @@ class ThresholdService:
                 session.add(AppSetting(key=self.KEY, value=cleaned))
             else:
                 row.value = cleaned
-            audit.record(session, AuditAction.UPDATE, "settings", None, "提醒设置", audit.diff(before or {}, cleaned))
+            audit.record(
+                session,
+                AuditAction.UPDATE,
+                "settings",
+                None,
+                "提醒设置",
+                audit.diff(before or {}, cleaned, THRESHOLD_LABELS),
+            )
         return Thresholds(**cleaned)
 
 

@@ -9,7 +9,7 @@ from desktop_app.core.periods import Period
 from desktop_app.core.reports.definitions import ExportOptions, export_report
 from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService
-from desktop_app.core.services.people import MemberService, ResidentService
+from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.core.services.profile import ProfileService
 
 
@@ -22,14 +22,15 @@ def test_each_write_leaves_exactly_one_entry_with_its_changes(db):
     rid = residents.create({"name": "张三", "phone": "13812345678", "address": "1号楼"})
     [created] = entries(db)
     assert (created.action, created.record_kind, created.record_id) == (AuditAction.CREATE, "resident", rid)
-    assert created.changes["name"] == [None, "张三"]
-    assert created.changes["status"] == [None, "在册"]
+    assert created.changes["姓名"] == [None, "张三"]
+    assert created.changes["状态"] == [None, "在册"]
+    assert created.changes["联系电话"] == [None, "（已填写）"], "a phone number is never copied into the log"
     assert created.os_user
 
     residents.update(rid, {**residents.get(rid), "address": "2号楼", "phone": "13900000000"})
     update = entries(db)[0]
     assert update.action is AuditAction.UPDATE
-    assert update.changes == {"address": ["1号楼", "2号楼"], "phone": ["13812345678", "13900000000"]}
+    assert update.changes == {"住址": ["1号楼", "2号楼"], "联系电话": ["（已填写）", "（已修改）"]}
 
     residents.update(rid, residents.get(rid))
     assert len(entries(db)) == 2, "saving without a change records nothing"
@@ -55,16 +56,50 @@ def test_money_and_nested_changes_are_readable(db):
     care = CareService(db)
     cid = care.create({"date": "2024-01-02", "category_id": other, "recipient_name": "甲", "amount": "100"})
     care.update(cid, {**care.get(cid), "amount": "120.5"})
-    assert entries(db)[0].changes == {"amount": ["100.00", "120.50"]}
-    m = MemberService(db).create({"name": "党员甲"})
+    assert entries(db)[0].changes == {"金额（元）": ["100.00", "120.50"]}
+    m = MemberService(db).create({"name": "汪艳珍"})
+    group = PartyGroupService(db).create({"name": "第一党小组"})
     meetings = MeetingService(db)
     mid = meetings.create(
         {"kind": "committee", "date": "2024-01-05", "topic": "t", "attendance": [{"member_id": m, "status": "present"}]}
     )
-    meetings.update(mid, {**meetings.get(mid), "attendance": [{"member_id": m, "status": "absent", "reason": "病"}]})
+    meetings.update(
+        mid,
+        {
+            **meetings.get(mid),
+            "kind": "group_meeting",
+            "group_id": group,
+            "vote_taken": False,
+            "attendance": [{"member_id": m, "status": "on_leave", "reason": "住院化疗"}],
+        },
+    )
     change = entries(db)[0].changes
-    assert set(change) == {"attendance"}
-    assert "缺席" in change["attendance"][1]
+    assert change["汪艳珍的出席情况"] == ["出席", "请假"]
+    assert change["汪艳珍的请假或缺席原因"] == [None, "（已填写）"], "a leave reason may name an illness"
+    assert change["党小组"] == [None, "第一党小组"], "references are named, not numbered"
+    assert change["会议类别"] == ["支部委员会会议", "党小组会"]
+    assert "住院" not in str(entries(db))
+
+
+def test_care_log_names_the_resident_and_hides_illness(db):
+    illness = next(c.id for c in CareCategoryService(db).list() if c.sensitive)
+    resident = ResidentService(db).create({"name": "陈静", "address": "3号楼"})
+    care = CareService(db)
+    cid = care.create(
+        {
+            "date": "2024-01-02",
+            "category_id": illness,
+            "resident_id": resident,
+            "recipient_name": "陈静",
+            "illness_detail": "肝癌晚期",
+        }
+    )
+    created = entries(db)[0].changes
+    assert created["居民"] == [None, "陈静"]
+    assert created["病情说明"] == [None, "（已填写）"]
+    care.update(cid, {**care.get(cid), "illness_detail": "肝癌晚期，已手术"})
+    assert entries(db)[0].changes == {"病情说明": ["（已填写）", "（已修改）"]}
+    assert "肝癌" not in str(entries(db))
 
 
 def test_settings_changes_are_recorded(db):
@@ -78,7 +113,8 @@ def test_settings_changes_are_recorded(db):
         ("care_category", AuditAction.UPDATE),
         ("care_category", AuditAction.CREATE),
     ]
-    assert entries(db)[1].changes == {"retired": ["False", "True"]}
+    assert entries(db)[1].changes == {"已停用": ["否", "是"]}
+    assert entries(db)[2].changes["类别名称"] == [None, "重阳敬老"]
 
 
 def test_imports_and_exports_are_recorded_with_unmasking(db, tmp_path):

@@ -575,7 +575,7 @@ def export_report(
         AuditAction.EXPORT,
         f"导出{report.title}",
         f"{period.label}，{rows} 条，{shown}；文件：{target}",
-        kind,
+        "report",
         unmasked=options.unmasked or options.include_illness,
     )
     return ExportResult(Path(target), rows)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop_app.core import audit
 from desktop_app.core.database import Database
@@ -44,6 +45,11 @@ class AttachmentService:
         suffix = Path(original_name).suffix.lower()[:10]
         return self.db.attachment_dir / sha256[:2] / f"{sha256}{suffix}"
 
+    def _owner(self, session: Session, owner_kind: str, owner_id: int) -> str:
+        from desktop_app.core.services.registry import record_services  # the registry imports every service
+
+        return record_services(self.db)[owner_kind].describe(session, owner_id)
+
     def add(self, owner_kind: str, owner_id: int, source: Path) -> int:
         source = Path(source)
         if not source.is_file():
@@ -74,7 +80,7 @@ class AttachmentService:
                 "attachment",
                 row.id,
                 source.name,
-                details=f"附加到 {owner_kind} #{owner_id}",
+                details=f"附加到{self._owner(session, owner_kind, owner_id)}",
             )
             return row.id
 
@@ -105,5 +111,5 @@ class AttachmentService:
                 "attachment",
                 attachment_id,
                 row.original_name,
-                details=f"从 {row.owner_kind} #{row.owner_id} 移除",
+                details=f"从{self._owner(session, row.owner_kind, row.owner_id)}移除",
             )

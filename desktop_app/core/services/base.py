@@ -10,14 +10,15 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from sqlalchemy import Select, bindparam, delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session, object_session
 
 from desktop_app.core import audit
 from desktop_app.core.columns import Column, cell_text
 from desktop_app.core.database import Database, like_pattern
 from desktop_app.core.enums import AuditAction
 from desktop_app.core.errors import NotFoundError, ValidationError
-from desktop_app.core.fields import Field, clean_values, labels_of
+from desktop_app.core.fields import Field, FieldType, clean_values, labels_of
 from desktop_app.core.models import Base
 
 
@@ -33,6 +34,16 @@ class ListQuery:
     deleted: bool = False
     sort_key: str | None = None
     descending: bool = False
+
+
+def referenced_name(obj: Any, column_name: str, record_id: int) -> str:
+    """How the record a foreign key points at is named in the log: its name, or its topic."""
+    [foreign_key] = sa_inspect(type(obj)).columns[column_name].foreign_keys
+    target = next(m.class_ for m in Base.registry.mappers if m.local_table is foreign_key.column.table)
+    session = object_session(obj)
+    related = session.get(target, record_id) if session is not None else None
+    name = getattr(related, "name", None) or getattr(related, "topic", None)
+    return name or f"编号 {record_id}"
 
 
 def name_taken(session: Session, model: Any, name: str, record_id: int | None) -> bool:
@@ -104,6 +115,16 @@ class RecordService:
 
     def to_form(self, obj: Any) -> dict[str, Any]:
         return {spec.name: getattr(obj, spec.name) for spec in self.fields}
+
+    def audit_values(self, obj: Any) -> dict[str, Any]:
+        """The record as 操作记录 words it: references by name; kinds with lists add them by label."""
+        values = {}
+        for spec in self.fields:
+            value = getattr(obj, spec.name)
+            if spec.type is FieldType.REF and value is not None:
+                value = referenced_name(obj, spec.name, value)
+            values[spec.name] = value
+        return values
 
     # -- listing ------------------------------------------------------------------
     def column_by_key(self, key: str) -> Column:
@@ -196,6 +217,7 @@ class RecordService:
             self.apply(session, obj, cleaned, values)
             session.add(obj)
             session.flush()
+            session.expire(obj)  # references (group, resident) load by name for the log
             record_id: int = obj.id  # type: ignore[attr-defined]
             self.refresh_search_text(session, [record_id])
             audit.record(
@@ -204,19 +226,20 @@ class RecordService:
                 self.kind_key,
                 record_id,
                 self._titles(session, [record_id])[record_id],
-                audit.diff({}, self.to_form(obj)),
+                audit.field_diff(self.fields, {}, self.audit_values(obj)),
             )
             return record_id
 
     def update(self, record_id: int, values: Mapping[str, Any]) -> None:
         with self.db.session() as session:
             obj = self._load(session, record_id)
-            before = self.to_form(obj)
+            before = self.audit_values(obj)
             cleaned = self._clean(session, values, record_id)
             self.apply(session, obj, cleaned, values)
             session.flush()
+            session.expire(obj)  # relationships (group, attendance) are read afresh for the after-state
             self.refresh_search_text(session, [record_id])
-            changes = audit.diff(before, self.to_form(obj))
+            changes = audit.field_diff(self.fields, before, self.audit_values(obj))
             if changes:
                 audit.record(
                     session,
@@ -231,6 +254,11 @@ class RecordService:
         model = self.model
         stmt = self.joined(select(model.id, self.title_expr())).where(model.id.in_(list(ids)))  # type: ignore[attr-defined]
         return {record_id: (title or "").strip() for record_id, title in session.execute(stmt)}
+
+    def describe(self, session: Session, record_id: int) -> str:
+        """A record named for a person: 关怀记录“陈静 3号楼201室”."""
+        title = self._titles(session, [record_id]).get(record_id) or f"编号 {record_id}"
+        return f"{self.kind_label}“{title}”"
 
     def _bulk(self, ids: Iterable[int], action: AuditAction, in_bin: bool, make_stmt: Any) -> int:
         """Change many records in one transaction, with one 操作记录 entry each."""

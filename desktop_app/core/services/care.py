@@ -89,7 +89,12 @@ class CareCategoryService:
             session.add(category)
             session.flush()
             audit.record(
-                session, AuditAction.CREATE, "care_category", category.id, category.name, audit.diff({}, cleaned)
+                session,
+                AuditAction.CREATE,
+                "care_category",
+                category.id,
+                category.name,
+                audit.field_diff(self.fields, {}, cleaned),
             )
             return category.id
 
@@ -102,7 +107,12 @@ class CareCategoryService:
             for name, value in cleaned.items():
                 setattr(category, name, value)
             audit.record(
-                session, AuditAction.UPDATE, "care_category", category_id, category.name, audit.diff(before, cleaned)
+                session,
+                AuditAction.UPDATE,
+                "care_category",
+                category_id,
+                category.name,
+                audit.field_diff(self.fields, before, cleaned),
             )
 
     def set_retired(self, category_id: int, retired: bool) -> None:
@@ -114,7 +124,7 @@ class CareCategoryService:
                 "care_category",
                 category_id,
                 category.name,
-                audit.diff({"retired": category.retired}, {"retired": retired}),
+                audit.diff({"retired": category.retired}, {"retired": retired}, audit.RETIRED_LABEL),
             )
             category.retired = retired
 
@@ -152,7 +162,7 @@ class CareService(RecordService):
         Field("handled_by", "经办人", F.TEXT, max_length=50),
         Field("status", "状态", F.ENUM, enum=CareStatus),
         Field("follow_up_date", "回访日期", F.DATE),
-        Field("illness_detail", "病情说明", F.LONG_TEXT, max_length=2000),
+        Field("illness_detail", "病情说明", F.LONG_TEXT, max_length=2000, sensitive=True),
         Field("notes", "备注", F.LONG_TEXT, max_length=2000),
     )
 

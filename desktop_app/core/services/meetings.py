@@ -189,6 +189,13 @@ class MeetingService(RecordService):
         ]
         return values
 
+    def audit_values(self, obj: Any) -> dict[str, Any]:
+        values = super().audit_values(obj)
+        for entry in obj.attendance:
+            values[f"{entry.member.name}的出席情况"] = entry.status
+            values[f"{entry.member.name}的请假或缺席原因"] = audit.Sensitive(entry.reason)
+        return values
+
     def record_sheet(self, record_id: int) -> MeetingRecord:
         """Everything the paper 会议记录 page shows, as display text."""
         with self.db.read_session() as session:
@@ -291,6 +298,6 @@ class NormService:
                 raise NotFoundError(f"没有“{kind.label}”的频次设置")
             before = {"period": norm.period, "count": norm.count, "per_group": norm.per_group}
             norm.period, norm.count, norm.per_group = cleaned["period"], cleaned["count"], cleaned["per_group"]
-            changes = audit.diff(before, cleaned)
+            changes = audit.field_diff(self.fields, before, cleaned)
             if changes:
                 audit.record(session, AuditAction.UPDATE, "meeting_norm", None, f"{kind.label}频次要求", changes)

@@ -57,7 +57,7 @@ class ProfileService:
             before = {name: getattr(row, name) for name in cleaned}
             for name, value in cleaned.items():
                 setattr(row, name, value)
-            changes = audit.diff(before, cleaned)
+            changes = audit.field_diff(self.fields, before, cleaned)
             if changes:
                 audit.record(session, AuditAction.UPDATE, "profile", PROFILE_ID, "居民区信息", changes)
         return Profile(**cleaned)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from desktop_app.core import audit
 from desktop_app.core.columns import Column, ColumnKind
@@ -165,6 +165,22 @@ class StudioProblemService(RecordService):
         super().apply(session, obj, cleaned, values)
         obj.discussions = [ProblemDiscussion(activity_id=activity_id) for activity_id in discussed]
 
+    def audit_values(self, obj: Any) -> dict[str, Any]:
+        values = super().audit_values(obj)
+        ids = [d.activity_id for d in obj.discussions]
+        session = object_session(obj)
+        assert session is not None
+        values["研讨过的活动"] = (
+            list(
+                session.scalars(
+                    select(StudioActivity.topic).where(StudioActivity.id.in_(ids)).order_by(StudioActivity.id)
+                )
+            )
+            if ids
+            else []
+        )
+        return values
+
     def to_form(self, obj: Any) -> dict[str, Any]:
         values = super().to_form(obj)
         values["discussed_in"] = [d.activity_id for d in obj.discussions]
@@ -247,7 +263,7 @@ class StudioTopicService:
                 "studio_topic",
                 topic_id,
                 cleaned["name"],
-                audit.diff({"name": topic.name}, cleaned),
+                audit.diff({"name": topic.name}, cleaned, {"name": "课题名称"}),
             )
             topic.name = cleaned["name"]
 
@@ -260,7 +276,7 @@ class StudioTopicService:
                 "studio_topic",
                 topic_id,
                 topic.name,
-                audit.diff({"retired": topic.retired}, {"retired": retired}),
+                audit.diff({"retired": topic.retired}, {"retired": retired}, audit.RETIRED_LABEL),
             )
             topic.retired = retired
 

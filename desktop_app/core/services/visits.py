@@ -111,6 +111,12 @@ class VisitService(RecordService):
         obj.participants = [VisitParticipant(member_id=member_id) for member_id in participant_ids]
         obj.practices = [AdoptedPractice(**practice) for practice in practices]
 
+    def audit_values(self, obj: Any) -> dict[str, Any]:
+        values = super().audit_values(obj)
+        values["参加人员"] = [p.member.name for p in obj.participants]
+        values["借鉴举措"] = [f"{p.description}（{p.status.label}）" for p in obj.practices]
+        return values
+
     def to_form(self, obj: Any) -> dict[str, Any]:
         values = super().to_form(obj)
         values["participant_ids"] = [p.member_id for p in obj.participants]

@@ -19,6 +19,9 @@ OTHER_KINDS = {
     "profile": "居民区信息",
     "meeting_norm": "三会一课频次",
     "attachment": "附件",
+    "studio_topic": "工作室课题",
+    "settings": "设置",
+    "report": "报表",
 }
 
 
