@@ -31,6 +31,7 @@ from desktop_app.core.enums import (
 from desktop_app.core.errors import AppError
 from desktop_app.core.models import (
     AdoptedPractice,
+    AppSetting,
     Attendance,
     CareAction,
     CareCategory,
@@ -48,6 +49,7 @@ from desktop_app.core.models import (
 )
 from desktop_app.core.normalize import id_check_digit
 from desktop_app.core.pinyin import initials
+from desktop_app.core.reminders import StartDateService
 from desktop_app.core.services.registry import record_services
 
 
@@ -348,6 +350,8 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         studio = _fill_studio(session, spec, handlers, today, days_back, rng)
         for service in record_services(db).values():
             service.refresh_search_text(session)
+        # The demo community has kept its records here from the first day of its history.
+        session.merge(AppSetting(key=StartDateService.KEY, value=(today - dt.timedelta(days=days_back)).isoformat()))
 
     return {
         "residents": len(residents),

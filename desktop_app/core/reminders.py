@@ -6,14 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from desktop_app.core import audit
+from desktop_app.core import audit, normalize
 from desktop_app.core.backup import list_backups
 from desktop_app.core.database import Database
 from desktop_app.core.enums import AuditAction, CareStatus, NormPeriod, PracticeStatus
 from desktop_app.core.errors import ValidationError
-from desktop_app.core.models import AdoptedPractice, AppSetting, CareAction, StudyVisit
+from desktop_app.core.models import AdoptedPractice, AppSetting, AuditEntry, CareAction, StudyVisit
 from desktop_app.core.normalize import parse_count
 from desktop_app.core.periods import Period
 from desktop_app.core.rules import SCOPE_WORDS, UnitState
@@ -79,6 +79,49 @@ class ThresholdService:
         return Thresholds(**cleaned)
 
 
+class StartDateService:
+    """The 启用日期: the day the program took over from paper. Periods that began before it are not
+    judged (their meetings were kept in the paper books), so a new install starts without red marks."""
+
+    KEY = "start_date"
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self) -> dt.date:
+        """The recorded date; for data from before it was recorded, the day of the first entry in 操作记录."""
+        with self.db.read_session() as session:
+            row = session.get(AppSetting, self.KEY)
+            if row is not None and isinstance(row.value, str):
+                return dt.date.fromisoformat(row.value)
+            first = session.scalar(select(func.min(AuditEntry.at)))
+        return first.date() if first is not None else dt.date.today()
+
+    def save(self, value: Any) -> dt.date:
+        try:
+            day = normalize.parse_date(value)
+        except ValueError as exc:
+            raise ValidationError({"start_date": str(exc)}, {"start_date": "启用日期"}) from None
+        with self.db.session() as session:
+            row = session.get(AppSetting, self.KEY)
+            before = row.value if row is not None else None
+            if row is None:
+                session.add(AppSetting(key=self.KEY, value=day.isoformat()))
+            else:
+                row.value = day.isoformat()
+            changes = audit.diff({"start_date": before}, {"start_date": day.isoformat()}, {"start_date": "启用日期"})
+            if changes:
+                audit.record(session, AuditAction.UPDATE, "settings", None, "启用日期", changes)
+        return day
+
+    def record_first_run(self, today: dt.date | None = None) -> None:
+        """Called once the person has set the program up: today is when the program took over."""
+        with self.db.read_session() as session:
+            known = session.get(AppSetting, self.KEY) is not None
+        if not known:
+            self.save(today or dt.date.today())
+
+
 @dataclass(frozen=True)
 class Target:
     """Where a reminder's click leads: a record to open, or a new record's form with values filled in."""
@@ -102,6 +145,7 @@ def meeting_reminders(db: Database, today: dt.date) -> list[Reminder]:
     """
     span = Period.custom(dt.date(today.year - 1, 1, 1), dt.date(today.year, 12, 31))
     items = ComplianceService(db).evaluate(span, today).items
+    start = StartDateService(db).get()
     unit_order = list(NormPeriod)
     reminders = []
     for item in sorted(items, key=lambda i: unit_order.index(i.norm.period)):
@@ -113,7 +157,7 @@ def meeting_reminders(db: Database, today: dt.date) -> list[Reminder]:
         if item.group_id:
             initial["group_id"] = item.group_id
         target = Target("meeting", None, initial)
-        if states.get(previous) is UnitState.MISSED:
+        if states.get(previous) is UnitState.MISSED and previous.start >= start:
             reminders.append(Reminder(f"{PREVIOUS_WORDS[unit]}未召开{item.name}", target, True))
         if states.get(current) is UnitState.DUE:
             reminders.append(Reminder(f"{SCOPE_WORDS[unit]}尚未召开{item.name}", target))

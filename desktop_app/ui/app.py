@@ -100,6 +100,7 @@ def open_data(
 ) -> None:
     """Open the database (checking, migrating, offering a backup if it is damaged) and fill the window."""
     from desktop_app.core.paths import NETWORK_WARNING, is_network_path
+    from desktop_app.core.reminders import StartDateService
     from desktop_app.core.services.profile import ProfileService
     from desktop_app.ui.context import AppContext
     from desktop_app.ui.first_run import FirstRunDialog
@@ -116,9 +117,11 @@ def open_data(
         app.exit(1)
         return
     opened.append(db)
-    if not ProfileService(db).get().is_set and not FirstRunDialog(db, window).exec():
-        app.exit(0)
-        return
+    if not ProfileService(db).get().is_set:
+        if not FirstRunDialog(db, window).exec():
+            app.exit(0)
+            return
+        StartDateService(db).record_first_run()
     window.attach(AppContext.open(db))
     start_up_backup(db, window)
     if quit_after:
@@ -160,3 +163,4 @@ def start_up_backup(db: Database, window: MainWindow) -> None:
         return
     if made is not None:
         window.statusBar().showMessage(f"已自动备份：{made.name}", 8000)
+        window.reload_current()  # the 工作台 may have asked for a first backup a moment ago

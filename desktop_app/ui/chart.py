@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -57,7 +59,9 @@ class MonthlyChart(QWidget):
         painter.drawText(QRectF(0, plot.top() - line / 2, left - 4, line), Qt.AlignmentFlag.AlignRight, str(top))
         painter.drawText(QRectF(0, plot.bottom() - line / 2, left - 4, line), Qt.AlignmentFlag.AlignRight, "0")
         slot = plot.width() / len(months)
-        short = slot < metrics.horizontalAdvance("12月") + 4  # narrow: month numbers only
+        short = slot < metrics.horizontalAdvance("12月") + 6  # narrow: month numbers only
+        # Narrower still: label every second (or third…) month, always the latest, so labels never touch.
+        step = math.ceil((metrics.horizontalAdvance("12") + 6) / slot) if short else 1
         for i, month in enumerate(months):
             x = plot.left() + slot * i + slot * 0.15
             y = plot.bottom()
@@ -65,6 +69,8 @@ class MonthlyChart(QWidget):
                 height = plot.height() * self.data.series[label][i] / top
                 painter.fillRect(QRectF(x, y - height, slot * 0.7, height), QColor(PALETTE[index % 8]))
                 y -= height
+            if (len(months) - 1 - i) % step:
+                continue
             painter.setPen(QPen(QColor("#444444")))
             painter.drawText(
                 QRectF(plot.left() + slot * i, plot.bottom() + 2, slot, line),

@@ -186,6 +186,10 @@ class MainWindow(QMainWindow):
         else:
             self._show_count(view.record_count() if hasattr(view, "record_count") else -1)
 
+    def reload_current(self) -> None:
+        """Read the shown page afresh (something changed behind it, e.g. the start-up backup)."""
+        self.stack.currentWidget().reload()  # type: ignore[attr-defined]
+
     def _show_count(self, count: int) -> None:
         view = self.stack.currentWidget()
         if hasattr(view, "record_count") and count >= 0:

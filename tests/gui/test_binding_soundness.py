@@ -8,6 +8,7 @@ version out; this test fails, rather than the program aborting later, if such a 
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QRadioButton, QTableWidget, QTableWidgetItem
@@ -16,10 +17,16 @@ CALLS = 1000  # well below the ~4,000 references None has at start: a faulty bin
 
 
 def none_references_lost(call) -> int:
-    before = sys.getrefcount(None)
-    for _ in range(CALLS):
-        call()
-    return before - sys.getrefcount(None)
+    # Garbage left by earlier tests must not be collected mid-count: it holds references to None too.
+    gc.collect()
+    gc.disable()
+    try:
+        before = sys.getrefcount(None)
+        for _ in range(CALLS):
+            call()
+        return before - sys.getrefcount(None)
+    finally:
+        gc.enable()
 
 
 def test_calls_the_program_makes_keep_none_alive(qapp):

@@ -1,5 +1,6 @@
 import datetime as dt
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from desktop_app.core.errors import AppError, DatabaseEnvironmentError
@@ -79,18 +80,37 @@ def test_attachments_dialog_adds_shows_and_removes(qtbot, context, tmp_path):
     assert AttachmentService(context.db).list("meeting", 7) == []
 
 
-def test_settings_profile_updates_the_window_title(qtbot, demo_context):
+def test_settings_profile_updates_the_window_title(qtbot, demo_context, type_text):
     window = MainWindow(demo_context)
     qtbot.addWidget(window)
     window.nav.setCurrentRow(view_index(SettingsView))
     settings = window.stack.currentWidget()
     assert isinstance(settings, SettingsView)
-    settings.profile.edits["community_name"].setText("虹旭居民区")
-    settings.profile.save()
+    name = settings.profile.edits["community_name"]
+    name.selectAll()
+    type_text(name, "虹旭居民区")
+    qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
     assert window.windowTitle().endswith("虹旭居民区")
-    settings.profile.edits["community_name"].setText("")
-    settings.profile.save()
+    assert settings.saved_note.text() == "设置已保存。"
+    name.clear()
+    qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
     assert "必须填写" in settings.profile.error.text()
+    assert settings.is_dirty(), "a failed save keeps what was typed"
+
+
+def test_leaving_settings_with_unsaved_edits_asks_and_saves(qtbot, demo_context, asked):
+    from desktop_app.core.reminders import ThresholdService
+
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.show()
+    window.nav.setCurrentRow(view_index(SettingsView))
+    settings = window.stack.currentWidget()
+    spin = next(iter(settings.thresholds.spins.values()))
+    spin.setValue(spin.value() + 5)
+    window.nav.setCurrentRow(0)
+    assert "还没有保存" in asked[-1]
+    assert ThresholdService(demo_context.db).get().problem_open_days == spin.value()
 
 
 def test_settings_categories_add_and_retire(qtbot, context, shown_errors, monkeypatch):

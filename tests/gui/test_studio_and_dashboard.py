@@ -103,6 +103,21 @@ def test_dashboard_chart_and_backup_reminder(qtbot, demo_context):
     assert not view.meeting_chart.grab().isNull()
 
 
+def test_the_first_automatic_backup_clears_the_backup_reminder_at_once(qtbot, demo_context):
+    from desktop_app.ui.app import start_up_backup
+    from desktop_app.ui.main_window import MainWindow
+
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    dashboard = window.stack.currentWidget()
+    texts = [dashboard.todo.item(i).text() for i in range(dashboard.todo.count())]
+    assert any("还没有任何备份" in t for t in texts)
+    start_up_backup(demo_context.db, window)
+    assert "已自动备份" in window.statusBar().currentMessage()
+    texts = [dashboard.todo.item(i).text() for i in range(dashboard.todo.count())]
+    assert not any("备份" in t for t in texts), "the 工作台 agrees with the status bar"
+
+
 def test_studio_view_create_edit_filter_and_link(qtbot, context):
     studio = StudioView(context)
     qtbot.addWidget(studio)

@@ -7,7 +7,7 @@ from desktop_app.core.backup import make_backup
 from desktop_app.core.enums import MeetingKind, ProblemStatus
 from desktop_app.core.errors import ValidationError
 from desktop_app.core.periods import Period
-from desktop_app.core.reminders import ThresholdService, compute_reminders
+from desktop_app.core.reminders import StartDateService, ThresholdService, compute_reminders
 from desktop_app.core.reports.definitions import export_report
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.care import CareCategoryService, CareService
@@ -78,6 +78,7 @@ def test_topics_are_renamed_and_retired_never_deleted(db):
 
 
 def test_meeting_reminders_due_overdue_and_per_group(db):
+    StartDateService(db).save("2024-01-01")
     g1 = PartyGroupService(db).create({"name": "第一党小组"})
     g2 = PartyGroupService(db).create({"name": "第二党小组"})
     MemberService(db).create({"name": "甲", "group_id": g1})
@@ -98,6 +99,27 @@ def test_meeting_reminders_due_overdue_and_per_group(db):
     assert target.initial == {"kind": MeetingKind.GROUP_MEETING, "group_id": g2}
     meetings.create({"kind": "committee", "date": "2024-05-06", "topic": "五月"})
     assert "本月尚未召开支部委员会会议" not in {r.text for r in compute_reminders(db, TODAY)}, "resolved"
+
+
+def test_a_new_install_is_not_scolded_for_periods_before_its_start(db):
+    start = StartDateService(db)
+    start.record_first_run(dt.date(2024, 5, 10))
+    assert start.get() == dt.date(2024, 5, 10)
+    texts = [r.text for r in compute_reminders(db, TODAY)]
+    assert not [t for t in texts if t.startswith(("上月", "上季度", "去年"))], texts
+    assert "本月尚未召开支部委员会会议" in texts, "what is due now is still said, gently"
+    assert not any(r.overdue for r in compute_reminders(db, TODAY) if "召开" in r.text)
+    start.record_first_run(dt.date(2024, 5, 20))
+    assert start.get() == dt.date(2024, 5, 10), "the first run is recorded once"
+    start.save("2024-03-01")  # the secretary moves it back in 设置: April is judged again
+    assert "上月未召开支部委员会会议" in [r.text for r in compute_reminders(db, TODAY)]
+    with pytest.raises(ValidationError):
+        start.save("2024-02-30")
+
+
+def test_data_from_before_the_start_date_setting_starts_at_its_first_entry(db):
+    MemberService(db).create({"name": "甲"})
+    assert StartDateService(db).get() == dt.date.today()
 
 
 def test_follow_ups_practices_problems_and_backups(db):

@@ -106,8 +106,10 @@ class RecordForm(QDialog):
         for name, editor in self.editors.items():
             editor.changed.connect(lambda *_args, name=name: self._clear_error(name))
         content_hint = content.sizeHint()
-        preferred = QSize(*self.initial_size) if self.initial_size else QSize(
-            content_hint.width() + 40, content_hint.height() + self.buttons.sizeHint().height() + 60
+        preferred = (
+            QSize(*self.initial_size)
+            if self.initial_size
+            else QSize(content_hint.width() + 40, content_hint.height() + self.buttons.sizeHint().height() + 60)
         )
         fit_to_screen(self, preferred)
 

@@ -31,7 +31,7 @@ from desktop_app.ui.chart import MonthlyChart
 from desktop_app.ui.context import AppContext
 
 OVERDUE_COLOR = QColor("#b03a2e")
-DUE_COLOR = QColor("#9a6700")
+DUE_COLOR = QColor("#7a4a00")  # amber dark enough to read on white (contrast above 7:1)
 DONE_COLOR = QColor("#1e7b34")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,35 +27,33 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core import backup as backup_mod
 from desktop_app.core.check import check_database
-from desktop_app.core.enums import NormPeriod
+from desktop_app.core.enums import MeetingKind, NormPeriod
 from desktop_app.core.errors import ValidationError
-from desktop_app.core.reminders import THRESHOLD_LABELS, ThresholdService
+from desktop_app.core.reminders import THRESHOLD_LABELS, StartDateService, ThresholdService
 from desktop_app.core.services.care import CareCategoryService
 from desktop_app.core.services.meetings import NormService
-from desktop_app.ui import errors
+from desktop_app.ui import dialogs, errors
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.editors import DateEditor
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.profile_fields import ProfileFields
 from desktop_app.ui.signals import on_click
 
 
 class ProfileBox(QGroupBox):
-    saved = Signal()
-
     def __init__(self, context: AppContext) -> None:
         super().__init__("居民区信息")
         layout = QVBoxLayout(self)
         self.fields = ProfileFields(context.db)
         self.edits, self.error = self.fields.edits, self.fields.error
-        save = QPushButton("保存居民区信息")
-        on_click(save.clicked, self.save)
         layout.addWidget(self.fields)
-        layout.addWidget(save, 0, Qt.AlignmentFlag.AlignRight)
 
-    def save(self) -> None:
-        if self.fields.save():
-            self.saved.emit()
+    def state(self) -> object:
+        return {name: edit.text() for name, edit in self.edits.items()}
+
+    def save(self) -> bool:
+        return self.fields.save()
 
 
 class CategoryBox(QGroupBox):
@@ -190,21 +188,27 @@ class NormBox(QGroupBox):
             form.addRow(norm.kind.label, row)
             self.rows[norm.kind] = (period, count, per_group)
         layout.addLayout(form)
-        save = QPushButton("保存频次要求")
-        on_click(save.clicked, self.save)
         note = QLabel("默认值依据《中国共产党支部工作条例（试行）》；党课频次各地要求不同，可按本地规定修改。")
         note.setWordWrap(True)
         layout.addWidget(note)
-        layout.addWidget(save, 0, Qt.AlignmentFlag.AlignLeft)
 
-    def save(self) -> None:
+    def values(self) -> dict[MeetingKind, dict[str, object]]:
+        return {
+            kind: {"period": period.currentData(), "count": count.value(), "per_group": per_group.isChecked()}
+            for kind, (period, count, per_group) in self.rows.items()
+        }
+
+    def state(self) -> object:
+        return self.values()
+
+    def save(self) -> bool:
         try:
-            for kind, (period, count, per_group) in self.rows.items():
-                self.service.update(
-                    kind, {"period": period.currentData(), "count": count.value(), "per_group": per_group.isChecked()}
-                )
+            for kind, values in self.values().items():
+                self.service.update(kind, values)
         except Exception as exc:
             report_failure(self, exc)
+            return False
+        return True
 
 
 class DataBox(QGroupBox):
@@ -292,18 +296,31 @@ class ThresholdBox(QGroupBox):
             spin.setValue(getattr(current, name))
             self.spins[name] = spin
             form.addRow(label, spin)
-        save = QPushButton("保存提醒设置")
-        on_click(save.clicked, self.save)
-        form.addRow("", save)
+        self.start_dates = StartDateService(context.db)
+        self.start_date = DateEditor(optional=False)
+        self.start_date.set_value(self.start_dates.get())
+        self.start_date.widget.setToolTip("这一天之前的月份、季度和年度不提醒漏开的会议（那时的记录在纸质台账中）")
+        form.addRow("启用日期（从这天起提醒漏开的会议）", self.start_date.widget)
 
-    def save(self) -> None:
+    def state(self) -> object:
+        return ({name: spin.value() for name, spin in self.spins.items()}, self.start_date.value())
+
+    def save(self) -> bool:
         try:
             self.service.save({name: spin.value() for name, spin in self.spins.items()})
+            self.start_dates.save(self.start_date.value())
+        except ValidationError as exc:
+            errors.show_message(self, "无法保存", exc.describe())
+            return False
         except Exception as exc:
             report_failure(self, exc)
+            return False
+        return True
 
 
 class SettingsView(QScrollArea):
+    """One 保存设置 for every field on the page; leaving the page with unsaved edits asks first."""
+
     count_changed = Signal(int)
     profile_saved = Signal()
     data_replaced = Signal()
@@ -313,15 +330,16 @@ class SettingsView(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         inner = QWidget()
-        columns = QHBoxLayout(inner)
+        page = QVBoxLayout(inner)
+        columns = QHBoxLayout()
         left, right = QVBoxLayout(), QVBoxLayout()
         self.profile = ProfileBox(context)
-        self.profile.saved.connect(self.profile_saved)
         left.addWidget(self.profile)
         self.data = DataBox(context)
         self.data.data_replaced.connect(self.data_replaced)
         left.addWidget(self.data)
-        left.addWidget(NormBox(context))
+        self.norms = NormBox(context)
+        left.addWidget(self.norms)
         left.addStretch(1)
         right.addWidget(CategoryBox(context))
         self.thresholds = ThresholdBox(context)
@@ -329,7 +347,47 @@ class SettingsView(QScrollArea):
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
+        page.addLayout(columns, 1)
+        bottom = QHBoxLayout()
+        self.saved_note = QLabel()
+        self.save_button = QPushButton("保存设置")
+        self.save_button.setToolTip("保存居民区信息、频次要求和提醒设置（Ctrl+S）")
+        on_click(self.save_button.clicked, self.save)
+        shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.save)
+        bottom.addStretch(1)
+        bottom.addWidget(self.saved_note)
+        bottom.addWidget(self.save_button)
+        page.addLayout(bottom)
         self.setWidget(inner)
+        self._saved_state = self.state()
+
+    def state(self) -> object:
+        return [box.state() for box in (self.profile, self.norms, self.thresholds)]
+
+    def is_dirty(self) -> bool:
+        return self.state() != self._saved_state
+
+    def save(self) -> bool:
+        """Save every box; a box that fails keeps what was typed and says why."""
+        saved = all([self.profile.save(), self.norms.save(), self.thresholds.save()])
+        if saved:
+            self._saved_state = self.state()
+            self.saved_note.setText("设置已保存。")
+            self.profile_saved.emit()
+        return saved
+
+    def ask(self, question: str) -> bool:
+        """A yes/no question; tests replace it."""
+        return dialogs.ask(self, question)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Leaving the page never drops edits silently: save them, or keep them on the page.
+        if self.is_dirty() and self.ask("设置已修改但还没有保存。现在保存吗？\n（选“否”则修改仍留在设置页中，未生效）"):
+            self.save()
+        super().hideEvent(event)
 
     def reload(self) -> None:
+        self.saved_note.setText("")
         self.count_changed.emit(0)
