@@ -48,7 +48,7 @@ from desktop_app.core.models import (
     VisitParticipant,
 )
 from desktop_app.core.normalize import id_check_digit
-from desktop_app.core.pinyin import initials
+from desktop_app.core.pinyin import initials, sort_key
 from desktop_app.core.reminders import StartDateService
 from desktop_app.core.services.registry import record_services
 
@@ -215,6 +215,7 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
                 {
                     "name": name,
                     "name_initials": initials(name),
+                    "name_pinyin": sort_key(name),
                     "gender": gender,
                     "birth_date": birth,
                     "id_number": make.id_number(birth, gender) if rng.random() < 0.7 else None,
@@ -241,6 +242,7 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
                 {
                     "name": name,
                     "name_initials": initials(name),
+                    "name_pinyin": sort_key(name),
                     "gender": gender,
                     "birth_date": birth,
                     "join_date": min(

@@ -25,7 +25,7 @@ from desktop_app.core.errors import AppError, ValidationError
 from desktop_app.core.fields import Field, clean_values, empty_value
 from desktop_app.core.models import Member, PartyGroup, Resident
 from desktop_app.core.normalize import clean_text, halfwidth
-from desktop_app.core.pinyin import initials
+from desktop_app.core.pinyin import initials, sort_key
 from desktop_app.core.services.base import RecordService
 from desktop_app.core.services.people import MemberService, ResidentService
 
@@ -410,6 +410,7 @@ def commit_import(db: Database, preview: ImportPreview) -> ImportResult:
                 group_name = values.pop("group_name")
                 values["group_id"] = group_ids.get(group_name) if group_name else None
             values["name_initials"] = initials(values["name"])
+            values["name_pinyin"] = sort_key(values["name"])
             values["updated_at"] = now
             if row.status == "new":
                 inserts.append(_with_defaults(kind, values))

@@ -143,6 +143,8 @@ class Resident(TimestampMixin, SearchableMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
     name_initials: Mapped[str] = mapped_column(String(50), default="")
+    # Full pinyin, the order lists sort names in (pinyin.sort_key).
+    name_pinyin: Mapped[str] = mapped_column(String(400), default="")
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     id_number: Mapped[str | None] = mapped_column(String(18))
@@ -155,7 +157,7 @@ class Resident(TimestampMixin, SearchableMixin, Base):
     __table_args__ = (
         Index("ix_residents_name", "name"),
         Index("ix_residents_id_number", "id_number"),
-        live_index("residents", "name_initials"),
+        live_index("residents", "name_pinyin"),
     )
 
 
@@ -176,6 +178,8 @@ class Member(TimestampMixin, SearchableMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
     name_initials: Mapped[str] = mapped_column(String(50), default="")
+    # Full pinyin, the order lists sort names in (pinyin.sort_key).
+    name_pinyin: Mapped[str] = mapped_column(String(400), default="")
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     join_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -190,7 +194,7 @@ class Member(TimestampMixin, SearchableMixin, Base):
 
     group: Mapped[PartyGroup | None] = relationship(foreign_keys=[group_id])
 
-    __table_args__ = (Index("ix_members_group_id", "group_id"), live_index("members", "name_initials"))
+    __table_args__ = (Index("ix_members_group_id", "group_id"), live_index("members", "name_pinyin"))
 
 
 class CareCategory(TimestampMixin, Base):

@@ -43,8 +43,15 @@ def assert_fits(qtbot, window: QWidget) -> None:
 
 @pytest.mark.parametrize(
     ("view_class", "tab"),
-    [(CareView, None), (VisitView, None), (MeetingView, None), (ResidentView, None), (MemberView, None),
-     (StudioView, 0), (StudioView, 1)],
+    [
+        (CareView, None),
+        (VisitView, None),
+        (MeetingView, None),
+        (ResidentView, None),
+        (MemberView, None),
+        (StudioView, 0),
+        (StudioView, 1),
+    ],
 )
 def test_every_record_form_fits_new_and_filled(qtbot, demo_context, view_class, tab):
     page = view = view_class(demo_context)

@@ -36,8 +36,9 @@ def test_check_fails_on_a_broken_reference(data_dir, capsys):
     with sqlite3.connect(data_dir / DATABASE_FILENAME) as conn:
         conn.execute("PRAGMA foreign_keys=OFF")
         conn.execute(
-            "insert into members (name, name_initials, member_type, group_id, is_committee,"
-            " committee_role, status, notes, search_text) values ('孤儿', '', 'full', 4242, 0, '', 'active', '', '')"
+            "insert into members (name, name_initials, name_pinyin, member_type, group_id, is_committee,"
+            " committee_role, status, notes, search_text)"
+            " values ('孤儿', '', '', 'full', 4242, 0, '', 'active', '', '')"
         )
     assert main(["check", "--data-dir", str(data_dir)]) == 1
     assert "引用了不存在的数据" in capsys.readouterr().out

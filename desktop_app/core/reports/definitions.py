@@ -158,7 +158,7 @@ class MeetingsReport(Report):
                 .join(Member, Member.id == Attendance.member_id)
                 .join(Meeting, Meeting.id == Attendance.meeting_id)
                 .where(*self._where(period), Attendance.status != AttendanceStatus.PRESENT)
-                .order_by(Attendance.meeting_id, Attendance.status, Member.name_initials)
+                .order_by(Attendance.meeting_id, Attendance.status, Member.name_pinyin)
             ):
                 label = AttendanceStatus(status).label
                 absentees[meeting_id].append(f"{name}（{label}：{reason}）" if reason else f"{name}（{label}）")
@@ -328,7 +328,7 @@ class VisitsReport(Report):
                 select(VisitParticipant.visit_id, Member.name)
                 .join(Member, Member.id == VisitParticipant.member_id)
                 .where(VisitParticipant.visit_id.in_(visit_ids))
-                .order_by(Member.name_initials)
+                .order_by(Member.name_pinyin)
             ):
                 people[visit_id].append(name)
             practices: dict[int, list[str]] = defaultdict(list)
@@ -399,7 +399,7 @@ class MembersReport(Report):
             )
             .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
             .where(*self._where(period))
-            .order_by(PartyGroup.name, Member.name_initials)
+            .order_by(PartyGroup.name, Member.name_pinyin)
         )
         written = 0
         with self.db.read_session() as session:

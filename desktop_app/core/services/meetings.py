@@ -204,7 +204,7 @@ class MeetingService(RecordService):
                 select(Member.name, Attendance.status, Attendance.reason)
                 .join(Attendance, Attendance.member_id == Member.id)
                 .where(Attendance.meeting_id == record_id)
-                .order_by(Member.group_id, Member.name_initials)
+                .order_by(Member.group_id, Member.name_pinyin)
             ).all()
             group = meeting.group.name if meeting.group else ""
             present = [name for name, status, _ in rows if status == AttendanceStatus.PRESENT]

@@ -13,7 +13,7 @@ from desktop_app.core.columns import Column, ColumnKind
 from desktop_app.core.enums import Gender, MemberStatus, MemberType, ResidentStatus
 from desktop_app.core.fields import Field, FieldType
 from desktop_app.core.models import Member, PartyGroup, Resident
-from desktop_app.core.pinyin import initials
+from desktop_app.core.pinyin import initials, sort_key
 from desktop_app.core.services.base import ListQuery, RecordService, name_taken
 
 F = FieldType
@@ -41,7 +41,7 @@ class ResidentService(RecordService):
     def columns(self) -> list[Column]:
         r = Resident
         return [
-            Column("name", "姓名", r.name, sort_expr=r.name_initials),
+            Column("name", "姓名", r.name, sort_expr=r.name_pinyin),
             Column("gender", "性别", r.gender, ColumnKind.ENUM, Gender),
             Column("birth_date", "出生日期", r.birth_date, ColumnKind.DATE),
             Column("id_number", "身份证号", r.id_number, ColumnKind.ID_NUMBER),
@@ -68,6 +68,7 @@ class ResidentService(RecordService):
             cleaned["status"] = ResidentStatus.ACTIVE
         super().apply(session, obj, cleaned, values)
         obj.name_initials = initials(obj.name)
+        obj.name_pinyin = sort_key(obj.name)
 
     def pick(self, text: str, limit: int = 20) -> list[tuple[int, str, str]]:
         """Residents for a picker: (id, name, address) matching name, initials or address."""
@@ -101,7 +102,7 @@ class MemberService(RecordService):
     def columns(self) -> list[Column]:
         m = Member
         return [
-            Column("name", "姓名", m.name, sort_expr=m.name_initials),
+            Column("name", "姓名", m.name, sort_expr=m.name_pinyin),
             Column("gender", "性别", m.gender, ColumnKind.ENUM, Gender),
             Column("member_type", "党员类别", m.member_type, ColumnKind.ENUM, MemberType),
             Column("group", "党小组", PartyGroup.name),
@@ -146,6 +147,7 @@ class MemberService(RecordService):
             cleaned["committee_role"] = ""
         super().apply(session, obj, cleaned, values)
         obj.name_initials = initials(obj.name)
+        obj.name_pinyin = sort_key(obj.name)
 
     def active_members(self) -> list[MemberBrief]:
         return self.briefs(brief_select().where(Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE))
@@ -158,7 +160,7 @@ class MemberService(RecordService):
 def brief_select() -> Select:
     """Members as the attendance editor and the rules need them, in roster order."""
     return select(Member.id, Member.name, Member.member_type, Member.group_id, Member.is_committee).order_by(
-        Member.group_id, Member.name_initials, Member.id
+        Member.group_id, Member.name_pinyin, Member.id
     )
 
 
