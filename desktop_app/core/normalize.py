@@ -161,3 +161,13 @@ def normalize_id_number(value: object) -> str:
     if id_check_digit(text[:17]) != text[17]:
         raise ValueError("身份证号校验位不正确，请核对")
     return text
+
+
+def id_birth_date(id_number: str) -> dt.date:
+    """The birth date a valid 18-digit ID number carries."""
+    return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+
+
+def id_is_male(id_number: str) -> bool:
+    """The 17th digit of an ID number is odd for men and even for women (GB 11643)."""
+    return int(id_number[16]) % 2 == 1

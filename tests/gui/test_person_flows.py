@@ -270,3 +270,24 @@ def test_the_list_offers_every_toolbar_action_on_right_click(qtbot, demo_context
     offered = [action.text() for action in view.table.actions()]
     assert view.table.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
     assert offered == ["新增", "编辑", "删除", "附件", "打印…", "导出PDF…"]
+
+
+def test_an_implausible_record_is_confirmed_before_saving(qtbot, context, monkeypatch, type_text):
+    from desktop_app.ui.forms.meetings import MeetingForm
+
+    questions = []
+    answer = [False]
+    monkeypatch.setattr(dialogs, "ask", lambda parent, q: questions.append(q) or answer[0])
+    form = MeetingForm(MeetingService(context.db))
+    qtbot.addWidget(form)
+    form.show()
+    type_text(form.editors["topic"].widget, "明年的会")
+    future = dt.date.today() + dt.timedelta(days=30)
+    form.editors["date"].set_value(future)
+    qtbot.keyClick(form.editors["topic"].widget, Qt.Key.Key_Return)
+    assert "在今天之后" in questions[-1]
+    assert form.isVisible(), "answered 否: the form stays with what was typed"
+    assert MeetingService(context.db).list_ids() == []
+    answer[0] = True
+    qtbot.keyClick(form.editors["topic"].widget, Qt.Key.Key_Return)
+    assert len(MeetingService(context.db).list_ids()) == 1

@@ -116,6 +116,19 @@ class RecordService:
     def to_form(self, obj: Any) -> dict[str, Any]:
         return {spec.name: getattr(obj, spec.name) for spec in self.fields}
 
+    def warnings(self, values: Mapping[str, Any], today: dt.date | None = None) -> list[str]:
+        """What is allowed but probably mistyped (a date in the future, an ID number that disagrees with
+        the birth date): the form asks the person to confirm. Values that do not validate warn of nothing,
+        saving reports them."""
+        try:
+            cleaned = clean_values(self.fields, values)
+        except ValidationError:
+            return []
+        return self.implausible(cleaned, today or dt.date.today())
+
+    def implausible(self, cleaned: Mapping[str, Any], today: dt.date) -> list[str]:
+        return []
+
     def audit_values(self, obj: Any) -> dict[str, Any]:
         """The record as 操作记录 words it: references by name; kinds with lists add them by label."""
         values = {}

@@ -101,6 +101,11 @@ class MeetingService(RecordService):
             stmt = stmt.where(Meeting.group_id == query.group_id)
         return stmt
 
+    def implausible(self, cleaned: Mapping[str, Any], today: dt.date) -> list[str]:
+        if cleaned["date"] > today:
+            return [f"会议日期 {cleaned['date']:%Y-%m-%d} 在今天之后（会议记录应在开会后填写）"]
+        return []
+
     def expected_for(self, kind: MeetingKind, group_id: int | None) -> list[MemberBrief]:
         return expected_members(kind, group_id, MemberService(self.db).active_members())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from desktop_app.core.columns import Column, ColumnKind
 from desktop_app.core.enums import Gender, MemberStatus, MemberType, ResidentStatus
 from desktop_app.core.fields import Field, FieldType
 from desktop_app.core.models import Member, PartyGroup, Resident
+from desktop_app.core.normalize import id_birth_date, id_is_male
 from desktop_app.core.pinyin import initials, sort_key
 from desktop_app.core.services.base import ListQuery, RecordService, name_taken
 
@@ -63,9 +65,13 @@ class ResidentService(RecordService):
             stmt = stmt.where(Resident.status == ResidentStatus(query.status))
         return stmt
 
+    def implausible(self, cleaned: Mapping[str, Any], today: dt.date) -> list[str]:
+        return id_number_disagreements(cleaned)
+
     def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
         if cleaned["status"] is None:
             cleaned["status"] = ResidentStatus.ACTIVE
+        fill_from_id_number(cleaned)
         super().apply(session, obj, cleaned, values)
         obj.name_initials = initials(obj.name)
         obj.name_pinyin = sort_key(obj.name)
@@ -131,6 +137,12 @@ class MemberService(RecordService):
             stmt = stmt.where(Member.member_type == MemberType(query.kind))
         return stmt
 
+    def implausible(self, cleaned: Mapping[str, Any], today: dt.date) -> list[str]:
+        warnings = id_number_disagreements(cleaned)
+        if cleaned.get("join_date") is not None and cleaned["join_date"] > today:
+            warnings.append(f"入党日期 {cleaned['join_date']:%Y-%m-%d} 在今天之后")
+        return warnings
+
     def validate(
         self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
     ) -> None:
@@ -143,6 +155,7 @@ class MemberService(RecordService):
     def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
         cleaned["member_type"] = cleaned["member_type"] or MemberType.FULL
         cleaned["status"] = cleaned["status"] or MemberStatus.ACTIVE
+        fill_from_id_number(cleaned)
         if not cleaned["is_committee"]:
             cleaned["committee_role"] = ""
         super().apply(session, obj, cleaned, values)
@@ -155,6 +168,34 @@ class MemberService(RecordService):
     def briefs(self, stmt: Select) -> list[MemberBrief]:
         with self.db.read_session() as session:
             return [MemberBrief(*row) for row in session.execute(stmt)]
+
+
+def fill_from_id_number(cleaned: dict[str, Any]) -> None:
+    """An empty 出生日期 or 性别 is taken from the ID number, which carries both."""
+    id_number = cleaned.get("id_number")
+    if not id_number:
+        return
+    if cleaned.get("birth_date") is None:
+        cleaned["birth_date"] = id_birth_date(id_number)
+    if cleaned.get("gender") is None:
+        cleaned["gender"] = Gender.MALE if id_is_male(id_number) else Gender.FEMALE
+
+
+def id_number_disagreements(cleaned: Mapping[str, Any]) -> list[str]:
+    """Where the form and the ID number disagree: one of them is mistyped."""
+    id_number = cleaned.get("id_number")
+    if not id_number:
+        return []
+    warnings = []
+    born = id_birth_date(id_number)
+    if cleaned.get("birth_date") is not None and cleaned["birth_date"] != born:
+        warnings.append(f"出生日期 {cleaned['birth_date']:%Y-%m-%d} 与身份证号中的 {born:%Y-%m-%d} 不一致")
+    gender = cleaned.get("gender")
+    if gender is not None and (gender is Gender.MALE) != id_is_male(id_number):
+        warnings.append(
+            f"性别“{gender.label}”与身份证号不一致（身份证号为{'男' if id_is_male(id_number) else '女'}性）"
+        )
+    return warnings
 
 
 def brief_select() -> Select:

@@ -194,6 +194,9 @@ class RecordForm(QDialog):
 
     def save(self) -> None:
         values = self.values()
+        warnings = self.service.warnings(values)
+        if warnings and not self.ask("请核对：\n" + "\n".join(f"· {w}" for w in warnings) + "\n\n仍要保存吗？"):
+            return
         try:
             if self.record_id:
                 self.service.update(self.record_id, values)
