@@ -68,6 +68,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 def run_gui(data_dir: str | None = None, db_url: str | None = None, quit_when: str | None = None) -> int:
     """`quit_when` ("shown" or "ready") is for benchmarks: start as a user would, then quit."""
+    from desktop_app.core.crashlog import CrashRecorder
+    from desktop_app.ui import errors
+    from desktop_app.ui.background import BackgroundTask
     from desktop_app.ui.errors import install_exception_hook
     from desktop_app.ui.main_window import MainWindow, ui_settings
 
@@ -80,6 +83,8 @@ def run_gui(data_dir: str | None = None, db_url: str | None = None, quit_when: s
     except AppError as exc:
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
+    crashes = CrashRecorder(directory / LOG_DIRNAME)
+    last_run = crashes.start()
     opened: list[Database] = []
     try:
         window = MainWindow(settings=ui_settings(directory))
@@ -87,11 +92,15 @@ def run_gui(data_dir: str | None = None, db_url: str | None = None, quit_when: s
         if quit_when == "shown":
             QTimer.singleShot(0, app.quit)
         else:
+            if last_run is not None:
+                QTimer.singleShot(0, lambda: errors.show_message(window, "上次没有正常退出", last_run))
             QTimer.singleShot(0, lambda: open_data(window, directory, db_url, opened, quit_when == "ready"))
         return app.exec()
     finally:
+        BackgroundTask.wait_all()
         for db in opened:
             db.dispose()
+        crashes.stop()
         lock.release()
 
 

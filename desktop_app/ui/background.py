@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -26,21 +26,28 @@ class _Worker(QObject):
     def run(self) -> None:
         try:
             result = self.work(self.progress.emit)
-        except Exception as exc:  # handed to the GUI thread, which tells the user
+        except BaseException as exc:  # everything reaches the GUI thread, so no dialog waits forever
             self.failed.emit(exc)
         else:
             self.succeeded.emit(result)
+        finally:
+            # The thread ends itself: it must not outlive its work even if nobody is left to stop it.
+            QThread.currentThread().quit()
 
 
 class BackgroundTask(QObject):
     """Run `work(progress)` on a thread; `on_done(result)` runs on the GUI thread afterwards.
 
     The worker's signals reach this object's slots, which live on the GUI thread, so
-    they are queued: nothing in the worker touches a widget.
+    they are queued: nothing in the worker touches a widget. Every task is kept alive until
+    its thread has finished, whoever drops it (a second export replacing the first, a view
+    rebuilt after a restore): Qt aborts the program when a running QThread is destroyed.
     """
 
     finished = Signal()
     failed = Signal(object)
+
+    _running: ClassVar[set[BackgroundTask]] = set()
 
     def __init__(
         self, parent: QWidget, label: str, work: Callable[[ProgressCallback], Any], on_done: Callable[[Any], None]
@@ -61,23 +68,36 @@ class BackgroundTask(QObject):
         self.worker.succeeded.connect(self._succeeded)
         self.worker.failed.connect(self._failed)
         self.thread.started.connect(self.worker.run)
+        self.thread.finished.connect(self._thread_finished)
 
     def start(self) -> BackgroundTask:
+        BackgroundTask._running.add(self)
         self.thread.start()
         return self
 
+    @classmethod
+    def wait_all(cls) -> None:
+        """Before the program exits: let running work finish (an export, a backup) rather than kill it."""
+        for task in list(cls._running):
+            task.thread.wait()
+        cls._running.clear()
+
     @Slot(int, int)
     def _progress(self, done: int, total: int) -> None:
-        if total > 0:
+        # Progress queued before the end may arrive after it: a finished task shows no dialog again.
+        if total > 0 and not self.done:
             self.dialog.setMaximum(total)
             self.dialog.setValue(min(done, total))
 
     def _stop(self) -> None:
-        self.thread.quit()
+        self.done = True
         self.thread.wait()
         self.dialog.reset()
         self.dialog.close()
-        self.done = True
+
+    @Slot()
+    def _thread_finished(self) -> None:
+        BackgroundTask._running.discard(self)
 
     @Slot(object)
     def _succeeded(self, result: Any) -> None:

@@ -1,0 +1,62 @@
+"""The crash a person saw once in 报表导出, hunted by load: exports back to back and overlapping, while
+the lists paint and the view changes. Runs under pytest's faulthandler, so a crash shows its stack."""
+
+from __future__ import annotations
+
+from desktop_app.ui.main_window import MainWindow, view_index
+from desktop_app.ui.views.reports import ReportsView
+
+ROUNDS = 12
+
+
+def test_exports_overlapping_while_views_change_and_paint(qtbot, demo_context, tmp_path):
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.show()
+    reports_row = view_index(ReportsView)
+    window.nav.setCurrentRow(reports_row)
+    reports = window.stack.currentWidget()
+    assert isinstance(reports, ReportsView)
+    tasks = []
+    for round_number in range(ROUNDS):
+        reports.kind.setCurrentIndex(round_number % reports.kind.count())
+        # Two exports at once: the second replaces the view's task while the first one's thread runs.
+        tasks.append(reports.export_to(tmp_path / f"a{round_number}.xlsx"))
+        tasks.append(reports.export_to(tmp_path / f"b{round_number}.xlsx"))
+        for row in (1, 3, 4, reports_row):
+            window.nav.setCurrentRow(row)
+            window.grab()  # paint the list while the workers write
+    qtbot.waitUntil(lambda: all(task.done for task in tasks), timeout=120000)
+    assert len(list(tmp_path.glob("*.xlsx"))) == 2 * ROUNDS
+    assert not list(tmp_path.glob("*.partial")), "no half-written file is left"
+    assert "已导出" in reports.status.text()
+
+
+def test_a_task_whose_view_is_destroyed_mid_run_finishes_without_aborting(qtbot):
+    """A restore rebuilds the views: a running export's view (its task's parent) goes away mid-run.
+    Qt aborts the whole program when a running QThread is destroyed: the task outlives its view, and
+    the program waits for running work before it exits."""
+    import gc
+    import threading
+
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from desktop_app.ui.background import BackgroundTask
+
+    release = threading.Event()
+    finished = threading.Event()
+
+    def slow_work(progress):
+        release.wait(10)
+        finished.set()
+        return "done"
+
+    view = QWidget()
+    BackgroundTask(view, "正在导出…", slow_work, lambda result: None).start()
+    view.deleteLater()
+    QApplication.processEvents()
+    del view
+    gc.collect()
+    release.set()
+    BackgroundTask.wait_all()
+    assert finished.is_set()
