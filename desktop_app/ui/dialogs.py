@@ -10,3 +10,8 @@ def ask(parent: QWidget | None, question: str) -> bool:
     buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
     answer = QMessageBox.question(parent, "请确认", question, buttons, QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def inform(parent: QWidget | None, message: str) -> None:
+    """A result the person should see before going on (e.g. how many were imported); tests record it."""
+    QMessageBox.information(parent, "完成", message)

@@ -146,7 +146,7 @@ class ImportDialog(QDialog):
     def _committed(self, result: ImportResult) -> None:
         self.result_summary = result
         self.summary.setText(
-            f"导入完成：新增 {result.created} 人，更新 {result.updated} 人，跳过 {result.skipped} 人。"
-            + (f"导入前的数据已备份到：{result.backup}" if result.backup else "")
+            f"已导入 {result.created + result.updated} 人：新增 {result.created} 人，更新 {result.updated} 人，"
+            f"跳过 {result.skipped} 人。" + (f"导入前的数据已备份到：{result.backup}" if result.backup else "")
         )
         self.accept()

@@ -51,6 +51,16 @@ class ModalGuard:
 
 
 @pytest.fixture(autouse=True)
+def told(monkeypatch):
+    """Results the program told the person (dialogs.inform), instead of a modal message box."""
+    from desktop_app.ui import dialogs
+
+    messages: list[str] = []
+    monkeypatch.setattr(dialogs, "inform", lambda parent, message: messages.append(message))
+    return messages
+
+
+@pytest.fixture(autouse=True)
 def no_modal_loops(monkeypatch):
     """A modal dialog would wait for a click that never comes: fail at once instead of hanging."""
     from PySide6 import QtWidgets

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox, QPushButton, QToolBar
 
 from desktop_app.core.backup import list_backups
 from desktop_app.core.enums import AttendanceStatus
@@ -291,3 +291,81 @@ def test_an_implausible_record_is_confirmed_before_saving(qtbot, context, monkey
     answer[0] = True
     qtbot.keyClick(form.editors["topic"].widget, Qt.Key.Key_Return)
     assert len(MeetingService(context.db).list_ids()) == 1
+
+
+def toolbar_button(view, text):
+    action = next(a for a in view.toolbar.actions() if a.text() == text)
+    return view.toolbar.widgetForAction(action)
+
+
+def test_an_import_by_clicks_says_how_many_were_imported(qtbot, context, drive_modal, monkeypatch, tmp_path, told):
+    import openpyxl
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop_app.ui.views.records import ResidentView
+
+    book = openpyxl.Workbook()
+    for row in (["姓名", "住址"], ["朱国萍", "5号楼"], ["李建华", "7号楼"]):
+        book.active.append(row)
+    path = tmp_path / "名册.xlsx"
+    book.save(path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(path), ""))
+    view = shown_view(qtbot, ResidentView(context))
+
+    def import_file(dialog):
+        qtbot.mouseClick(button(dialog, "选择文件…"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=20000)
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
+
+    drive_modal(lambda: qtbot.mouseClick(toolbar_button(view, "导入…"), Qt.MouseButton.LeftButton), import_file)
+    assert told[-1].startswith("已导入 2 人")
+    assert view.model.rowCount() == 2
+
+
+def test_restoring_from_the_recycle_bin_says_so(qtbot, demo_context):
+    from desktop_app.ui.views.recycle import RecycleView
+
+    CareService(demo_context.db).soft_delete(CareService(demo_context.db).list_ids()[:1])
+    view = RecycleView(demo_context)
+    qtbot.addWidget(view)
+    view.table.selectRow(0)
+    toolbar = view.findChild(QToolBar)
+    qtbot.mouseClick(toolbar.widgetForAction(view.restore_action), Qt.MouseButton.LeftButton)
+    assert view.note.text() == "已恢复 1 条记录，它们回到了原来的列表中。"
+
+
+def test_the_export_line_goes_when_another_report_is_chosen(qtbot, demo_context, tmp_path):
+    from desktop_app.ui.views.reports import ReportsView
+
+    view = ReportsView(demo_context)
+    qtbot.addWidget(view)
+    task = view.export_to(tmp_path / "a.xlsx")
+    qtbot.waitUntil(lambda: task.done, timeout=20000)
+    assert "已导出" in view.status.text()
+    view.kind.setFocus()
+    qtbot.keyClick(view.kind, Qt.Key.Key_Down)
+    assert view.status.text() == ""
+    assert not view.open_folder.isEnabled()
+
+
+def test_meeting_topics_take_the_spare_width(qtbot, demo_context):
+    from PySide6.QtWidgets import QHeaderView
+
+    view = MeetingView(demo_context)
+    qtbot.addWidget(view)
+    view.resize(1300, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    header = view.table.horizontalHeader()
+    keys = [c.key for c in view.service.columns()]
+    assert header.sectionResizeMode(keys.index("topic")) == QHeaderView.ResizeMode.Stretch
+    assert header.sectionSize(keys.index("topic")) > header.sectionSize(keys.index("rate"))
+
+
+def test_meeting_pdf_is_named_by_date_and_topic():
+    from desktop_app.ui.views.records import meeting_pdf_name
+
+    assert meeting_pdf_name([(dt.date(2024, 3, 5), "学习 党章/准则")]) == "2024-03-05学习党章准则会议记录.pdf"
+    two = [(dt.date(2024, 12, 20), "甲"), (dt.date(2024, 1, 5), "乙")]
+    assert meeting_pdf_name(two) == "2024-01-05至2024-12-20会议记录（2次）.pdf"

@@ -248,7 +248,7 @@ def test_meeting_record_sheet(db):
         }
     )
     sheet = MeetingService(db).record_sheet(mid)
-    assert sheet.title == "支部党员大会会议记录"
+    assert sheet.title == "支部党员大会记录"
     assert sheet.times == "14:00—15:30"
     assert (sheet.expected, sheet.attended) == (2, 1)
     assert sheet.present == ["出席者"]

@@ -201,6 +201,11 @@ class MeetingService(RecordService):
             values[f"{entry.member.name}的请假或缺席原因"] = audit.Sensitive(entry.reason)
         return values
 
+    def meeting_dates_and_topics(self, ids: list[int]) -> list[tuple[dt.date, str]]:
+        with self.db.read_session() as session:
+            rows = session.execute(select(Meeting.date, Meeting.topic).where(Meeting.id.in_(ids)))
+            return [(day, topic) for day, topic in rows]
+
     def record_sheet(self, record_id: int) -> MeetingRecord:
         """Everything the paper 会议记录 page shows, as display text."""
         with self.db.read_session() as session:
@@ -224,7 +229,7 @@ class MeetingService(RecordService):
             if meeting.vote_taken:
                 votes = f"赞成 {meeting.votes_for} 票，反对 {meeting.votes_against} 票，弃权 {meeting.votes_abstain} 票"
             return MeetingRecord(
-                title=f"{title}会议记录",
+                title=f"{title}记录",
                 kind=meeting.kind.label,
                 date=meeting.date,
                 times=times,

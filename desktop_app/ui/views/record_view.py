@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QToolBar,
     QVBoxLayout,
@@ -37,6 +38,8 @@ class RecordView(QWidget):
     search_hint = "搜索"
     personal_data = False
     has_attachments = True
+    # Columns that share the spare width (long texts such as 主题); otherwise the last column takes it.
+    wide_columns: tuple[str, ...] = ()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,7 +91,11 @@ class RecordView(QWidget):
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(*self.model.default_sort())
         self.table.horizontalHeader().setSortIndicatorShown(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(not self.wide_columns)
+        for key in self.wide_columns:
+            column = next(i for i, c in enumerate(self.service.columns()) if c.key == key)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionsMovable(True)
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

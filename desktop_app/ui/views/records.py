@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QSize
@@ -21,6 +23,7 @@ from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.core.services.visits import VisitService
+from desktop_app.ui import dialogs
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.forms.care import CareForm
 from desktop_app.ui.forms.meetings import MeetingForm
@@ -63,6 +66,7 @@ class VisitView(RecordView):
 class MeetingView(RecordView):
     title = "三会一课"
     form_class = MeetingForm
+    wide_columns = ("topic", "place")
     search_hint = "搜索主题、主持人、记录人、地点、内容（Ctrl+F）"
 
     def make_service(self) -> RecordService:
@@ -107,14 +111,37 @@ class MeetingView(RecordView):
         ids = self.records_to_print()
         if not ids:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "导出会议记录PDF", "会议记录.pdf", "PDF 文件 (*.pdf)")
+        folder = self.context.settings.value(PDF_DIR_KEY) or documents_folder()
+        suggested = str(Path(folder) / meeting_pdf_name(self.service.meeting_dates_and_topics(ids)))
+        path, _ = QFileDialog.getSaveFileName(self, "导出会议记录PDF", suggested, "PDF 文件 (*.pdf)")
         if path:
+            self.context.settings.setValue(PDF_DIR_KEY, str(Path(path).parent))
             try:
                 target = write_meeting_pdf(self.service, ids, Path(path))  # type: ignore[arg-type]
             except Exception as exc:
                 report_failure(self, exc)
                 return
             self.window().statusBar().showMessage(f"已导出 {len(ids)} 页会议记录：{target}", 10000)  # type: ignore[attr-defined]
+
+
+PDF_DIR_KEY = "meetings/pdf_dir"
+
+
+def documents_folder() -> str:
+    from PySide6.QtCore import QStandardPaths
+
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+
+
+def meeting_pdf_name(meetings: list[tuple[dt.date, str]]) -> str:
+    """2024-03-05学习党章会议记录.pdf; several meetings: 2024-01-05至2024-12-20会议记录（12次）.pdf."""
+    if len(meetings) == 1:
+        day, topic = meetings[0]
+        name = f"{day:%Y-%m-%d}{topic[:30]}会议记录"
+    else:
+        days = sorted(day for day, _ in meetings)
+        name = f"{days[0]:%Y-%m-%d}至{days[-1]:%Y-%m-%d}会议记录（{len(meetings)}次）"
+    return re.sub(r'[\\/:*?"<>|\s]+', "", name) + ".pdf"
 
 
 class RosterImportMixin:
@@ -130,8 +157,10 @@ class RosterImportMixin:
     def import_roster(self) -> None:
         from desktop_app.ui.import_dialog import ImportDialog
 
-        if ImportDialog(self.context.db, self.import_kind, self).exec():  # type: ignore[attr-defined, arg-type]
+        dialog = ImportDialog(self.context.db, self.import_kind, self)  # type: ignore[attr-defined, arg-type]
+        if dialog.exec():
             self.reload()  # type: ignore[attr-defined]
+            dialogs.inform(self, dialog.summary.text())  # type: ignore[arg-type]
 
     def save_template(self) -> None:
         from desktop_app.core.imports import kind_for, write_template

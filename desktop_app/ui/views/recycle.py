@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QAbstractItemView, QTableView, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QToolBar, QVBoxLayout, QWidget
 
 from desktop_app.core.services.recycle import DeletedEntry, RecycleBinService
 from desktop_app.ui import dialogs
@@ -40,6 +40,8 @@ class RecycleView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(toolbar)
         layout.addWidget(self.table, 1)
+        self.note = QLabel()
+        layout.addWidget(self.note)
         self.setFocusProxy(self.table)
         self.reload()
 
@@ -63,7 +65,9 @@ class RecycleView(QWidget):
                 self.service.restore(entries)
             except Exception as exc:
                 report_failure(self, exc)
+                return
             self.reload()
+            self.note.setText(f"已恢复 {len(entries)} 条记录，它们回到了原来的列表中。")
 
     def purge_selected(self) -> None:
         entries = self.selected()

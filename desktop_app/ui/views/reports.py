@@ -145,6 +145,10 @@ class ReportsView(QWidget):
 
     def reload(self) -> None:
         kind = self.kind.currentData()
+        if self.task is None or self.task.done:
+            # A line about the last export belongs to that report and period, not to the one now chosen.
+            self.status.setText("")
+            self.open_folder.setEnabled(False)
         self.form.setRowVisible(self.include_illness, kind == "care")
         self.form.setRowVisible(self.unmasked, kind == "members")
         try:
