@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
@@ -40,6 +40,21 @@ PREFERRED_FONTS = (
 )
 
 
+class MissingQtTranslations(QTranslator):
+    """Strings Qt's own Chinese translation lacks (seen in the file dialog: "Look in:", "Folder")."""
+
+    TEXTS: ClassVar[dict[tuple[str, str], str]] = {
+        ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+        ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+        ("QAbstractFileIconProvider", "Folder"): "文件夹",
+        ("QAbstractFileIconProvider", "Drive"): "驱动器",
+        ("QAbstractFileIconProvider", "File"): "文件",
+    }
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+        return self.TEXTS.get((context, source), "")
+
+
 def pick_font_family() -> str | None:
     """The first installed CJK family we prefer; None leaves Qt's own fallback."""
     installed = set(QFontDatabase.families())
@@ -55,6 +70,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     translator = QTranslator(app)
     if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
+    app.installTranslator(MissingQtTranslations(app))
     icon = resource("icons", "app.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))

@@ -1,7 +1,7 @@
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QFileSystemModel, QPushButton
 
 from desktop_app.core.errors import AppError, DatabaseEnvironmentError
 from desktop_app.core.services.attachments import AttachmentService
@@ -150,3 +150,24 @@ def test_standard_buttons_speak_chinese(qtbot, app):
     texts = {b.text().replace("&", "") for b in buttons.buttons()}
     assert any("确定" in t for t in texts), texts
     assert any("取消" in t for t in texts), texts
+
+
+def test_the_file_dialog_speaks_chinese(qtbot, app, tmp_path):
+    import re
+
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    (tmp_path / "文件夹甲").mkdir()
+    dialog = QFileDialog(None, "保存报表", str(tmp_path), "Excel 工作簿 (*.xlsx)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # Qt's own dialog, as on a plain Linux desktop
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    labels = [label.text() for label in dialog.findChildren(QLabel) if label.isVisible() and label.text()]
+    assert labels
+    english = [text for text in labels if re.search(r"[A-Za-z]{2,}", text.replace("&", ""))]
+    assert english == [], english
+    model = dialog.findChild(QFileSystemModel)
+    qtbot.waitUntil(lambda: model.rowCount(model.index(str(tmp_path))) == 1)
+    kind = model.index(0, 2, model.index(str(tmp_path))).data()
+    assert kind == "文件夹"
