@@ -21,6 +21,7 @@ from desktop_app.core.errors import AppError
 from desktop_app.core.lock import InstanceLock
 from desktop_app.core.paths import LOG_DIRNAME, resolve_data_dir
 from desktop_app.resources import resource
+from desktop_app.ui.text_size import DEFAULT_POINTS
 
 if TYPE_CHECKING:
     from desktop_app.core.database import Database
@@ -51,8 +52,9 @@ class MissingQtTranslations(QTranslator):
         ("QAbstractFileIconProvider", "File"): "文件",
     }
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return self.TEXTS.get((context, source), "")
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
+        # None (a null string) lets Qt ask the next translator; an empty string would blank the text.
+        return self.TEXTS.get((context, source))
 
 
 def pick_font_family() -> str | None:
@@ -77,7 +79,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     family = pick_font_family()
     if family:
         font = QFont(family)
-        font.setPointSize(10)
+        font.setPointSize(DEFAULT_POINTS)
         app.setFont(font)
     return app
 
@@ -89,6 +91,7 @@ def run_gui(data_dir: str | None = None, db_url: str | None = None, quit_when: s
     from desktop_app.ui.background import BackgroundTask
     from desktop_app.ui.errors import install_exception_hook
     from desktop_app.ui.main_window import MainWindow, ui_settings
+    from desktop_app.ui.text_size import apply_points, saved_points
 
     app = create_application()
     directory = resolve_data_dir(data_dir)
@@ -103,7 +106,9 @@ def run_gui(data_dir: str | None = None, db_url: str | None = None, quit_when: s
     last_run = crashes.start()
     opened: list[Database] = []
     try:
-        window = MainWindow(settings=ui_settings(directory))
+        settings = ui_settings(directory)
+        apply_points(saved_points(settings))
+        window = MainWindow(settings=settings)
         window.show()
         if quit_when == "shown":
             QTimer.singleShot(0, app.quit)

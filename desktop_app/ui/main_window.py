@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setMinimumWidth(120)
         self.nav.setMaximumWidth(220)
-        self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 7px 12px; }")
+        self.nav.setStyleSheet("QListWidget::item { padding: 7px 12px; }")
         self.stack = QStackedWidget()
         self._built: dict[int, QWidget] = {}
         for number, (title, _, _) in enumerate(VIEWS, start=1):
@@ -92,7 +92,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
-        help_menu = self.menuBar().addMenu("帮助")
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        guide = help_menu.addAction("使用说明", self.show_guide)
+        guide.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
         help_menu.addAction("关于书记工作台", self.show_about)
         self.count_label = QLabel("正在打开数据…")
         self.statusBar().addWidget(self.count_label)
@@ -223,6 +225,11 @@ class MainWindow(QMainWindow):
             if hasattr(view, "save_state"):
                 view.save_state()
         self.settings.sync()
+
+    def show_guide(self) -> None:
+        from desktop_app.ui.guide import GuideDialog
+
+        GuideDialog(self).exec()
 
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

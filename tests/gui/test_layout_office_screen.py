@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, Q
 from desktop_app.ui.attachments import AttachmentsDialog
 from desktop_app.ui.errors import ErrorDialog
 from desktop_app.ui.first_run import FirstRunDialog
+from desktop_app.ui.guide import GuideDialog
 from desktop_app.ui.import_dialog import ImportDialog
 from desktop_app.ui.main_window import MainWindow, ui_settings
 from desktop_app.ui.restore_dialog import RestoreDialog
@@ -63,6 +64,19 @@ def test_every_record_form_fits_new_and_filled(qtbot, demo_context, view_class, 
     assert_fits(qtbot, view.open_form(view.model.record_id(0)))
 
 
+@pytest.mark.parametrize("view_class", [MeetingView, VisitView, CareView, MemberView])
+def test_forms_fit_at_the_largest_text_size(qtbot, demo_context, view_class):
+    from desktop_app.ui.text_size import DEFAULT_POINTS, SIZES, apply_points
+
+    apply_points(max(SIZES.values()))
+    try:
+        view = view_class(demo_context)
+        qtbot.addWidget(view)
+        assert_fits(qtbot, view.open_form(view.model.record_id(0)))
+    finally:
+        apply_points(DEFAULT_POINTS)
+
+
 def test_dialogs_fit(qtbot, demo_context, tmp_path):
     db = demo_context.db
     assert_fits(qtbot, FirstRunDialog(db))
@@ -70,6 +84,7 @@ def test_dialogs_fit(qtbot, demo_context, tmp_path):
     assert_fits(qtbot, ImportDialog(db, "residents"))
     assert_fits(qtbot, AttachmentsDialog(db, "care", 1))
     assert_fits(qtbot, ErrorDialog("出错了", "详细信息\n" * 200))
+    assert_fits(qtbot, GuideDialog())
 
 
 def test_the_first_window_comes_from_the_screen(qtbot, tmp_path):

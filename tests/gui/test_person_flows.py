@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox, QPushButton, QToolBar
 
@@ -369,3 +370,40 @@ def test_meeting_pdf_is_named_by_date_and_topic():
     assert meeting_pdf_name([(dt.date(2024, 3, 5), "学习 党章/准则")]) == "2024-03-05学习党章准则会议记录.pdf"
     two = [(dt.date(2024, 12, 20), "甲"), (dt.date(2024, 1, 5), "乙")]
     assert meeting_pdf_name(two) == "2024-01-05至2024-12-20会议记录（2次）.pdf"
+
+
+@pytest.fixture
+def restore_text_size():
+    from desktop_app.ui.text_size import DEFAULT_POINTS, apply_points
+
+    yield
+    apply_points(DEFAULT_POINTS)  # the application font outlives the test
+
+
+def test_f1_opens_the_guide(qtbot, demo_context, drive_modal):
+    window = shown_window(qtbot, demo_context)
+    seen = []
+
+    def read(dialog):
+        seen.append(dialog.text.toPlainText())
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    drive_modal(lambda: qtbot.keyClick(window, Qt.Key.Key_F1), read)
+    assert "Ctrl+N" in seen[0]
+    assert "字号" in seen[0]
+
+
+def test_a_larger_text_size_applies_everywhere_and_is_remembered(qtbot, demo_context, restore_text_size):
+    from desktop_app.ui.text_size import saved_points
+    from desktop_app.ui.views.settings import SettingsView
+
+    settings = SettingsView(demo_context)
+    qtbot.addWidget(settings)
+    combo = settings.thresholds.text_size
+    combo.setCurrentIndex(combo.findData(16))
+    qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
+    assert QApplication.font().pointSize() == 16
+    assert saved_points(demo_context.settings) == 16
+    form = CareView(demo_context).open_form()
+    qtbot.addWidget(form)
+    assert form.editors["recipient_name"].widget.font().pointSize() == 16

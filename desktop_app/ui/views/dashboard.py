@@ -8,6 +8,7 @@ import datetime as dt
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -45,10 +46,6 @@ class DashboardView(QWidget):
         self.context = context
         self.reminders: list[Reminder] = []
         self.heading = QLabel()
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setWeight(QFont.Weight.Bold)
-        self.heading.setFont(font)
 
         self.todo = QListWidget()
         self.todo.setToolTip("单击打开对应的记录或表单")
@@ -94,6 +91,10 @@ class DashboardView(QWidget):
         today = today or dt.date.today()
         db = self.context.db
         profile = ProfileService(db).get()
+        heading_font = QApplication.font()  # follows the 字号 chosen in 设置
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.4)
+        heading_font.setWeight(QFont.Weight.Bold)
+        self.heading.setFont(heading_font)
         self.heading.setText(f"{profile.community_name or '本居民区'}　{today:%Y年%m月%d日}")
 
         self.todo.clear()

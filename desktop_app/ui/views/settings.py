@@ -39,6 +39,7 @@ from desktop_app.ui.editors import DateEditor
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.profile_fields import ProfileFields
 from desktop_app.ui.signals import on_click
+from desktop_app.ui.text_size import SIZES, save_points, saved_points
 
 
 class ProfileBox(QGroupBox):
@@ -301,14 +302,25 @@ class ThresholdBox(QGroupBox):
         self.start_date.set_value(self.start_dates.get())
         self.start_date.widget.setToolTip("这一天之前的月份、季度和年度不提醒漏开的会议（那时的记录在纸质台账中）")
         form.addRow("启用日期（从这天起提醒漏开的会议）", self.start_date.widget)
+        self.ui_settings = context.settings
+        self.text_size = QComboBox()
+        for label, points in SIZES.items():
+            self.text_size.addItem(f"{label}（{points} 磅）", points)
+        self.text_size.setCurrentIndex(self.text_size.findData(saved_points(context.settings)))
+        form.addRow("界面字号（看不清时调大）", self.text_size)
 
     def state(self) -> object:
-        return ({name: spin.value() for name, spin in self.spins.items()}, self.start_date.value())
+        return (
+            {name: spin.value() for name, spin in self.spins.items()},
+            self.start_date.value(),
+            self.text_size.currentData(),
+        )
 
     def save(self) -> bool:
         try:
             self.service.save({name: spin.value() for name, spin in self.spins.items()})
             self.start_dates.save(self.start_date.value())
+            save_points(self.ui_settings, self.text_size.currentData())
         except ValidationError as exc:
             errors.show_message(self, "无法保存", exc.describe())
             return False
