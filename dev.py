@@ -27,12 +27,77 @@ def venv_python() -> Path:
     return VENV / "bin" / "python"
 
 
+# Debian package names of shared libraries whose names do not follow the usual soname rule.
+DEBIAN_PACKAGE_OF = {
+    "libglib-2.0.so.0": "libglib2.0-0",
+    "libgthread-2.0.so.0": "libglib2.0-0",
+    "libgobject-2.0.so.0": "libglib2.0-0",
+}
+
+
+def debian_package(soname: str) -> str:
+    """libxcb-cursor.so.0 -> libxcb-cursor0, libxkbcommon-x11.so.0 -> libxkbcommon-x11-0, libGL.so.1 -> libgl1."""
+    if soname in DEBIAN_PACKAGE_OF:
+        return DEBIAN_PACKAGE_OF[soname]
+    base, _, version = soname.partition(".so.")
+    base = base.lower()
+    return f"{base}-{version}" if base[-1].isdigit() else f"{base}{version}"
+
+
+def missing_libraries(ldd_output: str) -> list[str]:
+    """The libraries ldd reports as `not found`."""
+    return sorted({line.split()[0] for line in ldd_output.splitlines() if "not found" in line})
+
+
+def apt_hint(packages: list[str]) -> str:
+    return "sudo apt-get install -y " + " ".join(dict.fromkeys(packages))
+
+
+def check_venv_support() -> None:
+    """Debian-family systems (UOS, Kylin) ship Python without venv's pip: say which package adds it."""
+    import importlib.util
+
+    if importlib.util.find_spec("ensurepip") is None:
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        sys.exit(
+            "[dev] 这台电脑的 Python 缺少创建虚拟环境所需的组件。请先运行：\n"
+            f"  {apt_hint([f'python{version}-venv'])}\n然后重新运行本命令。"
+        )
+
+
+def check_desktop_libraries(python: Path) -> None:
+    """Before the first window: the system libraries Qt's X11 platform plugin needs, and a Chinese font.
+
+    Without them Qt stops with an English message about "xcb"; here the person gets the one
+    apt-get line that fixes it. Only on Linux with a display; the tests run offscreen.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
+        return
+    if not shutil.which("ldd"):
+        return
+    plugin = subprocess.run(
+        [str(python), "-c", "import PySide6, pathlib; print(pathlib.Path(PySide6.__file__).parent)"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    xcb = Path(plugin) / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    packages: list[str] = []
+    if xcb.exists():
+        ldd = subprocess.run(["ldd", str(xcb)], capture_output=True, text=True).stdout
+        packages += [debian_package(name) for name in missing_libraries(ldd)]
+    if shutil.which("fc-list") and not subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout:
+        packages.append("fonts-noto-cjk")
+    if packages:
+        sys.exit(f"[dev] 显示窗口还缺少一些系统组件。请先运行：\n  {apt_hint(packages)}\n然后重新运行本命令。")
+
+
 def ensure_env(extras: str = "") -> Path:
     """Create the virtual environment and install the project if needed."""
     if sys.version_info < MIN_PYTHON:
         sys.exit(f"需要 Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} 或更高版本（当前 {sys.version.split()[0]}）")
     python = venv_python()
     if not python.exists():
+        check_venv_support()
         print("[dev] 创建虚拟环境 .venv …", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
@@ -66,6 +131,7 @@ def offscreen_env() -> dict[str, str]:
 
 def cmd_run(args: list[str]) -> int:
     python = ensure_env()
+    check_desktop_libraries(python)
     return subprocess.run([str(python), "-m", "desktop_app", *args], cwd=ROOT).returncode
 
 
