@@ -19,6 +19,7 @@ GUIDE_HTML = """
 <tr><td><b>回车</b> 或双击</td><td>编辑选中的记录</td></tr>
 <tr><td><b>Delete</b></td><td>把选中的记录删除到回收站（可以恢复）</td></tr>
 <tr><td><b>Ctrl+P</b></td><td>三会一课：打印选中的会议记录</td></tr>
+<tr><td><b>Ctrl+R</b></td><td>回收站：恢复选中的记录</td></tr>
 <tr><td><b>右键</b> 或菜单键</td><td>列表中可用的全部操作（导入、导出PDF、附件……）</td></tr>
 <tr><td><b>Ctrl+S</b></td><td>设置页：保存设置</td></tr>
 <tr><td><b>F1</b></td><td>打开本说明</td></tr>

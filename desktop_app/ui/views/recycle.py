@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QToolBar, QVBoxLayout, QWidget
 
 from desktop_app.core.services.recycle import DeletedEntry, RecycleBinService
@@ -29,12 +30,19 @@ class RecycleView(QWidget):
         self.model = DeletedModel(self)
         toolbar = QToolBar()
         self.restore_action = toolbar.addAction("恢复", self.restore_selected)
+        self.restore_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.restore_action.setToolTip("恢复选中的记录（Ctrl+R）")
         self.purge_action = toolbar.addAction("永久删除", self.purge_selected)
+        for action in (self.restore_action, self.purge_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.installEventFilter(self)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.addActions([self.restore_action, self.purge_action])
         self.table.setColumnWidth(0, 140)
         self.table.setColumnWidth(1, 420)
         layout = QVBoxLayout(self)
@@ -44,6 +52,12 @@ class RecycleView(QWidget):
         layout.addWidget(self.note)
         self.setFocusProxy(self.table)
         self.reload()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Arriving in the list by keyboard selects its first row, so Ctrl+R has something to restore.
+        if watched is self.table and event.type() == QEvent.Type.FocusIn and not self.selected() and self.model.rows:
+            self.table.selectRow(0)
+        return super().eventFilter(watched, event)
 
     def reload(self) -> None:
         self.model.set_rows(self.service.entries())
