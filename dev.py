@@ -146,11 +146,29 @@ def cmd_test(args: list[str]) -> int:
     return run_steps(steps, offscreen_env())
 
 
+SCREENSHOT_SCREENS = {"1366x768": (1366, 768), "1600x1000": (1600, 1000)}
+
+
 def cmd_screenshots(args: list[str]) -> int:
+    """One set per screen size: the common 1366×768 office screen and a larger one."""
     python = ensure_env()
-    out = args[0] if args else str(ROOT / "screenshots")
+    out = Path(args[0] if args else ROOT / "screenshots")
     script = ROOT / "tools" / "screenshots.py"
-    return subprocess.run([str(python), str(script), out], cwd=ROOT, env=offscreen_env()).returncode
+    for name, (width, height) in SCREENSHOT_SCREENS.items():
+        folder = out / name
+        folder.mkdir(parents=True, exist_ok=True)
+        screen = folder / "screen.json"
+        screen.write_text(
+            f'{{"screens": [{{"name": "{name}", "x": 0, "y": 0, "width": {width}, "height": {height},'
+            ' "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}',
+            encoding="utf-8",
+        )
+        env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}")
+        code = subprocess.run([str(python), str(script), str(folder)], cwd=ROOT, env=env).returncode
+        screen.unlink()
+        if code != 0:
+            return code
+    return 0
 
 
 def cmd_bench(args: list[str]) -> int:

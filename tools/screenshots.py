@@ -97,8 +97,7 @@ def main(out: Path) -> int:
         db = open_database(tmp)
         fill_demo(db, "small", today=dt.date.today())
         window = MainWindow(AppContext.open(db))
-        window.resize(1366, 768)
-        window.show()
+        window.show()  # at the size the program chooses for this screen
         # Something in the 回收站, so its screenshot shows a real row.
         window.view(1).service.soft_delete(window.view(1).model._ids[:2])  # type: ignore[attr-defined]
         for index, name in enumerate(NAMES):
@@ -112,6 +111,12 @@ def main(out: Path) -> int:
                 if isinstance(view, RecordView):
                     grab_forms(view, out, f"{NAMES[index]}-{view.service.kind_key}")
         grab_import_dialog(db, Path(tmp), out)
+        from desktop_app.ui.guide import GuideDialog
+
+        guide = GuideDialog(window)
+        guide.show()
+        grab(guide, out / "dialog-guide.png")
+        guide.done(0)
         grab_meeting_pdf(window, out)
         window.close()
         db.dispose()

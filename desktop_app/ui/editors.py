@@ -14,11 +14,9 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QLineEdit,
-    QMenu,
     QPlainTextEdit,
     QToolButton,
     QWidget,
-    QWidgetAction,
 )
 
 from desktop_app.core import normalize
@@ -124,7 +122,11 @@ class _TypedValueEdit(QWidget):
 
 
 class _CalendarButton(QToolButton):
-    """Picks a date from a calendar into a typed date edit."""
+    """Picks a date from a calendar into a typed date edit.
+
+    The calendar is a popup made on each click and owned by the button (Qt deletes it when it
+    closes), so no widget changes owner behind Python's back.
+    """
 
     def __init__(self, target: _TypedValueEdit) -> None:
         super().__init__()
@@ -132,27 +134,25 @@ class _CalendarButton(QToolButton):
         self.setText("日历")
         self.setToolTip("从日历中选择日期")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the date to the next field
-        self.calendar = QCalendarWidget()
-        self.calendar.setMinimumDate(QDate(1900, 1, 1))
-        self.calendar.setMaximumDate(QDate(2100, 12, 31))
-        self.calendar.clicked.connect(self._picked)
-        self.calendar.activated.connect(self._picked)
-        menu = QMenu(self)
-        action = QWidgetAction(menu)
-        action.setDefaultWidget(self.calendar)
-        menu.addAction(action)
-        menu.aboutToShow.connect(self._prepare)
-        self.setMenu(menu)
-        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.clicked.connect(self.show_calendar)
 
-    def _prepare(self) -> None:
+    def show_calendar(self) -> QCalendarWidget:
+        calendar = QCalendarWidget(self, Qt.WindowType.Popup)
+        calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        calendar.setMinimumDate(QDate(1900, 1, 1))
+        calendar.setMaximumDate(QDate(2100, 12, 31))
         current = self.target.value()
         day = current if isinstance(current, dt.date) else dt.date.today()
-        self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+        calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+        calendar.clicked.connect(lambda qdate: self._picked(calendar, qdate))
+        calendar.activated.connect(lambda qdate: self._picked(calendar, qdate))
+        calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
+        calendar.show()
+        return calendar
 
-    def _picked(self, qdate: QDate) -> None:
+    def _picked(self, calendar: QCalendarWidget, qdate: QDate) -> None:
         self.target.set_value(dt.date(qdate.year(), qdate.month(), qdate.day()))
-        self.menu().hide()
+        calendar.close()
         self.target.line.setFocus()
 
 

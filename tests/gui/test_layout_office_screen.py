@@ -90,3 +90,16 @@ def test_dialogs_fit(qtbot, demo_context, tmp_path):
 def test_the_first_window_comes_from_the_screen(qtbot, tmp_path):
     window = MainWindow(settings=ui_settings(tmp_path))
     assert_fits(qtbot, window)
+
+
+def test_the_settings_save_button_is_in_sight_without_scrolling(qtbot, demo_context):
+    from desktop_app.ui.main_window import view_index
+    from desktop_app.ui.views.settings import SettingsView
+
+    window = MainWindow(demo_context)
+    assert_fits(qtbot, window)
+    window.nav.setCurrentRow(view_index(SettingsView))
+    button = window.stack.currentWidget().save_button
+    assert button.isVisible()
+    top_left = button.mapTo(window, button.rect().topLeft())
+    assert window.rect().contains(QRect(top_left, button.size()))

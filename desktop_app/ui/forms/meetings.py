@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -35,8 +36,13 @@ class AttendanceTable(QTableWidget):
         super().__init__(0, len(self.HEADERS))
         self.setHorizontalHeaderLabels(self.HEADERS)
         header = self.horizontalHeader()
-        for column in (0, 1, 2):
+        for column in (0, 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # The status column is as wide as its drop-down's longest choice, （未标记） included.
+        widest = ChoiceEditor(enum_choices(AttendanceStatus), optional=True, empty_label=UNMARKED).widget
+        widest.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        self.setColumnWidth(2, widest.sizeHint().width() + 4)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setVisible(False)
         self.members: list[MemberBrief] = []

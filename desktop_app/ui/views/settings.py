@@ -330,7 +330,7 @@ class ThresholdBox(QGroupBox):
         return True
 
 
-class SettingsView(QScrollArea):
+class SettingsView(QWidget):
     """One 保存设置 for every field on the page; leaving the page with unsaved edits asks first."""
 
     count_changed = Signal(int)
@@ -340,10 +340,8 @@ class SettingsView(QScrollArea):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWidgetResizable(True)
         inner = QWidget()
-        page = QVBoxLayout(inner)
-        columns = QHBoxLayout()
+        columns = QHBoxLayout(inner)
         left, right = QVBoxLayout(), QVBoxLayout()
         self.profile = ProfileBox(context)
         left.addWidget(self.profile)
@@ -359,8 +357,15 @@ class SettingsView(QScrollArea):
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
-        page.addLayout(columns, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(inner)
+        # The page scrolls on a small screen; 保存设置 stays below it, always in sight.
+        page = QVBoxLayout(self)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.scroll, 1)
         bottom = QHBoxLayout()
+        bottom.setContentsMargins(9, 0, 9, 6)
         self.saved_note = QLabel()
         self.save_button = QPushButton("保存设置")
         self.save_button.setToolTip("保存居民区信息、频次要求和提醒设置（Ctrl+S）")
@@ -372,7 +377,7 @@ class SettingsView(QScrollArea):
         bottom.addWidget(self.saved_note)
         bottom.addWidget(self.save_button)
         page.addLayout(bottom)
-        self.setWidget(inner)
+        self.setFocusProxy(self.scroll)
         self._saved_state = self.state()
 
     def state(self) -> object:
