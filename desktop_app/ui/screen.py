@@ -11,8 +11,15 @@ FRAME_ALLOWANCE = QSize(16, 40)
 
 
 def available_size(widget: QWidget | None = None) -> QSize:
-    """The screen's available area (without task bars) less a window frame."""
-    screen = widget.screen() if widget is not None else None
+    """The available area (without task bars), less a window frame, of the screen the window opens on:
+    its parent window's screen, else the primary one.
+
+    The screen is looked up through QGuiApplication, not `widget.screen()`: PySide ties the QScreen
+    returned by the latter to the widget's wrapper, and once the widget was gone the garbage collector
+    deleted Qt's own QScreen, crashing the program at the next window (seen in the test suite).
+    """
+    parent = widget.parentWidget() if widget is not None else None
+    screen = QGuiApplication.screenAt(parent.window().geometry().center()) if parent is not None else None
     screen = screen or QGuiApplication.primaryScreen()
     area = screen.availableGeometry().size()
     return QSize(area.width() - FRAME_ALLOWANCE.width(), area.height() - FRAME_ALLOWANCE.height())
