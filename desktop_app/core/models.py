@@ -144,7 +144,7 @@ class Resident(TimestampMixin, SearchableMixin, Base):
     name: Mapped[str] = mapped_column(String(50))
     name_initials: Mapped[str] = mapped_column(String(50), default="")
     # Full pinyin, the order lists sort names in (pinyin.sort_key).
-    name_pinyin: Mapped[str] = mapped_column(String(400), default="")
+    name_pinyin: Mapped[str] = mapped_column(String(400), default="", server_default="")
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     id_number: Mapped[str | None] = mapped_column(String(18))
@@ -179,7 +179,7 @@ class Member(TimestampMixin, SearchableMixin, Base):
     name: Mapped[str] = mapped_column(String(50))
     name_initials: Mapped[str] = mapped_column(String(50), default="")
     # Full pinyin, the order lists sort names in (pinyin.sort_key).
-    name_pinyin: Mapped[str] = mapped_column(String(400), default="")
+    name_pinyin: Mapped[str] = mapped_column(String(400), default="", server_default="")
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     join_date: Mapped[dt.date | None] = mapped_column(Date)

@@ -46,9 +46,8 @@ def upgrade() -> None:
     for table in ("residents", "members"):
         op.drop_index(f"ix_{table}_live", table_name=table)
         with op.batch_alter_table(table, schema=None) as batch_op:
+            # A server default: rows written by other tools (or older scripts) still insert.
             batch_op.add_column(sa.Column("name_pinyin", sa.String(length=400), nullable=False, server_default=""))
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column("name_pinyin", server_default=None)
         _refill(table, "name", {"name_initials": initials, "name_pinyin": sort_key})
         _refresh_search_text(table)
         op.create_index(
