@@ -42,6 +42,13 @@ def _refresh_search_text(table: str) -> None:
     op.execute(f"UPDATE {table} SET search_text = lower({joined})")
 
 
+def _create_live_index(table: str, first: str) -> None:
+    """The covering index of live rows in list order (see models.live_index)."""
+    op.create_index(
+        f"ix_{table}_live", table, [first, "id", "search_text"], unique=False, sqlite_where=LIVE, postgresql_where=LIVE
+    )
+
+
 def upgrade() -> None:
     for table in ("residents", "members"):
         op.drop_index(f"ix_{table}_live", table_name=table)
@@ -50,14 +57,7 @@ def upgrade() -> None:
             batch_op.add_column(sa.Column("name_pinyin", sa.String(length=400), nullable=False, server_default=""))
         _refill(table, "name", {"name_initials": initials, "name_pinyin": sort_key})
         _refresh_search_text(table)
-        op.create_index(
-            f"ix_{table}_live",
-            table,
-            ["name_pinyin", "id", "search_text"],
-            unique=False,
-            sqlite_where=LIVE,
-            postgresql_where=LIVE,
-        )
+        _create_live_index(table, "name_pinyin")
     _refill("care_actions", "recipient_name", {"recipient_initials": initials})
     _refresh_search_text("care_actions")
 
@@ -67,11 +67,4 @@ def downgrade() -> None:
         op.drop_index(f"ix_{table}_live", table_name=table)
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column("name_pinyin")
-        op.create_index(
-            f"ix_{table}_live",
-            table,
-            ["name_initials", "id", "search_text"],
-            unique=False,
-            sqlite_where=LIVE,
-            postgresql_where=LIVE,
-        )
+        _create_live_index(table, "name_initials")
