@@ -156,6 +156,14 @@ class _CalendarButton(QToolButton):
         self.target.line.setFocus()
 
 
+class _DateEdit(QDateEdit):
+    """A required date: Tab leaves the field (Qt's date edit walks its year, month and day first, which
+    traps a person who presses Tab to go on), and the arrow keys still change the part under the cursor."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next)
+
+
 class DateEditor(Editor):
     """A required date is a date edit (it always has a value); an optional one starts empty."""
 
@@ -166,7 +174,7 @@ class DateEditor(Editor):
             self.typed.layout().addWidget(_CalendarButton(self.typed))
             self.widget: QWidget = self.typed
         else:
-            edit = QDateEdit()
+            edit = _DateEdit()
             edit.setDisplayFormat(DATE_FORMAT)
             edit.setCalendarPopup(True)
             edit.setMinimumDate(QDate(1900, 1, 1))

@@ -407,3 +407,18 @@ def test_a_larger_text_size_applies_everywhere_and_is_remembered(qtbot, demo_con
     form = CareView(demo_context).open_form()
     qtbot.addWidget(form)
     assert form.editors["recipient_name"].widget.font().pointSize() == 16
+
+
+def test_tab_leaves_a_required_date_at_once(qtbot, context):
+    from desktop_app.ui.forms.meetings import MeetingForm
+
+    form = MeetingForm(MeetingService(context.db))
+    qtbot.addWidget(form)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    date = form.editors["date"].widget
+    date.setFocus()
+    qtbot.keyClick(date, Qt.Key.Key_Tab)
+    assert not date.hasFocus(), "Tab goes to the next field, not to the date's month and day"
+    assert form.editors["start_time"].widget.findChild(QLineEdit).hasFocus()
