@@ -422,3 +422,18 @@ def test_tab_leaves_a_required_date_at_once(qtbot, context):
     qtbot.keyClick(date, Qt.Key.Key_Tab)
     assert not date.hasFocus(), "Tab goes to the next field, not to the date's month and day"
     assert form.editors["start_time"].widget.findChild(QLineEdit).hasFocus()
+
+
+def test_a_new_form_starts_with_the_cursor_in_its_first_field(qtbot, context, drive_modal, type_text):
+    from desktop_app.ui.views.records import ResidentView
+
+    view = shown_view(qtbot, ResidentView(context))
+
+    def type_at_once(form):
+        # The widget that has the keyboard once the dialog is the active window.
+        assert form.focusWidget() is form.editors["name"].widget
+        qtbot.keyClicks(form.focusWidget(), "Li Si")
+        qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Return)
+
+    drive_modal(lambda: qtbot.keyClick(view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier), type_at_once)
+    assert view.model.rowCount() == 1

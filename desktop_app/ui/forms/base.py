@@ -103,6 +103,8 @@ class RecordForm(QDialog):
         self.load(values)
         self._initial = self.values()
         self._make_save_the_only_default()
+        # The cursor starts in the first field: a form opened with Ctrl+N is typed into at once.
+        next(iter(self.editors.values())).widget.setFocus(Qt.FocusReason.OtherFocusReason)
         for name, editor in self.editors.items():
             editor.changed.connect(lambda *_args, name=name: self._clear_error(name))
         content_hint = content.sizeHint()
