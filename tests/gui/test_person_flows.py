@@ -437,3 +437,12 @@ def test_a_new_form_starts_with_the_cursor_in_its_first_field(qtbot, context, dr
 
     drive_modal(lambda: qtbot.keyClick(view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier), type_at_once)
     assert view.model.rowCount() == 1
+
+
+def test_an_empty_list_still_has_room_for_dates_and_kinds(qtbot, context):
+    view = MeetingView(context)
+    qtbot.addWidget(view)
+    metrics = view.table.fontMetrics()
+    keys = [c.key for c in view.service.columns()]
+    assert view.table.columnWidth(keys.index("date")) >= metrics.horizontalAdvance("2026-12-01")
+    assert view.table.columnWidth(keys.index("kind")) >= metrics.horizontalAdvance("支部委员会会议")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.columns import ColumnKind
 from desktop_app.core.services.base import ListQuery, RecordService
 from desktop_app.ui import dialogs
 from desktop_app.ui.context import AppContext
@@ -27,6 +28,7 @@ from desktop_app.ui.table_model import RecordTableModel, RecordTableView
 from desktop_app.ui.views.filters import QueryFilter
 
 SEARCH_DELAY_MS = 250
+DATE_SAMPLE = "2026-12-31"
 
 
 class RecordView(QWidget):
@@ -255,11 +257,16 @@ class RecordView(QWidget):
         return state is not None and self.table.horizontalHeader().restoreState(state)
 
     def _fit_columns(self) -> None:
-        """Widths from the header and the first rows (not all 50,000), within sensible bounds."""
+        """Widths from the header and the first rows (not all 50,000), within sensible bounds; dates and
+        choices are as wide as their longest value even while the list is still empty."""
         self.table.horizontalHeader().setResizeContentsPrecision(30)
         self.table.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.table.setColumnWidth(column, min(max(self.table.columnWidth(column) + 12, 70), 280))
+        metrics = self.table.fontMetrics()
+        for column, spec in enumerate(self.service.columns()):
+            widest = [DATE_SAMPLE] if spec.kind is ColumnKind.DATE else [m.label for m in spec.enum or ()]
+            least = max((metrics.horizontalAdvance(text) for text in widest), default=0) + 16
+            width = max(self.table.columnWidth(column) + 12, least, 70)
+            self.table.setColumnWidth(column, min(width, 280))
 
     def save_state(self) -> None:
         self.context.settings.setValue(self._settings_key(), self.table.horizontalHeader().saveState())
