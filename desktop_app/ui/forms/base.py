@@ -107,7 +107,8 @@ class RecordForm(QDialog):
         next(iter(self.editors.values())).widget.setFocus(Qt.FocusReason.OtherFocusReason)
         for name, editor in self.editors.items():
             editor.changed.connect(lambda *_args, name=name: self._clear_error(name))
-        content_hint = content.sizeHint()
+        self.content.invalidate()  # its cached hint predates the fields added above
+        content_hint = self.content.sizeHint()
         preferred = (
             QSize(*self.initial_size)
             if self.initial_size
