@@ -231,3 +231,30 @@ def test_money_totals_are_exact(db):
     assert totals["其他"] == (3, Decimal("1234568.19"))
     assert totals["新生儿送鸡蛋"] == (0, Decimal("0.00"))
     assert CareCategoryService(db).list()[0].default_amount == Decimal("100.00")
+
+
+def test_deleting_and_restoring_more_records_than_sqlite_has_variables(db):
+    """Select all, Delete: the ids must not exceed SQLite's variable limit. This machine's SQLite allows
+    250,000; Windows' Python ships 32,766 and older builds 999, so the test sets the oldest limit."""
+    import sqlite3
+
+    from sqlalchemy import event, insert
+
+    from desktop_app.core.models import CareAction
+
+    db.engine.dispose()
+    event.listen(db.engine, "connect", lambda conn, record: conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999))
+    category = CareCategoryService(db).list()[0].id
+    rows = [
+        {"date": dt.date(2024, 1, 1), "category_id": category, "recipient_name": f"甲{n}", "search_text": ""}
+        for n in range(2_500)
+    ]
+    with db.session() as session:
+        session.execute(insert(CareAction), rows)
+    care = CareService(db)
+    ids = care.list_ids()
+    assert len(ids) == 2_500
+    assert care.soft_delete(ids) == 2_500, "more ids than the variable limit, in one transaction"
+    assert care.count() == 0
+    assert care.restore(ids) == 2_500
+    assert care.count() == 2_500

@@ -32,7 +32,7 @@ class RecycleBinService:
         return sorted(entries, key=lambda e: e.deleted_at, reverse=True)
 
     def restore(self, entries: list[DeletedEntry]) -> int:
-        return sum(self.services[e.kind_key].restore([e.record_id]) for e in entries)
+        return sum(self.services[kind].restore(ids) for kind, ids in _ids_by_kind(entries).items())
 
     def purge(self, entries: list[DeletedEntry]) -> int:
         """Delete for good, after a backup: the one deletion the 回收站 cannot undo."""
@@ -41,4 +41,12 @@ class RecycleBinService:
         db = next(iter(self.services.values())).db
         if db.file_path is not None:
             make_backup(db.file_path, db.backup_dir, "before-purge")
-        return sum(self.services[e.kind_key].purge([e.record_id]) for e in entries)
+        return sum(self.services[kind].purge(ids) for kind, ids in _ids_by_kind(entries).items())
+
+
+def _ids_by_kind(entries: list[DeletedEntry]) -> dict[str, list[int]]:
+    """One statement per record kind, not one transaction per record."""
+    grouped: dict[str, list[int]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.kind_key, []).append(entry.record_id)
+    return grouped
