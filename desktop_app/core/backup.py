@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.core.database import Database
+from desktop_app.core.database import Database, environment_failure
 from desktop_app.core.errors import AppError
 
 ATTACHMENT_STORE = "attachments"  # inside backups/: every attachment file ever backed up, by hash
@@ -24,7 +24,11 @@ _NAME = re.compile(r"^(\d{8}-\d{6})(?:-\d+)?-(.+)\.sqlite3$")
 
 
 def integrity_problems(path: Path, quick: bool = False) -> list[str]:
-    """`PRAGMA integrity_check` (or `quick_check`) of a database file; an empty list means healthy."""
+    """`PRAGMA integrity_check` (or `quick_check`) of a database file; an empty list means healthy.
+
+    A file that cannot be checked because of the machine (another program holds it, the disk fails)
+    raises DatabaseEnvironmentError: busy is not damaged, and must never lead to a restore over it.
+    """
     pragma = "quick_check" if quick else "integrity_check"
     try:
         # Read-write (never create): a hot journal left by a crash must be rolled back first.
@@ -34,6 +38,9 @@ def integrity_problems(path: Path, quick: bool = False) -> list[str]:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        failure = environment_failure(exc)
+        if failure is not None:
+            raise failure from exc
         return [str(exc)]
     problems = [row[0] for row in rows]
     return [] if problems == ["ok"] else problems

@@ -19,23 +19,45 @@ from desktop_app.core.paths import ATTACHMENT_DIRNAME, BACKUP_DIRNAME, DATABASE_
 
 BUSY_TIMEOUT_MS = 5000
 
-# SQLite's own words for failures of the machine rather than of the program.
-_ENVIRONMENT_FAILURES = (
-    ("database or disk is full", "磁盘空间已满，无法保存。请清理磁盘后重试，已保存的数据不受影响。"),
-    ("readonly database", "数据文件是只读的，无法保存。请检查数据目录的写入权限。"),
-    ("database is locked", "数据库正被其他程序占用，请稍后重试或关闭占用它的程序。"),
-    ("unable to open database file", "无法打开数据文件，数据目录可能已被删除或移走。"),
-    ("disk i/o error", "读写磁盘出错（可能是磁盘已满、U 盘被拔出或网络盘断开）。"),
+BUSY_MESSAGE = (
+    "另一个程序正在使用数据文件（可能是另一个书记工作台、备份软件或杀毒软件），"
+    "请稍后重试或关闭占用它的程序。数据文件没有损坏。"
+)
+
+# Failures of the machine rather than of the program, by SQLite's own result code (the primary code
+# of an extended one: SQLITE_IOERR_WRITE is an SQLITE_IOERR). CORRUPT and NOTADB are not here: they
+# mean the file itself is bad. An error the table does not know is a bug and gets a crash dialog.
+_ENVIRONMENT_CODES = {
+    "SQLITE_BUSY": BUSY_MESSAGE,
+    "SQLITE_LOCKED": BUSY_MESSAGE,
+    "SQLITE_FULL": "磁盘空间已满，无法保存。请清理磁盘后重试，已保存的数据不受影响。",
+    "SQLITE_READONLY": "数据文件是只读的，无法保存。请检查数据目录的写入权限。",
+    "SQLITE_CANTOPEN": "无法打开数据文件，数据目录可能已被删除、移走或没有访问权限。",
+    "SQLITE_PERM": "没有访问数据文件的权限。请检查数据目录的权限。",
+    "SQLITE_IOERR": "读写磁盘出错（可能是磁盘已满、U 盘被拔出或网络盘断开）。",
+}
+# Other drivers (and SQLAlchemy's own wrappers) carry no SQLite code: their words, as a fallback.
+_ENVIRONMENT_WORDS = (
+    ("database or disk is full", _ENVIRONMENT_CODES["SQLITE_FULL"]),
+    ("readonly database", _ENVIRONMENT_CODES["SQLITE_READONLY"]),
+    ("database is locked", BUSY_MESSAGE),
+    ("unable to open database file", _ENVIRONMENT_CODES["SQLITE_CANTOPEN"]),
+    ("disk i/o error", _ENVIRONMENT_CODES["SQLITE_IOERR"]),
 )
 
 
 def environment_failure(exc: BaseException) -> DatabaseEnvironmentError | None:
-    """Translate a database error caused by the environment into a plain message, else None."""
+    """The one classifier of database failures: the environment's (a plain message), else None (a bug,
+    or a damaged file). The GUI, the CLI and the start-up check all ask it."""
     original = exc.orig if isinstance(exc, DBAPIError) else exc
+    name = getattr(original, "sqlite_errorname", None)
+    if isinstance(name, str):
+        primary = next((code for code in _ENVIRONMENT_CODES if name == code or name.startswith(code + "_")), None)
+        return DatabaseEnvironmentError(_ENVIRONMENT_CODES[primary]) if primary else None
     if not isinstance(original, sqlite3.OperationalError | sqlite3.DatabaseError | OperationalError):
         return None
     text = str(original).lower()
-    for needle, message in _ENVIRONMENT_FAILURES:
+    for needle, message in _ENVIRONMENT_WORDS:
         if needle in text:
             return DatabaseEnvironmentError(message)
     return None

@@ -230,7 +230,7 @@ def test_locked_database_gets_a_plain_message(db, monkeypatch):
     blocker = sqlite3.connect(db.file_path)
     blocker.execute("BEGIN EXCLUSIVE")
     try:
-        with pytest.raises(DatabaseEnvironmentError, match="正被其他程序占用"):
+        with pytest.raises(DatabaseEnvironmentError, match="另一个程序正在使用数据文件"):
             ResidentService(db).create({"name": "甲"})
     finally:
         blocker.rollback()
@@ -290,3 +290,43 @@ def test_bundle_holds_database_and_attachments(db, tmp_path):
     assert "shuji.sqlite3" in names
     assert any(n.startswith("attachments/") and n.endswith(".jpg") for n in names)
     assert inspect_backup(bundle).counts["居民"] == 0
+
+
+def file_hash(path):
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_busy_is_not_damaged(data_dir, capsys):
+    """Another program holds the data file: every way in says busy, offers no restore, changes nothing."""
+    from desktop_app.core.startup import check_health
+
+    db_file = data_dir / DATABASE_FILENAME
+    before = file_hash(db_file)
+    blocker = sqlite3.connect(db_file)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(DatabaseEnvironmentError, match="另一个程序正在使用数据文件") as caught:
+            check_health(db_file, data_dir / "backups")
+        assert not isinstance(caught.value, DatabaseDamagedError)
+        with pytest.raises(DatabaseEnvironmentError, match="数据文件没有损坏"):
+            open_database(data_dir)
+        assert main(["check", "--data-dir", str(data_dir)]) != 0
+        err = capsys.readouterr().err
+        assert "另一个程序正在使用数据文件" in err
+        assert "恢复" not in err
+        assert "Traceback" not in err
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert file_hash(db_file) == before
+
+
+def test_an_unknown_sqlite_failure_is_not_called_the_environment():
+    error = sqlite3.DatabaseError("file is not a database")
+    error.sqlite_errorname = "SQLITE_NOTADB"
+    assert database_module.environment_failure(error) is None
+    busy = sqlite3.OperationalError("database is locked")
+    busy.sqlite_errorname = "SQLITE_BUSY_RECOVERY"
+    assert "另一个程序" in str(database_module.environment_failure(busy))
