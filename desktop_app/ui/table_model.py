@@ -13,7 +13,7 @@ from dataclasses import replace
 from itertools import takewhile
 from typing import Any
 
-from PySide6.QtCore import QEvent, QRect, Qt
+from PySide6.QtCore import QEvent, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QHelpEvent, QPaintEvent, QStandardItemModel
 from PySide6.QtWidgets import QTableView, QToolTip
 
@@ -30,6 +30,11 @@ RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class RecordTableModel(QStandardItemModel):
+    # A page could not be read (the database busy, the disk gone). Emitted once; the rows stay blank until
+    # the next reload. Listeners must connect it queued: it is emitted while the view paints, and a
+    # dialog opened inside a paint event re-enters painting (Qt then crashes or warns of a recursive repaint).
+    fill_failed = Signal(object)
+
     def __init__(self, service: RecordService, parent: Any = None) -> None:
         super().__init__(0, len(service.columns()), parent)
         self.service = service
@@ -43,6 +48,7 @@ class RecordTableModel(QStandardItemModel):
         self._ids: list[int] = []
         self._loaded = False
         self._pages: set[int] = set()
+        self._fill_failed = False
 
     # -- loading ------------------------------------------------------------------
     def set_query(self, query: ListQuery) -> None:
@@ -69,6 +75,7 @@ class RecordTableModel(QStandardItemModel):
             self.blockSignals(blocked)
         self._ids = ids
         self._pages.clear()
+        self._fill_failed = False
         self.endResetModel()
 
     def ensure_rows(self, first: int, last: int, notify: bool = True) -> None:
@@ -79,7 +86,7 @@ class RecordTableModel(QStandardItemModel):
         paint the rows needs no notice (`notify=False`): it paints what it asked for.
         """
         last = min(last, len(self._ids) - 1)
-        if last < 0:
+        if last < 0 or self._fill_failed:
             return
         last_page = (len(self._ids) - 1) // PAGE_SIZE
         for page in range(max(first, 0) // PAGE_SIZE, last // PAGE_SIZE + 1):
@@ -91,7 +98,12 @@ class RecordTableModel(QStandardItemModel):
                 run = [*takewhile(self._unfilled, range(page - 1, max(page - READ_AHEAD_PAGES, -1), -1)), page]
             else:
                 run = [page]
-            self._fill_pages(min(run), max(run), notify)
+            try:
+                self._fill_pages(min(run), max(run), notify)
+            except Exception as exc:  # told once, by whoever listens; no storm of dialogs from repaints
+                self._fill_failed = True
+                self.fill_failed.emit(exc)
+                return
 
     def _unfilled(self, page: int) -> bool:
         return page not in self._pages

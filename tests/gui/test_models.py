@@ -154,3 +154,34 @@ def test_scrolling_on_fills_pages_ahead_in_one_go(demo_context, monkeypatch):
     assert fetched == [50, 4 * 50, 50, 2 * 50]
     assert all(model.text(row, 0) for row in range(400)), "every row filled, none twice"
     assert len(fetched) == 4
+
+
+def test_a_list_that_cannot_be_read_says_so_once_and_not_while_painting(qtbot, demo_context, shown_errors):
+    from desktop_app.core.errors import DatabaseEnvironmentError
+    from desktop_app.ui.views.records import CareView
+
+    view = CareView(demo_context)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    working = view.service.fetch_rows
+    painting = []
+
+    def busy(ids, unmasked=False):
+        painting.append(len(shown_errors))
+        raise DatabaseEnvironmentError("另一个程序正在使用数据文件")
+
+    view.service.fetch_rows = busy
+    view.model.set_query(view.model.query)  # a fresh list: its rows must be read as they are painted
+    for _ in range(5):
+        view.table.grab()  # a paint, as when the window is shown, moved or scrolled
+        view.table.verticalScrollBar().setValue(view.table.verticalScrollBar().value() + 10)
+    assert painting == [0], "the failing page is read once, and nothing was shown during the paint"
+    qtbot.waitUntil(lambda: len(shown_errors) == 1)
+    qtbot.wait(50)
+    assert len(shown_errors) == 1, "one message, not one per paint"
+    assert "另一个程序正在使用数据文件" in shown_errors[0][1]
+    view.service.fetch_rows = working
+    view.reload()
+    view.table.grab()
+    assert view.model.text(0, 0)

@@ -48,6 +48,7 @@ class RecordView(QWidget):
         self.context = context
         self.service = self.make_service()
         self.model = RecordTableModel(self.service, self)
+        self.model.fill_failed.connect(lambda exc: report_failure(self, exc), Qt.ConnectionType.QueuedConnection)
         self.filters = self.make_filters()
 
         self.toolbar = QToolBar()
