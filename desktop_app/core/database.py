@@ -171,18 +171,15 @@ class Database:
         Lists read 50,000 ids at a time and thousands of cells while scrolling; going around
         SQLAlchemy's per-row result processing makes that 2-3x faster. Values are not converted:
         dates come as ISO text (on SQLite), money as whole fen, JSON as text.
-        """
-        return list(self.stream_stored(stmt, params))
 
-    def stream_stored(
-        self, stmt: Any, params: dict[str, Any] | None = None, batch: int = 2000
-    ) -> Iterator[tuple[Any, ...]]:
-        """The same, a batch at a time: an export of 50,000 rows never holds them all."""
+        All rows are read in one short transaction, also for an export of the whole ledger: under a
+        rollback journal a reader keeps every writer out, and a cursor held open while a workbook is
+        written (seconds) made a secretary's save wait and fail as "busy".
+        """
         with self.read_session() as session:
             result = session.connection().execute(stmt, params or {})
             try:
-                while rows := result.cursor.fetchmany(batch):
-                    yield from rows
+                return result.cursor.fetchall()
             finally:
                 result.close()
 

@@ -218,3 +218,35 @@ def test_cli_export(community, data_dir, tmp_path, capsys):
     assert target.exists()
     assert main(["export", "care", "--period", "24Q1", "--out", str(target), "--data-dir", str(data_dir)]) == 1
     assert "无法识别统计期间" in capsys.readouterr().err
+
+
+def test_a_save_during_a_long_export_is_not_kept_waiting(community, tmp_path):
+    """Under a rollback journal an open reader keeps every writer out: the export must not hold the
+    database while it writes the workbook (a secretary's save during it failed as busy)."""
+    import sqlite3
+
+    from sqlalchemy import insert
+
+    from desktop_app.core.models import CareAction
+
+    db = community
+    other = category(db, "其他")
+    with db.session() as session:  # enough rows for the export to report progress while it writes
+        session.execute(
+            insert(CareAction),
+            [{"date": TODAY, "category_id": other, "recipient_name": f"甲{n}", "search_text": ""} for n in range(4500)],
+        )
+    saves = []
+
+    def save_while_writing(done, total):
+        writer = sqlite3.connect(db.file_path, timeout=0.2)
+        try:
+            writer.execute("update community_profile set reporter_name = ?", (f"第{len(saves)}次",))
+            writer.commit()
+            saves.append(done)
+        finally:
+            writer.close()
+
+    period = Period.parse("2000-01-01..2030-12-31")
+    definitions.export_report(db, "care", period, tmp_path / "c.xlsx", progress=save_while_writing)
+    assert saves, "the export reported progress while it wrote"

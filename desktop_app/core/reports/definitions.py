@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -89,8 +89,10 @@ def _live(model: Any) -> Any:
     return model.deleted_at.is_(None)
 
 
-def _stream(session: Any, stmt: Any) -> Iterator[Any]:
-    yield from session.execute(stmt.execution_options(yield_per=BATCH))
+def _rows(session: Any, stmt: Any) -> list[Any]:
+    """Every row at once: SQLite releases its read lock when the statement is done, so a writer is not
+    kept waiting while the workbook is written (see Database.fetch_stored)."""
+    return list(session.execute(stmt))
 
 
 class MeetingsReport(Report):
@@ -184,7 +186,7 @@ class MeetingsReport(Report):
             )
             total = self.count(period)
             written = 0
-            for row in _stream(session, stmt):
+            for row in _rows(session, stmt):
                 written += 1
                 kind = MeetingKind(row.kind).label + (f"（{row[3]}）" if row[3] else "")
                 rate = row.attended_count / row.expected_count if row.expected_count else None
@@ -266,7 +268,7 @@ class CareReport(Report):
         written, total_fen = 0, 0
         status_labels = {status.value: status.label for status in CareStatus}
         # The largest report reads stored values (ISO date text, whole fen): no per-row type processing.
-        for stored in self.db.stream_stored(stmt, batch=BATCH):
+        for stored in self.db.fetch_stored(stmt):
             written += 1
             values = list(stored)
             values[0] = stored_date(values[0])
@@ -403,7 +405,7 @@ class MembersReport(Report):
         )
         written = 0
         with self.db.read_session() as session:
-            for row in _stream(session, stmt):
+            for row in _rows(session, stmt):
                 written += 1
                 phone = row.phone if options.unmasked else mask_phone(row.phone)
                 id_number = row.id_number if options.unmasked else mask_id_number(row.id_number)
