@@ -275,10 +275,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from desktop_app.core.targets import os_failure
+
     try:
         return args.handler(args)
     except AppError as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the machine refused (read-only, missing, full): its errno, in Chinese
+        print(f"错误：{os_failure(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)

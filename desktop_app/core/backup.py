@@ -16,6 +16,7 @@ from pathlib import Path
 
 from desktop_app.core.database import Database, environment_failure
 from desktop_app.core.errors import AppError
+from desktop_app.core.targets import os_failure, output_file
 
 ATTACHMENT_STORE = "attachments"  # inside backups/: every attachment file ever backed up, by hash
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
@@ -213,9 +214,12 @@ def backup_now(db: Database, target: Path | None = None) -> Path:
         return make_backup(source, db.backup_dir, "manual")
     if target.is_dir():
         target = target / f"书记工作台备份-{dt.datetime.now():%Y%m%d-%H%M%S}.zip"
-    if target.suffix.lower() != ".zip":
-        target = target.with_suffix(".zip")
-    return write_bundle(db, target)
+    # A name the person gave is kept, or refused: "b.db" silently becoming b.zip lost the file they looked for.
+    target = output_file(target, (".zip",), "备份包")
+    try:
+        return write_bundle(db, target)
+    except OSError as exc:
+        raise os_failure(exc, "写入备份包") from exc
 
 
 BUNDLE_DATABASE = "shuji.sqlite3"

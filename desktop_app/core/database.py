@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop_app.core.errors import DatabaseEnvironmentError
+from desktop_app.core.errors import AppError, DatabaseEnvironmentError
 from desktop_app.core.paths import ATTACHMENT_DIRNAME, BACKUP_DIRNAME, DATABASE_FILENAME
 
 BUSY_TIMEOUT_MS = 5000
@@ -89,7 +89,16 @@ def build_engine(url: str) -> Engine:
     # Long work (exports, imports) runs on a worker thread; a pooled connection is still
     # used by one thread at a time, so SQLite's same-thread check is not needed.
     connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
-    engine = create_engine(url, connect_args=connect_args)
+    try:
+        engine = create_engine(url, connect_args=connect_args)
+    except ArgumentError as exc:  # includes an unknown database kind (NoSuchModuleError)
+        raise AppError(
+            f"数据库地址无法识别：{url}。地址应写成 postgresql+psycopg://用户@服务器/数据库 这样的形式。"
+        ) from exc
+    except ImportError as exc:
+        raise AppError(
+            f"连接这种数据库需要的组件（{exc.name or exc}）没有安装，请联系技术支持；本机的数据不受影响。"
+        ) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine

@@ -28,6 +28,7 @@ from desktop_app.core.normalize import clean_text, halfwidth
 from desktop_app.core.pinyin import initials, sort_key
 from desktop_app.core.services.base import RecordService
 from desktop_app.core.services.people import MemberService, ResidentService
+from desktop_app.core.targets import output_file
 
 MAX_ROWS = 100_000
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -455,6 +456,7 @@ def write_template(kind_key: str, target: Path) -> Path:
     import xlsxwriter
 
     kind = kind_for(kind_key)
+    target = output_file(Path(target), (".xlsx",), "导入模板")
     hints = {
         "birth_date": "日期，如 1960-03-05 或 1960年3月5日",
         "join_date": "日期，如 1985-07-01",

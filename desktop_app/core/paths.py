@@ -19,8 +19,15 @@ def default_data_dir() -> Path:
 
 
 def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """`--data-dir` wins, then $DESKTOP_APP_DATA_DIR, then the per-user data directory."""
-    if explicit:
+    """`--data-dir` wins, then $DESKTOP_APP_DATA_DIR, then the per-user data directory.
+
+    An empty `--data-dir ""` is refused: taking it for "not given" silently opened the real data.
+    """
+    if explicit is not None:
+        if not str(explicit).strip():
+            from desktop_app.core.errors import AppError
+
+            raise AppError("数据目录不能是空的。请给出数据目录，或不写 --data-dir 以使用默认位置。")
         return Path(explicit).expanduser().resolve()
     from_env = os.environ.get(DATA_DIR_ENV)
     if from_env:

@@ -18,6 +18,7 @@ from desktop_app.core.backup import ATTACHMENT_STORE, BUNDLE_DATABASE, integrity
 from desktop_app.core.database import Database
 from desktop_app.core.enums import AuditAction
 from desktop_app.core.errors import AppError
+from desktop_app.core.targets import input_file
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 REQUIRED_TABLES = {"residents", "members", "care_actions", "meetings", "study_visits", "alembic_version"}
@@ -107,6 +108,9 @@ def restore_backup(db: Database, source: Path) -> RestoreResult:
     target = db.file_path
     if target is None:
         raise AppError("当前使用的是数据库服务器，请由服务器管理员恢复。")
+    source = input_file(source, "备份文件")
+    if source.resolve() == target.resolve():
+        raise AppError("这是正在使用的数据文件本身，不能用它恢复自己。请选择 backups 文件夹中的备份或 .zip 备份包。")
     contents = inspect_backup(source)
     safety_copy = keep_current(target, db.backup_dir)
     db.engine.dispose()  # no pooled connection may hold the old pages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
@@ -12,6 +13,7 @@ from desktop_app.core.backup import integrity_problems, list_backups
 from desktop_app.core.database import Database, build_engine, database_path, environment_failure, sqlite_url
 from desktop_app.core.errors import AppError, DatabaseDamagedError
 from desktop_app.core.paths import BACKUP_DIRNAME, resolve_data_dir
+from desktop_app.core.targets import os_failure
 
 
 def check_health(db_file: Path, backup_dir: Path) -> None:
@@ -37,6 +39,37 @@ def check_health(db_file: Path, backup_dir: Path) -> None:
     raise DatabaseDamagedError(f"数据文件 {db_file} 检查未通过（{problems[0]}），为保护数据没有打开它。{offer}", good)
 
 
+def refuse_foreign_file(db_file: Path) -> None:
+    """An empty file, or another program's SQLite database, is never turned into ours: creating our
+    tables in it would hide what it is. A brand-new data directory (no file yet) is set up as usual."""
+    if db_file.stat().st_size == 0:
+        raise AppError(
+            f"数据文件 {db_file} 是空的（0 字节），可能是复制中断或被其他程序清空。为保护数据没有打开它；"
+            "请从备份恢复，或把它移走后重新打开（会建立新的空白数据）。"
+        )
+    try:
+        conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        failure = environment_failure(exc)
+        if failure is not None:
+            raise failure from exc
+        return  # not a database at all: the health check says damaged and offers a backup
+    if tables and "alembic_version" not in tables:
+        raise AppError(f"数据文件 {db_file} 是其他程序的数据库，不是书记工作台的数据文件。为保护它没有做任何改动。")
+
+
+def remove_leftovers(backup_dir: Path) -> None:
+    """Half-written copies a killed backup left behind (whole files appear only under their final names)."""
+    if not backup_dir.is_dir():
+        return
+    for leftover in [*backup_dir.glob("*.partial"), backup_dir / ".bundle-copy.sqlite3"]:
+        leftover.unlink(missing_ok=True)
+
+
 def open_database(
     data_dir: str | os.PathLike[str] | None = None, url: str | None = None, check: bool = True
 ) -> Database:
@@ -47,16 +80,21 @@ def open_database(
     and the migration, for restoring a backup over a damaged file.
     """
     directory = resolve_data_dir(data_dir)
+    if directory.exists() and not directory.is_dir():
+        raise AppError(f"数据目录“{directory}”是一个文件，不是文件夹。")
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise AppError(f"无法创建数据目录 {directory}：{exc.strerror or exc}") from exc
+        raise os_failure(exc, "创建数据目录") from exc
     db_file: Path | None = None
     if url is None:
         db_file = database_path(directory)
         url = sqlite_url(db_file)
-        if check and db_file.exists():
-            check_health(db_file, directory / BACKUP_DIRNAME)
+        if db_file.exists():
+            refuse_foreign_file(db_file)
+            if check:
+                check_health(db_file, directory / BACKUP_DIRNAME)
+        remove_leftovers(directory / BACKUP_DIRNAME)
     engine = build_engine(url)
     db = Database(engine, directory)
     if not check:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import AppError, DatabaseEnvironmentError
+from desktop_app.core.targets import os_failure
 
 log = logging.getLogger("desktop_app")
 
@@ -75,6 +76,9 @@ def report_failure(parent: QWidget | None, exc: BaseException) -> None:
         show_message(parent, "无法完成操作", f"{exc}\n\n已保存的数据不受影响。")
     elif isinstance(exc, AppError):
         show_message(parent, "无法完成操作", str(exc))
+    elif isinstance(exc, OSError):  # the machine refused (a read-only folder, a missing drive): not a bug
+        log.warning("os failure: errno %s", exc.errno)
+        show_message(parent, "无法完成操作", f"{os_failure(exc)}\n\n已保存的数据不受影响。")
     else:
         details = "".join(traceback.format_exception(exc))
         log.error("unexpected error\n%s", details)

@@ -29,6 +29,15 @@ def test_failures_are_routed_by_kind(qtbot, app, shown_errors):
     assert "RuntimeError: bug" in shown_errors[2][1]
 
 
+def test_an_os_failure_is_told_in_chinese_not_as_a_bug(qtbot, app, shown_errors):
+    report_failure(None, PermissionError(1, "Operation not permitted", "/media/u盘/报表.xlsx"))
+    [(title, message)] = shown_errors
+    assert title == "无法完成操作"
+    assert "“/media/u盘/报表.xlsx”" in message
+    assert "不被允许" in message
+    assert "Operation" not in message
+
+
 def test_error_dialog_has_copyable_details(qtbot, app):
     dialog = ErrorDialog("程序遇到了意外错误", "Traceback: 细节")
     qtbot.addWidget(dialog)

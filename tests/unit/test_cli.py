@@ -46,6 +46,7 @@ def test_check_fails_on_a_broken_reference(data_dir, capsys):
 
 def test_backup_to_a_chosen_file_is_a_bundle(data_dir, tmp_path, capsys):
     target = tmp_path / "u盘" / "备份.zip"
+    target.parent.mkdir()
     assert main(["backup", "--data-dir", str(data_dir), "--to", str(target)]) == 0
     assert str(target) in capsys.readouterr().out
     with zipfile.ZipFile(target) as bundle:

@@ -284,7 +284,9 @@ def test_bundle_holds_database_and_attachments(db, tmp_path):
     photo = tmp_path / "a.jpg"
     photo.write_bytes(b"jpg")
     AttachmentService(db).add("visit", 1, photo)
-    bundle = backup_module.backup_now(db, tmp_path / "u盘")
+    usb = tmp_path / "u盘"
+    usb.mkdir()
+    bundle = backup_module.backup_now(db, usb)
     with zipfile.ZipFile(bundle) as archive:
         names = archive.namelist()
     assert "shuji.sqlite3" in names

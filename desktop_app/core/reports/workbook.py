@@ -24,6 +24,7 @@ from typing import Any
 
 from desktop_app.core.errors import AppError
 from desktop_app.core.normalize import clean_text
+from desktop_app.core.targets import os_failure, output_file
 
 FONT = "宋体"
 HEADER_ROWS = 3  # title, unit/period line, column headers
@@ -242,15 +243,12 @@ def atomic_target(target: Path) -> Iterator[Path]:
     A failed export never leaves a half-written file under the target's name, and a
     target that is open in Excel or WPS gets a clear message.
     """
-    target = Path(target)
-    if target.suffix.lower() != ".xlsx":
-        raise AppError(f"报表文件名应以 .xlsx 结尾：{target.name}")
-    if not target.parent.is_dir():
-        raise AppError(f"保存位置不存在：{target.parent}")
+    target = output_file(Path(target), (".xlsx",), "报表")
     for lock in lock_file_candidates(target):
         if lock.exists():
             raise AppError(f"文件“{target.name}”正被 Excel 或 WPS 打开，请先关闭它再导出。")
     partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)  # left by a write that was killed
     try:
         yield partial
         os.replace(partial, target)
@@ -258,5 +256,7 @@ def atomic_target(target: Path) -> Iterator[Path]:
         raise AppError(
             f"无法写入“{target.name}”：文件可能正被 Excel 或 WPS 打开，或没有写入权限。请关闭后重试。"
         ) from exc
+    except OSError as exc:
+        raise os_failure(exc, "写入") from exc
     finally:
         partial.unlink(missing_ok=True)

@@ -1,0 +1,66 @@
+"""Files the program is told to write or read, checked before any work starts, and operating-system
+failures in plain Chinese (by errno, never the system's English text)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from desktop_app.core.errors import AppError
+
+# What an errno means to a person; anything else is told with its number for support.
+_OS_FAILURES = {
+    errno.ENOENT: "找不到",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.EEXIST: "已有同名的文件",
+    errno.EACCES: "没有访问权限（可能是只读的位置）",
+    errno.EPERM: "操作不被允许（可能是只读或被保护的位置）",
+    errno.EROFS: "位置是只读的",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EBUSY: "正被其他程序使用",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EINVAL: "文件名中有不允许的字符",
+}
+
+
+def os_failure(exc: OSError, doing: str = "读写") -> AppError:
+    """An OSError as the person should read it: what, where, why."""
+    where = exc.filename or ""
+    why = _OS_FAILURES.get(exc.errno or 0, f"系统错误 {exc.errno}")
+    return AppError(f"无法{doing}“{where}”：{why}。" if where else f"无法{doing}：{why}。")
+
+
+def output_file(path: Path, suffixes: tuple[str, ...], what: str) -> Path:
+    """A file about to be written: the right kind of name, in a folder that exists, not a folder itself."""
+    path = Path(path)
+    if path.suffix.lower() not in suffixes:
+        raise AppError(f"{what}的文件名应以 {' 或 '.join(suffixes)} 结尾：{path.name or path}")
+    if path.is_dir():
+        raise AppError(f"“{path}”是一个文件夹，请给出要保存的文件名。")
+    folder = path.parent
+    if not folder.exists():
+        raise AppError(f"保存位置不存在：{folder}")
+    if not folder.is_dir():
+        raise AppError(f"保存位置不是文件夹：{folder}")
+    try:  # the one sure test of a read-only, protected or full place: write there
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        exc.filename = exc.filename or str(folder)
+        raise os_failure(exc, "写入") from exc
+    return path
+
+
+def input_file(path: Path, what: str) -> Path:
+    """A file about to be read: there, a file, readable."""
+    path = Path(path)
+    if not path.exists():
+        raise AppError(f"找不到{what}：{path}")
+    if path.is_dir():
+        raise AppError(f"“{path}”是一个文件夹，请给出{what}。")
+    if not os.access(path, os.R_OK):
+        raise AppError(f"没有读取{what}的权限：{path}")
+    return path
