@@ -250,3 +250,37 @@ def test_a_save_during_a_long_export_is_not_kept_waiting(community, tmp_path):
     period = Period.parse("2000-01-01..2030-12-31")
     definitions.export_report(db, "care", period, tmp_path / "c.xlsx", progress=save_while_writing)
     assert saves, "the export reported progress while it wrote"
+
+
+def test_an_unmasked_export_is_audited_before_the_file_is_released(community, tmp_path, monkeypatch):
+    from desktop_app.core import audit
+    from desktop_app.core.errors import DatabaseEnvironmentError
+
+    def read_only(*args, **kwargs):
+        raise DatabaseEnvironmentError("数据文件是只读的，无法保存。")
+
+    monkeypatch.setattr(audit.AuditService, "log", read_only)
+    target = tmp_path / "members.xlsx"
+    with pytest.raises(DatabaseEnvironmentError):
+        definitions.export_report(community, "members", Period.parse("2024"), target, definitions.ExportOptions(True))
+    assert not target.exists(), "no file with full ID numbers without its 操作记录 entry"
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_header_and_footer_text_cannot_become_page_codes(community, tmp_path):
+    from desktop_app.core.services.profile import ProfileService
+
+    profile = ProfileService(community)
+    profile.save({**vars(profile.get()), "reporter_name": "-2+3&P填报"})
+    target = tmp_path / "m.xlsx"
+    definitions.export_report(community, "meetings", Period.parse("2024"), target)
+    footer = openpyxl.load_workbook(target).active.oddFooter.left.text
+    assert footer == "填报人：-2+3&&P填报"
+
+
+def test_text_longer_than_a_cell_holds_is_cut_visibly():
+    from desktop_app.core.reports.workbook import CELL_LIMIT, export_text
+
+    text = export_text("长" * (CELL_LIMIT + 10))
+    assert len(text) == CELL_LIMIT
+    assert text.endswith("…（已截断）")

@@ -564,20 +564,22 @@ def export_report(
         reporter=profile.reporter_name or profile.secretary_name,
         report_date=today or dt.date.today(),
     )
+    shown = "完整个人信息" if options.unmasked else "个人信息已隐藏"
+    if options.include_illness:
+        shown += "，含病情说明"
     with atomic_target(target) as partial:
         book = ReportBook(partial, header)
         try:
             rows = report.write(book, heading, period, options, progress or (lambda done, total: None))
         finally:
             book.close()
-    shown = "完整个人信息" if options.unmasked else "个人信息已隐藏"
-    if options.include_illness:
-        shown += "，含病情说明"
-    AuditService(db).log(
-        AuditAction.EXPORT,
-        f"导出{report.title}",
-        f"{period.label}，{rows} 条，{shown}；文件：{target}",
-        "report",
-        unmasked=options.unmasked or options.include_illness,
-    )
+        # Recorded before the file is released under its name: if 操作记录 cannot be written (a read-only
+        # database), no file with the full ID numbers is left behind either.
+        AuditService(db).log(
+            AuditAction.EXPORT,
+            f"导出{report.title}",
+            f"{period.label}，{rows} 条，{shown}；文件：{target}",
+            "report",
+            unmasked=options.unmasked or options.include_illness,
+        )
     return ExportResult(Path(target), rows)

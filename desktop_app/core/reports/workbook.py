@@ -104,10 +104,23 @@ def wrapped_lines(text: str, usable: int) -> int:
     return sum(max(1, -(-display_width(line) // usable)) for line in text.split("\n"))
 
 
+CELL_LIMIT = 32767  # characters Excel keeps in a cell
+TRUNCATED = "…（已截断）"
+
+
 def export_text(value: object) -> str:
-    """Text as it goes into a cell: control characters removed, line breaks kept."""
+    """Text as it goes into a cell: control characters removed, line breaks kept, and a text longer than
+    Excel keeps cut visibly rather than silently."""
     text = value if isinstance(value, str) else str(value)
-    return text.strip() if text.isprintable() else clean_text(text, multiline=True)
+    text = text.strip() if text.isprintable() else clean_text(text, multiline=True)
+    if len(text) > CELL_LIMIT:
+        text = text[: CELL_LIMIT - len(TRUNCATED)] + TRUNCATED
+    return text
+
+
+def header_footer_text(text: str) -> str:
+    """A person's text in a printed header or footer: `&` starts a code there (&P is the page number)."""
+    return text.replace("&", "&&")
 
 
 def lock_file_candidates(target: Path) -> list[Path]:
@@ -187,7 +200,8 @@ class SheetWriter:
         sheet.repeat_rows(0, HEADER_ROWS - 1)
         sheet.center_horizontally()
         sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
-        sheet.set_footer(f"&L填报人：{header.reporter}&C第 &P 页 共 &N 页&R填报日期：{header.report_date:%Y-%m-%d}")
+        reporter = header_footer_text(header.reporter)
+        sheet.set_footer(f"&L填报人：{reporter}&C第 &P 页 共 &N 页&R填报日期：{header.report_date:%Y-%m-%d}")
 
 
 class ReportBook:
