@@ -27,7 +27,7 @@ from desktop_app.core.models import Member, PartyGroup, Resident
 from desktop_app.core.normalize import clean_text, halfwidth
 from desktop_app.core.pinyin import initials, sort_key
 from desktop_app.core.services.base import RecordService
-from desktop_app.core.services.people import MemberService, ResidentService
+from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.core.targets import output_file
 
 MAX_ROWS = 100_000
@@ -175,12 +175,23 @@ class ImportResult:
 
 
 # -- reading the file ---------------------------------------------------------------
+# The OLE directory entry of Office's encrypted package, in UTF-16 as stored.
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+MAX_OLE_SCAN = 1 << 20
+
+
 def _check_file(path: Path) -> None:
     name = path.name
     if not path.is_file():
         raise AppError(f"找不到文件：{path}")
     with path.open("rb") as handle:
         head = handle.read(8)
+        # An .xlsx with an opening password is stored as an OLE container holding the encrypted package.
+        encrypted = head.startswith(OLE_MAGIC) and ENCRYPTED_PACKAGE in handle.read(MAX_OLE_SCAN)
+    if encrypted:
+        raise AppError(
+            f"“{name}”设置了打开密码（文件已加密），无法读取。请在 Excel 或 WPS 中打开它，取消密码后另存，再导入。"
+        )
     if path.suffix.lower() == ".xls" or head.startswith(OLE_MAGIC):
         raise AppError(f"“{name}”是旧版 Excel（.xls）文件。请用 Excel 或 WPS 打开它，另存为 .xlsx 格式后再导入。")
     if not zipfile.is_zipfile(path):
@@ -207,17 +218,24 @@ def read_sheet_rows(path: Path) -> list[tuple[Any, ...]]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged package
-        raise AppError(f"“{path.name}”已损坏或格式不受支持，无法读取（{type(exc).__name__}）。") from exc
+        raise AppError(f"“{path.name}”已损坏或格式不受支持，无法读取。请用 Excel 或 WPS 重新另存为 .xlsx。") from exc
+    rows: list[tuple[Any, ...]] = []
     try:
         sheet = book.worksheets[0]
         # Files written by other programs often state no size (or a wrong one); without this,
         # openpyxl parses the whole sheet once just to learn it before reading it again.
         sheet.reset_dimensions()
-        rows = []
         for row in sheet.iter_rows(values_only=True):
             rows.append(row)
             if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise AppError(f"“{path.name}”超过 {MAX_ROWS} 行，太大，无法一次导入。请拆分后分批导入。")
+    except AppError:
+        raise
+    except Exception as exc:  # a malformed cell (a date that does not exist, a number that is not one)
+        raise AppError(
+            f"“{path.name}”第{len(rows) + 1}行有无法读取的单元格（内容格式损坏）。"
+            "请在 Excel 或 WPS 中检查这一行，改正后另存再导入。"
+        ) from exc
     finally:
         book.close()
     while rows and all(_blank(v) for v in rows[-1]):
@@ -313,6 +331,10 @@ def _existing_keys(db: Database, kind: ImportKind) -> dict[tuple[str, ...], int]
     return keys
 
 
+# The same limit the 党小组 form enforces: an import creates groups through no other rule.
+GROUP_NAME_LIMIT = next(f.max_length for f in PartyGroupService.fields if f.name == "name")
+
+
 def preview_import(
     db: Database, kind_key: str, path: Path, update_duplicates: bool = False, progress: Progress | None = None
 ) -> ImportPreview:
@@ -359,6 +381,13 @@ def preview_import(
             continue
         if kind is MEMBERS and "group" in columns:
             group_name = clean_text(raw.get("group"))
+            if len(group_name) > GROUP_NAME_LIMIT:
+                column, label = columns["group"]
+                limit = f"党小组名称不能超过 {GROUP_NAME_LIMIT} 个字（现有 {len(group_name)} 个）"
+                item.status, item.values = "error", {"name": cleaned.get("name", "")}
+                item.problems = [Problem(number, limit, column, label)]
+                result.append(item)
+                continue
             cleaned["group_name"] = group_name or None
             if group_name and group_name not in groups and group_name not in new_groups:
                 new_groups.append(group_name)

@@ -226,3 +226,43 @@ def test_cli_import_dry_run_then_write(data_dir, tmp_path, capsys):
     assert "未写入任何数据" in capsys.readouterr().out
     assert main(["import", "residents", str(good), "--data-dir", str(data_dir)]) == 0
     assert "新增 1 人" in capsys.readouterr().out
+
+
+def test_a_password_protected_workbook_is_called_encrypted_not_old(db, tmp_path):
+    # What Excel writes for an .xlsx with an opening password: an OLE container whose directory names
+    # the "EncryptedPackage" stream (UTF-16), in place of the zip package.
+    path = tmp_path / "加密名册.xlsx"
+    path.write_bytes(imports.OLE_MAGIC + b"\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le"))
+    with pytest.raises(AppError, match="设置了打开密码") as caught:
+        preview_import(db, "residents", path)
+    assert "旧版" not in str(caught.value)
+
+
+def test_a_malformed_cell_is_named_by_its_row_without_english(db, tmp_path):
+    path = tmp_path / "坏日期.xlsx"
+    workbook(path, [["姓名", "出生日期"], ["甲", dt.date(1950, 1, 1)], ["乙", dt.date(1960, 1, 1)]])
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                # The third row's date as a t="d" cell holding a date that does not exist.
+                data = data.replace(b'<c r="B3" s="1" t="n"><v>21916</v></c>', b'<c r="B3" t="d"><v>2023-13-45</v></c>')
+                assert b"2023-13-45" in data
+            target.writestr(item, data)
+    with pytest.raises(AppError) as caught:
+        preview_import(db, "residents", broken)
+    message = str(caught.value)
+    assert "第3行" in message
+    assert not any(word in message for word in ("Error", "ValueError", "Traceback"))
+
+
+def test_an_imported_party_group_name_keeps_the_forms_limit(db, tmp_path):
+    path = tmp_path / "党员.xlsx"
+    workbook(path, [["姓名", "党小组"], ["甲", "长" * 59], ["乙", "第一党小组"]])
+    preview = preview_import(db, "members", path)
+    [problem] = [p for row in preview.rows for p in row.problems]
+    assert problem.row == 2
+    assert "不能超过 50 个字" in str(problem)
+    assert "党小组" in str(problem)
+    assert not preview.ok
