@@ -24,6 +24,9 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy import (
+    false as sa_false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from desktop_app.core.enums import (
@@ -309,6 +312,9 @@ class Meeting(TimestampMixin, SearchableMixin, Base):
     # Derived from attendance, kept on the row so lists and reports need no aggregate.
     expected_count: Mapped[int] = mapped_column(Integer, default=0)
     attended_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The branch's members with voting rights on the meeting's day: the quorum's denominator, whoever
+    # the attendance happens to list.
+    voting_members: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     group: Mapped[PartyGroup | None] = relationship()
     attendance: Mapped[list[Attendance]] = relationship(cascade="all, delete-orphan", order_by="Attendance.member_id")
@@ -327,6 +333,9 @@ class Attendance(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
     status: Mapped[AttendanceStatus] = mapped_column(enum_column(AttendanceStatus))
     reason: Mapped[str] = mapped_column(String(200), default="")
+    # Whether the member could vote (正式党员, in the branch) when the meeting was recorded: a later
+    # 转正 or transfer must not change a past vote's verdict.
+    can_vote: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     member: Mapped[Member] = relationship()
 

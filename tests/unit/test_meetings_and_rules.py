@@ -224,3 +224,63 @@ def test_norms_are_editable(db):
     assert {n.kind: n.period for n in norms.list()}[MeetingKind.PARTY_LESSON] is NormPeriod.MONTH
     with pytest.raises(ValidationError, match="次数"):
         norms.update(MeetingKind.PARTY_LESSON, {"period": "month", "count": "-1"})
+
+
+def vote(meetings, statuses_by_id, voters=3):
+    return meetings.create(
+        {
+            "kind": "general_assembly",
+            "date": "2023-02-20",
+            "topic": "发展党员表决",
+            "vote_taken": True,
+            "votes_for": voters,
+            "votes_against": 0,
+            "votes_abstain": 0,
+            "attendance": [{"member_id": i, "status": s, "reason": ""} for i, s in statuses_by_id.items()],
+        }
+    )
+
+
+def flags(db):
+    report = ComplianceService(db).evaluate(Period.parse("2023Q1"), today=dt.date(2023, 5, 1))
+    return [(f.voting_present, f.voting_total) for f in report.vote_flags]
+
+
+def test_a_vote_is_judged_as_it_stood_on_the_day(db):
+    """4 正式 + 2 预备; 3 正式 attend and vote: valid. Making the two 预备 正式 later changes nothing."""
+    members = MemberService(db)
+    full = [members.create({"name": f"正式{i}"}) for i in range(4)]
+    probationary = [members.create({"name": f"预备{i}", "member_type": "probationary"}) for i in range(2)]
+    statuses = {full[0]: P, full[1]: P, full[2]: P, full[3]: A, probationary[0]: P, probationary[1]: P}
+    meeting = vote(MeetingService(db), statuses)
+    assert flags(db) == []
+    for member_id in probationary:
+        members.update(member_id, {**members.get(member_id), "member_type": "full"})  # 转正
+    assert flags(db) == [], "a 转正 since the meeting does not undo its vote"
+    meetings = MeetingService(db)
+    meetings.update(meeting, {**meetings.get(meeting), "place": "党群服务站"})  # an edit later
+    assert flags(db) == [], "editing the record keeps who could vote on the day"
+
+
+def test_a_vote_valid_on_the_day_stays_valid_when_members_leave(db):
+    members = MemberService(db)
+    full = [members.create({"name": f"正式{i}"}) for i in range(4)]
+    vote(MeetingService(db), {full[0]: P, full[1]: P, full[2]: P, full[3]: A})
+    members.update(full[3], {**members.get(full[3]), "status": "transferred"})
+    members.update(full[2], {**members.get(full[2]), "status": "transferred"})
+    assert flags(db) == []
+
+
+def test_the_quorum_counts_every_voting_member_not_only_those_listed(db):
+    """6 正式: an attendance listing only the 3 present does not make 3 of 3."""
+    members = MemberService(db)
+    full = [members.create({"name": f"正式{i}"}) for i in range(6)]
+    vote(MeetingService(db), {full[0]: P, full[1]: P, full[2]: P})
+    assert flags(db) == [(3, 6)]
+
+
+def test_a_vote_without_attendance_is_refused(db):
+    MemberService(db).create({"name": "甲"})
+    with pytest.raises(ValidationError) as info:
+        vote(MeetingService(db), {}, voters=0)
+    assert "须登记出席情况" in info.value.errors["attendance"]

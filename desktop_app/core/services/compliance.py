@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 
 from desktop_app.core.database import Database
-from desktop_app.core.enums import AttendanceStatus, MeetingKind, MemberType
-from desktop_app.core.models import Attendance, Meeting, Member, PartyGroup
+from desktop_app.core.enums import AttendanceStatus, MeetingKind
+from desktop_app.core.models import Attendance, Meeting, PartyGroup
 from desktop_app.core.periods import Period
 from desktop_app.core.rules import (
     Group,
@@ -75,25 +75,24 @@ class ComplianceService:
 
     @staticmethod
     def _vote_flags(session, period: Period) -> list[VoteFlag]:  # type: ignore[no-untyped-def]
-        full = Member.member_type == MemberType.FULL
-        present = and_(full, Attendance.status == AttendanceStatus.PRESENT)
+        # Judged by what was recorded on the day: who could vote, and how many in the branch could.
+        present = and_(Attendance.can_vote.is_(True), Attendance.status == AttendanceStatus.PRESENT)
         stmt = (
             select(
                 Meeting.id,
                 Meeting.date,
                 Meeting.topic,
                 func.count(Attendance.member_id).filter(present),
-                func.count(Attendance.member_id).filter(full),
+                Meeting.voting_members,
             )
-            .join(Attendance, Attendance.meeting_id == Meeting.id)
-            .join(Member, Member.id == Attendance.member_id)
+            .outerjoin(Attendance, Attendance.meeting_id == Meeting.id)
             .where(
                 Meeting.deleted_at.is_(None),
                 Meeting.kind == MeetingKind.GENERAL_ASSEMBLY,
                 Meeting.vote_taken.is_(True),
                 Meeting.date.between(period.start, period.end),
             )
-            .group_by(Meeting.id, Meeting.date, Meeting.topic)
+            .group_by(Meeting.id, Meeting.date, Meeting.topic, Meeting.voting_members)
             .order_by(Meeting.date)
         )
         return [

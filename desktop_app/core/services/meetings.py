@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from desktop_app.core import audit
 from desktop_app.core.columns import Column, ColumnKind
 from desktop_app.core.database import Database
-from desktop_app.core.enums import AttendanceStatus, AuditAction, MeetingKind, MemberType, NormPeriod
+from desktop_app.core.enums import AttendanceStatus, AuditAction, MeetingKind, MemberStatus, MemberType, NormPeriod
 from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.core.fields import Field, FieldType, clean_values
 from desktop_app.core.models import Attendance, Meeting, MeetingNorm, Member, PartyGroup
@@ -133,6 +133,8 @@ class MeetingService(RecordService):
 
         if cleaned["vote_taken"]:
             votes = [cleaned[name] for name in ("votes_for", "votes_against", "votes_abstain")]
+            if not attendance and not attendance_error:
+                errors["attendance"] = "进行表决时须登记出席情况：表决是否有效，取决于到会的正式党员是否超过半数"
             if any(v is None for v in votes):
                 errors["votes_for"] = "进行表决时须填写赞成、反对、弃权票数"
             elif not attendance_error:
@@ -181,11 +183,35 @@ class MeetingService(RecordService):
 
     def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
         attendance = cleaned.pop("attendance")
+        # Who could vote is fixed when a member is first recorded at this meeting, as things stood then;
+        # editing the meeting later keeps it, so a 转正 or transfer since never changes a past verdict.
+        recorded = {entry.member_id: entry.can_vote for entry in obj.attendance} if obj.id else {}
+        voters_now = self._voters_now(session)
+        new_meeting = obj.id is None
         super().apply(session, obj, cleaned, values)
-        obj.attendance = [Attendance(**entry) for entry in attendance]
+        obj.attendance = [
+            Attendance(**entry, can_vote=recorded.get(entry["member_id"], entry["member_id"] in voters_now))
+            for entry in attendance
+        ]
         summary = summarize_attendance([entry["status"] for entry in attendance])
         obj.expected_count = summary.expected
         obj.attended_count = summary.attended
+        if new_meeting or not obj.voting_members:
+            # The quorum's denominator: the branch's members with voting rights, not just those listed.
+            obj.voting_members = len(voters_now)
+
+    @staticmethod
+    def _voters_now(session: Session) -> set[int]:
+        """Members with voting rights today: 正式党员 in the branch (转出 members have left it)."""
+        return set(
+            session.scalars(
+                select(Member.id).where(
+                    Member.deleted_at.is_(None),
+                    Member.member_type == MemberType.FULL,
+                    Member.status == MemberStatus.ACTIVE,
+                )
+            )
+        )
 
     def to_form(self, obj: Any) -> dict[str, Any]:
         values = super().to_form(obj)
