@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.core.database import Database, environment_failure
+from desktop_app.core.database import Database, query_file
 from desktop_app.core.errors import AppError
 from desktop_app.core.targets import os_failure, output_file
 
@@ -33,15 +33,8 @@ def integrity_problems(path: Path, quick: bool = False) -> list[str]:
     pragma = "quick_check" if quick else "integrity_check"
     try:
         # Read-write (never create): a hot journal left by a crash must be rolled back first.
-        conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True)
-        try:
-            rows = conn.execute(f"PRAGMA {pragma}").fetchall()
-        finally:
-            conn.close()
+        rows = query_file(path, f"PRAGMA {pragma}", mode="rw")
     except sqlite3.DatabaseError as exc:
-        failure = environment_failure(exc)
-        if failure is not None:
-            raise failure from exc
         return [str(exc)]
     problems = [row[0] for row in rows]
     return [] if problems == ["ok"] else problems

@@ -63,6 +63,25 @@ def environment_failure(exc: BaseException) -> DatabaseEnvironmentError | None:
     return None
 
 
+def query_file(path: Path, sql: str, mode: str = "ro") -> list[tuple[Any, ...]]:
+    """One statement on an SQLite file outside the engine (checks before it is opened), never creating it.
+
+    A failure of the machine raises DatabaseEnvironmentError; any other sqlite3.DatabaseError (a damaged
+    or foreign file) is raised as it is, for the caller to judge.
+    """
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode={mode}", uri=True)
+        try:
+            return conn.execute(sql).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        failure = environment_failure(exc)
+        if failure is not None:
+            raise failure from exc
+        raise
+
+
 def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     try:

@@ -10,7 +10,14 @@ from sqlalchemy.exc import DBAPIError
 
 from desktop_app.core import migrate
 from desktop_app.core.backup import integrity_problems, list_backups
-from desktop_app.core.database import Database, build_engine, database_path, environment_failure, sqlite_url
+from desktop_app.core.database import (
+    Database,
+    build_engine,
+    database_path,
+    environment_failure,
+    query_file,
+    sqlite_url,
+)
 from desktop_app.core.errors import AppError, DatabaseDamagedError
 from desktop_app.core.paths import BACKUP_DIRNAME, resolve_data_dir
 from desktop_app.core.targets import os_failure
@@ -48,15 +55,8 @@ def refuse_foreign_file(db_file: Path) -> None:
             "请从备份恢复，或把它移走后重新打开（会建立新的空白数据）。"
         )
     try:
-        conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
-        try:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        failure = environment_failure(exc)
-        if failure is not None:
-            raise failure from exc
+        tables = {row[0] for row in query_file(db_file, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError:
         return  # not a database at all: the health check says damaged and offers a backup
     if tables and "alembic_version" not in tables:
         raise AppError(f"数据文件 {db_file} 是其他程序的数据库，不是书记工作台的数据文件。为保护它没有做任何改动。")

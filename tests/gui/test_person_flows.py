@@ -24,6 +24,15 @@ def button(widget, text):
     return next(b for b in widget.findChildren(QPushButton) if b.text() == text)
 
 
+def active(qtbot, window):
+    """Shown and the active window, as a form is after a person opens it."""
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window
+
+
 def shown_view(qtbot, view):
     qtbot.addWidget(view)
     view.show()
@@ -145,11 +154,7 @@ def test_double_click_opens_the_form_once(qtbot, demo_context, drive_modal):
 
 
 def test_optional_dates_and_times_are_typed_and_tab_leaves(qtbot, context):
-    form = CareForm(CareService(context.db))
-    qtbot.addWidget(form)
-    form.show()
-    form.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    form = active(qtbot, CareForm(CareService(context.db)))
     follow_up = form.editors["follow_up_date"]
     line = follow_up.widget.findChild(QLineEdit)
     assert follow_up.value() is None
@@ -412,11 +417,7 @@ def test_a_larger_text_size_applies_everywhere_and_is_remembered(qtbot, demo_con
 def test_tab_leaves_a_required_date_at_once(qtbot, context):
     from desktop_app.ui.forms.meetings import MeetingForm
 
-    form = MeetingForm(MeetingService(context.db))
-    qtbot.addWidget(form)
-    form.show()
-    form.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    form = active(qtbot, MeetingForm(MeetingService(context.db)))
     date = form.editors["date"].widget
     date.setFocus()
     qtbot.keyClick(date, Qt.Key.Key_Tab)
