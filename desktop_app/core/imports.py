@@ -245,6 +245,34 @@ def read_sheet_rows(path: Path) -> list[tuple[Any, ...]]:
     return rows
 
 
+def formula_cells(path: Path) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of the first sheet's formula cells.
+
+    The rows are read with each formula's cached result (what Excel last computed); a formula saved by a
+    program that does not compute (or never recalculated) has none, and would import as an empty phone
+    or, cached as 0, as a resident named "0". Most rosters have no formulas: a scan of the sheet's XML
+    decides whether the second read is needed at all.
+    """
+    import openpyxl
+
+    with zipfile.ZipFile(path) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml")]
+        if not any(b"<f" in archive.read(name) for name in sheets):
+            return set()
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        return {
+            (row_index, cell.column - 1)
+            for row_index, row in enumerate(sheet.iter_rows())
+            for cell in row
+            if getattr(cell, "data_type", None) == "f"
+        }
+    finally:
+        book.close()
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -298,6 +326,13 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
+def _usable_cached(name: str, cached: Any) -> bool:
+    """A formula's cached result stands in for a typed value only if there is one, and a name is text."""
+    if _blank(cached):
+        return False
+    return isinstance(cached, str) if name == "name" else True
+
+
 def _prepare(kind: ImportKind, raw: dict[str, Any]) -> dict[str, Any]:
     values = dict(raw)
     if kind is MEMBERS:
@@ -342,6 +377,7 @@ def preview_import(
     kind = kind_for(kind_key)
     path = Path(path)
     rows = read_sheet_rows(path)
+    formulas = formula_cells(path)
     header_index, columns = find_header(kind, rows, path.name)
     ignored = [
         _header_key(v)
@@ -363,6 +399,15 @@ def preview_import(
             continue
         raw = {name: _cell_value(row[col]) if col < len(row) else None for name, (col, _) in columns.items()}
         item = ImportRow(number, {})
+        unusable = [
+            Problem(number, "是公式，没有可用的计算结果，请在 Excel 或 WPS 中另存为数值后再导入", col, header)
+            for name, (col, header) in columns.items()
+            if (header_index + 1 + offset, col) in formulas and not _usable_cached(name, raw.get(name))
+        ]
+        if unusable:
+            item.status, item.values, item.problems = "error", {"name": clean_text(raw.get("name"))}, unusable
+            result.append(item)
+            continue
         try:
             cleaned = clean_values(field_specs, _prepare(kind, raw))
         except ValidationError as exc:

@@ -266,3 +266,40 @@ def test_an_imported_party_group_name_keeps_the_forms_limit(db, tmp_path):
     assert "不能超过 50 个字" in str(problem)
     assert "党小组" in str(problem)
     assert not preview.ok
+
+
+def test_formulas_without_a_usable_result_are_named_per_cell(db, tmp_path):
+    """openpyxl saves formulas without results (as programs that never recalculate do): each is reported."""
+    path = tmp_path / "公式.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "联系电话", "住址"])
+    sheet.append(["甲", '=CONCAT("139","12345678")', "1号楼"])
+    sheet.append(["=0", "13912345679", "2号楼"])
+    sheet.append(["乙", "13912345670", "3号楼"])
+    book.save(path)
+    preview = preview_import(db, "residents", path)
+    problems = [str(p) for row in preview.rows for p in row.problems]
+    assert problems == [
+        "第2行 第B列（联系电话）：是公式，没有可用的计算结果，请在 Excel 或 WPS 中另存为数值后再导入",
+        "第3行 第A列（姓名）：是公式，没有可用的计算结果，请在 Excel 或 WPS 中另存为数值后再导入",
+    ]
+    assert not preview.ok
+
+
+def test_a_formula_with_a_cached_text_result_imports_as_that_text(db, tmp_path):
+    """What Excel saves: the formula and its last result. A text result stands for the value."""
+    path = tmp_path / "公式结果.xlsx"
+    workbook(path, [["姓名", "住址"], ["甲", "1号楼"]])
+    patched = tmp_path / "with-cache.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                cached = '<c r="B2" t="str"><f>"1"&amp;"号楼"</f><v>1号楼</v></c>'.encode()
+                data = data.replace('<c r="B2" t="inlineStr"><is><t>1号楼</t></is></c>'.encode(), cached)
+                assert b"<f>" in data
+            target.writestr(item, data)
+    preview = preview_import(db, "residents", patched)
+    assert preview.ok
+    assert preview.rows[0].values["address"] == "1号楼"
