@@ -284,3 +284,28 @@ def test_text_longer_than_a_cell_holds_is_cut_visibly():
     text = export_text("长" * (CELL_LIMIT + 10))
     assert len(text) == CELL_LIMIT
     assert text.endswith("…（已截断）")
+
+
+def test_a_long_note_continues_in_rows_that_each_fit_the_page(community, tmp_path):
+    from desktop_app.core.reports.workbook import CONTINUED, LINE_HEIGHT, MAX_ROW_LINES
+    from desktop_app.core.services.care import CareService
+
+    note = "".join(f"第{n}句备注说明。" for n in range(1, 160)) + "备注到此结束"
+    CareService(community).create(
+        {"date": "2024-02-01", "category_id": category(community, "其他"), "recipient_name": "长备注", "notes": note}
+    )
+    target = tmp_path / "care.xlsx"
+    definitions.export_report(community, "care", Period.parse("2024"), target)
+    sheet = openpyxl.load_workbook(target)["关怀台账"]
+    heights = [d.height for d in sheet.row_dimensions.values() if d.height]
+    assert max(heights) <= LINE_HEIGHT * MAX_ROW_LINES + 3, "no row taller than the page allows"
+    headers = [c.value for c in sheet[3]]
+    notes_column, name_column = headers.index("备注") + 1, headers.index("对象") + 1
+    first = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, name_column).value == "长备注")
+    pieces = [sheet.cell(first, notes_column).value]
+    row = first + 1
+    while sheet.cell(row, 1).value == CONTINUED:
+        pieces.append(sheet.cell(row, notes_column).value)
+        row += 1
+    assert len(pieces) > 1
+    assert "".join(pieces).replace("\n", "") == note, "every character printed, in order"

@@ -29,6 +29,10 @@ from desktop_app.core.targets import os_failure, output_file
 FONT = "宋体"
 HEADER_ROWS = 3  # title, unit/period line, column headers
 LINE_HEIGHT = 15  # points per line of 11 pt 宋体
+# The tallest a row may be: a row taller than the printed page runs off its bottom (and Excel refuses more
+# than 409 pt). A longer text goes on in continuation rows of the same record.
+MAX_ROW_LINES = 12
+CONTINUED = "（续）"
 
 
 class CellKind(enum.Enum):
@@ -104,6 +108,36 @@ def wrapped_lines(text: str, usable: int) -> int:
     return sum(max(1, -(-display_width(line) // usable)) for line in text.split("\n"))
 
 
+def split_for_rows(text: str, usable: int, max_lines: int = MAX_ROW_LINES) -> list[str]:
+    """A text cut into pieces of at most `max_lines` printed lines each, at line ends where it can."""
+    pieces: list[str] = []
+    current: list[str] = []
+    used = 0
+    for line in text.split("\n"):
+        while line:
+            room = (max_lines - used) * usable  # character cells left in this piece
+            if display_width(line) <= room:
+                current.append(line)
+                used += max(1, -(-display_width(line) // usable))
+                line = ""
+            else:
+                cut, width = 0, 0
+                while cut < len(line) and width + display_width(line[cut]) <= room:
+                    width += display_width(line[cut])
+                    cut += 1
+                if cut:
+                    current.append(line[:cut])
+                    line = line[cut:]
+                pieces.append("\n".join(current))
+                current, used = [], 0
+        if not line and used >= max_lines:
+            pieces.append("\n".join(current))
+            current, used = [], 0
+    if current or not pieces:
+        pieces.append("\n".join(current))
+    return [piece for piece in pieces if piece] or [""]
+
+
 CELL_LIMIT = 32767  # characters Excel keeps in a cell
 TRUNCATED = "…（已截断）"
 
@@ -164,6 +198,7 @@ class SheetWriter:
     def write_row(self, values: Sequence[Any], total: bool = False) -> None:
         # Each cell goes out through the library's typed writer for its column: no per-value type dispatch.
         sheet, row, lines = self.sheet, self.row, 1
+        continued: dict[int, list[str]] = {}
         for column, ((usable, text_kind, write, plain, bold), value) in enumerate(zip(self._plan, values, strict=True)):
             cell_format = bold if total else plain
             if value is None or value == "":
@@ -172,7 +207,11 @@ class SheetWriter:
                 # Always a string cell: "=SUM(…)", "+86…", "@…" stay text; control characters go.
                 text = export_text(value)
                 if usable and (len(text) * 2 > usable or "\n" in text):
-                    lines = max(lines, wrapped_lines(text, usable))
+                    cell_lines = wrapped_lines(text, usable)
+                    if cell_lines > MAX_ROW_LINES:
+                        first, *rest = split_for_rows(text, usable)
+                        text, continued[column], cell_lines = first, rest, wrapped_lines(first, usable)
+                    lines = max(lines, cell_lines)
                 sheet.write_string(row, column, text, cell_format)
             else:
                 write(row, column, float(value) if value.__class__ is Decimal else value, cell_format)
@@ -181,6 +220,26 @@ class SheetWriter:
             sheet.set_row(row, LINE_HEIGHT * lines + 3)
         self.row += 1
         self.data_rows += 1
+        if continued:
+            self._continue(continued, total)
+
+    def _continue(self, pieces: dict[int, list[str]], total: bool) -> None:
+        """The rest of a record's long texts, in rows below it marked （续）, so every line is printed."""
+        for index in range(max(len(rest) for rest in pieces.values())):
+            row, lines = self.row, 1
+            for column, (usable, _, _, plain, bold) in enumerate(self._plan):
+                cell_format = bold if total else plain
+                rest = pieces.get(column, [])
+                if index < len(rest):
+                    self.sheet.write_string(row, column, rest[index], cell_format)
+                    lines = max(lines, wrapped_lines(rest[index], usable))
+                elif column == 0:
+                    self.sheet.write_string(row, column, CONTINUED, cell_format)
+                else:
+                    self.sheet.write_blank(row, column, None, cell_format)
+            self.sheet.set_row(row, LINE_HEIGHT * lines + 3)
+            self.row += 1
+            self.data_rows += 1
 
     def write_note(self, text: str) -> None:
         """A line across the whole table (e.g. 本期无记录)."""
