@@ -10,6 +10,7 @@ from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QFont, QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QWidget
 
+from desktop_app.core.reports.pdf_text import repair_text_layer
 from desktop_app.core.services.meetings import MeetingRecord, MeetingService
 from desktop_app.core.services.profile import ProfileService
 
@@ -88,6 +89,7 @@ def write_meeting_pdf(service: MeetingService, ids: Sequence[int], target: Path)
     _prepare(writer, document)
     document.print_(writer)
     del writer  # the file is complete only once the writer is gone
+    repair_text_layer(partial)  # search and copy give 支, not the radical ⽀ the font shares its glyph with
     partial.replace(target)
     return target
 
