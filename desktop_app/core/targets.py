@@ -46,8 +46,7 @@ def output_file(path: Path, suffixes: tuple[str, ...], what: str) -> Path:
     if not folder.is_dir():
         raise AppError(f"保存位置不是文件夹：{folder}")
     try:  # the one sure test of a read-only, protected or full place: write there
-        with tempfile.TemporaryFile(dir=folder):
-            pass
+        tempfile.TemporaryFile(dir=folder).close()
     except OSError as exc:
         exc.filename = exc.filename or str(folder)
         raise os_failure(exc, "写入") from exc
