@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.database import Database
 from desktop_app.core.services.attachments import AttachmentInfo, AttachmentService
-from desktop_app.ui.errors import report_failure
+from desktop_app.ui.operations import attempt
 from desktop_app.ui.screen import fit_to_screen
 from desktop_app.ui.signals import on_click
 
@@ -81,10 +81,7 @@ class AttachmentsDialog(QDialog):
 
     def add_files(self, paths: list[Path]) -> None:
         for path in paths:
-            try:
-                self.service.add(self.owner_kind, self.owner_id, path)
-            except Exception as exc:
-                report_failure(self, exc)
+            if not attempt(self, lambda path=path: self.service.add(self.owner_kind, self.owner_id, path)).ok:
                 break
         self.refresh()
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.errors import AppError, DatabaseEnvironmentError
+from desktop_app.core.errors import AppError, DatabaseEnvironmentError, ValidationError
 from desktop_app.core.targets import os_failure
 
 log = logging.getLogger("desktop_app")
@@ -74,6 +74,8 @@ def report_failure(parent: QWidget | None, exc: BaseException) -> None:
     if isinstance(exc, DatabaseEnvironmentError):
         log.warning("environment failure: %s", exc)
         show_message(parent, "无法完成操作", f"{exc}\n\n已保存的数据不受影响。")
+    elif isinstance(exc, ValidationError):
+        show_message(parent, "无法保存", exc.describe())
     elif isinstance(exc, AppError):
         show_message(parent, "无法完成操作", str(exc))
     elif isinstance(exc, OSError):  # the machine refused (a read-only folder, a missing drive): not a bug

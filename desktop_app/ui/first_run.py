@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.core.database import Database
-from desktop_app.ui.errors import report_failure
+from desktop_app.ui.operations import attempt
 from desktop_app.ui.profile_fields import ProfileFields
 
 
@@ -36,10 +36,7 @@ class FirstRunDialog(QDialog):
         if self.demo.isChecked():
             from desktop_app.core.demo import fill_demo  # only for someone trying the program
 
-            try:
-                fill_demo(self.db, "small")
-            except Exception as exc:
-                report_failure(self, exc)
+            if not attempt(self, lambda: fill_demo(self.db, "small")).ok:
                 return
         elif not self.profile.save():
             return

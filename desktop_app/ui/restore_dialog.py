@@ -22,7 +22,7 @@ from desktop_app.core.backup import BackupInfo, list_backups
 from desktop_app.core.database import Database
 from desktop_app.core.restore import InvalidBackupError, RestoreResult, inspect_backup, restore_backup
 from desktop_app.ui import dialogs
-from desktop_app.ui.errors import report_failure
+from desktop_app.ui.operations import attempt
 from desktop_app.ui.screen import fit_to_screen
 from desktop_app.ui.signals import on_click
 
@@ -97,19 +97,18 @@ class RestoreDialog(QDialog):
             self.restore(Path(path))
 
     def restore(self, path: Path) -> bool:
-        try:
-            contents = inspect_backup(path)
-        except Exception as exc:
-            report_failure(self, exc)
+        inspected = attempt(self, lambda: inspect_backup(path))
+        if not inspected.ok:
             return False
+        contents = inspected.value
+        assert contents is not None
         if not dialogs.ask(
             self, f"用这个备份（{contents.describe()}）替换当前全部数据吗？\n当前数据会先另存一份备份。"
         ):
             return False
-        try:
-            self.result_info = restore_backup(self.db, path)
-        except Exception as exc:
-            report_failure(self, exc)
+        restored = attempt(self, lambda: restore_backup(self.db, path))
+        if not restored.ok:
             return False
+        self.result_info = restored.value
         self.accept()
         return True

@@ -180,3 +180,15 @@ def test_the_file_dialog_speaks_chinese(qtbot, app, tmp_path):
     qtbot.waitUntil(lambda: model.rowCount(model.index(str(tmp_path))) == 1)
     kind = model.index(0, 2, model.index(str(tmp_path))).data()
     assert kind == "文件夹"
+
+
+def test_one_failure_route_for_every_widget(qtbot, app, shown_errors):
+    from desktop_app.core.errors import ValidationError
+    from desktop_app.ui.operations import attempt
+
+    assert attempt(None, lambda: 41 + 1).value == 42
+    refused = attempt(None, lambda: (_ for _ in ()).throw(ValidationError({"name": "必须填写"}, {"name": "姓名"})))
+    assert not refused.ok
+    assert shown_errors[-1] == ("无法保存", "姓名：必须填写")
+    assert not attempt(None, lambda: 1 / 0).ok
+    assert shown_errors[-1][0] == "crash", "a bug gets the crash dialog with details"

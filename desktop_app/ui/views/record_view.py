@@ -23,6 +23,7 @@ from desktop_app.ui import dialogs
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.forms.base import RecordForm
+from desktop_app.ui.operations import attempt
 from desktop_app.ui.signals import on_click
 from desktop_app.ui.table_model import RecordTableModel, RecordTableView
 from desktop_app.ui.views.filters import QueryFilter
@@ -171,10 +172,7 @@ class RecordView(QWidget):
 
     def reload(self) -> None:
         self._search_timer.stop()
-        try:
-            self.model.set_query(self.current_query())
-        except Exception as exc:
-            report_failure(self, exc)
+        if not attempt(self, lambda: self.model.set_query(self.current_query())).ok:
             return
         self.count_changed.emit(self.model.rowCount())
         self._update_actions()
@@ -235,12 +233,8 @@ class RecordView(QWidget):
         noun = self.service.kind_label
         if not self.ask(f"确定删除选中的 {len(ids)} 条{noun}吗？\n删除后可以在“回收站”中恢复。"):
             return
-        try:
-            self.service.soft_delete(ids)
-        except Exception as exc:
-            report_failure(self, exc)
-            return
-        self.reload()
+        if attempt(self, lambda: self.service.soft_delete(ids)).ok:
+            self.reload()
 
     def show_attachments(self) -> None:
         from desktop_app.ui.attachments import AttachmentsDialog

@@ -24,11 +24,11 @@ from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.core.services.visits import VisitService
 from desktop_app.ui import dialogs
-from desktop_app.ui.errors import report_failure
 from desktop_app.ui.forms.care import CareForm
 from desktop_app.ui.forms.meetings import MeetingForm
 from desktop_app.ui.forms.people import MemberForm, PartyGroupForm, ResidentForm
 from desktop_app.ui.forms.visits import VisitForm
+from desktop_app.ui.operations import attempt
 from desktop_app.ui.screen import fit_to_screen
 from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, QueryFilter, enum_values
 from desktop_app.ui.views.record_view import RecordView
@@ -100,10 +100,7 @@ class MeetingView(RecordView):
 
         ids = self.records_to_print()
         if ids:
-            try:
-                print_meetings(self, self.service, ids)  # type: ignore[arg-type]
-            except Exception as exc:
-                report_failure(self, exc)
+            attempt(self, lambda: print_meetings(self, self.service, ids))  # type: ignore[arg-type]
 
     def export_pdf(self) -> None:
         from desktop_app.ui.meeting_print import write_meeting_pdf
@@ -116,12 +113,9 @@ class MeetingView(RecordView):
         path, _ = QFileDialog.getSaveFileName(self, "导出会议记录PDF", suggested, "PDF 文件 (*.pdf)")
         if path:
             self.context.settings.setValue(PDF_DIR_KEY, str(Path(path).parent))
-            try:
-                target = write_meeting_pdf(self.service, ids, Path(path))  # type: ignore[arg-type]
-            except Exception as exc:
-                report_failure(self, exc)
-                return
-            self.window().statusBar().showMessage(f"已导出 {len(ids)} 页会议记录：{target}", 10000)  # type: ignore[attr-defined]
+            written = attempt(self, lambda: write_meeting_pdf(self.service, ids, Path(path)))  # type: ignore[arg-type]
+            if written.ok:
+                self.window().statusBar().showMessage(f"已导出 {len(ids)} 页会议记录：{written.value}", 10000)  # type: ignore[attr-defined]
 
 
 PDF_DIR_KEY = "meetings/pdf_dir"
@@ -173,10 +167,7 @@ class RosterImportMixin:
             "Excel 工作簿 (*.xlsx)",
         )
         if path:
-            try:
-                write_template(self.import_kind, Path(path))
-            except Exception as exc:
-                report_failure(self, exc)  # type: ignore[arg-type]
+            attempt(self, lambda: write_template(self.import_kind, Path(path)))  # type: ignore[arg-type]
 
 
 class ResidentView(RosterImportMixin, RecordView):

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QToolBar, Q
 from desktop_app.core.services.recycle import DeletedEntry, RecycleBinService
 from desktop_app.ui import dialogs
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.errors import report_failure
 from desktop_app.ui.list_model import ListTableModel
+from desktop_app.ui.operations import attempt
 
 
 class DeletedModel(ListTableModel):
@@ -74,20 +74,12 @@ class RecycleView(QWidget):
 
     def restore_selected(self) -> None:
         entries = self.selected()
-        if entries:
-            try:
-                self.service.restore(entries)
-            except Exception as exc:
-                report_failure(self, exc)
-                return
+        if entries and attempt(self, lambda: self.service.restore(entries)).ok:
             self.reload()
             self.note.setText(f"已恢复 {len(entries)} 条记录，它们回到了原来的列表中。")
 
     def purge_selected(self) -> None:
         entries = self.selected()
         if entries and self.ask(f"永久删除选中的 {len(entries)} 条记录后将无法恢复，确定吗？"):
-            try:
-                self.service.purge(entries)
-            except Exception as exc:
-                report_failure(self, exc)
+            attempt(self, lambda: self.service.purge(entries))
             self.reload()

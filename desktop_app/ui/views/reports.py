@@ -26,8 +26,8 @@ from desktop_app.core.periods import QUARTER_NAMES, Period
 from desktop_app.core.reports.definitions import REPORT_LABELS, ExportOptions, ExportResult, export_report, report_for
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.errors import report_failure
 from desktop_app.ui.formatting import DATE_FORMAT
+from desktop_app.ui.operations import attempt
 from desktop_app.ui.signals import on_click
 
 LAST_DIR_KEY = "reports/last_dir"
@@ -198,7 +198,5 @@ class ReportsView(QWidget):
 
     def show_folder(self) -> None:
         if self.last_result is not None:
-            try:
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_result.path.parent)))
-            except Exception as exc:
-                report_failure(self, exc)
+            folder = QUrl.fromLocalFile(str(self.last_result.path.parent))
+            attempt(self, lambda: QDesktopServices.openUrl(folder))

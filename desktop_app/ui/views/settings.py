@@ -28,15 +28,14 @@ from PySide6.QtWidgets import (
 from desktop_app.core import backup as backup_mod
 from desktop_app.core.check import check_database
 from desktop_app.core.enums import MeetingKind, NormPeriod
-from desktop_app.core.errors import ValidationError
 from desktop_app.core.reminders import THRESHOLD_LABELS, StartDateService, ThresholdService
 from desktop_app.core.services.care import CareCategoryService
 from desktop_app.core.services.meetings import NormService
-from desktop_app.ui import dialogs, errors
+from desktop_app.ui import dialogs
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.editors import DateEditor
-from desktop_app.ui.errors import report_failure
+from desktop_app.ui.operations import attempt
 from desktop_app.ui.profile_fields import ProfileFields
 from desktop_app.ui.signals import on_click
 from desktop_app.ui.text_size import SIZES, save_points, saved_points
@@ -127,15 +126,9 @@ class CategoryBox(QGroupBox):
         return {"name": name, "default_item": item, "default_amount": amount} if ok else None
 
     def _run(self, action) -> None:  # type: ignore[no-untyped-def]
-        try:
-            select_id = action()
-        except ValidationError as exc:
-            errors.show_message(self, "无法保存", exc.describe())
-            return
-        except Exception as exc:
-            report_failure(self, exc)
-            return
-        self.reload(select_id)
+        done = attempt(self, action)
+        if done.ok:
+            self.reload(done.value)
 
     def add(self) -> None:
         values = self._ask_values("新增关怀类别")
@@ -203,13 +196,7 @@ class NormBox(QGroupBox):
         return self.values()
 
     def save(self) -> bool:
-        try:
-            for kind, values in self.values().items():
-                self.service.update(kind, values)
-        except Exception as exc:
-            report_failure(self, exc)
-            return False
-        return True
+        return attempt(self, lambda: [self.service.update(kind, values) for kind, values in self.values().items()]).ok
 
 
 class DataBox(QGroupBox):
@@ -273,12 +260,9 @@ class DataBox(QGroupBox):
             self.data_replaced.emit()
 
     def check(self) -> None:
-        try:
-            report = check_database(self.context.db)
-        except Exception as exc:
-            report_failure(self, exc)
-            return
-        self.report.setText("\n".join(report.lines))
+        checked = attempt(self, lambda: check_database(self.context.db))
+        if checked.ok:
+            self.report.setText("\n".join(checked.value.lines))  # type: ignore[union-attr]
 
 
 class ThresholdBox(QGroupBox):
@@ -317,17 +301,12 @@ class ThresholdBox(QGroupBox):
         )
 
     def save(self) -> bool:
-        try:
+        def save_all() -> None:
             self.service.save({name: spin.value() for name, spin in self.spins.items()})
             self.start_dates.save(self.start_date.value())
             save_points(self.ui_settings, self.text_size.currentData())
-        except ValidationError as exc:
-            errors.show_message(self, "无法保存", exc.describe())
-            return False
-        except Exception as exc:
-            report_failure(self, exc)
-            return False
-        return True
+
+        return attempt(self, save_all).ok
 
 
 class SettingsView(QWidget):

@@ -9,13 +9,12 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QInputDialog, QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.core.enums import ProblemStatus, StudioActivityKind
-from desktop_app.core.errors import ValidationError
 from desktop_app.core.reminders import ThresholdService
 from desktop_app.core.services.base import RecordService
 from desktop_app.core.services.studio import StudioActivityService, StudioProblemService, StudioTopicService
-from desktop_app.ui import errors
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.forms.studio import StudioActivityForm, StudioProblemForm
+from desktop_app.ui.operations import attempt
 from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, QueryFilter, enum_values
 from desktop_app.ui.views.record_view import RecordView
 
@@ -74,25 +73,20 @@ class StudioProblemView(RecordView):
         choice, ok = QInputDialog.getItem(self, "课题", prompt, ["新增课题", *names], 0, False)
         if not ok:
             return
-        try:
-            if choice == "新增课题":
-                name, ok = QInputDialog.getText(self, "新增课题", "课题名称：")
-                if ok:
-                    topics.create({"name": name})
-            else:
-                topic = topics.list()[names.index(choice)]
-                actions = ["改名", "启用" if topic.retired else "停用"]
-                action, ok = QInputDialog.getItem(self, topic.name, "操作：", actions, 0, False)
-                if ok and action == "改名":
-                    name, ok = QInputDialog.getText(self, "课题改名", "新名称：", text=topic.name)
-                    if ok:
-                        topics.rename(topic.id, {"name": name})
-                elif ok:
-                    topics.set_retired(topic.id, not topic.retired)
-        except ValidationError as exc:
-            errors.show_message(self, "无法保存", exc.describe())
-        except Exception as exc:
-            errors.report_failure(self, exc)
+        if choice == "新增课题":
+            name, ok = QInputDialog.getText(self, "新增课题", "课题名称：")
+            if ok:
+                attempt(self, lambda: topics.create({"name": name}))
+            return
+        topic = topics.list()[names.index(choice)]
+        actions = ["改名", "启用" if topic.retired else "停用"]
+        action, ok = QInputDialog.getItem(self, topic.name, "操作：", actions, 0, False)
+        if ok and action == "改名":
+            name, ok = QInputDialog.getText(self, "课题改名", "新名称：", text=topic.name)
+            if ok:
+                attempt(self, lambda: topics.rename(topic.id, {"name": name}))
+        elif ok:
+            attempt(self, lambda: topics.set_retired(topic.id, not topic.retired))
 
 
 class StudioView(QWidget):
