@@ -1,3 +1,6 @@
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
 from desktop_app.core.audit import AuditService
 from desktop_app.core.backup import list_backups, make_backup
 from desktop_app.core.enums import AuditAction
@@ -35,8 +38,10 @@ def test_backup_now_and_check_from_settings(qtbot, context):
     qtbot.waitUntil(lambda: task.done, timeout=20000)
     assert "已备份到" in box.report.text()
     assert len(list_backups(context.db.backup_dir)) == 1
-    box.check()
-    assert "检查结果：正常" in box.report.text()
+    qtbot.mouseClick(
+        next(b for b in box.findChildren(QPushButton) if b.text() == "检查数据库"), Qt.MouseButton.LeftButton
+    )
+    qtbot.waitUntil(lambda: box.task.done and "检查结果：正常" in box.report.text(), timeout=20000)
 
 
 def test_restore_dialog_lists_backups_and_restores(qtbot, context, asked):

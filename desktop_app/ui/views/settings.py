@@ -259,10 +259,16 @@ class DataBox(QGroupBox):
             self.report.setText(f"已从备份恢复。恢复前的数据已另存为：{dialog.result_info.safety_copy}")
             self.data_replaced.emit()
 
-    def check(self) -> None:
-        checked = attempt(self, lambda: check_database(self.context.db))
-        if checked.ok:
-            self.report.setText("\n".join(checked.value.lines))  # type: ignore[union-attr]
+    def check(self) -> BackgroundTask:
+        """The full integrity check reads the whole file (seconds on a large one): on a worker thread."""
+        db = self.context.db
+        self.task = BackgroundTask(
+            self,
+            "正在检查数据库…",
+            lambda progress: check_database(db),
+            lambda report: self.report.setText("\n".join(report.lines)),
+        )
+        return self.task.start()
 
 
 class ThresholdBox(QGroupBox):
