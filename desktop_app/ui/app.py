@@ -25,6 +25,7 @@ from desktop_app.ui.text_size import DEFAULT_POINTS
 
 if TYPE_CHECKING:
     from desktop_app.core.database import Database
+    from desktop_app.ui.background import BackgroundTask
     from desktop_app.ui.main_window import MainWindow
 
 log = logging.getLogger("desktop_app")
@@ -181,16 +182,23 @@ def open_checked(window: MainWindow, directory: Path, db_url: str | None) -> Dat
         return open_database(directory, db_url)
 
 
-def start_up_backup(db: Database, window: MainWindow) -> None:
-    """The daily backup: on failure the program still opens, and says why in the status bar."""
+def start_up_backup(db: Database, window: MainWindow) -> BackgroundTask:
+    """The daily backup, on a worker thread while the 工作台 is already in use; on failure the program
+    still works, and says why in the status bar."""
     from desktop_app.core.backup import auto_backup
+    from desktop_app.ui.background import BackgroundTask
+    from desktop_app.ui.errors import report_failure
 
-    try:
-        made = auto_backup(db)
-    except AppError as exc:
+    def made(path: Path | None) -> None:
+        if path is not None:
+            window.statusBar().showMessage(f"已自动备份：{path.name}", 8000)
+            window.reload_current()  # the 工作台 may have asked for a first backup a moment ago
+
+    def failed(exc: BaseException) -> None:
+        if not isinstance(exc, AppError):  # a bug still gets its crash dialog
+            report_failure(window, exc)
+            return
         log.warning("start-up backup failed: %s", exc)
         window.statusBar().showMessage(f"自动备份未完成：{exc}", 15000)
-        return
-    if made is not None:
-        window.statusBar().showMessage(f"已自动备份：{made.name}", 8000)
-        window.reload_current()  # the 工作台 may have asked for a first backup a moment ago
+
+    return BackgroundTask(window, "正在备份…", lambda progress: auto_backup(db), made, failed, quiet=True).start()

@@ -50,17 +50,27 @@ class BackgroundTask(QObject):
     _running: ClassVar[set[BackgroundTask]] = set()
 
     def __init__(
-        self, parent: QWidget, label: str, work: Callable[[ProgressCallback], Any], on_done: Callable[[Any], None]
+        self,
+        parent: QWidget,
+        label: str,
+        work: Callable[[ProgressCallback], Any],
+        on_done: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None] | None = None,
+        quiet: bool = False,
     ) -> None:
+        """`quiet` work (the start-up backup) shows no progress dialog and leaves the window free to use;
+        `on_failure` replaces the failure dialog where a failure is only worth a note."""
         super().__init__(parent)
         self.parent_widget = parent
         self.on_done = on_done
+        self.on_failure = on_failure
         self.done = False
-        self.dialog = QProgressDialog(label, "", 0, 0, parent)
-        self.dialog.setWindowTitle("请稍候")
-        self.dialog.setCancelButton(None)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(400)
+        self.dialog = None if quiet else QProgressDialog(label, "", 0, 0, parent)
+        if self.dialog is not None:
+            self.dialog.setWindowTitle("请稍候")
+            self.dialog.setCancelButton(None)
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.setMinimumDuration(400)
         self.thread = QThread()
         self.worker = _Worker(work)
         self.worker.moveToThread(self.thread)
@@ -85,15 +95,16 @@ class BackgroundTask(QObject):
     @Slot(int, int)
     def _progress(self, done: int, total: int) -> None:
         # Progress queued before the end may arrive after it: a finished task shows no dialog again.
-        if total > 0 and not self.done:
+        if total > 0 and not self.done and self.dialog is not None:
             self.dialog.setMaximum(total)
             self.dialog.setValue(min(done, total))
 
     def _stop(self) -> None:
         self.done = True
         self.thread.wait()
-        self.dialog.reset()
-        self.dialog.close()
+        if self.dialog is not None:
+            self.dialog.reset()
+            self.dialog.close()
 
     @Slot()
     def _thread_finished(self) -> None:
@@ -108,6 +119,9 @@ class BackgroundTask(QObject):
     @Slot(object)
     def _failed(self, exc: BaseException) -> None:
         self._stop()
-        report_failure(self.parent_widget, exc)
+        if self.on_failure is not None:
+            self.on_failure(exc)
+        else:
+            report_failure(self.parent_widget, exc)
         self.failed.emit(exc)
         self.finished.emit()

@@ -111,7 +111,8 @@ def test_the_first_automatic_backup_clears_the_backup_reminder_at_once(qtbot, de
     dashboard = window.stack.currentWidget()
     texts = [dashboard.todo.item(i).text() for i in range(dashboard.todo.count())]
     assert any("还没有任何备份" in t for t in texts)
-    start_up_backup(demo_context.db, window)
+    task = start_up_backup(demo_context.db, window)  # on a worker thread: the 工作台 is usable meanwhile
+    qtbot.waitUntil(lambda: task.done, timeout=20000)
     assert "已自动备份" in window.statusBar().currentMessage()
     texts = [dashboard.todo.item(i).text() for i in range(dashboard.todo.count())]
     assert not any("备份" in t for t in texts), "the 工作台 agrees with the status bar"
