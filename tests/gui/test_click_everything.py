@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QListWidget,
+    QMenu,
     QMessageBox,
     QTableView,
     QToolBar,
@@ -102,11 +103,18 @@ def test_every_view_survives_every_click(qtbot, demo_context, tmp_path, monkeypa
                         clicked.append(f"{title}：{action.text()}")
                         action.trigger()
                         QApplication.processEvents()
+        for menu in window.menuBar().findChildren(QMenu):
+            for action in menu.actions():
+                if action.isEnabled() and action.text():
+                    clicked.append(f"菜单：{action.text()}")
+                    action.trigger()
+                    QApplication.processEvents()
         qtbot.waitUntil(lambda: not BackgroundTask._running, timeout=60000)
     finally:
         closer.stop()
         no_modal_loops.allow_exec = False
     assert len(clicked) > 40, clicked
+    assert "菜单：使用说明" in clicked
     unexpected = sorted(set(opened) - EXPECTED_DIALOGS)
     assert unexpected == [], unexpected
     assert shown_errors == [], shown_errors
