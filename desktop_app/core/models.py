@@ -186,6 +186,10 @@ class Member(TimestampMixin, SearchableMixin, Base):
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     join_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The dates that decide who belonged, and who could vote, on a given day (migration 0007).
+    full_date: Mapped[dt.date | None] = mapped_column(Date)  # 转正
+    transfer_in_date: Mapped[dt.date | None] = mapped_column(Date)  # 转入本支部
+    left_date: Mapped[dt.date | None] = mapped_column(Date)  # 转出或离开
     member_type: Mapped[MemberType] = mapped_column(enum_column(MemberType), default=MemberType.FULL)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("party_groups.id", ondelete="SET NULL"))
     phone: Mapped[str | None] = mapped_column(String(20))

@@ -284,3 +284,53 @@ def test_a_vote_without_attendance_is_refused(db):
     with pytest.raises(ValidationError) as info:
         vote(MeetingService(db), {}, voters=0)
     assert "须登记出席情况" in info.value.errors["attendance"]
+
+
+def test_a_meeting_entered_after_the_fact_expects_who_belonged_that_day(db):
+    """Expected attendance and voting rights are those of the meeting's date, not of today's list."""
+    members = MemberService(db)
+    veteran = members.create({"name": "老党员", "join_date": "1990-07-01"})
+    newcomer = members.create({"name": "新转入", "join_date": "2000-07-01", "transfer_in_date": "2023-06-01"})
+    left = members.create(
+        {"name": "已转出", "join_date": "1995-07-01", "status": "transferred", "left_date": "2023-04-30"}
+    )
+    promoted = members.create(
+        {"name": "新转正", "join_date": "2022-03-01", "member_type": "full", "full_date": "2023-03-01"}
+    )
+    meetings = MeetingService(db)
+    on_day = {m.id: m.can_vote for m in meetings.expected_for(MeetingKind.GENERAL_ASSEMBLY, None, dt.date(2023, 2, 1))}
+    assert set(on_day) == {veteran, left, promoted}, "the one who left later was still there; the newcomer not yet"
+    assert on_day == {veteran: True, left: True, promoted: False}, "not yet 转正 on that day: no vote"
+    today = {m.id for m in meetings.expected_for(MeetingKind.GENERAL_ASSEMBLY, None, dt.date(2023, 7, 1))}
+    assert today == {veteran, newcomer, promoted}
+    meeting = meetings.create(
+        {
+            "kind": "general_assembly",
+            "date": "2023-02-01",
+            "topic": "补录的党员大会",
+            "vote_taken": True,
+            "votes_for": 2,
+            "votes_against": 0,
+            "votes_abstain": 0,
+            "attendance": [
+                {"member_id": veteran, "status": P},
+                {"member_id": left, "status": P},
+                {"member_id": promoted, "status": P},
+            ],
+        }
+    )
+    saved = {a["member_id"] for a in meetings.get(meeting)["attendance"]}
+    assert saved == {veteran, left, promoted}
+    assert flags(db) == [], "2 of the 2 voters of that day were present"
+    with pytest.raises(ValidationError, match="超过出席的正式党员人数 2"):
+        meetings.update(meeting, {**meetings.get(meeting), "votes_for": 3})
+
+
+def test_membership_dates_are_checked_against_each_other(db):
+    members = MemberService(db)
+    with pytest.raises(ValidationError) as info:
+        members.create({"name": "甲", "join_date": "2020-01-01", "full_date": "2019-01-01"})
+    assert "不能早于入党日期" in info.value.errors["full_date"]
+    with pytest.raises(ValidationError) as info:
+        members.create({"name": "乙", "left_date": "2023-01-01"})
+    assert "已转出" in info.value.errors["status"]

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from desktop_app.core import audit
 from desktop_app.core.columns import Column, ColumnKind
 from desktop_app.core.database import Database
-from desktop_app.core.enums import AttendanceStatus, AuditAction, MeetingKind, MemberStatus, MemberType, NormPeriod
+from desktop_app.core.enums import AttendanceStatus, AuditAction, MeetingKind, NormPeriod
 from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.core.fields import Field, FieldType, clean_values
 from desktop_app.core.models import Attendance, Meeting, MeetingNorm, Member, PartyGroup
 from desktop_app.core.rules import AttendanceSummary, Norm, summarize_attendance
 from desktop_app.core.services.base import ListQuery, RecordService
-from desktop_app.core.services.people import MemberBrief, MemberService, brief_select
+from desktop_app.core.services.people import MemberBrief, MemberService, belonged_on, brief_select, could_vote_on
 
 F = FieldType
 
@@ -106,8 +106,10 @@ class MeetingService(RecordService):
             return [f"会议日期 {cleaned['date']:%Y-%m-%d} 在今天之后（会议记录应在开会后填写）"]
         return []
 
-    def expected_for(self, kind: MeetingKind, group_id: int | None) -> list[MemberBrief]:
-        return expected_members(kind, group_id, MemberService(self.db).active_members())
+    def expected_for(self, kind: MeetingKind, group_id: int | None, day: dt.date | None = None) -> list[MemberBrief]:
+        """Who should attend: the members of the branch on the meeting's day (today's, without a day)."""
+        members = MemberService(self.db)
+        return expected_members(kind, group_id, members.members_on(day) if day else members.active_members())
 
     def validate(
         self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
@@ -138,7 +140,7 @@ class MeetingService(RecordService):
             if any(v is None for v in votes):
                 errors["votes_for"] = "进行表决时须填写赞成、反对、弃权票数"
             elif not attendance_error:
-                voting_present = self._voting_present(session, attendance)
+                voting_present = self._voting_present(session, attendance, cleaned["date"])
                 if sum(votes) > voting_present:  # type: ignore[arg-type]
                     errors["votes_for"] = f"票数合计 {sum(votes)} 超过出席的正式党员人数 {voting_present}"  # type: ignore[arg-type]
         else:
@@ -171,22 +173,17 @@ class MeetingService(RecordService):
         return cleaned, ""
 
     @staticmethod
-    def _voting_present(session: Session, attendance: list[dict[str, Any]]) -> int:
-        present = [a["member_id"] for a in attendance if a["status"] is AttendanceStatus.PRESENT]
-        if not present:
-            return 0
-        return len(
-            list(
-                session.scalars(select(Member.id).where(Member.id.in_(present), Member.member_type == MemberType.FULL))
-            )
-        )
+    def _voting_present(session: Session, attendance: list[dict[str, Any]], day: dt.date) -> int:
+        """Present members who could vote on the meeting's day."""
+        present = {a["member_id"] for a in attendance if a["status"] is AttendanceStatus.PRESENT}
+        return len(present & MeetingService._voters_on(session, day))
 
     def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
         attendance = cleaned.pop("attendance")
         # Who could vote is fixed when a member is first recorded at this meeting, as things stood then;
         # editing the meeting later keeps it, so a 转正 or transfer since never changes a past verdict.
         recorded = {entry.member_id: entry.can_vote for entry in obj.attendance} if obj.id else {}
-        voters_now = self._voters_now(session)
+        voters_now = self._voters_on(session, cleaned["date"])
         new_meeting = obj.id is None
         super().apply(session, obj, cleaned, values)
         obj.attendance = [
@@ -201,16 +198,10 @@ class MeetingService(RecordService):
             obj.voting_members = len(voters_now)
 
     @staticmethod
-    def _voters_now(session: Session) -> set[int]:
-        """Members with voting rights today: 正式党员 in the branch (转出 members have left it)."""
+    def _voters_on(session: Session, day: dt.date) -> set[int]:
+        """Members with voting rights on the meeting's day: 正式党员 (转正 by then) in the branch then."""
         return set(
-            session.scalars(
-                select(Member.id).where(
-                    Member.deleted_at.is_(None),
-                    Member.member_type == MemberType.FULL,
-                    Member.status == MemberStatus.ACTIVE,
-                )
-            )
+            session.scalars(select(Member.id).where(Member.deleted_at.is_(None), belonged_on(day), could_vote_on(day)))
         )
 
     def to_form(self, obj: Any) -> dict[str, Any]:

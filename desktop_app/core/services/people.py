@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.core.columns import Column, ColumnKind
@@ -96,6 +96,9 @@ class MemberService(RecordService):
         Field("birth_date", "出生日期", F.DATE),
         Field("join_date", "入党日期", F.DATE),
         Field("member_type", "党员类别", F.ENUM, enum=MemberType),
+        Field("full_date", "转正日期", F.DATE),
+        Field("transfer_in_date", "转入本支部日期", F.DATE),
+        Field("left_date", "转出或离开日期", F.DATE),
         Field("group_id", "党小组", F.REF),
         Field("phone", "联系电话", F.PHONE),
         Field("id_number", "身份证号", F.ID_NUMBER),
@@ -151,6 +154,12 @@ class MemberService(RecordService):
             group = session.get(PartyGroup, group_id)
             if group is None or group.deleted_at is not None:
                 raise self.field_error("group_id", "所选党小组不存在")
+        joined = cleaned["join_date"]
+        for name, label in (("full_date", "转正日期"), ("transfer_in_date", "转入日期"), ("left_date", "离开日期")):
+            if joined is not None and cleaned[name] is not None and cleaned[name] < joined:
+                raise self.field_error(name, f"{label}不能早于入党日期 {joined:%Y-%m-%d}")
+        if cleaned["left_date"] is not None and cleaned["status"] is not MemberStatus.TRANSFERRED:
+            raise self.field_error("status", "填写了转出或离开日期时，状态应为“已转出”")
 
     def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
         cleaned["member_type"] = cleaned["member_type"] or MemberType.FULL
@@ -164,6 +173,10 @@ class MemberService(RecordService):
 
     def active_members(self) -> list[MemberBrief]:
         return self.briefs(brief_select().where(Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE))
+
+    def members_on(self, day: dt.date) -> list[MemberBrief]:
+        """The branch's members on `day`, each with whether they could vote that day."""
+        return self.briefs(brief_select(day).where(Member.deleted_at.is_(None), belonged_on(day)))
 
     def briefs(self, stmt: Select) -> list[MemberBrief]:
         with self.db.read_session() as session:
@@ -198,10 +211,29 @@ def id_number_disagreements(cleaned: Mapping[str, Any]) -> list[str]:
     return warnings
 
 
-def brief_select() -> Select:
+def belonged_on(day: dt.date) -> Any:
+    """SQL: the member was in the branch on `day` — joined and transferred in by then, not yet gone.
+    A member marked 已转出 without a date left before any day the program can tell."""
+    m = Member
+    return and_(
+        or_(m.join_date.is_(None), m.join_date <= day),
+        or_(m.transfer_in_date.is_(None), m.transfer_in_date <= day),
+        or_(m.left_date > day, and_(m.left_date.is_(None), m.status == MemberStatus.ACTIVE)),
+    )
+
+
+def could_vote_on(day: dt.date | None) -> Any:
+    """SQL: a 正式党员 on `day` (转正 by then); without a day, as the member stands today."""
+    full = Member.member_type == MemberType.FULL
+    return full if day is None else and_(full, or_(Member.full_date.is_(None), Member.full_date <= day))
+
+
+def brief_select(day: dt.date | None = None) -> Select:
     """Members as the attendance editor and the rules need them, in roster order."""
-    return select(Member.id, Member.name, Member.member_type, Member.group_id, Member.is_committee).order_by(
-        Member.group_id, Member.name_pinyin, Member.id
+    m = Member
+    voter = case((could_vote_on(day), True), else_=False)
+    return select(m.id, m.name, m.member_type, m.group_id, m.is_committee, voter).order_by(
+        m.group_id, m.name_pinyin, m.id
     )
 
 
@@ -212,10 +244,7 @@ class MemberBrief:
     member_type: MemberType
     group_id: int | None
     is_committee: bool
-
-    @property
-    def can_vote(self) -> bool:
-        return self.member_type is MemberType.FULL
+    can_vote: bool  # on the day asked about (a 正式党员 then), or today
 
 
 class PartyGroupService(RecordService):

@@ -114,6 +114,8 @@ class MeetingForm(RecordForm):
             editor.widget.currentIndexChanged.connect(self._expected_changed)
         elif spec.name == "kind":
             editor.widget.currentIndexChanged.connect(self._expected_changed)
+        elif spec.name == "date":
+            editor.changed.connect(self._expected_changed)  # who belonged that day
         elif spec.name == "vote_taken":
             editor.widget.toggled.connect(self._update_fields)
         return editor
@@ -161,7 +163,8 @@ class MeetingForm(RecordForm):
         if not hasattr(self, "attendance"):
             return
         kind = self.editors["kind"].value() or MeetingKind.COMMITTEE
-        expected = self.service.expected_for(kind, self.editors["group_id"].value())  # type: ignore[attr-defined]
+        day = self.editors["date"].value() if "date" in self.editors else None
+        expected = self.service.expected_for(kind, self.editors["group_id"].value(), day)  # type: ignore[attr-defined]
         entries = {entry["member_id"]: entry for entry in self.attendance.entries()}
         self.attendance.set_rows(expected, entries)
         self._update_fields()

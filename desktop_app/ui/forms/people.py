@@ -19,7 +19,18 @@ class MemberForm(RecordForm):
     noun = "党员"
     sections = (
         ("name", "gender", "birth_date", "id_number", "phone"),
-        ("join_date", "member_type", "group_id", "is_committee", "committee_role", "status", "notes"),
+        (
+            "join_date",
+            "member_type",
+            "full_date",
+            "group_id",
+            "is_committee",
+            "committee_role",
+            "status",
+            "transfer_in_date",
+            "left_date",
+            "notes",
+        ),
     )
 
     def make_editor(self, spec: Field) -> Editor:
