@@ -171,6 +171,9 @@ class PartyGroup(TimestampMixin, SearchableMixin, Base):
     name: Mapped[str] = mapped_column(String(50), unique=True)
     leader_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", use_alter=True, ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(Text, default="")
+    # A group is judged only for the months it existed (migration 0008).
+    founded_date: Mapped[dt.date | None] = mapped_column(Date)
+    dissolved_date: Mapped[dt.date | None] = mapped_column(Date)
 
     leader: Mapped[Member | None] = relationship(foreign_keys=[leader_id], post_update=True)
 

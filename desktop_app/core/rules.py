@@ -134,6 +134,14 @@ SCOPE_WORDS = {NormPeriod.MONTH: "本月", NormPeriod.QUARTER: "本季度", Norm
 class Group:
     id: int
     name: str
+    founded: dt.date | None = None
+    dissolved: dt.date | None = None  # or the day it went to the 回收站
+
+    def existed_through(self, unit: Period) -> bool:
+        """Judged for a month, quarter or year only if the group existed all of it."""
+        return (self.founded is None or self.founded <= unit.start) and (
+            self.dissolved is None or self.dissolved > unit.end
+        )
 
 
 def evaluate_compliance(
@@ -160,9 +168,12 @@ def evaluate_compliance(
                 norm.kind, norm, group.id if group else None, group.name if group else "", dates=held_dates
             )
             for unit in period.units(norm.period.value):
+                if group is not None and not group.existed_through(unit):
+                    continue
                 held = sum(1 for d in held_dates if d in unit)
                 compliance.units.append(UnitStatus(unit, norm.count, held, _unit_state(unit, norm.count, held, today)))
-            results.append(compliance)
+            if compliance.units or group is None:
+                results.append(compliance)
     return results
 
 

@@ -334,3 +334,28 @@ def test_membership_dates_are_checked_against_each_other(db):
     with pytest.raises(ValidationError) as info:
         members.create({"name": "乙", "left_date": "2023-01-01"})
     assert "已转出" in info.value.errors["status"]
+
+
+def group_months(db, name):
+    report = ComplianceService(db).evaluate(Period.parse("2023Q1"), today=dt.date(2023, 5, 1))
+    item = next((i for i in report.items if i.name == f"党小组会（{name}）"), None)
+    return [] if item is None else [u.period.start.month for u in item.units]
+
+
+def test_party_groups_are_judged_only_while_they_existed(db):
+    groups = PartyGroupService(db)
+    groups.create({"name": "老小组"})
+    groups.create({"name": "二月成立", "founded_date": "2023-02-10"})
+    groups.create({"name": "三月撤销", "founded_date": "2020-01-01", "dissolved_date": "2023-03-15"})
+    assert group_months(db, "老小组") == [1, 2, 3]
+    assert group_months(db, "二月成立") == [3], "January and February are not asked of a group founded in February"
+    assert group_months(db, "三月撤销") == [1, 2]
+    with pytest.raises(ValidationError, match="撤销日期不能早于成立日期"):
+        groups.create({"name": "错日期", "founded_date": "2023-03-01", "dissolved_date": "2023-02-01"})
+
+
+def test_a_group_in_the_recycle_bin_still_answers_for_its_past(db):
+    groups = PartyGroupService(db)
+    gone = groups.create({"name": "已删除小组"})
+    groups.soft_delete([gone])
+    assert group_months(db, "已删除小组") == [1, 2, 3], "deleted today: the past quarter is still judged"

@@ -61,12 +61,17 @@ class ComplianceService:
                     )
                 )
             ]
+            # A group in the 回收站 still answers for the time before it went there.
             groups = [
-                Group(group_id, name)
-                for group_id, name in session.execute(
-                    select(PartyGroup.id, PartyGroup.name)
-                    .where(PartyGroup.deleted_at.is_(None))
-                    .order_by(PartyGroup.name)
+                Group(group_id, name, founded, dissolved or (deleted.date() if deleted else None))
+                for group_id, name, founded, dissolved, deleted in session.execute(
+                    select(
+                        PartyGroup.id,
+                        PartyGroup.name,
+                        PartyGroup.founded_date,
+                        PartyGroup.dissolved_date,
+                        PartyGroup.deleted_at,
+                    ).order_by(PartyGroup.name)
                 )
             ]
             flags = self._vote_flags(session, period)

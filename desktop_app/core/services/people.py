@@ -256,6 +256,8 @@ class PartyGroupService(RecordService):
     fields = (
         Field("name", "名称", F.TEXT, required=True, max_length=50),
         Field("leader_id", "组长", F.REF),
+        Field("founded_date", "成立日期", F.DATE),
+        Field("dissolved_date", "撤销日期", F.DATE),
         Field("notes", "备注", F.LONG_TEXT, max_length=2000),
     )
 
@@ -285,6 +287,9 @@ class PartyGroupService(RecordService):
     ) -> None:
         if name_taken(session, PartyGroup, cleaned["name"], record_id):
             raise self.field_error("name", "已有同名党小组（也可能在回收站中）")
+        founded, dissolved = cleaned["founded_date"], cleaned["dissolved_date"]
+        if founded and dissolved and dissolved < founded:
+            raise self.field_error("dissolved_date", f"撤销日期不能早于成立日期 {founded:%Y-%m-%d}")
         leader_id = cleaned["leader_id"]
         if leader_id is not None and session.get(Member, leader_id) is None:
             raise self.field_error("leader_id", "所选组长不存在")
