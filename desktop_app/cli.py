@@ -274,6 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A file name with bytes that are not text (a lone surrogate from an old USB stick) must print, not crash.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     from desktop_app.core.targets import os_failure
 
@@ -284,6 +288,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OSError as exc:  # the machine refused (read-only, missing, full): its errno, in Chinese
         print(f"错误：{os_failure(exc)}", file=sys.stderr)
+        return 1
+    except UnicodeError:  # text that cannot be written as it is (a lone surrogate in a name or path)
+        print("错误：输入中有无法识别的字符（可能来自编码不同的文件名或文本），请改正后重试。", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)

@@ -70,7 +70,7 @@ def query_file(path: Path, sql: str, mode: str = "ro") -> list[tuple[Any, ...]]:
     or foreign file) is raised as it is, for the caller to judge.
     """
     try:
-        conn = sqlite3.connect(f"file:{path}?mode={mode}", uri=True)
+        conn = sqlite3.connect(f"file:{path}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             return conn.execute(sql).fetchall()
         finally:

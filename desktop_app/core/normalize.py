@@ -16,7 +16,9 @@ MAX_DATE = dt.date(2100, 12, 31)
 MAX_MONEY = Decimal("9999999999.99")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+# Control characters, zero-width marks, and lone surrogates (bytes of another encoding that are not text:
+# no file can store them, and writing one crashed the export).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\ud800-\udfff]")
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),

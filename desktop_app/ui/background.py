@@ -1,47 +1,37 @@
-"""Long work (export, import, backup) on a worker thread, with a progress dialog; the window stays live."""
+"""Long work (export, import, backup) on a worker thread, with a progress dialog; the window stays live.
+
+The worker is a plain Python thread that calls nothing of Qt's: the GUI thread polls it. Two crashes
+came from Qt work done off the GUI thread. PySide builds a Python QObject's meta-object lazily, and a
+QThread worker invoking its slot raced with the GUI thread inside `PySide::MetaObjectBuilder::update`
+(seen in the test suite under gdb). And Python's cyclic garbage collector runs in whichever thread
+allocates: in a worker it deleted Qt widgets only Python still held (a closed form in a reference
+cycle), off the GUI thread. So the worker touches no Qt object, and while work runs the collector waits;
+it collects on the GUI thread once the last task has finished.
+"""
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop_app.ui.errors import report_failure
 
 ProgressCallback = Callable[[int, int], None]
-
-
-class _Worker(QObject):
-    progress = Signal(int, int)
-    succeeded = Signal(object)
-    failed = Signal(object)
-
-    def __init__(self, work: Callable[[ProgressCallback], Any]) -> None:
-        super().__init__()
-        self.work = work
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            result = self.work(self.progress.emit)
-        except BaseException as exc:  # everything reaches the GUI thread, so no dialog waits forever
-            self.failed.emit(exc)
-        else:
-            self.succeeded.emit(result)
-        finally:
-            # The thread ends itself: it must not outlive its work even if nobody is left to stop it.
-            QThread.currentThread().quit()
+POLL_MS = 30
 
 
 class BackgroundTask(QObject):
-    """Run `work(progress)` on a thread; `on_done(result)` runs on the GUI thread afterwards.
+    """Run `work(progress)` on a worker thread; `on_done(result)` runs on the GUI thread afterwards.
 
-    The worker's signals reach this object's slots, which live on the GUI thread, so
-    they are queued: nothing in the worker touches a widget. Every task is kept alive until
-    its thread has finished, whoever drops it (a second export replacing the first, a view
-    rebuilt after a restore): Qt aborts the program when a running QThread is destroyed.
+    Every task is kept referenced until its work has finished, whoever drops it (a second export
+    replacing the first, a view rebuilt after a restore), and the program waits for running work
+    before it exits.
     """
 
     finished = Signal()
@@ -62,66 +52,81 @@ class BackgroundTask(QObject):
         `on_failure` replaces the failure dialog where a failure is only worth a note."""
         super().__init__(parent)
         self.parent_widget = parent
+        self.work = work
         self.on_done = on_done
         self.on_failure = on_failure
         self.done = False
+        self._progress: tuple[int, int] = (0, 0)  # written by the worker, read by the GUI thread
+        self._outcome: tuple[bool, Any] | None = None
+        self._thread = threading.Thread(target=self._run, name=f"书记工作台：{label}", daemon=True)
         self.dialog = None if quiet else QProgressDialog(label, "", 0, 0, parent)
         if self.dialog is not None:
             self.dialog.setWindowTitle("请稍候")
             self.dialog.setCancelButton(None)
             self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
             self.dialog.setMinimumDuration(400)
-        self.thread = QThread()
-        self.worker = _Worker(work)
-        self.worker.moveToThread(self.thread)
-        self.worker.progress.connect(self._progress)
-        self.worker.succeeded.connect(self._succeeded)
-        self.worker.failed.connect(self._failed)
-        self.thread.started.connect(self.worker.run)
-        self.thread.finished.connect(self._thread_finished)
+        # Not a child of the task: if the view that started it is destroyed, the poll still ends the task.
+        self._poll = QTimer()
+        self._poll.setInterval(POLL_MS)
+        # Through a plain function: a slot of this object would be disconnected if the object went first.
+        self._poll.timeout.connect(lambda: self._check())
 
     def start(self) -> BackgroundTask:
+        if not BackgroundTask._running:
+            gc.disable()  # see the module's note: garbage waits for the GUI thread
         BackgroundTask._running.add(self)
-        self.thread.start()
+        self._thread.start()
+        self._poll.start()
         return self
 
     @classmethod
     def wait_all(cls) -> None:
         """Before the program exits: let running work finish (an export, a backup) rather than kill it."""
         for task in list(cls._running):
-            task.thread.wait()
+            task._thread.join()
         cls._running.clear()
+        gc.enable()
 
-    @Slot(int, int)
-    def _progress(self, done: int, total: int) -> None:
-        # Progress queued before the end may arrive after it: a finished task shows no dialog again.
-        if total > 0 and not self.done and self.dialog is not None:
+    # -- the worker thread: plain Python, nothing of Qt's --------------------------------
+    def _run(self) -> None:
+        try:
+            result = self.work(self._report)
+        except BaseException as exc:  # everything reaches the GUI thread, so no dialog waits forever
+            self._outcome = (False, exc)
+        else:
+            self._outcome = (True, result)
+
+    def _report(self, done: int, total: int) -> None:
+        self._progress = (done, total)
+
+    # -- the GUI thread ------------------------------------------------------------------
+    def _check(self) -> None:
+        alive = shiboken6.isValid(self)  # its view may have been destroyed while the work ran
+        done, total = self._progress
+        if total > 0 and alive and self.dialog is not None and self._outcome is None:
             self.dialog.setMaximum(total)
             self.dialog.setValue(min(done, total))
-
-    def _stop(self) -> None:
+        if self._outcome is None:
+            return
+        self._poll.stop()
+        self._thread.join()
         self.done = True
-        self.thread.wait()
+        BackgroundTask._running.discard(self)
+        if not BackgroundTask._running:
+            gc.enable()
+            gc.collect()
+        if not alive:
+            return  # nobody is left to tell
         if self.dialog is not None:
             self.dialog.reset()
             self.dialog.close()
-
-    @Slot()
-    def _thread_finished(self) -> None:
-        BackgroundTask._running.discard(self)
-
-    @Slot(object)
-    def _succeeded(self, result: Any) -> None:
-        self._stop()
-        self.on_done(result)
-        self.finished.emit()
-
-    @Slot(object)
-    def _failed(self, exc: BaseException) -> None:
-        self._stop()
-        if self.on_failure is not None:
-            self.on_failure(exc)
+        succeeded, value = self._outcome
+        if succeeded:
+            self.on_done(value)
+        elif self.on_failure is not None:
+            self.on_failure(value)
         else:
-            report_failure(self.parent_widget, exc)
-        self.failed.emit(exc)
+            report_failure(self.parent_widget, value)
+        if not succeeded:
+            self.failed.emit(value)
         self.finished.emit()

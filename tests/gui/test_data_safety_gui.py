@@ -5,7 +5,7 @@ from desktop_app.core.audit import AuditService
 from desktop_app.core.backup import list_backups, make_backup
 from desktop_app.core.enums import AuditAction
 from desktop_app.core.services.people import ResidentService
-from desktop_app.ui.main_window import VIEWS, MainWindow, view_index
+from desktop_app.ui.main_window import VIEWS, MainWindow, ui_settings, view_index
 from desktop_app.ui.restore_dialog import RestoreDialog
 from desktop_app.ui.views.audit import AuditView
 from desktop_app.ui.views.settings import DataBox, SettingsView
@@ -84,3 +84,28 @@ def test_after_a_restore_views_read_the_restored_data(qtbot, demo_context):
     window.nav.setCurrentRow(residents_index)
     assert window.view(residents_index).model.rowCount() == before - 10
     assert isinstance(window.view(view_index(SettingsView)), SettingsView)
+
+
+def test_a_busy_data_file_at_start_up_is_not_offered_for_restore(qtbot, data_dir, monkeypatch, asked):
+    import sqlite3
+
+    import pytest
+
+    from desktop_app.core import database as database_module
+    from desktop_app.core.errors import DatabaseDamagedError, DatabaseEnvironmentError
+    from desktop_app.core.paths import DATABASE_FILENAME
+    from desktop_app.ui.app import open_checked
+
+    monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 200)
+    window = MainWindow(settings=ui_settings(data_dir))
+    qtbot.addWidget(window)
+    blocker = sqlite3.connect(data_dir / DATABASE_FILENAME)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(DatabaseEnvironmentError, match="另一个程序正在使用数据文件") as caught:
+            open_checked(window, data_dir, None)
+        assert not isinstance(caught.value, DatabaseDamagedError)
+        assert asked == [], "no offer to restore over a file that is only busy"
+    finally:
+        blocker.rollback()
+        blocker.close()

@@ -60,3 +60,21 @@ def test_a_task_whose_view_is_destroyed_mid_run_finishes_without_aborting(qtbot)
     release.set()
     BackgroundTask.wait_all()
     assert finished.is_set()
+
+
+def test_no_garbage_is_collected_off_the_gui_thread_while_work_runs(qtbot):
+    """The cyclic collector runs in whichever thread allocates; in a worker it deleted Qt widgets off
+    the GUI thread (a crash later, inside Qt). While work runs it waits; afterwards it runs again."""
+    import gc
+
+    from PySide6.QtWidgets import QWidget
+
+    from desktop_app.ui.background import BackgroundTask
+
+    seen = []
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    task = BackgroundTask(parent, "正在导出…", lambda progress: gc.isenabled(), seen.append, quiet=True).start()
+    qtbot.waitUntil(lambda: task.done and not BackgroundTask._running, timeout=10000)
+    assert seen == [False], "the collector was paused while the worker ran"
+    assert gc.isenabled(), "and runs again, on the GUI thread, once the work is done"

@@ -179,3 +179,23 @@ def test_no_path_case_prints_a_traceback_from_the_real_entry_point(tmp_path):
     assert run.returncode == 1
     assert "保存位置不存在" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_file_name_that_is_not_text_prints_instead_of_crashing(tmp_path):
+    """A name with bytes from another encoding (an old USB stick): stdout in strict mode must not raise."""
+    name = bytes(tmp_path / "t") + b"\xff\xfc.xlsx"
+    run = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "template", "residents", "--out", name],
+        capture_output=True,
+        env={**__import__("os").environ, "PYTHONIOENCODING": "utf-8:strict"},
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr.decode(errors="replace")
+    assert b"Traceback" not in run.stderr
+    assert "已生成导入模板".encode() in run.stdout
+
+
+def test_text_that_is_not_text_is_left_out_of_a_report():
+    from desktop_app.core.reports.workbook import export_text
+
+    assert export_text("甲\udcff乙") == "甲乙"

@@ -300,10 +300,11 @@ def file_hash(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_busy_is_not_damaged(data_dir, capsys):
+def test_busy_is_not_damaged(data_dir, tmp_path, capsys, monkeypatch):
     """Another program holds the data file: every way in says busy, offers no restore, changes nothing."""
     from desktop_app.core.startup import check_health
 
+    monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 200)
     db_file = data_dir / DATABASE_FILENAME
     before = file_hash(db_file)
     blocker = sqlite3.connect(db_file)
@@ -314,11 +315,16 @@ def test_busy_is_not_damaged(data_dir, capsys):
         assert not isinstance(caught.value, DatabaseDamagedError)
         with pytest.raises(DatabaseEnvironmentError, match="数据文件没有损坏"):
             open_database(data_dir)
-        assert main(["check", "--data-dir", str(data_dir)]) != 0
-        err = capsys.readouterr().err
-        assert "另一个程序正在使用数据文件" in err
-        assert "恢复" not in err
-        assert "Traceback" not in err
+        for command in (
+            ["check"],
+            ["backup"],
+            ["export", "care", "--period", "2024", "--out", str(tmp_path / "c.xlsx")],
+        ):
+            assert main([*command, "--data-dir", str(data_dir)]) != 0
+            err = capsys.readouterr().err
+            assert "另一个程序正在使用数据文件" in err, command
+            assert "恢复" not in err
+            assert "Traceback" not in err
     finally:
         blocker.rollback()
         blocker.close()
