@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.errors import AppError, ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.core.fields import Field, FieldType
 from desktop_app.core.services.base import RecordService
 from desktop_app.ui import dialogs
@@ -209,11 +209,8 @@ class RecordForm(QDialog):
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return
-        except AppError as exc:
+        except Exception as exc:  # the one failure route; the form stays open with what was typed
             self.show_errors({})
-            report_failure(self, exc)
-            return
-        except Exception as exc:  # a bug or a database failure: tell, and keep what was typed
             report_failure(self, exc)
             return
         self.after_save(self.saved_id)
