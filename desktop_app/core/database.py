@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -123,6 +124,52 @@ def build_engine(url: str) -> Engine:
     return engine
 
 
+class ReplacementGate:
+    """Reads share the data file; replacing it (a restore) waits for the reads under way and holds new
+    ones back until the file is whole and migrated again. A list that fills its rows while a restore
+    runs in the background waits for it instead of reading half a file or an old schema.
+
+    A waiting replacement goes first (a list reading in a loop would otherwise keep it out), except for
+    a thread that is already reading: its nested read goes on, or it would wait for itself. The thread
+    that replaces may read too (the restore migrates and audits through the same database)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._reads: dict[int, int] = {}  # thread -> reads under way
+        self._replacer: int | None = None
+        self._waiting_replacers = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._changed:
+            if me not in self._reads and self._replacer != me:
+                self._changed.wait_for(lambda: self._replacer is None and not self._waiting_replacers)
+            self._reads[me] = self._reads.get(me, 0) + 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._reads[me] -= 1
+                if not self._reads[me]:
+                    del self._reads[me]
+                self._changed.notify_all()
+
+    @contextmanager
+    def replacing(self) -> Iterator[None]:
+        with self._changed:
+            self._waiting_replacers += 1
+            self._changed.wait_for(lambda: self._replacer is None and not self._reads)
+            self._waiting_replacers -= 1
+            self._replacer = threading.get_ident()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._replacer = None
+                self._changed.notify_all()
+
+
 @dataclass
 class Database:
     """The open database: the engine plus where its files live."""
@@ -130,6 +177,7 @@ class Database:
     engine: Engine
     data_dir: Path
     _factory: sessionmaker[Session] = field(init=False, repr=False)
+    gate: ReplacementGate = field(default_factory=ReplacementGate, repr=False)
 
     def __post_init__(self) -> None:
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
@@ -175,19 +223,20 @@ class Database:
                 f"数据文件 {path} 已不存在（数据目录可能被删除或移走），无法保存。"
                 "请不要关闭程序，先把数据目录放回原处，或联系技术支持。"
             )
-        session = self._factory()
-        try:
-            yield session
-            if commit:
-                session.commit()
-        except BaseException as exc:
-            session.rollback()
-            failure = environment_failure(exc)
-            if failure is not None:
-                raise failure from exc
-            raise
-        finally:
-            session.close()
+        with self.gate.reading():
+            session = self._factory()
+            try:
+                yield session
+                if commit:
+                    session.commit()
+            except BaseException as exc:
+                session.rollback()
+                failure = environment_failure(exc)
+                if failure is not None:
+                    raise failure from exc
+                raise
+            finally:
+                session.close()
 
     def fetch_ids(self, stmt: Any) -> list[int]:
         """Integer ids of a one-column query (a list opens with the ids of every matching record)."""

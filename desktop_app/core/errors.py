@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class AppError(Exception):
     """A failure the user can understand and act on; `str()` is the Chinese message."""
@@ -40,8 +42,8 @@ class DatabaseEnvironmentError(AppError):
 
 
 class DatabaseDamagedError(AppError):
-    """The data file failed its start-up check; `backup` is the newest good backup, if any."""
+    """The data file failed its start-up check; `backup` is the newest good backup's file, if any."""
 
-    def __init__(self, message: str, backup: object | None = None) -> None:
+    def __init__(self, message: str, backup: Path | None = None) -> None:
         super().__init__(message)
         self.backup = backup

@@ -112,26 +112,27 @@ def restore_backup(db: Database, source: Path) -> RestoreResult:
     if source.resolve() == target.resolve():
         raise AppError("这是正在使用的数据文件本身，不能用它恢复自己。请选择 backups 文件夹中的备份或 .zip 备份包。")
     contents = inspect_backup(source)
-    safety_copy = keep_current(target, db.backup_dir)
-    db.engine.dispose()  # no pooled connection may hold the old pages
-    with database_file(source) as path:
-        src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        dst = sqlite3.connect(target)
-        try:
-            # The destination is rewritten inside its own transaction: an interruption rolls it back.
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
-        restored = _restore_attachments(source, db)
-    migrate.upgrade(db.engine, backup_dir=db.backup_dir, db_file=target)
-    with db.session() as session:
-        audit.record(
-            session,
-            AuditAction.RESTORE_BACKUP,
-            summary="从备份恢复",
-            details=f"备份：{source}（{contents.describe()}）；恢复前的数据已备份到：{safety_copy}",
-        )
+    with db.gate.replacing():
+        safety_copy = keep_current(target, db.backup_dir)
+        db.engine.dispose()  # no pooled connection may hold the old pages
+        with database_file(source) as path:
+            src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            dst = sqlite3.connect(target)
+            try:
+                # The destination is rewritten inside its own transaction: an interruption rolls it back.
+                src.backup(dst)
+            finally:
+                dst.close()
+                src.close()
+            restored = _restore_attachments(source, db)
+        migrate.upgrade(db.engine, backup_dir=db.backup_dir, db_file=target)
+        with db.session() as session:
+            audit.record(
+                session,
+                AuditAction.RESTORE_BACKUP,
+                summary="从备份恢复",
+                details=f"备份：{source}（{contents.describe()}）；恢复前的数据已备份到：{safety_copy}",
+            )
     return RestoreResult(contents, safety_copy, restored)
 
 

@@ -43,7 +43,9 @@ def check_health(db_file: Path, backup_dir: Path) -> None:
         if good
         else "没有找到完好的备份，请联系技术支持，不要删除数据文件。"
     )
-    raise DatabaseDamagedError(f"数据文件 {db_file} 检查未通过（{problems[0]}），为保护数据没有打开它。{offer}", good)
+    raise DatabaseDamagedError(
+        f"数据文件 {db_file} 检查未通过（{problems[0]}），为保护数据没有打开它。{offer}", good.path if good else None
+    )
 
 
 def refuse_foreign_file(db_file: Path) -> None:
@@ -113,3 +115,16 @@ def open_database(
         engine.dispose()
         raise
     return db
+
+
+def restore_over_damaged(data_dir: str | os.PathLike[str] | None, url: str | None, backup: Path) -> Database:
+    """After the person agreed: replace a damaged data file with a backup (the damaged file is kept as it
+    was), then open the restored data as usual."""
+    from desktop_app.core.restore import restore_backup
+
+    raw = open_database(data_dir, url, check=False)
+    try:
+        restore_backup(raw, backup)
+    finally:
+        raw.dispose()
+    return open_database(data_dir, url)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 
 from desktop_app.core.errors import AppError
@@ -63,3 +64,50 @@ def input_file(path: Path, what: str) -> Path:
     if not os.access(path, os.R_OK):
         raise AppError(f"没有读取{what}的权限：{path}")
     return path
+
+
+# Files being written live here, beside their target, until they are whole: a person browsing the folder
+# sees no half-written report, on Windows too (where a leading dot hides nothing and a hidden *file*
+# cannot be rewritten by an ordinary open), and the rename into place stays on the same disk.
+WRITING_DIRNAME = ".书记工作台-正在写入"
+_FILE_ATTRIBUTE_HIDDEN = 0x2
+
+
+def hide(path: Path) -> None:
+    """Hidden in Explorer; on other systems the leading dot of the name already hides it."""
+    if os.name == "nt":
+        import ctypes
+
+        ctypes.windll.kernel32.SetFileAttributesW(str(path), _FILE_ATTRIBUTE_HIDDEN)  # type: ignore[attr-defined]  # Windows only
+
+
+def partial_path(target: Path) -> Path:
+    """Where `target` is written before it is whole."""
+    return target.parent / WRITING_DIRNAME / f"{target.name}.partial"
+
+
+def begin_partial(target: Path) -> Path:
+    """The partial file made, empty, in its hidden folder (replacing what a killed write of the same
+    target left). Made at once, so that another write finishing meanwhile does not remove the folder."""
+    partial = partial_path(target)
+    for _ in range(3):  # another write may remove the folder between the two steps
+        partial.parent.mkdir(exist_ok=True)
+        hide(partial.parent)
+        try:
+            partial.write_bytes(b"")
+        except FileNotFoundError:
+            continue
+        return partial
+    raise os_failure(FileNotFoundError(errno.ENOENT, "", str(partial.parent)), "写入")
+
+
+def put_in_place(partial: Path, target: Path) -> None:
+    os.replace(partial, target)
+    discard(partial)
+
+
+def discard(partial: Path) -> None:
+    """The unfinished file goes, and its folder once nothing else is being written there."""
+    partial.unlink(missing_ok=True)
+    with suppress(OSError):
+        partial.parent.rmdir()

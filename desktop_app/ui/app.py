@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -127,59 +128,67 @@ def run_gui(data_dir: str | None = None, db_url: str | None = None, quit_when: s
 
 
 def open_data(
-    window: MainWindow, directory: Path, db_url: str | None, opened: list[Database], quit_after: bool
-) -> None:
-    """Open the database (checking, migrating, offering a backup if it is damaged) and fill the window."""
+    window: MainWindow,
+    directory: Path,
+    db_url: str | None,
+    opened: list[Database],
+    quit_after: bool,
+    stop: Callable[[int], None] = QApplication.exit,
+) -> BackgroundTask:
+    """Open the database on a worker thread — the start-up check reads the whole file, seconds on a large
+    one — while the window is shown and painted; then fill it. A damaged file is never opened: the newest
+    good backup is offered instead. `stop(code)` ends the program when there is nothing to open."""
+    from desktop_app.core.errors import DatabaseDamagedError
     from desktop_app.core.paths import NETWORK_WARNING, is_network_path
+    from desktop_app.core.startup import open_database, restore_over_damaged
+    from desktop_app.ui import dialogs
+    from desktop_app.ui.background import BackgroundTask
+    from desktop_app.ui.errors import report_failure
+
+    if db_url is None and is_network_path(directory):
+        QMessageBox.warning(window, APP_NAME, NETWORK_WARNING)
+
+    def ready(db: Database) -> None:
+        opened.append(db)
+        fill_window(window, db, quit_after, stop)
+
+    def refused(exc: BaseException) -> None:
+        backup = exc.backup if isinstance(exc, DatabaseDamagedError) else None
+        if backup is not None and dialogs.ask(window, f"{exc}\n\n现在用这个备份恢复吗？当前的数据文件会原样另存一份。"):
+            restoring = BackgroundTask(
+                window,
+                "正在从备份恢复…",
+                lambda progress: restore_over_damaged(directory, db_url, backup),
+                ready,
+                refused,
+            )
+            restoring.start()
+            return
+        if backup is None:
+            report_failure(window, exc)  # the person's or the machine's problem in plain words; a bug as a crash
+        stop(1)
+
+    opening = BackgroundTask(window, "正在检查数据…", lambda progress: open_database(directory, db_url), ready, refused)
+    return opening.start()
+
+
+def fill_window(window: MainWindow, db: Database, quit_after: bool, stop: Callable[[int], None]) -> None:
+    """The opened data in the window: the first-run questions if the community is not yet named, then the
+    工作台, then the day's backup."""
     from desktop_app.core.reminders import StartDateService
     from desktop_app.core.services.profile import ProfileService
     from desktop_app.ui.context import AppContext
     from desktop_app.ui.first_run import FirstRunDialog
 
-    app = QApplication.instance()
-    try:
-        if db_url is None and is_network_path(directory):
-            QMessageBox.warning(window, APP_NAME, NETWORK_WARNING)
-        db = open_checked(window, directory, db_url)
-    except AppError as exc:
-        QMessageBox.critical(window, APP_NAME, str(exc))
-        db = None
-    if db is None:
-        app.exit(1)
-        return
-    opened.append(db)
     if not ProfileService(db).get().is_set:
         if not FirstRunDialog(db, window).exec():
-            app.exit(0)
+            stop(0)
             return
         StartDateService(db).record_first_run()
     window.attach(AppContext.open(db))
     start_up_backup(db, window)
     if quit_after:
-        QTimer.singleShot(0, app.quit)
-
-
-def open_checked(window: MainWindow, directory: Path, db_url: str | None) -> Database | None:
-    """Open the database; if its start-up check fails, offer the newest good backup instead."""
-    from desktop_app.core.errors import DatabaseDamagedError
-    from desktop_app.core.restore import restore_backup
-    from desktop_app.core.startup import open_database
-    from desktop_app.ui import dialogs
-
-    try:
-        return open_database(directory, db_url)
-    except DatabaseDamagedError as exc:
-        if exc.backup is None:
-            QMessageBox.critical(window, APP_NAME, str(exc))
-            return None
-        if not dialogs.ask(window, f"{exc}\n\n现在用这个备份恢复吗？当前的数据文件会原样另存一份。"):
-            return None
-        raw = open_database(directory, db_url, check=False)
-        try:
-            restore_backup(raw, exc.backup.path)  # type: ignore[attr-defined]
-        finally:
-            raw.dispose()
-        return open_database(directory, db_url)
+        QTimer.singleShot(0, QApplication.quit)
 
 
 def start_up_backup(db: Database, window: MainWindow) -> BackgroundTask:

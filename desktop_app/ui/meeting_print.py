@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
 
@@ -10,9 +10,13 @@ from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QFont, QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QWidget
 
+from desktop_app.core.errors import AppError
 from desktop_app.core.reports.pdf_text import repair_text_layer
 from desktop_app.core.services.meetings import MeetingRecord, MeetingService
 from desktop_app.core.services.profile import ProfileService
+from desktop_app.core.targets import begin_partial, discard, output_file, partial_path, put_in_place
+from desktop_app.ui.background import BackgroundTask
+from desktop_app.ui.operations import attempt
 
 PRINT_FONTS = ("SimSun", "宋体", "Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei")
 
@@ -51,12 +55,16 @@ def meeting_page(record: MeetingRecord, org: str) -> str:
     )
 
 
-def meetings_document(service: MeetingService, ids: Sequence[int]) -> QTextDocument:
+def meetings_html(service: MeetingService, ids: Sequence[int]) -> str:
+    """Every meeting's page as one HTML text; reads the database and touches nothing of Qt's."""
     profile = ProfileService(service.db).get()
     org = profile.org_name or profile.community_name
     pages = [meeting_page(service.record_sheet(record_id), org) for record_id in ids]
     # Every meeting starts a new page, for binding at year end (年终装订).
-    html = '<div style="page-break-before: always;"></div>'.join(pages)
+    return '<div style="page-break-before: always;"></div>'.join(pages)
+
+
+def meetings_document(html: str) -> QTextDocument:
     document = QTextDocument()
     font = QFont()
     font.setFamilies(list(PRINT_FONTS))
@@ -77,21 +85,51 @@ def _prepare(device: QPagedPaintDevice, document: QTextDocument) -> None:
     document.setPageSize(QSizeF(printable.width(), printable.height()))
 
 
-def write_meeting_pdf(service: MeetingService, ids: Sequence[int], target: Path) -> Path:
-    """Save the meetings as one PDF, one page each."""
-    target = Path(target)
-    partial = target.with_name(target.name + ".partial")
+def lay_out_pdf(html: str, target: Path) -> None:
+    """Qt's part, on the GUI thread (about 5 ms a page): the pages laid out and written beside the target."""
+    partial = begin_partial(output_file(target, (".pdf",), "会议记录PDF"))
     writer = QPdfWriter(str(partial))
     writer.setTitle("会议记录")
     writer.setCreator("书记工作台")
     writer.setResolution(300)
-    document = meetings_document(service, ids)
+    document = meetings_document(html)
     _prepare(writer, document)
     document.print_(writer)
     del writer  # the file is complete only once the writer is gone
-    repair_text_layer(partial)  # search and copy give 支, not the radical ⽀ the font shares its glyph with
-    partial.replace(target)
+    if not partial.is_file():  # Qt says nothing when it cannot write
+        discard(partial)
+        raise AppError(f"无法写入“{target}”：位置可能是只读的，或磁盘已满。")
+
+
+def finish_pdf(target: Path) -> Path:
+    """No Qt: search and copy give 支, not the radical ⽀ the font shares its glyph with; then the whole
+    file takes the target's name."""
+    partial = partial_path(target)
+    try:
+        repair_text_layer(partial)
+        put_in_place(partial, target)
+    finally:
+        discard(partial)
     return target
+
+
+def write_meeting_pdf(service: MeetingService, ids: Sequence[int], target: Path) -> Path:
+    """Save the meetings as one PDF, one page each, at once."""
+    lay_out_pdf(meetings_html(service, ids), Path(target))
+    return finish_pdf(Path(target))
+
+
+def export_meeting_pdf(
+    parent: QWidget, service: MeetingService, ids: Sequence[int], target: Path, on_done: Callable[[Path], None]
+) -> BackgroundTask:
+    """The same, with the database reads and the text-layer repair (most of the time for a year's meetings:
+    about 2.5 s of 3.5 s for 200) on a worker thread; only Qt's layout runs on the GUI thread."""
+
+    def print_pages(html: str) -> None:
+        if attempt(parent, lambda: lay_out_pdf(html, target)).ok:
+            BackgroundTask(parent, "正在导出PDF…", lambda progress: finish_pdf(target), on_done).start()
+
+    return BackgroundTask(parent, "正在导出PDF…", lambda progress: meetings_html(service, ids), print_pages).start()
 
 
 def print_meetings(parent: QWidget, service: MeetingService, ids: Sequence[int]) -> bool:
@@ -99,7 +137,7 @@ def print_meetings(parent: QWidget, service: MeetingService, ids: Sequence[int])
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    document = meetings_document(service, ids)
+    document = meetings_document(meetings_html(service, ids))
     _prepare(printer, document)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle("打印会议记录")

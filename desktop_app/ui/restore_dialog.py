@@ -22,6 +22,7 @@ from desktop_app.core.backup import BackupInfo, list_backups
 from desktop_app.core.database import Database
 from desktop_app.core.restore import InvalidBackupError, RestoreResult, inspect_backup, restore_backup
 from desktop_app.ui import dialogs
+from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.screen import fit_to_screen
 from desktop_app.ui.signals import on_click
@@ -61,6 +62,7 @@ class RestoreDialog(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.backups: list[BackupInfo] = []
+        self.task: BackgroundTask | None = None
         self.reload()
 
     def reload(self) -> None:
@@ -96,19 +98,23 @@ class RestoreDialog(QDialog):
         if path:
             self.restore(Path(path))
 
-    def restore(self, path: Path) -> bool:
+    def restore(self, path: Path) -> BackgroundTask | None:
+        """Inspect, ask, then restore on a worker thread: a large file takes seconds. The lists wait at the
+        database's gate meanwhile, so none reads half a file. The dialog closes once the data is back."""
         inspected = attempt(self, lambda: inspect_backup(path))
         if not inspected.ok:
-            return False
+            return None
         contents = inspected.value
         assert contents is not None
         if not dialogs.ask(
             self, f"用这个备份（{contents.describe()}）替换当前全部数据吗？\n当前数据会先另存一份备份。"
         ):
-            return False
-        restored = attempt(self, lambda: restore_backup(self.db, path))
-        if not restored.ok:
-            return False
-        self.result_info = restored.value
-        self.accept()
-        return True
+            return None
+        db = self.db
+
+        def restored(result: RestoreResult) -> None:
+            self.result_info = result
+            self.accept()
+
+        self.task = BackgroundTask(self, "正在从备份恢复…", lambda progress: restore_backup(db, path), restored)
+        return self.task.start()

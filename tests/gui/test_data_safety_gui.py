@@ -5,6 +5,7 @@ from desktop_app.core.audit import AuditService
 from desktop_app.core.backup import list_backups, make_backup
 from desktop_app.core.enums import AuditAction
 from desktop_app.core.services.people import ResidentService
+from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.main_window import VIEWS, MainWindow, ui_settings, view_index
 from desktop_app.ui.restore_dialog import RestoreDialog
 from desktop_app.ui.views.audit import AuditView
@@ -54,8 +55,11 @@ def test_restore_dialog_lists_backups_and_restores(qtbot, context, asked):
     assert dialog.table.rowCount() == 1
     assert "居民 1" in dialog.table.item(0, 3).text()
     assert dialog.table.item(0, 1).text() == "手动备份"
-    dialog.restore_selected()
+    qtbot.mouseClick(
+        next(b for b in dialog.findChildren(QPushButton) if b.text() == "恢复所选备份"), Qt.MouseButton.LeftButton
+    )
     assert "替换当前全部数据" in asked[-1]
+    qtbot.waitUntil(lambda: dialog.task.done, timeout=20000)  # on a worker thread; the window stays live
     assert dialog.result_info is not None
     assert residents.count() == 1
     assert AuditService(context.db).entries(action="restore_backup")
@@ -86,26 +90,68 @@ def test_after_a_restore_views_read_the_restored_data(qtbot, demo_context):
     assert isinstance(window.view(view_index(SettingsView)), SettingsView)
 
 
-def test_a_busy_data_file_at_start_up_is_not_offered_for_restore(qtbot, data_dir, monkeypatch, asked):
-    import sqlite3
+def start_as_the_program_does(qtbot, data_dir):
+    """The window shown, then the data opened as `run_gui` opens it; the exit code it would end with."""
+    from desktop_app.ui.app import open_data
 
-    import pytest
-
-    from desktop_app.core import database as database_module
-    from desktop_app.core.errors import DatabaseDamagedError, DatabaseEnvironmentError
-    from desktop_app.core.paths import DATABASE_FILENAME
-    from desktop_app.ui.app import open_checked
-
-    monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 200)
     window = MainWindow(settings=ui_settings(data_dir))
     qtbot.addWidget(window)
-    blocker = sqlite3.connect(data_dir / DATABASE_FILENAME)
+    window.show()
+    stopped: list[int] = []
+    opened: list = []
+    task = open_data(window, data_dir, None, opened, False, stop=stopped.append)
+    qtbot.waitUntil(lambda: bool(stopped) or window.context is not None, timeout=20000)
+    assert task.done
+    for db in opened:
+        qtbot.waitUntil(lambda: not BackgroundTask._running, timeout=20000)  # the day's backup
+        db.dispose()
+    return window, stopped
+
+
+def test_a_busy_data_file_at_start_up_is_not_offered_for_restore(qtbot, data_dir, monkeypatch, asked, shown_errors):
+    import hashlib
+    import sqlite3
+
+    from desktop_app.core import database as database_module
+    from desktop_app.core.paths import DATABASE_FILENAME
+
+    monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 200)
+    path = data_dir / DATABASE_FILENAME
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    blocker = sqlite3.connect(path)
     blocker.execute("BEGIN EXCLUSIVE")
     try:
-        with pytest.raises(DatabaseEnvironmentError, match="另一个程序正在使用数据文件") as caught:
-            open_checked(window, data_dir, None)
-        assert not isinstance(caught.value, DatabaseDamagedError)
-        assert asked == [], "no offer to restore over a file that is only busy"
+        window, stopped = start_as_the_program_does(qtbot, data_dir)
     finally:
         blocker.rollback()
         blocker.close()
+    assert stopped == [1]
+    assert window.context is None
+    assert asked == [], "no offer to restore over a file that is only busy"
+    assert len(shown_errors) == 1
+    assert shown_errors[0][1].startswith(database_module.BUSY_MESSAGE)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_a_damaged_data_file_at_start_up_is_restored_from_the_newest_good_backup(qtbot, data_dir, asked):
+    from desktop_app.core.backup import make_backup
+    from desktop_app.core.paths import DATABASE_FILENAME
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.core.startup import open_database
+
+    db = open_database(data_dir)
+    ProfileService(db).save({"community_name": "康宁居民区"})
+    ResidentService(db).create({"name": "甲"})
+    make_backup(db.file_path, db.backup_dir, "manual")
+    db.dispose()
+    path = data_dir / DATABASE_FILENAME
+    damaged = bytearray(path.read_bytes())
+    damaged[4096 * 3 : 4096 * 3 + 300] = b"\x00\xff" * 150
+    path.write_bytes(bytes(damaged))
+
+    window, stopped = start_as_the_program_does(qtbot, data_dir)
+    assert stopped == []
+    assert "现在用这个备份恢复吗" in asked[0]
+    assert ResidentService(window.context.db).count() == 1
+    assert window.windowTitle().endswith("康宁居民区")
+    assert list((data_dir / "backups").glob("*damaged.sqlite3.keep")), "the damaged file is kept as it was"

@@ -3,6 +3,7 @@ the lists paint and the view changes. Runs under pytest's faulthandler, so a cra
 
 from __future__ import annotations
 
+from desktop_app.core.targets import WRITING_DIRNAME
 from desktop_app.ui.main_window import MainWindow, view_index
 from desktop_app.ui.views.reports import ReportsView
 
@@ -28,7 +29,8 @@ def test_exports_overlapping_while_views_change_and_paint(qtbot, demo_context, t
             window.grab()  # paint the list while the workers write
     qtbot.waitUntil(lambda: all(task.done for task in tasks), timeout=120000)
     assert len(list(tmp_path.glob("*.xlsx"))) == 2 * ROUNDS
-    assert not list(tmp_path.glob("*.partial")), "no half-written file is left"
+    assert not list(tmp_path.rglob("*.partial")), "no half-written file is left"
+    assert not (tmp_path / WRITING_DIRNAME).exists()
     assert "已导出" in reports.status.text()
 
 

@@ -75,7 +75,11 @@ def test_a_secretarys_day_by_keyboard(qtbot, tmp_path, monkeypatch, drive_modal,
         type_text(name, "康宁居民区")
         qtbot.keyClick(name, Key.Key_Return)
 
-    drive_modal(lambda: open_data(window, directory, None, opened, False), first_run)
+    def start():
+        opening = open_data(window, directory, None, opened, False)
+        qtbot.waitUntil(lambda: opening.done and window.context is not None, timeout=20000)
+
+    drive_modal(start, first_run)
     assert window.windowTitle().endswith("康宁居民区")
     activate()
 
@@ -196,7 +200,11 @@ def test_a_secretarys_day_by_keyboard(qtbot, tmp_path, monkeypatch, drive_modal,
     row = meetings.table.visualRect(meetings.table.currentIndex()).center()
     menu_key = QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, row, meetings.table.viewport().mapToGlobal(row))
     QApplication.sendEvent(meetings.table.viewport(), menu_key)
-    qtbot.waitUntil(lambda: any(p.suffix == ".pdf" and p.exists() for p in saved_files), timeout=10000)
+    qtbot.waitUntil(
+        lambda: any(p.suffix == ".pdf" and p.exists() for p in saved_files) and not BackgroundTask._running,
+        timeout=10000,
+    )
+    assert "已导出 1 页会议记录" in window.statusBar().currentMessage()
     window.close()
     for db in opened:
         db.dispose()

@@ -13,6 +13,7 @@ from desktop_app.core.reports import definitions
 from desktop_app.core.reports.definitions import ExportOptions, export_report
 from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.people import MemberService
+from desktop_app.core.targets import WRITING_DIRNAME
 
 TODAY = dt.date(2024, 6, 15)
 
@@ -264,7 +265,29 @@ def test_an_unmasked_export_is_audited_before_the_file_is_released(community, tm
     with pytest.raises(DatabaseEnvironmentError):
         definitions.export_report(community, "members", Period.parse("2024"), target, definitions.ExportOptions(True))
     assert not target.exists(), "no file with full ID numbers without its 操作记录 entry"
-    assert not list(tmp_path.glob("*.partial"))
+    assert not list(tmp_path.rglob("*.partial"))
+    assert not (tmp_path / WRITING_DIRNAME).exists()
+
+
+def test_a_report_is_written_out_of_sight_and_a_killed_write_leaves_nothing_behind(community, tmp_path):
+    folder = tmp_path / "导出"
+    folder.mkdir()
+    target = folder / "members.xlsx"
+    leftover = folder / WRITING_DIRNAME / "members.xlsx.partial"  # what a killed export left
+    leftover.parent.mkdir()
+    leftover.write_bytes(b"half a workbook")
+    seen_while_writing: list[list[str]] = []
+    real_close = definitions.ReportBook.close
+
+    def close(book):
+        seen_while_writing.append(sorted(p.name for p in folder.iterdir()))
+        return real_close(book)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(definitions.ReportBook, "close", close)
+        definitions.export_report(community, "members", Period.parse("2024"), target)
+    assert seen_while_writing == [[WRITING_DIRNAME]], "only the hidden folder is in sight while the report is written"
+    assert sorted(p.name for p in folder.iterdir()) == ["members.xlsx"]
 
 
 def test_header_and_footer_text_cannot_become_page_codes(community, tmp_path):

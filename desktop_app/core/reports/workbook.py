@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from typing import Any
 
 from desktop_app.core.errors import AppError
 from desktop_app.core.normalize import clean_text
-from desktop_app.core.targets import os_failure, output_file
+from desktop_app.core.targets import begin_partial, discard, os_failure, output_file, partial_path, put_in_place
 
 FONT = "宋体"
 HEADER_ROWS = 3  # title, unit/period line, column headers
@@ -320,11 +319,10 @@ def atomic_target(target: Path) -> Iterator[Path]:
     for lock in lock_file_candidates(target):
         if lock.exists():
             raise AppError(f"文件“{target.name}”正被 Excel 或 WPS 打开，请先关闭它再导出。")
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)  # left by a write that was killed
+    partial = partial_path(target)
     try:
-        yield partial
-        os.replace(partial, target)
+        yield begin_partial(target)
+        put_in_place(partial, target)
     except PermissionError as exc:
         raise AppError(
             f"无法写入“{target.name}”：文件可能正被 Excel 或 WPS 打开，或没有写入权限。请关闭后重试。"
@@ -332,4 +330,4 @@ def atomic_target(target: Path) -> Iterator[Path]:
     except OSError as exc:
         raise os_failure(exc, "写入") from exc
     finally:
-        partial.unlink(missing_ok=True)
+        discard(partial)

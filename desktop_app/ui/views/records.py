@@ -103,7 +103,7 @@ class MeetingView(RecordView):
             attempt(self, lambda: print_meetings(self, self.service, ids))  # type: ignore[arg-type]
 
     def export_pdf(self) -> None:
-        from desktop_app.ui.meeting_print import write_meeting_pdf
+        from desktop_app.ui.meeting_print import export_meeting_pdf
 
         ids = self.records_to_print()
         if not ids:
@@ -113,9 +113,19 @@ class MeetingView(RecordView):
         path, _ = QFileDialog.getSaveFileName(self, "导出会议记录PDF", suggested, "PDF 文件 (*.pdf)")
         if path:
             self.context.settings.setValue(PDF_DIR_KEY, str(Path(path).parent))
-            written = attempt(self, lambda: write_meeting_pdf(self.service, ids, Path(path)))  # type: ignore[arg-type]
-            if written.ok:
-                self.window().statusBar().showMessage(f"已导出 {len(ids)} 页会议记录：{written.value}", 10000)  # type: ignore[attr-defined]
+            self.pdf_task = export_meeting_pdf(
+                self,
+                self.service,  # type: ignore[arg-type]
+                ids,
+                Path(path),
+                lambda written: (
+                    self.window()
+                    .statusBar()
+                    .showMessage(  # type: ignore[attr-defined]
+                        f"已导出 {len(ids)} 页会议记录：{written}", 10000
+                    )
+                ),
+            )
 
 
 PDF_DIR_KEY = "meetings/pdf_dir"
