@@ -3,7 +3,7 @@
 import sys
 
 from benchmarks.memory import peak_kb
-from desktop_app.core.startup import open_database
+from desktop_app.core.storage.startup import open_database
 from desktop_app.ui.app import create_application
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.main_window import VIEWS, MainWindow

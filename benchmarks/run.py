@@ -58,9 +58,9 @@ def timed(work: Callable[[], object]) -> float:
 # -- data sets ---------------------------------------------------------------------------
 def data_set(size: str) -> Path:
     """The demo data set, generated once into the cache and reused while the schema stays the same."""
-    from desktop_app.core import migrate
-    from desktop_app.core.demo import fill_demo
-    from desktop_app.core.startup import open_database
+    from desktop_app.core.exchange.demo import fill_demo
+    from desktop_app.core.storage import migrate
+    from desktop_app.core.storage.startup import open_database
 
     directory = CACHE / f"{size}-{migrate.head_revision()}"
     marker = directory / "complete"
@@ -183,13 +183,13 @@ def bare_hand_over(model: Any, runs: int) -> float:
 def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.core.demo import SIZES
-    from desktop_app.core.imports import commit_import, preview_import
-    from desktop_app.core.periods import Period
-    from desktop_app.core.reports.definitions import export_report
+    from desktop_app.core.domain.periods import Period
+    from desktop_app.core.exchange.demo import SIZES
+    from desktop_app.core.exchange.reports.definitions import export_report
+    from desktop_app.core.exchange.roster import commit_import, preview_import
     from desktop_app.core.services.care import CareCategoryService, CareService
     from desktop_app.core.services.profile import ProfileService
-    from desktop_app.core.startup import open_database
+    from desktop_app.core.storage.startup import open_database
     from desktop_app.ui.app import create_application
     from desktop_app.ui.context import AppContext
     from desktop_app.ui.main_window import VIEWS, MainWindow, view_index
@@ -357,8 +357,8 @@ def raw_care_export(db, period, target: Path) -> None:  # type: ignore[no-untype
     no formats, no title and no print settings by XlsxWriter's streaming mode."""
     import xlsxwriter
 
-    from desktop_app.core.enums import CareStatus
-    from desktop_app.core.reports.definitions import CareReport
+    from desktop_app.core.domain.enums import CareStatus
+    from desktop_app.core.exchange.reports.definitions import CareReport
 
     book = xlsxwriter.Workbook(str(target), {"constant_memory": True})
     sheet = book.add_worksheet()
@@ -388,8 +388,8 @@ def raw_care_export(db, period, target: Path) -> None:  # type: ignore[no-untype
 def roster_file(count: int, path: Path) -> Path:
     import openpyxl
 
-    from desktop_app.core.demo import _Maker
-    from desktop_app.core.enums import Gender
+    from desktop_app.core.domain.enums import Gender
+    from desktop_app.core.exchange.demo import _Maker
 
     maker = _Maker(7)
     today = dt.date(2026, 6, 30)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.core.errors import AppError
+from desktop_app.core.domain.errors import AppError
 
 
 class ChineseHelpFormatter(argparse.HelpFormatter):
@@ -69,8 +69,8 @@ def _data_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from desktop_app.core.paths import NETWORK_WARNING, is_network_path, resolve_data_dir
-    from desktop_app.core.startup import open_database
+    from desktop_app.core.storage.paths import NETWORK_WARNING, is_network_path, resolve_data_dir
+    from desktop_app.core.storage.startup import open_database
 
     if args.db_url is None and is_network_path(resolve_data_dir(args.data_dir)):
         print(f"警告：{NETWORK_WARNING}", file=sys.stderr)
@@ -78,14 +78,14 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _locked(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from desktop_app.core.lock import InstanceLock
-    from desktop_app.core.paths import resolve_data_dir
+    from desktop_app.core.storage.lock import InstanceLock
+    from desktop_app.core.storage.paths import resolve_data_dir
 
     return InstanceLock(resolve_data_dir(args.data_dir))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from desktop_app.core.demo import fill_demo
+    from desktop_app.core.exchange.demo import fill_demo
 
     with _locked(args):
         db = _open(args)
@@ -108,7 +108,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from desktop_app.core.check import check_database
+    from desktop_app.core.services.check import check_database
 
     db = _open(args)
     try:
@@ -121,7 +121,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from desktop_app.core.backup import backup_now
+    from desktop_app.core.storage.backup import backup_now
 
     db = _open(args)
     try:
@@ -133,8 +133,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop_app.core.periods import Period
-    from desktop_app.core.reports.definitions import ExportOptions, export_report
+    from desktop_app.core.domain.periods import Period
+    from desktop_app.core.exchange.reports.definitions import ExportOptions, export_report
 
     period = Period.parse(args.period)
     db = _open(args)
@@ -148,7 +148,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop_app.core.imports import commit_import, preview_import
+    from desktop_app.core.exchange.roster import commit_import, preview_import
 
     with _locked(args):
         db = _open(args)
@@ -178,15 +178,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from desktop_app.core.imports import write_template
+    from desktop_app.core.exchange.roster import write_template
 
     print(f"已生成导入模板：{write_template(args.kind, Path(args.out))}")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from desktop_app.core.restore import restore_backup
-    from desktop_app.core.startup import open_database
+    from desktop_app.core.storage.restore import restore_backup
+    from desktop_app.core.storage.startup import open_database
 
     with _locked(args):
         db = open_database(args.data_dir, args.db_url, check=False)
@@ -279,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
-    from desktop_app.core.targets import os_failure
+    from desktop_app.core.storage.targets import os_failure
 
     try:
         return args.handler(args)

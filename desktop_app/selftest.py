@@ -49,8 +49,8 @@ def run_self_test() -> int:
 
 
 def _open(data: Path, context: dict[str, object]) -> str:
-    from desktop_app.core import migrate
-    from desktop_app.core.startup import open_database
+    from desktop_app.core.storage import migrate
+    from desktop_app.core.storage.startup import open_database
 
     db = open_database(data)
     context["db"] = db
@@ -108,8 +108,8 @@ def _write_records(context: dict[str, object]) -> str:
 def _export_reports(context: dict[str, object], folder: Path) -> str:
     import datetime as dt
 
-    from desktop_app.core.periods import Period
-    from desktop_app.core.reports.definitions import REPORTS, export_report
+    from desktop_app.core.domain.periods import Period
+    from desktop_app.core.exchange.reports.definitions import REPORTS, export_report
 
     year = Period.year(dt.date.today().year)
     for kind in REPORTS:
@@ -120,7 +120,7 @@ def _export_reports(context: dict[str, object], folder: Path) -> str:
 def _template_round_trip(context: dict[str, object], folder: Path) -> str:
     import openpyxl
 
-    from desktop_app.core.imports import preview_import, write_template
+    from desktop_app.core.exchange.roster import preview_import, write_template
 
     path = write_template("residents", folder / "template.xlsx")
     book = openpyxl.load_workbook(path)

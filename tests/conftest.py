@@ -25,8 +25,8 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One database migrated to head, copied by each test (migrating every time is slow)."""
-    from desktop_app.core.paths import DATABASE_FILENAME
-    from desktop_app.core.startup import open_database
+    from desktop_app.core.storage.paths import DATABASE_FILENAME
+    from desktop_app.core.storage.startup import open_database
 
     directory = tmp_path_factory.mktemp("template")
     open_database(directory).dispose()
@@ -35,7 +35,7 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def data_dir(tmp_path: Path, migrated_template: Path) -> Path:
-    from desktop_app.core.paths import DATABASE_FILENAME
+    from desktop_app.core.storage.paths import DATABASE_FILENAME
 
     directory = tmp_path / "data"
     directory.mkdir()
@@ -45,7 +45,7 @@ def data_dir(tmp_path: Path, migrated_template: Path) -> Path:
 
 @pytest.fixture
 def db(data_dir: Path) -> Iterator[object]:
-    from desktop_app.core.startup import open_database
+    from desktop_app.core.storage.startup import open_database
 
     database = open_database(data_dir)
     yield database

@@ -15,8 +15,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop_app.core.demo import fill_demo
-from desktop_app.core.startup import open_database
+from desktop_app.core.exchange.demo import fill_demo
+from desktop_app.core.storage.startup import open_database
 from desktop_app.ui.app import create_application
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.main_window import VIEWS, MainWindow

@@ -18,14 +18,14 @@ from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.core.errors import AppError
-from desktop_app.core.lock import InstanceLock
-from desktop_app.core.paths import LOG_DIRNAME, resolve_data_dir
+from desktop_app.core.domain.errors import AppError
+from desktop_app.core.storage.lock import InstanceLock
+from desktop_app.core.storage.paths import LOG_DIRNAME, resolve_data_dir
 from desktop_app.resources import resource
 from desktop_app.ui.text_size import DEFAULT_POINTS
 
 if TYPE_CHECKING:
-    from desktop_app.core.database import Database
+    from desktop_app.core.storage.database import Database
     from desktop_app.ui.background import BackgroundTask
     from desktop_app.ui.main_window import MainWindow
 
@@ -88,7 +88,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 def run_gui(data_dir: str | None = None, db_url: str | None = None, quit_when: str | None = None) -> int:
     """`quit_when` ("shown" or "ready") is for benchmarks: start as a user would, then quit."""
-    from desktop_app.core.crashlog import CrashRecorder
+    from desktop_app.core.storage.crashlog import CrashRecorder
     from desktop_app.ui import errors
     from desktop_app.ui.background import BackgroundTask
     from desktop_app.ui.errors import install_exception_hook
@@ -138,9 +138,9 @@ def open_data(
     """Open the database on a worker thread — the start-up check reads the whole file, seconds on a large
     one — while the window is shown and painted; then fill it. A damaged file is never opened: the newest
     good backup is offered instead. `stop(code)` ends the program when there is nothing to open."""
-    from desktop_app.core.errors import DatabaseDamagedError
-    from desktop_app.core.paths import NETWORK_WARNING, is_network_path
-    from desktop_app.core.startup import open_database, restore_over_damaged
+    from desktop_app.core.domain.errors import DatabaseDamagedError
+    from desktop_app.core.storage.paths import NETWORK_WARNING, is_network_path
+    from desktop_app.core.storage.startup import open_database, restore_over_damaged
     from desktop_app.ui import dialogs
     from desktop_app.ui.background import BackgroundTask
     from desktop_app.ui.errors import report_failure
@@ -175,8 +175,8 @@ def open_data(
 def fill_window(window: MainWindow, db: Database, quit_after: bool, stop: Callable[[int], None]) -> None:
     """The opened data in the window: the first-run questions if the community is not yet named, then the
     工作台, then the day's backup."""
-    from desktop_app.core.reminders import StartDateService
     from desktop_app.core.services.profile import ProfileService
+    from desktop_app.core.services.reminders import StartDateService
     from desktop_app.ui.context import AppContext
     from desktop_app.ui.first_run import FirstRunDialog
 
@@ -194,7 +194,7 @@ def fill_window(window: MainWindow, db: Database, quit_after: bool, stop: Callab
 def start_up_backup(db: Database, window: MainWindow) -> BackgroundTask:
     """The daily backup, on a worker thread while the 工作台 is already in use; on failure the program
     still works, and says why in the status bar."""
-    from desktop_app.core.backup import auto_backup
+    from desktop_app.core.storage.backup import auto_backup
     from desktop_app.ui.background import BackgroundTask
     from desktop_app.ui.errors import report_failure
 

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.database import Database
 from desktop_app.core.services.attachments import AttachmentInfo, AttachmentService
+from desktop_app.core.storage.database import Database
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.screen import fit_to_screen
 from desktop_app.ui.signals import on_click

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QSettings
 
-from desktop_app.core.database import Database
+from desktop_app.core.storage.database import Database
 
 
 @dataclass

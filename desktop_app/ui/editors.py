@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import normalize
-from desktop_app.core.enums import LabeledEnum
-from desktop_app.core.fields import Field, FieldType
+from desktop_app.core.domain import normalize
+from desktop_app.core.domain.enums import LabeledEnum
+from desktop_app.core.domain.fields import Field, FieldType
 from desktop_app.ui.formatting import DATE_FORMAT
 
 NOT_SET = "未填"

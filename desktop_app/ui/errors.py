@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.errors import AppError, DatabaseEnvironmentError, ValidationError
-from desktop_app.core.targets import os_failure
+from desktop_app.core.domain.errors import AppError, DatabaseEnvironmentError, ValidationError
+from desktop_app.core.storage.targets import os_failure
 
 log = logging.getLogger("desktop_app")
 

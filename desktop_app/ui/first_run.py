@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from desktop_app.core.database import Database
+from desktop_app.core.storage.database import Database
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.profile_fields import ProfileFields
 
@@ -34,7 +34,7 @@ class FirstRunDialog(QDialog):
 
     def accept(self) -> None:
         if self.demo.isChecked():
-            from desktop_app.core.demo import fill_demo  # only for someone trying the program
+            from desktop_app.core.exchange.demo import fill_demo  # only for someone trying the program
 
             if not attempt(self, lambda: fill_demo(self.db, "small")).ok:
                 return

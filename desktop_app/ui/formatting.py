@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_app.core.columns import ColumnKind
+from desktop_app.core.domain.columns import ColumnKind
 
 DATE_FORMAT = "yyyy-MM-dd"
 

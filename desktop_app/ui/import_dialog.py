@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.database import Database
-from desktop_app.core.imports import ImportPreview, ImportResult, commit_import, kind_for, preview_import
+from desktop_app.core.exchange.roster import ImportPreview, ImportResult, commit_import, kind_for, preview_import
+from desktop_app.core.storage.database import Database
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.screen import fit_to_screen
 from desktop_app.ui.signals import on_click

@@ -10,11 +10,11 @@ from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QFont, QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.core.errors import AppError
-from desktop_app.core.reports.pdf_text import repair_text_layer
+from desktop_app.core.domain.errors import AppError
+from desktop_app.core.exchange.reports.pdf_text import repair_text_layer
 from desktop_app.core.services.meetings import MeetingRecord, MeetingService
 from desktop_app.core.services.profile import ProfileService
-from desktop_app.core.targets import begin_partial, discard, output_file, partial_path, put_in_place
+from desktop_app.core.storage.targets import begin_partial, discard, output_file, partial_path, put_in_place
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.operations import attempt
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
-from desktop_app.core.database import Database
-from desktop_app.core.errors import ValidationError
+from desktop_app.core.domain.errors import ValidationError
 from desktop_app.core.services.profile import ProfileService
+from desktop_app.core.storage.database import Database
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.forms.base import ERROR_STYLE
 

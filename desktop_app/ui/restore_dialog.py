@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.backup import BackupInfo, list_backups
-from desktop_app.core.database import Database
-from desktop_app.core.restore import InvalidBackupError, RestoreResult, inspect_backup, restore_backup
+from desktop_app.core.storage.backup import BackupInfo, list_backups
+from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.restore import InvalidBackupError, RestoreResult, inspect_backup, restore_backup
 from desktop_app.ui import dialogs
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.operations import attempt

@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QHelpEvent, QPaintEvent, QStandardItemModel
 from PySide6.QtWidgets import QTableView, QToolTip
 
-from desktop_app.core.columns import Column, ColumnKind
+from desktop_app.core.domain.columns import Column, ColumnKind
 from desktop_app.core.services.base import ListQuery, RecordService
 from desktop_app.ui.formatting import is_numeric
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core import migrate
-from desktop_app.core.backup import integrity_problems
-from desktop_app.core.paths import DATABASE_FILENAME
+from desktop_app.core.storage import migrate
+from desktop_app.core.storage.backup import integrity_problems
+from desktop_app.core.storage.paths import DATABASE_FILENAME
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is a POSIX signal; Windows CI kills differently")
 
@@ -33,8 +33,8 @@ MIGRATION_KILLS = 10
 
 WRITER = textwrap.dedent("""
     import sys
-    from desktop_app.core.startup import open_database
-    from desktop_app.core.pinyin import initials
+    from desktop_app.core.storage.startup import open_database
+    from desktop_app.core.domain.pinyin import initials
     from desktop_app.core.services.people import ResidentService
     residents = ResidentService(open_database(sys.argv[1]))
     initials("预热")  # load the pinyin dictionary before the clock starts
@@ -49,7 +49,7 @@ WRITER = textwrap.dedent("""
 BACKER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from desktop_app.core.backup import copy_database
+    from desktop_app.core.storage.backup import copy_database
     print("ready", flush=True)
     while True:
         copy_database(Path(sys.argv[1]), Path(sys.argv[2]))
@@ -58,7 +58,7 @@ BACKER = textwrap.dedent("""
 
 MIGRATOR = textwrap.dedent("""
     import sys
-    from desktop_app.core.startup import open_database
+    from desktop_app.core.storage.startup import open_database
     print("ready", flush=True)
     open_database(sys.argv[1]).dispose()
     print("migrated", flush=True)

@@ -151,7 +151,7 @@ def context(app, db):
 
 @pytest.fixture
 def demo_context(context):
-    from desktop_app.core.demo import fill_demo
+    from desktop_app.core.exchange.demo import fill_demo
 
     fill_demo(context.db, "small", today=dt.date(2024, 6, 15))
     return context

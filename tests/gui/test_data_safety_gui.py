@@ -1,10 +1,10 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from desktop_app.core.audit import AuditService
-from desktop_app.core.backup import list_backups, make_backup
-from desktop_app.core.enums import AuditAction
+from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.services.people import ResidentService
+from desktop_app.core.storage.audit import AuditService
+from desktop_app.core.storage.backup import list_backups, make_backup
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.main_window import VIEWS, MainWindow, ui_settings, view_index
 from desktop_app.ui.restore_dialog import RestoreDialog
@@ -112,8 +112,8 @@ def test_a_busy_data_file_at_start_up_is_not_offered_for_restore(qtbot, data_dir
     import hashlib
     import sqlite3
 
-    from desktop_app.core import database as database_module
-    from desktop_app.core.paths import DATABASE_FILENAME
+    from desktop_app.core.storage import database as database_module
+    from desktop_app.core.storage.paths import DATABASE_FILENAME
 
     monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 200)
     path = data_dir / DATABASE_FILENAME
@@ -134,10 +134,10 @@ def test_a_busy_data_file_at_start_up_is_not_offered_for_restore(qtbot, data_dir
 
 
 def test_a_damaged_data_file_at_start_up_is_restored_from_the_newest_good_backup(qtbot, data_dir, asked):
-    from desktop_app.core.backup import make_backup
-    from desktop_app.core.paths import DATABASE_FILENAME
     from desktop_app.core.services.profile import ProfileService
-    from desktop_app.core.startup import open_database
+    from desktop_app.core.storage.backup import make_backup
+    from desktop_app.core.storage.paths import DATABASE_FILENAME
+    from desktop_app.core.storage.startup import open_database
 
     db = open_database(data_dir)
     ProfileService(db).save({"community_name": "康宁居民区"})

@@ -3,7 +3,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileSystemModel, QPushButton
 
-from desktop_app.core.errors import AppError, DatabaseEnvironmentError
+from desktop_app.core.domain.errors import AppError, DatabaseEnvironmentError
 from desktop_app.core.services.attachments import AttachmentService
 from desktop_app.core.services.care import CareCategoryService
 from desktop_app.core.services.profile import ProfileService
@@ -108,7 +108,7 @@ def test_settings_profile_updates_the_window_title(qtbot, demo_context, type_tex
 
 
 def test_leaving_settings_with_unsaved_edits_asks_and_saves(qtbot, demo_context, asked):
-    from desktop_app.core.reminders import ThresholdService
+    from desktop_app.core.services.reminders import ThresholdService
 
     window = MainWindow(demo_context)
     qtbot.addWidget(window)
@@ -183,7 +183,7 @@ def test_the_file_dialog_speaks_chinese(qtbot, app, tmp_path):
 
 
 def test_one_failure_route_for_every_widget(qtbot, app, shown_errors):
-    from desktop_app.core.errors import ValidationError
+    from desktop_app.core.domain.errors import ValidationError
     from desktop_app.ui.operations import attempt
 
     assert attempt(None, lambda: 41 + 1).value == 42

@@ -3,7 +3,7 @@ the lists paint and the view changes. Runs under pytest's faulthandler, so a cra
 
 from __future__ import annotations
 
-from desktop_app.core.targets import WRITING_DIRNAME
+from desktop_app.core.storage.targets import WRITING_DIRNAME
 from desktop_app.ui.main_window import MainWindow, view_index
 from desktop_app.ui.views.reports import ReportsView
 

@@ -157,7 +157,7 @@ def test_scrolling_on_fills_pages_ahead_in_one_go(demo_context, monkeypatch):
 
 
 def test_a_list_that_cannot_be_read_says_so_once_and_not_while_painting(qtbot, demo_context, shown_errors):
-    from desktop_app.core.errors import DatabaseEnvironmentError
+    from desktop_app.core.domain.errors import DatabaseEnvironmentError
     from desktop_app.ui.views.records import CareView
 
     view = CareView(demo_context)

@@ -8,12 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox, QPushButton, QToolBar
 
-from desktop_app.core.backup import list_backups
-from desktop_app.core.enums import AttendanceStatus
+from desktop_app.core.domain.enums import AttendanceStatus
 from desktop_app.core.services.care import CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.services.visits import VisitService
+from desktop_app.core.storage.backup import list_backups
 from desktop_app.ui import dialogs
 from desktop_app.ui.forms.care import CareForm
 from desktop_app.ui.views.records import CareView, MeetingView, VisitView

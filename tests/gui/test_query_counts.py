@@ -4,11 +4,11 @@ import datetime as dt
 
 from sqlalchemy import event, insert
 
-from desktop_app.core.demo import fill_demo
-from desktop_app.core.models import CareAction, Resident
+from desktop_app.core.exchange.demo import fill_demo
 from desktop_app.core.services.care import CareCategoryService
 from desktop_app.core.services.registry import record_services
-from desktop_app.core.startup import open_database
+from desktop_app.core.storage.models import CareAction, Resident
+from desktop_app.core.storage.startup import open_database
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.main_window import VIEWS, MainWindow, view_index
 from desktop_app.ui.table_model import RecordTableModel

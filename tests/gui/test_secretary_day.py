@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QPushButton
 
-from desktop_app.core.paths import DATABASE_FILENAME
+from desktop_app.core.storage.paths import DATABASE_FILENAME
 from desktop_app.ui.app import open_data
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.main_window import MainWindow, ui_settings
@@ -26,9 +26,9 @@ READ_BACK = r"""
 import json, sys
 from pathlib import Path
 from PySide6.QtCore import QSettings
-from desktop_app.core.audit import AuditService
+from desktop_app.core.storage.audit import AuditService
 from desktop_app.core.services.registry import record_services
-from desktop_app.core.startup import open_database
+from desktop_app.core.storage.startup import open_database
 directory = Path(sys.argv[1])
 db = open_database(directory)
 out = {}

@@ -19,7 +19,7 @@ HEAVY = [
     "alembic",
     "openpyxl",
     "xlsxwriter",
-    "desktop_app.core.database",
+    "desktop_app.core.storage.database",
     "desktop_app.core.services.base",
     "desktop_app.ui.views.records",
 ]

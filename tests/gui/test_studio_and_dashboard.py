@@ -3,7 +3,7 @@ import datetime as dt
 import pypdf
 import pytest
 
-from desktop_app.core.enums import MeetingKind, ProblemStatus
+from desktop_app.core.domain.enums import MeetingKind, ProblemStatus
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService

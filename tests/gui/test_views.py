@@ -4,7 +4,7 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from desktop_app.core.enums import AttendanceStatus, CareStatus, MeetingKind
+from desktop_app.core.domain.enums import AttendanceStatus, CareStatus, MeetingKind
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.care import CareService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService

@@ -1,9 +1,9 @@
-from desktop_app.core.check import check_database
-from desktop_app.core.demo import fill_demo
-from desktop_app.core.periods import Period
+from desktop_app.core.domain.periods import Period
+from desktop_app.core.exchange.demo import fill_demo
 from desktop_app.core.services.attachments import AttachmentService
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.care import CareService
+from desktop_app.core.services.check import check_database
 from desktop_app.core.services.compliance import ComplianceService
 from desktop_app.core.services.meetings import MeetingService
 

@@ -1,16 +1,16 @@
 import openpyxl
 import pytest
 
-from desktop_app.core.audit import AuditService
-from desktop_app.core.enums import AuditAction
-from desktop_app.core.errors import ValidationError
-from desktop_app.core.imports import commit_import, preview_import
-from desktop_app.core.periods import Period
-from desktop_app.core.reports.definitions import ExportOptions, export_report
+from desktop_app.core.domain.enums import AuditAction
+from desktop_app.core.domain.errors import ValidationError
+from desktop_app.core.domain.periods import Period
+from desktop_app.core.exchange.reports.definitions import ExportOptions, export_report
+from desktop_app.core.exchange.roster import commit_import, preview_import
 from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.core.services.profile import ProfileService
+from desktop_app.core.storage.audit import AuditService
 
 
 def entries(db, **filters):

@@ -5,7 +5,7 @@ import pytest
 
 from desktop_app import __version__
 from desktop_app.cli import main
-from desktop_app.core.paths import DATABASE_FILENAME
+from desktop_app.core.storage.paths import DATABASE_FILENAME
 
 
 def test_demo_then_check_on_a_temporary_data_dir(tmp_path, capsys):

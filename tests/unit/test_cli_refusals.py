@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.cli import main
-from desktop_app.core.paths import DATABASE_FILENAME
+from desktop_app.core.storage.paths import DATABASE_FILENAME
 
 
 def sha(path: Path) -> str:
@@ -196,6 +196,6 @@ def test_a_file_name_that_is_not_text_prints_instead_of_crashing(tmp_path):
 
 
 def test_text_that_is_not_text_is_left_out_of_a_report():
-    from desktop_app.core.reports.workbook import export_text
+    from desktop_app.core.exchange.reports.workbook import export_text
 
     assert export_text("甲\udcff乙") == "甲乙"

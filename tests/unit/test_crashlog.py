@@ -1,12 +1,12 @@
 import subprocess
 import sys
 
-from desktop_app.core.crashlog import CrashRecorder
+from desktop_app.core.storage.crashlog import CrashRecorder
 
 CRASHING_RUN = """
 import faulthandler, sys
 from pathlib import Path
-from desktop_app.core.crashlog import CrashRecorder
+from desktop_app.core.storage.crashlog import CrashRecorder
 CrashRecorder(Path(sys.argv[1])).start()
 faulthandler._sigsegv()  # what a crash inside Qt does to the process
 """

@@ -10,18 +10,18 @@ import pytest
 from sqlalchemy import event
 
 from desktop_app.cli import main
-from desktop_app.core import backup as backup_module
-from desktop_app.core import database as database_module
-from desktop_app.core import migrate
-from desktop_app.core.backup import auto_backup, backups_to_keep, list_backups, make_backup
-from desktop_app.core.errors import DatabaseDamagedError, DatabaseEnvironmentError
-from desktop_app.core.paths import DATABASE_FILENAME, is_network_path
-from desktop_app.core.pinyin import initials, sort_key
-from desktop_app.core.restore import InvalidBackupError, inspect_backup, restore_backup
+from desktop_app.core.domain.errors import DatabaseDamagedError, DatabaseEnvironmentError
+from desktop_app.core.domain.pinyin import initials, sort_key
 from desktop_app.core.services.attachments import AttachmentService
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.people import ResidentService
-from desktop_app.core.startup import open_database
+from desktop_app.core.storage import backup as backup_module
+from desktop_app.core.storage import database as database_module
+from desktop_app.core.storage import migrate
+from desktop_app.core.storage.backup import auto_backup, backups_to_keep, list_backups, make_backup
+from desktop_app.core.storage.paths import DATABASE_FILENAME, is_network_path
+from desktop_app.core.storage.restore import InvalidBackupError, inspect_backup, restore_backup
+from desktop_app.core.storage.startup import open_database
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -117,7 +117,7 @@ def test_reads_during_a_restore_wait_for_the_whole_migrated_file(db, tmp_path, m
     one, never the copied file before its migration (an older schema lacks the columns the list reads)."""
     import threading
 
-    from desktop_app.core import restore as restore_module
+    from desktop_app.core.storage import restore as restore_module
 
     residents = ResidentService(db)
     residents.create({"name": "恢复前的人"})
@@ -333,7 +333,7 @@ def file_hash(path):
 
 def test_busy_is_not_damaged(data_dir, tmp_path, capsys, monkeypatch):
     """Another program holds the data file: every way in says busy, offers no restore, changes nothing."""
-    from desktop_app.core.startup import check_health
+    from desktop_app.core.storage.startup import check_health
 
     monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 200)
     db_file = data_dir / DATABASE_FILENAME

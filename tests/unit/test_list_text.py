@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from desktop_app.core.columns import Column, ColumnKind, cell_text, money_text
-from desktop_app.core.demo import fill_demo
-from desktop_app.core.masking import mask_id_number, mask_phone
+from desktop_app.core.domain.columns import Column, ColumnKind, cell_text, money_text
+from desktop_app.core.domain.masking import mask_id_number, mask_phone
+from desktop_app.core.exchange.demo import fill_demo
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.registry import record_services
 

@@ -5,8 +5,8 @@ import textwrap
 
 import pytest
 
-from desktop_app.core.errors import AlreadyRunningError
-from desktop_app.core.lock import InstanceLock
+from desktop_app.core.domain.errors import AlreadyRunningError
+from desktop_app.core.storage.lock import InstanceLock
 
 
 def test_second_instance_is_refused_with_the_owner_named(tmp_path):
@@ -17,7 +17,7 @@ def test_second_instance_is_refused_with_the_owner_named(tmp_path):
             "-c",
             textwrap.dedent(f"""
             import sys
-            from desktop_app.core.lock import InstanceLock
+            from desktop_app.core.storage.lock import InstanceLock
             lock = InstanceLock({str(tmp_path)!r}); lock.acquire()
             print("locked", flush=True); sys.stdin.read()
         """),

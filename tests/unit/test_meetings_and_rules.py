@@ -2,10 +2,10 @@ import datetime as dt
 
 import pytest
 
-from desktop_app.core.enums import AttendanceStatus, MeetingKind, NormPeriod
-from desktop_app.core.errors import AppError, ValidationError
-from desktop_app.core.periods import Period
-from desktop_app.core.rules import (
+from desktop_app.core.domain.enums import AttendanceStatus, MeetingKind, NormPeriod
+from desktop_app.core.domain.errors import AppError, ValidationError
+from desktop_app.core.domain.periods import Period
+from desktop_app.core.domain.rules import (
     Group,
     HeldMeeting,
     Norm,

@@ -3,11 +3,11 @@ import sqlite3
 import pytest
 from sqlalchemy import inspect, text
 
-from desktop_app.core import migrate
-from desktop_app.core.backup import integrity_problems
-from desktop_app.core.errors import DatabaseDamagedError, DatabaseTooNewError
-from desktop_app.core.paths import DATABASE_FILENAME
-from desktop_app.core.startup import open_database
+from desktop_app.core.domain.errors import DatabaseDamagedError, DatabaseTooNewError
+from desktop_app.core.storage import migrate
+from desktop_app.core.storage.backup import integrity_problems
+from desktop_app.core.storage.paths import DATABASE_FILENAME
+from desktop_app.core.storage.startup import open_database
 
 
 def test_empty_database_is_upgraded_to_head_with_seed_data(tmp_path):
@@ -68,7 +68,7 @@ def test_migration_scripts_match_the_models(db):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from desktop_app.core.models import Base
+    from desktop_app.core.storage.models import Base
 
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)

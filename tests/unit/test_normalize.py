@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop_app.core import normalize
-from desktop_app.core.errors import ValidationError
-from desktop_app.core.fields import Field, FieldType, clean_values
+from desktop_app.core.domain import normalize
+from desktop_app.core.domain.errors import ValidationError
+from desktop_app.core.domain.fields import Field, FieldType, clean_values
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from desktop_app.core.pinyin import initials, sort_key
+from desktop_app.core.domain.pinyin import initials, sort_key
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.people import MemberService, ResidentService
 

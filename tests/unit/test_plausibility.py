@@ -1,6 +1,6 @@
 import datetime as dt
 
-from desktop_app.core.enums import Gender
+from desktop_app.core.domain.enums import Gender
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, ResidentService
 

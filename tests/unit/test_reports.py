@@ -6,14 +6,14 @@ import openpyxl
 import pytest
 
 from desktop_app.cli import main
-from desktop_app.core.demo import fill_demo
-from desktop_app.core.errors import AppError
-from desktop_app.core.periods import Period
-from desktop_app.core.reports import definitions
-from desktop_app.core.reports.definitions import ExportOptions, export_report
+from desktop_app.core.domain.errors import AppError
+from desktop_app.core.domain.periods import Period
+from desktop_app.core.exchange.demo import fill_demo
+from desktop_app.core.exchange.reports import definitions
+from desktop_app.core.exchange.reports.definitions import ExportOptions, export_report
 from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.people import MemberService
-from desktop_app.core.targets import WRITING_DIRNAME
+from desktop_app.core.storage.targets import WRITING_DIRNAME
 
 TODAY = dt.date(2024, 6, 15)
 
@@ -228,7 +228,7 @@ def test_a_save_during_a_long_export_is_not_kept_waiting(community, tmp_path):
 
     from sqlalchemy import insert
 
-    from desktop_app.core.models import CareAction
+    from desktop_app.core.storage.models import CareAction
 
     db = community
     other = category(db, "其他")
@@ -254,8 +254,8 @@ def test_a_save_during_a_long_export_is_not_kept_waiting(community, tmp_path):
 
 
 def test_an_unmasked_export_is_audited_before_the_file_is_released(community, tmp_path, monkeypatch):
-    from desktop_app.core import audit
-    from desktop_app.core.errors import DatabaseEnvironmentError
+    from desktop_app.core.domain.errors import DatabaseEnvironmentError
+    from desktop_app.core.storage import audit
 
     def read_only(*args, **kwargs):
         raise DatabaseEnvironmentError("数据文件是只读的，无法保存。")
@@ -302,7 +302,7 @@ def test_header_and_footer_text_cannot_become_page_codes(community, tmp_path):
 
 
 def test_text_longer_than_a_cell_holds_is_cut_visibly():
-    from desktop_app.core.reports.workbook import CELL_LIMIT, export_text
+    from desktop_app.core.exchange.reports.workbook import CELL_LIMIT, export_text
 
     text = export_text("长" * (CELL_LIMIT + 10))
     assert len(text) == CELL_LIMIT
@@ -310,7 +310,7 @@ def test_text_longer_than_a_cell_holds_is_cut_visibly():
 
 
 def test_a_long_note_continues_in_rows_that_each_fit_the_page(community, tmp_path):
-    from desktop_app.core.reports.workbook import CONTINUED, LINE_HEIGHT, MAX_ROW_LINES
+    from desktop_app.core.exchange.reports.workbook import CONTINUED, LINE_HEIGHT, MAX_ROW_LINES
     from desktop_app.core.services.care import CareService
 
     note = "".join(f"第{n}句备注说明。" for n in range(1, 160)) + "备注到此结束"

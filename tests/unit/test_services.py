@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from desktop_app.core.enums import CareStatus, MemberType, ResidentStatus
-from desktop_app.core.errors import NotFoundError, ValidationError
+from desktop_app.core.domain.enums import CareStatus, MemberType, ResidentStatus
+from desktop_app.core.domain.errors import NotFoundError, ValidationError
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
@@ -240,7 +240,7 @@ def test_deleting_and_restoring_more_records_than_sqlite_has_variables(db):
 
     from sqlalchemy import event, insert
 
-    from desktop_app.core.models import CareAction
+    from desktop_app.core.storage.models import CareAction
 
     db.engine.dispose()
     event.listen(db.engine, "connect", lambda conn, record: conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999))

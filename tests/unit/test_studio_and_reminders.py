@@ -3,19 +3,19 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from desktop_app.core.backup import make_backup
-from desktop_app.core.enums import MeetingKind, ProblemStatus
-from desktop_app.core.errors import ValidationError
-from desktop_app.core.periods import Period
-from desktop_app.core.reminders import StartDateService, ThresholdService, compute_reminders
-from desktop_app.core.reports.definitions import export_report
+from desktop_app.core.domain.enums import MeetingKind, ProblemStatus
+from desktop_app.core.domain.errors import ValidationError
+from desktop_app.core.domain.periods import Period
+from desktop_app.core.exchange.reports.definitions import export_report
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService
+from desktop_app.core.services.reminders import StartDateService, ThresholdService, compute_reminders
 from desktop_app.core.services.statistics import care_per_month, meetings_per_month
 from desktop_app.core.services.studio import StudioActivityService, StudioProblemService, StudioTopicService
 from desktop_app.core.services.visits import VisitService
+from desktop_app.core.storage.backup import make_backup
 
 TODAY = dt.date(2024, 5, 20)
 

@@ -11,11 +11,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_app.core import audit
-from desktop_app.core.database import Database
-from desktop_app.core.enums import AuditAction
-from desktop_app.core.errors import AppError, NotFoundError
-from desktop_app.core.models import Attachment
+from desktop_app.core.domain.enums import AuditAction
+from desktop_app.core.domain.errors import AppError, NotFoundError
+from desktop_app.core.storage import audit
+from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.models import Attachment
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}

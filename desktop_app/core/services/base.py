@@ -13,13 +13,13 @@ from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
 
-from desktop_app.core import audit
-from desktop_app.core.columns import Column, cell_text
-from desktop_app.core.database import Database, like_pattern
-from desktop_app.core.enums import AuditAction
-from desktop_app.core.errors import NotFoundError, ValidationError
-from desktop_app.core.fields import Field, FieldType, clean_values, labels_of
-from desktop_app.core.models import Base
+from desktop_app.core.domain.columns import Column, cell_text
+from desktop_app.core.domain.enums import AuditAction
+from desktop_app.core.domain.errors import NotFoundError, ValidationError
+from desktop_app.core.domain.fields import Field, FieldType, clean_values, labels_of
+from desktop_app.core.storage import audit
+from desktop_app.core.storage.database import Database, like_pattern
+from desktop_app.core.storage.models import Base
 
 
 @dataclass

@@ -11,15 +11,15 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from desktop_app.core import audit
-from desktop_app.core.columns import Column, ColumnKind
-from desktop_app.core.database import Database
-from desktop_app.core.enums import AuditAction, CareStatus
-from desktop_app.core.errors import NotFoundError, ValidationError
-from desktop_app.core.fields import Field, FieldType, clean_values
-from desktop_app.core.models import CareAction, CareCategory, Resident
-from desktop_app.core.pinyin import initials
+from desktop_app.core.domain.columns import Column, ColumnKind
+from desktop_app.core.domain.enums import AuditAction, CareStatus
+from desktop_app.core.domain.errors import NotFoundError, ValidationError
+from desktop_app.core.domain.fields import Field, FieldType, clean_values
+from desktop_app.core.domain.pinyin import initials
 from desktop_app.core.services.base import ListQuery, RecordService, name_taken
+from desktop_app.core.storage import audit
+from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.models import CareAction, CareCategory, Resident
 
 F = FieldType
 

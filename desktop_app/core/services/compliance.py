@@ -7,11 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select
 
-from desktop_app.core.database import Database
-from desktop_app.core.enums import AttendanceStatus, MeetingKind
-from desktop_app.core.models import Attendance, Meeting, PartyGroup
-from desktop_app.core.periods import Period
-from desktop_app.core.rules import (
+from desktop_app.core.domain.enums import AttendanceStatus, MeetingKind
+from desktop_app.core.domain.periods import Period
+from desktop_app.core.domain.rules import (
     Group,
     HeldMeeting,
     KindCompliance,
@@ -19,6 +17,8 @@ from desktop_app.core.rules import (
     vote_quorum_met,
 )
 from desktop_app.core.services.meetings import NormService
+from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.models import Attendance, Meeting, PartyGroup
 
 
 @dataclass(frozen=True)

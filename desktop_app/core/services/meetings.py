@@ -10,16 +10,16 @@ from typing import Any
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import Session
 
-from desktop_app.core import audit
-from desktop_app.core.columns import Column, ColumnKind
-from desktop_app.core.database import Database
-from desktop_app.core.enums import AttendanceStatus, AuditAction, MeetingKind, NormPeriod
-from desktop_app.core.errors import NotFoundError, ValidationError
-from desktop_app.core.fields import Field, FieldType, clean_values
-from desktop_app.core.models import Attendance, Meeting, MeetingNorm, Member, PartyGroup
-from desktop_app.core.rules import AttendanceSummary, Norm, summarize_attendance
+from desktop_app.core.domain.columns import Column, ColumnKind
+from desktop_app.core.domain.enums import AttendanceStatus, AuditAction, MeetingKind, NormPeriod
+from desktop_app.core.domain.errors import NotFoundError, ValidationError
+from desktop_app.core.domain.fields import Field, FieldType, clean_values
+from desktop_app.core.domain.rules import AttendanceSummary, Norm, summarize_attendance
 from desktop_app.core.services.base import ListQuery, RecordService
 from desktop_app.core.services.people import MemberBrief, MemberService, belonged_on, brief_select, could_vote_on
+from desktop_app.core.storage import audit
+from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.models import Attendance, Meeting, MeetingNorm, Member, PartyGroup
 
 F = FieldType
 

@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from desktop_app.core.columns import Column, ColumnKind
-from desktop_app.core.enums import Gender, MemberStatus, MemberType, ResidentStatus
-from desktop_app.core.fields import Field, FieldType
-from desktop_app.core.models import Member, PartyGroup, Resident
-from desktop_app.core.normalize import id_birth_date, id_is_male
-from desktop_app.core.pinyin import initials, sort_key
+from desktop_app.core.domain.columns import Column, ColumnKind
+from desktop_app.core.domain.enums import Gender, MemberStatus, MemberType, ResidentStatus
+from desktop_app.core.domain.fields import Field, FieldType
+from desktop_app.core.domain.normalize import id_birth_date, id_is_male
+from desktop_app.core.domain.pinyin import initials, sort_key
 from desktop_app.core.services.base import ListQuery, RecordService, name_taken
+from desktop_app.core.storage.models import Member, PartyGroup, Resident
 
 F = FieldType
 GroupLeader = aliased(Member, name="leader")

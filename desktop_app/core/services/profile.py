@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from desktop_app.core import audit
-from desktop_app.core.database import Database
-from desktop_app.core.enums import AuditAction
-from desktop_app.core.fields import Field, FieldType, clean_values
-from desktop_app.core.models import CommunityProfile
+from desktop_app.core.domain.enums import AuditAction
+from desktop_app.core.domain.fields import Field, FieldType, clean_values
+from desktop_app.core.storage import audit
+from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.models import CommunityProfile
 
 PROFILE_ID = 1
 

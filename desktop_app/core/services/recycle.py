@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from desktop_app.core.backup import make_backup
-from desktop_app.core.database import Database
 from desktop_app.core.services.registry import record_services
+from desktop_app.core.storage.backup import make_backup
+from desktop_app.core.storage.database import Database
 
 
 @dataclass(frozen=True)

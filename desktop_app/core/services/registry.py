@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from desktop_app.core.database import Database
 from desktop_app.core.services.base import RecordService
 from desktop_app.core.services.care import CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.core.services.studio import StudioActivityService, StudioProblemService
 from desktop_app.core.services.visits import VisitService
+from desktop_app.core.storage.database import Database
 
 
 def record_services(db: Database) -> dict[str, RecordService]:

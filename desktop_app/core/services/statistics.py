@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import extract, func, select
 
-from desktop_app.core.database import Database
-from desktop_app.core.enums import MeetingKind
-from desktop_app.core.models import CareAction, CareCategory, Meeting
-from desktop_app.core.periods import Period
+from desktop_app.core.domain.enums import MeetingKind
+from desktop_app.core.domain.periods import Period
+from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.models import CareAction, CareCategory, Meeting
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,14 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, object_session
 
-from desktop_app.core import audit
-from desktop_app.core.columns import Column, ColumnKind
-from desktop_app.core.database import Database
-from desktop_app.core.enums import AuditAction, ProblemStatus, StudioActivityKind
-from desktop_app.core.errors import NotFoundError, ValidationError
-from desktop_app.core.fields import Field, FieldType, clean_values
-from desktop_app.core.models import ProblemDiscussion, StudioActivity, StudioProblem, StudioTopic
+from desktop_app.core.domain.columns import Column, ColumnKind
+from desktop_app.core.domain.enums import AuditAction, ProblemStatus, StudioActivityKind
+from desktop_app.core.domain.errors import NotFoundError, ValidationError
+from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.services.base import ListQuery, RecordService, name_taken
+from desktop_app.core.storage import audit
+from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.models import ProblemDiscussion, StudioActivity, StudioProblem, StudioTopic
 
 F = FieldType
 

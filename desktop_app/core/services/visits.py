@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from desktop_app.core.columns import Column, ColumnKind
-from desktop_app.core.enums import PracticeStatus
-from desktop_app.core.errors import ValidationError
-from desktop_app.core.fields import Field, FieldType, clean_values
-from desktop_app.core.models import AdoptedPractice, Member, StudyVisit, VisitParticipant
+from desktop_app.core.domain.columns import Column, ColumnKind
+from desktop_app.core.domain.enums import PracticeStatus
+from desktop_app.core.domain.errors import ValidationError
+from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.services.base import RecordService
+from desktop_app.core.storage.models import AdoptedPractice, Member, StudyVisit, VisitParticipant
 
 F = FieldType
 

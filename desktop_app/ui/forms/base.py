@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.errors import ValidationError
-from desktop_app.core.fields import Field, FieldType
+from desktop_app.core.domain.errors import ValidationError
+from desktop_app.core.domain.fields import Field, FieldType
 from desktop_app.core.services.base import RecordService
 from desktop_app.ui import dialogs
 from desktop_app.ui.editors import Editor, editor_for

@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtCore import QStringListModel, Qt, SignalInstance
 from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
-from desktop_app.core.enums import CareStatus
-from desktop_app.core.fields import Field
+from desktop_app.core.domain.enums import CareStatus
+from desktop_app.core.domain.fields import Field
 from desktop_app.core.services.care import CareCategoryService, CategoryInfo
 from desktop_app.core.services.people import ResidentService
 from desktop_app.ui.editors import ChoiceEditor, Editor, editor_for

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop_app.core.enums import AttendanceStatus, MeetingKind
-from desktop_app.core.fields import Field
-from desktop_app.core.rules import summarize_attendance, vote_quorum_met
+from desktop_app.core.domain.enums import AttendanceStatus, MeetingKind
+from desktop_app.core.domain.fields import Field
+from desktop_app.core.domain.rules import summarize_attendance, vote_quorum_met
 from desktop_app.core.services.people import MemberBrief, PartyGroupService
 from desktop_app.ui.editors import ChoiceEditor, Editor, LongTextEditor, editor_for, enum_choices
 from desktop_app.ui.forms.base import ERROR_STYLE, RecordForm

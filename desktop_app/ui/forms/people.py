@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop_app.core.fields import Field
+from desktop_app.core.domain.fields import Field
 from desktop_app.core.services.people import MemberService, PartyGroupService
 from desktop_app.ui.editors import ChoiceEditor, Editor, editor_for
 from desktop_app.ui.forms.base import RecordForm

@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout
 
-from desktop_app.core.enums import ProblemStatus, StudioActivityKind
-from desktop_app.core.fields import Field
+from desktop_app.core.domain.enums import ProblemStatus, StudioActivityKind
+from desktop_app.core.domain.fields import Field
 from desktop_app.core.services.studio import StudioActivityService, StudioTopicService
 from desktop_app.ui.editors import ChoiceEditor, Editor, LongTextEditor, editor_for
 from desktop_app.ui.forms.base import RecordForm

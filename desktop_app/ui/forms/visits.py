@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop_app.core.enums import PracticeStatus
-from desktop_app.core.fields import Field
-from desktop_app.core.pinyin import initials
+from desktop_app.core.domain.enums import PracticeStatus
+from desktop_app.core.domain.fields import Field
+from desktop_app.core.domain.pinyin import initials
 from desktop_app.core.services.people import MemberService
 from desktop_app.ui.editors import ChoiceEditor, DateEditor, Editor, LongTextEditor, editor_for, enum_choices
 from desktop_app.ui.forms.base import RecordForm

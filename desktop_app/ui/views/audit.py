@@ -7,9 +7,9 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QTableView, QTextEdit, QVBoxLayout, QWidget
 
-from desktop_app.core.audit import AuditRow, AuditService
-from desktop_app.core.enums import AuditAction
+from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.services.registry import record_services
+from desktop_app.core.storage.audit import AuditRow, AuditService
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.list_model import ListTableModel
 from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter

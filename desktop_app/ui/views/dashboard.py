@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.reminders import Reminder, compute_reminders
 from desktop_app.core.services.care import CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.profile import ProfileService
+from desktop_app.core.services.reminders import Reminder, compute_reminders
 from desktop_app.core.services.statistics import care_per_month, meetings_per_month
 from desktop_app.core.services.visits import VisitService
 from desktop_app.ui.chart import MonthlyChart

@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
-from desktop_app.core.enums import LabeledEnum
-from desktop_app.core.periods import Period
+from desktop_app.core.domain.enums import LabeledEnum
+from desktop_app.core.domain.periods import Period
 from desktop_app.core.services.base import ListQuery
 from desktop_app.ui.formatting import DATE_FORMAT
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.columns import ColumnKind
+from desktop_app.core.domain.columns import ColumnKind
 from desktop_app.core.services.base import ListQuery, RecordService
 from desktop_app.ui import dialogs
 from desktop_app.ui.context import AppContext

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QVBoxLayout
 
-from desktop_app.core.enums import (
+from desktop_app.core.domain.enums import (
     CareStatus,
     MeetingKind,
     MemberStatus,
@@ -167,7 +167,7 @@ class RosterImportMixin:
             dialogs.inform(self, dialog.summary.text())  # type: ignore[arg-type]
 
     def save_template(self) -> None:
-        from desktop_app.core.imports import kind_for, write_template
+        from desktop_app.core.exchange.roster import kind_for, write_template
 
         label = kind_for(self.import_kind).label
         path, _ = QFileDialog.getSaveFileName(

@@ -22,8 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.periods import QUARTER_NAMES, Period
-from desktop_app.core.reports.definitions import REPORT_LABELS, ExportOptions, ExportResult, export_report, report_for
+from desktop_app.core.domain.periods import QUARTER_NAMES, Period
+from desktop_app.core.exchange.reports.definitions import (
+    REPORT_LABELS,
+    ExportOptions,
+    ExportResult,
+    export_report,
+    report_for,
+)
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.formatting import DATE_FORMAT

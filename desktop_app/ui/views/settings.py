@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import backup as backup_mod
-from desktop_app.core.check import check_database
-from desktop_app.core.enums import MeetingKind, NormPeriod
-from desktop_app.core.reminders import THRESHOLD_LABELS, StartDateService, ThresholdService
+from desktop_app.core.domain.enums import MeetingKind, NormPeriod
 from desktop_app.core.services.care import CareCategoryService
+from desktop_app.core.services.check import check_database
 from desktop_app.core.services.meetings import NormService
+from desktop_app.core.services.reminders import THRESHOLD_LABELS, StartDateService, ThresholdService
+from desktop_app.core.storage import backup as backup_mod
 from desktop_app.ui import dialogs
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext

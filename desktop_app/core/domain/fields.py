@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from desktop_app.core import normalize
-from desktop_app.core.enums import LabeledEnum
-from desktop_app.core.errors import ValidationError
+from desktop_app.core.domain import normalize
+from desktop_app.core.domain.enums import LabeledEnum
+from desktop_app.core.domain.errors import ValidationError
 
 
 class FieldType(enum.Enum):

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from desktop_app.core.backup import make_backup
-from desktop_app.core.errors import AppError, DatabaseTooNewError
+from desktop_app.core.domain.errors import AppError, DatabaseTooNewError
+from desktop_app.core.storage.backup import make_backup
 
 if TYPE_CHECKING:
     from alembic.config import Config

@@ -12,9 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from desktop_app.core.audit import AuditService
-from desktop_app.core.database import Database
-from desktop_app.core.enums import (
+from desktop_app.core.domain.enums import (
     AttendanceStatus,
     AuditAction,
     CareStatus,
@@ -25,9 +23,15 @@ from desktop_app.core.enums import (
     PracticeStatus,
     ProblemStatus,
 )
-from desktop_app.core.errors import AppError
-from desktop_app.core.masking import mask_id_number, mask_phone
-from desktop_app.core.models import (
+from desktop_app.core.domain.errors import AppError
+from desktop_app.core.domain.masking import mask_id_number, mask_phone
+from desktop_app.core.domain.periods import Period
+from desktop_app.core.exchange.reports.workbook import CellKind, ReportBook, ReportColumn, ReportHeader, atomic_target
+from desktop_app.core.services.compliance import ComplianceService
+from desktop_app.core.services.profile import ProfileService
+from desktop_app.core.storage.audit import AuditService
+from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.models import (
     AdoptedPractice,
     Attendance,
     CareAction,
@@ -42,10 +46,6 @@ from desktop_app.core.models import (
     VisitParticipant,
     stored_date,
 )
-from desktop_app.core.periods import Period
-from desktop_app.core.reports.workbook import CellKind, ReportBook, ReportColumn, ReportHeader, atomic_target
-from desktop_app.core.services.compliance import ComplianceService
-from desktop_app.core.services.profile import ProfileService
 
 C = CellKind
 Progress = Callable[[int, int], None]

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from desktop_app.core import migrate
-from desktop_app.core.backup import integrity_problems, list_backups
-from desktop_app.core.database import (
+from desktop_app.core.domain.errors import AppError, DatabaseDamagedError
+from desktop_app.core.storage import migrate
+from desktop_app.core.storage.backup import integrity_problems, list_backups
+from desktop_app.core.storage.database import (
     Database,
     build_engine,
     database_path,
@@ -18,9 +19,8 @@ from desktop_app.core.database import (
     query_file,
     sqlite_url,
 )
-from desktop_app.core.errors import AppError, DatabaseDamagedError
-from desktop_app.core.paths import BACKUP_DIRNAME, resolve_data_dir
-from desktop_app.core.targets import os_failure
+from desktop_app.core.storage.paths import BACKUP_DIRNAME, resolve_data_dir
+from desktop_app.core.storage.targets import os_failure
 
 
 def check_health(db_file: Path, backup_dir: Path) -> None:
@@ -28,7 +28,7 @@ def check_health(db_file: Path, backup_dir: Path) -> None:
     problems = integrity_problems(db_file, quick=True)
     if not problems:
         return
-    from desktop_app.core.restore import InvalidBackupError, inspect_backup
+    from desktop_app.core.storage.restore import InvalidBackupError, inspect_backup
 
     good = None
     for backup in list_backups(backup_dir):
@@ -120,7 +120,7 @@ def open_database(
 def restore_over_damaged(data_dir: str | os.PathLike[str] | None, url: str | None, backup: Path) -> Database:
     """After the person agreed: replace a damaged data file with a backup (the damaged file is kept as it
     was), then open the restored data as usual."""
-    from desktop_app.core.restore import restore_backup
+    from desktop_app.core.storage.restore import restore_backup
 
     raw = open_database(data_dir, url, check=False)
     try:

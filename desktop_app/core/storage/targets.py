@@ -9,7 +9,7 @@ import tempfile
 from contextlib import suppress
 from pathlib import Path
 
-from desktop_app.core.errors import AppError
+from desktop_app.core.domain.errors import AppError
 
 # What an errno means to a person; anything else is told with its number for support.
 _OS_FAILURES = {

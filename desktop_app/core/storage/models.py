@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from desktop_app.core.enums import (
+from desktop_app.core.domain.enums import (
     AttendanceStatus,
     AuditAction,
     CareStatus,

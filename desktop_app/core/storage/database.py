@@ -15,8 +15,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop_app.core.errors import AppError, DatabaseEnvironmentError
-from desktop_app.core.paths import ATTACHMENT_DIRNAME, BACKUP_DIRNAME, DATABASE_FILENAME
+from desktop_app.core.domain.errors import AppError, DatabaseEnvironmentError
+from desktop_app.core.storage.paths import ATTACHMENT_DIRNAME, BACKUP_DIRNAME, DATABASE_FILENAME
 
 BUSY_TIMEOUT_MS = 5000
 

@@ -17,18 +17,18 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
-from desktop_app.core import audit
-from desktop_app.core.backup import make_backup
-from desktop_app.core.database import Database
-from desktop_app.core.enums import AuditAction
-from desktop_app.core.errors import AppError, ValidationError
-from desktop_app.core.fields import Field, clean_values, empty_value
-from desktop_app.core.models import Member, PartyGroup, Resident
-from desktop_app.core.normalize import clean_text, halfwidth
-from desktop_app.core.pinyin import initials, sort_key
+from desktop_app.core.domain.enums import AuditAction
+from desktop_app.core.domain.errors import AppError, ValidationError
+from desktop_app.core.domain.fields import Field, clean_values, empty_value
+from desktop_app.core.domain.normalize import clean_text, halfwidth
+from desktop_app.core.domain.pinyin import initials, sort_key
 from desktop_app.core.services.base import RecordService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
-from desktop_app.core.targets import output_file
+from desktop_app.core.storage import audit
+from desktop_app.core.storage.backup import make_backup
+from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.models import Member, PartyGroup, Resident
+from desktop_app.core.storage.targets import output_file
 
 MAX_ROWS = 100_000
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024

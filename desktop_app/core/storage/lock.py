@@ -11,7 +11,7 @@ import os
 import socket
 from pathlib import Path
 
-from desktop_app.core.errors import AlreadyRunningError
+from desktop_app.core.domain.errors import AlreadyRunningError
 
 LOCK_FILENAME = "app.lock"
 

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_app.core.database import Database, like_pattern
-from desktop_app.core.enums import AuditAction, LabeledEnum
-from desktop_app.core.fields import Field, labels_of
-from desktop_app.core.models import AuditEntry
+from desktop_app.core.domain.enums import AuditAction, LabeledEnum
+from desktop_app.core.domain.fields import Field, labels_of
+from desktop_app.core.storage.database import Database, like_pattern
+from desktop_app.core.storage.models import AuditEntry
 
 
 @lru_cache(maxsize=1)

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, text
 
-from desktop_app.core import migrate
-from desktop_app.core.database import Database
-from desktop_app.core.models import Attachment
 from desktop_app.core.services.attachments import AttachmentService
+from desktop_app.core.storage import migrate
+from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.models import Attachment
 
 
 @dataclass

@@ -15,8 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from desktop_app.core.database import Database
-from desktop_app.core.enums import (
+from desktop_app.core.domain.enums import (
     AttendanceStatus,
     CareStatus,
     Gender,
@@ -28,8 +27,13 @@ from desktop_app.core.enums import (
     ResidentStatus,
     StudioActivityKind,
 )
-from desktop_app.core.errors import AppError
-from desktop_app.core.models import (
+from desktop_app.core.domain.errors import AppError
+from desktop_app.core.domain.normalize import id_check_digit
+from desktop_app.core.domain.pinyin import initials, sort_key
+from desktop_app.core.services.registry import record_services
+from desktop_app.core.services.reminders import StartDateService
+from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.models import (
     AdoptedPractice,
     AppSetting,
     Attendance,
@@ -47,10 +51,6 @@ from desktop_app.core.models import (
     StudyVisit,
     VisitParticipant,
 )
-from desktop_app.core.normalize import id_check_digit
-from desktop_app.core.pinyin import initials, sort_key
-from desktop_app.core.reminders import StartDateService
-from desktop_app.core.services.registry import record_services
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from desktop_app.core.enums import LabeledEnum
-from desktop_app.core.masking import mask_id_number, mask_phone
+from desktop_app.core.domain.enums import LabeledEnum
+from desktop_app.core.domain.masking import mask_id_number, mask_phone
 
 
 class ColumnKind(enum.Enum):

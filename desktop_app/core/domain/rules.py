@@ -7,8 +7,8 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from desktop_app.core.enums import AttendanceStatus, MeetingKind, NormPeriod
-from desktop_app.core.periods import Period
+from desktop_app.core.domain.enums import AttendanceStatus, MeetingKind, NormPeriod
+from desktop_app.core.domain.periods import Period
 
 
 @dataclass(frozen=True)

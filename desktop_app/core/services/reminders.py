@@ -8,17 +8,18 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from desktop_app.core import audit, normalize
-from desktop_app.core.backup import list_backups
-from desktop_app.core.database import Database
-from desktop_app.core.enums import AuditAction, CareStatus, NormPeriod, PracticeStatus
-from desktop_app.core.errors import ValidationError
-from desktop_app.core.models import AdoptedPractice, AppSetting, AuditEntry, CareAction, StudyVisit
-from desktop_app.core.normalize import parse_count
-from desktop_app.core.periods import Period
-from desktop_app.core.rules import SCOPE_WORDS, UnitState
+from desktop_app.core.domain import normalize
+from desktop_app.core.domain.enums import AuditAction, CareStatus, NormPeriod, PracticeStatus
+from desktop_app.core.domain.errors import ValidationError
+from desktop_app.core.domain.normalize import parse_count
+from desktop_app.core.domain.periods import Period
+from desktop_app.core.domain.rules import SCOPE_WORDS, UnitState
 from desktop_app.core.services.compliance import ComplianceService
 from desktop_app.core.services.studio import StudioProblemService
+from desktop_app.core.storage import audit
+from desktop_app.core.storage.backup import list_backups
+from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.models import AdoptedPractice, AppSetting, AuditEntry, CareAction, StudyVisit
 
 PREVIOUS_WORDS = {NormPeriod.MONTH: "上月", NormPeriod.QUARTER: "上季度", NormPeriod.YEAR: "去年"}
 

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.core.database import Database, query_file
-from desktop_app.core.errors import AppError
-from desktop_app.core.targets import os_failure, output_file
+from desktop_app.core.domain.errors import AppError
+from desktop_app.core.storage.database import Database, query_file
+from desktop_app.core.storage.targets import os_failure, output_file
 
 ATTACHMENT_STORE = "attachments"  # inside backups/: every attachment file ever backed up, by hash
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12

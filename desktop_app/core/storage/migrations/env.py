@@ -1,9 +1,9 @@
 """Alembic environment. Runs only programmatically, on the connection handed in by
-desktop_app.core.migrate; never configures logging (the app owns it)."""
+desktop_app.core.storage.migrate; never configures logging (the app owns it)."""
 
 from alembic import context
 
-from desktop_app.core.models import Base
+from desktop_app.core.storage.models import Base
 
 config = context.config
 connection = config.attributes["connection"]

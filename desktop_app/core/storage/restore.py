@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from desktop_app.core import audit, migrate
-from desktop_app.core.backup import ATTACHMENT_STORE, BUNDLE_DATABASE, integrity_problems, make_backup
-from desktop_app.core.database import Database
-from desktop_app.core.enums import AuditAction
-from desktop_app.core.errors import AppError
-from desktop_app.core.targets import input_file
+from desktop_app.core.domain.enums import AuditAction
+from desktop_app.core.domain.errors import AppError
+from desktop_app.core.storage import audit, migrate
+from desktop_app.core.storage.backup import ATTACHMENT_STORE, BUNDLE_DATABASE, integrity_problems, make_backup
+from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.targets import input_file
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 REQUIRED_TABLES = {"residents", "members", "care_actions", "meetings", "study_visits", "alembic_version"}

@@ -25,7 +25,7 @@ def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """
     if explicit is not None:
         if not str(explicit).strip():
-            from desktop_app.core.errors import AppError
+            from desktop_app.core.domain.errors import AppError
 
             raise AppError("数据目录不能是空的。请给出数据目录，或不写 --data-dir 以使用默认位置。")
         return Path(explicit).expanduser().resolve()

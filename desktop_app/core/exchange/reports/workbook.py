@@ -21,9 +21,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.errors import AppError
-from desktop_app.core.normalize import clean_text
-from desktop_app.core.targets import begin_partial, discard, os_failure, output_file, partial_path, put_in_place
+from desktop_app.core.domain.errors import AppError
+from desktop_app.core.domain.normalize import clean_text
+from desktop_app.core.storage.targets import begin_partial, discard, os_failure, output_file, partial_path, put_in_place
 
 FONT = "宋体"
 HEADER_ROWS = 3  # title, unit/period line, column headers

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from desktop_app.core.pinyin import initials, sort_key
+from desktop_app.core.domain.pinyin import initials, sort_key
 
 revision: str = "0005"
 down_revision: str | None = "0004"
