@@ -136,12 +136,18 @@ def cmd_run(args: list[str]) -> int:
 
 
 def cmd_test(args: list[str]) -> int:
-    python = ensure_env("test")
+    """Lint, import contracts, types and the fast tests (unit and GUI); `--all` adds the slow ones
+    (the packaging build, the crash kills, the benchmark harness), as CI runs them."""
+    everything = "--all" in args
+    args = [arg for arg in args if arg != "--all"]
+    python = ensure_env("test,build" if everything else "test")
     bindir = python.parent
+    selection = [] if everything or "-m" in args else ["-m", "not slow"]
     steps = [
         [str(bindir / "ruff"), "check", "."],
         [str(bindir / "lint-imports")],
-        [str(python), "-m", "pytest", *args],
+        [str(python), "-m", "mypy", "desktop_app"],
+        [str(python), "-m", "pytest", *selection, *args],
     ]
     return run_steps(steps, offscreen_env())
 
@@ -213,7 +219,7 @@ def cmd_build(args: list[str]) -> int:
 
 COMMANDS = {
     "run": (cmd_run, "创建环境并启动书记工作台"),
-    "test": (cmd_test, "创建环境并运行全部检查与测试"),
+    "test": (cmd_test, "创建环境并运行代码检查、类型检查和快速测试（--all：再加打包、崩溃与基准测试，CI 用它）"),
     "screenshots": (cmd_screenshots, "在离屏模式下用示例数据为每个界面截图"),
     "bench": (cmd_bench, "性能基准（--quick：小数据快速跑一遍）"),
     "build": (cmd_build, "用 PyInstaller 打包到 dist/，Linux 上再生成 .deb，Windows 上用 Inno Setup 生成安装程序"),

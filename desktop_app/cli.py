@@ -7,27 +7,29 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.core.domain.errors import AppError
 
 
 class ChineseHelpFormatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+    def add_usage(self, usage, actions, groups, prefix=None):
         return super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
     """argparse with its own words in Chinese: usage line, section titles, -h and --version help."""
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("formatter_class", ChineseHelpFormatter)
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False  # our own -h, in Chinese
+        super().__init__(*args, **kwargs)
         self._positionals.title = "参数"
         self._optionals.title = "选项"
         self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"参数错误：{translate_argparse(message)}\n")
 
@@ -68,7 +70,7 @@ def _data_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
     )
 
 
-def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _open(args: argparse.Namespace):
     from desktop_app.core.storage.paths import NETWORK_WARNING, is_network_path, resolve_data_dir
     from desktop_app.core.storage.startup import open_database
 
@@ -77,7 +79,7 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return open_database(args.data_dir, args.db_url)
 
 
-def _locked(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _locked(args: argparse.Namespace):
     from desktop_app.core.storage.lock import InstanceLock
     from desktop_app.core.storage.paths import resolve_data_dir
 

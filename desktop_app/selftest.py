@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def run_self_test() -> int:
@@ -21,7 +22,7 @@ def run_self_test() -> int:
     done: list[str] = []
     with tempfile.TemporaryDirectory(prefix="desktop_app-selftest-") as tmp:
         data = Path(tmp) / "data"
-        context: dict[str, object] = {}
+        context: dict[str, Any] = {}
         steps: list[tuple[str, Callable[[], str]]] = [
             ("数据库与升级", lambda: _open(data, context)),
             ("每类记录各写一条", lambda: _write_records(context)),
@@ -40,7 +41,7 @@ def run_self_test() -> int:
         finally:
             db = context.get("db")
             if db is not None:
-                db.dispose()  # type: ignore[attr-defined]
+                db.dispose()
     from desktop_app import __version__
 
     elapsed = time.perf_counter() - started
@@ -48,7 +49,7 @@ def run_self_test() -> int:
     return 0
 
 
-def _open(data: Path, context: dict[str, object]) -> str:
+def _open(data: Path, context: dict[str, Any]) -> str:
     from desktop_app.core.storage import migrate
     from desktop_app.core.storage.startup import open_database
 
@@ -57,7 +58,7 @@ def _open(data: Path, context: dict[str, object]) -> str:
     return f"数据版本 {migrate.current_revision(db.engine)}"
 
 
-def _write_records(context: dict[str, object]) -> str:
+def _write_records(context: dict[str, Any]) -> str:
     import datetime as dt
 
     from desktop_app.core.services.care import CareCategoryService, CareService
@@ -69,17 +70,17 @@ def _write_records(context: dict[str, object]) -> str:
 
     db = context["db"]
     today = dt.date.today()
-    ProfileService(db).save({"community_name": "自检居民区"})  # type: ignore[arg-type]
-    resident = ResidentService(db).create({"name": "自检居民", "phone": "13800000000"})  # type: ignore[arg-type]
-    group = PartyGroupService(db).create({"name": "自检党小组"})  # type: ignore[arg-type]
-    member = MemberService(db).create({"name": "自检党员", "group_id": group})  # type: ignore[arg-type]
-    category = CareCategoryService(db).list()[0].id  # type: ignore[arg-type]
-    CareService(db).create({"date": today, "category_id": category, "resident_id": resident})  # type: ignore[arg-type]
+    ProfileService(db).save({"community_name": "自检居民区"})
+    resident = ResidentService(db).create({"name": "自检居民", "phone": "13800000000"})
+    group = PartyGroupService(db).create({"name": "自检党小组"})
+    member = MemberService(db).create({"name": "自检党员", "group_id": group})
+    category = CareCategoryService(db).list()[0].id
+    CareService(db).create({"date": today, "category_id": category, "resident_id": resident})
     VisitService(db).create(
         {
             "date": today,
             "destination": "梅陇六村",
-            "participant_ids": [member],  # type: ignore[arg-type]
+            "participant_ids": [member],
             "practices": [{"description": "试点楼道议事会"}],
         }
     )
@@ -88,24 +89,24 @@ def _write_records(context: dict[str, object]) -> str:
             "kind": "group_meeting",
             "group_id": group,
             "date": today,
-            "topic": "自检",  # type: ignore[arg-type]
+            "topic": "自检",
             "attendance": [{"member_id": member, "status": "present"}],
         }
     )
-    activity = StudioActivityService(db).create({"kind": "mentoring", "date": today, "topic": "自检"})  # type: ignore[arg-type]
-    topic = StudioTopicService(db).list()[0].id  # type: ignore[arg-type]
+    activity = StudioActivityService(db).create({"kind": "mentoring", "date": today, "topic": "自检"})
+    topic = StudioTopicService(db).list()[0].id
     StudioProblemService(db).create(
         {
             "raised_date": today,
             "topic_id": topic,
-            "description": "自检",  # type: ignore[arg-type]
+            "description": "自检",
             "source_activity_id": activity,
         }
     )
     return "9 类"
 
 
-def _export_reports(context: dict[str, object], folder: Path) -> str:
+def _export_reports(context: dict[str, Any], folder: Path) -> str:
     import datetime as dt
 
     from desktop_app.core.domain.periods import Period
@@ -113,11 +114,11 @@ def _export_reports(context: dict[str, object], folder: Path) -> str:
 
     year = Period.year(dt.date.today().year)
     for kind in REPORTS:
-        export_report(context["db"], kind, year, folder / f"{kind}.xlsx")  # type: ignore[arg-type]
+        export_report(context["db"], kind, year, folder / f"{kind}.xlsx")
     return f"{len(REPORTS)} 种"
 
 
-def _template_round_trip(context: dict[str, object], folder: Path) -> str:
+def _template_round_trip(context: dict[str, Any], folder: Path) -> str:
     import openpyxl
 
     from desktop_app.core.exchange.roster import preview_import, write_template
@@ -126,19 +127,19 @@ def _template_round_trip(context: dict[str, object], folder: Path) -> str:
     book = openpyxl.load_workbook(path)
     book.active.append(["模板读回"])
     book.save(path)
-    preview = preview_import(context["db"], "residents", path)  # type: ignore[arg-type]
+    preview = preview_import(context["db"], "residents", path)
     if preview.count("new") != 1:
         raise RuntimeError(preview.summary())
     return ""
 
 
-def _main_window(context: dict[str, object]) -> str:
+def _main_window(context: dict[str, Any]) -> str:
     from desktop_app.ui.app import create_application
     from desktop_app.ui.context import AppContext
     from desktop_app.ui.main_window import VIEWS, MainWindow
 
     app = create_application()
-    window = MainWindow(AppContext.open(context["db"]))  # type: ignore[arg-type]
+    window = MainWindow(AppContext.open(context["db"]))
     window.show()
     for index in range(len(VIEWS)):
         window.nav.setCurrentRow(index)

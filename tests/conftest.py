@@ -52,8 +52,14 @@ def db(data_dir: Path) -> Iterator[object]:
     database.dispose()
 
 
+END_TO_END = Path(__file__).with_name("e2e")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that use qtbot are GUI tests: mark them so they can be selected or skipped."""
+    """Tests that use qtbot are GUI tests; the end-to-end ones (a build, killed processes, the benchmark
+    harness) are slow and run in the full loop only. Marked so they can be selected or skipped."""
     for item in items:
         if "qtbot" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.gui)
+        if END_TO_END in item.path.parents:
+            item.add_marker(pytest.mark.slow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl
@@ -81,7 +82,7 @@ class AttachmentsDialog(QDialog):
 
     def add_files(self, paths: list[Path]) -> None:
         for path in paths:
-            if not attempt(self, lambda path=path: self.service.add(self.owner_kind, self.owner_id, path)).ok:
+            if not attempt(self, partial(self.service.add, self.owner_kind, self.owner_id, path)).ok:
                 break
         self.refresh()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QDate, Qt, SignalInstance
 from PySide6.QtWidgets import (
@@ -27,10 +27,13 @@ from desktop_app.ui.formatting import DATE_FORMAT
 NOT_SET = "未填"
 
 
-class Editor:
-    """The interface every field editor offers the form."""
+W = TypeVar("W", bound=QWidget)
 
-    widget: QWidget
+
+class Editor(Generic[W]):
+    """The interface every field editor offers the form, over the widget it shows."""
+
+    widget: W
 
     def value(self) -> Any:
         raise NotImplementedError
@@ -44,7 +47,7 @@ class Editor:
         raise NotImplementedError
 
 
-class TextEditor(Editor):
+class TextEditor(Editor[QLineEdit]):
     def __init__(self, placeholder: str = "", max_length: int = 0) -> None:
         self.widget = QLineEdit()
         self.widget.setPlaceholderText(placeholder)
@@ -64,7 +67,7 @@ class TextEditor(Editor):
         return self.widget.textChanged
 
 
-class LongTextEditor(Editor):
+class LongTextEditor(Editor[QPlainTextEdit]):
     def __init__(self, lines: int = 3) -> None:
         self.widget = QPlainTextEdit()
         self.widget.setTabChangesFocus(True)
@@ -92,14 +95,14 @@ class _TypedValueEdit(QWidget):
 
     def __init__(self, placeholder: str, parse: Callable[[str], Any], show: Callable[[Any], str]) -> None:
         super().__init__()
-        self.parse, self.show = parse, show
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self.parse_text, self.format_value = parse, show
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(0, 0, 0, 0)
         self.line = QLineEdit()
         self.line.setPlaceholderText(placeholder)
         self.line.setClearButtonEnabled(True)
         self.line.editingFinished.connect(self._tidy)
-        layout.addWidget(self.line, 1)
+        self.row.addWidget(self.line, 1)
         self.setFocusProxy(self.line)
 
     def value(self) -> Any:
@@ -107,18 +110,18 @@ class _TypedValueEdit(QWidget):
         if not text:
             return None
         try:
-            return self.parse(text)
+            return self.parse_text(text)
         except ValueError:
             return text
 
     def set_value(self, value: Any) -> None:
-        self.line.setText("" if value is None else self.show(value))
+        self.line.setText("" if value is None else self.format_value(value))
 
     def _tidy(self) -> None:
         """Show what was understood in the one format the lists use (2024/3/5 → 2024-03-05)."""
         value = self.value()
         if value is not None and not isinstance(value, str):
-            self.line.setText(self.show(value))
+            self.line.setText(self.format_value(value))
 
 
 class _CalendarButton(QToolButton):
@@ -137,7 +140,8 @@ class _CalendarButton(QToolButton):
         self.clicked.connect(self.show_calendar)
 
     def show_calendar(self) -> QCalendarWidget:
-        calendar = QCalendarWidget(self, Qt.WindowType.Popup)
+        calendar = QCalendarWidget(self)
+        calendar.setWindowFlags(Qt.WindowType.Popup)
         calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         calendar.setMinimumDate(QDate(1900, 1, 1))
         calendar.setMaximumDate(QDate(2100, 12, 31))
@@ -164,15 +168,15 @@ class _DateEdit(QDateEdit):
         return QWidget.focusNextPrevChild(self, next)
 
 
-class DateEditor(Editor):
+class DateEditor(Editor[QWidget]):
     """A required date is a date edit (it always has a value); an optional one starts empty."""
 
     def __init__(self, optional: bool) -> None:
         self.optional = optional
         if optional:
             self.typed = _TypedValueEdit(f"{NOT_SET}（如 2024-03-05）", normalize.parse_date, _date_text)
-            self.typed.layout().addWidget(_CalendarButton(self.typed))
-            self.widget: QWidget = self.typed
+            self.typed.row.addWidget(_CalendarButton(self.typed))
+            self.widget = self.typed
         else:
             edit = _DateEdit()
             edit.setDisplayFormat(DATE_FORMAT)
@@ -201,7 +205,7 @@ class DateEditor(Editor):
         return self.typed.line.textChanged if self.optional else self.edit.dateChanged
 
 
-class TimeEditor(Editor):
+class TimeEditor(Editor[_TypedValueEdit]):
     """Times are optional: empty until the person types one (14:30, 1430 or 14点30分)."""
 
     def __init__(self) -> None:
@@ -222,7 +226,7 @@ def _date_text(value: dt.date) -> str:
     return f"{value:%Y-%m-%d}"
 
 
-class ChoiceEditor(Editor):
+class ChoiceEditor(Editor[QComboBox]):
     """A drop-down of (value, label) pairs; optional ones start with an empty choice.
 
     Values are kept on the Python side: Qt would turn a str-based enum into a plain string.
@@ -269,7 +273,7 @@ class ChoiceEditor(Editor):
             self._append(value, label)
 
 
-class BoolEditor(Editor):
+class BoolEditor(Editor[QCheckBox]):
     def __init__(self, label: str) -> None:
         self.widget = QCheckBox(label)
 
@@ -288,7 +292,7 @@ def enum_choices(enum_cls: type[LabeledEnum]) -> list[tuple[Any, str]]:
     return [(member, member.label) for member in enum_cls]
 
 
-def editor_for(spec: Field) -> Editor:
+def editor_for(spec: Field) -> Editor[Any]:
     """The default editor of a field; REF fields get a ChoiceEditor the form fills."""
     kind = spec.type
     if kind is FieldType.LONG_TEXT:

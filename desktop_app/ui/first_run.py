@@ -22,7 +22,7 @@ class FirstRunDialog(QDialog):
         self.edits = self.profile.edits
         layout.addWidget(self.profile)
         self.demo = QCheckBox("载入示例数据（先试用一下，示例居民区的信息会替换上面填写的内容）")
-        self.demo.toggled.connect(lambda on: [edit.setEnabled(not on) for edit in self.edits.values()])
+        self.demo.toggled.connect(self._demo_chosen)
         layout.addWidget(self.demo)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("开始使用")
@@ -31,6 +31,10 @@ class FirstRunDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(520, self.sizeHint().height())
+
+    def _demo_chosen(self, on: bool) -> None:
+        for edit in self.edits.values():
+            edit.setEnabled(not on)
 
     def accept(self) -> None:
         if self.demo.isChecked():

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from PySide6.QtCore import QDate
+
 from desktop_app.core.domain.columns import ColumnKind
 
 DATE_FORMAT = "yyyy-MM-dd"
@@ -9,3 +13,7 @@ DATE_FORMAT = "yyyy-MM-dd"
 
 def is_numeric(kind: ColumnKind) -> bool:
     return kind in (ColumnKind.MONEY, ColumnKind.COUNT, ColumnKind.PERCENT)
+
+
+def python_date(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())

@@ -90,7 +90,7 @@ class ImportDialog(QDialog):
         if path:
             self.load_file(Path(path))
 
-    def load_file(self, path: Path) -> BackgroundTask:
+    def load_file(self, path: Path) -> BackgroundTask | None:
         self.path = path
         self.file_label.setText(f"文件：{path}")
         return self.refresh_preview()

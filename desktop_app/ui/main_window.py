@@ -15,10 +15,13 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget, QWidget
 
 from desktop_app import APP_NAME
+from desktop_app.ui.page import Page
 from desktop_app.ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
+    from desktop_app.core.services.reminders import Target
     from desktop_app.ui.context import AppContext
+    from desktop_app.ui.views.record_view import RecordView
 
 # (title, module under desktop_app.ui.views, class): imported when the view is first shown.
 VIEWS = (
@@ -48,12 +51,13 @@ RECORD_VIEWS = {
 }
 
 
-def view_class(index: int) -> type:
+def view_class(index: int) -> type[Page]:
     _, module, name = VIEWS[index]
-    return getattr(importlib.import_module(f"desktop_app.ui.views.{module}"), name)
+    page: type[Page] = getattr(importlib.import_module(f"desktop_app.ui.views.{module}"), name)
+    return page
 
 
-def view_classes() -> list[type]:
+def view_classes() -> list[type[Page]]:
     return [view_class(index) for index in range(len(VIEWS))]
 
 
@@ -70,22 +74,24 @@ class MainWindow(QMainWindow):
     def __init__(self, context: AppContext | None = None, settings: QSettings | None = None) -> None:
         super().__init__()
         self.context: AppContext | None = None
-        self.settings = settings if settings is not None else context.settings  # type: ignore[union-attr]
+        if settings is None:
+            assert context is not None, "settings come from the context when none are given"
+            settings = context.settings
+        self.settings = settings
         self.setWindowTitle(APP_NAME)
         self.nav = QListWidget()
         self.nav.setMinimumWidth(120)
         self.nav.setMaximumWidth(220)
         self.nav.setStyleSheet("QListWidget::item { padding: 7px 12px; }")
         self.stack = QStackedWidget()
-        self._built: dict[int, QWidget] = {}
+        self._built: dict[int, Page] = {}
         for number, (title, _, _) in enumerate(VIEWS, start=1):
             self.nav.addItem(title)
             # Views are built when first shown, so start-up reads only the 工作台.
             self.stack.addWidget(QWidget())
             if number <= 10:  # Ctrl+1 … Ctrl+9, Ctrl+0
-                QShortcut(
-                    QKeySequence(f"Ctrl+{number % 10}"), self, activated=lambda n=number - 1: self.nav.setCurrentRow(n)
-                )
+                jump = QShortcut(QKeySequence(f"Ctrl+{number % 10}"), self)
+                jump.activated.connect(lambda n=number - 1: self.nav.setCurrentRow(n))
         self.nav.setEnabled(False)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
@@ -123,55 +129,49 @@ class MainWindow(QMainWindow):
         else:
             self.nav.setCurrentRow(0)
 
-    def view(self, index: int) -> QWidget:
+    def view(self, index: int) -> Page:
         if index not in self._built:
+            assert self.context is not None  # pages are built once the data is open
             view = view_class(index)(self.context)
             view.count_changed.connect(self._show_count)
-            if hasattr(view, "profile_saved"):  # 设置
-                view.profile_saved.connect(self.update_title)
-                view.data_replaced.connect(self.data_replaced)
-            if hasattr(view, "reminder_activated"):  # 工作台
-                view.reminder_activated.connect(self.follow_reminder)
-            old = self.stack.widget(index)
+            view.connect_window(self)
+            placeholder = self.stack.widget(index)
+            assert placeholder is not None  # every page has one until it is built
             self.stack.insertWidget(index, view)
-            self.stack.removeWidget(old)
-            old.deleteLater()
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
             self._built[index] = view
         return self._built[index]
 
     def data_replaced(self) -> None:
         """A backup was restored: every other view reads the data afresh when next shown."""
-        for index in [i for i in self._built if not hasattr(self._built[i], "profile_saved")]:
+        for index in [i for i, page in self._built.items() if not page.survives_restore]:
             view = self._built.pop(index)
             self.stack.insertWidget(index, QWidget())
             self.stack.removeWidget(view)
             view.deleteLater()
         self.update_title()
 
-    def record_view(self, kind_key: str) -> QWidget:
-        """Show the list that holds records of this kind, and return it (a RecordView)."""
-        for name, (view_name, tab) in RECORD_VIEWS.items():
-            if name == kind_key:
-                index = next(i for i, (_, _, cls) in enumerate(VIEWS) if cls == view_name)
-                self.nav.setCurrentRow(index)
-                view = self.view(index)
-                if tab is not None:
-                    view.tabs.setCurrentIndex(tab)  # type: ignore[attr-defined]
-                    return view.current()  # type: ignore[attr-defined]
-                return view
-        raise KeyError(kind_key)
+    def record_view(self, kind_key: str) -> RecordView:
+        """Show the list that holds records of this kind, and return it."""
+        view_name, tab = RECORD_VIEWS[kind_key]
+        index = next(i for i, (_, _, cls) in enumerate(VIEWS) if cls == view_name)
+        self.nav.setCurrentRow(index)
+        listing = self.view(index).record_list(tab)
+        if listing is None:
+            raise KeyError(kind_key)
+        return listing
 
-    def follow_reminder(self, target: object) -> None:
+    def follow_reminder(self, target: Target) -> None:
         """A reminder was clicked: open its record, or a new record's form already filled in."""
-        kind = target.kind  # type: ignore[attr-defined]
-        if kind == "backup":
+        if target.kind == "backup":
             self.nav.setCurrentRow(next(i for i, (_, _, cls) in enumerate(VIEWS) if cls == "SettingsView"))
             return
-        view = self.record_view(kind)
-        if target.record_id is not None:  # type: ignore[attr-defined]
-            view.open_record(target.record_id)  # type: ignore[attr-defined]
+        view = self.record_view(target.kind)
+        if target.record_id is not None:
+            view.open_record(target.record_id)
         else:
-            view.create_record(dict(target.initial))  # type: ignore[attr-defined]
+            view.create_record(dict(target.initial))
 
     def show_view(self, index: int) -> None:
         if index < 0 or self.context is None:
@@ -184,18 +184,18 @@ class MainWindow(QMainWindow):
         if not self.nav.hasFocus():
             view.setFocus()
         if already_built:
-            view.reload()  # type: ignore[attr-defined]
+            view.reload()
         else:
-            self._show_count(view.record_count() if hasattr(view, "record_count") else -1)
+            self._show_count(view.record_count() or 0)
 
     def reload_current(self) -> None:
         """Read the shown page afresh (something changed behind it, e.g. the start-up backup)."""
-        self.stack.currentWidget().reload()  # type: ignore[attr-defined]
+        self.view(self.stack.currentIndex()).reload()
 
     def _show_count(self, count: int) -> None:
-        view = self.stack.currentWidget()
-        if hasattr(view, "record_count") and count >= 0:
-            self.count_label.setText(f"{view.title}：共 {count} 条")  # type: ignore[attr-defined]
+        view = self.view(self.stack.currentIndex())
+        if view.record_count() is not None and count >= 0:
+            self.count_label.setText(f"{view.title}：共 {count} 条")
         else:
             self.count_label.setText("")
 
@@ -222,8 +222,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         for view in self._built.values():
-            if hasattr(view, "save_state"):
-                view.save_state()
+            view.save_state()
         self.settings.sync()
 
     def show_guide(self) -> None:

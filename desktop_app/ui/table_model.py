@@ -14,7 +14,7 @@ from itertools import takewhile
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QHelpEvent, QPaintEvent, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QHelpEvent, QPaintEvent, QStandardItemModel
 from PySide6.QtWidgets import QTableView, QToolTip
 
 from desktop_app.core.domain.columns import Column, ColumnKind
@@ -44,7 +44,7 @@ class RecordTableModel(QStandardItemModel):
         self.query = ListQuery()
         self.unmasked = False
         # Optional: a background colour for a record, by its id (e.g. a problem open too long).
-        self.row_colour: Callable[[int], QColor | None] | None = None
+        self.row_colour: Callable[[int], QBrush | QColor | None] | None = None
         self._ids: list[int] = []
         self._loaded = False
         self._pages: set[int] = set()

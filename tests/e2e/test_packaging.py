@@ -1,7 +1,8 @@
 """Build the Linux bundle and the .deb, install it into a temporary root, run its self-test.
 
-Marked `packaging`: it runs in `python3 dev.py test` whenever the build tools are here (PyInstaller
-from the test extras, dpkg-deb from Debian), and is skipped, saying which tool is missing, otherwise.
+Marked `packaging` (and `slow`, as every end-to-end test): it runs in `python3 dev.py test --all` whenever
+the build tools are here (PyInstaller from the build extra that command installs, dpkg-deb from Debian),
+and is skipped, saying which tool is missing, otherwise.
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def test_every_record_form_fits_new_and_filled(qtbot, demo_context, view_class, 
     for form in (view.open_form(), view.open_form(view.model.record_id(0))):
         assert_fits(qtbot, form)
         if view_class is not MeetingView:  # only the 三会一课 form, with its attendance list, needs to scroll here
-            assert form.scroll.verticalScrollBar().maximum() == 0, "every field in sight, no scrolling"
+            assert form.scroll_area.verticalScrollBar().maximum() == 0, "every field in sight, no scrolling"
 
 
 @pytest.mark.parametrize("view_class", [MeetingView, VisitView, CareView, MemberView])

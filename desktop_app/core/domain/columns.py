@@ -78,7 +78,7 @@ def cell_text(column: Column, unmasked: bool) -> CellText:
     kind = column.kind
     if kind is ColumnKind.ENUM and column.enum is not None:
         labels = {member.value: member.label for member in column.enum}
-        return lambda value: labels.get(value, value) if value is not None else ""
+        return lambda value: "" if value is None else labels.get(value, str(value))
     if kind is ColumnKind.PHONE and not unmasked:
         return mask_phone
     if kind is ColumnKind.ID_NUMBER and not unmasked:

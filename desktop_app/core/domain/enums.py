@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 
 class LabeledEnum(enum.StrEnum):
@@ -11,11 +11,18 @@ class LabeledEnum(enum.StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> Self:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
+    if TYPE_CHECKING:  # members are declared as (value, label) pairs; a checker would take the pair for the value
+
+        @property
+        def value(self) -> str: ...
+
+    else:  # and would read `MemberType("full")`, a lookup by value, as a call of this
+
+        def __new__(cls, value: str, label: str) -> Self:
+            member = str.__new__(cls, value)
+            member._value_ = value
+            member.label = label
+            return member
 
 
 class Gender(LabeledEnum):

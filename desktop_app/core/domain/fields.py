@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ class Field:
     type: FieldType = FieldType.TEXT
     required: bool = False
     max_length: int = 0
-    enum: type[LabeledEnum] | None = None
+    enum: builtins.type[LabeledEnum] | None = None  # `type` alone is the field above
     # Sensitive personal information (个人信息保护法 art. 28) beyond phones and ID numbers, e.g. illness.
     sensitive: bool = False
 

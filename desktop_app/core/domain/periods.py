@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from desktop_app.core.errors import AppError
+from desktop_app.core.domain.errors import AppError
 
 QUARTER_NAMES = ("一", "二", "三", "四")
 

@@ -4,6 +4,7 @@ with surnames read as surnames (曾 is zeng as a surname, not ceng; 单 shan, �
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 # Surnames whose everyday reading (what pypinyin gives first) is not the surname reading.
 # Two-character surnames are listed where the second character is polyphonic or the pair is misread.
@@ -62,6 +63,11 @@ SURNAME_READINGS = {
 }
 
 
+def _as_they_are(chars: str) -> Any:  # pypinyin takes a list (one item a character); its annotation says str
+    """Characters without pinyin (letters, digits) stay as they are, one syllable each."""
+    return list(chars.lower())
+
+
 @lru_cache(maxsize=65536)
 def name_syllables(name: str) -> tuple[str, ...]:
     """The pinyin of a name, one syllable a character; other characters (letters, digits) as they are."""
@@ -70,7 +76,7 @@ def name_syllables(name: str) -> tuple[str, ...]:
     # pypinyin loads its dictionaries on import: only pay for it when a name is saved.
     from pypinyin import lazy_pinyin
 
-    syllables = lazy_pinyin(name, errors=lambda chars: list(chars.lower()))
+    syllables = lazy_pinyin(name, errors=_as_they_are)
     surname = next((s for s in COMPOUND_SURNAMES if name.startswith(s)), None)
     if surname is not None:
         return (*COMPOUND_SURNAMES[surname], *syllables[len(surname) :])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -156,7 +157,7 @@ TOPICS = {
 
 
 class _Maker:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: float) -> None:
         self.rng = random.Random(seed)
 
     def name(self) -> str:
@@ -183,7 +184,7 @@ def _insert(session: Any, model: type, rows: list[dict[str, Any]]) -> None:
         session.execute(insert(model), rows)
 
 
-def _new_ids(session: Any, model: type, before: int) -> list[int]:
+def _new_ids(session: Any, model: Any, before: int) -> list[int]:
     return list(session.scalars(select(model.id).where(model.id > before).order_by(model.id)))
 
 
@@ -199,6 +200,7 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         if session.scalar(select(func.count(Resident.id))) or session.scalar(select(func.count(Member.id))):
             raise AppError("数据库中已有居民或党员，示例数据只能载入空白数据库。请换一个数据目录。")
         profile = session.get(CommunityProfile, 1)
+        assert profile is not None  # the first migration creates it
         profile.community_name = "康宁居民区"
         profile.street_office = "示例街道"
         profile.org_name = "康宁居民区党总支"
@@ -267,7 +269,9 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         ).all()
         for group_id in group_ids:
             leader = next(m for m in member_rows if m.group_id == group_id)
-            session.get(PartyGroup, group_id).leader_id = leader.id
+            group = session.get(PartyGroup, group_id)
+            assert group is not None  # inserted above
+            group.leader_id = leader.id
 
         # Care actions.
         categories = list(
@@ -314,8 +318,8 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         meeting_count = _fill_meetings(session, spec, member_rows, group_ids, today, rng)
 
         # Study visits with participants and adopted practices.
-        before = session.scalar(select(func.coalesce(func.max(StudyVisit.id), 0)))
-        visits = []
+        before = session.scalar(select(func.coalesce(func.max(StudyVisit.id), 0))) or 0
+        visits: list[dict[str, Any]] = []
         for _ in range(spec.visits):
             destination, district = rng.choice(DESTINATIONS)
             visits.append(
@@ -434,7 +438,7 @@ def _month_starts(today: dt.date, months: int) -> list[dt.date]:
 
 
 def _fill_meetings(
-    session: Any, spec: DemoSize, members: list[Any], group_ids: list[int], today: dt.date, rng: random.Random
+    session: Any, spec: DemoSize, members: Sequence[Any], group_ids: list[int], today: dt.date, rng: random.Random
 ) -> int:
     """Meetings month by month back from today; a few are skipped so the rules have work to do.
 
@@ -442,15 +446,15 @@ def _fill_meetings(
     """
     committee = [m for m in members if m.is_committee]
     by_group: dict[int, list[Any]] = {g: [m for m in members if m.group_id == g] for g in group_ids}
-    plans: list[tuple[dt.date, MeetingKind, int | None, list[Any]]] = []
+    plans: list[tuple[dt.date, MeetingKind, int | None, Sequence[Any]]] = []
     months = 24 if spec.meetings == 0 else 12 * 40
     for start in reversed(_month_starts(today, months)):
-        month_plans = []
+        month_plans: list[tuple[dt.date, MeetingKind, int | None, Sequence[Any]]] = []
 
         def plan(
             kind: MeetingKind,
             group_id: int | None,
-            attendees: list[Any],
+            attendees: Sequence[Any],
             day: int,
             month_start: dt.date = start,
             bucket: list = month_plans,
@@ -461,8 +465,8 @@ def _fill_meetings(
 
         plan(MeetingKind.COMMITTEE, None, committee, 5)
         plan(MeetingKind.THEME_DAY, None, members, 15)
-        for group_id in group_ids:
-            plan(MeetingKind.GROUP_MEETING, group_id, by_group[group_id], rng.randint(8, 25))
+        for group in group_ids:
+            plan(MeetingKind.GROUP_MEETING, group, by_group[group], rng.randint(8, 25))
         if start.month in (1, 4, 7, 10):
             plan(MeetingKind.GENERAL_ASSEMBLY, None, members, 20)
             plan(MeetingKind.PARTY_LESSON, None, members, 22)
@@ -474,9 +478,9 @@ def _fill_meetings(
             break
     if spec.meetings:
         plans = plans[: spec.meetings]
-    before = session.scalar(select(func.coalesce(func.max(Meeting.id), 0)))
+    before = session.scalar(select(func.coalesce(func.max(Meeting.id), 0))) or 0
     rows, attendance_lists = [], []
-    for date, kind, group_id, attendees in plans:
+    for date, kind, meeting_group, attendees in plans:
         statuses = [rng.choices(list(AttendanceStatus), weights=(88, 8, 4))[0] for _ in attendees]
         attended = sum(1 for s in statuses if s is AttendanceStatus.PRESENT)
         voted = kind is MeetingKind.GENERAL_ASSEMBLY and rng.random() < 0.3
@@ -492,7 +496,7 @@ def _fill_meetings(
                 "host": host,
                 "recorder": committee[1].name if len(committee) > 1 else host,
                 "lecturer": host if kind is MeetingKind.PARTY_LESSON else "",
-                "group_id": group_id,
+                "group_id": meeting_group,
                 "agenda": "一、学习传达\n二、讨论议题\n三、布置工作",
                 "content": "会议按议程进行，与会党员踊跃发言。",
                 "resolutions": "一致同意会议议题。" if voted else "",
@@ -517,6 +521,6 @@ def _fill_meetings(
                     "reason": rng.choice(LEAVE_REASONS) if status is not AttendanceStatus.PRESENT else "",
                 }
             )
-    for start in range(0, len(attendance), 50_000):
-        _insert(session, Attendance, attendance[start : start + 50_000])
+    for first in range(0, len(attendance), 50_000):
+        _insert(session, Attendance, attendance[first : first + 50_000])
     return len(rows)

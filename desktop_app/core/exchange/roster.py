@@ -44,7 +44,7 @@ class ImportKind:
     label: str
     record_kind: str  # as the services and the 操作记录 name it
     service: type[RecordService]
-    model: type
+    model: type[Resident] | type[Member]
     headers: dict[str, tuple[str, ...]]  # field -> header names people use, the first is the template's
 
     @property

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, bindparam, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
 
@@ -19,7 +19,7 @@ from desktop_app.core.domain.errors import NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values, labels_of
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database, like_pattern
-from desktop_app.core.storage.models import Base
+from desktop_app.core.storage.models import Base, RecordRow
 
 
 @dataclass
@@ -59,7 +59,7 @@ def name_taken(session: Session, model: Any, name: str, record_id: int | None) -
 class RecordService:
     """Subclasses name their model, fields, columns and filters; the rest is shared."""
 
-    model: ClassVar[type[Base]]
+    model: ClassVar[type[RecordRow]]
     kind_key: ClassVar[str]
     kind_label: ClassVar[str]
     fields: ClassVar[tuple[Field, ...]]
@@ -80,7 +80,7 @@ class RecordService:
     def search_text_expr(self) -> Any:
         """SQL that builds search_text from the searchable columns (one definition for every writer)."""
         parts = [func.coalesce(col, "") for col in self.search_columns()]
-        joined = parts[0]
+        joined: ColumnElement[Any] = parts[0]
         for part in parts[1:]:
             joined = joined + " " + part
         return func.lower(joined)
@@ -90,7 +90,7 @@ class RecordService:
         model = self.model
         stmt = update(model).values(search_text=self.search_text_expr())
         if ids is not None:
-            stmt = stmt.where(model.id.in_(list(ids)))  # type: ignore[attr-defined]
+            stmt = stmt.where(model.id.in_(list(ids)))
         session.execute(stmt.execution_options(synchronize_session=False))
 
     def date_column(self) -> Any | None:
@@ -154,11 +154,11 @@ class RecordService:
         model = self.model
         if join:
             stmt = self.joined(stmt)
-        deleted = model.deleted_at  # type: ignore[attr-defined]
+        deleted = model.deleted_at
         stmt = stmt.where(deleted.is_not(None) if query.deleted else deleted.is_(None))
         text = query.text.strip().lower()
         if text:
-            stmt = stmt.where(model.search_text.like(like_pattern(text), escape="\\"))  # type: ignore[attr-defined]
+            stmt = stmt.where(model.search_text.like(like_pattern(text), escape="\\"))
         date_col = self.date_column()
         if date_col is not None:
             if query.date_from is not None:
@@ -173,21 +173,21 @@ class RecordService:
         sort_key = query.sort_key or self.default_sort
         descending = query.descending if query.sort_key else self.default_descending
         sort_expr = self.column_by_key(sort_key).order_by
-        order = [sort_expr.desc(), self.model.id.desc()] if descending else [sort_expr.asc(), self.model.id.asc()]  # type: ignore[attr-defined]
+        order = [sort_expr.desc(), self.model.id.desc()] if descending else [sort_expr.asc(), self.model.id.asc()]
         # Join the related tables only to sort by one of their columns; filters use this table's own.
         join = getattr(sort_expr, "table", None) is not self.model.__table__
-        stmt = self._filtered(select(self.model.id), query, join).order_by(*order).limit(limit)  # type: ignore[attr-defined]
+        stmt = self._filtered(select(self.model.id), query, join).order_by(*order).limit(limit)
         return self.db.fetch_ids(stmt)
 
     def count(self, query: ListQuery | None = None) -> int:
-        stmt = self._filtered(select(func.count(self.model.id)), query or ListQuery(), join=False)  # type: ignore[attr-defined]
+        stmt = self._filtered(select(func.count(self.model.id)), query or ListQuery(), join=False)
         with self.db.read_session() as session:
             return session.scalar(stmt) or 0
 
     @cached_property
     def _stored_statement(self) -> Select:
-        stmt = self.joined(select(self.model.id, *(c.expr for c in self.columns())))  # type: ignore[attr-defined]
-        return stmt.where(self.model.id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
+        stmt = self.joined(select(self.model.id, *(c.expr for c in self.columns())))
+        return stmt.where(self.model.id.in_(bindparam("ids", expanding=True)))
 
     def fetch_stored(self, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
         """The list columns `(id, value, ...)` as the database stores them, by id (see core.columns).
@@ -235,7 +235,7 @@ class RecordService:
             session.add(obj)
             session.flush()
             session.expire(obj)  # references (group, resident) load by name for the log
-            record_id: int = obj.id  # type: ignore[attr-defined]
+            record_id: int = obj.id
             self.refresh_search_text(session, [record_id])
             audit.record(
                 session,
@@ -269,7 +269,7 @@ class RecordService:
 
     def _titles(self, session: Session, ids: Sequence[int]) -> dict[int, str]:
         model = self.model
-        stmt = self.joined(select(model.id, self.title_expr())).where(model.id.in_(list(ids)))  # type: ignore[attr-defined]
+        stmt = self.joined(select(model.id, self.title_expr())).where(model.id.in_(list(ids)))
         return {record_id: (title or "").strip() for record_id, title in session.execute(stmt)}
 
     def describe(self, session: Session, record_id: int) -> str:
@@ -287,14 +287,14 @@ class RecordService:
         ids = list(ids)
         changed = 0
         with self.db.session() as session:
-            deleted = model.deleted_at.is_not(None) if in_bin else model.deleted_at.is_(None)  # type: ignore[attr-defined]
+            deleted = model.deleted_at.is_not(None) if in_bin else model.deleted_at.is_(None)
             for start in range(0, len(ids), ID_CHUNK):
                 chunk = ids[start : start + ID_CHUNK]
-                found = list(session.scalars(select(model.id).where(model.id.in_(chunk), deleted)))  # type: ignore[attr-defined]
+                found = list(session.scalars(select(model.id).where(model.id.in_(chunk), deleted)))
                 if not found:
                     continue
                 titles = self._titles(session, found)
-                session.execute(make_stmt(model.id.in_(found)))  # type: ignore[attr-defined]
+                session.execute(make_stmt(model.id.in_(found)))
                 for record_id in found:
                     audit.record(session, action, self.kind_key, record_id, titles.get(record_id, ""))
                 changed += len(found)
@@ -320,12 +320,12 @@ class RecordService:
         """(id, title, deleted_at) of this kind's records in the 回收站."""
         model = self.model
         stmt = (
-            select(model.id, self.title_expr(), model.deleted_at)  # type: ignore[attr-defined]
-            .where(model.deleted_at.is_not(None))  # type: ignore[attr-defined]
-            .order_by(model.deleted_at.desc())  # type: ignore[attr-defined]
+            select(model.id, self.title_expr(), model.deleted_at)
+            .where(model.deleted_at.is_not(None))
+            .order_by(model.deleted_at.desc())
         )
         with self.db.read_session() as session:
-            return [tuple(row) for row in session.execute(self.joined(stmt))]  # type: ignore[misc]
+            return [tuple(row) for row in session.execute(self.joined(stmt))]
 
     def invalid(self, errors: dict[str, str]) -> ValidationError:
         return ValidationError(errors, labels_of(self.fields))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -70,11 +71,11 @@ class CareCategoryService:
         with self.db.read_session() as session:
             return [CategoryInfo(*row) for row in session.execute(stmt)]
 
-    def choices(self) -> list[tuple[int, str]]:
+    def choices(self) -> builtins.list[tuple[int, str]]:  # `list` alone is the method above
         """(id, name) of every category in order, for filters: no usage counts to compute."""
         stmt = select(CareCategory.id, CareCategory.name).order_by(CareCategory.sort_order, CareCategory.id)
         with self.db.read_session() as session:
-            return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
+            return [(category_id, name) for category_id, name in session.execute(stmt)]
 
     def _check_name(self, session: Session, name: str, category_id: int | None) -> None:
         if name_taken(session, CareCategory, name, category_id):
@@ -245,7 +246,7 @@ class CareService(RecordService):
             .order_by(CareCategory.sort_order, CareCategory.id)
         )
         with self.db.read_session() as session:
-            return [(name, count, total) for name, count, total in session.execute(stmt)]
+            return [(name, count, total or Decimal(0)) for name, count, total in session.execute(stmt)]
 
     def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
         super().apply(session, obj, cleaned, values)

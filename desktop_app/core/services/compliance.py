@@ -79,7 +79,7 @@ class ComplianceService:
         return ComplianceReport(period, items, flags)
 
     @staticmethod
-    def _vote_flags(session, period: Period) -> list[VoteFlag]:  # type: ignore[no-untyped-def]
+    def _vote_flags(session, period: Period) -> list[VoteFlag]:
         # Judged by what was recorded on the day: who could vote, and how many in the branch could.
         present = and_(Attendance.can_vote.is_(True), Attendance.status == AttendanceStatus.PRESENT)
         stmt = (

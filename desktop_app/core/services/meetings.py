@@ -141,8 +141,8 @@ class MeetingService(RecordService):
                 errors["votes_for"] = "进行表决时须填写赞成、反对、弃权票数"
             elif not attendance_error:
                 voting_present = self._voting_present(session, attendance, cleaned["date"])
-                if sum(votes) > voting_present:  # type: ignore[arg-type]
-                    errors["votes_for"] = f"票数合计 {sum(votes)} 超过出席的正式党员人数 {voting_present}"  # type: ignore[arg-type]
+                if sum(votes) > voting_present:
+                    errors["votes_for"] = f"票数合计 {sum(votes)} 超过出席的正式党员人数 {voting_present}"
         else:
             cleaned.update(votes_for=None, votes_against=None, votes_abstain=None)
         if errors:

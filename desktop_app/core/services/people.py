@@ -81,7 +81,7 @@ class ResidentService(RecordService):
         query = ListQuery(text=text, status=ResidentStatus.ACTIVE.value, sort_key="name")
         stmt = self._filtered(select(Resident.id, Resident.name, Resident.address), query)
         with self.db.read_session() as session:
-            return [tuple(row) for row in session.execute(stmt.order_by(Resident.name).limit(limit))]  # type: ignore[misc]
+            return [tuple(row) for row in session.execute(stmt.order_by(Resident.name).limit(limit))]
 
 
 class MemberService(RecordService):
@@ -297,4 +297,4 @@ class PartyGroupService(RecordService):
     def choices(self) -> list[tuple[int, str]]:
         stmt = select(PartyGroup.id, PartyGroup.name).where(PartyGroup.deleted_at.is_(None)).order_by(PartyGroup.name)
         with self.db.read_session() as session:
-            return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
+            return [(group_id, name) for group_id, name in session.execute(stmt)]

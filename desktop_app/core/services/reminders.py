@@ -64,7 +64,7 @@ class ThresholdService:
             raise ValidationError(errors, THRESHOLD_LABELS)
         with self.db.session() as session:
             row = session.get(AppSetting, self.KEY)
-            before = row.value if row is not None else {}
+            before = row.value if row is not None and isinstance(row.value, dict) else {}
             if row is None:
                 session.add(AppSetting(key=self.KEY, value=cleaned))
             else:
@@ -180,6 +180,7 @@ def compute_reminders(db: Database, today: dt.date | None = None) -> list[Remind
             )
             .order_by(CareAction.follow_up_date)
         ):
+            assert when is not None  # the query asks for a date up to the horizon
             late = when < today
             text = f"关怀回访：{name}（{when:%Y-%m-%d}{'，已过期' if late else ''}）"
             reminders.append(Reminder(text, Target("care", record_id), late))

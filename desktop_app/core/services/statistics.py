@@ -26,7 +26,7 @@ def last_months(today: dt.date, count: int = 12) -> list[Period]:
     return months
 
 
-def _monthly(db: Database, stmt, months: list[Period], labels: list[str]) -> MonthlySeries:  # type: ignore[no-untyped-def]
+def _monthly(db: Database, stmt, months: list[Period], labels: list[str]) -> MonthlySeries:
     index = {(m.start.year, m.start.month): i for i, m in enumerate(months)}
     series = {label: [0] * len(months) for label in labels}
     with db.read_session() as session:

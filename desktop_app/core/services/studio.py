@@ -199,7 +199,7 @@ class StudioProblemService(RecordService):
             .order_by(StudioProblem.raised_date)
         )
         with self.db.read_session() as session:
-            return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
+            return [(problem_id, description, raised) for problem_id, description, raised in session.execute(stmt)]
 
     def status_counts(self, start: dt.date, end: dt.date) -> list[tuple[str, dict[ProblemStatus, int]]]:
         """Per topic, how many problems raised in the range are in each state."""

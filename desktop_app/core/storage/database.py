@@ -256,7 +256,7 @@ class Database:
         with self.read_session() as session:
             result = session.connection().execute(stmt, params or {})
             try:
-                return result.cursor.fetchall()
+                return list(result.cursor.fetchall())
             finally:
                 result.close()
 

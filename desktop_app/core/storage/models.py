@@ -121,6 +121,15 @@ class SearchableMixin(SoftDeleteMixin):
     search_text: Mapped[str] = mapped_column(Text, default="")
 
 
+class RecordRow(TimestampMixin, SearchableMixin, Base):
+    """A row of a record kind a person lists, searches, edits and deletes to the 回收站 (residents,
+    members, care actions, meetings, …): what the shared service code relies on."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
 LIVE_ROWS = text("deleted_at IS NULL")
 
 
@@ -140,10 +149,9 @@ class CommunityProfile(Base):
     reporter_name: Mapped[str] = mapped_column(String(50), default="")
 
 
-class Resident(TimestampMixin, SearchableMixin, Base):
+class Resident(RecordRow):
     __tablename__ = "residents"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
     name_initials: Mapped[str] = mapped_column(String(50), default="")
     # Full pinyin, the order lists sort names in (pinyin.sort_key).
@@ -164,10 +172,9 @@ class Resident(TimestampMixin, SearchableMixin, Base):
     )
 
 
-class PartyGroup(TimestampMixin, SearchableMixin, Base):
+class PartyGroup(RecordRow):
     __tablename__ = "party_groups"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50), unique=True)
     leader_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", use_alter=True, ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -178,10 +185,9 @@ class PartyGroup(TimestampMixin, SearchableMixin, Base):
     leader: Mapped[Member | None] = relationship(foreign_keys=[leader_id], post_update=True)
 
 
-class Member(TimestampMixin, SearchableMixin, Base):
+class Member(RecordRow):
     __tablename__ = "members"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
     name_initials: Mapped[str] = mapped_column(String(50), default="")
     # Full pinyin, the order lists sort names in (pinyin.sort_key).
@@ -222,10 +228,9 @@ class CareCategory(TimestampMixin, Base):
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class CareAction(TimestampMixin, SearchableMixin, Base):
+class CareAction(RecordRow):
     __tablename__ = "care_actions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     date: Mapped[dt.date] = mapped_column(Date)
     category_id: Mapped[int] = mapped_column(ForeignKey("care_categories.id", ondelete="RESTRICT"))
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id", ondelete="SET NULL"))
@@ -253,10 +258,9 @@ class CareAction(TimestampMixin, SearchableMixin, Base):
     )
 
 
-class StudyVisit(TimestampMixin, SearchableMixin, Base):
+class StudyVisit(RecordRow):
     __tablename__ = "study_visits"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     date: Mapped[dt.date] = mapped_column(Date)
     destination: Mapped[str] = mapped_column(String(100))
     district: Mapped[str] = mapped_column(String(50), default="")
@@ -295,10 +299,9 @@ class AdoptedPractice(Base):
     __table_args__ = (Index("ix_adopted_practices_visit_id", "visit_id"),)
 
 
-class Meeting(TimestampMixin, SearchableMixin, Base):
+class Meeting(RecordRow):
     __tablename__ = "meetings"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind))
     date: Mapped[dt.date] = mapped_column(Date)
     start_time: Mapped[dt.time | None] = mapped_column(Time)
@@ -396,12 +399,11 @@ class AuditEntry(Base):
     )
 
 
-class StudioActivity(TimestampMixin, SearchableMixin, Base):
+class StudioActivity(RecordRow):
     """书记工作室 activities: 带教, 研讨, 答疑, 走访."""
 
     __tablename__ = "studio_activities"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[StudioActivityKind] = mapped_column(enum_column(StudioActivityKind))
     date: Mapped[dt.date] = mapped_column(Date)
     topic: Mapped[str] = mapped_column(String(200))
@@ -426,12 +428,11 @@ class StudioTopic(TimestampMixin, Base):
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class StudioProblem(TimestampMixin, SearchableMixin, Base):
+class StudioProblem(RecordRow):
     """问题台账: a problem collected in a community, worked through by topic until resolved."""
 
     __tablename__ = "studio_problems"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     raised_date: Mapped[dt.date] = mapped_column(Date)
     source_community: Mapped[str] = mapped_column(String(100), default="")
     raised_by: Mapped[str] = mapped_column(String(50), default="")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 DATA_DIR_ENV = "DESKTOP_APP_DATA_DIR"
@@ -53,7 +54,7 @@ NETWORK_FILESYSTEMS = {
 def is_network_path(path: Path) -> bool:
     """A folder on a network drive (UNC or mapped drive on Windows, NFS/SMB mount on Linux)."""
     path = Path(path)
-    if os.name == "nt":
+    if sys.platform == "win32":
         text = str(path)
         if text.startswith(("\\\\", "//")):
             return True
@@ -61,7 +62,7 @@ def is_network_path(path: Path) -> bool:
 
         drive_remote = 4
         root = path.anchor or text[:3]
-        return bool(root) and ctypes.windll.kernel32.GetDriveTypeW(root) == drive_remote  # type: ignore[attr-defined]
+        return bool(root) and ctypes.windll.kernel32.GetDriveTypeW(root) == drive_remote
     try:
         mounts = Path("/proc/mounts").read_text().splitlines()
     except OSError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 import tempfile
 from contextlib import suppress
 from pathlib import Path
@@ -75,10 +76,10 @@ _FILE_ATTRIBUTE_HIDDEN = 0x2
 
 def hide(path: Path) -> None:
     """Hidden in Explorer; on other systems the leading dot of the name already hides it."""
-    if os.name == "nt":
+    if sys.platform == "win32":
         import ctypes
 
-        ctypes.windll.kernel32.SetFileAttributesW(str(path), _FILE_ATTRIBUTE_HIDDEN)  # type: ignore[attr-defined]  # Windows only
+        ctypes.windll.kernel32.SetFileAttributesW(str(path), _FILE_ATTRIBUTE_HIDDEN)
 
 
 def partial_path(target: Path) -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,10 +28,12 @@ from desktop_app.ui.editors import Editor, editor_for
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.screen import fit_to_screen
 
+S = TypeVar("S", bound=RecordService)
+
 ERROR_STYLE = "color: #c0392b;"
 
 
-class RecordForm(QDialog):
+class RecordForm(QDialog, Generic[S]):
     """Subclasses set `noun` and may override `sections`, `build_extra`, `extra_values`, `load_extra`."""
 
     noun = "记录"
@@ -41,7 +43,7 @@ class RecordForm(QDialog):
 
     def __init__(
         self,
-        service: RecordService,
+        service: S,
         record_id: int | None = None,
         parent: QWidget | None = None,
         initial: Mapping[str, Any] | None = None,
@@ -69,11 +71,11 @@ class RecordForm(QDialog):
         self.content.setContentsMargins(0, 0, 0, 0)
         self.body = QHBoxLayout()
         self.content.addLayout(self.body, 1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(content)
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
+        outer.addWidget(self.scroll_area, 1)
         for names in self.sections or [list(self.specs)]:
             form = QFormLayout()
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -95,7 +97,7 @@ class RecordForm(QDialog):
         outer.addWidget(self.buttons)
         # In multi-line fields Enter is a new line; Ctrl+Enter saves from anywhere.
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.save)
+            QShortcut(QKeySequence(keys), self).activated.connect(self.save)
 
         values = service.get(record_id) if record_id else self.defaults()
         if initial:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, SignalInstance
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLineEdit, QToolButton, Q
 
 from desktop_app.core.domain.enums import CareStatus
 from desktop_app.core.domain.fields import Field
-from desktop_app.core.services.care import CareCategoryService, CategoryInfo
+from desktop_app.core.services.care import CareCategoryService, CareService, CategoryInfo
 from desktop_app.core.services.people import ResidentService
 from desktop_app.ui.editors import ChoiceEditor, Editor, editor_for
 from desktop_app.ui.forms.base import RecordForm
@@ -33,7 +34,7 @@ class ResidentPicker(Editor):
         completer = QCompleter(self.model, self.line)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        completer.activated[str].connect(self._picked)
+        completer.activated[str].connect(self._picked)  # type: ignore[index]  # the text overload of the signal; the stubs know no overloads
         self.line.setCompleter(completer)
         self.line.textEdited.connect(self._search)
         clear = QToolButton()
@@ -74,7 +75,7 @@ class ResidentPicker(Editor):
         self.line.setText(f"{values['name']}（{values['address']}）")
 
 
-class CareForm(RecordForm):
+class CareForm(RecordForm[CareService]):
     noun = "关怀记录"
     sections = (
         ("date", "category_id", "resident_id", "recipient_name", "recipient_address", "item", "amount", "handled_by"),
@@ -96,7 +97,7 @@ class CareForm(RecordForm):
     def defaults(self) -> dict[str, Any]:
         return {"date": dt.date.today(), "status": CareStatus.DONE}
 
-    def load_extra(self, values: dict[str, Any]) -> None:
+    def load_extra(self, values: Mapping[str, Any]) -> None:
         category = self.editors["category_id"]
         assert isinstance(category, ChoiceEditor)
         current = values.get("category_id")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.domain.enums import AttendanceStatus, MeetingKind
 from desktop_app.core.domain.fields import Field
 from desktop_app.core.domain.rules import summarize_attendance, vote_quorum_met
+from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberBrief, PartyGroupService
 from desktop_app.ui.editors import ChoiceEditor, Editor, LongTextEditor, editor_for, enum_choices
 from desktop_app.ui.forms.base import ERROR_STYLE, RecordForm
@@ -51,7 +53,7 @@ class AttendanceTable(QTableWidget):
 
     def set_rows(self, members: list[MemberBrief], entries: dict[int, dict[str, Any]]) -> None:
         self.members = members
-        self._status_editors: dict[int, ChoiceEditor] = {}
+        self._status_editors = {}
         self.setRowCount(0)
         for row, member in enumerate(members):
             self.insertRow(row)
@@ -96,7 +98,7 @@ class AttendanceTable(QTableWidget):
             self.on_change()
 
 
-class MeetingForm(RecordForm):
+class MeetingForm(RecordForm[MeetingService]):
     noun = "三会一课记录"
     initial_size = (900, 780)
     sections = (
@@ -149,11 +151,11 @@ class MeetingForm(RecordForm):
         everyone = bool(away) and self.ask(question)
         self.attendance.mark_present(everyone)
 
-    def load_extra(self, values: dict[str, Any]) -> None:
+    def load_extra(self, values: Mapping[str, Any]) -> None:
         if self.record_id:
             # A saved record shows the people it listed, even if some have since left the branch.
             entries = {entry["member_id"]: entry for entry in values.get("attendance") or []}
-            self.attendance.set_rows(self.service.listed_members(self.record_id), entries)  # type: ignore[attr-defined]
+            self.attendance.set_rows(self.service.listed_members(self.record_id), entries)
             self._update_fields()
         else:
             self._expected_changed()
@@ -164,7 +166,7 @@ class MeetingForm(RecordForm):
             return
         kind = self.editors["kind"].value() or MeetingKind.COMMITTEE
         day = self.editors["date"].value() if "date" in self.editors else None
-        expected = self.service.expected_for(kind, self.editors["group_id"].value(), day)  # type: ignore[attr-defined]
+        expected = self.service.expected_for(kind, self.editors["group_id"].value(), day)
         entries = {entry["member_id"]: entry for entry in self.attendance.entries()}
         self.attendance.set_rows(expected, entries)
         self._update_fields()

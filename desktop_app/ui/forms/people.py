@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from desktop_app.core.domain.fields import Field
-from desktop_app.core.services.people import MemberService, PartyGroupService
+from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.ui.editors import ChoiceEditor, Editor, editor_for
 from desktop_app.ui.forms.base import RecordForm
 
 
-class ResidentForm(RecordForm):
+class ResidentForm(RecordForm[ResidentService]):
     noun = "居民"
     sections = (("name", "gender", "birth_date", "id_number", "phone", "address"), ("tags", "status", "notes"))
 
 
-class MemberForm(RecordForm):
+class MemberForm(RecordForm[MemberService]):
     noun = "党员"
     sections = (
         ("name", "gender", "birth_date", "id_number", "phone"),
@@ -41,7 +42,7 @@ class MemberForm(RecordForm):
         return editor
 
 
-class PartyGroupForm(RecordForm):
+class PartyGroupForm(RecordForm[PartyGroupService]):
     noun = "党小组"
 
     def make_editor(self, spec: Field) -> Editor:
@@ -52,7 +53,7 @@ class PartyGroupForm(RecordForm):
             editor.set_choices([(m.id, m.name) for m in members])
         return editor
 
-    def load_extra(self, values: dict[str, Any]) -> None:
+    def load_extra(self, values: Mapping[str, Any]) -> None:
         if self.record_id:
             # Offer the group's own members first as leader.
             members = MemberService(self.service.db).active_members()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -10,12 +11,12 @@ from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayo
 
 from desktop_app.core.domain.enums import ProblemStatus, StudioActivityKind
 from desktop_app.core.domain.fields import Field
-from desktop_app.core.services.studio import StudioActivityService, StudioTopicService
+from desktop_app.core.services.studio import StudioActivityService, StudioProblemService, StudioTopicService
 from desktop_app.ui.editors import ChoiceEditor, Editor, LongTextEditor, editor_for
 from desktop_app.ui.forms.base import RecordForm
 
 
-class StudioActivityForm(RecordForm):
+class StudioActivityForm(RecordForm[StudioActivityService]):
     noun = "工作室活动"
     sections = (("kind", "date", "topic", "lead_mentor", "participants"), ("content", "questions", "answers"))
     initial_size = (900, 560)
@@ -29,7 +30,7 @@ class StudioActivityForm(RecordForm):
         return {"date": dt.date.today(), "kind": StudioActivityKind.MENTORING}
 
 
-class StudioProblemForm(RecordForm):
+class StudioProblemForm(RecordForm[StudioProblemService]):
     noun = "问题"
     sections = (
         ("raised_date", "source_community", "raised_by", "source_activity_id", "topic_id", "status", "owner"),
@@ -69,7 +70,7 @@ class StudioProblemForm(RecordForm):
         layout.addWidget(self.discussed)
         self.content.addWidget(box)
 
-    def load_extra(self, values: dict[str, Any]) -> None:
+    def load_extra(self, values: Mapping[str, Any]) -> None:
         topic = self.editors["topic_id"]
         assert isinstance(topic, ChoiceEditor)
         current = values.get("topic_id")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -22,6 +23,7 @@ from desktop_app.core.domain.enums import PracticeStatus
 from desktop_app.core.domain.fields import Field
 from desktop_app.core.domain.pinyin import initials
 from desktop_app.core.services.people import MemberService
+from desktop_app.core.services.visits import VisitService
 from desktop_app.ui.editors import ChoiceEditor, DateEditor, Editor, LongTextEditor, editor_for, enum_choices
 from desktop_app.ui.forms.base import RecordForm
 from desktop_app.ui.signals import on_click
@@ -80,7 +82,7 @@ class PracticeTable(QTableWidget):
         return rows
 
 
-class VisitForm(RecordForm):
+class VisitForm(RecordForm[VisitService]):
     noun = "学习考察记录"
     initial_size = (960, 700)
     sections = (("date", "destination", "district", "organiser", "notes"), ("highlights", "takeaways"))
@@ -136,7 +138,7 @@ class VisitForm(RecordForm):
             name = item.text()
             item.setHidden(bool(needle) and needle not in name and needle not in initials(name))
 
-    def load_extra(self, values: dict[str, Any]) -> None:
+    def load_extra(self, values: Mapping[str, Any]) -> None:
         chosen = set(values.get("participant_ids") or [])
         for index in range(self.participant_list.count()):
             item = self.participant_list.item(index)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QTableView, QTextEdit, QVBoxLayout, QWidget
 
 from desktop_app.core.domain.enums import AuditAction
@@ -12,6 +12,7 @@ from desktop_app.core.services.registry import record_services
 from desktop_app.core.storage.audit import AuditRow, AuditService
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.list_model import ListTableModel
+from desktop_app.ui.page import Page
 from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter
 
 OTHER_KINDS = {
@@ -40,12 +41,11 @@ class AuditModel(ListTableModel):
         return f"{row.at:%Y-%m-%d %H:%M:%S}", row.action.label, kind, row.summary, row.os_user, details
 
 
-class AuditView(QWidget):
-    count_changed = Signal(int)
+class AuditView(Page):
     title = "操作记录"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(context, parent)
         self.service = AuditService(context.db)
         services = record_services(context.db)
         self.kind_labels = {key: s.kind_label for key, s in services.items()} | OTHER_KINDS

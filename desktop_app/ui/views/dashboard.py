@@ -4,6 +4,7 @@ in two charts, this year's care in numbers, and the latest records."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -30,20 +31,22 @@ from desktop_app.core.services.statistics import care_per_month, meetings_per_mo
 from desktop_app.core.services.visits import VisitService
 from desktop_app.ui.chart import MonthlyChart
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.page import Page
+
+if TYPE_CHECKING:
+    from desktop_app.ui.main_window import MainWindow
 
 OVERDUE_COLOR = QColor("#b03a2e")
 DUE_COLOR = QColor("#7a4a00")  # amber dark enough to read on white (contrast above 7:1)
 DONE_COLOR = QColor("#1e7b34")
 
 
-class DashboardView(QWidget):
-    count_changed = Signal(int)
+class DashboardView(Page):
     reminder_activated = Signal(object)  # a reminders.Target
     title = "工作台"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.reminders: list[Reminder] = []
         self.heading = QLabel()
 
@@ -86,6 +89,9 @@ class DashboardView(QWidget):
         layout = QVBoxLayout(box)
         layout.addWidget(widget)
         return box
+
+    def connect_window(self, window: MainWindow) -> None:
+        self.reminder_activated.connect(window.follow_reminder)
 
     def reload(self, today: dt.date | None = None) -> None:
         today = today or dt.date.today()
@@ -130,7 +136,7 @@ class DashboardView(QWidget):
         self._latest(VisitService(db), "学习考察", lambda r: f"{r[1]} {r[2]}")
         self.count_changed.emit(len(self.reminders))
 
-    def _latest(self, service, label: str, describe) -> None:  # type: ignore[no-untyped-def]
+    def _latest(self, service, label: str, describe) -> None:
         for row in service.fetch_rows(service.list_ids(limit=3)):
             self.latest.addItem(f"【{label}】{describe(row)}")
 

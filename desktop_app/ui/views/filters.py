@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 from desktop_app.core.domain.enums import LabeledEnum
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.services.base import ListQuery
-from desktop_app.ui.formatting import DATE_FORMAT
+from desktop_app.ui.formatting import DATE_FORMAT, python_date
 
 
 def enum_values(enum_cls: type[LabeledEnum]) -> list[tuple[str, str]]:
@@ -81,7 +81,7 @@ class DateRangeFilter(QueryFilter):
         if unit is None:
             return None, None
         if unit == "custom":
-            return self.start.date().toPython(), self.end.date().toPython()
+            return python_date(self.start.date()), python_date(self.end.date())
         period = Period.containing(dt.date.today(), unit)
         return period.start, period.end
 

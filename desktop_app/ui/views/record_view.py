@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, Generic
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -12,18 +13,20 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMainWindow,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.core.domain.columns import ColumnKind
-from desktop_app.core.services.base import ListQuery, RecordService
+from desktop_app.core.services.base import ListQuery
 from desktop_app.ui import dialogs
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_failure
-from desktop_app.ui.forms.base import RecordForm
+from desktop_app.ui.forms.base import RecordForm, S
 from desktop_app.ui.operations import attempt
+from desktop_app.ui.page import Page
 from desktop_app.ui.signals import on_click
 from desktop_app.ui.table_model import RecordTableModel, RecordTableView
 from desktop_app.ui.views.filters import QueryFilter
@@ -32,12 +35,10 @@ SEARCH_DELAY_MS = 250
 DATE_SAMPLE = "2026-12-31"
 
 
-class RecordView(QWidget):
+class RecordView(Page, Generic[S]):
     """Subclasses set the title, service, form and filters of one record kind."""
 
-    count_changed = Signal(int)
-    title = ""
-    form_class: type[RecordForm] = RecordForm
+    form_class: type[RecordForm[S]] = RecordForm
     search_hint = "搜索"
     personal_data = False
     has_attachments = True
@@ -45,8 +46,7 @@ class RecordView(QWidget):
     wide_columns: tuple[str, ...] = ()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.service = self.make_service()
         self.model = RecordTableModel(self.service, self)
         self.model.fill_failed.connect(lambda exc: report_failure(self, exc), Qt.ConnectionType.QueuedConnection)
@@ -68,7 +68,7 @@ class RecordView(QWidget):
         find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        find.triggered.connect(self.focus_search)
         self.addAction(find)
         # Switching to this view puts the cursor in its search box; Down goes on into the list.
         self.setFocusProxy(self.search)
@@ -126,7 +126,7 @@ class RecordView(QWidget):
             self._fit_columns()
 
     # -- what subclasses describe -----------------------------------------------------
-    def make_service(self) -> RecordService:
+    def make_service(self) -> S:
         raise NotImplementedError
 
     def make_filters(self) -> list[QueryFilter]:
@@ -266,5 +266,18 @@ class RecordView(QWidget):
     def save_state(self) -> None:
         self.context.settings.setValue(self._settings_key(), self.table.horizontalHeader().saveState())
 
+    def show_status(self, message: str) -> None:
+        """A result worth a line in the main window's status bar (a list can also stand alone, in tests)."""
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(message, 10000)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
     def record_count(self) -> int:
         return self.model.rowCount(QModelIndex())
+
+    def record_list(self, tab: int | None) -> RecordView[Any]:
+        return self

@@ -18,12 +18,12 @@ from desktop_app.core.domain.enums import (
     PracticeStatus,
     ResidentStatus,
 )
-from desktop_app.core.services.base import RecordService
 from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.core.services.visits import VisitService
 from desktop_app.ui import dialogs
+from desktop_app.ui.forms.base import S
 from desktop_app.ui.forms.care import CareForm
 from desktop_app.ui.forms.meetings import MeetingForm
 from desktop_app.ui.forms.people import MemberForm, PartyGroupForm, ResidentForm
@@ -34,12 +34,12 @@ from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, QueryFil
 from desktop_app.ui.views.record_view import RecordView
 
 
-class CareView(RecordView):
+class CareView(RecordView[CareService]):
     title = "关怀记录"
     form_class = CareForm
     search_hint = "搜索对象姓名、拼音首字母、住址、内容、备注（Ctrl+F）"
 
-    def make_service(self) -> RecordService:
+    def make_service(self) -> CareService:
         return CareService(self.context.db)
 
     def make_filters(self) -> list[QueryFilter]:
@@ -51,25 +51,25 @@ class CareView(RecordView):
         ]
 
 
-class VisitView(RecordView):
+class VisitView(RecordView[VisitService]):
     title = "学习考察"
     form_class = VisitForm
     search_hint = "搜索考察地点、组织者、亮点、启发（Ctrl+F）"
 
-    def make_service(self) -> RecordService:
+    def make_service(self) -> VisitService:
         return VisitService(self.context.db)
 
     def make_filters(self) -> list[QueryFilter]:
         return [DateRangeFilter(), ChoiceFilter("status", "全部举措进展", enum_values(PracticeStatus))]
 
 
-class MeetingView(RecordView):
+class MeetingView(RecordView[MeetingService]):
     title = "三会一课"
     form_class = MeetingForm
     wide_columns = ("topic", "place")
     search_hint = "搜索主题、主持人、记录人、地点、内容（Ctrl+F）"
 
-    def make_service(self) -> RecordService:
+    def make_service(self) -> MeetingService:
         return MeetingService(self.context.db)
 
     def make_filters(self) -> list[QueryFilter]:
@@ -100,7 +100,7 @@ class MeetingView(RecordView):
 
         ids = self.records_to_print()
         if ids:
-            attempt(self, lambda: print_meetings(self, self.service, ids))  # type: ignore[arg-type]
+            attempt(self, lambda: print_meetings(self, self.service, ids))
 
     def export_pdf(self) -> None:
         from desktop_app.ui.meeting_print import export_meeting_pdf
@@ -115,16 +115,10 @@ class MeetingView(RecordView):
             self.context.settings.setValue(PDF_DIR_KEY, str(Path(path).parent))
             self.pdf_task = export_meeting_pdf(
                 self,
-                self.service,  # type: ignore[arg-type]
+                self.service,
                 ids,
                 Path(path),
-                lambda written: (
-                    self.window()
-                    .statusBar()
-                    .showMessage(  # type: ignore[attr-defined]
-                        f"已导出 {len(ids)} 页会议记录：{written}", 10000
-                    )
-                ),
+                lambda written: self.show_status(f"已导出 {len(ids)} 页会议记录：{written}"),
             )
 
 
@@ -148,23 +142,23 @@ def meeting_pdf_name(meetings: list[tuple[dt.date, str]]) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "", name) + ".pdf"
 
 
-class RosterImportMixin:
+class RosterImportView(RecordView[S]):
     """导入… and 导出模板… on the roster views."""
 
     import_kind = ""
 
     def add_import_actions(self) -> None:
-        self.toolbar.addSeparator()  # type: ignore[attr-defined]
-        self._action("导入…", None, self.import_roster)  # type: ignore[attr-defined]
-        self._action("导出模板…", None, self.save_template)  # type: ignore[attr-defined]
+        self.toolbar.addSeparator()
+        self._action("导入…", None, self.import_roster)
+        self._action("导出模板…", None, self.save_template)
 
     def import_roster(self) -> None:
         from desktop_app.ui.import_dialog import ImportDialog
 
-        dialog = ImportDialog(self.context.db, self.import_kind, self)  # type: ignore[attr-defined, arg-type]
+        dialog = ImportDialog(self.context.db, self.import_kind, self)
         if dialog.exec():
-            self.reload()  # type: ignore[attr-defined]
-            dialogs.inform(self, dialog.summary.text())  # type: ignore[arg-type]
+            self.reload()
+            dialogs.inform(self, dialog.summary.text())
 
     def save_template(self) -> None:
         from desktop_app.core.exchange.roster import kind_for, write_template
@@ -173,14 +167,14 @@ class RosterImportMixin:
         path, _ = QFileDialog.getSaveFileName(
             self,
             "保存导入模板",
-            f"{label}名册导入模板.xlsx",  # type: ignore[arg-type]
+            f"{label}名册导入模板.xlsx",
             "Excel 工作簿 (*.xlsx)",
         )
         if path:
-            attempt(self, lambda: write_template(self.import_kind, Path(path)))  # type: ignore[arg-type]
+            attempt(self, lambda: write_template(self.import_kind, Path(path)))
 
 
-class ResidentView(RosterImportMixin, RecordView):
+class ResidentView(RosterImportView[ResidentService]):
     title = "居民"
     form_class = ResidentForm
     search_hint = "搜索姓名、拼音首字母、住址、电话、备注（Ctrl+F）"
@@ -190,31 +184,31 @@ class ResidentView(RosterImportMixin, RecordView):
     def add_toolbar_actions(self) -> None:
         self.add_import_actions()
 
-    def make_service(self) -> RecordService:
+    def make_service(self) -> ResidentService:
         return ResidentService(self.context.db)
 
     def make_filters(self) -> list[QueryFilter]:
         return [ChoiceFilter("status", "全部状态", enum_values(ResidentStatus))]
 
 
-class PartyGroupView(RecordView):
+class PartyGroupView(RecordView[PartyGroupService]):
     title = "党小组"
     form_class = PartyGroupForm
     search_hint = "搜索党小组名称"
     has_attachments = False
 
-    def make_service(self) -> RecordService:
+    def make_service(self) -> PartyGroupService:
         return PartyGroupService(self.context.db)
 
 
-class MemberView(RosterImportMixin, RecordView):
+class MemberView(RosterImportView[MemberService]):
     title = "党员"
     form_class = MemberForm
     search_hint = "搜索姓名、拼音首字母、职务、电话（Ctrl+F）"
     personal_data = True
     import_kind = "members"
 
-    def make_service(self) -> RecordService:
+    def make_service(self) -> MemberService:
         return MemberService(self.context.db)
 
     def make_filters(self) -> list[QueryFilter]:

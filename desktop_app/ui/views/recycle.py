@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QToolBar, QVBoxLayout, QWidget
 
@@ -11,6 +11,7 @@ from desktop_app.ui import dialogs
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.list_model import ListTableModel
 from desktop_app.ui.operations import attempt
+from desktop_app.ui.page import Page
 
 
 class DeletedModel(ListTableModel):
@@ -20,12 +21,11 @@ class DeletedModel(ListTableModel):
         return row.kind_label, row.title, f"{row.deleted_at:%Y-%m-%d %H:%M}"
 
 
-class RecycleView(QWidget):
-    count_changed = Signal(int)
+class RecycleView(Page):
     title = "回收站"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(context, parent)
         self.service = RecycleBinService(context.db)
         self.model = DeletedModel(self)
         toolbar = QToolBar()

@@ -32,8 +32,9 @@ from desktop_app.core.exchange.reports.definitions import (
 )
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.formatting import DATE_FORMAT
+from desktop_app.ui.formatting import DATE_FORMAT, python_date
 from desktop_app.ui.operations import attempt
+from desktop_app.ui.page import Page
 from desktop_app.ui.signals import on_click
 
 LAST_DIR_KEY = "reports/last_dir"
@@ -97,16 +98,14 @@ class PeriodPicker(QWidget):
             return Period.quarter(year, self.quarter.currentData())
         if unit == "month":
             return Period.month(year, self.month.currentData())
-        return Period.custom(self.start.date().toPython(), self.end.date().toPython())
+        return Period.custom(python_date(self.start.date()), python_date(self.end.date()))
 
 
-class ReportsView(QWidget):
-    count_changed = Signal(int)
+class ReportsView(Page):
     title = "报表导出"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.task: BackgroundTask | None = None
         self.last_result: ExportResult | None = None
         box = QGroupBox("导出上报街道的报表")

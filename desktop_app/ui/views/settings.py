@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QHideEvent, QKeySequence, QShortcut
@@ -36,9 +38,13 @@ from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.editors import DateEditor
 from desktop_app.ui.operations import attempt
+from desktop_app.ui.page import Page
 from desktop_app.ui.profile_fields import ProfileFields
 from desktop_app.ui.signals import on_click
 from desktop_app.ui.text_size import SIZES, save_points, saved_points
+
+if TYPE_CHECKING:
+    from desktop_app.ui.main_window import MainWindow
 
 
 class ProfileBox(QGroupBox):
@@ -77,8 +83,8 @@ class CategoryBox(QGroupBox):
         for text, slot in (
             ("新增类别", self.add),
             ("修改", self.edit),
-            ("上移", lambda: self.move(-1)),
-            ("下移", lambda: self.move(1)),
+            ("上移", lambda: self.move_category(-1)),
+            ("下移", lambda: self.move_category(1)),
             ("停用/启用", self.toggle_retired),
         ):
             button = QPushButton(text)
@@ -111,7 +117,7 @@ class CategoryBox(QGroupBox):
             if category.id == select_id:
                 self.table.selectRow(row)
 
-    def current(self):  # type: ignore[no-untyped-def]
+    def current(self):
         row = self.table.currentRow()
         return self.categories[row] if 0 <= row < len(self.categories) else None
 
@@ -125,10 +131,12 @@ class CategoryBox(QGroupBox):
         amount, ok = QInputDialog.getText(self, title, "默认金额（元）：", text=amount)
         return {"name": name, "default_item": item, "default_amount": amount} if ok else None
 
-    def _run(self, action) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, action: Callable[[], object], select_id: int | None = None) -> None:
+        """Run a change; the list is read afresh with the changed category (or the one `action` made) selected."""
         done = attempt(self, action)
         if done.ok:
-            self.reload(done.value)
+            chosen = select_id if select_id is not None else done.value  # create returns the new id
+            self.reload(chosen if isinstance(chosen, int) else None)
 
     def add(self) -> None:
         values = self._ask_values("新增关怀类别")
@@ -143,17 +151,17 @@ class CategoryBox(QGroupBox):
         values = self._ask_values("修改关怀类别", category.name, category.default_item, amount)
         if values is not None:
             values["sensitive"] = category.sensitive
-            self._run(lambda: (self.service.update(category.id, values), category.id)[1])
+            self._run(lambda: self.service.update(category.id, values), category.id)
 
-    def move(self, offset: int) -> None:
+    def move_category(self, offset: int) -> None:
         category = self.current()
         if category is not None:
-            self._run(lambda: (self.service.move(category.id, offset), category.id)[1])
+            self._run(lambda: self.service.move(category.id, offset), category.id)
 
     def toggle_retired(self) -> None:
         category = self.current()
         if category is not None:
-            self._run(lambda: (self.service.set_retired(category.id, not category.retired), category.id)[1])
+            self._run(lambda: self.service.set_retired(category.id, not category.retired), category.id)
 
 
 class NormBox(QGroupBox):
@@ -196,7 +204,11 @@ class NormBox(QGroupBox):
         return self.values()
 
     def save(self) -> bool:
-        return attempt(self, lambda: [self.service.update(kind, values) for kind, values in self.values().items()]).ok
+        def save_all() -> None:
+            for kind, values in self.values().items():
+                self.service.update(kind, values)
+
+        return attempt(self, save_all).ok
 
 
 class DataBox(QGroupBox):
@@ -315,16 +327,16 @@ class ThresholdBox(QGroupBox):
         return attempt(self, save_all).ok
 
 
-class SettingsView(QWidget):
+class SettingsView(Page):
     """One 保存设置 for every field on the page; leaving the page with unsaved edits asks first."""
 
-    count_changed = Signal(int)
     profile_saved = Signal()
     data_replaced = Signal()
     title = "设置"
+    survives_restore = True
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(context, parent)
         inner = QWidget()
         columns = QHBoxLayout(inner)
         left, right = QVBoxLayout(), QVBoxLayout()
@@ -342,13 +354,13 @@ class SettingsView(QWidget):
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(inner)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(inner)
         # The page scrolls on a small screen; 保存设置 stays below it, always in sight.
         page = QVBoxLayout(self)
         page.setContentsMargins(0, 0, 0, 0)
-        page.addWidget(self.scroll, 1)
+        page.addWidget(self.scroll_area, 1)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(9, 0, 9, 6)
         self.saved_note = QLabel()
@@ -362,7 +374,7 @@ class SettingsView(QWidget):
         bottom.addWidget(self.saved_note)
         bottom.addWidget(self.save_button)
         page.addLayout(bottom)
-        self.setFocusProxy(self.scroll)
+        self.setFocusProxy(self.scroll_area)
         self._saved_state = self.state()
 
     def state(self) -> object:
@@ -389,6 +401,10 @@ class SettingsView(QWidget):
         if self.is_dirty() and self.ask("设置已修改但还没有保存。现在保存吗？\n（选“否”则修改仍留在设置页中，未生效）"):
             self.save()
         super().hideEvent(event)
+
+    def connect_window(self, window: MainWindow) -> None:
+        self.profile_saved.connect(window.update_title)
+        self.data_replaced.connect(window.data_replaced)
 
     def reload(self) -> None:
         self.saved_note.setText("")

@@ -4,41 +4,40 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QInputDialog, QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.core.domain.enums import ProblemStatus, StudioActivityKind
-from desktop_app.core.services.base import RecordService
 from desktop_app.core.services.reminders import ThresholdService
 from desktop_app.core.services.studio import StudioActivityService, StudioProblemService, StudioTopicService
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.forms.studio import StudioActivityForm, StudioProblemForm
 from desktop_app.ui.operations import attempt
+from desktop_app.ui.page import Page
 from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, QueryFilter, enum_values
 from desktop_app.ui.views.record_view import RecordView
 
 OPEN_TOO_LONG = QBrush(QColor("#fde2e1"))
 
 
-class StudioActivityView(RecordView):
+class StudioActivityView(RecordView[StudioActivityService]):
     title = "工作室活动"
     form_class = StudioActivityForm
     search_hint = "搜索主题、带教人、参加人员、内容、问答（Ctrl+F）"
 
-    def make_service(self) -> RecordService:
+    def make_service(self) -> StudioActivityService:
         return StudioActivityService(self.context.db)
 
     def make_filters(self) -> list[QueryFilter]:
         return [DateRangeFilter(), ChoiceFilter("kind", "全部类型", enum_values(StudioActivityKind))]
 
 
-class StudioProblemView(RecordView):
+class StudioProblemView(RecordView[StudioProblemService]):
     title = "问题台账"
     form_class = StudioProblemForm
     search_hint = "搜索问题描述、来源居民区、提出人、负责人（Ctrl+F）"
 
-    def make_service(self) -> RecordService:
+    def make_service(self) -> StudioProblemService:
         return StudioProblemService(self.context.db)
 
     def make_filters(self) -> list[QueryFilter]:
@@ -57,7 +56,7 @@ class StudioProblemView(RecordView):
     def highlight_open_problems(self) -> None:
         """Shade the problems the core finds open too long (the threshold lives in 设置)."""
         days = ThresholdService(self.context.db).get().problem_open_days
-        stale = {problem_id for problem_id, _, _ in self.service.open_since(dt.date.today(), days)}  # type: ignore[attr-defined]
+        stale = {problem_id for problem_id, _, _ in self.service.open_since(dt.date.today(), days)}
         self.model.row_colour = lambda record_id: OPEN_TOO_LONG if record_id in stale else None
         self.table.setToolTip(f"底色标红：超过 {days} 天仍未解决的问题（天数可在“设置”中修改）")
 
@@ -89,12 +88,11 @@ class StudioProblemView(RecordView):
             attempt(self, lambda: topics.set_retired(topic.id, not topic.retired))
 
 
-class StudioView(QWidget):
-    count_changed = Signal(int)
+class StudioView(Page):
     title = "书记工作室"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(context, parent)
         self.activities = StudioActivityView(context)
         self.problems = StudioProblemView(context)
         self.tabs = QTabWidget()
@@ -126,3 +124,8 @@ class StudioView(QWidget):
     def save_state(self) -> None:
         self.activities.save_state()
         self.problems.save_state()
+
+    def record_list(self, tab: int | None) -> RecordView:
+        if tab is not None:
+            self.tabs.setCurrentIndex(tab)
+        return self.current()

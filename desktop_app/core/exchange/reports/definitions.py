@@ -188,13 +188,13 @@ class MeetingsReport(Report):
             written = 0
             for row in _rows(session, stmt):
                 written += 1
-                kind = MeetingKind(row.kind).label + (f"（{row[3]}）" if row[3] else "")
+                kind_text = MeetingKind(row.kind).label + (f"（{row[3]}）" if row[3] else "")
                 rate = row.attended_count / row.expected_count if row.expected_count else None
                 detail.write_row(
                     (
                         written,
                         row.date,
-                        kind,
+                        kind_text,
                         row.topic,
                         row.host,
                         row.recorder,

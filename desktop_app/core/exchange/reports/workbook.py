@@ -280,7 +280,7 @@ class ReportBook:
 
     def _formats(self) -> dict[str, Any]:
         add = self.workbook.add_format
-        base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
+        base: dict[str, object] = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
         cell = {**base, "border": 1}
         formats = {
             "title": add({**base, "font_size": 16, "bold": True, "align": "center"}),
@@ -289,7 +289,7 @@ class ReportBook:
             "header": add({**cell, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#D9D9D9"}),
             "note": add({**cell, "align": "center"}),
         }
-        kinds = {
+        kinds: dict[str, dict[str, object]] = {
             "text": {"text_wrap": True},
             "date": {"num_format": "yyyy-mm-dd", "align": "center"},
             "money": {"num_format": "#,##0.00"},

@@ -5,7 +5,7 @@ Revises: 0004
 Create Date: 2026-12-01
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -26,7 +26,7 @@ SEARCHED = {
 }
 
 
-def _refill(table: str, name_column: str, values: dict[str, object]) -> None:
+def _refill(table: str, name_column: str, values: dict[str, Callable[[str], str]]) -> None:
     """Recompute the name-derived columns of every row (a few seconds for 20,000 names)."""
     connection = op.get_bind()
     rows = connection.execute(sa.text(f"SELECT id, {name_column} FROM {table}")).all()

@@ -1,0 +1,46 @@
+"""What the main window asks of each of its pages, and nothing more: the window needs no `hasattr`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from desktop_app.ui.context import AppContext
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.views.record_view import RecordView
+
+
+class Page(QWidget):
+    """One page of the main window (a record list, the 工作台, 设置, …)."""
+
+    # The page's count changed (records listed, reminders due); the status bar shows it for record lists.
+    count_changed = Signal(int)
+    title: ClassVar[str] = ""
+    # A restore replaces the data under every page; the page that ran it shows its report, the others are rebuilt.
+    survives_restore: ClassVar[bool] = False
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+
+    def reload(self) -> None:
+        """Read the data afresh (it changed behind the page, e.g. the start-up backup or a restore)."""
+        raise NotImplementedError(type(self).__name__)
+
+    def record_count(self) -> int | None:
+        """How many records the page lists, for the status bar; None for a page that lists none."""
+        return None
+
+    def save_state(self) -> None:
+        """Keep what the person arranged (column widths) in the window's settings; most pages arrange nothing."""
+
+    def connect_window(self, window: MainWindow) -> None:
+        """Connect the page's own signals to the window (设置's saved profile, the 工作台's reminders); most
+        pages have none."""
+
+    def record_list(self, tab: int | None) -> RecordView | None:
+        """The list of records this page shows (on `tab`, for a page with tabs); None if it shows none."""
+        return None
