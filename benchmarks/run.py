@@ -185,7 +185,7 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
 
     from desktop_app.core.domain.periods import Period
     from desktop_app.core.exchange.demo import SIZES
-    from desktop_app.core.exchange.reports.definitions import export_report
+    from desktop_app.core.exchange.reports.registry import export_report
     from desktop_app.core.exchange.roster import commit_import, preview_import
     from desktop_app.core.services.care import CareCategoryService, CareService
     from desktop_app.core.services.profile import ProfileService
@@ -358,7 +358,7 @@ def raw_care_export(db, period, target: Path) -> None:  # type: ignore[no-untype
     import xlsxwriter
 
     from desktop_app.core.domain.enums import CareStatus
-    from desktop_app.core.exchange.reports.definitions import CareReport
+    from desktop_app.core.exchange.reports.care import CareReport
 
     book = xlsxwriter.Workbook(str(target), {"constant_memory": True})
     sheet = book.add_worksheet()

@@ -136,7 +136,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop_app.core.domain.periods import Period
-    from desktop_app.core.exchange.reports.definitions import ExportOptions, export_report
+    from desktop_app.core.exchange.reports.base import ExportOptions
+    from desktop_app.core.exchange.reports.registry import export_report
 
     period = Period.parse(args.period)
     db = _open(args)

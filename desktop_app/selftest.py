@@ -110,7 +110,7 @@ def _export_reports(context: dict[str, Any], folder: Path) -> str:
     import datetime as dt
 
     from desktop_app.core.domain.periods import Period
-    from desktop_app.core.exchange.reports.definitions import REPORTS, export_report
+    from desktop_app.core.exchange.reports.registry import REPORTS, export_report
 
     year = Period.year(dt.date.today().year)
     for kind in REPORTS:

@@ -9,8 +9,10 @@ from desktop_app.cli import main
 from desktop_app.core.domain.errors import AppError
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.exchange.demo import fill_demo
-from desktop_app.core.exchange.reports import definitions
-from desktop_app.core.exchange.reports.definitions import ExportOptions, export_report
+from desktop_app.core.exchange.reports import registry
+from desktop_app.core.exchange.reports.base import ExportOptions
+from desktop_app.core.exchange.reports.care import CareReport
+from desktop_app.core.exchange.reports.registry import export_report
 from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.storage.targets import WRITING_DIRNAME
@@ -193,7 +195,7 @@ def test_failed_export_leaves_no_half_written_file(community, tmp_path, monkeypa
     def explode(*args, **kwargs):
         raise RuntimeError("disk went away")
 
-    monkeypatch.setattr(definitions.CareReport, "write", explode)
+    monkeypatch.setattr(CareReport, "write", explode)
     with pytest.raises(RuntimeError):
         export_report(community, "care", Period.parse("2024"), target)
     assert target.read_bytes() == b"old report"
@@ -249,7 +251,7 @@ def test_a_save_during_a_long_export_is_not_kept_waiting(community, tmp_path):
             writer.close()
 
     period = Period.parse("2000-01-01..2030-12-31")
-    definitions.export_report(db, "care", period, tmp_path / "c.xlsx", progress=save_while_writing)
+    export_report(db, "care", period, tmp_path / "c.xlsx", progress=save_while_writing)
     assert saves, "the export reported progress while it wrote"
 
 
@@ -263,7 +265,7 @@ def test_an_unmasked_export_is_audited_before_the_file_is_released(community, tm
     monkeypatch.setattr(audit.AuditService, "log", read_only)
     target = tmp_path / "members.xlsx"
     with pytest.raises(DatabaseEnvironmentError):
-        definitions.export_report(community, "members", Period.parse("2024"), target, definitions.ExportOptions(True))
+        export_report(community, "members", Period.parse("2024"), target, ExportOptions(True))
     assert not target.exists(), "no file with full ID numbers without its 操作记录 entry"
     assert not list(tmp_path.rglob("*.partial"))
     assert not (tmp_path / WRITING_DIRNAME).exists()
@@ -277,15 +279,15 @@ def test_a_report_is_written_out_of_sight_and_a_killed_write_leaves_nothing_behi
     leftover.parent.mkdir()
     leftover.write_bytes(b"half a workbook")
     seen_while_writing: list[list[str]] = []
-    real_close = definitions.ReportBook.close
+    real_close = registry.ReportBook.close
 
     def close(book):
         seen_while_writing.append(sorted(p.name for p in folder.iterdir()))
         return real_close(book)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(definitions.ReportBook, "close", close)
-        definitions.export_report(community, "members", Period.parse("2024"), target)
+        patch.setattr(registry.ReportBook, "close", close)
+        export_report(community, "members", Period.parse("2024"), target)
     assert seen_while_writing == [[WRITING_DIRNAME]], "only the hidden folder is in sight while the report is written"
     assert sorted(p.name for p in folder.iterdir()) == ["members.xlsx"]
 
@@ -296,7 +298,7 @@ def test_header_and_footer_text_cannot_become_page_codes(community, tmp_path):
     profile = ProfileService(community)
     profile.save({**vars(profile.get()), "reporter_name": "-2+3&P填报"})
     target = tmp_path / "m.xlsx"
-    definitions.export_report(community, "meetings", Period.parse("2024"), target)
+    export_report(community, "meetings", Period.parse("2024"), target)
     footer = openpyxl.load_workbook(target).active.oddFooter.left.text
     assert footer == "填报人：-2+3&&P填报"
 
@@ -318,7 +320,7 @@ def test_a_long_note_continues_in_rows_that_each_fit_the_page(community, tmp_pat
         {"date": "2024-02-01", "category_id": category(community, "其他"), "recipient_name": "长备注", "notes": note}
     )
     target = tmp_path / "care.xlsx"
-    definitions.export_report(community, "care", Period.parse("2024"), target)
+    export_report(community, "care", Period.parse("2024"), target)
     sheet = openpyxl.load_workbook(target)["关怀台账"]
     heights = [d.height for d in sheet.row_dimensions.values() if d.height]
     assert max(heights) <= LINE_HEIGHT * MAX_ROW_LINES + 3, "no row taller than the page allows"

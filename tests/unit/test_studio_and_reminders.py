@@ -6,7 +6,7 @@ import pytest
 from desktop_app.core.domain.enums import MeetingKind, ProblemStatus
 from desktop_app.core.domain.errors import ValidationError
 from desktop_app.core.domain.periods import Period
-from desktop_app.core.exchange.reports.definitions import export_report
+from desktop_app.core.exchange.reports.registry import export_report
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService

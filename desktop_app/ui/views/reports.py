@@ -23,13 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.domain.periods import QUARTER_NAMES, Period
-from desktop_app.core.exchange.reports.definitions import (
-    REPORT_LABELS,
-    ExportOptions,
-    ExportResult,
-    export_report,
-    report_for,
-)
+from desktop_app.core.exchange.reports.base import ExportOptions, ExportResult
+from desktop_app.core.exchange.reports.registry import REPORT_LABELS, export_report, report_for
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.formatting import DATE_FORMAT, python_date

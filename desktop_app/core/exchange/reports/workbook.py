@@ -161,6 +161,9 @@ def lock_file_candidates(target: Path) -> list[Path]:
     return [target.with_name("~$" + target.name), target.with_name(f".~lock.{target.name}#")]
 
 
+EMPTY_NOTE = "本期无记录"
+
+
 class SheetWriter:
     def __init__(self, book: ReportBook, name: str, title: str, columns: Sequence[ReportColumn]) -> None:
         self.book = book
@@ -246,6 +249,10 @@ class SheetWriter:
         self.row += 1
 
     def finish(self) -> None:
+        """The sheet's end: 本期无记录 under the headings if nothing was written, the signature line, and
+        the print setup (A4 landscape, one page wide, the title repeated on every page)."""
+        if self.row == HEADER_ROWS:
+            self.write_note(EMPTY_NOTE)
         sheet, header, last = self.sheet, self.book.header, len(self.columns) - 1
         if self.data_rows:
             sheet.autofilter(HEADER_ROWS - 1, 0, HEADER_ROWS - 1 + self.data_rows, last)

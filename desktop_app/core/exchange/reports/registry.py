@@ -1,0 +1,73 @@
+"""The reports the street office receives, by name, and the export entry point."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from desktop_app.core.domain.enums import AuditAction
+from desktop_app.core.domain.errors import AppError
+from desktop_app.core.domain.periods import Period
+from desktop_app.core.exchange.reports.base import ExportOptions, ExportResult, Progress, Report
+from desktop_app.core.exchange.reports.care import CareReport
+from desktop_app.core.exchange.reports.meetings import MeetingsReport
+from desktop_app.core.exchange.reports.members import MembersReport
+from desktop_app.core.exchange.reports.studio import StudioReport
+from desktop_app.core.exchange.reports.visits import VisitsReport
+from desktop_app.core.exchange.reports.workbook import ReportBook, ReportHeader, atomic_target
+from desktop_app.core.services.profile import ProfileService
+from desktop_app.core.storage.audit import AuditService
+from desktop_app.core.storage.database import Database
+
+REPORTS: dict[str, type[Report]] = {
+    r.kind: r for r in (MeetingsReport, CareReport, VisitsReport, MembersReport, StudioReport)
+}
+REPORT_LABELS = {kind: cls.title for kind, cls in REPORTS.items()}
+
+
+def report_for(db: Database, kind: str) -> Report:
+    if kind not in REPORTS:
+        raise AppError(f"没有“{kind}”这种报表。可选：{'、'.join(f'{k}（{v}）' for k, v in REPORT_LABELS.items())}")
+    return REPORTS[kind](db)
+
+
+def export_report(
+    db: Database,
+    kind: str,
+    period: Period,
+    target: Path,
+    options: ExportOptions | None = None,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> ExportResult:
+    """Write one report to `target` (atomically); returns the number of records written."""
+    report = report_for(db, kind)
+    options = options or ExportOptions()
+    profile = ProfileService(db).get()
+    community = profile.community_name or "本居民区"
+    heading = report.heading(community, period)
+    header = ReportHeader(
+        unit=profile.org_name or community,
+        period_text=f"{period.start:%Y-%m-%d}至{period.end:%Y-%m-%d}",
+        reporter=profile.reporter_name or profile.secretary_name,
+        report_date=today or dt.date.today(),
+    )
+    shown = "完整个人信息" if options.unmasked else "个人信息已隐藏"
+    if options.include_illness:
+        shown += "，含病情说明"
+    with atomic_target(target) as partial:
+        book = ReportBook(partial, header)
+        try:
+            rows = report.write(book, heading, period, options, progress or (lambda done, total: None))
+        finally:
+            book.close()
+        # Recorded before the file is released under its name: if 操作记录 cannot be written (a read-only
+        # database), no file with the full ID numbers is left behind either.
+        AuditService(db).log(
+            AuditAction.EXPORT,
+            f"导出{report.title}",
+            f"{period.label}，{rows} 条，{shown}；文件：{target}",
+            "report",
+            unmasked=options.unmasked or options.include_illness,
+        )
+    return ExportResult(Path(target), rows)
