@@ -186,7 +186,8 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     from desktop_app.core.domain.periods import Period
     from desktop_app.core.exchange.demo import SIZES
     from desktop_app.core.exchange.reports.registry import export_report
-    from desktop_app.core.exchange.roster import commit_import, preview_import
+    from desktop_app.core.exchange.roster.commit import commit_import
+    from desktop_app.core.exchange.roster.preview import preview_import
     from desktop_app.core.services.care import CareCategoryService, CareService
     from desktop_app.core.services.profile import ProfileService
     from desktop_app.core.storage.startup import open_database

@@ -151,7 +151,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop_app.core.exchange.roster import commit_import, preview_import
+    from desktop_app.core.exchange.roster.commit import commit_import
+    from desktop_app.core.exchange.roster.preview import preview_import
 
     with _locked(args):
         db = _open(args)
@@ -181,7 +182,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from desktop_app.core.exchange.roster import write_template
+    from desktop_app.core.exchange.roster.template import write_template
 
     print(f"已生成导入模板：{write_template(args.kind, Path(args.out))}")
     return 0

@@ -121,7 +121,8 @@ def _export_reports(context: dict[str, Any], folder: Path) -> str:
 def _template_round_trip(context: dict[str, Any], folder: Path) -> str:
     import openpyxl
 
-    from desktop_app.core.exchange.roster import preview_import, write_template
+    from desktop_app.core.exchange.roster.preview import preview_import
+    from desktop_app.core.exchange.roster.template import write_template
 
     path = write_template("residents", folder / "template.xlsx")
     book = openpyxl.load_workbook(path)

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.exchange.roster import ImportPreview, ImportResult, commit_import, kind_for, preview_import
+from desktop_app.core.exchange.roster.commit import ImportResult, commit_import
+from desktop_app.core.exchange.roster.kinds import kind_for
+from desktop_app.core.exchange.roster.preview import ImportPreview, preview_import
 from desktop_app.core.storage.database import Database
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.screen import fit_to_screen

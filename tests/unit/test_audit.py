@@ -6,7 +6,8 @@ from desktop_app.core.domain.errors import ValidationError
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.exchange.reports.base import ExportOptions
 from desktop_app.core.exchange.reports.registry import export_report
-from desktop_app.core.exchange.roster import commit_import, preview_import
+from desktop_app.core.exchange.roster.commit import commit_import
+from desktop_app.core.exchange.roster.preview import preview_import
 from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService

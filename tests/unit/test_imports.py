@@ -6,8 +6,10 @@ import pytest
 
 from desktop_app.cli import main
 from desktop_app.core.domain.errors import AppError
-from desktop_app.core.exchange import roster
-from desktop_app.core.exchange.roster import commit_import, preview_import, write_template
+from desktop_app.core.exchange.roster import kinds, reading
+from desktop_app.core.exchange.roster.commit import commit_import
+from desktop_app.core.exchange.roster.preview import preview_import
+from desktop_app.core.exchange.roster.template import write_template
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 
@@ -56,7 +58,7 @@ def test_tolerant_headers_title_rows_and_merged_cells(db, tmp_path):
 
 @pytest.mark.parametrize("header", ["联系电话（手机）", "电话", "手机号码", "联系方式", " 手 机 ", "*联系电话"])
 def test_header_synonyms_for_phone(header):
-    assert roster.match_header(roster.RESIDENTS, header) == "phone"
+    assert reading.match_header(kinds.RESIDENTS, header) == "phone"
 
 
 def test_every_date_format_and_value_normalisation(db, tmp_path):
@@ -148,7 +150,7 @@ def test_a_failure_during_the_write_leaves_the_database_unchanged(db, tmp_path, 
     ("make", "message"),
     [
         (lambda p: p.with_suffix(".xlsx").write_text("姓名,电话\n张三,1\n"), "不是有效的 .xlsx"),
-        (lambda p: p.with_suffix(".xlsx").write_bytes(roster.OLE_MAGIC + b"\0" * 100), "旧版 Excel"),
+        (lambda p: p.with_suffix(".xlsx").write_bytes(reading.OLE_MAGIC + b"\0" * 100), "旧版 Excel"),
         (lambda p: p.with_suffix(".xls").write_bytes(b"anything"), "另存为 .xlsx"),
     ],
 )
@@ -178,10 +180,10 @@ def test_empty_sheet_and_missing_header(db, tmp_path):
 
 def test_too_large_files_are_refused(db, tmp_path, monkeypatch):
     path = workbook(tmp_path / "big.xlsx", [["姓名"]] + [[f"人{i}"] for i in range(30)])
-    monkeypatch.setattr(roster, "MAX_ROWS", 10)
+    monkeypatch.setattr(reading, "MAX_ROWS", 10)
     with pytest.raises(AppError, match="超过 10 行"):
         preview_import(db, "residents", path)
-    monkeypatch.setattr(roster, "MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(reading, "MAX_UNCOMPRESSED_BYTES", 1000)
     with pytest.raises(AppError, match="解压后超过"):
         preview_import(db, "residents", path)
 
@@ -232,7 +234,7 @@ def test_a_password_protected_workbook_is_called_encrypted_not_old(db, tmp_path)
     # What Excel writes for an .xlsx with an opening password: an OLE container whose directory names
     # the "EncryptedPackage" stream (UTF-16), in place of the zip package.
     path = tmp_path / "加密名册.xlsx"
-    path.write_bytes(roster.OLE_MAGIC + b"\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le"))
+    path.write_bytes(reading.OLE_MAGIC + b"\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le"))
     with pytest.raises(AppError, match="设置了打开密码") as caught:
         preview_import(db, "residents", path)
     assert "旧版" not in str(caught.value)

@@ -161,7 +161,8 @@ class RosterImportView(RecordView[S]):
             dialogs.inform(self, dialog.summary.text())
 
     def save_template(self) -> None:
-        from desktop_app.core.exchange.roster import kind_for, write_template
+        from desktop_app.core.exchange.roster.kinds import kind_for
+        from desktop_app.core.exchange.roster.template import write_template
 
         label = kind_for(self.import_kind).label
         path, _ = QFileDialog.getSaveFileName(
