@@ -21,13 +21,13 @@ def test_audit_view_lists_and_filters_entries(qtbot, context):
     qtbot.addWidget(view)
     assert view.model.rowCount() == 3
     assert view.model.data(view.model.index(0, 1)) == "删除到回收站"
-    view.action.combo.setCurrentIndex(view.action.combo.findData(AuditAction.UPDATE.value))
+    view.action.combo.setCurrentIndex(view.action.combo.findText(AuditAction.UPDATE.label))
     assert view.model.rowCount() == 1
     assert view.model.data(view.model.index(0, 5)) == "住址", "the changed fields are named in Chinese"
     view.table.selectRow(0)
     assert "住址：1号楼 → 2号楼" in view.details.toPlainText()
     view.action.combo.setCurrentIndex(0)
-    view.kind.combo.setCurrentIndex(view.kind.combo.findData("member"))
+    view.kind.combo.setCurrentIndex(view.kind.combo.findText(view.kind_labels["member"]))
     assert view.model.rowCount() == 0
 
 

@@ -153,7 +153,7 @@ def test_studio_view_create_edit_filter_and_link(qtbot, context):
     assert problems.get(problem_form.saved_id)["status"] is ProblemStatus.RESOLVED
     studio.problems.reload()
     status_filter = studio.problems.filters[2]
-    status_filter.combo.setCurrentIndex(status_filter.combo.findData("open"))
+    status_filter.combo.setCurrentIndex(status_filter.combo.findText("未解决（待研究、研讨中）"))
     assert studio.problems.model.rowCount() == 0
     status_filter.combo.setCurrentIndex(0)
     assert studio.problems.model.rowCount() == 1

@@ -44,7 +44,7 @@ def test_small_demo_is_a_realistic_community(db):
     assert counts["residents"] == 400
     assert counts["members"] == 60
     assert CareService(db).count() == 180
-    assert MeetingService(db).count(ListQuery(kind="group_meeting")) > 50
+    assert MeetingService(db).count(ListQuery(filters={"kind": "group_meeting"})) > 50
     report = ComplianceService(db).evaluate(Period.parse("2023"), today=today)
     assert report.items
     assert any(not item.complete for item in report.items), "some meetings were skipped"

@@ -137,8 +137,10 @@ def test_care_filters_by_date_category_and_status(db):
     )
     assert care.list_ids(ListQuery(date_from=dt.date(2023, 2, 1))) == [b]
     assert care.list_ids(ListQuery(date_to=dt.date(2023, 1, 31))) == [a]
-    assert care.list_ids(ListQuery(category_id=eggs)) == [a]
-    assert care.list_ids(ListQuery(status="follow_up")) == [b]
+    assert care.list_ids(ListQuery(filters={"category_id": eggs})) == [a]
+    assert care.list_ids(ListQuery(filters={"status": "follow_up"})) == [b]
+    with pytest.raises(KeyError, match="kind"):  # each service declares its own filter keys
+        care.list_ids(ListQuery(filters={"kind": "group_meeting"}))
     assert care.list_ids() == [b, a], "newest first by default"
     assert care.list_ids(ListQuery(sort_key="date", descending=False)) == [a, b]
 

@@ -54,14 +54,14 @@ def test_studio_activities_and_problems_with_links(db):
     row = activities.fetch_rows([aid])[0]
     assert row[1 + [c.key for c in activities.columns()].index("people")] == "2"
     assert problems.list_ids(ListQuery(text="低层")) == [pid]
-    assert problems.list_ids(ListQuery(category_id=topic(db, "其他"))) == []
-    assert problems.list_ids(ListQuery(status="open")) == [pid]
+    assert problems.list_ids(ListQuery(filters={"topic_id": topic(db, "其他")})) == []
+    assert problems.list_ids(ListQuery(filters={"unsolved": True})) == [pid]
     with pytest.raises(ValidationError) as info:
         problems.update(pid, {**values, "status": "resolved"})
     assert "解决情况" in info.value.errors["resolution"]
     problems.update(pid, {**values, "status": "resolved", "resolution": "协调一楼补偿"})
     assert problems.get(pid)["resolved_date"] == dt.date.today()
-    assert problems.list_ids(ListQuery(status="open")) == []
+    assert problems.list_ids(ListQuery(filters={"unsolved": True})) == []
 
 
 def test_topics_are_renamed_and_retired_never_deleted(db):

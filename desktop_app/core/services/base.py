@@ -4,8 +4,8 @@ soft-delete to the 回收站, restore, and list with filters done in SQL."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -27,11 +27,9 @@ class ListQuery:
     text: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    category_id: int | None = None
-    kind: str | None = None
-    status: str | None = None
-    group_id: int | None = None
     deleted: bool = False
+    # The record kind's own filters, by the keys its service declares (RecordService.filters).
+    filters: dict[str, Any] = field(default_factory=dict)
     sort_key: str | None = None
     descending: bool = False
 
@@ -65,6 +63,8 @@ class RecordService:
     fields: ClassVar[tuple[Field, ...]]
     default_sort: ClassVar[str]
     default_descending: ClassVar[bool] = True
+    # The kind's filter keys, and the condition each makes of the value a list chose.
+    filters: ClassVar[dict[str, Callable[[Any], ColumnElement[bool]]]] = {}
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -102,10 +102,6 @@ class RecordService:
 
     def joined(self, stmt: Select) -> Select:
         """Add the joins the columns need."""
-        return stmt
-
-    def apply_filters(self, stmt: Select, query: ListQuery) -> Select:
-        """Kind-specific filters (category, kind, status, group)."""
         return stmt
 
     def validate(
@@ -165,7 +161,13 @@ class RecordService:
                 stmt = stmt.where(date_col >= query.date_from)
             if query.date_to is not None:
                 stmt = stmt.where(date_col <= query.date_to)
-        return self.apply_filters(stmt, query)
+        for key, value in query.filters.items():
+            if value is None:
+                continue
+            if key not in self.filters:
+                raise KeyError(f"{type(self).__name__} has no filter {key!r}")
+            stmt = stmt.where(self.filters[key](value))
+        return stmt
 
     def list_ids(self, query: ListQuery | None = None, limit: int | None = None) -> list[int]:
         """Ids of the matching records, filtered and sorted by the database."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.domain.columns import Column, ColumnKind
@@ -17,7 +17,7 @@ from desktop_app.core.domain.enums import AuditAction, CareStatus
 from desktop_app.core.domain.errors import NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.domain.pinyin import initials
-from desktop_app.core.services.base import ListQuery, RecordService, name_taken
+from desktop_app.core.services.base import RecordService, name_taken
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import CareAction, CareCategory, Resident
@@ -149,6 +149,10 @@ class CareCategoryService:
 
 class CareService(RecordService):
     model = CareAction
+    filters: ClassVar[dict[str, Callable[[Any], ColumnElement[bool]]]] = {
+        "category_id": lambda value: CareAction.category_id == value,
+        "status": lambda value: CareAction.status == CareStatus(value),
+    }
     kind_key = "care"
     kind_label = "关怀记录"
     default_sort = "date"
@@ -194,13 +198,6 @@ class CareService(RecordService):
 
     def title_expr(self) -> Any:
         return CareCategory.name + " " + CareAction.recipient_name
-
-    def apply_filters(self, stmt: Select, query: ListQuery) -> Select:
-        if query.category_id:
-            stmt = stmt.where(CareAction.category_id == query.category_id)
-        if query.status:
-            stmt = stmt.where(CareAction.status == CareStatus(query.status))
-        return stmt
 
     def validate(
         self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Select, case, select
+from sqlalchemy import ColumnElement, Select, case, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.domain.columns import Column, ColumnKind
@@ -15,7 +15,7 @@ from desktop_app.core.domain.enums import AttendanceStatus, AuditAction, Meeting
 from desktop_app.core.domain.errors import NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.domain.rules import AttendanceSummary, Norm, summarize_attendance
-from desktop_app.core.services.base import ListQuery, RecordService
+from desktop_app.core.services.base import RecordService
 from desktop_app.core.services.people import MemberBrief, MemberService, belonged_on, brief_select, could_vote_on
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database
@@ -41,6 +41,10 @@ def expected_members(kind: MeetingKind, group_id: int | None, members: list[Memb
 
 class MeetingService(RecordService):
     model = Meeting
+    filters: ClassVar[dict[str, Callable[[Any], ColumnElement[bool]]]] = {
+        "kind": lambda value: Meeting.kind == MeetingKind(value),
+        "group_id": lambda value: Meeting.group_id == value,
+    }
     kind_key = "meeting"
     kind_label = "三会一课记录"
     default_sort = "date"
@@ -93,13 +97,6 @@ class MeetingService(RecordService):
 
     def title_expr(self) -> Any:
         return Meeting.topic
-
-    def apply_filters(self, stmt: Select, query: ListQuery) -> Select:
-        if query.kind:
-            stmt = stmt.where(Meeting.kind == MeetingKind(query.kind))
-        if query.group_id:
-            stmt = stmt.where(Meeting.group_id == query.group_id)
-        return stmt
 
     def implausible(self, cleaned: Mapping[str, Any], today: dt.date) -> list[str]:
         if cleaned["date"] > today:

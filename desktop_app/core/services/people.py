@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.core.domain.columns import Column, ColumnKind
@@ -24,6 +24,9 @@ GroupLeader = aliased(Member, name="leader")
 
 class ResidentService(RecordService):
     model = Resident
+    filters: ClassVar[dict[str, Callable[[Any], ColumnElement[bool]]]] = {
+        "status": lambda value: Resident.status == ResidentStatus(value),
+    }
     kind_key = "resident"
     kind_label = "居民"
     default_sort = "name"
@@ -60,11 +63,6 @@ class ResidentService(RecordService):
     def title_expr(self) -> Any:
         return Resident.name + " " + Resident.address
 
-    def apply_filters(self, stmt: Select, query: ListQuery) -> Select:
-        if query.status:
-            stmt = stmt.where(Resident.status == ResidentStatus(query.status))
-        return stmt
-
     def implausible(self, cleaned: Mapping[str, Any], today: dt.date) -> list[str]:
         return id_number_disagreements(cleaned)
 
@@ -78,7 +76,7 @@ class ResidentService(RecordService):
 
     def pick(self, text: str, limit: int = 20) -> list[tuple[int, str, str]]:
         """Residents for a picker: (id, name, address) matching name, initials or address."""
-        query = ListQuery(text=text, status=ResidentStatus.ACTIVE.value, sort_key="name")
+        query = ListQuery(text=text, filters={"status": ResidentStatus.ACTIVE.value}, sort_key="name")
         stmt = self._filtered(select(Resident.id, Resident.name, Resident.address), query)
         with self.db.read_session() as session:
             return [tuple(row) for row in session.execute(stmt.order_by(Resident.name).limit(limit))]
@@ -86,6 +84,11 @@ class ResidentService(RecordService):
 
 class MemberService(RecordService):
     model = Member
+    filters: ClassVar[dict[str, Callable[[Any], ColumnElement[bool]]]] = {
+        "status": lambda value: Member.status == MemberStatus(value),
+        "group_id": lambda value: Member.group_id == value,
+        "member_type": lambda value: Member.member_type == MemberType(value),
+    }
     kind_key = "member"
     kind_label = "党员"
     default_sort = "name"
@@ -130,15 +133,6 @@ class MemberService(RecordService):
 
     def title_expr(self) -> Any:
         return Member.name
-
-    def apply_filters(self, stmt: Select, query: ListQuery) -> Select:
-        if query.status:
-            stmt = stmt.where(Member.status == MemberStatus(query.status))
-        if query.group_id:
-            stmt = stmt.where(Member.group_id == query.group_id)
-        if query.kind:
-            stmt = stmt.where(Member.member_type == MemberType(query.kind))
-        return stmt
 
     def implausible(self, cleaned: Mapping[str, Any], today: dt.date) -> list[str]:
         warnings = id_number_disagreements(cleaned)

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session, object_session
 
 from desktop_app.core.domain.columns import Column, ColumnKind
 from desktop_app.core.domain.enums import AuditAction, ProblemStatus, StudioActivityKind
 from desktop_app.core.domain.errors import NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
-from desktop_app.core.services.base import ListQuery, RecordService, name_taken
+from desktop_app.core.services.base import RecordService, name_taken
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import ProblemDiscussion, StudioActivity, StudioProblem, StudioTopic
@@ -24,6 +24,9 @@ F = FieldType
 
 class StudioActivityService(RecordService):
     model = StudioActivity
+    filters: ClassVar[dict[str, Callable[[Any], ColumnElement[bool]]]] = {
+        "kind": lambda value: StudioActivity.kind == StudioActivityKind(value),
+    }
     kind_key = "studio_activity"
     kind_label = "工作室活动"
     default_sort = "date"
@@ -64,11 +67,6 @@ class StudioActivityService(RecordService):
     def title_expr(self) -> Any:
         return StudioActivity.topic
 
-    def apply_filters(self, stmt: Select, query: ListQuery) -> Select:
-        if query.kind:
-            stmt = stmt.where(StudioActivity.kind == StudioActivityKind(query.kind))
-        return stmt
-
     def choices(self) -> list[tuple[int, str]]:
         """Activities for pickers, newest first: (id, "日期 主题")."""
         stmt = (
@@ -82,6 +80,12 @@ class StudioActivityService(RecordService):
 
 class StudioProblemService(RecordService):
     model = StudioProblem
+    filters: ClassVar[dict[str, Callable[[Any], ColumnElement[bool]]]] = {
+        "topic_id": lambda value: StudioProblem.topic_id == value,
+        "status": lambda value: StudioProblem.status == ProblemStatus(value),
+        # Still being worked on (待研究 or 研讨中), whatever the exact status.
+        "unsolved": lambda value: StudioProblem.status.in_([s for s in ProblemStatus if s.is_open]),
+    }
     kind_key = "studio_problem"
     kind_label = "问题台账"
     default_sort = "raised_date"
@@ -123,15 +127,6 @@ class StudioProblemService(RecordService):
 
     def title_expr(self) -> Any:
         return func.substr(StudioProblem.description, 1, 40)
-
-    def apply_filters(self, stmt: Select, query: ListQuery) -> Select:
-        if query.category_id:
-            stmt = stmt.where(StudioProblem.topic_id == query.category_id)
-        if query.status == "open":
-            stmt = stmt.where(StudioProblem.status.in_([s for s in ProblemStatus if s.is_open]))
-        elif query.status:
-            stmt = stmt.where(StudioProblem.status == ProblemStatus(query.status))
-        return stmt
 
     def validate(
         self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None

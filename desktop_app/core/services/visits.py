@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.domain.columns import Column, ColumnKind
@@ -27,6 +27,14 @@ PRACTICE_FIELDS = (
 
 class VisitService(RecordService):
     model = StudyVisit
+    filters: ClassVar[dict[str, Callable[[Any], ColumnElement[bool]]]] = {
+        # Visits with at least one adopted practice in this state.
+        "practice_status": lambda value: (
+            select(AdoptedPractice.id)
+            .where(AdoptedPractice.visit_id == StudyVisit.id, AdoptedPractice.status == PracticeStatus(value))
+            .exists()
+        ),
+    }
     kind_key = "visit"
     kind_label = "学习考察记录"
     default_sort = "date"
@@ -69,15 +77,6 @@ class VisitService(RecordService):
 
     def title_expr(self) -> Any:
         return StudyVisit.destination
-
-    def apply_filters(self, stmt: Select, query: Any) -> Select:
-        if query.status:
-            # Visits with at least one practice in this state.
-            has = select(AdoptedPractice.id).where(
-                AdoptedPractice.visit_id == StudyVisit.id, AdoptedPractice.status == PracticeStatus(query.status)
-            )
-            stmt = stmt.where(has.exists())
-        return stmt
 
     def _clean_practices(self, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         cleaned, errors = [], {}

@@ -13,7 +13,7 @@ from desktop_app.core.storage.audit import AuditRow, AuditService
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.list_model import ListTableModel
 from desktop_app.ui.page import Page
-from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter
+from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, by_key
 
 OTHER_KINDS = {
     "care_category": "关怀类别",
@@ -56,8 +56,8 @@ class AuditView(Page):
         self.search.setPlaceholderText("搜索内容或说明")
         self.search.setClearButtonEnabled(True)
         self.dates = DateRangeFilter()
-        self.action = ChoiceFilter("action", "全部操作", [(a.value, a.label) for a in AuditAction])
-        self.kind = ChoiceFilter("kind", "全部类别", list(self.kind_labels.items()))
+        self.action = ChoiceFilter("全部操作", by_key("action", [(a.value, a.label) for a in AuditAction]))
+        self.kind = ChoiceFilter("全部类别", by_key("kind", list(self.kind_labels.items())))
         row = QHBoxLayout()
         row.addWidget(self.search, 2)
         for widget in (self.dates, self.action, self.kind):
@@ -93,8 +93,8 @@ class AuditView(Page):
     def reload(self) -> None:
         date_from, date_to = self.dates.range()
         rows = self.service.entries(
-            action=self.action.combo.currentData(),
-            kind=self.kind.combo.currentData(),
+            action=self.action.chosen().get("action"),
+            kind=self.kind.chosen().get("kind"),
             text=self.search.text(),
             date_from=date_from,
             date_to=date_to,

@@ -27,23 +27,33 @@ class QueryFilter(QWidget):
         raise NotImplementedError
 
 
-class ChoiceFilter(QueryFilter):
-    """A drop-down whose choice sets one attribute of the query (category_id, kind, status, group_id)."""
+def by_key(key: str, choices: Sequence[tuple[Any, str]]) -> list[tuple[dict[str, Any], str]]:
+    """(value, label) pairs as choices that each set the filter `key` to their value."""
+    return [({key: value}, label) for value, label in choices]
 
-    def __init__(self, attribute: str, all_label: str, choices: Sequence[tuple[Any, str]]) -> None:
+
+class ChoiceFilter(QueryFilter):
+    """A drop-down whose choice sets filters by the keys the list's service declares; the first item,
+    `all_label`, sets none."""
+
+    def __init__(self, all_label: str, choices: Sequence[tuple[dict[str, Any], str]]) -> None:
         super().__init__()
-        self.attribute = attribute
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self._choices: list[dict[str, Any]] = [{}]
         self.combo = QComboBox()
-        self.combo.addItem(all_label, None)
-        for value, label in choices:
-            self.combo.addItem(label, value)
+        self.combo.addItem(all_label)
+        for filters, label in choices:
+            self._choices.append(filters)
+            self.combo.addItem(label)
         self.combo.currentIndexChanged.connect(self.changed)
         layout.addWidget(self.combo)
 
+    def chosen(self) -> dict[str, Any]:
+        return self._choices[max(self.combo.currentIndex(), 0)]
+
     def apply(self, query: ListQuery) -> None:
-        setattr(query, self.attribute, self.combo.currentData())
+        query.filters.update(self.chosen())
 
 
 class DateRangeFilter(QueryFilter):

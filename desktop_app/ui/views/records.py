@@ -30,7 +30,7 @@ from desktop_app.ui.forms.people import MemberForm, PartyGroupForm, ResidentForm
 from desktop_app.ui.forms.visits import VisitForm
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.screen import fit_to_screen
-from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, QueryFilter, enum_values
+from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, QueryFilter, by_key, enum_values
 from desktop_app.ui.views.record_view import RecordView
 
 
@@ -46,8 +46,8 @@ class CareView(RecordView[CareService]):
         categories = CareCategoryService(self.context.db).choices()
         return [
             DateRangeFilter(),
-            ChoiceFilter("category_id", "全部类别", categories),
-            ChoiceFilter("status", "全部状态", enum_values(CareStatus)),
+            ChoiceFilter("全部类别", by_key("category_id", categories)),
+            ChoiceFilter("全部状态", by_key("status", enum_values(CareStatus))),
         ]
 
 
@@ -60,7 +60,7 @@ class VisitView(RecordView[VisitService]):
         return VisitService(self.context.db)
 
     def make_filters(self) -> list[QueryFilter]:
-        return [DateRangeFilter(), ChoiceFilter("status", "全部举措进展", enum_values(PracticeStatus))]
+        return [DateRangeFilter(), ChoiceFilter("全部举措进展", by_key("practice_status", enum_values(PracticeStatus)))]
 
 
 class MeetingView(RecordView[MeetingService]):
@@ -76,8 +76,8 @@ class MeetingView(RecordView[MeetingService]):
         groups = PartyGroupService(self.context.db).choices()
         return [
             DateRangeFilter(),
-            ChoiceFilter("kind", "全部会议类别", enum_values(MeetingKind)),
-            ChoiceFilter("group_id", "全部党小组", groups),
+            ChoiceFilter("全部会议类别", by_key("kind", enum_values(MeetingKind))),
+            ChoiceFilter("全部党小组", by_key("group_id", groups)),
         ]
 
     def add_toolbar_actions(self) -> None:
@@ -189,7 +189,7 @@ class ResidentView(RosterImportView[ResidentService]):
         return ResidentService(self.context.db)
 
     def make_filters(self) -> list[QueryFilter]:
-        return [ChoiceFilter("status", "全部状态", enum_values(ResidentStatus))]
+        return [ChoiceFilter("全部状态", by_key("status", enum_values(ResidentStatus)))]
 
 
 class PartyGroupView(RecordView[PartyGroupService]):
@@ -215,9 +215,9 @@ class MemberView(RosterImportView[MemberService]):
     def make_filters(self) -> list[QueryFilter]:
         groups = PartyGroupService(self.context.db).choices()
         return [
-            ChoiceFilter("group_id", "全部党小组", groups),
-            ChoiceFilter("kind", "全部党员类别", enum_values(MemberType)),
-            ChoiceFilter("status", "全部状态", enum_values(MemberStatus)),
+            ChoiceFilter("全部党小组", by_key("group_id", groups)),
+            ChoiceFilter("全部党员类别", by_key("member_type", enum_values(MemberType))),
+            ChoiceFilter("全部状态", by_key("status", enum_values(MemberStatus))),
         ]
 
     def add_toolbar_actions(self) -> None:

@@ -14,7 +14,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.forms.studio import StudioActivityForm, StudioProblemForm
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.page import Page
-from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, QueryFilter, enum_values
+from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, QueryFilter, by_key, enum_values
 from desktop_app.ui.views.record_view import RecordView
 
 OPEN_TOO_LONG = QBrush(QColor("#fde2e1"))
@@ -29,7 +29,7 @@ class StudioActivityView(RecordView[StudioActivityService]):
         return StudioActivityService(self.context.db)
 
     def make_filters(self) -> list[QueryFilter]:
-        return [DateRangeFilter(), ChoiceFilter("kind", "全部类型", enum_values(StudioActivityKind))]
+        return [DateRangeFilter(), ChoiceFilter("全部类型", by_key("kind", enum_values(StudioActivityKind)))]
 
 
 class StudioProblemView(RecordView[StudioProblemService]):
@@ -42,11 +42,11 @@ class StudioProblemView(RecordView[StudioProblemService]):
 
     def make_filters(self) -> list[QueryFilter]:
         topics = [(t.id, t.name) for t in StudioTopicService(self.context.db).list()]
-        statuses = [("open", "未解决（待研究、研讨中）"), *enum_values(ProblemStatus)]
+        statuses = [({"unsolved": True}, "未解决（待研究、研讨中）"), *by_key("status", enum_values(ProblemStatus))]
         return [
             DateRangeFilter(),
-            ChoiceFilter("category_id", "全部课题", topics),
-            ChoiceFilter("status", "全部状态", statuses),
+            ChoiceFilter("全部课题", by_key("topic_id", topics)),
+            ChoiceFilter("全部状态", statuses),
         ]
 
     def add_toolbar_actions(self) -> None:
