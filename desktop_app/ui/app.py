@@ -141,7 +141,7 @@ def open_data(
     from desktop_app.core.domain.errors import DatabaseDamagedError
     from desktop_app.core.storage.paths import NETWORK_WARNING, is_network_path
     from desktop_app.core.storage.startup import open_database, restore_over_damaged
-    from desktop_app.ui import dialogs
+    from desktop_app.ui import prompts
     from desktop_app.ui.background import BackgroundTask
     from desktop_app.ui.errors import report_failure
 
@@ -154,7 +154,7 @@ def open_data(
 
     def refused(exc: BaseException) -> None:
         backup = exc.backup if isinstance(exc, DatabaseDamagedError) else None
-        if backup is not None and dialogs.ask(window, f"{exc}\n\n现在用这个备份恢复吗？当前的数据文件会原样另存一份。"):
+        if backup is not None and prompts.ask(window, f"{exc}\n\n现在用这个备份恢复吗？当前的数据文件会原样另存一份。"):
             restoring = BackgroundTask(
                 window,
                 "正在从备份恢复…",

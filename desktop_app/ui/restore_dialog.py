@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.storage.backup import BackupInfo, list_backups
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.restore import InvalidBackupError, RestoreResult, inspect_backup, restore_backup
-from desktop_app.ui import dialogs
+from desktop_app.ui import prompts
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.screen import fit_to_screen
@@ -106,7 +106,7 @@ class RestoreDialog(QDialog):
             return None
         contents = inspected.value
         assert contents is not None
-        if not dialogs.ask(
+        if not prompts.ask(
             self, f"用这个备份（{contents.describe()}）替换当前全部数据吗？\n当前数据会先另存一份备份。"
         ):
             return None

@@ -19,10 +19,11 @@ def shown_errors(monkeypatch):
 @pytest.fixture(autouse=True)
 def asked(monkeypatch):
     """Questions the program asked; answered yes unless a test answers itself."""
-    from desktop_app.ui import dialogs
 
     questions: list[str] = []
-    monkeypatch.setattr(dialogs, "ask", lambda parent, question: questions.append(question) or True)
+    from desktop_app.ui import prompts
+
+    monkeypatch.setattr(prompts, "ask", lambda parent, question: questions.append(question) or True)
     return questions
 
 
@@ -52,11 +53,12 @@ class ModalGuard:
 
 @pytest.fixture(autouse=True)
 def told(monkeypatch):
-    """Results the program told the person (dialogs.inform), instead of a modal message box."""
-    from desktop_app.ui import dialogs
+    """Results the program told the person (prompts.inform), instead of a modal message box."""
 
     messages: list[str] = []
-    monkeypatch.setattr(dialogs, "inform", lambda parent, message: messages.append(message))
+    from desktop_app.ui import prompts
+
+    monkeypatch.setattr(prompts, "inform", lambda parent, message: messages.append(message))
     return messages
 
 

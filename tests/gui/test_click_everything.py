@@ -65,7 +65,7 @@ def clickables(page: QWidget) -> list[QAbstractButton]:
 
 def test_every_view_survives_every_click(qtbot, demo_context, tmp_path, monkeypatch, shown_errors, no_modal_loops):
     fake_static_dialogs(monkeypatch, tmp_path)
-    monkeypatch.setattr("desktop_app.ui.dialogs.ask", lambda parent, question: False)  # destructive: no
+    monkeypatch.setattr("desktop_app.ui.prompts.ask", lambda parent, question: False)  # destructive: no
     window = MainWindow(demo_context)
     qtbot.addWidget(window)
     window.show()

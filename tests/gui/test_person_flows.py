@@ -14,7 +14,7 @@ from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.services.visits import VisitService
 from desktop_app.core.storage.backup import list_backups
-from desktop_app.ui import dialogs
+from desktop_app.ui import prompts
 from desktop_app.ui.forms.care import CareForm
 from desktop_app.ui.views.records import CareView, MeetingView, VisitView
 from desktop_app.ui.views.settings import DataBox, SettingsView
@@ -54,7 +54,7 @@ def test_enter_in_the_meeting_form_saves_and_never_resets_attendance(
     ids = committee(context)
     view = shown_view(qtbot, MeetingView(context))
     questions = []
-    monkeypatch.setattr(dialogs, "ask", lambda parent, q: questions.append(q) or False)
+    monkeypatch.setattr(prompts, "ask", lambda parent, q: questions.append(q) or False)
 
     def fill(form):
         type_text(form.editors["topic"].widget, "研究年度工作")
@@ -203,7 +203,7 @@ def test_questions_default_to_no(monkeypatch):
     """Enter or Esc on 确定放弃吗？ / 确定删除吗？ answers 否."""
     from importlib import reload
 
-    import desktop_app.ui.dialogs as dialogs_module
+    import desktop_app.ui.prompts as prompts_module
 
     seen = {}
 
@@ -212,7 +212,7 @@ def test_questions_default_to_no(monkeypatch):
         return default
 
     monkeypatch.setattr(QMessageBox, "question", question)
-    real = reload(dialogs_module)  # the autouse fixture answers questions; read the module's own function
+    real = reload(prompts_module)  # the autouse fixture answers questions; read the module's own function
     assert real.ask(None, "确定放弃吗？") is False
     assert seen["default"] == QMessageBox.StandardButton.No
 
@@ -283,7 +283,7 @@ def test_an_implausible_record_is_confirmed_before_saving(qtbot, context, monkey
 
     questions = []
     answer = [False]
-    monkeypatch.setattr(dialogs, "ask", lambda parent, q: questions.append(q) or answer[0])
+    monkeypatch.setattr(prompts, "ask", lambda parent, q: questions.append(q) or answer[0])
     form = MeetingForm(MeetingService(context.db))
     qtbot.addWidget(form)
     form.show()

@@ -43,11 +43,12 @@ print(json.dumps(out, ensure_ascii=False, default=str))
 
 
 def test_a_secretarys_day_by_keyboard(qtbot, tmp_path, monkeypatch, drive_modal, type_text):
-    from desktop_app.ui import dialogs
 
     asked: list[str] = []
     # She confirms the delete; she keeps the two absences when marking the rest present.
-    monkeypatch.setattr(dialogs, "ask", lambda parent, q: asked.append(q) or "请假或缺席" not in q)
+    from desktop_app.ui import prompts
+
+    monkeypatch.setattr(prompts, "ask", lambda parent, q: asked.append(q) or "请假或缺席" not in q)
     directory = tmp_path / "data"
     exports = tmp_path / "exports"
     exports.mkdir()

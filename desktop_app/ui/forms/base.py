@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.domain.errors import ValidationError
 from desktop_app.core.domain.fields import Field, FieldType
 from desktop_app.core.services.base import RecordService
-from desktop_app.ui import dialogs
+from desktop_app.ui import prompts
 from desktop_app.ui.editors import Editor, editor_for
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.screen import fit_to_screen
@@ -226,7 +226,7 @@ class RecordForm(QDialog, Generic[S]):
 
     def ask(self, question: str) -> bool:
         """A yes/no question; tests replace it."""
-        return dialogs.ask(self, question)
+        return prompts.ask(self, question)
 
     def reject(self) -> None:
         if self.is_dirty() and not self.ask("已填写的内容还没有保存，确定放弃吗？\n（选“否”回到表单继续填写）"):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.domain.columns import ColumnKind
 from desktop_app.core.services.base import ListQuery
-from desktop_app.ui import dialogs
+from desktop_app.ui import prompts
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.forms.base import RecordForm, S
@@ -224,7 +224,7 @@ class RecordView(Page, Generic[S]):
 
     def ask(self, question: str) -> bool:
         """A yes/no question; tests replace it."""
-        return dialogs.ask(self, question)
+        return prompts.ask(self, question)
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()

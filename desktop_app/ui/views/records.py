@@ -22,7 +22,7 @@ from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.core.services.visits import VisitService
-from desktop_app.ui import dialogs
+from desktop_app.ui import prompts
 from desktop_app.ui.forms.base import S
 from desktop_app.ui.forms.care import CareForm
 from desktop_app.ui.forms.meetings import MeetingForm
@@ -158,7 +158,7 @@ class RosterImportView(RecordView[S]):
         dialog = ImportDialog(self.context.db, self.import_kind, self)
         if dialog.exec():
             self.reload()
-            dialogs.inform(self, dialog.summary.text())
+            prompts.inform(self, dialog.summary.text())
 
     def save_template(self) -> None:
         from desktop_app.core.exchange.roster.kinds import kind_for

@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QToolBar, QVBoxLayout, QWidget
 
 from desktop_app.core.services.recycle import DeletedEntry, RecycleBinService
-from desktop_app.ui import dialogs
+from desktop_app.ui import prompts
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.list_model import ListTableModel
 from desktop_app.ui.operations import attempt
@@ -70,7 +70,7 @@ class RecycleView(Page):
         return [self.model.rows[i.row()] for i in self.table.selectionModel().selectedRows()]
 
     def ask(self, question: str) -> bool:
-        return dialogs.ask(self, question)
+        return prompts.ask(self, question)
 
     def restore_selected(self) -> None:
         entries = self.selected()

@@ -33,7 +33,7 @@ from desktop_app.core.services.check import check_database
 from desktop_app.core.services.meetings import NormService
 from desktop_app.core.services.reminders import THRESHOLD_LABELS, StartDateService, ThresholdService
 from desktop_app.core.storage import backup as backup_mod
-from desktop_app.ui import dialogs
+from desktop_app.ui import prompts
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.editors import DateEditor
@@ -394,7 +394,7 @@ class SettingsView(Page):
 
     def ask(self, question: str) -> bool:
         """A yes/no question; tests replace it."""
-        return dialogs.ask(self, question)
+        return prompts.ask(self, question)
 
     def hideEvent(self, event: QHideEvent) -> None:
         # Leaving the page never drops edits silently: save them, or keep them on the page.
