@@ -71,9 +71,10 @@ def test_backups_to_keep_counts_buckets():
 
 
 def test_pruning_happens_only_after_a_verified_copy(db, monkeypatch):
-    make_backup(db.file_path, db.backup_dir, "manual", dt.datetime(2020, 1, 1))
-    time.sleep(0.01)  # a file time after the backup's
+    old = make_backup(db.file_path, db.backup_dir, "manual", dt.datetime(2020, 1, 1))
     ResidentService(db).create({"name": "备份之后写入"})
+    written = old.stat().st_mtime + 60
+    os.utime(db.file_path, (written, written))  # the data changed after the backup
 
     def broken(source, target):
         raise backup_module.AppError("备份文件校验失败")
