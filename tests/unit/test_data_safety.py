@@ -76,7 +76,7 @@ def test_pruning_happens_only_after_a_verified_copy(db, monkeypatch):
     written = old.stat().st_mtime + 60
     os.utime(db.file_path, (written, written))  # the data changed after the backup
 
-    def broken(source, target):
+    def broken(source, target, key=None):
         raise backup_module.AppError("备份文件校验失败")
 
     monkeypatch.setattr(backup_module, "copy_database", broken)

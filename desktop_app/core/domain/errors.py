@@ -41,6 +41,10 @@ class DatabaseEnvironmentError(AppError):
     """The machine failed us (disk full, read-only, locked), not the program."""
 
 
+class PasswordRequiredError(AppError):
+    """The data is encrypted and no password (or recovery key) was given; nothing was opened."""
+
+
 class DatabaseDamagedError(AppError):
     """The data file failed its start-up check; `backup` is the newest good backup's file, if any."""
 

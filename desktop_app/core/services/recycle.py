@@ -40,7 +40,7 @@ class RecycleBinService:
             return 0
         db = next(iter(self.services.values())).db
         if db.file_path is not None:
-            make_backup(db.file_path, db.backup_dir, "before-purge")
+            make_backup(db.file_path, db.backup_dir, "before-purge", key=db.key)
         return sum(self.services[kind].purge(ids) for kind, ids in _ids_by_kind(entries).items())
 
 

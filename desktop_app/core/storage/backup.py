@@ -8,14 +8,15 @@ import datetime as dt
 import os
 import re
 import shutil
-import sqlite3
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.core.domain.errors import AppError
+from desktop_app.core.storage import cipher
 from desktop_app.core.storage.database import Database, query_file
+from desktop_app.core.storage.keys import KEYS_FILENAME, has_keys, keys_path
 from desktop_app.core.storage.targets import os_failure, output_file
 
 ATTACHMENT_STORE = "attachments"  # inside backups/: every attachment file ever backed up, by hash
@@ -24,7 +25,7 @@ AUTO_BACKUP_AGE = dt.timedelta(days=1)
 _NAME = re.compile(r"^(\d{8}-\d{6})(?:-\d+)?-(.+)\.sqlite3$")
 
 
-def integrity_problems(path: Path, quick: bool = False) -> list[str]:
+def integrity_problems(path: Path, quick: bool = False, key: bytes | None = None) -> list[str]:
     """`PRAGMA integrity_check` (or `quick_check`) of a database file; an empty list means healthy.
 
     A file that cannot be checked because of the machine (another program holds it, the disk fails)
@@ -33,15 +34,16 @@ def integrity_problems(path: Path, quick: bool = False) -> list[str]:
     pragma = "quick_check" if quick else "integrity_check"
     try:
         # Read-write (never create): a hot journal left by a crash must be rolled back first.
-        rows = query_file(path, f"PRAGMA {pragma}", mode="rw")
-    except sqlite3.DatabaseError as exc:
+        rows = query_file(path, f"PRAGMA {pragma}", mode="rw", key=key)
+    except cipher.database_errors() as exc:
         return [str(exc)]
     problems = [row[0] for row in rows]
     return [] if problems == ["ok"] else problems
 
 
-def copy_database(source: Path, target: Path) -> Path:
-    """Copy a live SQLite database to `target` and verify the copy.
+def copy_database(source: Path, target: Path, key: bytes | None = None) -> Path:
+    """Copy a live SQLite database to `target` and verify the copy; an encrypted one stays encrypted with
+    the same key (the backup API copies its pages).
 
     Writes to a temporary name first, so a failed or interrupted backup never
     leaves a half-written file under the target name.
@@ -50,20 +52,20 @@ def copy_database(source: Path, target: Path) -> Path:
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = cipher.connect(f"file:{source}?mode=ro", key, uri=True)
         try:
-            dst = sqlite3.connect(partial)
+            dst = cipher.connect(partial, key)
             try:
                 src.backup(dst)
             finally:
                 dst.close()
         finally:
             src.close()
-        problems = integrity_problems(partial)
+        problems = integrity_problems(partial, key=key)
         if problems:
             raise AppError(f"备份文件校验失败：{'；'.join(problems[:3])}")
         partial.replace(target)
-    except sqlite3.Error as exc:
+    except cipher.driver_errors() as exc:
         raise AppError(f"备份失败：{exc}") from exc
     except OSError as exc:
         raise AppError(f"备份失败：无法写入 {target.parent}（{exc.strerror or exc}）") from exc
@@ -102,9 +104,11 @@ def store_attachments(attachment_dir: Path, backup_dir: Path) -> int:
     return copied
 
 
-def make_backup(source: Path, backup_dir: Path, reason: str, when: dt.datetime | None = None) -> Path:
+def make_backup(
+    source: Path, backup_dir: Path, reason: str, when: dt.datetime | None = None, key: bytes | None = None
+) -> Path:
     """A verified copy in backups/, plus any attachment files not stored there yet."""
-    target = copy_database(source, _free_name(backup_dir, reason, when))
+    target = copy_database(source, _free_name(backup_dir, reason, when), key)
     store_attachments(source.parent / "attachments", backup_dir)
     return target
 
@@ -192,7 +196,7 @@ def auto_backup(db: Database, now: dt.datetime | None = None) -> Path | None:
         changed = source.stat().st_mtime > newest.path.stat().st_mtime
         if now - newest.created < AUTO_BACKUP_AGE or not changed:
             return None
-    target = make_backup(source, db.backup_dir, "daily", now)
+    target = make_backup(source, db.backup_dir, "daily", now, db.key)
     os.utime(target, (now.timestamp(), now.timestamp()))  # "changed since" compares file times on one clock
     thin_backups(db.backup_dir)  # only after the new copy passed its integrity check
     return target
@@ -204,7 +208,7 @@ def backup_now(db: Database, target: Path | None = None) -> Path:
     if source is None:
         raise AppError("当前使用的是数据库服务器，请由服务器管理员备份。")
     if target is None:
-        return make_backup(source, db.backup_dir, "manual")
+        return make_backup(source, db.backup_dir, "manual", key=db.key)
     if target.is_dir():
         target = target / f"书记工作台备份-{dt.datetime.now():%Y%m%d-%H%M%S}.zip"
     # A name the person gave is kept, or refused: "b.db" silently becoming b.zip lost the file they looked for.
@@ -225,9 +229,11 @@ def write_bundle(db: Database, target: Path) -> Path:
     partial = target.with_name(target.name + ".partial")
     copy = db.backup_dir / ".bundle-copy.sqlite3"
     try:
-        copy_database(db.file_path, copy)
+        copy_database(db.file_path, copy, db.key)
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle:
             bundle.write(copy, BUNDLE_DATABASE)
+            if has_keys(db.data_dir):  # the wrapped keys: the password or recovery key opens the bundle elsewhere
+                bundle.write(keys_path(db.data_dir), KEYS_FILENAME)
             if db.attachment_dir.is_dir():
                 for path in sorted(db.attachment_dir.rglob("*")):
                     if path.is_file() and not path.name.endswith(".partial"):

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_app.core.domain.errors import AppError, DatabaseEnvironmentError
+from desktop_app.core.storage import cipher
 from desktop_app.core.storage.paths import ATTACHMENT_DIRNAME, BACKUP_DIRNAME, DATABASE_FILENAME
 
 BUSY_TIMEOUT_MS = 5000
@@ -55,7 +57,7 @@ def environment_failure(exc: BaseException) -> DatabaseEnvironmentError | None:
     if isinstance(name, str):
         primary = next((code for code in _ENVIRONMENT_CODES if name == code or name.startswith(code + "_")), None)
         return DatabaseEnvironmentError(_ENVIRONMENT_CODES[primary]) if primary else None
-    if not isinstance(original, sqlite3.OperationalError | sqlite3.DatabaseError | OperationalError):
+    if not isinstance(original, (*cipher.database_errors(), OperationalError)):
         return None
     text = str(original).lower()
     for needle, message in _ENVIRONMENT_WORDS:
@@ -64,19 +66,20 @@ def environment_failure(exc: BaseException) -> DatabaseEnvironmentError | None:
     return None
 
 
-def query_file(path: Path, sql: str, mode: str = "ro") -> list[tuple[Any, ...]]:
-    """One statement on an SQLite file outside the engine (checks before it is opened), never creating it.
+def query_file(path: Path, sql: str, mode: str = "ro", key: bytes | None = None) -> list[tuple[Any, ...]]:
+    """One statement on an SQLite file outside the engine (checks before it is opened), never creating it;
+    an encrypted file is opened with `key`.
 
-    A failure of the machine raises DatabaseEnvironmentError; any other sqlite3.DatabaseError (a damaged
-    or foreign file) is raised as it is, for the caller to judge.
+    A failure of the machine raises DatabaseEnvironmentError; any other DatabaseError (a damaged, foreign
+    or wrongly keyed file) is raised as it is, for the caller to judge.
     """
     try:
-        conn = sqlite3.connect(f"file:{path}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = cipher.connect(f"file:{path}?mode={mode}", key, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            return conn.execute(sql).fetchall()
+            return list(conn.execute(sql).fetchall())
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except cipher.database_errors() as exc:
         failure = environment_failure(exc)
         if failure is not None:
             raise failure from exc
@@ -105,12 +108,14 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def build_engine(url: str) -> Engine:
+def build_engine(url: str, key: bytes | None = None) -> Engine:
+    """The engine; an SQLite file with a `key` is opened through SQLCipher, keyed on every new connection."""
     # Long work (exports, imports) runs on a worker thread; a pooled connection is still
     # used by one thread at a time, so SQLite's same-thread check is not needed.
     connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
+    options: dict[str, Any] = {"module": cipher.sqlcipher()} if key is not None and url.startswith("sqlite") else {}
     try:
-        engine = create_engine(url, connect_args=connect_args)
+        engine = create_engine(url, connect_args=connect_args, **options)
     except ArgumentError as exc:  # includes an unknown database kind (NoSuchModuleError)
         raise AppError(
             f"数据库地址无法识别：{url}。地址应写成 postgresql+psycopg://用户@服务器/数据库 这样的形式。"
@@ -121,7 +126,15 @@ def build_engine(url: str) -> Engine:
         ) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        if key is not None:
+            # Before anything else on the connection: nothing can be read before the key is set.
+            event.listen(engine, "connect", partial(_set_key, key), insert=True)
     return engine
+
+
+def _set_key(key: bytes, dbapi_connection: Any, _record: object) -> None:
+    dbapi_connection.execute("PRAGMA cipher_log_level = NONE")
+    dbapi_connection.execute(cipher.key_pragma(key))
 
 
 class ReplacementGate:
@@ -176,6 +189,7 @@ class Database:
 
     engine: Engine
     data_dir: Path
+    key: bytes | None = field(default=None, repr=False)  # the data key of an encrypted file
     _factory: sessionmaker[Session] = field(init=False, repr=False)
     gate: ReplacementGate = field(default_factory=ReplacementGate, repr=False)
 

@@ -58,7 +58,9 @@ def check_not_newer(engine: Engine) -> str | None:
     return revision
 
 
-def upgrade(engine: Engine, backup_dir: Path | None = None, db_file: Path | None = None) -> Path | None:
+def upgrade(
+    engine: Engine, backup_dir: Path | None = None, db_file: Path | None = None, key: bytes | None = None
+) -> Path | None:
     """Bring the schema to head. Returns the backup taken first, if one was needed.
 
     An existing SQLite database that is not at head is copied with the online
@@ -71,7 +73,7 @@ def upgrade(engine: Engine, backup_dir: Path | None = None, db_file: Path | None
     backup = None
     has_tables = bool(inspect(engine).get_table_names())
     if has_tables and db_file is not None and backup_dir is not None and db_file.exists():
-        backup = make_backup(db_file, backup_dir, f"before-migration-{revision or 'unversioned'}")
+        backup = make_backup(db_file, backup_dir, f"before-migration-{revision or 'unversioned'}", key=key)
     from alembic import command
 
     config = alembic_config()

@@ -4,7 +4,6 @@ current data first, copy the backup in with SQLite's backup API, migrate it, bri
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -15,12 +14,11 @@ from pathlib import Path
 
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.domain.errors import AppError
-from desktop_app.core.storage import audit, migrate
+from desktop_app.core.storage import audit, cipher, migrate
 from desktop_app.core.storage.backup import ATTACHMENT_STORE, BUNDLE_DATABASE, integrity_problems, make_backup
-from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.database import Database, query_file
 from desktop_app.core.storage.targets import input_file
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 REQUIRED_TABLES = {"residents", "members", "care_actions", "meetings", "study_visits", "alembic_version"}
 COUNTED = {
     "residents": "居民",
@@ -59,19 +57,35 @@ def database_file(source: Path) -> Iterator[Path]:
         yield source
 
 
-def inspect_backup(source: Path) -> BackupContents:
-    """Check that a file is a good backup of this app, and say what it holds."""
+def file_key(path: Path, key: bytes | None, name: str) -> bytes | None:
+    """The key a backup file needs: none for a plain one (an earlier version's), the data key for an
+    encrypted one, which must open with it."""
+    if cipher.is_plain(path):
+        return None
+    if key is None:
+        raise InvalidBackupError(
+            f"“{name}”不是书记工作台的备份文件（或是加密的，但这份数据没有设置密码），未做任何改动。"
+        )
+    try:
+        query_file(path, "SELECT count(*) FROM sqlite_master", key=key)
+    except cipher.database_errors() as exc:
+        raise InvalidBackupError(
+            f"“{name}”无法用这份数据的密钥打开：它不是书记工作台的备份，或来自另一台电脑上的另一份数据，未做任何改动。"
+        ) from exc
+    return key
+
+
+def inspect_backup(source: Path, key: bytes | None = None) -> BackupContents:
+    """Check that a file is a good backup of this app (encrypted ones open with `key`), and say what it holds."""
     source = Path(source)
     if not source.is_file():
         raise InvalidBackupError(f"找不到备份文件：{source}")
     with database_file(source) as path:
-        with path.open("rb") as handle:
-            if handle.read(16) != SQLITE_HEADER:
-                raise InvalidBackupError(f"“{source.name}”不是书记工作台的备份文件，未做任何改动。")
-        problems = integrity_problems(path)
+        key = file_key(path, key, source.name)
+        problems = integrity_problems(path, key=key)
         if problems:
             raise InvalidBackupError(f"备份文件“{source.name}”已损坏（{problems[0]}），不能用来恢复，未做任何改动。")
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = cipher.connect(f"file:{path}?mode=ro", key, uri=True)
         try:
             tables = {row[0] for row in conn.execute("select name from sqlite_master where type='table'")}
             if not tables >= REQUIRED_TABLES:
@@ -81,7 +95,7 @@ def inspect_backup(source: Path) -> BackupContents:
                 label: conn.execute(f"select count(*) from {table} where deleted_at is null").fetchone()[0]
                 for table, label in COUNTED.items()
             }
-        except sqlite3.DatabaseError as exc:
+        except cipher.database_errors() as exc:
             raise InvalidBackupError(f"备份文件“{source.name}”无法读取（{exc}），未做任何改动。") from exc
         finally:
             conn.close()
@@ -111,13 +125,17 @@ def restore_backup(db: Database, source: Path) -> RestoreResult:
     source = input_file(source, "备份文件")
     if source.resolve() == target.resolve():
         raise AppError("这是正在使用的数据文件本身，不能用它恢复自己。请选择 backups 文件夹中的备份或 .zip 备份包。")
-    contents = inspect_backup(source)
+    contents = inspect_backup(source, db.key)
     with db.gate.replacing():
-        safety_copy = keep_current(target, db.backup_dir)
+        safety_copy = keep_current(target, db.backup_dir, db.key)
         db.engine.dispose()  # no pooled connection may hold the old pages
-        with database_file(source) as path:
-            src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            dst = sqlite3.connect(target)
+        with database_file(source) as path, tempfile.TemporaryDirectory(dir=target.parent) as work:
+            if db.key is not None and cipher.is_plain(path):  # an earlier version's backup: encrypted first
+                encrypted = Path(work) / "restoring.sqlite3"
+                cipher.encrypt_copy(path, encrypted, db.key)
+                path = encrypted
+            src = cipher.connect(f"file:{path}?mode=ro", db.key, uri=True)
+            dst = cipher.connect(target, db.key)
             try:
                 # The destination is rewritten inside its own transaction: an interruption rolls it back.
                 src.backup(dst)
@@ -125,7 +143,7 @@ def restore_backup(db: Database, source: Path) -> RestoreResult:
                 dst.close()
                 src.close()
             restored = _restore_attachments(source, db)
-        migrate.upgrade(db.engine, backup_dir=db.backup_dir, db_file=target)
+        migrate.upgrade(db.engine, backup_dir=db.backup_dir, db_file=target, key=db.key)
         with db.session() as session:
             audit.record(
                 session,
@@ -136,14 +154,14 @@ def restore_backup(db: Database, source: Path) -> RestoreResult:
     return RestoreResult(contents, safety_copy, restored)
 
 
-def keep_current(target: Path, backup_dir: Path) -> Path:
+def keep_current(target: Path, backup_dir: Path, key: bytes | None = None) -> Path:
     """A copy of the data about to be replaced: verified if it is healthy, byte for byte if it is damaged."""
-    if target.exists() and integrity_problems(target, quick=True):
+    if target.exists() and integrity_problems(target, quick=True, key=key):
         backup_dir.mkdir(parents=True, exist_ok=True)
         damaged = backup_dir / f"{datetime.now():%Y%m%d-%H%M%S}-damaged.sqlite3.keep"
         shutil.copyfile(target, damaged)
         return damaged
-    return make_backup(target, backup_dir, "before-restore")
+    return make_backup(target, backup_dir, "before-restore", key=key)
 
 
 def _restore_attachments(source: Path, db: Database) -> int:

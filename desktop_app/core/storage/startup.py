@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from desktop_app.core.domain.errors import AppError, DatabaseDamagedError
-from desktop_app.core.storage import migrate
+from desktop_app.core.domain.errors import AppError, DatabaseDamagedError, PasswordRequiredError
+from desktop_app.core.storage import cipher, migrate
 from desktop_app.core.storage.backup import integrity_problems, list_backups
+from desktop_app.core.storage.conversion import encrypt_data, needs_encrypting
 from desktop_app.core.storage.database import (
     Database,
     build_engine,
@@ -19,13 +19,14 @@ from desktop_app.core.storage.database import (
     query_file,
     sqlite_url,
 )
+from desktop_app.core.storage.keys import WrongPasswordError, has_keys
 from desktop_app.core.storage.paths import BACKUP_DIRNAME, resolve_data_dir
 from desktop_app.core.storage.targets import os_failure
 
 
-def check_health(db_file: Path, backup_dir: Path) -> None:
+def check_health(db_file: Path, backup_dir: Path, key: bytes | None = None) -> None:
     """The start-up quick_check: a damaged file is not opened; the newest good backup is offered."""
-    problems = integrity_problems(db_file, quick=True)
+    problems = integrity_problems(db_file, quick=True, key=key)
     if not problems:
         return
     from desktop_app.core.storage.restore import InvalidBackupError, inspect_backup
@@ -33,7 +34,7 @@ def check_health(db_file: Path, backup_dir: Path) -> None:
     good = None
     for backup in list_backups(backup_dir):
         try:
-            inspect_backup(backup.path)
+            inspect_backup(backup.path, key)
         except InvalidBackupError:
             continue
         good = backup
@@ -58,10 +59,30 @@ def refuse_foreign_file(db_file: Path) -> None:
         )
     try:
         tables = {row[0] for row in query_file(db_file, "SELECT name FROM sqlite_master WHERE type = 'table'")}
-    except sqlite3.DatabaseError:
+    except cipher.database_errors():
         return  # not a database at all: the health check says damaged and offers a backup
     if tables and "alembic_version" not in tables:
         raise AppError(f"数据文件 {db_file} 是其他程序的数据库，不是书记工作台的数据文件。为保护它没有做任何改动。")
+
+
+def opening_key(db_file: Path, data_dir: Path, key: bytes | None) -> bytes | None:
+    """The key the file needs now: none while it is plain (an earlier version's, or a conversion not yet
+    done), the data key once encrypted. An encrypted file is never judged without its key: that is no
+    damage, and must never lead to an offer to restore over it."""
+    if db_file.stat().st_size == 0 or cipher.is_plain(db_file):
+        return None
+    if key is not None:
+        try:
+            query_file(db_file, "SELECT count(*) FROM sqlite_master", key=key)
+        except cipher.database_errors() as exc:
+            failure = environment_failure(exc)
+            if failure is not None:
+                raise failure from exc
+            raise WrongPasswordError("数据文件无法用这个密钥打开：密码或恢复密钥不属于这份数据。") from exc
+        return key
+    if has_keys(data_dir):
+        raise PasswordRequiredError("这份数据已加密，需要输入密码才能打开。")
+    return None  # neither our plain file nor keys to open it: the health check judges it
 
 
 def remove_leftovers(backup_dir: Path) -> None:
@@ -73,13 +94,18 @@ def remove_leftovers(backup_dir: Path) -> None:
 
 
 def open_database(
-    data_dir: str | os.PathLike[str] | None = None, url: str | None = None, check: bool = True
+    data_dir: str | os.PathLike[str] | None = None,
+    url: str | None = None,
+    check: bool = True,
+    key: bytes | None = None,
 ) -> Database:
     """Open (creating if needed) and migrate the database.
 
     `url` selects another database server (e.g. PostgreSQL); the data directory
     still holds backups, attachments and logs. `check=False` skips the health check
-    and the migration, for restoring a backup over a damaged file.
+    and the migration, for restoring a backup over a damaged file. `key` is the data key
+    (`keys.open_keys`): a new file is created encrypted with it, and plain files an earlier
+    version left are encrypted first (`conversion.encrypt_data`).
     """
     directory = resolve_data_dir(data_dir)
     if directory.exists() and not directory.is_dir():
@@ -93,16 +119,20 @@ def open_database(
         db_file = database_path(directory)
         url = sqlite_url(db_file)
         if db_file.exists():
-            refuse_foreign_file(db_file)
+            file_key = opening_key(db_file, directory, key)
+            if file_key is None:
+                refuse_foreign_file(db_file)
             if check:
-                check_health(db_file, directory / BACKUP_DIRNAME)
+                check_health(db_file, directory / BACKUP_DIRNAME, file_key)
         remove_leftovers(directory / BACKUP_DIRNAME)
-    engine = build_engine(url)
-    db = Database(engine, directory)
+        if key is not None and check and needs_encrypting(db_file, directory / BACKUP_DIRNAME):
+            encrypt_data(db_file, directory / BACKUP_DIRNAME, key)
+    engine = build_engine(url, key if db_file is not None else None)
+    db = Database(engine, directory, key if db_file is not None else None)
     if not check:
         return db  # for restoring over a damaged file: no check, no migration
     try:
-        migrate.upgrade(engine, backup_dir=db.backup_dir, db_file=db_file)
+        migrate.upgrade(engine, backup_dir=db.backup_dir, db_file=db_file, key=db.key)
     except DBAPIError as exc:
         engine.dispose()
         failure = environment_failure(exc)
@@ -117,14 +147,16 @@ def open_database(
     return db
 
 
-def restore_over_damaged(data_dir: str | os.PathLike[str] | None, url: str | None, backup: Path) -> Database:
+def restore_over_damaged(
+    data_dir: str | os.PathLike[str] | None, url: str | None, backup: Path, key: bytes | None = None
+) -> Database:
     """After the person agreed: replace a damaged data file with a backup (the damaged file is kept as it
     was), then open the restored data as usual."""
     from desktop_app.core.storage.restore import restore_backup
 
-    raw = open_database(data_dir, url, check=False)
+    raw = open_database(data_dir, url, check=False, key=key)
     try:
         restore_backup(raw, backup)
     finally:
         raw.dispose()
-    return open_database(data_dir, url)
+    return open_database(data_dir, url, key=key)

@@ -33,7 +33,7 @@ def commit_import(db: Database, preview: ImportPreview) -> ImportResult:
     """Write the previewed rows, all or nothing, after backing up the database."""
     if not preview.ok:
         raise AppError(f"有 {preview.count('error')} 行存在错误，未导入任何数据。请修改表格后重新导入。")
-    backup = make_backup(db.file_path, db.backup_dir, "before-import") if db.file_path else None
+    backup = make_backup(db.file_path, db.backup_dir, "before-import", key=db.key) if db.file_path else None
     kind = preview.kind
     now = dt.datetime.now()
     with db.session() as session:

@@ -1,0 +1,68 @@
+"""SQLite files, plain or encrypted: one way to open either outside the engine.
+
+An encrypted file (SQLCipher 4, AES-256, the raw 256-bit data key: no key derivation on every open) looks
+like noise from its first byte; a plain one starts with SQLite's header. Connections to encrypted files come
+from `sqlcipher3`, which carries its own SQLite; every other program, and Python's `sqlite3`, reads such a
+file as "file is not a database".
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+PLAIN_HEADER = b"SQLite format 3\x00"
+
+
+def key_pragma(key: bytes) -> str:
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def sqlcipher() -> Any:
+    """The SQLCipher driver, loaded when first needed (it is not needed to show the window)."""
+    import sqlcipher3.dbapi2
+
+    return sqlcipher3.dbapi2
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """`DatabaseError` of both drivers: a damaged, foreign or wrongly keyed file."""
+    return (sqlite3.DatabaseError, sqlcipher().DatabaseError)
+
+
+def driver_errors() -> tuple[type[Exception], ...]:
+    return (sqlite3.Error, sqlcipher().Error)
+
+
+def is_plain(path: Path) -> bool:
+    """The file starts with SQLite's own header: not encrypted."""
+    with Path(path).open("rb") as handle:
+        return handle.read(len(PLAIN_HEADER)) == PLAIN_HEADER
+
+
+def connect(target: str | Path, key: bytes | None, **kwargs: Any) -> Any:
+    """A DB-API connection to a file: keyed through SQLCipher when `key` is given, plain otherwise."""
+    if key is None:
+        return sqlite3.connect(target, **kwargs)
+    connection = sqlcipher().connect(target, **kwargs)
+    try:
+        connection.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our message, not a log on stderr
+        connection.execute(key_pragma(key))
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def encrypt_copy(plain: Path, target: Path, key: bytes) -> None:
+    """A plain database's contents into a new encrypted file (SQLCipher's own export, schema and all)."""
+    connection = sqlcipher().connect(f"file:{plain}?mode=ro", uri=True)
+    try:
+        connection.execute("PRAGMA cipher_log_level = NONE")
+        quoted = str(target).replace("'", "''")
+        connection.execute(f"ATTACH DATABASE '{quoted}' AS encrypted KEY \"x'{key.hex()}'\"")
+        connection.execute("SELECT sqlcipher_export('encrypted')")
+        connection.execute("DETACH DATABASE encrypted")
+    finally:
+        connection.close()

@@ -1,0 +1,169 @@
+"""The data key and the two things that open it: the person's password and the recovery key.
+
+A random 256-bit data key encrypts the database and its backups (SQLCipher). It is never stored as it
+is: `keys.json`, beside the data, holds it wrapped twice with AES-256-GCM, once under a key derived from
+the password and once under a key derived from the recovery key (scrypt, N=2^15, r=8, p=1: about 0.1 s
+here). Changing the password re-wraps the data key and leaves the database as it is. Without the
+password and without the recovery key, nobody can open the data, and the program says so when it
+shows the recovery key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop_app.core.domain.errors import AppError
+
+KEYS_FILENAME = "keys.json"
+DATA_KEY_BYTES = 32
+SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+SCRYPT_MAXMEM = 64 * 1024 * 1024
+# The recovery key: 25 characters of Crockford's base32 (125 bits), in five groups, easy to copy by hand.
+RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RECOVERY_GROUPS, RECOVERY_GROUP = 5, 5
+# After this many wrong answers in a row, each further one waits longer (never a lockout).
+FREE_TRIES = 3
+MAX_DELAY_S = 30.0
+_PURPOSE = b"shuji-workbench data key"
+
+
+class WrongPasswordError(AppError):
+    """Neither the password nor the recovery key opens the data key; nothing was changed."""
+
+
+@dataclass
+class _Throttle:
+    """Slower answers after a few wrong tries in this process: guessing gets slow, the owner is never shut out."""
+
+    failures: int = 0
+
+    def wait(self) -> None:
+        if self.failures >= FREE_TRIES:
+            time.sleep(min(2.0 ** (self.failures - FREE_TRIES), MAX_DELAY_S))
+
+
+_throttle = _Throttle()
+
+
+def keys_path(data_dir: Path) -> Path:
+    return Path(data_dir) / KEYS_FILENAME
+
+
+def has_keys(data_dir: Path) -> bool:
+    return keys_path(data_dir).is_file()
+
+
+def new_recovery_key() -> str:
+    chars = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_GROUPS * RECOVERY_GROUP))
+    return "-".join(chars[i : i + RECOVERY_GROUP] for i in range(0, len(chars), RECOVERY_GROUP))
+
+
+def normal_recovery_key(text: str) -> str:
+    """As typed: case, spaces and dashes do not matter; O and I and L read as 0 and 1, as Crockford's base32 says."""
+    return text.upper().replace("-", "").replace(" ", "").replace("O", "0").replace("I", "1").replace("L", "1")
+
+
+def _derive(secret: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(secret.encode("utf-8"), salt=salt, dklen=32, maxmem=SCRYPT_MAXMEM, **SCRYPT)
+
+
+def _wrap(data_key: bytes, secret: str) -> dict[str, Any]:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    salt, nonce = os.urandom(16), os.urandom(12)
+    sealed = AESGCM(_derive(secret, salt)).encrypt(nonce, data_key, _PURPOSE)
+    encode = base64.b64encode
+    return {"salt": encode(salt).decode(), "nonce": encode(nonce).decode(), "sealed": encode(sealed).decode()}
+
+
+def _unwrap(entry: dict[str, Any], secret: str) -> bytes | None:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    decode = base64.b64decode
+    try:
+        return AESGCM(_derive(secret, decode(entry["salt"]))).decrypt(
+            decode(entry["nonce"]), decode(entry["sealed"]), _PURPOSE
+        )
+    except InvalidTag:
+        return None
+
+
+def _write(data_dir: Path, content: dict[str, Any]) -> None:
+    """Whole or not at all: a kill while writing leaves the previous file."""
+    path = keys_path(data_dir)
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", encoding="utf-8") as handle:
+        json.dump(content, handle, indent=2)
+        handle.flush()
+        os.fsync(handle.fileno())
+    partial.replace(path)
+
+
+def _read(data_dir: Path) -> dict[str, Any]:
+    path = keys_path(data_dir)
+    try:
+        content: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise AppError(f"无法读取密钥文件 {path}（{exc}）。请从备份中找回它；没有它，数据无法打开。") from exc
+    return content
+
+
+def create_keys(data_dir: Path, password: str) -> tuple[bytes, str]:
+    """A new data key, wrapped under the password and a new recovery key; returns both to the caller once."""
+    data_key = os.urandom(DATA_KEY_BYTES)
+    recovery = new_recovery_key()
+    _write(
+        data_dir,
+        {
+            "version": 1,
+            "cipher": "SQLCipher 4 (AES-256), data key wrapped with AES-256-GCM",
+            "kdf": {"name": "scrypt", **SCRYPT},
+            "password": _wrap(data_key, password),
+            "recovery": _wrap(data_key, normal_recovery_key(recovery)),
+        },
+    )
+    return data_key, recovery
+
+
+def open_keys(data_dir: Path, secret: str) -> bytes:
+    """The data key, from the password or the recovery key."""
+    content = _read(data_dir)
+    _throttle.wait()
+    data_key = _unwrap(content["password"], secret) or _unwrap(content["recovery"], normal_recovery_key(secret))
+    if data_key is None:
+        _throttle.failures += 1
+        raise WrongPasswordError("密码或恢复密钥不正确。")
+    _throttle.failures = 0
+    return data_key
+
+
+def change_password(data_dir: Path, secret: str, new_password: str) -> None:
+    """Re-wrap the data key under a new password (the old one or the recovery key proves the right to)."""
+    data_key = open_keys(data_dir, secret)
+    content = _read(data_dir)
+    content["password"] = _wrap(data_key, new_password)
+    _write(data_dir, content)
+
+
+def password_hint(password: str) -> str:
+    """How strong a password is, in words: advice, not a rule the program enforces."""
+    if not password:
+        return "请设置密码。"
+    kinds = sum(
+        any(test(ch) for ch in password)
+        for test in (str.isdigit, str.islower, str.isupper, lambda ch: not ch.isascii(), lambda ch: not ch.isalnum())
+    )
+    if len(password) < 8 or len(set(password)) < 4:
+        return "太容易被猜到：建议至少 8 位，不要用生日、电话或连续数字。"
+    if len(password) < 12 and kinds < 3:
+        return "一般：再长一些，或混合字母、数字和符号，会更安全。"
+    return "较强。"

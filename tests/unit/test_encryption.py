@@ -1,0 +1,134 @@
+"""The data at rest: an encrypted database and backups, the password and the recovery key, and the
+encryption of an earlier version's plain data."""
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import zipfile
+
+import pytest
+
+from desktop_app.core.domain.errors import PasswordRequiredError
+from desktop_app.core.services.people import ResidentService
+from desktop_app.core.storage import cipher, keys
+from desktop_app.core.storage.backup import backup_now, make_backup
+from desktop_app.core.storage.paths import DATABASE_FILENAME
+from desktop_app.core.storage.restore import restore_backup
+from desktop_app.core.storage.startup import open_database
+
+NAME, ID_NUMBER = "甄秀芬", "310101195003070029"
+
+
+def not_a_database(path):
+    with pytest.raises(sqlite3.DatabaseError, match="file is not a database"):
+        sqlite3.connect(path).execute("SELECT count(*) FROM sqlite_master").fetchall()
+    return True
+
+
+def test_the_password_and_the_recovery_key_each_open_the_data_key(tmp_path):
+    data_key, recovery = keys.create_keys(tmp_path, "春天的第一棵树")
+    assert keys.open_keys(tmp_path, "春天的第一棵树") == data_key
+    typed = recovery.lower().replace("-", " ").replace("0", "o")  # as a person copies it from paper
+    assert keys.open_keys(tmp_path, typed) == data_key
+    with pytest.raises(keys.WrongPasswordError):
+        keys.open_keys(tmp_path, "春天的第二棵树")
+    stored = keys.keys_path(tmp_path).read_text(encoding="utf-8")
+    assert data_key.hex() not in stored, "the key is not kept"
+    assert "春天" not in stored, "nor the password"
+
+
+def test_changing_the_password_leaves_the_data_file_alone(tmp_path):
+    data_key, recovery = keys.create_keys(tmp_path, "old-password-1")
+    db = open_database(tmp_path, key=data_key)
+    ResidentService(db).create({"name": NAME})
+    db.dispose()
+    before = hashlib.sha256((tmp_path / DATABASE_FILENAME).read_bytes()).hexdigest()
+    keys.change_password(tmp_path, "old-password-1", "new-password-2")
+    assert hashlib.sha256((tmp_path / DATABASE_FILENAME).read_bytes()).hexdigest() == before
+    with pytest.raises(keys.WrongPasswordError):
+        keys.open_keys(tmp_path, "old-password-1")
+    assert keys.open_keys(tmp_path, "new-password-2") == data_key
+    assert keys.open_keys(tmp_path, recovery) == data_key, "the recovery key still opens it"
+
+
+def test_wrong_answers_get_slower_but_never_lock_the_owner_out(tmp_path, monkeypatch):
+    keys.create_keys(tmp_path, "right-password")
+    waits: list[float] = []
+    monkeypatch.setattr(keys.time, "sleep", waits.append)
+    monkeypatch.setattr(keys, "_throttle", keys._Throttle())
+    for _ in range(6):
+        with pytest.raises(keys.WrongPasswordError):
+            keys.open_keys(tmp_path, "wrong")
+    assert waits == [1.0, 2.0, 4.0], "free tries first, then each wrong answer waits twice as long"
+    keys.open_keys(tmp_path, "right-password")
+    keys.open_keys(tmp_path, "right-password")
+    assert waits == [1.0, 2.0, 4.0, 8.0], "the right password still opens (after its wait), and resets the count"
+
+
+def test_the_database_its_backups_and_a_bundle_are_unreadable_without_the_key(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    data_key, _ = keys.create_keys(data, "a-long-pass-phrase")
+    db = open_database(data, key=data_key)
+    ResidentService(db).create({"name": NAME, "id_number": ID_NUMBER, "phone": "13912345678"})
+    manual = backup_now(db)
+    bundle = backup_now(db, tmp_path / "U盘备份.zip")
+    db.dispose()
+    assert not_a_database(data / DATABASE_FILENAME)
+    assert not_a_database(manual)
+    secrets = [NAME.encode(), ID_NUMBER.encode(), b"13912345678"]
+    for path in [p for p in data.rglob("*") if p.is_file()]:
+        raw = path.read_bytes()
+        assert not any(secret in raw for secret in secrets), path
+    with zipfile.ZipFile(bundle) as archive:
+        assert keys.KEYS_FILENAME in archive.namelist(), "the bundle opens elsewhere with the password"
+        for name in archive.namelist():
+            assert not any(secret in archive.read(name) for secret in secrets), name
+
+
+def test_an_encrypted_data_directory_asks_for_its_password(tmp_path):
+    data_key, _ = keys.create_keys(tmp_path, "a-long-pass-phrase")
+    open_database(tmp_path, key=data_key).dispose()
+    with pytest.raises(PasswordRequiredError):
+        open_database(tmp_path)
+    with pytest.raises(keys.WrongPasswordError):
+        open_database(tmp_path, key=os.urandom(32))
+    assert (tmp_path / DATABASE_FILENAME).exists(), "a wrong key changes nothing"
+    assert not list((tmp_path / "backups").glob("*damaged*")), "an encrypted file is never taken for damaged"
+
+
+def test_an_earlier_versions_plain_data_is_encrypted_with_its_backups(tmp_path):
+    plain = open_database(tmp_path)
+    ResidentService(plain).create({"name": NAME, "id_number": ID_NUMBER})
+    old_backup = make_backup(plain.file_path, plain.backup_dir, "manual")
+    plain.dispose()
+    data_key, _ = keys.create_keys(tmp_path, "a-long-pass-phrase")
+
+    db = open_database(tmp_path, key=data_key)
+    assert [ResidentService(db).get(i)["name"] for i in ResidentService(db).list_ids()] == [NAME]
+    assert not cipher.is_plain(tmp_path / DATABASE_FILENAME)
+    assert old_backup.exists()
+    assert not cipher.is_plain(old_backup), "the backup converted under its own name"
+    assert not list(tmp_path.rglob("*.encrypting"))
+    ResidentService(db).create({"name": "转换之后"})
+    restore_backup(db, old_backup)  # an old backup still restores, with the key of the data
+    assert [ResidentService(db).get(i)["name"] for i in ResidentService(db).list_ids()] == [NAME]
+    db.dispose()
+
+
+def test_a_plain_backup_from_an_earlier_version_restores_into_encrypted_data(tmp_path):
+    earlier = tmp_path / "earlier"
+    plain = open_database(earlier)
+    ResidentService(plain).create({"name": NAME})
+    copy = tmp_path / "旧版本备份.sqlite3"
+    shutil.copyfile(make_backup(plain.file_path, plain.backup_dir, "manual"), copy)
+    plain.dispose()
+    data = tmp_path / "data"
+    data.mkdir()
+    data_key, _ = keys.create_keys(data, "a-long-pass-phrase")
+    db = open_database(data, key=data_key)
+    restore_backup(db, copy)
+    assert ResidentService(db).count() == 1
+    db.dispose()
+    assert not_a_database(data / DATABASE_FILENAME)
