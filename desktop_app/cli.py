@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -24,6 +25,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("formatter_class", ChineseHelpFormatter)
         kwargs["add_help"] = False  # our own -h, in Chinese
+        kwargs["allow_abbrev"] = False  # `--password X` must not pass for `--password-file X`
         super().__init__(*args, **kwargs)
         self._positionals.title = "参数"
         self._optionals.title = "选项"
@@ -68,6 +70,39 @@ def _data_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
         default=default,
         help="数据库地址（SQLAlchemy URL），例如以后接入街道的 PostgreSQL 服务器",
     )
+    parser.add_argument(
+        "--password-file",
+        metavar="文件",
+        default=default,
+        help=f"加密数据的密码（或恢复密钥）所在的文件，供脚本使用；也可用环境变量 {PASSWORD_VARIABLE}；"
+        "都没有时在终端中提示输入",
+    )
+
+
+PASSWORD_VARIABLE = "DESKTOP_APP_PASSWORD"
+
+
+def _data_key(args: argparse.Namespace) -> bytes | None:
+    """The data key of an encrypted data directory, from the password (or recovery key): a file, the
+    environment, or a prompt that does not echo. Never from a value on the command line: every user of
+    the PC could read it in the process list."""
+    from desktop_app.core.storage import keys
+    from desktop_app.core.storage.paths import resolve_data_dir
+
+    directory = resolve_data_dir(args.data_dir)
+    if args.db_url is not None or not keys.has_keys(directory):
+        return None
+    if getattr(args, "password_file", None):
+        secret = Path(args.password_file).read_text(encoding="utf-8").strip()
+    elif os.environ.get(PASSWORD_VARIABLE):
+        secret = os.environ[PASSWORD_VARIABLE]
+    elif sys.stdin.isatty():
+        import getpass
+
+        secret = getpass.getpass("密码或恢复密钥：")
+    else:
+        raise AppError(f"这份数据已加密，需要密码：请用 --password-file 或环境变量 {PASSWORD_VARIABLE} 提供。")
+    return keys.open_keys(directory, secret)
 
 
 def _open(args: argparse.Namespace):
@@ -76,7 +111,7 @@ def _open(args: argparse.Namespace):
 
     if args.db_url is None and is_network_path(resolve_data_dir(args.data_dir)):
         print(f"警告：{NETWORK_WARNING}", file=sys.stderr)
-    return open_database(args.data_dir, args.db_url)
+    return open_database(args.data_dir, args.db_url, key=_data_key(args))
 
 
 def _locked(args: argparse.Namespace):
@@ -193,7 +228,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from desktop_app.core.storage.startup import open_database
 
     with _locked(args):
-        db = open_database(args.data_dir, args.db_url, check=False)
+        db = open_database(args.data_dir, args.db_url, check=False, key=_data_key(args))
         try:
             result = restore_backup(db, Path(args.file))
         finally:

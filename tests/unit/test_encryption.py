@@ -132,3 +132,30 @@ def test_a_plain_backup_from_an_earlier_version_restores_into_encrypted_data(tmp
     assert ResidentService(db).count() == 1
     db.dispose()
     assert not_a_database(data / DATABASE_FILENAME)
+
+
+def test_the_command_line_takes_the_password_from_a_file_or_the_environment_never_an_argument(
+    tmp_path, capsys, monkeypatch
+):
+    from desktop_app.cli import PASSWORD_VARIABLE, main
+
+    data_key, recovery = keys.create_keys(tmp_path, "a-long-pass-phrase")
+    open_database(tmp_path, key=data_key).dispose()
+    secret = tmp_path.parent / "password.txt"
+    secret.write_text("a-long-pass-phrase\n", encoding="utf-8")
+    monkeypatch.delenv(PASSWORD_VARIABLE, raising=False)
+
+    assert main(["check", "--data-dir", str(tmp_path), "--password-file", str(secret)]) == 0
+    monkeypatch.setenv(PASSWORD_VARIABLE, recovery)
+    assert main(["backup", "--data-dir", str(tmp_path)]) == 0
+    assert not_a_database(next((tmp_path / "backups").glob("*.sqlite3")))
+    monkeypatch.setenv(PASSWORD_VARIABLE, "wrong")
+    capsys.readouterr()
+    assert main(["check", "--data-dir", str(tmp_path)]) == 1
+    assert "密码或恢复密钥不正确" in capsys.readouterr().err
+    monkeypatch.delenv(PASSWORD_VARIABLE)
+    assert main(["check", "--data-dir", str(tmp_path)]) == 1  # no terminal to ask in: told how to give it
+    assert "--password-file" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["check", "--data-dir", str(tmp_path), "--password", "a-long-pass-phrase"])
+    assert "Traceback" not in capsys.readouterr().err
