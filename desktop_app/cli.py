@@ -82,6 +82,13 @@ def _data_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
 PASSWORD_VARIABLE = "DESKTOP_APP_PASSWORD"
 
 
+def _scripted_password(args: argparse.Namespace) -> str | None:
+    """A password a script gives: a file's first line, or the environment."""
+    if getattr(args, "password_file", None):
+        return Path(args.password_file).read_text(encoding="utf-8").strip()
+    return os.environ.get(PASSWORD_VARIABLE) or None
+
+
 def _data_key(args: argparse.Namespace) -> bytes | None:
     """The data key of an encrypted data directory, from the password (or recovery key): a file, the
     environment, or a prompt that does not echo. Never from a value on the command line: every user of
@@ -92,15 +99,12 @@ def _data_key(args: argparse.Namespace) -> bytes | None:
     directory = resolve_data_dir(args.data_dir)
     if args.db_url is not None or not keys.has_keys(directory):
         return None
-    if getattr(args, "password_file", None):
-        secret = Path(args.password_file).read_text(encoding="utf-8").strip()
-    elif os.environ.get(PASSWORD_VARIABLE):
-        secret = os.environ[PASSWORD_VARIABLE]
-    elif sys.stdin.isatty():
+    secret = _scripted_password(args)
+    if secret is None and sys.stdin.isatty():
         import getpass
 
         secret = getpass.getpass("密码或恢复密钥：")
-    else:
+    if secret is None:
         raise AppError(f"这份数据已加密，需要密码：请用 --password-file 或环境变量 {PASSWORD_VARIABLE} 提供。")
     return keys.open_keys(directory, secret)
 
@@ -245,7 +249,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         return run_self_test()
     from desktop_app.ui.app import run_gui
 
-    return run_gui(args.data_dir, args.db_url, quit_when=args.quit_when)
+    return run_gui(args.data_dir, args.db_url, quit_when=args.quit_when, password=_scripted_password(args))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -86,8 +86,11 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_gui(data_dir: str | None = None, db_url: str | None = None, quit_when: str | None = None) -> int:
-    """`quit_when` ("shown" or "ready") is for benchmarks: start as a user would, then quit."""
+def run_gui(
+    data_dir: str | None = None, db_url: str | None = None, quit_when: str | None = None, password: str | None = None
+) -> int:
+    """`quit_when` ("shown" or "ready") is for benchmarks: start as a user would, then quit. `password` is
+    a script's (`--password-file`, DESKTOP_APP_PASSWORD): no password dialog is shown."""
     from desktop_app.core.storage.crashlog import CrashRecorder
     from desktop_app.ui import errors
     from desktop_app.ui.background import BackgroundTask
@@ -117,7 +120,9 @@ def run_gui(data_dir: str | None = None, db_url: str | None = None, quit_when: s
         else:
             if last_run is not None:
                 QTimer.singleShot(0, lambda: errors.show_message(window, "上次没有正常退出", last_run))
-            QTimer.singleShot(0, lambda: open_data(window, directory, db_url, opened, quit_when == "ready"))
+            QTimer.singleShot(
+                0, lambda: open_data(window, directory, db_url, opened, quit_when == "ready", password=password)
+            )
         return app.exec()
     finally:
         BackgroundTask.wait_all()
@@ -134,12 +139,17 @@ def open_data(
     opened: list[Database],
     quit_after: bool,
     stop: Callable[[int], None] = QApplication.exit,
-) -> BackgroundTask:
-    """Open the database on a worker thread — the start-up check reads the whole file, seconds on a large
-    one — while the window is shown and painted; then fill it. A damaged file is never opened: the newest
-    good backup is offered instead. `stop(code)` ends the program when there is nothing to open."""
+    password: str | None = None,
+) -> BackgroundTask | None:
+    """The data key first (the password, or a new password at the first start), then the database opened on
+    a worker thread — the start-up check reads the whole file, seconds on a large one; an earlier version's
+    plain data is encrypted then — while the window is shown and painted; then fill it. A damaged file is
+    never opened: the newest good backup is offered instead. `stop(code)` ends the program when there is
+    nothing to open."""
     from desktop_app.core.domain.errors import DatabaseDamagedError
-    from desktop_app.core.storage.paths import NETWORK_WARNING, is_network_path
+    from desktop_app.core.storage.conversion import needs_encrypting
+    from desktop_app.core.storage.database import database_path
+    from desktop_app.core.storage.paths import BACKUP_DIRNAME, NETWORK_WARNING, is_network_path
     from desktop_app.core.storage.startup import open_database, restore_over_damaged
     from desktop_app.ui import prompts
     from desktop_app.ui.background import BackgroundTask
@@ -147,6 +157,17 @@ def open_data(
 
     if db_url is None and is_network_path(directory):
         QMessageBox.warning(window, APP_NAME, NETWORK_WARNING)
+    key = None
+    if db_url is None:
+        try:
+            key = data_key(window, directory, password)
+        except Exception as exc:  # a script's wrong password, an unreadable keys file: told, then the end
+            report_failure(window, exc)
+            stop(1)
+            return None
+        if key is None:
+            stop(0)
+            return None
 
     def ready(db: Database) -> None:
         opened.append(db)
@@ -158,7 +179,7 @@ def open_data(
             restoring = BackgroundTask(
                 window,
                 "正在从备份恢复…",
-                lambda progress: restore_over_damaged(directory, db_url, backup),
+                lambda progress: restore_over_damaged(directory, db_url, backup, key),
                 ready,
                 refused,
             )
@@ -168,8 +189,32 @@ def open_data(
             report_failure(window, exc)  # the person's or the machine's problem in plain words; a bug as a crash
         stop(1)
 
-    opening = BackgroundTask(window, "正在检查数据…", lambda progress: open_database(directory, db_url), ready, refused)
+    converting = key is not None and needs_encrypting(database_path(directory), directory / BACKUP_DIRNAME)
+    label = "正在加密已有的数据和备份…" if converting else "正在检查数据…"
+    opening = BackgroundTask(window, label, lambda progress: open_database(directory, db_url, key=key), ready, refused)
     return opening.start()
+
+
+def data_key(window: MainWindow, directory: Path, password: str | None) -> bytes | None:
+    """The key that opens the data: from the password (asked, or a script's); at the first start of this
+    version, a new password and the recovery key shown once. None: the person chose to quit."""
+    from desktop_app.core.storage import keys
+    from desktop_app.core.storage.database import database_path
+    from desktop_app.ui.security import RecoveryKeyDialog, UnlockDialog, choose_password
+
+    if keys.has_keys(directory):
+        if password is not None:
+            return keys.open_keys(directory, password)
+        dialog = UnlockDialog(directory, window)
+        return dialog.key if dialog.exec() else None
+    if password is None:
+        password = choose_password(window, converting=database_path(directory).exists())
+        if password is None:
+            return None
+        new_key, recovery = keys.create_keys(directory, password)
+        RecoveryKeyDialog(recovery, window).exec()
+        return new_key
+    return keys.create_keys(directory, password)[0]  # a script's first start: it knows its password
 
 
 def fill_window(window: MainWindow, db: Database, quit_after: bool, stop: Callable[[int], None]) -> None:
@@ -186,6 +231,10 @@ def fill_window(window: MainWindow, db: Database, quit_after: bool, stop: Callab
             return
         StartDateService(db).record_first_run()
     window.attach(AppContext.open(db))
+    if db.key is not None:
+        from desktop_app.ui.security import IdleLock
+
+        window.protect(IdleLock(db.data_dir, db.key, window.settings))
     start_up_backup(db, window)
     if quit_after:
         QTimer.singleShot(0, QApplication.quit)

@@ -21,6 +21,7 @@ from desktop_app.ui.screen import fit_to_screen
 if TYPE_CHECKING:
     from desktop_app.core.services.reminders import Target
     from desktop_app.ui.context import AppContext
+    from desktop_app.ui.security import IdleLock
     from desktop_app.ui.views.record_view import RecordView
 
 # (title, module under desktop_app.ui.views, class): imported when the view is first shown.
@@ -98,7 +99,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
+        self.idle_lock: IdleLock | None = None
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.help_menu = help_menu
         guide = help_menu.addAction("使用说明", self.show_guide)
         guide.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
         help_menu.addAction("关于书记工作台", self.show_about)
@@ -107,6 +110,17 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         if context is not None:
             self.attach(context)
+
+    def protect(self, lock: IdleLock) -> None:
+        """Encrypted data: the window locks after a while without input, and at once with 锁定 (Ctrl+L)."""
+        from PySide6.QtCore import Qt
+
+        self.idle_lock = lock
+        menu = self.menuBar().addMenu("安全(&S)")
+        self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
+        lock_action = menu.addAction("锁定", lock.lock)
+        lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
     def attach(self, context: AppContext) -> None:
         """The data is open: fill in the window and show the 工作台."""

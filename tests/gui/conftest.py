@@ -92,31 +92,35 @@ def no_modal_loops(monkeypatch):
 
 @pytest.fixture
 def drive_modal(no_modal_loops, qtbot):
-    """`drive_modal(start, handler)`: `start()` opens a modal dialog; `handler(dialog)` acts on it as a
-    person would and closes it (Enter, Esc, a click). A handler that fails or leaves the dialog open
-    closes it, so a test fails instead of hanging."""
+    """`drive_modal(start, *handlers)`: `start()` opens modal dialogs one after another; each handler in turn
+    acts on the next one as a person would and closes it (Enter, Esc, a click). A handler that fails or leaves
+    its dialog open closes it, so a test fails instead of hanging."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QProgressDialog
 
-    def run(start, handler, timeout_ms=10000):
+    def run(start, *handlers, timeout_ms=10000):
         errors: list[BaseException] = []
         waited = [0]
         seen: list[object] = []
 
         def poll():
             dialog = QApplication.activeModalWidget()
-            if dialog is None:
+            # A progress dialog is the program's, not a question: the person waits, as the poll does.
+            if dialog is None or dialog in seen or isinstance(dialog, QProgressDialog):
                 waited[0] += 10
                 if waited[0] < timeout_ms:
                     QTimer.singleShot(10, poll)
                 return
             seen.append(dialog)
+            waited[0] = 0
             try:
-                handler(dialog)
+                handlers[len(seen) - 1](dialog)
             except BaseException as exc:
                 errors.append(exc)
             if dialog.isVisible():
                 QTimer.singleShot(50, lambda: close_if_open(dialog))
+            if len(seen) < len(handlers):
+                QTimer.singleShot(10, poll)
 
         def close_if_open(dialog):
             if dialog.isVisible():
@@ -131,7 +135,7 @@ def drive_modal(no_modal_loops, qtbot):
             no_modal_loops.allow_exec = False
         if errors:
             raise errors[0]
-        assert seen, "no modal dialog opened"
+        assert len(seen) == len(handlers), f"{len(seen)} modal dialogs opened, {len(handlers)} expected"
         return result
 
     return run
@@ -187,3 +191,37 @@ def _runs(text):
         else:
             runs.append(char)
     return runs
+
+
+PASSWORD = "春天的第一棵树"
+
+
+@pytest.fixture
+def set_password(qtbot, type_text):
+    """A handler for the first start's 设置密码: the password typed twice, then Enter."""
+    from PySide6.QtCore import Qt
+
+    def handle(dialog):
+        type_text(dialog.first, PASSWORD)
+        dialog.second.setFocus()
+        type_text(dialog.second, PASSWORD)
+        qtbot.keyClick(dialog.second, Qt.Key.Key_Return)
+
+    return handle
+
+
+@pytest.fixture
+def record_recovery_key(qtbot):
+    """A handler for the 恢复密钥 page: ticks that it was written down, then Enter; the key is kept."""
+    from PySide6.QtCore import Qt
+
+    shown: list[str] = []
+
+    def handle(dialog):
+        shown.append(dialog.recovery)
+        dialog.recorded.setFocus()
+        qtbot.keyClick(dialog.recorded, Qt.Key.Key_Space)
+        qtbot.keyClick(dialog.recorded, Qt.Key.Key_Return)
+
+    handle.shown = shown
+    return handle

@@ -90,8 +90,9 @@ def test_after_a_restore_views_read_the_restored_data(qtbot, demo_context):
     assert isinstance(window.view(view_index(SettingsView)), SettingsView)
 
 
-def start_as_the_program_does(qtbot, data_dir):
-    """The window shown, then the data opened as `run_gui` opens it; the exit code it would end with."""
+def start_as_the_program_does(qtbot, data_dir, drive_modal, *handlers):
+    """The window shown, then the data opened as `run_gui` opens it, the dialogs on the way driven by
+    `handlers`; the window and the exit code the program would end with."""
     from desktop_app.ui.app import open_data
 
     window = MainWindow(settings=ui_settings(data_dir))
@@ -99,16 +100,23 @@ def start_as_the_program_does(qtbot, data_dir):
     window.show()
     stopped: list[int] = []
     opened: list = []
-    task = open_data(window, data_dir, None, opened, False, stop=stopped.append)
-    qtbot.waitUntil(lambda: bool(stopped) or window.context is not None, timeout=20000)
-    assert task.done
+
+    def start():
+        task = open_data(window, data_dir, None, opened, False, stop=stopped.append)
+        qtbot.waitUntil(lambda: bool(stopped) or window.context is not None, timeout=20000)
+        assert task is not None
+        assert task.done
+
+    drive_modal(start, *handlers)
     for db in opened:
         qtbot.waitUntil(lambda: not BackgroundTask._running, timeout=20000)  # the day's backup
         db.dispose()
     return window, stopped
 
 
-def test_a_busy_data_file_at_start_up_is_not_offered_for_restore(qtbot, data_dir, monkeypatch, asked, shown_errors):
+def test_a_busy_data_file_at_start_up_is_not_offered_for_restore(
+    qtbot, data_dir, monkeypatch, asked, shown_errors, drive_modal, set_password, record_recovery_key
+):
     import hashlib
     import sqlite3
 
@@ -121,7 +129,7 @@ def test_a_busy_data_file_at_start_up_is_not_offered_for_restore(qtbot, data_dir
     blocker = sqlite3.connect(path)
     blocker.execute("BEGIN EXCLUSIVE")
     try:
-        window, stopped = start_as_the_program_does(qtbot, data_dir)
+        window, stopped = start_as_the_program_does(qtbot, data_dir, drive_modal, set_password, record_recovery_key)
     finally:
         blocker.rollback()
         blocker.close()
@@ -133,7 +141,9 @@ def test_a_busy_data_file_at_start_up_is_not_offered_for_restore(qtbot, data_dir
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 
-def test_a_damaged_data_file_at_start_up_is_restored_from_the_newest_good_backup(qtbot, data_dir, asked):
+def test_a_damaged_data_file_at_start_up_is_restored_from_the_newest_good_backup(
+    qtbot, data_dir, asked, drive_modal, set_password, record_recovery_key
+):
     from desktop_app.core.services.profile import ProfileService
     from desktop_app.core.storage.backup import make_backup
     from desktop_app.core.storage.paths import DATABASE_FILENAME
@@ -149,9 +159,12 @@ def test_a_damaged_data_file_at_start_up_is_restored_from_the_newest_good_backup
     damaged[4096 * 3 : 4096 * 3 + 300] = b"\x00\xff" * 150
     path.write_bytes(bytes(damaged))
 
-    window, stopped = start_as_the_program_does(qtbot, data_dir)
+    window, stopped = start_as_the_program_does(qtbot, data_dir, drive_modal, set_password, record_recovery_key)
     assert stopped == []
     assert "现在用这个备份恢复吗" in asked[0]
     assert ResidentService(window.context.db).count() == 1
     assert window.windowTitle().endswith("康宁居民区")
     assert list((data_dir / "backups").glob("*damaged.sqlite3.keep")), "the damaged file is kept as it was"
+    from desktop_app.core.storage import cipher
+
+    assert not cipher.is_plain(data_dir / DATABASE_FILENAME), "the restored data is encrypted with the new key"

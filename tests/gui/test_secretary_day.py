@@ -28,9 +28,10 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from desktop_app.core.storage.audit import AuditService
 from desktop_app.core.services.registry import record_services
+from desktop_app.core.storage.keys import open_keys
 from desktop_app.core.storage.startup import open_database
 directory = Path(sys.argv[1])
-db = open_database(directory)
+db = open_database(directory, key=open_keys(directory, sys.argv[2]))  # the recovery key she wrote down
 out = {}
 for key, service in record_services(db).items():
     out[key] = [service.get(i) for i in service.list_ids()]
@@ -42,7 +43,9 @@ print(json.dumps(out, ensure_ascii=False, default=str))
 """
 
 
-def test_a_secretarys_day_by_keyboard(qtbot, tmp_path, monkeypatch, drive_modal, type_text):
+def test_a_secretarys_day_by_keyboard(
+    qtbot, tmp_path, monkeypatch, drive_modal, type_text, set_password, record_recovery_key
+):
 
     asked: list[str] = []
     # She confirms the delete; she keeps the two absences when marking the rest present.
@@ -80,7 +83,7 @@ def test_a_secretarys_day_by_keyboard(qtbot, tmp_path, monkeypatch, drive_modal,
         opening = open_data(window, directory, None, opened, False)
         qtbot.waitUntil(lambda: opening.done and window.context is not None, timeout=20000)
 
-    drive_modal(start, first_run)
+    drive_modal(start, set_password, record_recovery_key, first_run)
     assert window.windowTitle().endswith("康宁居民区")
     activate()
 
@@ -211,7 +214,10 @@ def test_a_secretarys_day_by_keyboard(qtbot, tmp_path, monkeypatch, drive_modal,
         db.dispose()
 
     # A new process on the same data.
-    run = subprocess.run([sys.executable, "-c", READ_BACK, str(directory)], capture_output=True, text=True, timeout=120)
+    [recovery] = record_recovery_key.shown
+    run = subprocess.run(
+        [sys.executable, "-c", READ_BACK, str(directory), recovery], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     [meeting_record] = data["meeting"]

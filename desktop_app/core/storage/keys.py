@@ -100,6 +100,7 @@ def _unwrap(entry: dict[str, Any], secret: str) -> bytes | None:
 def _write(data_dir: Path, content: dict[str, Any]) -> None:
     """Whole or not at all: a kill while writing leaves the previous file."""
     path = keys_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     with partial.open("w", encoding="utf-8") as handle:
         json.dump(content, handle, indent=2)

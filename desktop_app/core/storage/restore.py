@@ -15,7 +15,13 @@ from pathlib import Path
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage import audit, cipher, migrate
-from desktop_app.core.storage.backup import ATTACHMENT_STORE, BUNDLE_DATABASE, integrity_problems, make_backup
+from desktop_app.core.storage.backup import (
+    ATTACHMENT_STORE,
+    BUNDLE_DATABASE,
+    copy_database,
+    integrity_problems,
+    make_backup,
+)
 from desktop_app.core.storage.database import Database, query_file
 from desktop_app.core.storage.targets import input_file
 
@@ -27,6 +33,9 @@ COUNTED = {
     "meetings": "三会一课",
     "study_visits": "学习考察",
 }
+
+
+RESTORING = ".restoring-"  # the folder a restore builds its file in; a killed restore's is removed at start
 
 
 class InvalidBackupError(AppError):
@@ -129,19 +138,19 @@ def restore_backup(db: Database, source: Path) -> RestoreResult:
     with db.gate.replacing():
         safety_copy = keep_current(target, db.backup_dir, db.key)
         db.engine.dispose()  # no pooled connection may hold the old pages
-        with database_file(source) as path, tempfile.TemporaryDirectory(dir=target.parent) as work:
-            if db.key is not None and cipher.is_plain(path):  # an earlier version's backup: encrypted first
-                encrypted = Path(work) / "restoring.sqlite3"
-                cipher.encrypt_copy(path, encrypted, db.key)
-                path = encrypted
-            src = cipher.connect(f"file:{path}?mode=ro", db.key, uri=True)
-            dst = cipher.connect(target, db.key)
-            try:
-                # The destination is rewritten inside its own transaction: an interruption rolls it back.
-                src.backup(dst)
-            finally:
-                dst.close()
-                src.close()
+        with database_file(source) as path, tempfile.TemporaryDirectory(prefix=RESTORING, dir=target.parent) as work:
+            # The restored file is made whole beside the target, checked, then renamed over it: an interruption
+            # leaves the old file (kept as a backup above too) or the restored one, never a mixture.
+            restoring = Path(work) / "restoring.sqlite3"
+            if db.key is not None and cipher.is_plain(path):  # an earlier version's backup: encrypted on the way
+                cipher.encrypt_copy(path, restoring, db.key)
+                problems = integrity_problems(restoring, key=db.key)
+                if problems:
+                    raise AppError(f"恢复的数据校验未通过（{problems[0]}），当前数据没有改动。")
+            else:
+                copy_database(path, restoring, db.key)
+            Path(f"{target}-journal").unlink(missing_ok=True)  # a hot journal belongs to the file being replaced
+            restoring.replace(target)
             restored = _restore_attachments(source, db)
         migrate.upgrade(db.engine, backup_dir=db.backup_dir, db_file=target, key=db.key)
         with db.session() as session:

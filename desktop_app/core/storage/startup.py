@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
@@ -21,6 +22,7 @@ from desktop_app.core.storage.database import (
 )
 from desktop_app.core.storage.keys import WrongPasswordError, has_keys
 from desktop_app.core.storage.paths import BACKUP_DIRNAME, resolve_data_dir
+from desktop_app.core.storage.restore import RESTORING
 from desktop_app.core.storage.targets import os_failure
 
 
@@ -125,6 +127,8 @@ def open_database(
             if check:
                 check_health(db_file, directory / BACKUP_DIRNAME, file_key)
         remove_leftovers(directory / BACKUP_DIRNAME)
+        for unfinished in directory.glob(f"{RESTORING}*"):
+            shutil.rmtree(unfinished, ignore_errors=True)
         if key is not None and check and needs_encrypting(db_file, directory / BACKUP_DIRNAME):
             encrypt_data(db_file, directory / BACKUP_DIRNAME, key)
     engine = build_engine(url, key if db_file is not None else None)

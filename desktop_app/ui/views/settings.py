@@ -40,6 +40,7 @@ from desktop_app.ui.editors import DateEditor
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.page import Page
 from desktop_app.ui.profile_fields import ProfileFields
+from desktop_app.ui.security import IDLE_MINUTES_KEY, idle_minutes
 from desktop_app.ui.signals import on_click
 from desktop_app.ui.text_size import SIZES, save_points, saved_points
 
@@ -239,10 +240,38 @@ class DataBox(QGroupBox):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        security = QHBoxLayout()
+        encrypted = context.db.key is not None
+        self.password_button = QPushButton("修改密码…")
+        self.password_button.setEnabled(encrypted)
+        on_click(self.password_button.clicked, self.change_password)
+        security.addWidget(self.password_button)
+        state = QLabel(
+            "数据文件和备份已加密（AES-256），打开需要密码或恢复密钥。"
+            if encrypted
+            else "这份数据没有加密（连接的是数据库服务器）。"
+        )
+        state.setWordWrap(True)
+        security.addWidget(state, 1)
+        layout.addLayout(security)
         self.report = QLabel()
         self.report.setWordWrap(True)
         self.report.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.report)
+
+    def change_password(self) -> None:
+        """A new password wraps the same data key: the data file is not rewritten, and it takes a moment."""
+        from desktop_app.core.storage import keys
+        from desktop_app.ui.security import NewPasswordDialog
+
+        dialog = NewPasswordDialog(
+            "修改打开数据用的密码。恢复密钥不变，仍然有效。", "修改密码", self, old_label="现在的密码或恢复密钥"
+        )
+        if not dialog.exec():
+            return
+        directory = self.context.db.data_dir
+        if attempt(self, lambda: keys.change_password(directory, dialog.old_secret, dialog.password)).ok:
+            self.report.setText("密码已修改。下次启动和解锁时请使用新密码。")
 
     def open_directory(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.db.data_dir)))
@@ -310,12 +339,20 @@ class ThresholdBox(QGroupBox):
             self.text_size.addItem(f"{label}（{points} 磅）", points)
         self.text_size.setCurrentIndex(self.text_size.findData(saved_points(context.settings)))
         form.addRow("界面字号（看不清时调大）", self.text_size)
+        self.idle_lock = QSpinBox()
+        self.idle_lock.setRange(0, 240)
+        self.idle_lock.setSuffix(" 分钟")
+        self.idle_lock.setSpecialValueText("不自动锁定")
+        self.idle_lock.setValue(idle_minutes(context.settings))
+        self.idle_lock.setToolTip("离开电脑时别人看不到个人信息；随时可按 Ctrl+L 立即锁定")
+        form.addRow("无操作多久后锁定窗口", self.idle_lock)
 
     def state(self) -> object:
         return (
             {name: spin.value() for name, spin in self.spins.items()},
             self.start_date.value(),
             self.text_size.currentData(),
+            self.idle_lock.value(),
         )
 
     def save(self) -> bool:
@@ -323,6 +360,7 @@ class ThresholdBox(QGroupBox):
             self.service.save({name: spin.value() for name, spin in self.spins.items()})
             self.start_dates.save(self.start_date.value())
             save_points(self.ui_settings, self.text_size.currentData())
+            self.ui_settings.setValue(IDLE_MINUTES_KEY, self.idle_lock.value())
 
         return attempt(self, save_all).ok
 

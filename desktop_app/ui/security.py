@@ -1,0 +1,336 @@
+"""The password: chosen at the first start, asked at every start, asked again to unlock the window after a
+while without input (or Ctrl+L), and changed in 设置. The key work is the core's (`core.storage.keys`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.storage import keys
+from desktop_app.ui.background import BackgroundTask
+from desktop_app.ui.errors import report_failure
+from desktop_app.ui.forms.base import ERROR_STYLE
+from desktop_app.ui.signals import on_click
+
+IDLE_MINUTES_KEY = "security/idle_lock_minutes"
+DEFAULT_IDLE_MINUTES = 10
+IDLE_POLL_MS = 10_000
+LOSS_WARNING = "没有密码、也没有恢复密钥时，任何人（包括技术支持）都无法恢复这些数据。"
+
+
+def idle_minutes(settings: QSettings) -> int:
+    value = settings.value(IDLE_MINUTES_KEY, DEFAULT_IDLE_MINUTES)
+    try:
+        return max(int(str(value)), 0)
+    except ValueError:
+        return DEFAULT_IDLE_MINUTES
+
+
+def _password_edit(placeholder: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setPlaceholderText(placeholder)
+    edit.setMinimumWidth(320)
+    return edit
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    return label
+
+
+class NewPasswordDialog(QDialog):
+    """A new password, typed twice, with a hint of its strength (advice, not a rule)."""
+
+    def __init__(self, intro: str, title: str, parent: QWidget | None = None, old_label: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.password = ""
+        self.old_secret = ""
+        layout = QVBoxLayout(self)
+        text = QLabel(intro)
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.old = _password_edit(old_label) if old_label else None
+        if self.old is not None:
+            layout.addWidget(self.old)
+        self.first = _password_edit("新密码")
+        self.second = _password_edit("再输入一次")
+        self.hint = QLabel(keys.password_hint(""))
+        self.hint.setWordWrap(True)
+        self.error = _error_label()
+        for widget in (self.first, self.second, self.hint, self.error):
+            layout.addWidget(widget)
+        self.first.textChanged.connect(lambda text: self.hint.setText("密码强度：" + keys.password_hint(text)))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("确定")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        (self.old or self.first).setFocus()
+
+    def accept(self) -> None:
+        if self.old is not None and not self.old.text():
+            self.error.setText("请输入现在的密码（或恢复密钥）。")
+            return
+        if not self.first.text():
+            self.error.setText("请输入新密码。")
+            return
+        if self.first.text() != self.second.text():
+            self.error.setText("两次输入的密码不一致，请重新输入。")
+            self.second.clear()
+            self.second.setFocus()
+            return
+        self.password = self.first.text()
+        self.old_secret = self.old.text() if self.old is not None else ""
+        super().accept()
+
+
+def choose_password(parent: QWidget | None, converting: bool) -> str | None:
+    """The first start of this version: the password that will open the data."""
+    intro = (
+        "书记工作台会加密本机的数据文件和备份，电脑或 U 盘丢失时，别人无法读取其中的个人信息。"
+        "请设置打开数据用的密码，以后每次启动和解锁时输入。"
+    )
+    if converting:
+        intro += "\n已有的数据和备份会随后加密，可能需要一点时间，请不要关闭程序。"
+    dialog = NewPasswordDialog(intro, "设置密码", parent)
+    dialog.ok_button.setText("下一步")
+    return dialog.password if dialog.exec() else None
+
+
+class RecoveryKeyDialog(QDialog):
+    """The recovery key, shown once: to print or write down before going on."""
+
+    def __init__(self, recovery: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.recovery = recovery
+        self.setWindowTitle("恢复密钥")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "这是恢复密钥。忘记密码时，用它也能打开数据。请现在抄写下来或打印，放在安全的地方（不要和电脑放在一起）。"
+            f"\n{LOSS_WARNING}"
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        shown = QLabel(recovery)
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSize(18)
+        font.setBold(True)
+        shown.setFont(font)
+        shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        shown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(shown)
+        actions = QHBoxLayout()
+        print_button = QPushButton("打印…")
+        on_click(print_button.clicked, self.print_key)
+        copy_button = QPushButton("复制")
+        on_click(copy_button.clicked, lambda: QGuiApplication.clipboard().setText(recovery))
+        actions.addWidget(print_button)
+        actions.addWidget(copy_button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        self.recorded = QCheckBox("我已抄写或打印了恢复密钥")
+        layout.addWidget(self.recorded)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("继续")
+        self.ok_button.setEnabled(False)
+        self.recorded.toggled.connect(self.ok_button.setEnabled)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
+    def reject(self) -> None:
+        """Esc does not skip the one moment the key can be recorded."""
+
+    def print_key(self) -> None:
+        from PySide6.QtGui import QTextDocument
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("打印恢复密钥")
+        if dialog.exec():
+            page = QTextDocument()
+            page.setHtml(
+                "<h2>书记工作台 恢复密钥</h2>"
+                f'<p style="font-size: 20pt; font-family: monospace;">{self.recovery}</p>'
+                f"<p>忘记密码时，在输入密码处输入这个恢复密钥即可打开数据。{LOSS_WARNING}</p>"
+                "<p>请妥善保管，不要和电脑放在一起。</p>"
+            )
+            page.print_(printer)
+
+
+class UnlockDialog(QDialog):
+    """The password (or the recovery key) that opens the data: at start-up, and to unlock the window."""
+
+    def __init__(
+        self, data_dir: Path, parent: QWidget | None = None, expected: bytes | None = None, locked: bool = False
+    ) -> None:
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.expected = expected
+        self.locked = locked
+        self.key: bytes | None = None
+        self.task: BackgroundTask | None = None
+        self.setWindowTitle("书记工作台已锁定" if locked else "输入密码")
+        layout = QVBoxLayout(self)
+        text = QLabel(
+            "窗口已锁定。请输入密码解锁（忘记密码时可输入恢复密钥）。未保存的内容都还在。"
+            if locked
+            else "数据已加密。请输入密码（忘记密码时可输入恢复密钥）。"
+        )
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.secret = _password_edit("密码或恢复密钥")
+        layout.addWidget(self.secret)
+        self.error = _error_label()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("解锁" if locked else "打开")
+        buttons.accepted.connect(self.accept)
+        if not locked:
+            quit_button = buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole)
+            quit_button.setAutoDefault(False)
+            buttons.rejected.connect(super().reject)
+        layout.addWidget(buttons)
+        self.secret.setFocus()
+
+    def reject(self) -> None:
+        if not self.locked:  # a locked window stays locked: Esc does nothing
+            super().reject()
+
+    def accept(self) -> None:
+        """The key is checked on a worker thread: wrong answers wait longer each time, the window stays painted."""
+        secret = self.secret.text()
+        if not secret or (self.task is not None and not self.task.done):
+            return
+        self.ok_button.setEnabled(False)
+        directory = self.data_dir
+        self.task = BackgroundTask(
+            self, "正在核对密码…", lambda progress: keys.open_keys(directory, secret), self._opened, self._refused
+        )
+        self.task.start()
+
+    def _opened(self, key: bytes) -> None:
+        self.ok_button.setEnabled(True)
+        if self.expected is not None and key != self.expected:
+            self._refused(keys.WrongPasswordError("这个密码属于另一份数据。"))
+            return
+        self.key = key
+        super().accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        if not isinstance(exc, keys.WrongPasswordError):
+            report_failure(self, exc)
+            return
+        self.error.setText(f"{exc} 请重新输入。")
+        self.secret.clear()
+        self.secret.setFocus()
+
+
+class Curtain(QWidget):
+    """Covers a window's contents while the program is locked; the window and what was typed in it stay."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window_covered = window
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Window)
+        layout = QVBoxLayout(self)
+        label = QLabel("书记工作台已锁定")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(label)
+        self.setGeometry(window.rect())
+        window.installEventFilter(self)
+        self.show()
+        self.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.window_covered.rect())
+        return False
+
+
+class IdleLock(QObject):
+    """Locks every window after the minutes set in 设置 without input, or at once (锁定, Ctrl+L)."""
+
+    def __init__(
+        self, data_dir: Path, key: bytes, settings: QSettings, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+        self.key = key
+        self.settings = settings
+        self.clock = clock
+        self.last_input = clock()
+        self.locked = False
+        self.dialog: UnlockDialog | None = None
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self)
+        self.timer = QTimer(self)
+        self.timer.setInterval(IDLE_POLL_MS)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+
+    INPUT = frozenset(
+        {
+            QEvent.Type.KeyPress,
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseMove,
+            QEvent.Type.Wheel,
+            QEvent.Type.InputMethod,
+        }
+    )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.INPUT:
+            self.last_input = self.clock()
+        return False
+
+    def check(self) -> None:
+        minutes = idle_minutes(self.settings)
+        if not self.locked and minutes and self.clock() - self.last_input >= minutes * 60:
+            self.lock()
+
+    def lock(self) -> None:
+        """Curtains over every window, then the password; the windows underneath keep what was typed."""
+        if self.locked:
+            return
+        self.locked = True
+        curtains = [Curtain(window) for window in QApplication.topLevelWidgets() if window.isVisible()]
+        try:
+            self.dialog = UnlockDialog(self.data_dir, expected=self.key, locked=True)
+            self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+            self.dialog.exec()
+        finally:
+            for curtain in curtains:
+                curtain.hide()
+                curtain.deleteLater()
+            self.dialog = None
+            self.locked = False
+            self.last_input = self.clock()

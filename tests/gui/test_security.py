@@ -1,0 +1,175 @@
+"""The password at the door, the lock while away, a new password in 设置: driven by keys and clicks."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+
+from desktop_app.core.storage import keys
+from desktop_app.core.storage.startup import open_database
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.main_window import MainWindow, ui_settings
+from desktop_app.ui.security import IDLE_MINUTES_KEY, Curtain, IdleLock, RecoveryKeyDialog, UnlockDialog
+from tests.gui.conftest import PASSWORD
+
+Key = Qt.Key
+
+
+@pytest.fixture
+def encrypted(tmp_path):
+    data_key, recovery = keys.create_keys(tmp_path, PASSWORD)
+    db = open_database(tmp_path, key=data_key)
+    yield db, recovery
+    db.dispose()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def answer(qtbot, type_text, secret):
+    """An unlock dialog handler: the secret typed, Enter; it waits for the check on its worker thread."""
+
+    def handle(dialog):
+        type_text(dialog.secret, secret)
+        qtbot.keyClick(dialog.secret, Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.done, timeout=10000)
+
+    return handle
+
+
+def test_the_window_locks_when_idle_and_what_was_typed_survives(qtbot, encrypted, drive_modal, type_text):
+    from desktop_app.core.services.people import ResidentService
+    from desktop_app.ui.forms.people import ResidentForm
+
+    db, _ = encrypted
+    context = AppContext.open(db)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    clock = Clock()
+    lock = IdleLock(db.data_dir, db.key, window.settings, clock=clock)
+    window.protect(lock)
+    window.settings.setValue(IDLE_MINUTES_KEY, 5)
+    form = ResidentForm(ResidentService(db), parent=window)
+    qtbot.addWidget(form)
+    form.show()
+    name = form.editors["name"].widget
+    name.setFocus()
+    type_text(name, "还没保存的名字")
+
+    clock.now += 4 * 60
+    lock.check()
+    assert not lock.locked, "four minutes is not yet five"
+    clock.now += 60
+    covered: list[bool] = []
+
+    def wrong_then_right(dialog):
+        assert isinstance(dialog, UnlockDialog)
+        covered.extend(
+            any(isinstance(child, Curtain) and child.isVisible() for child in w.children()) for w in (window, form)
+        )
+        answer(qtbot, type_text, "猜的密码")(dialog)
+        assert dialog.isVisible(), "a wrong password keeps it locked"
+        assert "不正确" in dialog.error.text()
+        qtbot.keyClick(dialog.secret, Key.Key_Escape)
+        assert dialog.isVisible(), "Esc does not unlock"
+        answer(qtbot, type_text, PASSWORD)(dialog)
+
+    drive_modal(lock.check, wrong_then_right)
+    assert covered == [True, True], "every window was covered while locked"
+    assert not lock.locked
+    assert name.text() == "还没保存的名字", "the form and what was typed in it are still there"
+    assert not any(curtain.isVisible() for curtain in form.findChildren(Curtain)), "the curtains are gone"
+
+
+def test_ctrl_l_locks_at_once(qtbot, encrypted, drive_modal, type_text):
+    db, recovery = encrypted
+    window = MainWindow(AppContext.open(db))
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.protect(IdleLock(db.data_dir, db.key, window.settings))
+    drive_modal(
+        lambda: qtbot.keyClick(window, Key.Key_L, Qt.KeyboardModifier.ControlModifier),
+        answer(qtbot, type_text, recovery.lower()),  # the recovery key unlocks too
+    )
+    assert window.idle_lock is not None
+    assert not window.idle_lock.locked
+
+
+def test_the_recovery_key_page_waits_until_it_is_written_down(qtbot):
+    dialog = RecoveryKeyDialog(keys.new_recovery_key())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog, Key.Key_Escape)
+    assert dialog.isVisible(), "Esc does not skip it"
+    assert any("任何人" in label.text() for label in dialog.findChildren(QLabel)), "the loss is said plainly"
+    copy = next(b for b in dialog.findChildren(QPushButton) if b.text() == "复制")
+    qtbot.mouseClick(copy, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == dialog.recovery
+    dialog.recorded.setFocus()
+    qtbot.keyClick(dialog.recorded, Key.Key_Space)
+    assert dialog.ok_button.isEnabled()
+
+
+def test_a_new_password_in_settings_opens_the_same_data(qtbot, encrypted, drive_modal, type_text, told):
+    from desktop_app.ui.views.settings import SettingsView
+
+    db, recovery = encrypted
+    settings = SettingsView(AppContext.open(db))
+    qtbot.addWidget(settings)
+    settings.show()
+    button = settings.data.password_button
+    assert button.isEnabled()
+
+    def change(dialog):
+        type_text(dialog.old, PASSWORD)
+        dialog.first.setFocus()
+        type_text(dialog.first, "夏天的第二棵树")
+        dialog.second.setFocus()
+        type_text(dialog.second, "夏天的第二棵树")
+        qtbot.keyClick(dialog.second, Key.Key_Return)
+
+    drive_modal(lambda: qtbot.mouseClick(button, Qt.MouseButton.LeftButton), change)
+    assert "密码已修改" in settings.data.report.text()
+    assert keys.open_keys(db.data_dir, "夏天的第二棵树") == db.key
+    assert keys.open_keys(db.data_dir, recovery) == db.key
+    with pytest.raises(keys.WrongPasswordError):
+        keys.open_keys(db.data_dir, PASSWORD)
+
+
+def test_start_up_asks_for_the_password_of_encrypted_data(qtbot, tmp_path, drive_modal, type_text):
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.ui.app import open_data
+
+    data_key, _ = keys.create_keys(tmp_path, PASSWORD)
+    db = open_database(tmp_path, key=data_key)
+    ProfileService(db).save({"community_name": "康宁居民区"})
+    db.dispose()
+    window = MainWindow(settings=ui_settings(tmp_path))
+    qtbot.addWidget(window)
+    window.show()
+    opened: list = []
+
+    def start():
+        task = open_data(window, tmp_path, None, opened, False, stop=pytest.fail)
+        assert task is not None
+        qtbot.waitUntil(lambda: window.context is not None, timeout=20000)
+
+    drive_modal(start, answer(qtbot, type_text, PASSWORD))
+    assert window.context is not None
+    assert window.context.db.key == data_key
+    assert window.idle_lock is not None, "encrypted data gets the lock"
+    from desktop_app.ui.background import BackgroundTask
+
+    qtbot.waitUntil(lambda: not BackgroundTask._running, timeout=20000)
+    for opened_db in opened:
+        opened_db.dispose()
