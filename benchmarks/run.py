@@ -27,6 +27,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent
 CACHE = Path(os.environ.get("DESKTOP_APP_BENCH_CACHE", ROOT / ".cache"))
+# The program starts as a script starts it (the password in DESKTOP_APP_PASSWORD): its first start on a
+# working copy encrypts it, so the measured starts open an encrypted database, as a secretary's does.
+BENCH_PASSWORD = "bench-password-2026"
 RESULTS = ROOT / "results"
 
 
@@ -83,13 +86,23 @@ def working_copy(source: Path, target: Path) -> Path:
 
 # -- processes ---------------------------------------------------------------------------
 def run_process(args: list[str]) -> tuple[float, str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT.parent))
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT.parent), DESKTOP_APP_PASSWORD=BENCH_PASSWORD
+    )
     # An installed program runs from compiled bytecode (PyInstaller bundles it, pip compiles it), so
     # the measured runs do too: the first, unmeasured run of each program writes it where it may.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, check=True)
     return time.perf_counter() - start, done.stdout
+
+
+def open_encrypted(directory: Path) -> Any:
+    """A working copy the measured starts have encrypted, opened with the bench's password."""
+    from desktop_app.core.storage import keys
+    from desktop_app.core.storage.startup import open_database
+
+    return open_database(directory, key=keys.open_keys(directory, BENCH_PASSWORD))
 
 
 def cold_start(data_dir: Path, runs: int, until: str) -> float:
@@ -215,7 +228,7 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
 
     # Views, search, scrolling: in this process, on the real widgets.
     app = create_application()
-    db = open_database(loaded)
+    db = open_encrypted(loaded)
     window = MainWindow(AppContext.open(db))
     window.resize(1280, 800)
     window.show()

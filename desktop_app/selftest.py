@@ -50,12 +50,25 @@ def run_self_test() -> int:
 
 
 def _open(data: Path, context: dict[str, Any]) -> str:
-    from desktop_app.core.storage import migrate
+    """An encrypted database, as every real one is: a throwaway password, the file unreadable without it."""
+    import secrets
+    import sqlite3
+
+    from desktop_app.core.storage import keys, migrate
+    from desktop_app.core.storage.paths import DATABASE_FILENAME
     from desktop_app.core.storage.startup import open_database
 
-    db = open_database(data)
+    password = secrets.token_urlsafe(16)
+    data_key, recovery = keys.create_keys(data, password)
+    db = open_database(data, key=data_key)
     context["db"] = db
-    return f"数据版本 {migrate.current_revision(db.engine)}"
+    if keys.open_keys(data, recovery) != data_key:
+        raise RuntimeError("恢复密钥打不开数据")
+    try:
+        sqlite3.connect(data / DATABASE_FILENAME).execute("SELECT count(*) FROM sqlite_master").fetchall()
+    except sqlite3.DatabaseError:
+        return f"已加密，数据版本 {migrate.current_revision(db.engine)}"
+    raise RuntimeError("数据文件没有加密")
 
 
 def _write_records(context: dict[str, Any]) -> str:

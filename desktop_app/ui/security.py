@@ -83,7 +83,8 @@ class NewPasswordDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -116,6 +117,7 @@ def choose_password(parent: QWidget | None, converting: bool) -> str | None:
         intro += "\n已有的数据和备份会随后加密，可能需要一点时间，请不要关闭程序。"
     dialog = NewPasswordDialog(intro, "设置密码", parent)
     dialog.ok_button.setText("下一步")
+    dialog.cancel_button.setText("退出")
     return dialog.password if dialog.exec() else None
 
 

@@ -65,6 +65,16 @@ MIGRATOR = textwrap.dedent("""
 """)
 
 
+CONVERTER = textwrap.dedent("""
+    import sys
+    from desktop_app.core.storage.startup import open_database
+    print("ready", flush=True)
+    open_database(sys.argv[1], key=bytes.fromhex(sys.argv[2])).dispose()
+    print("converted", flush=True)
+""")
+CONVERSION_KILLS = 8
+
+
 def run_and_kill(script: str, args: list[str], delay: float) -> tuple[list[str], bool]:
     """Start the script, wait until it is ready, let it run `delay` seconds, SIGKILL it.
 
@@ -158,3 +168,67 @@ def test_kills_while_migrating_leave_old_or_new_but_whole(tmp_path):
         )
         outcomes.append("finished" if finished else "old" if revision != migrate.head_revision() else "new")
     print(f"migration kills: {MIGRATION_KILLS} over a {length:.2f} s run; outcomes: {outcomes}")
+
+
+def whole_rows(path: Path, key: bytes) -> tuple[str, int]:
+    """A file after a kill: plain or encrypted, whole either way; its residents counted."""
+    from desktop_app.core.storage import cipher
+
+    file_key = None if cipher.is_plain(path) else key
+    assert integrity_problems(path, key=file_key) == [], path
+    connection = cipher.connect(path, file_key)
+    try:
+        count = connection.execute("select count(*) from residents").fetchone()[0]
+    finally:
+        connection.close()
+    return ("plain" if file_key is None else "encrypted"), count
+
+
+def test_kills_while_encrypting_leave_each_file_plain_or_encrypted_but_whole(tmp_path, migrated_template):
+    """The first start of the encrypting version, killed at any moment: the database and every backup are
+    each the old plain file or the new encrypted one, whole, with every record; the next start finishes."""
+    from desktop_app.core.storage.backup import make_backup
+
+    source = tmp_path / "source"
+    source.mkdir()
+    shutil.copyfile(migrated_template, source / DATABASE_FILENAME)
+    with sqlite3.connect(source / DATABASE_FILENAME) as conn:
+        conn.executemany(
+            "insert into residents (name, name_initials, address, tags, notes, status, search_text, created_at,"
+            " updated_at) values (?, '', ?, '[]', ?, 'active', '', current_timestamp, current_timestamp)",
+            [(f"居民{n}", f"{n}号楼", "备注" * 50) for n in range(40_000)],
+        )
+    for reason in ("daily", "manual"):
+        make_backup(source / DATABASE_FILENAME, source / "backups", reason)
+    files = [DATABASE_FILENAME, *sorted(p.name for p in (source / "backups").glob("*.sqlite3"))]
+    key = os.urandom(32)
+    timing = tmp_path / "timing"
+    shutil.copytree(source, timing)
+    measured = subprocess.Popen(
+        [sys.executable, "-c", CONVERTER, str(timing), key.hex()], stdout=subprocess.PIPE, text=True
+    )
+    assert measured.stdout is not None
+    assert measured.stdout.readline().strip() == "ready"
+    started = time.perf_counter()
+    assert measured.stdout.readline().strip() == "converted"
+    length = time.perf_counter() - started
+    measured.communicate(timeout=30)
+    rng = random.Random(20234)
+    seen: list[tuple[str, ...]] = []
+    for round_number in range(CONVERSION_KILLS):
+        data = tmp_path / f"round{round_number}"
+        shutil.copytree(source, data)
+        run_and_kill(CONVERTER, [str(data), key.hex()], rng.uniform(0.0, length))
+        states = []
+        for name in files:
+            path = data / name if name == DATABASE_FILENAME else data / "backups" / name
+            state, count = whole_rows(path, key)
+            assert count == 40_000, (name, state)
+            states.append(state)
+        seen.append(tuple(states))
+        subprocess.run([sys.executable, "-c", CONVERTER, str(data), key.hex()], check=True, capture_output=True)
+        for name in files:
+            path = data / name if name == DATABASE_FILENAME else data / "backups" / name
+            assert whole_rows(path, key) == ("encrypted", 40_000), "the next start finishes the work"
+        assert not list(data.rglob("*.encrypting"))
+    print(f"conversion kills: {CONVERSION_KILLS} over a {length:.2f} s run; states (database, backups…): {seen}")
