@@ -1,17 +1,20 @@
 """The data key and the two things that open it: the person's password and the recovery key.
 
 A random 256-bit data key encrypts the database and its backups (SQLCipher). It is never stored as it
-is: `keys.json`, beside the data, holds it wrapped twice with AES-256-GCM, once under a key derived from
-the password and once under a key derived from the recovery key (scrypt, N=2^15, r=8, p=1: about 0.1 s
-here). Changing the password re-wraps the data key and leaves the database as it is. Without the
-password and without the recovery key, nobody can open the data, and the program says so when it
-shows the recovery key.
+is: `keys.json`, beside the data, holds it wrapped twice, once under the password and once under the
+recovery key. Each wrap draws a fresh random salt and derives 64 bytes from the secret with scrypt
+(N=2^15, r=8, p=1: about 0.1 s here): the first 32 are XORed with the data key (a one-time pad, never
+reused, since the salt is new each time), the last 32 key an HMAC-SHA256 over salt and wrapped key, which
+tells a wrong secret from a right one. Standard library only. Changing the password re-wraps the data key
+and leaves the database as it is. Without the password and without the recovery key, nobody can open the
+data, and the program says so when it shows the recovery key.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -32,7 +35,7 @@ RECOVERY_GROUPS, RECOVERY_GROUP = 5, 5
 # After this many wrong answers in a row, each further one waits longer (never a lockout).
 FREE_TRIES = 3
 MAX_DELAY_S = 30.0
-_PURPOSE = b"shuji-workbench data key"
+_PURPOSE = b"shuji-workbench data key v1"
 
 
 class WrongPasswordError(AppError):
@@ -71,30 +74,37 @@ def normal_recovery_key(text: str) -> str:
     return text.upper().replace("-", "").replace(" ", "").replace("O", "0").replace("I", "1").replace("L", "1")
 
 
-def _derive(secret: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(secret.encode("utf-8"), salt=salt, dklen=32, maxmem=SCRYPT_MAXMEM, **SCRYPT)
+def _derive(secret: str, salt: bytes) -> tuple[bytes, bytes]:
+    """(pad, MAC key) from the secret and a fresh salt."""
+    derived = hashlib.scrypt(
+        secret.encode("utf-8"), salt=salt, dklen=2 * DATA_KEY_BYTES, maxmem=SCRYPT_MAXMEM, **SCRYPT
+    )
+    return derived[:DATA_KEY_BYTES], derived[DATA_KEY_BYTES:]
+
+
+def _tag(mac_key: bytes, salt: bytes, wrapped: bytes) -> bytes:
+    return hmac.new(mac_key, _PURPOSE + salt + wrapped, hashlib.sha256).digest()
 
 
 def _wrap(data_key: bytes, secret: str) -> dict[str, Any]:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    salt, nonce = os.urandom(16), os.urandom(12)
-    sealed = AESGCM(_derive(secret, salt)).encrypt(nonce, data_key, _PURPOSE)
+    salt = os.urandom(16)
+    pad, mac_key = _derive(secret, salt)
+    wrapped = bytes(a ^ b for a, b in zip(data_key, pad, strict=True))
     encode = base64.b64encode
-    return {"salt": encode(salt).decode(), "nonce": encode(nonce).decode(), "sealed": encode(sealed).decode()}
+    return {
+        "salt": encode(salt).decode(),
+        "wrapped": encode(wrapped).decode(),
+        "tag": encode(_tag(mac_key, salt, wrapped)).decode(),
+    }
 
 
 def _unwrap(entry: dict[str, Any], secret: str) -> bytes | None:
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     decode = base64.b64decode
-    try:
-        return AESGCM(_derive(secret, decode(entry["salt"]))).decrypt(
-            decode(entry["nonce"]), decode(entry["sealed"]), _PURPOSE
-        )
-    except InvalidTag:
+    salt, wrapped = decode(entry["salt"]), decode(entry["wrapped"])
+    pad, mac_key = _derive(secret, salt)
+    if not hmac.compare_digest(_tag(mac_key, salt, wrapped), decode(entry["tag"])):
         return None
+    return bytes(a ^ b for a, b in zip(wrapped, pad, strict=True))
 
 
 def _write(data_dir: Path, content: dict[str, Any]) -> None:
@@ -126,7 +136,7 @@ def create_keys(data_dir: Path, password: str) -> tuple[bytes, str]:
         data_dir,
         {
             "version": 1,
-            "cipher": "SQLCipher 4 (AES-256), data key wrapped with AES-256-GCM",
+            "cipher": "SQLCipher 4 (AES-256); data key wrapped: scrypt pad + HMAC-SHA256",
             "kdf": {"name": "scrypt", **SCRYPT},
             "password": _wrap(data_key, password),
             "recovery": _wrap(data_key, normal_recovery_key(recovery)),
