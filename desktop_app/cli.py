@@ -80,6 +80,7 @@ def _data_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
 
 
 PASSWORD_VARIABLE = "DESKTOP_APP_PASSWORD"
+BUNDLE_PASSWORD_VARIABLE = "DESKTOP_APP_BUNDLE_PASSWORD"
 
 
 def _scripted_password(args: argparse.Namespace) -> str | None:
@@ -228,13 +229,24 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from desktop_app.core.storage.restore import restore_backup
+    from desktop_app.core.storage.restore import BundleSecretRequiredError, restore_backup
     from desktop_app.core.storage.startup import open_database
 
     with _locked(args):
         db = open_database(args.data_dir, args.db_url, check=False, key=_data_key(args))
         try:
-            result = restore_backup(db, Path(args.file))
+            try:
+                result = restore_backup(db, Path(args.file))
+            except BundleSecretRequiredError as exc:  # other data's bundle: its own password
+                secret = os.environ.get(BUNDLE_PASSWORD_VARIABLE)
+                if secret is None and sys.stdin.isatty():
+                    import getpass
+
+                    print(exc, file=sys.stderr)
+                    secret = getpass.getpass("备份包的密码或恢复密钥：")
+                if not secret:
+                    raise AppError(f"{exc}请在终端中输入，或用环境变量 {BUNDLE_PASSWORD_VARIABLE} 提供。") from exc
+                result = restore_backup(db, Path(args.file), bundle_secret=secret)
         finally:
             db.dispose()
     print(f"已从备份恢复（{result.contents.describe()}）。")

@@ -10,7 +10,9 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -20,7 +22,14 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.storage.backup import BackupInfo, list_backups
 from desktop_app.core.storage.database import Database
-from desktop_app.core.storage.restore import InvalidBackupError, RestoreResult, inspect_backup, restore_backup
+from desktop_app.core.storage.restore import (
+    BackupContents,
+    BundleSecretRequiredError,
+    InvalidBackupError,
+    RestoreResult,
+    inspect_backup,
+    restore_backup,
+)
 from desktop_app.ui import prompts
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.operations import attempt
@@ -70,7 +79,7 @@ class RestoreDialog(QDialog):
         self.table.setRowCount(len(self.backups))
         for row, backup in enumerate(self.backups):
             try:
-                contents = inspect_backup(backup.path).describe()
+                contents = inspect_backup(backup.path, self.db.key).describe()
             except InvalidBackupError as exc:
                 contents = f"不可用：{exc}"
             cells = (
@@ -99,13 +108,19 @@ class RestoreDialog(QDialog):
             self.restore(Path(path))
 
     def restore(self, path: Path) -> BackgroundTask | None:
-        """Inspect, ask, then restore on a worker thread: a large file takes seconds. The lists wait at the
-        database's gate meanwhile, so none reads half a file. The dialog closes once the data is back."""
-        inspected = attempt(self, lambda: inspect_backup(path))
-        if not inspected.ok:
-            return None
+        """Inspect (a bundle of other data asks for its own password), ask, then restore on a worker thread:
+        a large file takes seconds. The lists wait at the database's gate meanwhile, so none reads half a
+        file. The dialog closes once the data is back."""
+        secret: str | None = None
+        inspected = attempt(self, lambda: self._inspect(path, secret))
+        if inspected.ok and inspected.value is None:  # other data's bundle
+            secret = self.ask_bundle_secret(f"备份包“{path.name}”来自另一份数据（如另一台电脑）。")
+            if secret is None:
+                return None
+            inspected = attempt(self, lambda: self._inspect(path, secret))
         contents = inspected.value
-        assert contents is not None
+        if contents is None:
+            return None
         if not prompts.ask(
             self, f"用这个备份（{contents.describe()}）替换当前全部数据吗？\n当前数据会先另存一份备份。"
         ):
@@ -116,5 +131,21 @@ class RestoreDialog(QDialog):
             self.result_info = result
             self.accept()
 
-        self.task = BackgroundTask(self, "正在从备份恢复…", lambda progress: restore_backup(db, path), restored)
+        self.task = BackgroundTask(self, "正在从备份恢复…", lambda progress: restore_backup(db, path, secret), restored)
         return self.task.start()
+
+    def _inspect(self, path: Path, secret: str | None) -> BackupContents | None:
+        """What the backup holds; None when it is a bundle that needs its own password first."""
+        try:
+            return inspect_backup(path, self.db.key, secret)
+        except BundleSecretRequiredError:
+            if secret is not None:
+                raise
+            return None
+
+    def ask_bundle_secret(self, why: str) -> str | None:
+        """The password or recovery key of a bundle made with other data (another PC)."""
+        secret, given = QInputDialog.getText(
+            self, "备份包的密码", f"{why}\n\n密码或恢复密钥：", QLineEdit.EchoMode.Password
+        )
+        return secret if given and secret else None

@@ -173,3 +173,46 @@ def test_start_up_asks_for_the_password_of_encrypted_data(qtbot, tmp_path, drive
     qtbot.waitUntil(lambda: not BackgroundTask._running, timeout=20000)
     for opened_db in opened:
         opened_db.dispose()
+
+
+def test_restoring_encrypted_backups_and_another_pcs_bundle(qtbot, encrypted, tmp_path_factory, asked, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop_app.core.services.people import ResidentService
+    from desktop_app.core.storage.backup import backup_now
+    from desktop_app.ui.restore_dialog import RestoreDialog
+
+    db, _ = encrypted
+    residents = ResidentService(db)
+    residents.create({"name": "甲"})
+    backup_now(db)
+    residents.create({"name": "乙"})
+    dialog = RestoreDialog(db)
+    qtbot.addWidget(dialog)
+    assert "居民 1" in dialog.table.item(0, 3).text(), "this data's encrypted backups are listed with their contents"
+    qtbot.mouseClick(
+        next(b for b in dialog.findChildren(QPushButton) if b.text() == "恢复所选备份"), Qt.MouseButton.LeftButton
+    )
+    qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.done, timeout=20000)
+    assert residents.count() == 1
+
+    there = tmp_path_factory.mktemp("another-pc")
+    their_key, their_recovery = keys.create_keys(there, "their-password")
+    theirs = open_database(there, key=their_key)
+    ResidentService(theirs).create({"name": "丙"})
+    ResidentService(theirs).create({"name": "丁"})
+    bundle = backup_now(theirs, there.parent / "their-bundle.zip")
+    theirs.dispose()
+    asked_for: list[str] = []
+
+    def type_their_key(parent, title, label, mode):
+        asked_for.append(label)
+        return their_recovery, True
+
+    monkeypatch.setattr(QInputDialog, "getText", type_their_key)
+    other = RestoreDialog(db)
+    qtbot.addWidget(other)
+    other.restore(bundle)
+    qtbot.waitUntil(lambda: other.task is not None and other.task.done, timeout=20000)
+    assert "另一份数据" in asked_for[0]
+    assert sorted(residents.get(i)["name"] for i in residents.list_ids()) == ["丁", "丙"]

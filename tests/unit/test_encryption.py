@@ -159,3 +159,34 @@ def test_the_command_line_takes_the_password_from_a_file_or_the_environment_neve
     with pytest.raises(SystemExit):
         main(["check", "--data-dir", str(tmp_path), "--password", "a-long-pass-phrase"])
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_bundle_from_another_pc_opens_with_its_own_password_and_nothing_changes_without_it(tmp_path):
+    from desktop_app.core.storage.restore import BundleSecretRequiredError
+
+    there = tmp_path / "另一台电脑"
+    there.mkdir()
+    their_key, their_recovery = keys.create_keys(there, "their-password")
+    theirs = open_database(there, key=their_key)
+    ResidentService(theirs).create({"name": NAME})
+    bundle = backup_now(theirs, tmp_path / "U盘.zip")
+    theirs.dispose()
+
+    here = tmp_path / "这台电脑"
+    here.mkdir()
+    our_key, _ = keys.create_keys(here, "our-password")
+    ours = open_database(here, key=our_key)
+    ResidentService(ours).create({"name": "本机的人"})
+    before = hashlib.sha256((here / DATABASE_FILENAME).read_bytes()).hexdigest()
+    with pytest.raises(BundleSecretRequiredError):
+        restore_backup(ours, bundle)
+    with pytest.raises(keys.WrongPasswordError):
+        restore_backup(ours, bundle, bundle_secret="our-password")
+    assert hashlib.sha256((here / DATABASE_FILENAME).read_bytes()).hexdigest() == before, "refusals change nothing"
+
+    restore_backup(ours, bundle, bundle_secret=their_recovery)
+    assert [ResidentService(ours).get(i)["name"] for i in ResidentService(ours).list_ids()] == [NAME]
+    ours.dispose()
+    again = open_database(here, key=our_key)  # re-keyed: this PC's password still opens its data
+    assert ResidentService(again).count() == 1
+    again.dispose()

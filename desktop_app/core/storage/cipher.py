@@ -55,14 +55,18 @@ def connect(target: str | Path, key: bytes | None, **kwargs: Any) -> Any:
     return connection
 
 
-def encrypt_copy(plain: Path, target: Path, key: bytes) -> None:
-    """A plain database's contents into a new encrypted file (SQLCipher's own export, schema and all)."""
-    connection = sqlcipher().connect(f"file:{plain}?mode=ro", uri=True)
+def export_copy(source: Path, target: Path, target_key: bytes | None, source_key: bytes | None = None) -> None:
+    """A database's contents into a new file under another key (or none): SQLCipher's own export, schema
+    and all. Encrypts a plain file, or re-keys a backup made under another data key."""
+    connection = sqlcipher().connect(f"file:{source}?mode=ro", uri=True)
     try:
         connection.execute("PRAGMA cipher_log_level = NONE")
+        if source_key is not None:
+            connection.execute(key_pragma(source_key))
         quoted = str(target).replace("'", "''")
-        connection.execute(f"ATTACH DATABASE '{quoted}' AS encrypted KEY \"x'{key.hex()}'\"")
-        connection.execute("SELECT sqlcipher_export('encrypted')")
-        connection.execute("DETACH DATABASE encrypted")
+        new_key = f"\"x'{target_key.hex()}'\"" if target_key is not None else "''"
+        connection.execute(f"ATTACH DATABASE '{quoted}' AS exported KEY {new_key}")
+        connection.execute("SELECT sqlcipher_export('exported')")
+        connection.execute("DETACH DATABASE exported")
     finally:
         connection.close()

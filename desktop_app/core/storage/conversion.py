@@ -38,7 +38,7 @@ def encrypt_file(path: Path, key: bytes) -> None:
     partial.unlink(missing_ok=True)
     try:
         integrity_problems(path, quick=True)  # read-write: a hot journal from a crash is rolled back first
-        cipher.encrypt_copy(path, partial, key)
+        cipher.export_copy(path, partial, key)
         problems = integrity_problems(partial, key=key)
         if problems:
             raise AppError(f"加密后的文件校验未通过（{problems[0]}），原文件没有改动。")

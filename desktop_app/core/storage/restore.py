@@ -8,13 +8,13 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.domain.errors import AppError
-from desktop_app.core.storage import audit, cipher, migrate
+from desktop_app.core.storage import audit, cipher, keys, migrate
 from desktop_app.core.storage.backup import (
     ATTACHMENT_STORE,
     BUNDLE_DATABASE,
@@ -23,6 +23,7 @@ from desktop_app.core.storage.backup import (
     make_backup,
 )
 from desktop_app.core.storage.database import Database, query_file
+from desktop_app.core.storage.keys import KEYS_FILENAME
 from desktop_app.core.storage.targets import input_file
 
 REQUIRED_TABLES = {"residents", "members", "care_actions", "meetings", "study_visits", "alembic_version"}
@@ -46,19 +47,27 @@ class InvalidBackupError(AppError):
 class BackupContents:
     revision: str
     counts: dict[str, int]  # Chinese label -> records
+    key: bytes | None = field(default=None, repr=False)  # what the backup opens with (None: plain)
 
     def describe(self) -> str:
         return "，".join(f"{label} {count}" for label, count in self.counts.items())
 
 
+class BundleSecretRequiredError(AppError):
+    """A bundle made with other data's key: its own password or recovery key opens it."""
+
+
 @contextmanager
 def database_file(source: Path) -> Iterator[Path]:
-    """The database inside a backup: the file itself, or the one unpacked from a .zip bundle."""
+    """The database inside a backup: the file itself, or the one unpacked from a .zip bundle (with the
+    bundle's wrapped keys beside it, if it has them)."""
     if zipfile.is_zipfile(source):
         with tempfile.TemporaryDirectory() as tmp:
             try:
                 with zipfile.ZipFile(source) as bundle:
                     bundle.extract(BUNDLE_DATABASE, tmp)
+                    if KEYS_FILENAME in bundle.namelist():
+                        bundle.extract(KEYS_FILENAME, tmp)
             except (KeyError, zipfile.BadZipFile) as exc:
                 raise InvalidBackupError(f"“{source.name}”不是书记工作台的备份包。") from exc
             yield Path(tmp) / BUNDLE_DATABASE
@@ -66,31 +75,44 @@ def database_file(source: Path) -> Iterator[Path]:
         yield source
 
 
-def file_key(path: Path, key: bytes | None, name: str) -> bytes | None:
-    """The key a backup file needs: none for a plain one (an earlier version's), the data key for an
-    encrypted one, which must open with it."""
-    if cipher.is_plain(path):
-        return None
-    if key is None:
-        raise InvalidBackupError(
-            f"“{name}”不是书记工作台的备份文件（或是加密的，但这份数据没有设置密码），未做任何改动。"
-        )
+def _opens(path: Path, key: bytes) -> bool:
     try:
         query_file(path, "SELECT count(*) FROM sqlite_master", key=key)
-    except cipher.database_errors() as exc:
-        raise InvalidBackupError(
-            f"“{name}”无法用这份数据的密钥打开：它不是书记工作台的备份，或来自另一台电脑上的另一份数据，未做任何改动。"
-        ) from exc
-    return key
+    except cipher.database_errors():
+        return False
+    return True
 
 
-def inspect_backup(source: Path, key: bytes | None = None) -> BackupContents:
-    """Check that a file is a good backup of this app (encrypted ones open with `key`), and say what it holds."""
+def file_key(path: Path, key: bytes | None, name: str, bundle_secret: str | None = None) -> bytes | None:
+    """The key a backup file opens with: none for a plain one (an earlier version's), this data's key for
+    its own backups, and for a bundle made with other data (another PC) the key its own password or
+    recovery key unwraps from the keys it carries."""
+    if cipher.is_plain(path):
+        return None
+    if key is not None and _opens(path, key):
+        return key
+    if (path.parent / KEYS_FILENAME).is_file():
+        if bundle_secret is None:
+            raise BundleSecretRequiredError(
+                f"备份包“{name}”来自另一份数据（如另一台电脑），需要输入它的密码或恢复密钥。"
+            )
+        try:
+            bundle_key = keys.open_keys(path.parent, bundle_secret)
+        except keys.WrongPasswordError as exc:
+            raise keys.WrongPasswordError(f"这个密码或恢复密钥打不开备份包“{name}”，未做任何改动。") from exc
+        if _opens(path, bundle_key):
+            return bundle_key
+    raise InvalidBackupError(f"“{name}”不是书记工作台的备份文件（或是加密的，而没有能打开它的密钥），未做任何改动。")
+
+
+def inspect_backup(source: Path, key: bytes | None = None, bundle_secret: str | None = None) -> BackupContents:
+    """Check that a file is a good backup of this app (encrypted ones open with `key`, or a bundle of other
+    data with `bundle_secret`), and say what it holds."""
     source = Path(source)
     if not source.is_file():
         raise InvalidBackupError(f"找不到备份文件：{source}")
     with database_file(source) as path:
-        key = file_key(path, key, source.name)
+        key = file_key(path, key, source.name, bundle_secret)
         problems = integrity_problems(path, key=key)
         if problems:
             raise InvalidBackupError(f"备份文件“{source.name}”已损坏（{problems[0]}），不能用来恢复，未做任何改动。")
@@ -115,7 +137,7 @@ def inspect_backup(source: Path, key: bytes | None = None) -> BackupContents:
             f"备份“{source.name}”由更新版本的书记工作台创建（数据版本 {revision[0]}），"
             "请先升级程序再恢复，未做任何改动。"
         )
-    return BackupContents(revision[0], counts)
+    return BackupContents(revision[0], counts, key)
 
 
 @dataclass(frozen=True)
@@ -125,8 +147,9 @@ class RestoreResult:
     attachments_restored: int
 
 
-def restore_backup(db: Database, source: Path) -> RestoreResult:
-    """Replace the current data with a backup. The current data is backed up first."""
+def restore_backup(db: Database, source: Path, bundle_secret: str | None = None) -> RestoreResult:
+    """Replace the current data with a backup. The current data is backed up first. A bundle of other
+    data opens with `bundle_secret` (its password or recovery key) and is re-keyed to this data's key."""
     source = Path(source)
     target = db.file_path
     if target is None:
@@ -134,7 +157,7 @@ def restore_backup(db: Database, source: Path) -> RestoreResult:
     source = input_file(source, "备份文件")
     if source.resolve() == target.resolve():
         raise AppError("这是正在使用的数据文件本身，不能用它恢复自己。请选择 backups 文件夹中的备份或 .zip 备份包。")
-    contents = inspect_backup(source, db.key)
+    contents = inspect_backup(source, db.key, bundle_secret)
     with db.gate.replacing():
         safety_copy = keep_current(target, db.backup_dir, db.key)
         db.engine.dispose()  # no pooled connection may hold the old pages
@@ -142,13 +165,13 @@ def restore_backup(db: Database, source: Path) -> RestoreResult:
             # The restored file is made whole beside the target, checked, then renamed over it: an interruption
             # leaves the old file (kept as a backup above too) or the restored one, never a mixture.
             restoring = Path(work) / "restoring.sqlite3"
-            if db.key is not None and cipher.is_plain(path):  # an earlier version's backup: encrypted on the way
-                cipher.encrypt_copy(path, restoring, db.key)
+            if contents.key == db.key:
+                copy_database(path, restoring, db.key)
+            else:  # an earlier version's plain backup, or other data's bundle: under this data's key on the way
+                cipher.export_copy(path, restoring, db.key, contents.key)
                 problems = integrity_problems(restoring, key=db.key)
                 if problems:
                     raise AppError(f"恢复的数据校验未通过（{problems[0]}），当前数据没有改动。")
-            else:
-                copy_database(path, restoring, db.key)
             Path(f"{target}-journal").unlink(missing_ok=True)  # a hot journal belongs to the file being replaced
             restoring.replace(target)
             restored = _restore_attachments(source, db)
