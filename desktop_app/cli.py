@@ -81,6 +81,23 @@ def _data_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
 
 PASSWORD_VARIABLE = "DESKTOP_APP_PASSWORD"
 BUNDLE_PASSWORD_VARIABLE = "DESKTOP_APP_BUNDLE_PASSWORD"
+EXPORT_PASSWORD_VARIABLE = "DESKTOP_APP_EXPORT_PASSWORD"
+
+
+def _export_password(args: argparse.Namespace) -> str | None:
+    """加密导出's password: the environment, or typed twice without echo."""
+    if not args.encrypt:
+        return None
+    if os.environ.get(EXPORT_PASSWORD_VARIABLE):
+        return os.environ[EXPORT_PASSWORD_VARIABLE]
+    if not sys.stdin.isatty():
+        raise AppError(f"加密导出需要密码：请在终端中运行，或用环境变量 {EXPORT_PASSWORD_VARIABLE} 提供。")
+    import getpass
+
+    first = getpass.getpass("导出文件的打开密码：")
+    if not first or first != getpass.getpass("再输入一次："):
+        raise AppError("两次输入的密码不一致（或为空），没有导出。")
+    return first
 
 
 def _scripted_password(args: argparse.Namespace) -> str | None:
@@ -182,7 +199,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     period = Period.parse(args.period)
     db = _open(args)
     try:
-        options = ExportOptions(unmasked=args.unmasked, include_illness=args.include_illness)
+        options = ExportOptions(args.unmasked, args.include_illness, password=_export_password(args))
         result = export_report(db, args.kind, period, Path(args.out), options)
     finally:
         db.dispose()
@@ -313,6 +330,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, metavar="文件.xlsx", help="保存到的文件")
     export.add_argument("--unmasked", action="store_true", help="导出完整的电话和身份证号（默认隐藏中间几位）")
     export.add_argument("--include-illness", action="store_true", help="导出重病帮困记录的病情说明（默认不导出）")
+    export.add_argument(
+        "--encrypt",
+        action="store_true",
+        help=f"加密导出：给文件设置打开密码（在终端中输入两次，或用环境变量 {EXPORT_PASSWORD_VARIABLE} 提供）",
+    )
     restore = add("restore", cmd_restore, "用备份替换当前数据（当前数据会先另存一份）")
     restore.add_argument(
         "file", metavar="备份文件", help="backups 文件夹中的 .sqlite3 文件，或“备份到其他位置”得到的 .zip"

@@ -38,6 +38,7 @@ EXPECTED_DIALOGS = {
     "QProgressDialog",
     "QDialog",  # 党员 → 党小组… holds the party-group list in a plain dialog
     "GuideDialog",
+    "NewPasswordDialog",  # 加密导出 asks for the file's password
 }
 
 

@@ -216,3 +216,38 @@ def test_restoring_encrypted_backups_and_another_pcs_bundle(qtbot, encrypted, tm
     qtbot.waitUntil(lambda: other.task is not None and other.task.done, timeout=20000)
     assert "另一份数据" in asked_for[0]
     assert sorted(residents.get(i)["name"] for i in residents.list_ids()) == ["丁", "丙"]
+
+
+def test_an_encrypted_export_from_the_reports_page(qtbot, demo_context, tmp_path, monkeypatch, drive_modal, type_text):
+    import io
+
+    import msoffcrypto
+    import openpyxl
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop_app.ui.views.reports import ReportsView
+
+    view = ReportsView(demo_context)
+    qtbot.addWidget(view)
+    view.show()
+    target = tmp_path / "care.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    view.kind.setCurrentIndex(view.kind.findData("care"))
+    view.encrypt.setFocus()
+    qtbot.keyClick(view.encrypt, Key.Key_Space)
+
+    def file_password(dialog):
+        type_text(dialog.first, "街道收")
+        dialog.second.setFocus()
+        type_text(dialog.second, "街道收")
+        qtbot.keyClick(dialog.second, Key.Key_Return)
+
+    drive_modal(lambda: qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton), file_password)
+    qtbot.waitUntil(lambda: view.task is not None and view.task.done, timeout=20000)
+    assert "已导出" in view.status.text()
+    with target.open("rb") as sealed:
+        office = msoffcrypto.OfficeFile(sealed)
+        office.load_key(password="街道收")
+        plain = io.BytesIO()
+        office.decrypt(plain)
+    assert "关怀" in openpyxl.load_workbook(plain).active["A1"].value

@@ -334,3 +334,28 @@ def test_a_long_note_continues_in_rows_that_each_fit_the_page(community, tmp_pat
         row += 1
     assert len(pieces) > 1
     assert "".join(pieces).replace("\n", "") == note, "every character printed, in order"
+
+
+def test_an_encrypted_export_opens_only_with_its_password(community, tmp_path):
+    import io
+    import zipfile
+
+    import msoffcrypto
+    import openpyxl
+
+    from desktop_app.core.storage.audit import AuditService
+
+    target = tmp_path / "members.xlsx"
+    export_report(community, "members", Period.parse("2024"), target, ExportOptions(password="给街道的密码"))
+    with pytest.raises(zipfile.BadZipFile):  # an Office-encrypted package, not a readable workbook
+        openpyxl.load_workbook(target)
+    with target.open("rb") as sealed:
+        office = msoffcrypto.OfficeFile(sealed)
+        office.load_key(password="给街道的密码")
+        plain = io.BytesIO()
+        office.decrypt(plain)
+    sheet = openpyxl.load_workbook(plain).active
+    assert "党员名册" in sheet["A1"].value
+    entry = AuditService(community).entries()[0]
+    assert "加密导出" in entry.details
+    assert "给街道的密码" not in entry.details, "the password is not logged"

@@ -111,6 +111,7 @@ class ReportsView(Page):
         self.period = PeriodPicker()
         self.unmasked = QCheckBox("导出完整的电话和身份证号（默认只显示首尾几位）")
         self.include_illness = QCheckBox("导出重病帮困记录的病情说明（默认不导出）")
+        self.encrypt = QCheckBox("设置打开密码（加密导出：没有密码打不开文件，密码请另行告知接收人）")
         self.preview = QLabel()
         self.export_button = QPushButton("导出…")
         on_click(self.export_button.clicked, self.choose_target)
@@ -123,6 +124,7 @@ class ReportsView(Page):
         form.addRow("统计期间", self.period)
         form.addRow("个人信息", self.unmasked)
         form.addRow("病情说明", self.include_illness)
+        form.addRow("文件加密", self.encrypt)
         self.form = form
         self.kind.setMaximumWidth(360)
         form.addRow("预览", self.preview)
@@ -140,8 +142,10 @@ class ReportsView(Page):
         self.period.changed.connect(self.reload)
         self.reload()
 
-    def options(self) -> ExportOptions:
-        return ExportOptions(unmasked=self.unmasked.isChecked(), include_illness=self.include_illness.isChecked())
+    def options(self, password: str | None = None) -> ExportOptions:
+        return ExportOptions(
+            unmasked=self.unmasked.isChecked(), include_illness=self.include_illness.isChecked(), password=password
+        )
 
     def reload(self) -> None:
         kind = self.kind.currentData()
@@ -173,12 +177,30 @@ class ReportsView(Page):
         path, _ = QFileDialog.getSaveFileName(
             self, "保存报表", str(Path(folder) / self.default_name()), "Excel 工作簿 (*.xlsx)"
         )
-        if path:
-            self.export_to(Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx"))
+        if not path:
+            return
+        password = None
+        if self.encrypt.isChecked():
+            password = self.ask_file_password()
+            if password is None:
+                return
+        self.export_to(Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx"), password)
 
-    def export_to(self, target: Path) -> BackgroundTask:
+    def ask_file_password(self) -> str | None:
+        from desktop_app.ui.security import NewPasswordDialog
+
+        dialog = NewPasswordDialog(
+            "导出的文件要用这个密码才能打开（Excel、WPS 都会提示输入）。"
+            "请通过电话等其他途径告诉接收人，不要和文件一起发送。",
+            "加密导出",
+            self,
+        )
+        return dialog.password if dialog.exec() else None
+
+    def export_to(self, target: Path, password: str | None = None) -> BackgroundTask:
         self.context.settings.setValue(LAST_DIR_KEY, str(target.parent))
-        kind, period, options, db = self.kind.currentData(), self.period.period(), self.options(), self.context.db
+        kind, period, db = self.kind.currentData(), self.period.period(), self.context.db
+        options = self.options(password)
         self.export_button.setEnabled(False)
         self.status.setText("正在导出…")
         self.task = BackgroundTask(

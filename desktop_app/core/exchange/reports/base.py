@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ BATCH = 2000
 class ExportOptions:
     unmasked: bool = False  # full phone and ID numbers
     include_illness: bool = False  # the illness detail of 重病帮困 records
+    password: str | None = field(default=None, repr=False)  # 加密导出: the file opens only with it
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from desktop_app.core.exchange.reports.meetings import MeetingsReport
 from desktop_app.core.exchange.reports.members import MembersReport
 from desktop_app.core.exchange.reports.studio import StudioReport
 from desktop_app.core.exchange.reports.visits import VisitsReport
-from desktop_app.core.exchange.reports.workbook import ReportBook, ReportHeader, atomic_target
+from desktop_app.core.exchange.reports.workbook import ReportBook, ReportHeader, atomic_target, protect_with_password
 from desktop_app.core.services.profile import ProfileService
 from desktop_app.core.storage.audit import AuditService
 from desktop_app.core.storage.database import Database
@@ -55,12 +55,16 @@ def export_report(
     shown = "完整个人信息" if options.unmasked else "个人信息已隐藏"
     if options.include_illness:
         shown += "，含病情说明"
+    if options.password:
+        shown += "，加密导出"
     with atomic_target(target) as partial:
         book = ReportBook(partial, header)
         try:
             rows = report.write(book, heading, period, options, progress or (lambda done, total: None))
         finally:
             book.close()
+        if options.password:
+            protect_with_password(partial, options.password)
         # Recorded before the file is released under its name: if 操作记录 cannot be written (a read-only
         # database), no file with the full ID numbers is left behind either.
         AuditService(db).log(

@@ -164,6 +164,20 @@ def lock_file_candidates(target: Path) -> list[Path]:
 EMPTY_NOTE = "本期无记录"
 
 
+def protect_with_password(path: Path, password: str) -> None:
+    """Office's own encryption (ECMA-376 Agile, AES-256): Excel, WPS and LibreOffice ask for the password,
+    and without it the file is unreadable."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    sealed = path.with_name(path.name + ".sealed")
+    try:
+        with path.open("rb") as plain, sealed.open("wb") as out:
+            OOXMLFile(plain).encrypt(password, out)
+        sealed.replace(path)
+    finally:
+        sealed.unlink(missing_ok=True)
+
+
 class SheetWriter:
     def __init__(self, book: ReportBook, name: str, title: str, columns: Sequence[ReportColumn]) -> None:
         self.book = book
