@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from functools import partial
 from pathlib import Path
 
@@ -28,6 +31,18 @@ from desktop_app.ui.screen import fit_to_screen
 from desktop_app.ui.signals import on_click
 
 THUMBNAIL = QSize(120, 120)
+
+
+_viewer_folder: list[Path] = []
+
+
+def viewer_folder() -> Path:
+    """A folder only this user can read, for the plain copies a viewer opens; removed at exit."""
+    if not _viewer_folder:
+        folder = Path(tempfile.mkdtemp(prefix="shuji-view-"))
+        atexit.register(shutil.rmtree, folder, True)
+        _viewer_folder.append(folder)
+    return _viewer_folder[0]
 
 
 class AttachmentsDialog(QDialog):
@@ -71,8 +86,9 @@ class AttachmentsDialog(QDialog):
 
     def _icon(self, info: AttachmentInfo) -> QIcon:
         if info.is_image and info.exists:
-            pixmap = QPixmap(str(info.path))
-            if not pixmap.isNull():
+            pixmap = QPixmap()
+            read = attempt(self, lambda: self.service.read(info))
+            if read.ok and read.value is not None and pixmap.loadFromData(read.value):
                 return QIcon(
                     pixmap.scaled(
                         THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
@@ -100,7 +116,10 @@ class AttachmentsDialog(QDialog):
         if not info.exists:
             QMessageBox.warning(self, "无法打开", f"附件文件“{info.original_name}”已丢失，请从备份中恢复。")
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(info.path)))
+        # Another program opens a plain copy in this session's private folder, removed when the program ends.
+        copied = attempt(self, lambda: self.service.copy_out(info, viewer_folder()))
+        if copied.ok and copied.value is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(copied.value)))
 
     def open_selected(self) -> None:
         for item in self.list.selectedItems():

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BUNDLE_BUDGET_MB = 175  # measured 167 MB (PySide6 6.11, Python 3.11, stripped; SQLCipher with its own OpenSSL: 8 MB)
+BUNDLE_BUDGET_MB = 190  # measured 179 MB (PySide6 6.11, Python 3.11, stripped; SQLCipher 8 MB, cryptography 12 MB)
 
 pytestmark = pytest.mark.packaging
 

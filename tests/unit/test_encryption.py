@@ -162,13 +162,16 @@ def test_the_command_line_takes_the_password_from_a_file_or_the_environment_neve
 
 
 def test_a_bundle_from_another_pc_opens_with_its_own_password_and_nothing_changes_without_it(tmp_path):
+    from desktop_app.core.services.attachments import AttachmentService
     from desktop_app.core.storage.restore import BundleSecretRequiredError
 
     there = tmp_path / "另一台电脑"
     there.mkdir()
     their_key, their_recovery = keys.create_keys(there, "their-password")
     theirs = open_database(there, key=their_key)
-    ResidentService(theirs).create({"name": NAME})
+    photo = tmp_path / "合影.png"
+    photo.write_bytes(b"PNG group photo")
+    AttachmentService(theirs).add("resident", ResidentService(theirs).create({"name": NAME}), photo)
     bundle = backup_now(theirs, tmp_path / "U盘.zip")
     theirs.dispose()
 
@@ -186,7 +189,38 @@ def test_a_bundle_from_another_pc_opens_with_its_own_password_and_nothing_change
 
     restore_backup(ours, bundle, bundle_secret=their_recovery)
     assert [ResidentService(ours).get(i)["name"] for i in ResidentService(ours).list_ids()] == [NAME]
+    [info] = AttachmentService(ours).list("resident", ResidentService(ours).list_ids()[0])
+    assert AttachmentService(ours).read(info) == b"PNG group photo", "their attachment, sealed anew under our key"
     ours.dispose()
     again = open_database(here, key=our_key)  # re-keyed: this PC's password still opens its data
     assert ResidentService(again).count() == 1
     again.dispose()
+
+
+def test_attachments_are_sealed_and_an_earlier_versions_are_sealed_on_upgrade(tmp_path):
+    from desktop_app.core.services.attachments import AttachmentService
+
+    photo = tmp_path / "病历.jpg"
+    photo.write_bytes(b"JPEG " + NAME.encode() + b" " + ID_NUMBER.encode())
+    data = tmp_path / "data"
+    plain = open_database(data)
+    earlier = AttachmentService(plain).add("resident", ResidentService(plain).create({"name": NAME}), photo)
+    make_backup(plain.file_path, plain.backup_dir, "manual")  # stores the plain file in backups/ too
+    plain.dispose()
+    data_key, _ = keys.create_keys(data, "a-long-pass-phrase")
+
+    db = open_database(data, key=data_key)
+    service = AttachmentService(db)
+    later = service.add("resident", ResidentService(db).list_ids()[0], photo)
+    infos = service.list("resident", ResidentService(db).list_ids()[0])
+    assert [info.id for info in infos] == [earlier, later]
+    assert all(service.read(info) == photo.read_bytes() for info in infos)
+    assert infos[0].is_image
+    secrets = [NAME.encode(), ID_NUMBER.encode()]
+    for path in [p for p in data.rglob("*") if p.is_file()]:
+        raw = path.read_bytes()
+        assert not any(secret in raw for secret in secrets), path
+    viewer = tmp_path / "viewer"
+    viewer.mkdir()
+    assert service.copy_out(infos[0], viewer).read_bytes() == photo.read_bytes()
+    db.dispose()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,11 +12,18 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.domain.errors import AppError, NotFoundError
-from desktop_app.core.storage import audit
+from desktop_app.core.storage import audit, cipher
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import Attachment
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+
+
+def stored_path(attachment_dir: Path, sha256: str, original_name: str, sealed: bool) -> Path:
+    suffix = cipher.SEALED_SUFFIX if sealed else Path(original_name).suffix.lower()[:10]
+    return attachment_dir / sha256[:2] / f"{sha256}{suffix}"
+
+
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 
 
@@ -30,7 +36,7 @@ class AttachmentInfo:
 
     @property
     def is_image(self) -> bool:
-        return self.path.suffix.lower() in IMAGE_SUFFIXES
+        return Path(self.original_name).suffix.lower() in IMAGE_SUFFIXES
 
     @property
     def exists(self) -> bool:
@@ -42,8 +48,24 @@ class AttachmentService:
         self.db = db
 
     def stored_path(self, sha256: str, original_name: str) -> Path:
-        suffix = Path(original_name).suffix.lower()[:10]
-        return self.db.attachment_dir / sha256[:2] / f"{sha256}{suffix}"
+        """Where the file is kept: sealed under the data key when the data is encrypted (no file type shown)."""
+        return stored_path(self.db.attachment_dir, sha256, original_name, sealed=self.db.key is not None)
+
+    def read(self, info: AttachmentInfo) -> bytes:
+        """The file's contents, unsealed if the data is encrypted."""
+        data = info.path.read_bytes()
+        if self.db.key is None:
+            return data
+        try:
+            return cipher.unseal(data, self.db.key)
+        except ValueError as exc:
+            raise AppError(f"附件“{info.original_name}”无法解密（文件已改动，或不属于这份数据）。") from exc
+
+    def copy_out(self, info: AttachmentInfo, folder: Path) -> Path:
+        """A plain copy to open in another program (a viewer): the caller removes it when done."""
+        target = Path(folder) / f"{info.id}-{Path(info.original_name).name}"
+        target.write_bytes(self.read(info))
+        return target
 
     def _owner(self, session: Session, owner_kind: str, owner_id: int) -> str:
         from desktop_app.core.services.registry import record_services  # the registry imports every service
@@ -57,16 +79,13 @@ class AttachmentService:
         size = source.stat().st_size
         if size > MAX_ATTACHMENT_BYTES:
             raise AppError(f"文件“{source.name}”超过 50 MB，请压缩后再添加")
-        digest = hashlib.sha256()
-        with source.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        sha256 = digest.hexdigest()
+        data = source.read_bytes()
+        sha256 = hashlib.sha256(data).hexdigest()
         target = self.stored_path(sha256, source.name)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(target.name + ".partial")
-            shutil.copyfile(source, partial)
+            partial.write_bytes(data if self.db.key is None else cipher.seal(data, self.db.key))
             partial.replace(target)
         with self.db.session() as session:
             row = Attachment(

@@ -70,3 +70,39 @@ def export_copy(source: Path, target: Path, target_key: bytes | None, source_key
         connection.execute("DETACH DATABASE exported")
     finally:
         connection.close()
+
+
+# Attachment files under the data key: AES-256-GCM, a random nonce per file, after a marker that tells a
+# sealed file from a plain one an earlier version stored.
+SEALED_MARKER = b"SJWB-AESGCM-1\n"
+SEALED_SUFFIX = ".enc"
+_NONCE_BYTES = 12
+
+
+def seal(data: bytes, key: bytes) -> bytes:
+    import os
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = os.urandom(_NONCE_BYTES)
+    return SEALED_MARKER + nonce + AESGCM(key).encrypt(nonce, data, SEALED_MARKER)
+
+
+def unseal(blob: bytes, key: bytes) -> bytes:
+    """The plain contents; a file changed or sealed under another key raises ValueError."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    if not blob.startswith(SEALED_MARKER):
+        raise ValueError("not a sealed file")
+    start = len(SEALED_MARKER)
+    nonce, sealed = blob[start : start + _NONCE_BYTES], blob[start + _NONCE_BYTES :]
+    try:
+        return AESGCM(key).decrypt(nonce, sealed, SEALED_MARKER)
+    except InvalidTag as exc:
+        raise ValueError("sealed under another key, or changed") from exc
+
+
+def is_sealed(path: Path) -> bool:
+    with Path(path).open("rb") as handle:
+        return handle.read(len(SEALED_MARKER)) == SEALED_MARKER

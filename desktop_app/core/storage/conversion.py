@@ -13,7 +13,8 @@ from pathlib import Path
 
 from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage import cipher
-from desktop_app.core.storage.backup import integrity_problems
+from desktop_app.core.storage.backup import ATTACHMENT_STORE, integrity_problems
+from desktop_app.core.storage.paths import ATTACHMENT_DIRNAME
 
 CONVERTING_SUFFIX = ".encrypting"
 
@@ -22,10 +23,11 @@ CONVERTING_SUFFIX = ".encrypting"
 class ConversionReport:
     database: bool = False
     backups: int = 0
+    attachments: int = 0
     left_plain: list[Path] = field(default_factory=list)  # damaged copies kept as evidence, as they are
 
     def describe(self) -> str:
-        text = f"已加密数据文件和 {self.backups} 份备份。" if self.database else f"已加密 {self.backups} 份备份。"
+        text = f"已加密数据文件、{self.backups} 份备份和 {self.attachments} 个附件文件。"
         if self.left_plain:
             names = "、".join(path.name for path in self.left_plain)
             text += f"以下损坏数据的留存副本无法加密，仍是明文，确认不再需要后请删除：{names}"
@@ -47,8 +49,34 @@ def encrypt_file(path: Path, key: bytes) -> None:
         partial.unlink(missing_ok=True)
 
 
+def seal_file(path: Path, key: bytes) -> None:
+    """One plain attachment file, sealed under its hash's name with the sealed suffix; the plain file goes
+    only once the sealed one is whole (a kill between leaves both, and the next run removes the plain one)."""
+    sealed = path.with_name(path.stem + cipher.SEALED_SUFFIX)
+    if sealed != path and sealed.exists() and cipher.is_sealed(sealed):
+        path.unlink()  # sealed before a kill: only the plain copy is left to remove
+        return
+    partial = sealed.with_name(sealed.name + ".partial")
+    partial.write_bytes(cipher.seal(path.read_bytes(), key))
+    partial.replace(sealed)
+    if sealed != path:  # a file attached with our suffix was plain under the sealed name: now sealed in place
+        path.unlink()
+
+
+def plain_attachments(data_dir: Path, backup_dir: Path) -> list[Path]:
+    """Attachment files an earlier version stored as they were: in the data directory and the backups' store."""
+    folders = [data_dir / ATTACHMENT_DIRNAME, backup_dir / ATTACHMENT_STORE]
+    return [
+        path
+        for folder in folders
+        if folder.is_dir()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.name.endswith(".partial") and not cipher.is_sealed(path)
+    ]
+
+
 def encrypt_data(db_file: Path, backup_dir: Path, key: bytes) -> ConversionReport:
-    """The database (if still plain) and the plain backups beside it."""
+    """The database (if still plain), the plain backups beside it, and the attachment files."""
     report = ConversionReport()
     if db_file.exists() and cipher.is_plain(db_file):
         encrypt_file(db_file, key)
@@ -59,10 +87,14 @@ def encrypt_data(db_file: Path, backup_dir: Path, key: bytes) -> ConversionRepor
                 encrypt_file(backup, key)
                 report.backups += 1
         report.left_plain = sorted(path for path in backup_dir.glob("*.keep") if cipher.is_plain(path))
+    for path in plain_attachments(db_file.parent, backup_dir):
+        seal_file(path, key)
+        report.attachments += 1
     return report
 
 
 def needs_encrypting(db_file: Path, backup_dir: Path) -> bool:
     """Anything still plain that the key should cover."""
     plain_backups = backup_dir.is_dir() and any(cipher.is_plain(path) for path in backup_dir.glob("*.sqlite3"))
-    return (db_file.exists() and db_file.stat().st_size > 0 and cipher.is_plain(db_file)) or bool(plain_backups)
+    plain_database = db_file.exists() and db_file.stat().st_size > 0 and cipher.is_plain(db_file)
+    return plain_database or bool(plain_backups) or bool(plain_attachments(db_file.parent, backup_dir))

@@ -174,7 +174,7 @@ def restore_backup(db: Database, source: Path, bundle_secret: str | None = None)
                     raise AppError(f"恢复的数据校验未通过（{problems[0]}），当前数据没有改动。")
             Path(f"{target}-journal").unlink(missing_ok=True)  # a hot journal belongs to the file being replaced
             restoring.replace(target)
-            restored = _restore_attachments(source, db)
+            restored = _restore_attachments(source, db, contents.key)
         migrate.upgrade(db.engine, backup_dir=db.backup_dir, db_file=target, key=db.key)
         with db.session() as session:
             audit.record(
@@ -196,26 +196,39 @@ def keep_current(target: Path, backup_dir: Path, key: bytes | None = None) -> Pa
     return make_backup(target, backup_dir, "before-restore", key=key)
 
 
-def _restore_attachments(source: Path, db: Database) -> int:
-    """Bring back attachment files the data directory lacks, from the bundle or the backup store."""
+def _restore_attachments(source: Path, db: Database, source_key: bytes | None) -> int:
+    """Bring back attachment files the data directory lacks, from the bundle or the backup store; files
+    sealed under another data's key (a bundle from another PC) are sealed anew under this data's key."""
     restored = 0
     if zipfile.is_zipfile(source):
         with zipfile.ZipFile(source) as bundle:
             for name in bundle.namelist():
                 if name.startswith("attachments/") and not name.endswith("/"):
-                    target = db.attachment_dir / name.removeprefix("attachments/")
-                    if not target.exists():
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        with bundle.open(name) as data, target.open("wb") as out:
-                            shutil.copyfileobj(data, out)
-                        restored += 1
+                    relative = Path(name.removeprefix("attachments/"))
+                    restored += _bring_back(bundle.read(name), relative, db, source_key)
         return restored
     store = source.parent / ATTACHMENT_STORE
     if store.is_dir():
         for path in store.rglob("*"):
-            target = db.attachment_dir / path.relative_to(store)
-            if path.is_file() and not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, target)
-                restored += 1
+            if path.is_file() and not path.name.endswith(".partial"):
+                restored += _bring_back(path.read_bytes(), path.relative_to(store), db, source_key)
     return restored
+
+
+def _bring_back(data: bytes, relative: Path, db: Database, source_key: bytes | None) -> int:
+    """One attachment file into the data directory, as this data keeps it; 1 if it was missing."""
+    if db.key is not None:
+        if data.startswith(cipher.SEALED_MARKER):
+            if source_key != db.key:
+                data = cipher.seal(cipher.unseal(data, source_key or db.key), db.key)
+        else:  # an earlier version's plain file
+            data = cipher.seal(data, db.key)
+            relative = relative.with_name(relative.stem + cipher.SEALED_SUFFIX)
+    target = db.attachment_dir / relative
+    if target.exists():
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(target)
+    return 1
