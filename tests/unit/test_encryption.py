@@ -224,3 +224,16 @@ def test_attachments_are_sealed_and_an_earlier_versions_are_sealed_on_upgrade(tm
     viewer.mkdir()
     assert service.copy_out(infos[0], viewer).read_bytes() == photo.read_bytes()
     db.dispose()
+
+
+def test_a_failed_statement_does_not_carry_the_values_it_was_saving(tmp_path):
+    """Its message is what a log or a crash report would hold."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    data_key, _ = keys.create_keys(tmp_path, "a-long-pass-phrase")
+    db = open_database(tmp_path, key=data_key)
+    with pytest.raises(DBAPIError) as failed, db.session() as session:
+        session.execute(text("INSERT INTO no_such_table (id_number) VALUES (:value)"), {"value": ID_NUMBER})
+    assert ID_NUMBER not in str(failed.value)
+    db.dispose()

@@ -115,7 +115,9 @@ def build_engine(url: str, key: bytes | None = None) -> Engine:
     connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
     options: dict[str, Any] = {"module": cipher.sqlcipher()} if key is not None and url.startswith("sqlite") else {}
     try:
-        engine = create_engine(url, connect_args=connect_args, **options)
+        # hide_parameters: a failed statement's message (in a log, a crash report) must not carry the
+        # values being saved (phones, ID numbers, illness).
+        engine = create_engine(url, connect_args=connect_args, hide_parameters=True, **options)
     except ArgumentError as exc:  # includes an unknown database kind (NoSuchModuleError)
         raise AppError(
             f"数据库地址无法识别：{url}。地址应写成 postgresql+psycopg://用户@服务器/数据库 这样的形式。"
