@@ -231,6 +231,10 @@ def fill_window(window: MainWindow, db: Database, quit_after: bool, stop: Callab
             return
         StartDateService(db).record_first_run()
     window.attach(AppContext.open(db))
+    if db.conversion_report:
+        from desktop_app.ui import prompts
+
+        prompts.inform(window, f"已有的数据已经加密。{db.conversion_report}")
     if db.key is not None:
         from desktop_app.ui.security import IdleLock
 

@@ -168,3 +168,26 @@ def test_a_damaged_data_file_at_start_up_is_restored_from_the_newest_good_backup
     from desktop_app.core.storage import cipher
 
     assert not cipher.is_plain(data_dir / DATABASE_FILENAME), "the restored data is encrypted with the new key"
+
+
+def test_an_earlier_versions_data_is_encrypted_at_the_first_start_and_the_person_is_told(
+    qtbot, data_dir, told, drive_modal, set_password, record_recovery_key
+):
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.core.storage import cipher
+    from desktop_app.core.storage.backup import make_backup
+    from desktop_app.core.storage.paths import DATABASE_FILENAME
+    from desktop_app.core.storage.startup import open_database
+
+    plain = open_database(data_dir)
+    ProfileService(plain).save({"community_name": "康宁居民区"})
+    ResidentService(plain).create({"name": "甲"})
+    backup = make_backup(plain.file_path, plain.backup_dir, "manual")
+    plain.dispose()
+
+    window, stopped = start_as_the_program_does(qtbot, data_dir, drive_modal, set_password, record_recovery_key)
+    assert stopped == []
+    assert window.windowTitle().endswith("康宁居民区")
+    assert not cipher.is_plain(data_dir / DATABASE_FILENAME)
+    assert not cipher.is_plain(backup)
+    assert any("已有的数据已经加密" in message and "1 份备份" in message for message in told), told

@@ -192,6 +192,8 @@ class Database:
     engine: Engine
     data_dir: Path
     key: bytes | None = field(default=None, repr=False)  # the data key of an encrypted file
+    # What opening it encrypted of an earlier version's plain data, to tell the person once.
+    conversion_report: str | None = field(default=None, repr=False)
     _factory: sessionmaker[Session] = field(init=False, repr=False)
     gate: ReplacementGate = field(default_factory=ReplacementGate, repr=False)
 

@@ -117,6 +117,7 @@ def open_database(
     except OSError as exc:
         raise os_failure(exc, "创建数据目录") from exc
     db_file: Path | None = None
+    converted: str | None = None
     if url is None:
         db_file = database_path(directory)
         url = sqlite_url(db_file)
@@ -130,9 +131,10 @@ def open_database(
         for unfinished in directory.glob(f"{RESTORING}*"):
             shutil.rmtree(unfinished, ignore_errors=True)
         if key is not None and check and needs_encrypting(db_file, directory / BACKUP_DIRNAME):
-            encrypt_data(db_file, directory / BACKUP_DIRNAME, key)
+            converted = encrypt_data(db_file, directory / BACKUP_DIRNAME, key).describe()
     engine = build_engine(url, key if db_file is not None else None)
     db = Database(engine, directory, key if db_file is not None else None)
+    db.conversion_report = converted
     if not check:
         return db  # for restoring over a damaged file: no check, no migration
     try:
