@@ -108,3 +108,16 @@ class ProblemStatus(LabeledEnum):
     @property
     def is_open(self) -> bool:
         return self in (ProblemStatus.PENDING, ProblemStatus.DISCUSSING)
+
+
+class DuesCategory(LabeledEnum):
+    """缴费类别: which rule of the 党费 standard sets a member's monthly dues."""
+
+    EMPLOYED = "employed", "在职"
+    RETIRED = "retired", "离退休"
+    STUDENT = "student", "学生"
+    UNEMPLOYED = "unemployed", "下岗失业"
+    RELIEF = "relief", "依靠抚恤或救济生活"
+    MINIMUM_LIVING = "minimum_living", "低保"
+    FARMER = "farmer", "农民"
+    PAYS_AT_WORK = "pays_at_work", "在单位缴纳（在职党员双报到）"
