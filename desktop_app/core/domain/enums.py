@@ -121,3 +121,16 @@ class DuesCategory(LabeledEnum):
     MINIMUM_LIVING = "minimum_living", "低保"
     FARMER = "farmer", "农民"
     PAYS_AT_WORK = "pays_at_work", "在单位缴纳（在职党员双报到）"
+
+
+class DuesPaymentWay(LabeledEnum):
+    CASH = "cash", "现金"
+    TRANSFER = "transfer", "转账"
+    DEDUCTED = "deducted", "代缴（工资扣缴）"
+
+
+class DuesPaymentKind(LabeledEnum):
+    REGULAR = "regular", "按月缴纳"
+    CATCH_UP = "catch_up", "补缴"
+    ADVANCE = "advance", "预交"
+    VOLUNTARY = "voluntary", "自愿多交"

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     Time,
     TypeDecorator,
+    UniqueConstraint,
     func,
     text,
 )
@@ -33,6 +34,9 @@ from desktop_app.core.domain.enums import (
     AttendanceStatus,
     AuditAction,
     CareStatus,
+    DuesCategory,
+    DuesPaymentKind,
+    DuesPaymentWay,
     Gender,
     LabeledEnum,
     MeetingKind,
@@ -462,6 +466,62 @@ class ProblemDiscussion(Base):
 
     problem_id: Mapped[int] = mapped_column(ForeignKey("studio_problems.id", ondelete="CASCADE"), primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("studio_activities.id", ondelete="CASCADE"), primary_key=True)
+
+
+class DuesAssessment(TimestampMixin, Base):
+    """核定: a member's monthly dues for a year, from a month on. Fixed at the year's start; a change the
+    secretary records during the year is a new row from its month, and the earlier months keep theirs."""
+
+    __tablename__ = "dues_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    from_month: Mapped[int] = mapped_column(Integer)
+    category: Mapped[DuesCategory] = mapped_column(enum_column(DuesCategory))
+    base: Mapped[Decimal | None] = mapped_column(Money)  # personal data: masked in lists, never in the 公示
+    monthly_amount: Mapped[Decimal] = mapped_column(Money)
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (UniqueConstraint("member_id", "year", "from_month"),)
+
+
+class DuesPayment(TimestampMixin, SoftDeleteMixin, Base):
+    """One month's dues paid (or a 自愿多交, month 0), with when, how and who collected it."""
+
+    __tablename__ = "dues_payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    paid_on: Mapped[dt.date] = mapped_column(Date)
+    way: Mapped[DuesPaymentWay] = mapped_column(enum_column(DuesPaymentWay))
+    kind: Mapped[DuesPaymentKind] = mapped_column(enum_column(DuesPaymentKind))
+    collector: Mapped[str] = mapped_column(String(50), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_dues_payments_year_member", "year", "member_id", "month"),)
+
+
+class DuesRelief(TimestampMixin, SoftDeleteMixin, Base):
+    """减免: a reduced or waived amount for some months, with the branch's decision and the approval above it."""
+
+    __tablename__ = "dues_reliefs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    from_month: Mapped[int] = mapped_column(Integer)
+    to_month: Mapped[int] = mapped_column(Integer)
+    monthly_amount: Mapped[Decimal] = mapped_column(Money)  # 0: waived
+    reason: Mapped[str] = mapped_column(Text)
+    branch_decision_date: Mapped[dt.date] = mapped_column(Date)
+    approved_by: Mapped[str] = mapped_column(String(100))  # 上级党委
+    approval_date: Mapped[dt.date] = mapped_column(Date)
+    document_no: Mapped[str] = mapped_column(String(50))
 
 
 class AppSetting(Base):
