@@ -1,0 +1,135 @@
+"""党费 as a secretary keeps it: the year's 核定, who owes from when, payments, 补缴 and 预交, 减免, the risk."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from desktop_app.core.domain.enums import DuesCategory, DuesPaymentKind, DuesPaymentWay, MemberType
+from desktop_app.core.domain.errors import AppError, ValidationError
+from desktop_app.core.services.dues import Basis, DuesService
+from desktop_app.core.services.people import MemberService
+from desktop_app.core.storage.audit import AuditService
+
+YEAR = 2026
+CASH = DuesPaymentWay.CASH
+EMPLOYED = Basis(DuesCategory.EMPLOYED, Decimal("4000"))  # 40.00 a month
+# The branch's decision, the 上级党委 that approved, when, and its document number.
+APPROVED = (dt.date(YEAR, 3, 1), "街道党工委", dt.date(YEAR, 3, 8), "街党〔2026〕3号")
+
+
+@pytest.fixture
+def dues(db):
+    return DuesService(db)
+
+
+def member(db, name, **values):
+    return MemberService(db).create({"name": name, "join_date": dt.date(2000, 7, 1), **values})
+
+
+def row_of(dues, member_id, year=YEAR):
+    return next(row for row in dues.ledger(year) if row.member_id == member_id)
+
+
+def test_a_probationary_member_owes_from_the_month_the_branch_admitted_them(db, dues):
+    veteran = member(db, "老党员")
+    admitted = member(db, "预备党员", member_type=MemberType.PROBATIONARY, join_date=dt.date(YEAR, 4, 18))
+    dues.assess_year(YEAR, {veteran: EMPLOYED, admitted: Basis(DuesCategory.STUDENT)}, dt.date(YEAR, 1, 5))
+    assert sorted(row_of(dues, admitted).owed) == list(range(4, 13)), "from April, the 支部大会's month"
+    assert row_of(dues, admitted).owed[4] == Decimal("0.20")
+    assert sorted(row_of(dues, veteran).owed) == list(range(1, 13))
+    assert row_of(dues, veteran).owed_total == Decimal("480.00")
+
+
+def test_the_years_amount_stays_fixed_until_a_change_is_recorded(db, dues):
+    zhu = member(db, "朱国萍")
+    dues.assess_year(YEAR, {zhu: EMPLOYED}, dt.date(YEAR, 1, 5))
+    assert dues.assess_year(YEAR, {zhu: Basis(DuesCategory.EMPLOYED, Decimal("9000"))}, dt.date(YEAR, 3, 1)) == 0
+    assert set(row_of(dues, zhu).owed.values()) == {Decimal("40.00")}, "a second 核定 does not move the year"
+    dues.record_change(zhu, YEAR, 7, Basis(DuesCategory.RETIRED, Decimal("6000")), dt.date(YEAR, 7, 2), "退休")
+    owed = row_of(dues, zhu).owed
+    assert [owed[m] for m in (1, 6, 7, 12)] == [Decimal("40.00"), Decimal("40.00"), Decimal("60.00"), Decimal("60.00")]
+    entries = AuditService(db).entries()
+    assert any("退休" in e.summary for e in entries)
+    assert not any("6000" in (e.summary + e.details) for e in entries), "the base (an income) is not logged"
+
+
+def test_marking_many_paid_is_one_step_and_knows_regular_catch_up_and_advance(db, dues):
+    ids = [member(db, f"党员{n}") for n in range(3)]
+    dues.assess_year(YEAR, dict.fromkeys(ids, EMPLOYED), dt.date(YEAR, 1, 5))
+    paid_on = dt.date(YEAR, 5, 10)
+    written = dues.pay([(i, 5) for i in ids] + [(ids[0], 2), (ids[0], 8)], YEAR, paid_on, CASH, "汪艳珍")
+    assert written == 5
+    assert dues.pay([(ids[0], 5)], YEAR, paid_on, CASH) == 0, "a month paid in full is not paid twice"
+    first = row_of(dues, ids[0])
+    assert [m for m in range(1, 13) if not first.unpaid(m)] == [2, 5, 8]
+    from sqlalchemy import select
+
+    from desktop_app.core.storage.models import DuesPayment
+
+    with db.read_session() as session:
+        kinds = dict(
+            session.execute(select(DuesPayment.month, DuesPayment.kind).where(DuesPayment.member_id == ids[0])).all()
+        )
+    assert kinds == {2: DuesPaymentKind.CATCH_UP, 5: DuesPaymentKind.REGULAR, 8: DuesPaymentKind.ADVANCE}
+
+
+def test_catching_up_reaches_six_months_back_and_no_further(db, dues):
+    zhu = member(db, "朱国萍")
+    dues.assess_year(YEAR - 1, {zhu: EMPLOYED}, dt.date(YEAR - 1, 1, 5))
+    with pytest.raises(AppError, match="6 个月"):
+        dues.pay([(zhu, 5)], YEAR - 1, dt.date(YEAR, 1, 10), CASH)  # May of last year: 8 months back
+    assert row_of(dues, zhu, YEAR - 1).paid == {}, "nothing recorded"
+    assert dues.pay([(zhu, 7)], YEAR - 1, dt.date(YEAR, 1, 10), CASH) == 1  # July: 6 months back
+
+
+def test_relief_needs_the_branch_decision_and_the_approval_above(db, dues):
+    zhu = member(db, "朱国萍")
+    dues.assess_year(YEAR, {zhu: EMPLOYED}, dt.date(YEAR, 1, 5))
+    with pytest.raises(ValidationError) as refused:
+        dues.grant_relief(zhu, YEAR, (3, 5), Decimal("0"), "大病住院", dt.date(YEAR, 3, 1), "", None, "")
+    assert set(refused.value.errors) == {"approved_by", "approval_date", "document_no"}
+    assert row_of(dues, zhu).relieved == set()
+    dues.grant_relief(
+        zhu,
+        YEAR,
+        (3, 5),
+        Decimal("0"),
+        "大病住院",
+        dt.date(YEAR, 3, 1),
+        "街道党工委",
+        dt.date(YEAR, 3, 8),
+        "街党〔2026〕3号",
+    )
+    row = row_of(dues, zhu)
+    assert row.relieved == {3, 4, 5}
+    assert row.owed[4] == Decimal("0")
+    assert not row.unpaid(4)
+    assert row.owed_total == Decimal("360.00")
+
+
+def test_six_unpaid_months_without_a_reason_flag_the_member(db, dues):
+    absent, relieved, paying = member(db, "失联党员"), member(db, "住院党员"), member(db, "按时交")
+    dues.assess_year(YEAR, dict.fromkeys((absent, relieved, paying), EMPLOYED), dt.date(YEAR, 1, 5))
+    dues.pay([(paying, m) for m in range(1, 7)], YEAR, dt.date(YEAR, 6, 30), CASH)
+    dues.grant_relief(
+        relieved,
+        YEAR,
+        (3, 3),
+        Decimal("0"),
+        "住院",
+        dt.date(YEAR, 3, 1),
+        "街道党工委",
+        dt.date(YEAR, 3, 8),
+        "街党〔2026〕4号",
+    )
+    assert dues.at_risk(dt.date(YEAR, 7, 10)) == [(absent, "失联党员")]
+    assert dues.at_risk(dt.date(YEAR, 6, 10)) == [], "five months is not yet six"
+
+
+def test_a_voluntary_gift_is_recorded_apart_from_the_months(db, dues):
+    zhu = member(db, "朱国萍")
+    dues.assess_year(YEAR, {zhu: EMPLOYED}, dt.date(YEAR, 1, 5))
+    dues.voluntary(zhu, Decimal("1000"), dt.date(YEAR, 7, 1), DuesPaymentWay.TRANSFER)
+    assert row_of(dues, zhu).paid == {}, "a gift pays no month"
+    assert "全额上缴" in AuditService(db).entries()[0].summary
