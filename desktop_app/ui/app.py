@@ -171,7 +171,7 @@ def open_data(
 
     def ready(db: Database) -> None:
         opened.append(db)
-        fill_window(window, db, quit_after, stop)
+        fill_window(window, db, quit_after, stop, scripted=password is not None)
 
     def refused(exc: BaseException) -> None:
         backup = exc.backup if isinstance(exc, DatabaseDamagedError) else None
@@ -217,9 +217,12 @@ def data_key(window: MainWindow, directory: Path, password: str | None) -> bytes
     return keys.create_keys(directory, password)[0]  # a script's first start: it knows its password
 
 
-def fill_window(window: MainWindow, db: Database, quit_after: bool, stop: Callable[[int], None]) -> None:
+def fill_window(
+    window: MainWindow, db: Database, quit_after: bool, stop: Callable[[int], None], scripted: bool = False
+) -> None:
     """The opened data in the window: the first-run questions if the community is not yet named, then the
-    工作台, then the day's backup."""
+    工作台, then the day's backup. A start a script made (its password given) waits for nobody: what the
+    person would be told goes to the status bar and the log."""
     from desktop_app.core.services.profile import ProfileService
     from desktop_app.core.services.reminders import StartDateService
     from desktop_app.ui.context import AppContext
@@ -234,7 +237,12 @@ def fill_window(window: MainWindow, db: Database, quit_after: bool, stop: Callab
     if db.conversion_report:
         from desktop_app.ui import prompts
 
-        prompts.inform(window, f"已有的数据已经加密。{db.conversion_report}")
+        told = f"已有的数据已经加密。{db.conversion_report}"
+        log.info("%s", told)
+        if scripted:
+            window.statusBar().showMessage(told, 15000)
+        else:
+            prompts.inform(window, told)
     if db.key is not None:
         from desktop_app.ui.security import IdleLock
 
