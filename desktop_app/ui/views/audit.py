@@ -23,6 +23,9 @@ OTHER_KINDS = {
     "studio_topic": "工作室课题",
     "settings": "设置",
     "report": "报表",
+    "dues_assessment": "党费核定",
+    "dues_payment": "党费缴纳",
+    "dues_relief": "党费减免",
 }
 
 
