@@ -32,6 +32,7 @@ VIEWS = (
     ("三会一课", "records", "MeetingView"),
     ("居民", "records", "ResidentView"),
     ("党员", "records", "MemberView"),
+    ("党费", "dues", "DuesView"),
     ("书记工作室", "studio", "StudioView"),
     ("报表导出", "reports", "ReportsView"),
     ("回收站", "recycle", "RecycleView"),

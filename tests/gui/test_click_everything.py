@@ -39,6 +39,7 @@ EXPECTED_DIALOGS = {
     "QDialog",  # 党员 → 党小组… holds the party-group list in a plain dialog
     "GuideDialog",
     "NewPasswordDialog",  # 加密导出 asks for the file's password
+    "AssessDialog",  # 党费 → 核定…
 }
 
 

@@ -133,3 +133,16 @@ def test_a_voluntary_gift_is_recorded_apart_from_the_months(db, dues):
     dues.voluntary(zhu, Decimal("1000"), dt.date(YEAR, 7, 1), DuesPaymentWay.TRANSFER)
     assert row_of(dues, zhu).paid == {}, "a gift pays no month"
     assert "全额上缴" in AuditService(db).entries()[0].summary
+
+
+def test_arrears_count_only_the_months_that_have_come(db, dues):
+    from desktop_app.core.services.dues import due_through
+
+    zhu = member(db, "朱国萍")
+    dues.assess_year(YEAR, {zhu: EMPLOYED}, dt.date(YEAR, 1, 5))
+    dues.pay([(zhu, 1), (zhu, 2)], YEAR, dt.date(YEAR, 2, 5), CASH)
+    row = row_of(dues, zhu)
+    assert due_through(YEAR, dt.date(YEAR, 5, 20)) == 5
+    assert row.arrears(5) == Decimal("120.00"), "March to May"
+    assert due_through(YEAR, dt.date(YEAR - 1, 12, 31)) == 0
+    assert due_through(YEAR, dt.date(YEAR + 1, 1, 2)) == 12

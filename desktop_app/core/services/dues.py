@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.domain.dues import CATCH_UP_MONTHS, RISK_MONTHS, VOLUNTARY_FORWARDED, monthly_dues
@@ -55,6 +55,20 @@ class LedgerRow:
     @property
     def paid_total(self) -> Decimal:
         return sum(self.paid.values(), ZERO)
+
+    def arrears(self, through_month: int) -> Decimal:
+        """欠缴: what the months due so far still lack (a month not yet come is not owed yet)."""
+        return sum(
+            (self.owed[m] - self.paid.get(m, ZERO) for m in self.owed if m <= through_month and self.unpaid(m)),
+            ZERO,
+        )
+
+
+def due_through(year: int, today: dt.date) -> int:
+    """The last month of `year` whose dues are due by `today` (0: none yet)."""
+    if year < today.year:
+        return 12
+    return today.month if year == today.year else 0
 
 
 def month_end(year: int, month: int) -> dt.date:
@@ -141,23 +155,21 @@ class DuesService:
     def ledger(self, year: int, group_id: int | None = None) -> list[LedgerRow]:
         """Every member of the branch in the year, what each month owes (after 减免) and what was paid."""
         with self.db.read_session() as session:
-            belonging = {
-                month: set(
-                    session.scalars(
-                        select(Member.id).where(Member.deleted_at.is_(None), belonged_on(month_end(year, month)))
-                    )
-                )
-                for month in MONTHS
-            }
+            # One statement: each member with, per month, whether they belonged at its end.
+            months_in = [case((belonged_on(month_end(year, month)), 1), else_=0) for month in MONTHS]
             stmt = (
-                select(Member.id, Member.name, PartyGroup.name)
+                select(Member.id, Member.name, PartyGroup.name, *months_in)
                 .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
-                .where(Member.id.in_(set().union(*belonging.values())))
+                .where(Member.deleted_at.is_(None))
                 .order_by(Member.group_id, Member.name_pinyin, Member.id)
             )
             if group_id is not None:
                 stmt = stmt.where(Member.group_id == group_id)
-            members = session.execute(stmt).all()
+            members = [
+                (member_id, name, group, {m for m, flag in zip(MONTHS, flags, strict=True) if flag})
+                for member_id, name, group, *flags in session.execute(stmt)
+                if any(flags)
+            ]
             assessments = defaultdict(list)
             for a in session.scalars(
                 select(DuesAssessment).where(DuesAssessment.year == year).order_by(DuesAssessment.from_month)
@@ -176,10 +188,10 @@ class DuesService:
             ):
                 paid[member_id][month] += amount
         rows = []
-        for member_id, name, group in members:
+        for member_id, name, group, belonging in members:
             row = LedgerRow(member_id, name, group or "", paid=dict(paid.get(member_id, {})))
             for month in MONTHS:
-                if member_id not in belonging[month]:
+                if month not in belonging:
                     continue
                 assessed = next((a for start, a in reversed(assessments[member_id]) if start <= month), None)
                 if assessed is None:

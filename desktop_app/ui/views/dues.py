@@ -1,0 +1,258 @@
+"""党费: the month grid of a year (members × months), marked paid a cell or a selection at a time, and the
+year's 核定 per member. The rules and amounts are the core's (`core.services.dues`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.domain.enums import DuesCategory, DuesPaymentWay
+from desktop_app.core.domain.errors import AppError, ValidationError
+from desktop_app.core.services.dues import MONTHS, Basis, DuesService, LedgerRow, due_through
+from desktop_app.core.services.people import PartyGroupService
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.errors import report_failure
+from desktop_app.ui.forms.base import ERROR_STYLE
+from desktop_app.ui.operations import attempt
+from desktop_app.ui.page import Page
+
+FIRST_MONTH_COLUMN = 2
+UNPAID = QBrush(QColor("#fde2e1"))
+PAID_MARK = "✓"
+NOT_OWED = "—"
+COLLECTOR_KEY = "dues/collector"
+
+
+def money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+class AssessDialog(QDialog):
+    """核定 one member: the category and the monthly base (or a farmer's amount); from a month, for a change."""
+
+    def __init__(self, name: str, year: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"核定党费：{name}")
+        self.basis: Basis | None = None
+        form = QFormLayout(self)
+        self.category = QComboBox()
+        self.category.addItems([category.label for category in DuesCategory])
+        self.base = QLineEdit()
+        self.base.setPlaceholderText("在职填税后月工资，离退休填基本离退休费（元）")
+        self.from_month = QSpinBox()
+        self.from_month.setRange(1, 12)
+        self.from_month.setSuffix(" 月起")
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        form.addRow("缴费类别", self.category)
+        form.addRow("月收入基数（元）", self.base)
+        form.addRow(f"{year}年", self.from_month)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("核定")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.category.setFocus()
+
+    def accept(self) -> None:
+        category = list(DuesCategory)[self.category.currentIndex()]  # Qt would make the enum a plain string
+        text = self.base.text().strip().replace(",", "").replace("，", "")
+        try:
+            amount = Decimal(text) if text else None
+        except InvalidOperation:
+            self.error.setText(f"“{text}”不是金额，请填写数字，如 4500 或 4500.50。")
+            return
+        if category is DuesCategory.FARMER:
+            self.basis = Basis(category, farmer_amount=amount)
+        else:
+            self.basis = Basis(category, base=amount)
+        super().accept()
+
+
+class DuesView(Page):
+    title = "党费"
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.service = DuesService(context.db)
+        self.rows: list[LedgerRow] = []
+        self.due = 0  # the last month due in the year shown
+        toolbar = QToolBar()
+        self.pay_action = toolbar.addAction("标记已缴", self.mark_paid)
+        self.pay_action.setToolTip("把选中的月份标记为已缴（在表格中按空格键）；可以先选中多个人、多个月")
+        self.assess_action = toolbar.addAction("核定…", self.assess_selected)
+        self.assess_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.assess_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(dt.date.today().year)
+        self.year.setSuffix(" 年")
+        self.group = QComboBox()
+        self.group.addItem("全部党小组", None)
+        for group_id, name in PartyGroupService(context.db).choices():
+            self.group.addItem(name, group_id)
+        self.show_only = QComboBox()
+        self.show_only.addItem("全部党员", "all")
+        self.show_only.addItem("本月未缴", "unpaid_now")
+        self.way = QComboBox()
+        self.way.addItems([way.label for way in DuesPaymentWay])
+        self.collector = QLineEdit(str(context.settings.value(COLLECTOR_KEY, "")))
+        self.collector.setPlaceholderText("收缴人")
+        self.collector.setMaximumWidth(120)
+        filters = QHBoxLayout()
+        for widget in (self.year, self.group, self.show_only):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        filters.addWidget(QLabel("缴费方式"))
+        filters.addWidget(self.way)
+        filters.addWidget(self.collector)
+        self.table = QTableWidget(0, FIRST_MONTH_COLUMN + 12 + 3)
+        self.table.setHorizontalHeaderLabels(["姓名", "党小组", *(f"{m}月" for m in MONTHS), "应缴", "实缴", "欠缴"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setVisible(False)
+        self.table.addActions([self.pay_action, self.assess_action])
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.installEventFilter(self)
+        self.totals = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addWidget(toolbar)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.totals)
+        self.setFocusProxy(self.table)
+        for combo in (self.group, self.show_only):
+            combo.currentIndexChanged.connect(self.reload)
+        self.year.valueChanged.connect(self.reload)
+        self.reload()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Space marks the selection paid: one key, as on the paper book's tick (the table would take Space
+        # for its own selection otherwise).
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Space and not event.modifiers():
+                self.mark_paid()
+                return True
+        return super().eventFilter(watched, event)
+
+    def reload(self) -> None:
+        year = self.year.value()
+        loaded = attempt(self, lambda: self.service.ledger(year, self.group.currentData()))
+        if not loaded.ok or loaded.value is None:
+            return
+        rows = loaded.value
+        today = dt.date.today()
+        if self.show_only.currentData() == "unpaid_now" and year == today.year:
+            rows = [row for row in rows if row.unpaid(today.month)]
+        self.rows = rows
+        self.due = due_through(year, today)
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            self._fill(index, row)
+        owed = sum((row.owed_total for row in rows), Decimal(0))
+        paid = sum((row.paid_total for row in rows), Decimal(0))
+        arrears = sum((row.arrears(self.due) for row in rows), Decimal(0))
+        self.totals.setText(
+            f"{year}年 {len(rows)} 名党员：全年应缴 {money(owed)} 元，实缴 {money(paid)} 元，"
+            f"到{self.due}月欠缴 {money(arrears)} 元（红底为已到期未缴）"
+        )
+        self.count_changed.emit(len(rows))
+
+    def _fill(self, index: int, row: LedgerRow) -> None:
+        cells = [row.name, row.group]
+        for month in MONTHS:
+            if month not in row.owed:
+                cells.append(NOT_OWED)
+            elif month in row.relieved and row.owed[month] == 0:
+                cells.append("免")
+            elif row.unpaid(month):
+                cells.append(money(row.owed[month] - row.paid.get(month, Decimal(0))))
+            else:
+                cells.append(f"{PAID_MARK} {money(row.paid.get(month, Decimal(0)))}")
+        arrears = row.arrears(self.due)
+        cells += [money(row.owed_total), money(row.paid_total), money(arrears) if arrears > 0 else ""]
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            month = column - FIRST_MONTH_COLUMN + 1
+            if month in MONTHS and month <= self.due and row.unpaid(month):
+                item.setBackground(UNPAID)
+            if column >= FIRST_MONTH_COLUMN:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(index, column, item)
+
+    def record_count(self) -> int:
+        return len(self.rows)
+
+    def selected_cells(self) -> list[tuple[int, int]]:
+        """(member id, month) of the selected month cells."""
+        return sorted(
+            {
+                (self.rows[index.row()].member_id, index.column() - FIRST_MONTH_COLUMN + 1)
+                for index in self.table.selectedIndexes()
+                if FIRST_MONTH_COLUMN <= index.column() < FIRST_MONTH_COLUMN + 12
+            }
+        )
+
+    def mark_paid(self) -> None:
+        cells = self.selected_cells()
+        if not cells:
+            return
+        year, collector = self.year.value(), self.collector.text().strip()
+        way = list(DuesPaymentWay)[self.way.currentIndex()]
+        self.context.settings.setValue(COLLECTOR_KEY, collector)
+        paid = attempt(self, lambda: self.service.pay(cells, year, dt.date.today(), way, collector))
+        if paid.ok:
+            self.reload()
+            self.totals.setText(f"已记录 {paid.value} 笔。" + self.totals.text())
+
+    def assess_selected(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= len(self.rows):
+            return
+        row = self.rows[index.row()]
+        year = self.year.value()
+        dialog = AssessDialog(row.name, year, self)
+        while dialog.exec():
+            basis = dialog.basis
+            assert basis is not None
+            try:
+                if not row.owed:  # not yet assessed for the year: the year's 核定
+                    self.service.assess_year(year, {row.member_id: basis}, dt.date.today())
+                else:
+                    self.service.record_change(row.member_id, year, dialog.from_month.value(), basis, dt.date.today())
+            except ValidationError as exc:
+                dialog.error.setText(exc.describe())
+                continue
+            except AppError as exc:  # e.g. a base the category needs: said in the dialog, input kept
+                dialog.error.setText(str(exc))
+                continue
+            except Exception as exc:  # the one route for the rest
+                report_failure(dialog, exc)
+                continue
+            break
+        self.reload()

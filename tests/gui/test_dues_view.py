@@ -1,0 +1,85 @@
+"""The 党费 month grid as a secretary uses it: 核定 by keys, a selection of months marked paid with Space."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.core.domain.enums import DuesCategory
+from desktop_app.core.services.dues import Basis, DuesService
+from desktop_app.core.services.people import MemberService
+from desktop_app.ui.views.dues import FIRST_MONTH_COLUMN, DuesView
+
+Key = Qt.Key
+YEAR = dt.date.today().year
+
+
+def shown(qtbot, context):
+    view = DuesView(context)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)  # shortcuts reach the active window only
+    return view
+
+
+def test_assess_a_member_by_keys_then_the_grid_shows_what_each_month_owes(qtbot, context, drive_modal, type_text):
+    zhu = MemberService(context.db).create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
+    view = shown(qtbot, context)
+    assert view.table.item(0, 0).text() == "朱国萍"
+    assert view.table.item(0, FIRST_MONTH_COLUMN).text() == "—", "not yet assessed: nothing owed"
+    view.table.setFocus()
+    view.table.setCurrentCell(0, 0)
+
+    def assess(dialog):
+        dialog.base.setFocus()
+        type_text(dialog.base, "3000.01")  # 在职 is the first category; the bound's far side: 1 %
+        qtbot.keyClick(dialog.base, Key.Key_Return)
+
+    drive_modal(lambda: qtbot.keyClick(view.table, Key.Key_E, Qt.KeyboardModifier.ControlModifier), assess)
+    assert view.table.item(0, FIRST_MONTH_COLUMN).text() == "30.00"
+    assert "全年应缴 360.00 元" in view.totals.text()
+    assert DuesService(context.db).ledger(YEAR)[0].member_id == zhu
+
+
+def test_a_base_that_is_not_a_number_is_said_in_the_dialog_and_kept(qtbot, context, drive_modal, type_text):
+    MemberService(context.db).create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
+    view = shown(qtbot, context)
+    view.table.setCurrentCell(0, 0)
+    seen: list[str] = []
+
+    def wrong_then_cancel(dialog):
+        dialog.base.setFocus()
+        type_text(dialog.base, "四千")
+        qtbot.keyClick(dialog.base, Key.Key_Return)
+        seen.append(dialog.error.text())
+        assert dialog.isVisible()
+        assert dialog.base.text() == "四千"
+        qtbot.keyClick(dialog.base, Key.Key_Escape)
+
+    drive_modal(lambda: view.assess_action.trigger(), wrong_then_cancel)
+    assert "不是金额" in seen[0]
+
+
+def test_select_months_of_several_members_and_press_space(qtbot, context):
+    members = MemberService(context.db)
+    ids = [members.create({"name": name, "join_date": dt.date(2000, 7, 1)}) for name in ("甲", "乙")]
+    DuesService(context.db).assess_year(
+        YEAR, dict.fromkeys(ids, Basis(DuesCategory.EMPLOYED, Decimal("4000"))), dt.date(YEAR, 1, 5)
+    )
+    view = shown(qtbot, context)
+    month = dt.date.today().month
+    column = FIRST_MONTH_COLUMN + month - 1
+    view.table.setFocus()
+    view.table.setCurrentCell(0, column)
+    selection = view.table.selectionModel()
+    selection.select(view.table.model().index(1, column), QItemSelectionModel.SelectionFlag.Select)
+    qtbot.keyClick(view.table, Key.Key_Space)
+    assert view.table.item(0, column).text() == "✓ 40.00"
+    assert view.table.item(1, column).text() == "✓ 40.00"
+    assert "已记录 2 笔" in view.totals.text()
+    assert "实缴 80.00 元" in view.totals.text()
