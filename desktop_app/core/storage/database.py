@@ -134,9 +134,15 @@ def build_engine(url: str, key: bytes | None = None) -> Engine:
     return engine
 
 
+# Decrypted pages kept per connection (KiB, negative as SQLite counts it): a plain file's pages come back
+# from the OS cache for nothing, an encrypted one's are decrypted and checked again on every read.
+ENCRYPTED_PAGE_CACHE_KIB = 64 * 1024
+
+
 def _set_key(key: bytes, dbapi_connection: Any, _record: object) -> None:
     dbapi_connection.execute("PRAGMA cipher_log_level = NONE")
     dbapi_connection.execute(cipher.key_pragma(key))
+    dbapi_connection.execute(f"PRAGMA cache_size = -{ENCRYPTED_PAGE_CACHE_KIB}")
 
 
 class ReplacementGate:
