@@ -179,8 +179,9 @@ class MainWindow(QMainWindow):
 
     def follow_reminder(self, target: Target) -> None:
         """A reminder was clicked: open its record, or a new record's form already filled in."""
-        if target.kind == "backup":
-            self.nav.setCurrentRow(next(i for i, (_, _, cls) in enumerate(VIEWS) if cls == "SettingsView"))
+        pages = {"backup": "SettingsView", "dues": "DuesView"}  # reminders that lead to a page, not a record
+        if target.kind in pages:
+            self.nav.setCurrentRow(next(i for i, (_, _, cls) in enumerate(VIEWS) if cls == pages[target.kind]))
             return
         view = self.record_view(target.kind)
         if target.record_id is not None:

@@ -219,3 +219,32 @@ def test_meetings_export_to_pdf_one_page_each(qtbot, context, tmp_path):
         assert f"2024年{month:02d}月05日" in text
         assert "主持人（签字）" in text
         assert not any(0x2E80 <= ord(char) <= 0x2FDF for char in text), "no radical stands for a character"
+
+
+def test_a_dues_risk_reminder_opens_the_member_by_keys(qtbot, context, opened_forms):
+    from decimal import Decimal
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.core.domain.enums import DuesCategory
+    from desktop_app.core.services.dues import Basis, DuesService
+
+    absent = MemberService(context.db).create({"name": "失联党员", "join_date": dt.date(2000, 7, 1)})
+    today = dt.date.today()
+    dues = DuesService(context.db)
+    for year in (today.year - 1, today.year):  # six unpaid months before this one, whatever today is
+        dues.assess_year(year, {absent: Basis(DuesCategory.EMPLOYED, Decimal("4000"))}, dt.date(year, 1, 5))
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    dashboard = window.view(0)
+    row = next(i for i in range(dashboard.todo.count()) if "失联党员" in dashboard.todo.item(i).text())
+    assert "连续 6 个月未缴" in dashboard.todo.item(row).text()
+    dashboard.todo.setFocus()
+    dashboard.todo.setCurrentRow(row)
+    qtbot.keyClick(dashboard.todo, Qt.Key.Key_Return)
+    [form] = opened_forms
+    assert form.record_id == absent

@@ -146,3 +146,22 @@ def test_arrears_count_only_the_months_that_have_come(db, dues):
     assert row.arrears(5) == Decimal("120.00"), "March to May"
     assert due_through(YEAR, dt.date(YEAR - 1, 12, 31)) == 0
     assert due_through(YEAR, dt.date(YEAR + 1, 1, 2)) == 12
+
+
+def test_the_workbench_reminds_of_this_months_collection_and_of_the_risk_by_name(db, dues):
+    from desktop_app.core.services.reminders import compute_reminders
+
+    absent, paying = member(db, "失联党员"), member(db, "按时交")
+    dues.assess_year(YEAR, dict.fromkeys((absent, paying), EMPLOYED), dt.date(YEAR, 1, 5))
+    dues.pay([(paying, m) for m in range(1, 7)], YEAR, dt.date(YEAR, 6, 30), CASH)
+
+    def texts(day):
+        return [r.text for r in compute_reminders(db, day) if "党费" in r.text]
+
+    assert texts(dt.date(YEAR, 7, 10)) == ["党费：失联党员 已连续 6 个月未缴且无减免（党章：有自行脱党的风险）"]
+    assert "本月（7月）党费尚未收缴" in texts(dt.date(YEAR, 7, 20)), "past the 15th with nothing recorded"
+    dues.pay([(paying, 7)], YEAR, dt.date(YEAR, 7, 20), CASH)
+    assert "本月（7月）党费尚未收缴" not in texts(dt.date(YEAR, 7, 20))
+    [risk] = [r for r in compute_reminders(db, dt.date(YEAR, 7, 20)) if "连续 6 个月" in r.text]
+    assert risk.target.kind == "member"
+    assert risk.target.record_id == absent

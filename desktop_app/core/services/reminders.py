@@ -15,6 +15,7 @@ from desktop_app.core.domain.normalize import parse_count
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.domain.rules import SCOPE_WORDS, UnitState
 from desktop_app.core.services.compliance import ComplianceService
+from desktop_app.core.services.dues import DuesService
 from desktop_app.core.services.studio import StudioProblemService
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.backup import list_backups
@@ -31,12 +32,14 @@ class Thresholds:
     problem_open_days: int = 60  # a studio problem open this long is flagged
     backup_age_days: int = 7  # warn when the newest backup is older
     follow_up_days_ahead: int = 0  # 需回访 care actions due within this many days
+    dues_collection_days: int = 15  # this far into a month with no 党费 recorded, remind
 
 
 THRESHOLD_LABELS = {
     "problem_open_days": "问题台账超过多少天未解决时提醒",
     "backup_age_days": "最近备份超过多少天时提醒",
     "follow_up_days_ahead": "提前几天提醒关怀回访",
+    "dues_collection_days": "每月过了多少天仍未收缴党费时提醒",
 }
 
 
@@ -127,7 +130,7 @@ class StartDateService:
 class Target:
     """Where a reminder's click leads: a record to open, or a new record's form with values filled in."""
 
-    kind: str  # a record service's kind_key, or "backup"
+    kind: str  # a record service's kind_key, or a page: "backup" (设置), "dues" (党费)
     record_id: int | None = None
     initial: dict[str, Any] = field(default_factory=dict)
 
@@ -165,6 +168,20 @@ def meeting_reminders(db: Database, today: dt.date) -> list[Reminder]:
     return reminders
 
 
+def dues_reminders(db: Database, today: dt.date, collection_days: int) -> list[Reminder]:
+    """This month's 党费 not yet recorded after the day set in 设置; members at the 6-month risk, by name."""
+    dues = DuesService(db)
+    reminders = []
+    if today.day > collection_days:
+        this_month = [row for row in dues.ledger(today.year) if row.owed.get(today.month, 0) > 0]
+        if this_month and not any(today.month in row.paid for row in this_month):
+            reminders.append(Reminder(f"本月（{today.month}月）党费尚未收缴", Target("dues")))
+    for member_id, name in dues.at_risk(today):
+        text = f"党费：{name} 已连续 6 个月未缴且无减免（党章：有自行脱党的风险）"
+        reminders.append(Reminder(text, Target("member", member_id), True))
+    return reminders
+
+
 def compute_reminders(db: Database, today: dt.date | None = None) -> list[Reminder]:
     today = today or dt.date.today()
     thresholds = ThresholdService(db).get()
@@ -197,6 +214,7 @@ def compute_reminders(db: Database, today: dt.date | None = None) -> list[Remind
             reminders.append(
                 Reminder(f"借鉴举措已过期限：{description}（{due:%Y-%m-%d}）", Target("visit", visit_id), True)
             )
+    reminders += dues_reminders(db, today, thresholds.dues_collection_days)
     for problem_id, description, raised in StudioProblemService(db).open_since(today, thresholds.problem_open_days):
         days = (today - raised).days
         short = description if len(description) <= 24 else description[:24] + "…"
