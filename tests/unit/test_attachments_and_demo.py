@@ -49,3 +49,18 @@ def test_small_demo_is_a_realistic_community(db):
     assert report.items
     assert any(not item.complete for item in report.items), "some meetings were skipped"
     assert check_database(db).ok
+
+
+def test_demo_data_keeps_a_dues_ledger_with_a_member_at_risk(db):
+    import datetime as dt
+
+    from desktop_app.core.exchange.demo import fill_demo
+    from desktop_app.core.services.dues import DuesService
+
+    today = dt.date(2026, 9, 20)
+    counts = fill_demo(db, "small", today=today)
+    assert counts["dues_payments"] > 500
+    rows = DuesService(db).ledger(2026)
+    assert rows
+    assert all(row.owed for row in rows), "every member of the branch has the year's 核定"
+    assert DuesService(db).at_risk(today), "the 工作台 has a 6-month risk to show"

@@ -16,9 +16,13 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from desktop_app.core.domain.dues import monthly_dues
 from desktop_app.core.domain.enums import (
     AttendanceStatus,
     CareStatus,
+    DuesCategory,
+    DuesPaymentKind,
+    DuesPaymentWay,
     Gender,
     MeetingKind,
     MemberStatus,
@@ -41,6 +45,8 @@ from desktop_app.core.storage.models import (
     CareAction,
     CareCategory,
     CommunityProfile,
+    DuesAssessment,
+    DuesPayment,
     Meeting,
     Member,
     PartyGroup,
@@ -354,6 +360,7 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         _insert(session, VisitParticipant, participants)
         _insert(session, AdoptedPractice, practices)
         studio = _fill_studio(session, spec, handlers, today, days_back, rng)
+        dues = _fill_dues(session, member_rows, handlers[0], today, rng)
         for service in record_services(db).values():
             service.refresh_search_text(session)
         # The demo community has kept its records here from the first day of its history.
@@ -367,7 +374,66 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         "meetings": meeting_count,
         "visits": len(visits),
         **studio,
+        "dues_payments": dues,
     }
+
+
+# 缴费类别 as a Shanghai community's members are: mostly retired, some in work, a few students and 低保.
+DUES_MIX = (
+    (DuesCategory.RETIRED, 55, (3500, 7500)),
+    (DuesCategory.EMPLOYED, 30, (2800, 16000)),
+    (DuesCategory.STUDENT, 5, None),
+    (DuesCategory.MINIMUM_LIVING, 5, None),
+    (DuesCategory.PAYS_AT_WORK, 5, None),
+)
+
+
+def _fill_dues(session: Any, members: Sequence[Any], collector: str, today: dt.date, rng: random.Random) -> int:
+    """Last year's and this year's 核定, and the months paid up to last month; a few members owe months, and
+    one in fifty has paid nothing for half a year (the 6-month risk shows on the 工作台)."""
+    assessments, payments = [], []
+    for index, member in enumerate(members):
+        category, _, bases = rng.choices(DUES_MIX, weights=[w for _, w, _ in DUES_MIX])[0]
+        if index == len(members) // 2:  # at least one member at the risk, whatever the draw
+            category, bases = DuesCategory.RETIRED, (3500, 7500)
+        base = Decimal(rng.randrange(*bases)) if bases else None
+        amount = monthly_dues(category, base)
+        lapsed = index == len(members) // 2 or rng.random() < 0.02
+        behind = 0 if rng.random() < 0.9 else rng.randint(1, 3)
+        for year in (today.year - 1, today.year):
+            assessments.append(
+                {
+                    "member_id": member.id,
+                    "year": year,
+                    "from_month": 1,
+                    "category": category,
+                    "base": base,
+                    "monthly_amount": amount,
+                    "decided_on": dt.date(year, 1, 10),
+                    "notes": "年度核定",
+                }
+            )
+            for month in range(1, 13):
+                months_ago = (today.year - year) * 12 + today.month - month
+                if amount == 0 or months_ago < 1 or (lapsed and months_ago <= 7) or months_ago <= behind:
+                    continue
+                payments.append(
+                    {
+                        "member_id": member.id,
+                        "year": year,
+                        "month": month,
+                        "amount": amount,
+                        "paid_on": dt.date(year, month, rng.randint(5, 25)),
+                        "way": DuesPaymentWay.CASH,
+                        "kind": DuesPaymentKind.REGULAR,
+                        "collector": collector,
+                        "notes": "",
+                    }
+                )
+    _insert(session, DuesAssessment, assessments)
+    for first in range(0, len(payments), 50_000):
+        _insert(session, DuesPayment, payments[first : first + 50_000])
+    return len(payments)
 
 
 def _fill_studio(
