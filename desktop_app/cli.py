@@ -161,6 +161,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "visits": "学习考察",
         "studio_activities": "工作室活动",
         "studio_problems": "工作室问题",
+        "dues_payments": "党费缴纳",
     }
     print("已载入示例数据：" + "，".join(f"{labels[k]} {v} 条" for k, v in counts.items()))
     return 0
@@ -317,9 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = add("export", cmd_export, "导出上报街道的 Excel 报表")
     export.add_argument(
         "kind",
-        choices=["meetings", "care", "visits", "members", "studio"],
+        choices=["meetings", "care", "visits", "members", "studio", "dues"],
         help="meetings：三会一课落实情况统计表；care：关怀工作台账；visits：学习考察记录表；members：党员名册；"
-        "studio：书记工作室活动情况表",
+        "studio：书记工作室活动情况表；dues：党费收缴情况表（明细、汇总、公示）",
     )
     export.add_argument(
         "--period",

@@ -165,3 +165,32 @@ def test_the_workbench_reminds_of_this_months_collection_and_of_the_risk_by_name
     [risk] = [r for r in compute_reminders(db, dt.date(YEAR, 7, 20)) if "连续 6 个月" in r.text]
     assert risk.target.kind == "member"
     assert risk.target.record_id == absent
+
+
+def test_the_dues_report_has_the_detail_the_totals_and_a_notice_without_incomes(db, dues, tmp_path):
+    import openpyxl
+
+    from desktop_app.core.domain.periods import Period
+    from desktop_app.core.exchange.reports.registry import export_report
+    from desktop_app.core.services.people import PartyGroupService
+
+    group = PartyGroupService(db).create({"name": "第1党小组"})
+    zhu, li = member(db, "朱国萍", group_id=group), member(db, "李建华", group_id=group)
+    dues.assess_year(YEAR, {zhu: EMPLOYED, li: Basis(DuesCategory.RETIRED, Decimal("5432.10"))}, dt.date(YEAR, 1, 5))
+    dues.pay([(zhu, m) for m in range(1, 4)] + [(li, 1)], YEAR, dt.date(YEAR, 3, 20), CASH)
+    target = tmp_path / "dues.xlsx"
+    export_report(db, "dues", Period.parse(f"{YEAR}Q1"), target)
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["收缴明细", "按党小组汇总", "按月汇总", "公示"]
+    detail = list(book["收缴明细"].iter_rows(min_row=4, values_only=True))
+    assert detail[0][:3] == (1, "李建华", "第1党小组")  # in pinyin order
+    assert detail[0][-3:] == (162.96, 54.32, 108.64), "李建华: 54.32 a month (1 %), one paid"
+    assert detail[1][-3:] == (120, 120, 0), "朱国萍: three months of 40.00"
+    assert [row[0] for row in book["按月汇总"].iter_rows(min_row=4, values_only=True) if row[0]][:3] == [
+        "1月",
+        "2月",
+        "3月",
+    ]
+    notice_text = " ".join(str(c) for row in book["公示"].iter_rows(values_only=True) for c in row if c is not None)
+    assert "朱国萍" in notice_text
+    assert "5432" not in notice_text, "no income in the notice"

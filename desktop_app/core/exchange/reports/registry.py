@@ -10,6 +10,7 @@ from desktop_app.core.domain.errors import AppError
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.exchange.reports.base import ExportOptions, ExportResult, Progress, Report
 from desktop_app.core.exchange.reports.care import CareReport
+from desktop_app.core.exchange.reports.dues import DuesReport
 from desktop_app.core.exchange.reports.meetings import MeetingsReport
 from desktop_app.core.exchange.reports.members import MembersReport
 from desktop_app.core.exchange.reports.studio import StudioReport
@@ -20,7 +21,7 @@ from desktop_app.core.storage.audit import AuditService
 from desktop_app.core.storage.database import Database
 
 REPORTS: dict[str, type[Report]] = {
-    r.kind: r for r in (MeetingsReport, CareReport, VisitsReport, MembersReport, StudioReport)
+    r.kind: r for r in (MeetingsReport, CareReport, VisitsReport, MembersReport, StudioReport, DuesReport)
 }
 REPORT_LABELS = {kind: cls.title for kind, cls in REPORTS.items()}
 

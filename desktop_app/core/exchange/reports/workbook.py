@@ -196,9 +196,9 @@ class SheetWriter:
         split = next((i + 1 for i in range(len(widths)) if sum(widths[: i + 1]) * 2 >= sum(widths)), 1)
         split = min(max(split, 1), max(last, 1))
         header = book.header
-        self.sheet.merge_range(1, 0, 1, split - 1, f"填报单位：{header.unit}", formats["info"])
+        self._across(1, 0, split - 1, f"填报单位：{header.unit}", formats["info"])
         if split <= last:
-            self.sheet.merge_range(1, split, 1, last, f"统计期间：{header.period_text}", formats["info_right"])
+            self._across(1, split, last, f"统计期间：{header.period_text}", formats["info_right"])
         for column, spec in enumerate(self.columns):
             self.sheet.write_string(2, column, spec.header, formats["header"])
         self.row = HEADER_ROWS
@@ -210,6 +210,13 @@ class SheetWriter:
             write = self.sheet.write_datetime if spec.kind is CellKind.DATE else self.sheet.write_number
             usable = 0 if spec.kind is CellKind.CODE else usable_cells(spec)
             self._plan.append((usable, text, write, formats[name], formats[name + "_total"]))
+
+    def _across(self, row: int, first: int, last: int, text: str, cell_format: Any) -> None:
+        """Text across columns first..last (one cell needs no merging: Excel refuses a merge of one)."""
+        if first == last:
+            self.sheet.write_string(row, first, text, cell_format)
+        else:
+            self.sheet.merge_range(row, first, row, last, text, cell_format)
 
     def write_row(self, values: Sequence[Any], total: bool = False) -> None:
         # Each cell goes out through the library's typed writer for its column: no per-value type dispatch.
