@@ -12,6 +12,7 @@ def test_demo_then_check_on_a_temporary_data_dir(tmp_path, capsys):
     assert main(["demo", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "居民 400 条" in out
+    assert "党费缴纳" in out
     assert main(["--data-dir", str(tmp_path), "check"]) == 0, "--data-dir also works before the subcommand"
     out = capsys.readouterr().out
     assert "检查结果：正常" in out
