@@ -30,10 +30,10 @@ def shown(qtbot, context):
 def test_assess_a_member_by_keys_then_the_grid_shows_what_each_month_owes(qtbot, context, drive_modal, type_text):
     zhu = MemberService(context.db).create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
     view = shown(qtbot, context)
-    assert view.table.item(0, 0).text() == "朱国萍"
-    assert view.table.item(0, FIRST_MONTH_COLUMN).text() == "—", "not yet assessed: nothing owed"
+    assert view.model.text(0, 0) == "朱国萍"
+    assert view.model.text(0, FIRST_MONTH_COLUMN) == "—", "not yet assessed: nothing owed"
     view.table.setFocus()
-    view.table.setCurrentCell(0, 0)
+    view.table.setCurrentIndex(view.model.index(0, 0))
 
     def assess(dialog):
         dialog.base.setFocus()
@@ -41,7 +41,7 @@ def test_assess_a_member_by_keys_then_the_grid_shows_what_each_month_owes(qtbot,
         qtbot.keyClick(dialog.base, Key.Key_Return)
 
     drive_modal(lambda: qtbot.keyClick(view.table, Key.Key_E, Qt.KeyboardModifier.ControlModifier), assess)
-    assert view.table.item(0, FIRST_MONTH_COLUMN).text() == "30.00"
+    assert view.model.text(0, FIRST_MONTH_COLUMN) == "30.00"
     assert "全年应缴 360.00 元" in view.totals.text()
     assert DuesService(context.db).ledger(YEAR)[0].member_id == zhu
 
@@ -49,7 +49,7 @@ def test_assess_a_member_by_keys_then_the_grid_shows_what_each_month_owes(qtbot,
 def test_a_base_that_is_not_a_number_is_said_in_the_dialog_and_kept(qtbot, context, drive_modal, type_text):
     MemberService(context.db).create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
     view = shown(qtbot, context)
-    view.table.setCurrentCell(0, 0)
+    view.table.setCurrentIndex(view.model.index(0, 0))
     seen: list[str] = []
 
     def wrong_then_cancel(dialog):
@@ -75,11 +75,20 @@ def test_select_months_of_several_members_and_press_space(qtbot, context):
     month = dt.date.today().month
     column = FIRST_MONTH_COLUMN + month - 1
     view.table.setFocus()
-    view.table.setCurrentCell(0, column)
+    view.table.setCurrentIndex(view.model.index(0, column))
     selection = view.table.selectionModel()
     selection.select(view.table.model().index(1, column), QItemSelectionModel.SelectionFlag.Select)
     qtbot.keyClick(view.table, Key.Key_Space)
-    assert view.table.item(0, column).text() == "✓ 40.00"
-    assert view.table.item(1, column).text() == "✓ 40.00"
+    assert view.model.text(0, column) == "✓ 40.00"
+    assert view.model.text(1, column) == "✓ 40.00"
     assert "已记录 2 笔" in view.totals.text()
     assert "实缴 80.00 元" in view.totals.text()
+
+
+def test_the_month_grid_model_passes_the_model_tester(qtmodeltester, demo_context):
+    from desktop_app.ui.views.dues import DuesGridModel
+
+    model = DuesGridModel()
+    model.set_rows(DuesService(demo_context.db).ledger(YEAR), dt.date.today().month)
+    assert model.rowCount() > 0
+    qtmodeltester.check(model)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,12 +16,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -92,6 +91,67 @@ class AssessDialog(QDialog):
         super().accept()
 
 
+class DuesGridModel(QAbstractTableModel):
+    """The month grid over the ledger rows: Qt asks only for the cells it paints (600 members × 17 columns
+    as items took longer to build than the page may take to open)."""
+
+    HEADERS = ("姓名", "党小组", *(f"{m}月" for m in MONTHS), "应缴", "实缴", "欠缴")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[LedgerRow] = []
+        self.due = 0  # the last month due in the year shown
+
+    def set_rows(self, rows: list[LedgerRow], due: int) -> None:
+        self.beginResetModel()
+        self.rows, self.due = rows, due
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self.rows[index.row()], index.column()
+        month = column - FIRST_MONTH_COLUMN + 1
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(index.row(), column)
+        if role == Qt.ItemDataRole.BackgroundRole and month in MONTHS and month <= self.due and row.unpaid(month):
+            return UNPAID
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= FIRST_MONTH_COLUMN:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def text(self, row_index: int, column: int) -> str:
+        row = self.rows[row_index]
+        if column == 0:
+            return row.name
+        if column == 1:
+            return row.group
+        month = column - FIRST_MONTH_COLUMN + 1
+        if month in MONTHS:
+            if month not in row.owed:
+                return NOT_OWED
+            if month in row.relieved and row.owed[month] == 0:
+                return "免"
+            if row.unpaid(month):
+                return money(row.owed[month] - row.paid.get(month, Decimal(0)))
+            return f"{PAID_MARK} {money(row.paid.get(month, Decimal(0)))}"
+        arrears = row.arrears(self.due)
+        return (money(row.owed_total), money(row.paid_total), money(arrears) if arrears > 0 else "")[
+            column - FIRST_MONTH_COLUMN - 12
+        ]
+
+
 class DuesView(Page):
     title = "党费"
 
@@ -129,12 +189,16 @@ class DuesView(Page):
         filters.addWidget(QLabel("缴费方式"))
         filters.addWidget(self.way)
         filters.addWidget(self.collector)
-        self.table = QTableWidget(0, FIRST_MONTH_COLUMN + 12 + 3)
-        self.table.setHorizontalHeaderLabels(["姓名", "党小组", *(f"{m}月" for m in MONTHS), "应缴", "实缴", "欠缴"])
+        self.model = DuesGridModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
+        # Fixed widths, in the font's own measure: sizing to the contents would read every row.
+        digit = self.table.fontMetrics().horizontalAdvance("0")
+        for column, chars in enumerate((8, 10, *(9,) * 12, 10, 10, 10)):
+            self.table.setColumnWidth(column, chars * digit + 12)
         self.table.addActions([self.pay_action, self.assess_action])
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.installEventFilter(self)
@@ -171,9 +235,7 @@ class DuesView(Page):
             rows = [row for row in rows if row.unpaid(today.month)]
         self.rows = rows
         self.due = due_through(year, today)
-        self.table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            self._fill(index, row)
+        self.model.set_rows(rows, self.due)
         owed = sum((row.owed_total for row in rows), Decimal(0))
         paid = sum((row.paid_total for row in rows), Decimal(0))
         arrears = sum((row.arrears(self.due) for row in rows), Decimal(0))
@@ -182,28 +244,6 @@ class DuesView(Page):
             f"到{self.due}月欠缴 {money(arrears)} 元（红底为已到期未缴）"
         )
         self.count_changed.emit(len(rows))
-
-    def _fill(self, index: int, row: LedgerRow) -> None:
-        cells = [row.name, row.group]
-        for month in MONTHS:
-            if month not in row.owed:
-                cells.append(NOT_OWED)
-            elif month in row.relieved and row.owed[month] == 0:
-                cells.append("免")
-            elif row.unpaid(month):
-                cells.append(money(row.owed[month] - row.paid.get(month, Decimal(0))))
-            else:
-                cells.append(f"{PAID_MARK} {money(row.paid.get(month, Decimal(0)))}")
-        arrears = row.arrears(self.due)
-        cells += [money(row.owed_total), money(row.paid_total), money(arrears) if arrears > 0 else ""]
-        for column, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            month = column - FIRST_MONTH_COLUMN + 1
-            if month in MONTHS and month <= self.due and row.unpaid(month):
-                item.setBackground(UNPAID)
-            if column >= FIRST_MONTH_COLUMN:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.setItem(index, column, item)
 
     def record_count(self) -> int:
         return len(self.rows)
