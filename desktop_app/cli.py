@@ -212,6 +212,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from desktop_app.core.exchange.roster.commit import commit_import
     from desktop_app.core.exchange.roster.preview import preview_import
 
+    if args.kind == "dues-bases":
+        return import_dues_bases(args)
     with _locked(args):
         db = _open(args)
         try:
@@ -269,6 +271,35 @@ def cmd_restore(args: argparse.Namespace) -> int:
             db.dispose()
     print(f"已从备份恢复（{result.contents.describe()}）。")
     print(f"恢复前的数据已另存为：{result.safety_copy}")
+    return 0
+
+
+def import_dues_bases(args: argparse.Namespace) -> int:
+    """党费 bases for the year's 核定, from a sheet."""
+    import datetime as dt
+
+    from desktop_app.core.exchange.roster.dues_bases import commit_dues_bases, preview_dues_bases
+
+    year = args.year or dt.date.today().year
+    with _locked(args):
+        db = _open(args)
+        try:
+            preview = preview_dues_bases(db, Path(args.file), year)
+            for problem in preview.problems:
+                print(problem)
+            print(preview.summary())
+            if not preview.ok:
+                print("存在错误，未核定任何人。请修改表格后重新导入。", file=sys.stderr)
+                return 1
+            if args.dry_run:
+                for member_id, amount in preview.amounts.items():
+                    print(f"{preview.names[member_id]}：每月 {amount} 元")
+                print("预览模式（--dry-run），未写入任何数据。")
+                return 0
+            added = commit_dues_bases(db, preview, dt.date.today())
+        finally:
+            db.dispose()
+    print(f"核定完成：{year}年新核定 {added} 人（已核定过的保持不变，年内变化请在党费页面记录）。")
     return 0
 
 
@@ -341,7 +372,12 @@ def build_parser() -> argparse.ArgumentParser:
         "file", metavar="备份文件", help="backups 文件夹中的 .sqlite3 文件，或“备份到其他位置”得到的 .zip"
     )
     imports = add("import", cmd_import, "从 Excel（.xlsx）导入居民或党员名册")
-    imports.add_argument("kind", choices=["residents", "members"], help="residents：居民；members：党员")
+    imports.add_argument(
+        "kind",
+        choices=["residents", "members", "dues-bases"],
+        help="residents：居民；members：党员；dues-bases：党费核定（姓名或身份证号、缴费类别、月收入基数）",
+    )
+    imports.add_argument("--year", type=int, metavar="年份", help="dues-bases：核定哪一年（默认今年）")
     imports.add_argument("file", metavar="文件.xlsx")
     imports.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入")
     imports.add_argument("--update", action="store_true", help="名册中已有的人用表格中的信息更新（默认跳过）")

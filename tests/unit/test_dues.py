@@ -194,3 +194,46 @@ def test_the_dues_report_has_the_detail_the_totals_and_a_notice_without_incomes(
     notice_text = " ".join(str(c) for row in book["公示"].iter_rows(values_only=True) for c in row if c is not None)
     assert "朱国萍" in notice_text
     assert "5432" not in notice_text, "no income in the notice"
+
+
+def test_bases_imported_from_a_sheet_as_tolerantly_as_the_rosters(db, dues, tmp_path, capsys):
+    import openpyxl
+
+    from desktop_app.cli import main
+
+    member(db, "朱国萍")
+    member(db, "李建华")
+    member(db, "王芳")
+    sheet = tmp_path / "党费基数.xlsx"
+    book = openpyxl.Workbook()
+    rows = [
+        ["2026年党费基数表"],
+        ["姓名", "缴费类别", "税后月工资（元）"],
+        ["朱国萍", "在职", "3,000.01"],
+        ["李建华", "退休", 5000],
+        ["王芳", "学生", None],
+        ["赵无名", "在职", 4000],
+        ["朱国萍", "退伍", 4000],
+    ]
+    for row in rows:
+        book.active.append(row)
+    book.save(sheet)
+    data = ["--data-dir", str(db.data_dir)]
+    db.dispose()
+
+    assert main(["import", "dues-bases", str(sheet), "--year", str(YEAR), *data]) == 1
+    out = capsys.readouterr().out
+    assert "第6行 第A列（姓名）：名册中没有这名党员" in out
+    assert "第7行 第B列（缴费类别）：“退伍”不是缴费类别" in out
+    assert row_of(dues, member(db, "孙新")).owed == {}, "nothing was assessed"
+
+    book = openpyxl.load_workbook(sheet)
+    book.active.delete_rows(6, 2)
+    book.save(sheet)
+    assert main(["import", "dues-bases", str(sheet), "--year", str(YEAR), "--dry-run", *data]) == 0
+    assert "朱国萍：每月 30.00 元" in capsys.readouterr().out
+    assert main(["import", "dues-bases", str(sheet), "--year", str(YEAR), *data]) == 0
+    amounts = {row.name: row.owed.get(1) for row in dues.ledger(YEAR)}
+    assert amounts["朱国萍"] == Decimal("30.00")
+    assert amounts["李建华"] == Decimal("25.00")
+    assert amounts["王芳"] == Decimal("0.20")

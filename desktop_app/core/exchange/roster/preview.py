@@ -89,7 +89,7 @@ class ImportPreview:
         return text
 
 
-def _cell_value(value: Any) -> Any:
+def cell_value(value: Any) -> Any:
     """Excel keeps phone and ID numbers typed as numbers as floats: give them back as digits."""
     if isinstance(value, float) and value.is_integer() and abs(value) >= 1e6:
         return str(int(value))
@@ -158,7 +158,7 @@ def preview_import(
             progress(offset, len(data))
         if all(blank(v) for v in row):
             continue
-        raw = {name: _cell_value(row[col]) if col < len(row) else None for name, (col, _) in columns.items()}
+        raw = {name: cell_value(row[col]) if col < len(row) else None for name, (col, _) in columns.items()}
         item = ImportRow(number, {})
         unusable = [
             Problem(number, "是公式，没有可用的计算结果，请在 Excel 或 WPS 中另存为数值后再导入", col, header)

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from desktop_app.core.domain.errors import AppError
 from desktop_app.core.domain.normalize import clean_text, halfwidth
-from desktop_app.core.exchange.roster.kinds import ImportKind
+
+
+class HeaderSet(Protocol):
+    """What header matching needs of a kind of file: each field's header names, the template's first."""
+
+    @property
+    def headers(self) -> dict[str, tuple[str, ...]]: ...
+
 
 MAX_ROWS = 100_000
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -122,7 +129,7 @@ def header_key(text: Any) -> str:
     return halfwidth(clean_text(text)).replace(" ", "").replace("*", "").replace("＊", "")
 
 
-def match_header(kind: ImportKind, text: Any) -> str | None:
+def match_header(kind: HeaderSet, text: Any) -> str | None:
     """The field a header names: an exact synonym first, then a synonym it starts with (联系电话（手机）)."""
     key = header_key(text)
     if not key:
@@ -136,9 +143,7 @@ def match_header(kind: ImportKind, text: Any) -> str | None:
     return None
 
 
-def find_header(
-    kind: ImportKind, rows: list[tuple[Any, ...]], file_name: str
-) -> tuple[int, dict[str, tuple[int, str]]]:
+def find_header(kind: HeaderSet, rows: list[tuple[Any, ...]], file_name: str) -> tuple[int, dict[str, tuple[int, str]]]:
     best: tuple[int, dict[str, tuple[int, str]]] | None = None
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         columns: dict[str, tuple[int, str]] = {}
