@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.domain.enums import DuesCategory
@@ -92,3 +92,39 @@ def test_the_month_grid_model_passes_the_model_tester(qtmodeltester, demo_contex
     model.set_rows(DuesService(demo_context.db).ledger(YEAR), dt.date.today().month)
     assert model.rowCount() > 0
     qtmodeltester.check(model)
+
+
+def test_relief_asks_for_the_approval_and_then_the_months_show_waived(qtbot, context, drive_modal, type_text):
+    zhu = MemberService(context.db).create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
+    DuesService(context.db).assess_year(YEAR, {zhu: Basis(DuesCategory.EMPLOYED, Decimal("4000"))}, dt.date(YEAR, 1, 5))
+    view = shown(qtbot, context)
+    march, may = FIRST_MONTH_COLUMN + 2, FIRST_MONTH_COLUMN + 4
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(0, march))
+    view.table.selectionModel().select(
+        QItemSelection(view.model.index(0, march), view.model.index(0, may)),
+        QItemSelectionModel.SelectionFlag.Select,
+    )
+    said: list[str] = []
+
+    def relieve(dialog):
+        edits = dialog.edits
+        for key, text in (
+            ("reason", "大病住院"),
+            ("branch_decision_date", "2026-03-01"),
+            ("approved_by", "街道党工委"),
+        ):
+            edits[key].setFocus()
+            type_text(edits[key], text)
+        qtbot.keyClick(edits["approved_by"], Key.Key_Return)
+        said.append(dialog.error.text())
+        assert dialog.isVisible(), "without the approval's date and number it is not recorded"
+        for key, text in (("approval_date", "2026年3月8日"), ("document_no", "街党〔2026〕3号")):
+            edits[key].setFocus()
+            type_text(edits[key], text)
+        qtbot.keyClick(edits["document_no"], Key.Key_Return)
+
+    drive_modal(lambda: view.relief_action.trigger(), relieve)
+    assert "批准日期" in said[0]
+    assert "批准文号" in said[0]
+    assert [view.model.text(0, column) for column in range(march, may + 1)] == ["免", "免", "免"]

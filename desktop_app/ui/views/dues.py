@@ -4,6 +4,7 @@ year's 核定 per member. The rules and amounts are the core's (`core.services.d
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.domain import normalize
 from desktop_app.core.domain.enums import DuesCategory, DuesPaymentWay
 from desktop_app.core.domain.errors import AppError, ValidationError
 from desktop_app.core.services.dues import MONTHS, Basis, DuesService, LedgerRow, due_through
@@ -89,6 +91,72 @@ class AssessDialog(QDialog):
         else:
             self.basis = Basis(category, base=amount)
         super().accept()
+
+
+class ReliefDialog(QDialog):
+    """减免 for a member's selected months: the reason, the amount, the branch's decision and the approval."""
+
+    FIELDS = (
+        ("reason", "减免原因"),
+        ("monthly_amount", "每月减为（元，0 为免交）"),
+        ("branch_decision_date", "支部决定日期"),
+        ("approved_by", "批准的上级党委"),
+        ("approval_date", "批准日期"),
+        ("document_no", "批准文号"),
+    )
+
+    def __init__(
+        self,
+        name: str,
+        months: tuple[int, int],
+        record: Callable[[ReliefDialog], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        """`record(dialog)` writes the 减免 (it raises what is missing, which the dialog shows, input kept)."""
+        super().__init__(parent)
+        self.record = record
+        self.setWindowTitle(f"党费减免：{name}（{months[0]}–{months[1]}月）")
+        form = QFormLayout(self)
+        self.edits = {key: QLineEdit() for key, _ in self.FIELDS}
+        self.edits["monthly_amount"].setText("0")
+        for key, label in self.FIELDS:
+            form.addRow(label, self.edits[key])
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("记录减免")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def accept(self) -> None:
+        try:
+            self.record(self)
+        except ValidationError as exc:
+            self.error.setText(exc.describe())
+            return
+        except AppError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
+
+    def amount(self) -> Decimal:
+        text = self.edits["monthly_amount"].text().strip() or "0"
+        try:
+            return Decimal(text)
+        except InvalidOperation as exc:
+            raise ValidationError({"monthly_amount": "请填写金额，免交填 0"}, {"monthly_amount": "每月减为"}) from exc
+
+    def date(self, key: str) -> dt.date | None:
+        """A date as typed (2026-03-01, 2026/3/1, 2026年3月1日); an unreadable one counts as not given."""
+        text = self.edits[key].text().strip()
+        try:
+            return normalize.parse_date(text) if text else None
+        except ValueError:
+            return None
 
 
 class DuesGridModel(QAbstractTableModel):
@@ -164,6 +232,8 @@ class DuesView(Page):
         self.pay_action = toolbar.addAction("标记已缴", self.mark_paid)
         self.pay_action.setToolTip("把选中的月份标记为已缴（在表格中按空格键）；可以先选中多个人、多个月")
         self.assess_action = toolbar.addAction("核定…", self.assess_selected)
+        self.relief_action = toolbar.addAction("减免…", self.relieve_selected)
+        self.relief_action.setToolTip("为选中的月份记录减免（须有支部决定和上级党委批准）")
         self.assess_action.setShortcut(QKeySequence("Ctrl+E"))
         self.assess_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.year = QSpinBox()
@@ -199,7 +269,7 @@ class DuesView(Page):
         digit = self.table.fontMetrics().horizontalAdvance("0")
         for column, chars in enumerate((8, 10, *(9,) * 12, 10, 10, 10)):
             self.table.setColumnWidth(column, chars * digit + 12)
-        self.table.addActions([self.pay_action, self.assess_action])
+        self.table.addActions([self.pay_action, self.assess_action, self.relief_action])
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.installEventFilter(self)
         self.totals = QLabel()
@@ -269,6 +339,34 @@ class DuesView(Page):
         if paid.ok:
             self.reload()
             self.totals.setText(f"已记录 {paid.value} 笔。" + self.totals.text())
+
+    def relieve_selected(self) -> None:
+        """减免 for the current member over the selected months of that row."""
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= len(self.rows):
+            return
+        row = self.rows[index.row()]
+        months = sorted(month for member_id, month in self.selected_cells() if member_id == row.member_id)
+        if not months:
+            return
+        year, span = self.year.value(), (months[0], months[-1])
+
+        def record(dialog: ReliefDialog) -> None:
+            text = {key: edit.text() for key, edit in dialog.edits.items()}
+            self.service.grant_relief(
+                row.member_id,
+                year,
+                span,
+                dialog.amount(),
+                text["reason"],
+                dialog.date("branch_decision_date"),
+                text["approved_by"],
+                dialog.date("approval_date"),
+                text["document_no"],
+            )
+
+        if attempt(self, lambda: ReliefDialog(row.name, span, record, self).exec()).ok:
+            self.reload()
 
     def assess_selected(self) -> None:
         index = self.table.currentIndex()
