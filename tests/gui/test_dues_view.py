@@ -8,7 +8,7 @@ from decimal import Decimal
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.core.domain.enums import DuesCategory
+from desktop_app.core.domain.enums import DuesCategory, DuesPaymentWay
 from desktop_app.core.services.dues import Basis, DuesService
 from desktop_app.core.services.people import MemberService
 from desktop_app.ui.views.dues import FIRST_MONTH_COLUMN, DuesView
@@ -128,3 +128,21 @@ def test_relief_asks_for_the_approval_and_then_the_months_show_waived(qtbot, con
     assert "批准日期" in said[0]
     assert "批准文号" in said[0]
     assert [view.model.text(0, column) for column in range(march, may + 1)] == ["免", "免", "免"]
+
+
+def test_the_six_month_filter_shows_only_the_members_at_risk(qtbot, context):
+    members = MemberService(context.db)
+    absent = members.create({"name": "失联党员", "join_date": dt.date(2000, 7, 1)})
+    paying = members.create({"name": "按时交", "join_date": dt.date(2000, 7, 1)})
+    dues = DuesService(context.db)
+    today = dt.date.today()
+    for year in (today.year - 1, today.year):
+        dues.assess_year(year, dict.fromkeys((absent, paying), Basis(DuesCategory.STUDENT)), dt.date(year, 1, 5))
+        for month in range(1, 13):  # each month paid in its own month
+            dues.pay([(paying, month)], year, dt.date(year, month, 15), DuesPaymentWay.CASH)
+    view = shown(qtbot, context)
+    assert view.model.rowCount() == 2
+    view.show_only.setFocus()
+    qtbot.keyClick(view.show_only, Key.Key_End)  # the last choice: 连续 6 个月未缴
+    assert view.show_only.currentText() == "连续 6 个月未缴"
+    assert [view.model.text(r, 0) for r in range(view.model.rowCount())] == ["失联党员"]

@@ -247,6 +247,7 @@ class DuesView(Page):
         self.show_only = QComboBox()
         self.show_only.addItem("全部党员", "all")
         self.show_only.addItem("本月未缴", "unpaid_now")
+        self.show_only.addItem("连续 6 个月未缴", "at_risk")
         self.way = QComboBox()
         self.way.addItems([way.label for way in DuesPaymentWay])
         self.collector = QLineEdit(str(context.settings.value(COLLECTOR_KEY, "")))
@@ -301,17 +302,25 @@ class DuesView(Page):
             return
         rows = loaded.value
         today = dt.date.today()
-        if self.show_only.currentData() == "unpaid_now" and year == today.year:
+        shown = self.show_only.currentData()
+        if shown == "unpaid_now" and year == today.year:
             rows = [row for row in rows if row.unpaid(today.month)]
+        elif shown == "at_risk":
+            risky = {member_id for member_id, _ in self.service.at_risk(today)}
+            rows = [row for row in rows if row.member_id in risky]
         self.rows = rows
         self.due = due_through(year, today)
         self.model.set_rows(rows, self.due)
         owed = sum((row.owed_total for row in rows), Decimal(0))
         paid = sum((row.paid_total for row in rows), Decimal(0))
         arrears = sum((row.arrears(self.due) for row in rows), Decimal(0))
+        month = max(self.due, 1)
+        month_owed = sum((row.owed.get(month, Decimal(0)) for row in rows), Decimal(0))
+        month_paid = sum((row.paid.get(month, Decimal(0)) for row in rows), Decimal(0))
         self.totals.setText(
             f"{year}年 {len(rows)} 名党员：全年应缴 {money(owed)} 元，实缴 {money(paid)} 元，"
-            f"到{self.due}月欠缴 {money(arrears)} 元（红底为已到期未缴）"
+            f"到{self.due}月欠缴 {money(arrears)} 元；{month}月应缴 {money(month_owed)} 元，实缴 {money(month_paid)} 元"
+            "（红底为已到期未缴）"
         )
         self.count_changed.emit(len(rows))
 
