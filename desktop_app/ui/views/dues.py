@@ -207,8 +207,8 @@ class DuesGridModel(QAbstractTableModel):
             return row.group
         month = column - FIRST_MONTH_COLUMN + 1
         if month in MONTHS:
-            if month not in row.owed:
-                return NOT_OWED
+            if month not in row.owed or (row.owed[month] == 0 and month not in row.relieved):
+                return NOT_OWED  # not a member that month, or paying at the 单位 (双报到)
             if month in row.relieved and row.owed[month] == 0:
                 return "免"
             if row.unpaid(month):
@@ -268,7 +268,7 @@ class DuesView(Page):
         self.table.verticalHeader().setVisible(False)
         # Fixed widths, in the font's own measure: sizing to the contents would read every row.
         digit = self.table.fontMetrics().horizontalAdvance("0")
-        for column, chars in enumerate((8, 10, *(9,) * 12, 10, 10, 10)):
+        for column, chars in enumerate((6, 9, *(8,) * 12, 8, 8, 8)):  # all in sight on a 1366-wide screen
             self.table.setColumnWidth(column, chars * digit + 12)
         self.table.addActions([self.pay_action, self.assess_action, self.relief_action])
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
