@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.core.storage.database import Database
+from desktop_app.ui.dialog_buttons import ok_cancel
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.profile_fields import ProfileFields
 
@@ -24,12 +25,7 @@ class FirstRunDialog(QDialog):
         self.demo = QCheckBox("载入示例数据（先试用一下，示例居民区的信息会替换上面填写的内容）")
         self.demo.toggled.connect(self._demo_chosen)
         layout.addWidget(self.demo)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("开始使用")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, "开始使用", "退出"))
         self.resize(520, self.sizeHint().height())
 
     def _demo_chosen(self, on: bool) -> None:

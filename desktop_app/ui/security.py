@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.storage import keys
 from desktop_app.ui.background import BackgroundTask
+from desktop_app.ui.dialog_buttons import ok_cancel
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.forms.base import ERROR_STYLE
 from desktop_app.ui.signals import on_click
@@ -80,13 +81,9 @@ class NewPasswordDialog(QDialog):
         for widget in (self.first, self.second, self.hint, self.error):
             layout.addWidget(widget)
         self.first.textChanged.connect(lambda text: self.hint.setText("密码强度：" + keys.password_hint(text)))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = ok_cancel(self)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("确定")
         self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         (self.old or self.first).setFocus()
 

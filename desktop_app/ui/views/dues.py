@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,6 +31,7 @@ from desktop_app.core.domain.errors import AppError, ValidationError
 from desktop_app.core.services.dues import MONTHS, Basis, DuesService, LedgerRow, due_through
 from desktop_app.core.services.people import PartyGroupService
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.dialog_buttons import ok_cancel
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.forms.base import ERROR_STYLE
 from desktop_app.ui.operations import attempt
@@ -70,12 +70,7 @@ class AssessDialog(QDialog):
         form.addRow("月收入基数（元）", self.base)
         form.addRow(f"{year}年", self.from_month)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("核定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, "核定"))
         self.category.setFocus()
 
     def accept(self) -> None:
@@ -125,12 +120,7 @@ class ReliefDialog(QDialog):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("记录减免")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, "记录减免"))
 
     def accept(self) -> None:
         try:
