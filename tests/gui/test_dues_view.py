@@ -146,3 +146,23 @@ def test_the_six_month_filter_shows_only_the_members_at_risk(qtbot, context):
     qtbot.keyClick(view.show_only, Key.Key_End)  # the last choice: 连续 6 个月未缴
     assert view.show_only.currentText() == "连续 6 个月未缴"
     assert [view.model.text(r, 0) for r in range(view.model.rowCount())] == ["失联党员"]
+
+
+def test_a_payment_entered_later_keeps_the_day_it_was_handed_over(qtbot, context):
+    from PySide6.QtCore import QDate
+    from sqlalchemy import select
+
+    from desktop_app.core.domain.enums import DuesPaymentKind
+    from desktop_app.core.storage.models import DuesPayment
+
+    zhu = MemberService(context.db).create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
+    DuesService(context.db).assess_year(YEAR, {zhu: Basis(DuesCategory.STUDENT)}, dt.date(YEAR, 1, 5))
+    view = shown(qtbot, context)
+    view.paid_on.setDate(QDate(YEAR, 1, 15))  # what the 缴费日期 field shows after the person picks it
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(0, FIRST_MONTH_COLUMN + 2))  # March, paid in January: 预交
+    qtbot.keyClick(view.table, Key.Key_Space)
+    with context.db.read_session() as session:
+        [(paid_on, kind)] = session.execute(select(DuesPayment.paid_on, DuesPayment.kind)).all()
+    assert paid_on == dt.date(YEAR, 1, 15)
+    assert kind is DuesPaymentKind.ADVANCE

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -33,6 +34,7 @@ from desktop_app.core.services.people import PartyGroupService
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.dialog_buttons import ok_cancel
 from desktop_app.ui.errors import report_failure
+from desktop_app.ui.formatting import DATE_FORMAT, python_date
 from desktop_app.ui.forms.base import ERROR_STYLE
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.page import Page
@@ -240,6 +242,10 @@ class DuesView(Page):
         self.show_only.addItem("连续 6 个月未缴", "at_risk")
         self.way = QComboBox()
         self.way.addItems([way.label for way in DuesPaymentWay])
+        # The day the money was handed over (a payment entered later keeps its own day; 补缴 and 预交 count from it).
+        self.paid_on = QDateEdit(QDate.currentDate())
+        self.paid_on.setDisplayFormat(DATE_FORMAT)
+        self.paid_on.setCalendarPopup(True)
         self.collector = QLineEdit(str(context.settings.value(COLLECTOR_KEY, "")))
         self.collector.setPlaceholderText("收缴人")
         self.collector.setMaximumWidth(120)
@@ -249,6 +255,8 @@ class DuesView(Page):
         filters.addStretch(1)
         filters.addWidget(QLabel("缴费方式"))
         filters.addWidget(self.way)
+        filters.addWidget(QLabel("缴费日期"))
+        filters.addWidget(self.paid_on)
         filters.addWidget(self.collector)
         self.model = DuesGridModel(self)
         self.table = QTableView()
@@ -334,7 +342,8 @@ class DuesView(Page):
         year, collector = self.year.value(), self.collector.text().strip()
         way = list(DuesPaymentWay)[self.way.currentIndex()]
         self.context.settings.setValue(COLLECTOR_KEY, collector)
-        paid = attempt(self, lambda: self.service.pay(cells, year, dt.date.today(), way, collector))
+        paid_on = python_date(self.paid_on.date())
+        paid = attempt(self, lambda: self.service.pay(cells, year, paid_on, way, collector))
         if paid.ok:
             self.reload()
             self.totals.setText(f"已记录 {paid.value} 笔。" + self.totals.text())
