@@ -237,3 +237,15 @@ def test_bases_imported_from_a_sheet_as_tolerantly_as_the_rosters(db, dues, tmp_
     assert amounts["朱国萍"] == Decimal("30.00")
     assert amounts["李建华"] == Decimal("25.00")
     assert amounts["王芳"] == Decimal("0.20")
+
+
+def test_the_grids_totals_are_the_years_and_the_latest_due_months(db, dues):
+    from desktop_app.core.services.dues import totals
+
+    zhu, li = member(db, "朱国萍"), member(db, "李建华")
+    dues.assess_year(YEAR, dict.fromkeys((zhu, li), EMPLOYED), dt.date(YEAR, 1, 5))
+    dues.pay([(zhu, 1), (zhu, 2), (li, 2)], YEAR, dt.date(YEAR, 2, 10), CASH)
+    sums = totals(dues.ledger(YEAR), through_month=2)
+    assert (sums.owed, sums.paid, sums.arrears) == (Decimal("960.00"), Decimal("120.00"), Decimal("40.00"))
+    assert (sums.month, sums.month_owed, sums.month_paid) == (2, Decimal("80.00"), Decimal("80.00"))
+    assert totals([], through_month=0).month == 1

@@ -64,6 +64,30 @@ class LedgerRow:
         )
 
 
+@dataclass(frozen=True)
+class LedgerTotals:
+    owed: Decimal  # 全年应缴
+    paid: Decimal  # 全年实缴
+    arrears: Decimal  # 欠缴 of the months due so far
+    month: int  # the month the next two are for: the last one due (January before any)
+    month_owed: Decimal
+    month_paid: Decimal
+
+
+def totals(rows: Iterable[LedgerRow], through_month: int) -> LedgerTotals:
+    """The year's and the latest due month's sums over the rows shown."""
+    rows = list(rows)
+    month = max(through_month, 1)
+    return LedgerTotals(
+        owed=sum((row.owed_total for row in rows), ZERO),
+        paid=sum((row.paid_total for row in rows), ZERO),
+        arrears=sum((row.arrears(through_month) for row in rows), ZERO),
+        month=month,
+        month_owed=sum((row.owed.get(month, ZERO) for row in rows), ZERO),
+        month_paid=sum((row.paid.get(month, ZERO) for row in rows), ZERO),
+    )
+
+
 def due_through(year: int, today: dt.date) -> int:
     """The last month of `year` whose dues are due by `today` (0: none yet)."""
     if year < today.year:

@@ -29,11 +29,10 @@ from PySide6.QtWidgets import (
 from desktop_app.core.domain import normalize
 from desktop_app.core.domain.enums import DuesCategory, DuesPaymentWay
 from desktop_app.core.domain.errors import AppError, ValidationError
-from desktop_app.core.services.dues import MONTHS, Basis, DuesService, LedgerRow, due_through
+from desktop_app.core.services.dues import MONTHS, Basis, DuesService, LedgerRow, due_through, totals
 from desktop_app.core.services.people import PartyGroupService
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.dialog_buttons import ok_cancel
-from desktop_app.ui.errors import report_failure
 from desktop_app.ui.formatting import DATE_FORMAT, python_date
 from desktop_app.ui.forms.base import ERROR_STYLE
 from desktop_app.ui.operations import attempt
@@ -50,13 +49,37 @@ def money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-class AssessDialog(QDialog):
+class RecordingDialog(QDialog):
+    """A dialog whose OK writes through `record(dialog)`: what the core refuses is said in the dialog, and
+    everything typed stays, until it is written or the person cancels."""
+
+    def __init__(self, record: Callable[[Any], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.record = record
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+
+    def accept(self) -> None:
+        try:
+            self.record(self)
+        except ValidationError as exc:
+            self.error.setText(exc.describe())
+            return
+        except AppError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
+
+
+class AssessDialog(RecordingDialog):
     """核定 one member: the category and the monthly base (or a farmer's amount); from a month, for a change."""
 
-    def __init__(self, name: str, year: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(
+        self, name: str, year: int, record: Callable[[AssessDialog], None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(record, parent)
         self.setWindowTitle(f"核定党费：{name}")
-        self.basis: Basis | None = None
         form = QFormLayout(self)
         self.category = QComboBox()
         self.category.addItems([category.label for category in DuesCategory])
@@ -65,9 +88,6 @@ class AssessDialog(QDialog):
         self.from_month = QSpinBox()
         self.from_month.setRange(1, 12)
         self.from_month.setSuffix(" 月起")
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
         form.addRow("缴费类别", self.category)
         form.addRow("月收入基数（元）", self.base)
         form.addRow(f"{year}年", self.from_month)
@@ -75,22 +95,19 @@ class AssessDialog(QDialog):
         form.addRow(ok_cancel(self, "核定"))
         self.category.setFocus()
 
-    def accept(self) -> None:
+    def basis(self) -> Basis:
         category = list(DuesCategory)[self.category.currentIndex()]  # Qt would make the enum a plain string
         text = self.base.text().strip().replace(",", "").replace("，", "")
         try:
             amount = Decimal(text) if text else None
-        except InvalidOperation:
-            self.error.setText(f"“{text}”不是金额，请填写数字，如 4500 或 4500.50。")
-            return
+        except InvalidOperation as exc:
+            raise AppError(f"“{text}”不是金额，请填写数字，如 4500 或 4500.50。") from exc
         if category is DuesCategory.FARMER:
-            self.basis = Basis(category, farmer_amount=amount)
-        else:
-            self.basis = Basis(category, base=amount)
-        super().accept()
+            return Basis(category, farmer_amount=amount)
+        return Basis(category, base=amount)
 
 
-class ReliefDialog(QDialog):
+class ReliefDialog(RecordingDialog):
     """减免 for a member's selected months: the reason, the amount, the branch's decision and the approval."""
 
     FIELDS = (
@@ -109,31 +126,15 @@ class ReliefDialog(QDialog):
         record: Callable[[ReliefDialog], None],
         parent: QWidget | None = None,
     ) -> None:
-        """`record(dialog)` writes the 减免 (it raises what is missing, which the dialog shows, input kept)."""
-        super().__init__(parent)
-        self.record = record
+        super().__init__(record, parent)
         self.setWindowTitle(f"党费减免：{name}（{months[0]}–{months[1]}月）")
         form = QFormLayout(self)
         self.edits = {key: QLineEdit() for key, _ in self.FIELDS}
         self.edits["monthly_amount"].setText("0")
         for key, label in self.FIELDS:
             form.addRow(label, self.edits[key])
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
         form.addRow(self.error)
         form.addRow(ok_cancel(self, "记录减免"))
-
-    def accept(self) -> None:
-        try:
-            self.record(self)
-        except ValidationError as exc:
-            self.error.setText(exc.describe())
-            return
-        except AppError as exc:
-            self.error.setText(str(exc))
-            return
-        super().accept()
 
     def amount(self) -> Decimal:
         text = self.edits["monthly_amount"].text().strip() or "0"
@@ -309,16 +310,11 @@ class DuesView(Page):
         self.rows = rows
         self.due = due_through(year, today)
         self.model.set_rows(rows, self.due)
-        owed = sum((row.owed_total for row in rows), Decimal(0))
-        paid = sum((row.paid_total for row in rows), Decimal(0))
-        arrears = sum((row.arrears(self.due) for row in rows), Decimal(0))
-        month = max(self.due, 1)
-        month_owed = sum((row.owed.get(month, Decimal(0)) for row in rows), Decimal(0))
-        month_paid = sum((row.paid.get(month, Decimal(0)) for row in rows), Decimal(0))
+        sums = totals(rows, self.due)
         self.totals.setText(
-            f"{year}年 {len(rows)} 名党员：全年应缴 {money(owed)} 元，实缴 {money(paid)} 元，"
-            f"到{self.due}月欠缴 {money(arrears)} 元；{month}月应缴 {money(month_owed)} 元，实缴 {money(month_paid)} 元"
-            "（红底为已到期未缴）"
+            f"{year}年 {len(rows)} 名党员：全年应缴 {money(sums.owed)} 元，实缴 {money(sums.paid)} 元，"
+            f"到{self.due}月欠缴 {money(sums.arrears)} 元；"
+            f"{sums.month}月应缴 {money(sums.month_owed)} 元，实缴 {money(sums.month_paid)} 元（红底为已到期未缴）"
         )
         self.count_changed.emit(len(rows))
 
@@ -382,23 +378,14 @@ class DuesView(Page):
             return
         row = self.rows[index.row()]
         year = self.year.value()
-        dialog = AssessDialog(row.name, year, self)
-        while dialog.exec():
-            basis = dialog.basis
-            assert basis is not None
-            try:
-                if not row.owed:  # not yet assessed for the year: the year's 核定
-                    self.service.assess_year(year, {row.member_id: basis}, dt.date.today())
-                else:
-                    self.service.record_change(row.member_id, year, dialog.from_month.value(), basis, dt.date.today())
-            except ValidationError as exc:
-                dialog.error.setText(exc.describe())
-                continue
-            except AppError as exc:  # e.g. a base the category needs: said in the dialog, input kept
-                dialog.error.setText(str(exc))
-                continue
-            except Exception as exc:  # the one route for the rest
-                report_failure(dialog, exc)
-                continue
-            break
-        self.reload()
+
+        def record(dialog: AssessDialog) -> None:
+            if not row.owed:  # not yet assessed for the year: the year's 核定
+                self.service.assess_year(year, {row.member_id: dialog.basis()}, dt.date.today())
+            else:
+                self.service.record_change(
+                    row.member_id, year, dialog.from_month.value(), dialog.basis(), dt.date.today()
+                )
+
+        if attempt(self, lambda: AssessDialog(row.name, year, record, self).exec()).ok:
+            self.reload()
