@@ -29,6 +29,7 @@ NAMES = (
     "meetings",
     "residents",
     "members",
+    "dues",
     "studio",
     "reports",
     "recycle",
@@ -67,6 +68,34 @@ def grab_import_dialog(db, tmp: Path, out: Path) -> None:  # type: ignore[no-unt
     dialog.done(0)
 
 
+def grab_dues_dialogs(window: MainWindow, db, tmp: Path, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """The 党费 base import's preview (one wrong row) and the 自愿多交 dialog."""
+    import openpyxl
+
+    from desktop_app.ui.dues_import import DuesBasesDialog
+    from desktop_app.ui.views.dues import DuesView, VoluntaryDialog
+
+    view = next(window.view(i) for i in range(len(VIEWS)) if isinstance(window.view(i), DuesView))
+    names = [row.name for row in view.rows[:3]]
+    book = openpyxl.Workbook()
+    header = ["姓名", "缴费类别", "税后月工资"]
+    for row in (header, [names[0], "在职", 6200], [names[1], "退休", 4800], [names[2], "退伍", 3000]):
+        book.active.append(row)
+    path = tmp / "党费基数.xlsx"
+    book.save(path)
+    dialog = DuesBasesDialog(db, dt.date.today().year + 1, view)
+    dialog.show()
+    task = dialog.load_file(path)
+    while task is not None and not task.done:
+        QApplication.processEvents()
+    grab(dialog, out / "dialog-dues-bases-import.png")
+    dialog.done(0)
+    gift = VoluntaryDialog(names[0], lambda dialog: None, view)
+    gift.show()
+    grab(gift, out / "dialog-dues-voluntary.png")
+    gift.done(0)
+
+
 def grab_forms(view: RecordView, out: Path, name: str) -> None:
     """The form for a new record, and for the first record of the list."""
     new_form = view.open_form()
@@ -91,6 +120,7 @@ def grab_meeting_pdf(window: MainWindow, out: Path) -> None:
 
 
 def main(out: Path) -> int:
+    assert len(NAMES) == len(VIEWS), "one screenshot name a page"
     out.mkdir(parents=True, exist_ok=True)
     app = create_application()
     with tempfile.TemporaryDirectory() as tmp:
@@ -111,6 +141,7 @@ def main(out: Path) -> int:
                 if isinstance(view, RecordView):
                     grab_forms(view, out, f"{NAMES[index]}-{view.service.kind_key}")
         grab_import_dialog(db, Path(tmp), out)
+        grab_dues_dialogs(window, db, Path(tmp), out)
         from desktop_app.ui.guide import GuideDialog
 
         guide = GuideDialog(window)

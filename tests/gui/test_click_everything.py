@@ -40,6 +40,7 @@ EXPECTED_DIALOGS = {
     "GuideDialog",
     "NewPasswordDialog",  # 加密导出 asks for the file's password
     "AssessDialog",  # 党费 → 核定…
+    "DuesBasesDialog",  # 党费 → 导入基数…
 }
 
 

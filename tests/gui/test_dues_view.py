@@ -166,3 +166,102 @@ def test_a_payment_entered_later_keeps_the_day_it_was_handed_over(qtbot, context
         [(paid_on, kind)] = session.execute(select(DuesPayment.paid_on, DuesPayment.kind)).all()
     assert paid_on == dt.date(YEAR, 1, 15)
     assert kind is DuesPaymentKind.ADVANCE
+
+
+def test_rounding_chosen_in_settings_by_keys_applies_to_the_next_assessment(qtbot, context, drive_modal, type_text):
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.ui.views.settings import SettingsView
+
+    ProfileService(context.db).save({"community_name": "康宁居民区"})  # set up, as after the first run
+    MemberService(context.db).create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
+    settings = SettingsView(context)
+    qtbot.addWidget(settings)
+    settings.show()
+    rounding = settings.dues.rounding
+    assert rounding.currentText() == "四舍五入到分"
+    rounding.setFocus()
+    qtbot.keyClick(rounding, Key.Key_Down)
+    assert rounding.currentText() == "舍去分以下尾数"
+    qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
+    assert settings.saved_note.text() == "设置已保存。"
+
+    view = shown(qtbot, context)
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(0, 0))
+
+    def assess(dialog):
+        dialog.base.setFocus()
+        type_text(dialog.base, "4321.50")  # 1 %: 43.215
+        qtbot.keyClick(dialog.base, Key.Key_Return)
+
+    drive_modal(lambda: qtbot.keyClick(view.table, Key.Key_E, Qt.KeyboardModifier.ControlModifier), assess)
+    assert view.model.text(0, FIRST_MONTH_COLUMN) == "43.21"
+
+
+def test_a_voluntary_gift_is_recorded_from_the_grid_and_shown_apart_from_the_months(
+    qtbot, context, drive_modal, type_text
+):
+    from desktop_app.ui.views.dues import PAID_COLUMN
+
+    zhu = MemberService(context.db).create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
+    DuesService(context.db).assess_year(YEAR, {zhu: Basis(DuesCategory.STUDENT)}, dt.date(YEAR, 1, 5))
+    view = shown(qtbot, context)
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(0, 0))
+    said: list[str] = []
+
+    def give(dialog):
+        dialog.amount_edit.setFocus()
+        type_text(dialog.amount_edit, "一千")
+        qtbot.keyClick(dialog.amount_edit, Key.Key_Return)
+        said.append(dialog.error.text())
+        dialog.amount_edit.selectAll()
+        type_text(dialog.amount_edit, "1,000")
+        qtbot.keyClick(dialog.amount_edit, Key.Key_Return)
+
+    drive_modal(lambda: view.voluntary_action.trigger(), give)
+    assert "不是金额" in said[0]
+    assert "另有自愿多交 1000.00 元" in view.totals.text()
+    assert view.model.text(0, PAID_COLUMN) == "0.00", "a gift pays no month"
+    tip = view.model.data(view.model.index(0, PAID_COLUMN), Qt.ItemDataRole.ToolTipRole)
+    assert "1000.00 元" in tip
+
+
+def test_bases_imported_through_the_dialog_show_each_problem_and_write_nothing_until_right(
+    qtbot, context, drive_modal, tmp_path
+):
+    import openpyxl
+
+    members = MemberService(context.db)
+    for name in ("朱国萍", "李建华"):
+        members.create({"name": name, "join_date": dt.date(2000, 7, 1)})
+    sheet = tmp_path / "党费基数.xlsx"
+
+    def write(rows):
+        book = openpyxl.Workbook()
+        for row in [["姓名", "缴费类别", "税后月工资"], *rows]:
+            book.active.append(row)
+        book.save(sheet)
+
+    write([["朱国萍", "在职", 5000], ["李建华", "退伍", 3000]])
+    view = shown(qtbot, context)
+    seen: dict[str, object] = {}
+
+    def check_then_fix(dialog):
+        dialog.load_file(sheet)
+        qtbot.waitUntil(lambda: dialog.preview is not None)
+        seen["problem"] = dialog.table.item(0, 2).text()
+        seen["enabled"] = dialog.import_button.isEnabled()
+        write([["朱国萍", "在职", 5000], ["李建华", "退休", 5000.01]])
+        dialog.load_file(sheet)
+        qtbot.waitUntil(lambda: dialog.preview is not None and dialog.import_button.isEnabled())
+        seen["amounts"] = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.isVisible())
+
+    drive_modal(lambda: view.import_action.trigger(), check_then_fix)
+    assert seen["problem"] == "第B列（缴费类别）：“退伍”不是缴费类别"
+    assert seen["enabled"] is False
+    assert sorted(seen["amounts"]) == ["在职，每月 50.00 元", "离退休，每月 50.00 元"], "5000.01 retired: 1 %"
+    assert "已核定 2 人" in view.totals.text()
+    assert {view.model.text(r, FIRST_MONTH_COLUMN) for r in range(2)} == {"50.00"}

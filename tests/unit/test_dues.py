@@ -184,8 +184,8 @@ def test_the_dues_report_has_the_detail_the_totals_and_a_notice_without_incomes(
     assert book.sheetnames == ["收缴明细", "按党小组汇总", "按月汇总", "公示"]
     detail = list(book["收缴明细"].iter_rows(min_row=4, values_only=True))
     assert detail[0][:3] == (1, "李建华", "第1党小组")  # in pinyin order
-    assert detail[0][-3:] == (162.96, 54.32, 108.64), "李建华: 54.32 a month (1 %), one paid"
-    assert detail[1][-3:] == (120, 120, 0), "朱国萍: three months of 40.00"
+    assert detail[0][-4:] == (162.96, 54.32, 108.64, None), "李建华: 54.32 a month (1 %), one paid; no gift"
+    assert detail[1][-4:] == (120, 120, 0, None), "朱国萍: three months of 40.00"
     assert [row[0] for row in book["按月汇总"].iter_rows(min_row=4, values_only=True) if row[0]][:3] == [
         "1月",
         "2月",
@@ -249,3 +249,46 @@ def test_the_grids_totals_are_the_years_and_the_latest_due_months(db, dues):
     assert (sums.owed, sums.paid, sums.arrears) == (Decimal("960.00"), Decimal("120.00"), Decimal("40.00"))
     assert (sums.month, sums.month_owed, sums.month_paid) == (2, Decimal("80.00"), Decimal("80.00"))
     assert totals([], through_month=0).month == 1
+
+
+def test_rounding_is_a_setting_kept_with_the_data_and_used_from_the_next_assessment(db, dues):
+    from desktop_app.core.domain.dues import ROUNDINGS
+
+    zhu, li = member(db, "朱国萍"), member(db, "李建华")
+    half_fen = Basis(DuesCategory.EMPLOYED, Decimal("4321.50"))  # 1 %: 43.215
+    dues.assess_year(YEAR, {zhu: half_fen}, dt.date(YEAR, 1, 5))
+    assert row_of(dues, zhu).owed[1] == Decimal("43.22"), "half up unless 设置 says otherwise"
+    with pytest.raises(ValidationError):
+        dues.set_rounding("ROUND_SOMEHOW")
+    DuesService(db).set_rounding(next(mode for mode, label in ROUNDINGS.items() if label == "舍去分以下尾数"))
+    fresh = DuesService(db)  # another page, the CLI, the next start: all read the setting
+    fresh.assess_year(YEAR, {li: half_fen}, dt.date(YEAR, 2, 5))
+    assert row_of(fresh, li).owed[1] == Decimal("43.21")
+    assert row_of(fresh, zhu).owed[1] == Decimal("43.22"), "an amount already fixed stays"
+    [logged] = [entry for entry in AuditService(db).entries() if entry.summary == "党费尾数处理"]
+    assert logged.changes == {"尾数": ["四舍五入到分", "舍去分以下尾数"]}
+
+
+def test_voluntary_gifts_show_in_the_ledger_and_in_the_report_by_the_day_they_were_given(db, dues, tmp_path):
+    import openpyxl
+
+    from desktop_app.core.domain.periods import Period
+    from desktop_app.core.exchange.reports.registry import export_report
+    from desktop_app.core.services.dues import totals
+
+    zhu, li = member(db, "朱国萍"), member(db, "李建华")
+    dues.assess_year(YEAR, dict.fromkeys((zhu, li), EMPLOYED), dt.date(YEAR, 1, 5))
+    dues.voluntary(zhu, Decimal("1000"), dt.date(YEAR, 2, 1), DuesPaymentWay.TRANSFER)
+    dues.voluntary(zhu, Decimal("200"), dt.date(YEAR, 7, 1), CASH)
+    row = row_of(dues, zhu)
+    assert row.voluntary == [(dt.date(YEAR, 2, 1), Decimal("1000")), (dt.date(YEAR, 7, 1), Decimal("200"))]
+    assert totals(dues.ledger(YEAR), 12).voluntary == Decimal("1200")
+    target = tmp_path / "dues.xlsx"
+    export_report(db, "dues", Period.parse(f"{YEAR}Q1"), target)
+    book = openpyxl.load_workbook(target)
+    detail = {r[1]: r for r in book["收缴明细"].iter_rows(min_row=4, values_only=True) if r[1]}
+    assert detail["朱国萍"][-1] == 1000, "the July gift is not in the first quarter"
+    assert detail["李建华"][-1] is None
+    assert next(r for r in book["收缴明细"].iter_rows(min_row=4, values_only=True) if r[0] == "合计")[-1] == 1000
+    notice = {r[1]: r[-1] for r in book["公示"].iter_rows(min_row=4, values_only=True) if r[1]}
+    assert notice["朱国萍"] == 1000

@@ -9,7 +9,7 @@ belongs to the lower bracket. A change of the standard is one edit here, and its
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
 from desktop_app.core.domain.enums import DuesCategory
 from desktop_app.core.domain.errors import AppError
@@ -20,6 +20,10 @@ FARMER_RANGE = (Decimal("0.20"), Decimal("1.00"))  # the branch sets the amount 
 VOLUNTARY_FORWARDED = Decimal("1000")  # a one-off 自愿多交 of this much or more is forwarded in full
 CATCH_UP_MONTHS = 6  # 补缴 reaches at most this many months back
 RISK_MONTHS = 6  # unpaid months in a row, without a recorded reason: 党章's 自行脱党 risk
+
+# The documents do not say how to round to the fen: half up unless the branch (or its 上级党委) says otherwise.
+ROUNDINGS = {ROUND_HALF_UP: "四舍五入到分", ROUND_DOWN: "舍去分以下尾数", ROUND_UP: "分以下尾数进为一分"}
+DEFAULT_ROUNDING = ROUND_HALF_UP
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ def monthly_dues(
     category: DuesCategory,
     base: Decimal | None = None,
     farmer_amount: Decimal | None = None,
-    rounding: str = ROUND_HALF_UP,
+    rounding: str = DEFAULT_ROUNDING,
 ) -> Decimal:
     """The dues of one month, rounded to the fen (half up unless 设置 says otherwise)."""
     if category is DuesCategory.PAYS_AT_WORK:

@@ -379,7 +379,7 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
 
 
 # Changes when the demo's contents do, so cached data sets (the bench's) are made anew.
-DEMO_VERSION = 2
+DEMO_VERSION = 3
 
 # 缴费类别 as a Shanghai community's members are: mostly retired, some in work, a few students and 低保.
 DUES_MIX = (
@@ -433,6 +433,25 @@ def _fill_dues(session: Any, members: Sequence[Any], collector: str, today: dt.d
                         "notes": "",
                     }
                 )
+    # A few 自愿多交 at 七一, from their own draw so the rest of the demo stays as it was.
+    gifts = random.Random(len(members))
+    for year in (today.year - 1, today.year):
+        if dt.date(year, 7, 1) > today:
+            continue
+        for member in gifts.sample(list(members), k=max(1, len(members) // 40)):
+            payments.append(
+                {
+                    "member_id": member.id,
+                    "year": year,
+                    "month": 0,
+                    "amount": Decimal(gifts.choice((200, 500, 1000, 2000))),
+                    "paid_on": dt.date(year, 7, 1),
+                    "way": DuesPaymentWay.TRANSFER,
+                    "kind": DuesPaymentKind.VOLUNTARY,
+                    "collector": collector,
+                    "notes": "",
+                }
+            )
     _insert(session, DuesAssessment, assessments)
     for first in range(0, len(payments), 50_000):
         _insert(session, DuesPayment, payments[first : first + 50_000])

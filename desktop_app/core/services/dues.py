@@ -9,19 +9,26 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import ClassVar
 
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from desktop_app.core.domain.dues import CATCH_UP_MONTHS, RISK_MONTHS, VOLUNTARY_FORWARDED, monthly_dues
+from desktop_app.core.domain.dues import (
+    CATCH_UP_MONTHS,
+    DEFAULT_ROUNDING,
+    RISK_MONTHS,
+    ROUNDINGS,
+    VOLUNTARY_FORWARDED,
+    monthly_dues,
+)
 from desktop_app.core.domain.enums import AuditAction, DuesCategory, DuesPaymentKind, DuesPaymentWay
 from desktop_app.core.domain.errors import AppError, ValidationError
 from desktop_app.core.services.people import belonged_on
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database
-from desktop_app.core.storage.models import DuesAssessment, DuesPayment, DuesRelief, Member, PartyGroup
+from desktop_app.core.storage.models import AppSetting, DuesAssessment, DuesPayment, DuesRelief, Member, PartyGroup
 
 MONTHS = range(1, 13)
 ZERO = Decimal("0.00")
@@ -44,6 +51,7 @@ class LedgerRow:
     owed: dict[int, Decimal] = field(default_factory=dict)  # month -> 应缴 (after 减免); absent: not owed
     paid: dict[int, Decimal] = field(default_factory=dict)  # month -> 实缴
     relieved: set[int] = field(default_factory=set)
+    voluntary: list[tuple[dt.date, Decimal]] = field(default_factory=list)  # 自愿多交: (day, amount), no month
 
     def unpaid(self, month: int) -> bool:
         return month in self.owed and self.paid.get(month, ZERO) < self.owed[month]
@@ -55,6 +63,9 @@ class LedgerRow:
     @property
     def paid_total(self) -> Decimal:
         return sum(self.paid.values(), ZERO)
+
+    def voluntary_within(self, start: dt.date, end: dt.date) -> Decimal:
+        return sum((amount for day, amount in self.voluntary if start <= day <= end), ZERO)
 
     def arrears(self, through_month: int) -> Decimal:
         """欠缴: what the months due so far still lack (a month not yet come is not owed yet)."""
@@ -72,6 +83,7 @@ class LedgerTotals:
     month: int  # the month the next two are for: the last one due (January before any)
     month_owed: Decimal
     month_paid: Decimal
+    voluntary: Decimal  # 自愿多交 in the year, apart from the months
 
 
 def totals(rows: Iterable[LedgerRow], through_month: int) -> LedgerTotals:
@@ -85,6 +97,7 @@ def totals(rows: Iterable[LedgerRow], through_month: int) -> LedgerTotals:
         month=month,
         month_owed=sum((row.owed.get(month, ZERO) for row in rows), ZERO),
         month_paid=sum((row.paid.get(month, ZERO) for row in rows), ZERO),
+        voluntary=sum((amount for row in rows for _, amount in row.voluntary), ZERO),
     )
 
 
@@ -104,11 +117,45 @@ def months_between(earlier: tuple[int, int], later: tuple[int, int]) -> int:
 
 
 class DuesService:
-    def __init__(self, db: Database, rounding: str = ROUND_HALF_UP) -> None:
+    ROUNDING_KEY = "dues_rounding"
+
+    def __init__(self, db: Database, rounding: str | None = None) -> None:
         self.db = db
-        self.rounding = rounding
+        self._rounding = rounding  # None: as set in 设置, read when first needed
 
     # -- 核定 -------------------------------------------------------------------------------
+    @property
+    def rounding(self) -> str:
+        if self._rounding is None:
+            with self.db.read_session() as session:
+                row = session.get(AppSetting, self.ROUNDING_KEY)
+            stored = row.value if row is not None else None
+            self._rounding = stored if stored in ROUNDINGS else DEFAULT_ROUNDING
+        return self._rounding
+
+    def set_rounding(self, rounding: str) -> None:
+        """设置: how amounts are rounded to the fen from the next 核定 on (amounts already fixed stay)."""
+        if rounding not in ROUNDINGS:
+            raise ValidationError({"rounding": "请选择一种尾数处理方式"}, {"rounding": "党费尾数处理"})
+        before = self.rounding
+        if rounding == before:
+            return
+        with self.db.session() as session:
+            row = session.get(AppSetting, self.ROUNDING_KEY)
+            if row is None:
+                session.add(AppSetting(key=self.ROUNDING_KEY, value=rounding))
+            else:
+                row.value = rounding
+            audit.record(
+                session,
+                AuditAction.UPDATE,
+                "settings",
+                None,
+                "党费尾数处理",
+                audit.diff({"rounding": ROUNDINGS[before]}, {"rounding": ROUNDINGS[rounding]}, {"rounding": "尾数"}),
+            )
+        self._rounding = rounding
+
     def amount(self, basis: Basis) -> Decimal:
         return monthly_dues(basis.category, basis.base, basis.farmer_amount, self.rounding)
 
@@ -205,15 +252,21 @@ class DuesService:
             ):
                 reliefs[r.member_id].append(r)
             paid: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-            for member_id, month, amount in session.execute(
-                select(DuesPayment.member_id, DuesPayment.month, DuesPayment.amount).where(
-                    DuesPayment.year == year, DuesPayment.deleted_at.is_(None), DuesPayment.month.in_(MONTHS)
+            voluntary = defaultdict(list)
+            for member_id, month, amount, paid_on in session.execute(
+                select(DuesPayment.member_id, DuesPayment.month, DuesPayment.amount, DuesPayment.paid_on).where(
+                    DuesPayment.year == year, DuesPayment.deleted_at.is_(None)
                 )
             ):
-                paid[member_id][month] += amount
+                if month in MONTHS:
+                    paid[member_id][month] += amount
+                else:
+                    voluntary[member_id].append((paid_on, amount))
         rows = []
         for member_id, name, group, belonging in members:
-            row = LedgerRow(member_id, name, group or "", paid=dict(paid.get(member_id, {})))
+            row = LedgerRow(
+                member_id, name, group or "", paid=dict(paid.get(member_id, {})), voluntary=voluntary[member_id]
+            )
             for month in MONTHS:
                 if month not in belonging:
                     continue

@@ -39,6 +39,7 @@ from desktop_app.ui.operations import attempt
 from desktop_app.ui.page import Page
 
 FIRST_MONTH_COLUMN = 2
+PAID_COLUMN = FIRST_MONTH_COLUMN + 13  # 实缴
 UNPAID = QBrush(QColor("#fde2e1"))
 PAID_MARK = "✓"
 NOT_OWED = "—"
@@ -47,6 +48,15 @@ COLLECTOR_KEY = "dues/collector"
 
 def money(value: Decimal) -> str:
     return f"{value:.2f}"
+
+
+def typed_amount(edit: QLineEdit) -> Decimal | None:
+    """An amount as people type it (4500, 4,500.50, 4500元); blank is None."""
+    text = edit.text().strip().replace(",", "").replace("，", "").removesuffix("元").strip()
+    try:
+        return Decimal(text) if text else None
+    except InvalidOperation as exc:
+        raise AppError(f"“{edit.text().strip()}”不是金额，请填写数字，如 4500 或 4500.50。") from exc
 
 
 class RecordingDialog(QDialog):
@@ -97,11 +107,7 @@ class AssessDialog(RecordingDialog):
 
     def basis(self) -> Basis:
         category = list(DuesCategory)[self.category.currentIndex()]  # Qt would make the enum a plain string
-        text = self.base.text().strip().replace(",", "").replace("，", "")
-        try:
-            amount = Decimal(text) if text else None
-        except InvalidOperation as exc:
-            raise AppError(f"“{text}”不是金额，请填写数字，如 4500 或 4500.50。") from exc
+        amount = typed_amount(self.base)
         if category is DuesCategory.FARMER:
             return Basis(category, farmer_amount=amount)
         return Basis(category, base=amount)
@@ -152,6 +158,32 @@ class ReliefDialog(RecordingDialog):
             return None
 
 
+class VoluntaryDialog(RecordingDialog):
+    """自愿多交: a one-off amount beyond the months, with the 缴费日期, way and collector of the page."""
+
+    def __init__(self, name: str, record: Callable[[VoluntaryDialog], None], parent: QWidget | None = None) -> None:
+        super().__init__(record, parent)
+        self.setWindowTitle(f"自愿多交党费：{name}")
+        form = QFormLayout(self)
+        self.amount_edit = QLineEdit()
+        self.amount_edit.setPlaceholderText("如 200")
+        self.amount_edit.setMinimumWidth(self.amount_edit.fontMetrics().horizontalAdvance("0") * 16)
+        note = QLabel(
+            "一次性多交的党费，不计入各月应缴；1000 元及以上的全额上缴。\n缴费日期、方式和收缴人按页面上方所填。"
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        form.addRow("金额（元）", self.amount_edit)
+        form.addRow(self.error)
+        form.addRow(ok_cancel(self, "记录"))
+
+    def amount(self) -> Decimal:
+        amount = typed_amount(self.amount_edit)
+        if amount is None:
+            raise ValidationError({"amount": "请填写金额"}, {"amount": "金额"})
+        return amount
+
+
 class DuesGridModel(QAbstractTableModel):
     """The month grid over the ledger rows: Qt asks only for the cells it paints (600 members × 17 columns
     as items took longer to build than the page may take to open)."""
@@ -190,6 +222,9 @@ class DuesGridModel(QAbstractTableModel):
             return UNPAID
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= FIRST_MONTH_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column == PAID_COLUMN and row.voluntary:
+            gifts = "；".join(f"{day:%Y-%m-%d} {money(amount)} 元" for day, amount in row.voluntary)
+            return f"另有自愿多交（不计入各月）：{gifts}"
         return None
 
     def text(self, row_index: int, column: int) -> str:
@@ -227,6 +262,10 @@ class DuesView(Page):
         self.assess_action = toolbar.addAction("核定…", self.assess_selected)
         self.relief_action = toolbar.addAction("减免…", self.relieve_selected)
         self.relief_action.setToolTip("为选中的月份记录减免（须有支部决定和上级党委批准）")
+        self.voluntary_action = toolbar.addAction("自愿多交…", self.record_voluntary)
+        self.voluntary_action.setToolTip("为当前党员记录一次自愿多交的党费（不计入各月；1000 元及以上全额上缴）")
+        self.import_action = toolbar.addAction("导入基数…", self.import_bases)
+        self.import_action.setToolTip("从 Excel 表（姓名或身份证号、缴费类别、月收入基数）一次核定全年党费")
         self.assess_action.setShortcut(QKeySequence("Ctrl+E"))
         self.assess_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.year = QSpinBox()
@@ -267,9 +306,10 @@ class DuesView(Page):
         self.table.verticalHeader().setVisible(False)
         # Fixed widths, in the font's own measure: sizing to the contents would read every row.
         digit = self.table.fontMetrics().horizontalAdvance("0")
-        for column, chars in enumerate((6, 9, *(8,) * 12, 8, 8, 8)):  # all in sight on a 1366-wide screen
+        # All in sight in the window as it first opens on a 1366-wide screen (1280 wide).
+        for column, chars in enumerate((6, 9, *(7,) * 12, 8, 8, 8)):
             self.table.setColumnWidth(column, chars * digit + 12)
-        self.table.addActions([self.pay_action, self.assess_action, self.relief_action])
+        self.table.addActions([self.pay_action, self.assess_action, self.relief_action, self.voluntary_action])
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.installEventFilter(self)
         self.totals = QLabel()
@@ -314,7 +354,9 @@ class DuesView(Page):
         self.totals.setText(
             f"{year}年 {len(rows)} 名党员：全年应缴 {money(sums.owed)} 元，实缴 {money(sums.paid)} 元，"
             f"到{self.due}月欠缴 {money(sums.arrears)} 元；"
-            f"{sums.month}月应缴 {money(sums.month_owed)} 元，实缴 {money(sums.month_paid)} 元（红底为已到期未缴）"
+            f"{sums.month}月应缴 {money(sums.month_owed)} 元，实缴 {money(sums.month_paid)} 元"
+            + (f"；另有自愿多交 {money(sums.voluntary)} 元" if sums.voluntary else "")
+            + "（红底为已到期未缴）"
         )
         self.count_changed.emit(len(rows))
 
@@ -331,14 +373,18 @@ class DuesView(Page):
             }
         )
 
+    def handed_over(self) -> tuple[dt.date, DuesPaymentWay, str]:
+        """The 缴费日期, way and collector the bar shows (the collector is remembered for next time)."""
+        collector = self.collector.text().strip()
+        self.context.settings.setValue(COLLECTOR_KEY, collector)
+        return python_date(self.paid_on.date()), list(DuesPaymentWay)[self.way.currentIndex()], collector
+
     def mark_paid(self) -> None:
         cells = self.selected_cells()
         if not cells:
             return
-        year, collector = self.year.value(), self.collector.text().strip()
-        way = list(DuesPaymentWay)[self.way.currentIndex()]
-        self.context.settings.setValue(COLLECTOR_KEY, collector)
-        paid_on = python_date(self.paid_on.date())
+        year = self.year.value()
+        paid_on, way, collector = self.handed_over()
         paid = attempt(self, lambda: self.service.pay(cells, year, paid_on, way, collector))
         if paid.ok:
             self.reload()
@@ -346,10 +392,9 @@ class DuesView(Page):
 
     def relieve_selected(self) -> None:
         """减免 for the current member over the selected months of that row."""
-        index = self.table.currentIndex()
-        if not index.isValid() or index.row() >= len(self.rows):
+        row = self.current_row()
+        if row is None:
             return
-        row = self.rows[index.row()]
         months = sorted(month for member_id, month in self.selected_cells() if member_id == row.member_id)
         if not months:
             return
@@ -372,11 +417,37 @@ class DuesView(Page):
         if attempt(self, lambda: ReliefDialog(row.name, span, record, self).exec()).ok:
             self.reload()
 
-    def assess_selected(self) -> None:
+    def import_bases(self) -> None:
+        from desktop_app.ui.dues_import import DuesBasesDialog  # openpyxl only when the person imports
+
+        dialog = DuesBasesDialog(self.context.db, self.year.value(), self)
+        if dialog.exec() and dialog.preview is not None:
+            self.year.setValue(dialog.year.value())
+            self.reload()
+            kept = len(dialog.preview.bases) - (dialog.added or 0)
+            unchanged = f"，{kept} 人此前已核定、保持不变" if kept else ""
+            self.totals.setText(f"已核定 {dialog.added} 人{unchanged}。" + self.totals.text())
+
+    def current_row(self) -> LedgerRow | None:
         index = self.table.currentIndex()
-        if not index.isValid() or index.row() >= len(self.rows):
+        return self.rows[index.row()] if index.isValid() and index.row() < len(self.rows) else None
+
+    def record_voluntary(self) -> None:
+        row = self.current_row()
+        if row is None:
             return
-        row = self.rows[index.row()]
+
+        def record(dialog: VoluntaryDialog) -> None:
+            paid_on, way, collector = self.handed_over()
+            self.service.voluntary(row.member_id, dialog.amount(), paid_on, way, collector)
+
+        if attempt(self, lambda: VoluntaryDialog(row.name, record, self).exec()).ok:
+            self.reload()
+
+    def assess_selected(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
         year = self.year.value()
 
         def record(dialog: AssessDialog) -> None:

@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.domain.dues import ROUNDINGS
 from desktop_app.core.domain.enums import MeetingKind, NormPeriod
 from desktop_app.core.services.care import CareCategoryService
 from desktop_app.core.services.check import check_database
+from desktop_app.core.services.dues import DuesService
 from desktop_app.core.services.meetings import NormService
 from desktop_app.core.services.reminders import THRESHOLD_LABELS, StartDateService, ThresholdService
 from desktop_app.core.storage import backup as backup_mod
@@ -246,11 +248,13 @@ class DataBox(QGroupBox):
         self.password_button.setEnabled(encrypted)
         on_click(self.password_button.clicked, self.change_password)
         security.addWidget(self.password_button)
-        state = QLabel(
-            "数据文件和备份已加密（AES-256），打开需要密码或恢复密钥。"
-            if encrypted
-            else "这份数据没有加密（连接的是数据库服务器）。"
-        )
+        if encrypted:
+            said = "数据文件和备份已加密（AES-256），打开需要密码或恢复密钥。"
+        elif context.db.is_sqlite:
+            said = "这份数据没有加密。"
+        else:
+            said = "这份数据没有加密（连接的是数据库服务器，由服务器保护）。"
+        state = QLabel(said)
         state.setWordWrap(True)
         security.addWidget(state, 1)
         layout.addLayout(security)
@@ -365,6 +369,28 @@ class ThresholdBox(QGroupBox):
         return attempt(self, save_all).ok
 
 
+class DuesBox(QGroupBox):
+    """党费: how amounts are rounded to the fen (the documents do not say)."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__("党费")
+        self.service = DuesService(context.db)
+        form = QFormLayout(self)
+        self.rounding = QComboBox()
+        for mode, label in ROUNDINGS.items():
+            self.rounding.addItem(label, mode)
+        self.rounding.setCurrentIndex(self.rounding.findData(self.service.rounding))
+        self.rounding.setToolTip("用于此后的核定；已核定的金额不变，如需按新方式计算请重新核定")
+        form.addRow("计算到分时的尾数处理", self.rounding)
+
+    def state(self) -> object:
+        return self.rounding.currentData()
+
+    def save(self) -> bool:
+        mode = self.rounding.currentData()
+        return attempt(self, lambda: self.service.set_rounding(mode)).ok
+
+
 class SettingsView(Page):
     """One 保存设置 for every field on the page; leaving the page with unsaved edits asks first."""
 
@@ -389,6 +415,8 @@ class SettingsView(Page):
         right.addWidget(CategoryBox(context))
         self.thresholds = ThresholdBox(context)
         right.addWidget(self.thresholds)
+        self.dues = DuesBox(context)
+        right.addWidget(self.dues)
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
@@ -416,14 +444,19 @@ class SettingsView(Page):
         self._saved_state = self.state()
 
     def state(self) -> object:
-        return [box.state() for box in (self.profile, self.norms, self.thresholds)]
+        return [box.state() for box in self.boxes()]
+
+    def boxes(self) -> tuple[ProfileBox | NormBox | ThresholdBox | DuesBox, ...]:
+        """The boxes 保存设置 saves, each keeping what was typed when it fails."""
+        return (self.profile, self.norms, self.thresholds, self.dues)
 
     def is_dirty(self) -> bool:
         return self.state() != self._saved_state
 
     def save(self) -> bool:
         """Save every box; a box that fails keeps what was typed and says why."""
-        saved = all([self.profile.save(), self.norms.save(), self.thresholds.save()])
+        results = [box.save() for box in self.boxes()]  # every box, even after one fails
+        saved = all(results)
         if saved:
             self._saved_state = self.state()
             self.saved_note.setText("设置已保存。")

@@ -42,18 +42,24 @@ class DuesReport(Report):
             ReportColumn("应缴", C.MONEY, width=10),
             ReportColumn("实缴", C.MONEY, width=10),
             ReportColumn("欠缴", C.MONEY, width=10),
+            ReportColumn("自愿多交", C.MONEY, width=10),
         )
         detail = book.sheet("收缴明细", f"{heading}明细表", detail_columns)
+        # 自愿多交 pays no month: it counts by the day it was handed over, in a column of its own.
+        voluntary = {row.member_id: row.voluntary_within(period.start, period.end) for row in rows}
         owed_all = paid_all = ZERO
         for number, row in enumerate(rows, start=1):
             owed = sum((row.owed.get(m, ZERO) for m in months), ZERO)
             paid = sum((row.paid.get(m, ZERO) for m in months), ZERO)
             owed_all, paid_all = owed_all + owed, paid_all + paid
             cells = [row.paid.get(m) if m in row.owed else None for m in months]
-            detail.write_row((number, row.name, row.group, *cells, owed, paid, max(owed - paid, ZERO)))
+            gift = voluntary[row.member_id] or None
+            detail.write_row((number, row.name, row.group, *cells, owed, paid, max(owed - paid, ZERO), gift))
+        voluntary_all = sum(voluntary.values(), ZERO)
         if rows:
             blanks = (None,) * len(months)
-            detail.write_row(("合计", None, None, *blanks, owed_all, paid_all, max(owed_all - paid_all, ZERO)), True)
+            arrears_all = max(owed_all - paid_all, ZERO)
+            detail.write_row(("合计", None, None, *blanks, owed_all, paid_all, arrears_all, voluntary_all), True)
         detail.finish()
 
         by_group = book.sheet(
@@ -65,6 +71,7 @@ class DuesReport(Report):
                 ReportColumn("应缴", C.MONEY, width=12),
                 ReportColumn("实缴", C.MONEY, width=12),
                 ReportColumn("欠缴", C.MONEY, width=12),
+                ReportColumn("自愿多交", C.MONEY, width=12),
             ),
         )
         groups: dict[str, list[LedgerRow]] = {}
@@ -73,9 +80,12 @@ class DuesReport(Report):
         for group, members in groups.items():
             owed = sum((r.owed.get(m, ZERO) for r in members for m in months), ZERO)
             paid = sum((r.paid.get(m, ZERO) for r in members for m in months), ZERO)
-            by_group.write_row((group, len(members), owed, paid, max(owed - paid, ZERO)))
+            gifts = sum((voluntary[r.member_id] for r in members), ZERO)
+            by_group.write_row((group, len(members), owed, paid, max(owed - paid, ZERO), gifts))
         if rows:
-            by_group.write_row(("合计", len(rows), owed_all, paid_all, max(owed_all - paid_all, ZERO)), True)
+            by_group.write_row(
+                ("合计", len(rows), owed_all, paid_all, max(owed_all - paid_all, ZERO), voluntary_all), True
+            )
         by_group.finish()
 
         by_month = book.sheet(
@@ -103,10 +113,12 @@ class DuesReport(Report):
                 ReportColumn("序号", C.INDEX),
                 ReportColumn("姓名", width=12),
                 ReportColumn("已缴党费", C.MONEY, width=14),
+                ReportColumn("自愿多交", C.MONEY, width=14),
             ),
         )
         for number, row in enumerate(rows, start=1):
-            notice.write_row((number, row.name, sum((row.paid.get(m, ZERO) for m in months), ZERO)))
+            paid = sum((row.paid.get(m, ZERO) for m in months), ZERO)
+            notice.write_row((number, row.name, paid, voluntary[row.member_id] or None))
         notice.finish()
         progress(len(rows), len(rows))
         return len(rows)

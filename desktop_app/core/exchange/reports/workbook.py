@@ -186,19 +186,25 @@ class SheetWriter:
         self.row = 0
         self.data_rows = 0
         last = len(self.columns) - 1
-        for column, spec in enumerate(self.columns):
-            self.sheet.set_column(column, column, spec.cells)
+        header = book.header
+        unit, period = f"填报单位：{header.unit}", f"统计期间：{header.period_text}"
+        widths = [spec.cells for spec in self.columns]
+        # The 填报单位 / 统计期间 line splits where the columns reach half the table's width. In a narrow
+        # table (a 公示 of three columns) the columns each side widen until its half can be read: cut
+        # text in a filed report is a wrong report.
+        split = next((i + 1 for i in range(len(widths)) if sum(widths[: i + 1]) * 2 >= sum(widths)), 1)
+        split = min(max(split, 1), max(last, 1))
+        widths[split - 1] += max(display_width(unit) + 2 - sum(widths[:split]), 0)
+        if split <= last:
+            widths[last] += max(display_width(period) + 2 - sum(widths[split:]), 0)
+        for column, width in enumerate(widths):
+            self.sheet.set_column(column, column, width)
         formats = book.formats
         self.sheet.set_row(0, 30)
         self.sheet.merge_range(0, 0, 0, last, title, formats["title"])
-        # The 填报单位 / 统计期间 line splits where the columns reach half the table's width.
-        widths = [spec.cells for spec in self.columns]
-        split = next((i + 1 for i in range(len(widths)) if sum(widths[: i + 1]) * 2 >= sum(widths)), 1)
-        split = min(max(split, 1), max(last, 1))
-        header = book.header
-        self._across(1, 0, split - 1, f"填报单位：{header.unit}", formats["info"])
+        self._across(1, 0, split - 1, unit, formats["info"])
         if split <= last:
-            self._across(1, split, last, f"统计期间：{header.period_text}", formats["info_right"])
+            self._across(1, split, last, period, formats["info_right"])
         for column, spec in enumerate(self.columns):
             self.sheet.write_string(2, column, spec.header, formats["header"])
         self.row = HEADER_ROWS
