@@ -8,10 +8,13 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.core.domain.errors import AppError
+
+if TYPE_CHECKING:  # the CLI imports the storage only when a command runs
+    from desktop_app.core.storage.database import Database
 
 
 class ChineseHelpFormatter(argparse.HelpFormatter):
@@ -303,6 +306,96 @@ def import_dues_bases(args: argparse.Namespace) -> int:
     return 0
 
 
+def _require_mode(db: Database, mode: str) -> None:
+    from desktop_app.core.services.street import MODE_LABELS, ModeService
+
+    if ModeService(db).get() != mode:
+        other = MODE_LABELS[mode]
+        raise AppError(f"这份数据不是{other}用的，这个命令只能在{other}的数据目录中使用（--data-dir）。")
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    """A community's 上报数据包 for a period, sealed to the street's key."""
+    from desktop_app.core.exchange.packages.build import build_package, default_name, package_period
+    from desktop_app.core.services.street import COMMUNITY
+
+    period = package_period(args.period)
+    db = _open(args)
+    try:
+        _require_mode(db, COMMUNITY)
+        target = Path(args.out) if args.out else Path.cwd() / default_name(db, period)
+        built = build_package(db, period, target, include_names=args.names)
+    finally:
+        db.dispose()
+    names = "含名单" if built.includes_names else "仅汇总数字，不含名单"
+    print(f"已生成上报数据包（{period.label}第{built.sequence}版，{names}，{built.size / 1024:.0f} KB）：{built.path}")
+    return 0
+
+
+def cmd_street_key(args: argparse.Namespace) -> int:
+    """A community takes the street office's public key."""
+    from desktop_app.core.services.street import COMMUNITY, StreetKeyService
+    from desktop_app.core.storage.recipient_key import PublicKey
+
+    path = Path(args.file)
+    key = PublicKey.from_file_text(path.read_text(encoding="utf-8"), path.name)
+    db = _open(args)
+    try:
+        _require_mode(db, COMMUNITY)
+        StreetKeyService(db).set_street_key(key)
+    finally:
+        db.dispose()
+    print(f"已导入{key.street or '街道'}的公钥。请与街道核对指纹：{key.fingerprint}")
+    return 0
+
+
+def cmd_street(args: argparse.Namespace) -> int:
+    from desktop_app.core.services.street import STREET, ModeService, StreetKeyService, StreetUnitService
+
+    with _locked(args):
+        db = _open(args)
+        try:
+            if args.action == "keygen":
+                ModeService(db).become_street(args.name or "")
+                keys = StreetKeyService(db)
+                public = keys.own_public_key() or keys.create_key_pair(args.name or "")
+                Path(args.out).write_text(public.to_file_text(), encoding="utf-8")
+                print(f"街道公钥已保存到：{args.out}\n公钥指纹（电话核对用）：{public.fingerprint}")
+                return 0
+            _require_mode(db, STREET)
+            if args.action == "add-unit":
+                unit = StreetUnitService(db).add(args.code, args.unit_name)
+                print(f"已添加居民区：{unit.name}（{unit.code}）")
+                return 0
+            if args.action == "import":
+                return _street_import(db, args)
+            return _street_export(db, args)
+        finally:
+            db.dispose()
+
+
+def _street_import(db: Database, args: argparse.Namespace) -> int:
+    from desktop_app.core.exchange.packages.street_import import REFUSED, UNKNOWN_UNIT, import_packages
+
+    outcomes = import_packages(db, [Path(f) for f in args.files], add_units=args.add_units)
+    for outcome in outcomes:
+        print(f"{outcome.label}：{outcome.message}")
+    if any(o.outcome == UNKNOWN_UNIT for o in outcomes):
+        print("不在名单中的居民区：核对无误后可加 --add-units 重新导入，或用 street add-unit 先添加。", file=sys.stderr)
+    if not outcomes:
+        raise AppError("没有找到数据包（.sjb）文件。")
+    return 1 if any(o.outcome in (REFUSED, UNKNOWN_UNIT) for o in outcomes) else 0
+
+
+def _street_export(db: Database, args: argparse.Namespace) -> int:
+    from desktop_app.core.domain.periods import Period
+    from desktop_app.core.exchange.reports.registry import STREET, export_report
+
+    result = export_report(db, args.kind, Period.parse(args.period), Path(args.out), catalogue=STREET)
+    print(f"已导出 {result.rows} 个居民区的汇总到：{result.path}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     if args.self_test:
         from desktop_app.selftest import run_self_test
@@ -381,6 +474,37 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("file", metavar="文件.xlsx")
     imports.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入")
     imports.add_argument("--update", action="store_true", help="名册中已有的人用表格中的信息更新（默认跳过）")
+    package = add("package", cmd_package, "生成上报街道的数据包（.sjb，按街道公钥加密）")
+    package.add_argument(
+        "--period", required=True, metavar="期间", help="2026Q3（季度）、2026-07（月份）或 2026（全年）"
+    )
+    package.add_argument("--out", metavar="文件.sjb", help="保存到的文件（默认：当前文件夹中的“居民区名-期间.sjb”）")
+    package.add_argument(
+        "--names", action="store_true", help="含名单：附上关怀对象、考察人员和党员缴费的姓名（默认只有汇总数字）"
+    )
+    street_key = add("street-key", cmd_street_key, "导入街道公钥（居民区用；数据包按它加密）")
+    street_key.add_argument("file", metavar="街道公钥.pub")
+    street = add("street", cmd_street, "街道汇总（街道用）：生成密钥、导入数据包、导出汇总报表")
+    actions = street.add_subparsers(title="操作", metavar="操作", dest="action", parser_class=ChineseArgumentParser)
+    actions.required = True
+    keygen = actions.add_parser("keygen", help="把这个数据目录设为街道用，生成密钥并导出公钥文件")
+    keygen.add_argument("--out", required=True, metavar="街道公钥.pub")
+    keygen.add_argument("--name", metavar="街道名称", help="写入公钥文件，居民区导入时可看到")
+    add_unit = actions.add_parser("add-unit", help="把一个居民区加入名单")
+    add_unit.add_argument("code", metavar="单位代码")
+    add_unit.add_argument("unit_name", metavar="居民区名称")
+    street_import = actions.add_parser("import", help="导入数据包（可给多个文件或文件夹）")
+    street_import.add_argument("files", nargs="+", metavar="文件或文件夹")
+    street_import.add_argument("--add-units", action="store_true", help="不在名单中的居民区，自动加入名单后导入")
+    street_export = actions.add_parser("export", help="导出汇总报表")
+    street_export.add_argument(
+        "kind",
+        choices=["meetings", "care", "visits", "studio", "dues", "missing"],
+        help="meetings：三会一课开展情况汇总表；care：六维关怀汇总表；visits：学习考察及借鉴举措汇总表；"
+        "studio：书记工作室问题台账汇总表；dues：党费收缴情况汇总表；missing：未报送名单",
+    )
+    street_export.add_argument("--period", required=True, metavar="期间", help="2026（全年）、2026Q3 或 2026-07")
+    street_export.add_argument("--out", required=True, metavar="文件.xlsx")
     template = add("template", cmd_template, "生成居民或党员名册的导入模板")
     template.add_argument("kind", choices=["residents", "members"])
     template.add_argument("--out", required=True, metavar="文件.xlsx")

@@ -68,6 +68,18 @@ class Period:
             "或 2023-01-01..2023-06-30（自定义）"
         )
 
+    @property
+    def key(self) -> str:
+        """The text Period.parse reads back: 2026, 2026Q3, 2026-07, or 2026-01-01..2026-06-30."""
+        year, month = self.start.year, self.start.month
+        if self == Period.year(year):
+            return str(year)
+        if month % 3 == 1 and self == Period.quarter(year, (month - 1) // 3 + 1):
+            return f"{year}Q{(month - 1) // 3 + 1}"
+        if self == Period.month(year, month):
+            return f"{year}-{month:02d}"
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
     def units(self, unit: str) -> list[Period]:
         """The whole months, quarters or years that lie inside this period."""
         result = []

@@ -207,11 +207,14 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
             raise AppError("数据库中已有居民或党员，示例数据只能载入空白数据库。请换一个数据目录。")
         profile = session.get(CommunityProfile, 1)
         assert profile is not None  # the first migration creates it
-        profile.community_name = "康宁居民区"
+        # Each seed its own community, so a street office's demo adds several up.
+        community = "康宁居民区" if seed == 2023 else f"示例{seed}号居民区"
+        profile.community_name = community
         profile.street_office = "示例街道"
-        profile.org_name = "康宁居民区党总支"
+        profile.org_name = f"{community}党总支"
         profile.secretary_name = "朱国萍"
         profile.reporter_name = "陈静"
+        profile.unit_code = f"3101{seed:05d}"
 
         # Residents.
         residents = []

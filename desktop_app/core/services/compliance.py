@@ -13,6 +13,7 @@ from desktop_app.core.domain.rules import (
     Group,
     HeldMeeting,
     KindCompliance,
+    Norm,
     evaluate_compliance,
     vote_quorum_met,
 )
@@ -38,6 +39,14 @@ class VoteFlag:
         )
 
 
+@dataclass(frozen=True)
+class ComplianceInputs:
+    norms: list[Norm]
+    held: list[HeldMeeting]
+    groups: list[Group]
+    vote_flags: list[VoteFlag]
+
+
 @dataclass
 class ComplianceReport:
     period: Period
@@ -50,7 +59,13 @@ class ComplianceService:
         self.db = db
 
     def evaluate(self, period: Period, today: dt.date | None = None) -> ComplianceReport:
-        today = today or dt.date.today()
+        inputs = self.inputs(period)
+        items = evaluate_compliance(period, inputs.norms, inputs.held, inputs.groups, today or dt.date.today())
+        return ComplianceReport(period, items, inputs.vote_flags)
+
+    def inputs(self, period: Period) -> ComplianceInputs:
+        """What the judgement is made from: the norms, the meetings held in the period and the groups (a
+        street office's copy judges the same inputs from a data package with the same rules)."""
         norms = NormService(self.db).list()
         with self.db.read_session() as session:
             held = [
@@ -75,8 +90,7 @@ class ComplianceService:
                 )
             ]
             flags = self._vote_flags(session, period)
-        items = evaluate_compliance(period, norms, held, groups, today)
-        return ComplianceReport(period, items, flags)
+        return ComplianceInputs(norms, held, groups, flags)
 
     @staticmethod
     def _vote_flags(session, period: Period) -> list[VoteFlag]:

@@ -22,6 +22,7 @@ class Profile:
     org_name: str
     secretary_name: str
     reporter_name: str
+    unit_code: str = ""  # 单位代码: how the street office knows this community's data packages
 
     @property
     def is_set(self) -> bool:
@@ -35,6 +36,7 @@ class ProfileService:
         Field("org_name", "党组织名称", FieldType.TEXT, max_length=100),
         Field("secretary_name", "书记姓名", FieldType.TEXT, max_length=50),
         Field("reporter_name", "默认填报人", FieldType.TEXT, max_length=50),
+        Field("unit_code", "单位代码（街道编定）", FieldType.TEXT, max_length=30),
     )
 
     def __init__(self, db: Database) -> None:
@@ -44,7 +46,7 @@ class ProfileService:
         with self.db.read_session() as session:
             row = session.get(CommunityProfile, PROFILE_ID)
             if row is None:
-                return Profile("", "", "", "", "")
+                return Profile(*("",) * len(self.fields))
             return Profile(**{f.name: getattr(row, f.name) for f in self.fields})
 
     def save(self, values: Mapping[str, Any]) -> Profile:

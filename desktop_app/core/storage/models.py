@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -151,6 +152,7 @@ class CommunityProfile(Base):
     org_name: Mapped[str] = mapped_column(String(100), default="")
     secretary_name: Mapped[str] = mapped_column(String(50), default="")
     reporter_name: Mapped[str] = mapped_column(String(50), default="")
+    unit_code: Mapped[str] = mapped_column(String(30), default="", server_default="")  # 单位代码, in packages
 
 
 class Resident(RecordRow):
@@ -522,6 +524,42 @@ class DuesRelief(TimestampMixin, SoftDeleteMixin, Base):
     approved_by: Mapped[str] = mapped_column(String(100))  # 上级党委
     approval_date: Mapped[dt.date] = mapped_column(Date)
     document_no: Mapped[str] = mapped_column(String(50))
+
+
+class StreetUnit(TimestampMixin, Base):
+    """街道 mode: a community the street office expects packages from."""
+
+    __tablename__ = "street_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class StreetPackage(Base):
+    """街道 mode: one imported data package. The current one of a unit and period has no `replaced_by_id`;
+    the older ones stay as its history."""
+
+    __tablename__ = "street_packages"
+    __table_args__ = (UniqueConstraint("unit_code", "period", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(30), index=True)
+    unit_name: Mapped[str] = mapped_column(String(100))
+    period: Mapped[str] = mapped_column(String(30))  # as parsed by Period.parse: 2026Q3, 2026-07, 2026
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    sequence: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # when the community made it
+    program_version: Mapped[str] = mapped_column(String(30))
+    format_version: Mapped[int] = mapped_column(Integer)
+    includes_names: Mapped[bool] = mapped_column(Boolean)
+    file_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    replaced_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("street_packages.id", ondelete="SET NULL"), default=None
+    )
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)  # the parts, in the current format's shape
 
 
 class AppSetting(Base):

@@ -13,6 +13,7 @@ from desktop_app.core.exchange.reports.care import CareReport
 from desktop_app.core.exchange.reports.dues import DuesReport
 from desktop_app.core.exchange.reports.meetings import MeetingsReport
 from desktop_app.core.exchange.reports.members import MembersReport
+from desktop_app.core.exchange.reports.street import STREET_REPORTS
 from desktop_app.core.exchange.reports.studio import StudioReport
 from desktop_app.core.exchange.reports.visits import VisitsReport
 from desktop_app.core.exchange.reports.workbook import ReportBook, ReportHeader, atomic_target, protect_with_password
@@ -24,12 +25,16 @@ REPORTS: dict[str, type[Report]] = {
     r.kind: r for r in (MeetingsReport, CareReport, VisitsReport, MembersReport, StudioReport, DuesReport)
 }
 REPORT_LABELS = {kind: cls.title for kind, cls in REPORTS.items()}
+# The street office's consolidated reports, added up from the communities' packages.
+STREET: dict[str, type[Report]] = {r.kind.removeprefix("street-"): r for r in STREET_REPORTS}
+STREET_LABELS = {kind: cls.title for kind, cls in STREET.items()}
 
 
-def report_for(db: Database, kind: str) -> Report:
-    if kind not in REPORTS:
-        raise AppError(f"没有“{kind}”这种报表。可选：{'、'.join(f'{k}（{v}）' for k, v in REPORT_LABELS.items())}")
-    return REPORTS[kind](db)
+def report_for(db: Database, kind: str, catalogue: dict[str, type[Report]] = REPORTS) -> Report:
+    if kind not in catalogue:
+        choices = "、".join(f"{k}（{cls.title}）" for k, cls in catalogue.items())
+        raise AppError(f"没有“{kind}”这种报表。可选：{choices}")
+    return catalogue[kind](db)
 
 
 def export_report(
@@ -40,9 +45,10 @@ def export_report(
     options: ExportOptions | None = None,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    catalogue: dict[str, type[Report]] = REPORTS,
 ) -> ExportResult:
     """Write one report to `target` (atomically); returns the number of records written."""
-    report = report_for(db, kind)
+    report = report_for(db, kind, catalogue)
     options = options or ExportOptions()
     profile = ProfileService(db).get()
     community = profile.community_name or "本居民区"

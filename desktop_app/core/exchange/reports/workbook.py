@@ -343,13 +343,13 @@ class ReportBook:
 
 
 @contextmanager
-def atomic_target(target: Path) -> Iterator[Path]:
+def atomic_target(target: Path, suffixes: tuple[str, ...] = (".xlsx",), what: str = "报表") -> Iterator[Path]:
     """Write to a temporary file beside the target and rename it into place on success.
 
     A failed export never leaves a half-written file under the target's name, and a
     target that is open in Excel or WPS gets a clear message.
     """
-    target = output_file(Path(target), (".xlsx",), "报表")
+    target = output_file(Path(target), suffixes, what)
     for lock in lock_file_candidates(target):
         if lock.exists():
             raise AppError(f"文件“{target.name}”正被 Excel 或 WPS 打开，请先关闭它再导出。")

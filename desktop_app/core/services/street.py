@@ -1,0 +1,270 @@
+"""街道汇总: which copy this is (居民区 or 街道), the street's key pair and the community's copy of its public
+key, the street's list of communities, and the packages it holds (the current one of each community and
+period, and the history of those replaced)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.core.domain.enums import AuditAction
+from desktop_app.core.domain.errors import AppError, ValidationError
+from desktop_app.core.domain.periods import Period
+from desktop_app.core.storage import audit
+from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.models import AppSetting, StreetPackage, StreetUnit
+from desktop_app.core.storage.recipient_key import PublicKey, new_private_key, public_of
+
+COMMUNITY, STREET = "community", "street"
+MODE_LABELS = {COMMUNITY: "居民区", STREET: "街道"}
+
+
+def _get(session: Session, key: str) -> Any:
+    row = session.get(AppSetting, key)
+    return row.value if row is not None else None
+
+
+def _put(session: Session, key: str, value: Any) -> None:
+    row = session.get(AppSetting, key)
+    if row is None:
+        session.add(AppSetting(key=key, value=value))
+    else:
+        row.value = value
+
+
+class ModeService:
+    """居民区 (the records, and packages sent up) or 街道 (packages received and added up)."""
+
+    KEY = "app_mode"
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self) -> str:
+        with self.db.read_session() as session:
+            value = _get(session, self.KEY)
+        return value if value in MODE_LABELS else COMMUNITY
+
+    def become_street(self, street: str) -> None:
+        """Make this copy the street office's. Only a copy without community records can be: the two
+        uses keep different things, and a street office's data holds only what the packages carried."""
+        from desktop_app.core.storage.models import CareAction, Meeting, Member, Resident
+
+        with self.db.read_session() as session:
+            kept = any(
+                session.scalar(select(model.id).limit(1)) is not None
+                for model in (Resident, Member, CareAction, Meeting)
+            )
+        if kept and self.get() != STREET:
+            raise AppError("这份数据中已有居民区的记录，不能改为街道使用。请为街道另建一个数据目录（--data-dir）。")
+        self.set(STREET)
+        from desktop_app.core.services.profile import ProfileService
+
+        profiles = ProfileService(self.db)
+        if not profiles.get().community_name:
+            profiles.save({"community_name": street})
+
+    def set(self, mode: str) -> None:
+        if mode not in MODE_LABELS:
+            raise AppError(f"没有“{mode}”这种用法，可选：居民区、街道。")
+        with self.db.session() as session:
+            before = _get(session, self.KEY) or COMMUNITY
+            _put(session, self.KEY, mode)
+            if before != mode:
+                audit.record(
+                    session,
+                    AuditAction.UPDATE,
+                    "settings",
+                    None,
+                    f"本程序用于{MODE_LABELS[mode]}",
+                    {"用法": [MODE_LABELS.get(before, before), MODE_LABELS[mode]]},
+                )
+
+
+class StreetKeyService:
+    """The street's key pair (the private key lives inside its encrypted database, and goes into its
+    backups with it) and, in a community's copy, the street's public key packages are sealed to."""
+
+    PRIVATE = "street_private_key"
+    STREET_PUBLIC = "street_public_key"
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- the street's copy -------------------------------------------------------------------
+    def create_key_pair(self, street: str) -> PublicKey:
+        """Make the street's key pair once; a second call refuses, since packages already sealed to the old
+        key could no longer be opened."""
+        with self.db.session() as session:
+            if _get(session, self.PRIVATE):
+                raise AppError("本街道已有密钥，不能重新生成（已发给居民区的公钥会失效）。需要公钥文件时请直接导出。")
+            private = new_private_key()
+            _put(session, self.PRIVATE, {"key": base64.b64encode(private).decode(), "street": street})
+            public = PublicKey(public_of(private), street)
+            audit.record(
+                session, AuditAction.CREATE, "settings", None, "生成街道密钥", details=f"指纹 {public.fingerprint}"
+            )
+        return public
+
+    def private_key(self) -> bytes:
+        with self.db.read_session() as session:
+            stored = _get(session, self.PRIVATE)
+        if not stored:
+            raise AppError("本街道还没有生成密钥。请先在“设置”中生成密钥，把公钥文件发给各居民区。")
+        return base64.b64decode(stored["key"])
+
+    def own_public_key(self) -> PublicKey | None:
+        with self.db.read_session() as session:
+            stored = _get(session, self.PRIVATE)
+        if not stored:
+            return None
+        return PublicKey(public_of(base64.b64decode(stored["key"])), stored.get("street", ""))
+
+    # -- a community's copy ------------------------------------------------------------------
+    def street_key(self) -> PublicKey | None:
+        with self.db.read_session() as session:
+            stored = _get(session, self.STREET_PUBLIC)
+        return PublicKey(base64.b64decode(stored["key"]), stored.get("street", "")) if stored else None
+
+    def set_street_key(self, key: PublicKey) -> None:
+        with self.db.session() as session:
+            before = _get(session, self.STREET_PUBLIC)
+            _put(session, self.STREET_PUBLIC, {"key": base64.b64encode(key.raw).decode(), "street": key.street})
+            old = PublicKey(base64.b64decode(before["key"]), before.get("street", "")).fingerprint if before else None
+            audit.record(
+                session,
+                AuditAction.UPDATE,
+                "settings",
+                None,
+                f"导入街道公钥：{key.street}",
+                {"公钥指纹": [old, key.fingerprint]},
+            )
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    code: str
+    name: str
+
+
+class StreetUnitService:
+    """The communities a street office expects packages from."""
+
+    LABELS: ClassVar[dict[str, str]] = {"code": "单位代码", "name": "居民区名称"}
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def list(self) -> list[UnitInfo]:
+        with self.db.read_session() as session:
+            return [
+                UnitInfo(c, n)
+                for c, n in session.execute(select(StreetUnit.code, StreetUnit.name).order_by(StreetUnit.code))
+            ]
+
+    def add(self, code: str, name: str) -> UnitInfo:
+        code, name = code.strip(), name.strip()
+        errors = {key: "必须填写" for key, value in (("code", code), ("name", name)) if not value}
+        if errors:
+            raise ValidationError(errors, self.LABELS)
+        with self.db.session() as session:
+            if session.scalar(select(StreetUnit.id).where(StreetUnit.code == code)) is not None:
+                raise ValidationError({"code": f"已有单位代码为“{code}”的居民区"}, self.LABELS)
+            session.add(StreetUnit(code=code, name=name))
+            audit.record(session, AuditAction.CREATE, "street_unit", None, f"添加居民区：{name}（{code}）")
+        return UnitInfo(code, name)
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    id: int
+    unit_code: str
+    unit_name: str
+    period: str
+    sequence: int
+    created_at: dt.datetime
+    imported_at: dt.datetime
+    includes_names: bool
+    current: bool
+
+
+class StreetPackageService:
+    """The packages held: what has arrived for which community and period, and what they carry."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def packages(self, include_history: bool = True) -> list[PackageInfo]:
+        stmt = select(
+            StreetPackage.id,
+            StreetPackage.unit_code,
+            StreetPackage.unit_name,
+            StreetPackage.period,
+            StreetPackage.sequence,
+            StreetPackage.created_at,
+            StreetPackage.imported_at,
+            StreetPackage.includes_names,
+            StreetPackage.replaced_by_id,
+        ).order_by(StreetPackage.period_start.desc(), StreetPackage.unit_code, StreetPackage.sequence.desc())
+        if not include_history:
+            stmt = stmt.where(StreetPackage.replaced_by_id.is_(None))
+        with self.db.read_session() as session:
+            return [PackageInfo(*row[:8], current=row[8] is None) for row in session.execute(stmt)]
+
+    def current_contents(self, period: Period) -> dict[str, list[tuple[Period, dict[str, Any]]]]:
+        """Per unit code, the current packages whose periods lie inside `period`, with their parts: a year
+        is added up from the year's package if there is one, else from its quarters, else its months."""
+        with self.db.read_session() as session:
+            rows = session.execute(
+                select(StreetPackage.unit_code, StreetPackage.period, StreetPackage.content).where(
+                    StreetPackage.replaced_by_id.is_(None),
+                    StreetPackage.period_start >= period.start,
+                    StreetPackage.period_end <= period.end,
+                )
+            ).all()
+        found: dict[str, list[tuple[Period, dict[str, Any]]]] = {}
+        for code, text, content in rows:
+            found.setdefault(code, []).append((Period.parse(text), content))
+        return {code: covering(pieces) for code, pieces in found.items()}
+
+    def names(self) -> dict[str, str]:
+        """Unit code -> the community's name (the list's, else the latest package's)."""
+        with self.db.read_session() as session:
+            names = dict(
+                session.execute(
+                    select(StreetPackage.unit_code, StreetPackage.unit_name).order_by(StreetPackage.imported_at)
+                ).all()
+            )
+            names.update(session.execute(select(StreetUnit.code, StreetUnit.name)).all())
+        return names
+
+    def arrivals(self, periods: list[Period]) -> dict[tuple[str, str], str]:
+        """(unit code, period text) -> 已报 or 已更新 (a later version replaced an earlier one)."""
+        texts = {p.key for p in periods}
+        state: dict[tuple[str, str], str] = {}
+        with self.db.read_session() as session:
+            for code, period, replaced in session.execute(
+                select(StreetPackage.unit_code, StreetPackage.period, StreetPackage.replaced_by_id)
+            ):
+                if period not in texts:
+                    continue
+                if replaced is not None:
+                    state[(code, period)] = "已更新"
+                else:
+                    state.setdefault((code, period), "已报")
+        return state
+
+
+def covering(pieces: list[tuple[Period, dict[str, Any]]]) -> list[tuple[Period, dict[str, Any]]]:
+    """The pieces to add up without counting a month twice: the longest periods first, then shorter ones
+    for what those leave uncovered."""
+    chosen: list[tuple[Period, dict[str, Any]]] = []
+    for period, content in sorted(pieces, key=lambda p: (p[0].start, -(p[0].end - p[0].start).days)):
+        if all(period.end < other.start or period.start > other.end for other, _ in chosen):
+            chosen.append((period, content))
+    return chosen
