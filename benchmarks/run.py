@@ -84,6 +84,81 @@ def working_copy(source: Path, target: Path) -> Path:
     return target
 
 
+def street_set(source: Path, units: int) -> tuple[Path, list[Path]]:
+    """A street office's encrypted data (its key pair, no packages yet) and `units` communities × the four
+    quarters of 2025 of packages, made once into the cache. Each package is the cached large community's,
+    made and sealed by `build_package` as a community makes it, under `units` unit codes and names."""
+    from desktop_app.core.exchange.demo import DEMO_VERSION
+    from desktop_app.core.exchange.packages.build import build_package, package_period
+    from desktop_app.core.exchange.packages.format import FORMAT_VERSION
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.core.services.street import ModeService, StreetKeyService
+    from desktop_app.core.storage import keys, migrate
+    from desktop_app.core.storage.startup import open_database
+
+    directory = (
+        CACHE / f"street-{source.name}-{migrate.head_revision()}-demo{DEMO_VERSION}-format{FORMAT_VERSION}-{units}"
+    )
+    street_dir, packages = directory / "street", directory / "packages"
+    if not (directory / "complete").exists():
+        shutil.rmtree(directory, ignore_errors=True)
+        street = open_database(street_dir, key=keys.create_keys(street_dir, BENCH_PASSWORD)[0])
+        ModeService(street).become_street("基准街道")
+        key = StreetKeyService(street).create_key_pair("基准街道")
+        street.dispose()
+        community = open_database(working_copy(source, directory / "community"))
+        StreetKeyService(community).set_street_key(key)
+        profiles = ProfileService(community)
+        packages.mkdir()
+        for unit in range(1, units + 1):
+            profile = profiles.get()
+            name = f"基准{unit}号居民区"
+            profiles.save({**asdict(profile), "community_name": name, "unit_code": f"31019{unit:04d}"})
+            for quarter in range(1, 5):
+                build_package(community, package_period(f"2025Q{quarter}"), packages / f"{name}-2025Q{quarter}.sjb")
+        community.dispose()
+        shutil.rmtree(directory / "community")
+        (directory / "complete").write_text("ok")
+    return street_dir, sorted(packages.glob("*.sjb"))
+
+
+def street_figures(source: Path, work: Path, units: int) -> list[Figure]:
+    """The street office: every community's quarterly packages imported at once, then a year's 三会一课
+    汇总 added up from them, on an encrypted street database."""
+    from desktop_app.core.domain.periods import Period
+    from desktop_app.core.exchange.packages.street_import import IMPORTED, import_packages
+    from desktop_app.core.exchange.reports.registry import STREET, export_report
+
+    cached, packages = street_set(source, units)
+    street_dir = work / "street"
+    shutil.copytree(cached, street_dir)
+    street = open_encrypted(street_dir)
+    imported: list[Any] = []
+    took = timed(lambda: imported.extend(import_packages(street, packages, add_units=True)))
+    assert [o.outcome for o in imported] == [IMPORTED] * len(packages), "every package imported"
+    size_kb = max(path.stat().st_size for path in packages) / 1024
+    figures = [
+        Figure(
+            f"街道：导入 {len(packages)} 个数据包（{units} 个 large 居民区 × 4 个季度，最大 {size_kb:.0f} KB）",
+            took,
+            "s",
+            None,
+            "≤ 10 s",
+        ),
+        Figure(
+            f"街道：导出一年三会一课汇总（{units} 个居民区，由季度数据包合成）",
+            timed(
+                lambda: export_report(street, "meetings", Period.year(2025), work / "street-m.xlsx", catalogue=STREET)
+            ),
+            "s",
+            None,
+            "≤ 2 s",
+        ),
+    ]
+    street.dispose()
+    return figures
+
+
 # -- processes ---------------------------------------------------------------------------
 def run_process(args: list[str]) -> tuple[float, str]:
     env = dict(
@@ -418,6 +493,7 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     db.dispose()
 
     figures.extend(encryption_cost(source, work, runs, quick))
+    figures.extend(street_figures(source, work, 5 if quick else 40))
 
     # Import 20,000 residents (the large set's roster size) into an empty database.
     count = SIZES[size].residents

@@ -119,6 +119,43 @@ def grab_meeting_pdf(window: MainWindow, out: Path) -> None:
     print(path)
 
 
+def street_screens(tmp: Path, out: Path) -> None:
+    """The street office's copy with three demo communities' quarterly packages (one community missing the
+    latest quarter): each page, and the consolidated workbooks of the year to look at as PDF."""
+    from desktop_app.core.domain.periods import Period
+    from desktop_app.core.exchange.packages.build import build_package, package_period
+    from desktop_app.core.exchange.packages.street_import import import_packages
+    from desktop_app.core.exchange.reports.registry import STREET, export_report
+    from desktop_app.core.services.street import ModeService, StreetKeyService, StreetUnitService
+    from desktop_app.ui.main_window import STREET_VIEWS
+
+    today = dt.date.today()
+    street = open_database(tmp / "street")
+    ModeService(street).become_street("示例街道")
+    key = StreetKeyService(street).create_key_pair("示例街道")
+    StreetUnitService(street).add("310199001", "古美西路居民区")  # listed, never reported
+    packages = []
+    for seed in (31, 32, 33):
+        community = open_database(tmp / f"community-{seed}")
+        fill_demo(community, "small", seed=seed, today=today)
+        StreetKeyService(community).set_street_key(key)
+        for quarter in range(1, (today.month - 1) // 3 + 2 - (seed == 33)):
+            target = tmp / f"{seed}-Q{quarter}.sjb"
+            build_package(community, package_period(f"{today.year}Q{quarter}"), target)
+            packages.append(target)
+        community.dispose()
+    import_packages(street, packages, add_units=True)
+    window = MainWindow(AppContext.open(street))
+    window.show()
+    for index, (_, _, name) in enumerate(STREET_VIEWS):
+        window.nav.setCurrentRow(index)
+        grab(window, out / f"street-{index + 1}-{name}.png")
+    for kind in STREET:
+        print(export_report(street, kind, Period.year(today.year), out / f"street-{kind}.xlsx", catalogue=STREET).path)
+    window.close()
+    street.dispose()
+
+
 def main(out: Path) -> int:
     assert len(NAMES) == len(VIEWS), "one screenshot name a page"
     out.mkdir(parents=True, exist_ok=True)
@@ -151,6 +188,7 @@ def main(out: Path) -> int:
         grab_meeting_pdf(window, out)
         window.close()
         db.dispose()
+        street_screens(Path(tmp), out)
     app.quit()
     return 0
 

@@ -1,8 +1,8 @@
-"""First run: ask for the community profile, and offer demo data to someone trying the program."""
+"""First run: a community's copy or a street office's, the profile, and demo data for someone trying it."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QCheckBox, QDialog, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from desktop_app.core.storage.database import Database
 from desktop_app.ui.dialog_buttons import ok_cancel
@@ -16,9 +16,20 @@ class FirstRunDialog(QDialog):
         self.db = db
         self.setWindowTitle("欢迎使用书记工作台")
         layout = QVBoxLayout(self)
-        intro = QLabel("请先填写本居民区的基本信息，它们会出现在窗口标题和上报街道的报表中。以后可以在“设置”中修改。")
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        uses = QHBoxLayout()
+        uses.addWidget(QLabel("本程序用于："))
+        self.community = QRadioButton("居民区（记录台账，向街道上报）")
+        self.street = QRadioButton("街道（接收各居民区的数据包并汇总）")
+        self.community.setChecked(True)
+        group = QButtonGroup(self)
+        for button in (self.community, self.street):
+            group.addButton(button)
+            uses.addWidget(button)
+        uses.addStretch(1)
+        layout.addLayout(uses)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
         self.profile = ProfileFields(db)
         self.edits = self.profile.edits
         layout.addWidget(self.profile)
@@ -26,7 +37,20 @@ class FirstRunDialog(QDialog):
         self.demo.toggled.connect(self._demo_chosen)
         layout.addWidget(self.demo)
         layout.addWidget(ok_cancel(self, "开始使用", "退出"))
-        self.resize(520, self.sizeHint().height())
+        self.street.toggled.connect(self._use_chosen)
+        self._use_chosen(False)
+        self.resize(560, self.sizeHint().height())
+
+    def _use_chosen(self, street: bool) -> None:
+        self.intro.setText(
+            "请填写本街道的名称，它会出现在窗口标题和汇总报表中。以后可以在“设置”中修改。"
+            if street
+            else "请先填写本居民区的基本信息，它们会出现在窗口标题和上报街道的报表中。以后可以在“设置”中修改。"
+        )
+        self.profile.use_for_street(street)
+        self.demo.setVisible(not street)
+        if street:
+            self.demo.setChecked(False)
 
     def _demo_chosen(self, on: bool) -> None:
         for edit in self.edits.values():
@@ -40,4 +64,10 @@ class FirstRunDialog(QDialog):
                 return
         elif not self.profile.save():
             return
+        if self.street.isChecked():
+            from desktop_app.core.services.street import ModeService
+
+            name = self.edits["community_name"].text()
+            if not attempt(self, lambda: ModeService(self.db).become_street(name)).ok:
+                return
         super().accept()

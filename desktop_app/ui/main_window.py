@@ -39,6 +39,16 @@ VIEWS = (
     ("操作记录", "audit", "AuditView"),
     ("设置", "settings", "SettingsView"),
 )
+# A street office's copy: the packages received, and what they add up to.
+STREET_VIEWS = (
+    ("汇总工作台", "street", "StreetDashboardView"),
+    ("数据包", "street", "PackagesView"),
+    ("汇总报表", "street", "StreetReportsView"),
+    ("操作记录", "audit", "AuditView"),
+    ("设置", "settings", "SettingsView"),
+)
+MODE_KEY = "app/mode"  # kept beside the data too, so the window shows the right pages before the data opens
+Pages = tuple[tuple[str, str, str], ...]
 
 
 # Record kind -> the view listing it, and its tab when the view has tabs (书记工作室).
@@ -53,18 +63,22 @@ RECORD_VIEWS = {
 }
 
 
-def view_class(index: int) -> type[Page]:
-    _, module, name = VIEWS[index]
+def view_class(index: int, pages: Pages = VIEWS) -> type[Page]:
+    _, module, name = pages[index]
     page: type[Page] = getattr(importlib.import_module(f"desktop_app.ui.views.{module}"), name)
     return page
 
 
-def view_classes() -> list[type[Page]]:
-    return [view_class(index) for index in range(len(VIEWS))]
+def view_classes(pages: Pages = VIEWS) -> list[type[Page]]:
+    return [view_class(index, pages) for index in range(len(pages))]
 
 
-def view_index(cls: type) -> int:
-    return next(index for index, (_, _, name) in enumerate(VIEWS) if name == cls.__name__)
+def view_index(cls: type, pages: Pages = VIEWS) -> int:
+    return next(index for index, (_, _, name) in enumerate(pages) if name == cls.__name__)
+
+
+def pages_for(mode: object) -> Pages:
+    return STREET_VIEWS if mode == "street" else VIEWS
 
 
 def ui_settings(data_dir: Path) -> QSettings:
@@ -87,13 +101,11 @@ class MainWindow(QMainWindow):
         self.nav.setStyleSheet("QListWidget::item { padding: 7px 12px; }")
         self.stack = QStackedWidget()
         self._built: dict[int, Page] = {}
-        for number, (title, _, _) in enumerate(VIEWS, start=1):
-            self.nav.addItem(title)
-            # Views are built when first shown, so start-up reads only the 工作台.
-            self.stack.addWidget(QWidget())
-            if number <= 10:  # Ctrl+1 … Ctrl+9, Ctrl+0
-                jump = QShortcut(QKeySequence(f"Ctrl+{number % 10}"), self)
-                jump.activated.connect(lambda n=number - 1: self.nav.setCurrentRow(n))
+        self.pages: Pages = ()
+        self.set_pages(pages_for(settings.value(MODE_KEY)))
+        for number in range(1, 11):  # Ctrl+1 … Ctrl+9, Ctrl+0
+            jump = QShortcut(QKeySequence(f"Ctrl+{number % 10}"), self)
+            jump.activated.connect(lambda n=number - 1: self.jump_to(n))
         self.nav.setEnabled(False)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
@@ -112,6 +124,28 @@ class MainWindow(QMainWindow):
         if context is not None:
             self.attach(context)
 
+    def set_pages(self, pages: Pages) -> None:
+        """The navigation's pages; each is built when first shown, so start-up reads only the first."""
+        if pages == self.pages:
+            return
+        self.pages = pages
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        for view in self._built.values():
+            view.deleteLater()
+        self._built.clear()
+        while (widget := self.stack.widget(0)) is not None:
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        for title, _, _ in pages:
+            self.nav.addItem(title)
+            self.stack.addWidget(QWidget())
+        self.nav.blockSignals(False)
+
+    def jump_to(self, row: int) -> None:
+        if row < len(self.pages):
+            self.nav.setCurrentRow(row)
+
     def protect(self, lock: IdleLock) -> None:
         """Encrypted data: the window locks after a while without input, and at once with 锁定 (Ctrl+L)."""
         from PySide6.QtCore import Qt
@@ -125,8 +159,13 @@ class MainWindow(QMainWindow):
 
     def attach(self, context: AppContext) -> None:
         """The data is open: fill in the window and show the 工作台."""
+        from desktop_app.core.services.street import ModeService
+
         self.context = context
         db = context.db
+        mode = ModeService(db).get()
+        self.settings.setValue(MODE_KEY, mode)
+        self.set_pages(pages_for(mode))
         location = db.file_path or db.engine.url.render_as_string(hide_password=True)
         # Imported here, once the window is shown: PySide6 builds the ~120 enums of Qt's namespace on
         # its first import (~20 ms), and nothing before the window needs them.
@@ -147,7 +186,7 @@ class MainWindow(QMainWindow):
     def view(self, index: int) -> Page:
         if index not in self._built:
             assert self.context is not None  # pages are built once the data is open
-            view = view_class(index)(self.context)
+            view = view_class(index, self.pages)(self.context)
             view.count_changed.connect(self._show_count)
             view.connect_window(self)
             placeholder = self.stack.widget(index)
@@ -170,7 +209,7 @@ class MainWindow(QMainWindow):
     def record_view(self, kind_key: str) -> RecordView:
         """Show the list that holds records of this kind, and return it."""
         view_name, tab = RECORD_VIEWS[kind_key]
-        index = next(i for i, (_, _, cls) in enumerate(VIEWS) if cls == view_name)
+        index = next(i for i, (_, _, cls) in enumerate(self.pages) if cls == view_name)
         self.nav.setCurrentRow(index)
         listing = self.view(index).record_list(tab)
         if listing is None:
@@ -181,7 +220,7 @@ class MainWindow(QMainWindow):
         """A reminder was clicked: open its record, or a new record's form already filled in."""
         pages = {"backup": "SettingsView", "dues": "DuesView"}  # reminders that lead to a page, not a record
         if target.kind in pages:
-            self.nav.setCurrentRow(next(i for i, (_, _, cls) in enumerate(VIEWS) if cls == pages[target.kind]))
+            self.nav.setCurrentRow(next(i for i, (_, _, cls) in enumerate(self.pages) if cls == pages[target.kind]))
             return
         view = self.record_view(target.kind)
         if target.record_id is not None:

@@ -252,16 +252,20 @@ class DuesService:
             ):
                 reliefs[r.member_id].append(r)
             paid: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-            voluntary = defaultdict(list)
-            for member_id, month, amount, paid_on in session.execute(
-                select(DuesPayment.member_id, DuesPayment.month, DuesPayment.amount, DuesPayment.paid_on).where(
-                    DuesPayment.year == year, DuesPayment.deleted_at.is_(None)
+            live = (DuesPayment.year == year, DuesPayment.deleted_at.is_(None))
+            for member_id, month, amount in session.execute(
+                select(DuesPayment.member_id, DuesPayment.month, DuesPayment.amount).where(
+                    *live, DuesPayment.month.in_(MONTHS)
                 )
             ):
-                if month in MONTHS:
-                    paid[member_id][month] += amount
-                else:
-                    voluntary[member_id].append((paid_on, amount))
+                paid[member_id][month] += amount
+            voluntary = defaultdict(list)
+            for member_id, paid_on, amount in session.execute(
+                select(DuesPayment.member_id, DuesPayment.paid_on, DuesPayment.amount)
+                .where(*live, DuesPayment.month == 0)
+                .order_by(DuesPayment.paid_on, DuesPayment.id)
+            ):
+                voluntary[member_id].append((paid_on, amount))
         rows = []
         for member_id, name, group, belonging in members:
             row = LedgerRow(

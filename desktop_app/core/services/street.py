@@ -260,6 +260,45 @@ class StreetPackageService:
         return state
 
 
+@dataclass(frozen=True)
+class GridCell:
+    state: str  # 已报, 已更新 (a later version replaced one), 部分已报 (some months only), 未报
+    missed: list[str]  # the norms the community's own numbers show missed in the period
+
+
+@dataclass(frozen=True)
+class GridRow:
+    code: str
+    name: str
+    cells: list[GridCell]
+
+
+def grid(db: Database, periods: list[Period], today: dt.date) -> list[GridRow]:
+    """汇总工作台: for each community (the list's, and any that sent packages) and period, what has
+    arrived, and where its own numbers show a missed 三会一课 norm."""
+    from desktop_app.core.domain.street_sums import missed_any
+
+    service = StreetPackageService(db)
+    names = service.names()
+    arrivals = service.arrivals(periods)
+    contents = [service.current_contents(period) for period in periods]
+    rows = []
+    for code in sorted(names):
+        cells = []
+        for period, held in zip(periods, contents, strict=True):
+            pieces = held.get(code, [])
+            covered = sum((piece.end - piece.start).days + 1 for piece, _ in pieces)
+            if not pieces:
+                state = "未报"
+            elif covered < (period.end - period.start).days + 1:
+                state = "部分已报"
+            else:
+                state = arrivals.get((code, period.key), "已报")
+            cells.append(GridCell(state, missed_any(pieces, period, today) if pieces else []))
+        rows.append(GridRow(code, names[code], cells))
+    return rows
+
+
 def covering(pieces: list[tuple[Period, dict[str, Any]]]) -> list[tuple[Period, dict[str, Any]]]:
     """The pieces to add up without counting a month twice: the longest periods first, then shorter ones
     for what those leave uncovered."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import ClassVar
 
 from PySide6.QtCore import QDate, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -23,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.domain.periods import QUARTER_NAMES, Period
-from desktop_app.core.exchange.reports.base import ExportOptions, ExportResult
-from desktop_app.core.exchange.reports.registry import REPORT_LABELS, export_report, report_for
+from desktop_app.core.exchange.reports.base import ExportOptions, ExportResult, Report
+from desktop_app.core.exchange.reports.registry import REPORTS, export_report, report_for
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.formatting import DATE_FORMAT, python_date
@@ -40,13 +41,15 @@ class PeriodPicker(QWidget):
 
     changed = Signal()
 
-    def __init__(self) -> None:
+    UNITS = (("季度", "quarter"), ("全年", "year"), ("月份", "month"), ("自定义", "custom"))
+
+    def __init__(self, custom: bool = True) -> None:
         super().__init__()
         today = dt.date.today()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.unit = QComboBox()
-        for label, value in (("季度", "quarter"), ("全年", "year"), ("月份", "month"), ("自定义", "custom")):
+        for label, value in self.UNITS if custom else self.UNITS[:3]:
             self.unit.addItem(label, value)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
@@ -98,16 +101,18 @@ class PeriodPicker(QWidget):
 
 class ReportsView(Page):
     title = "报表导出"
+    catalogue: ClassVar[dict[str, type[Report]]] = REPORTS
+    box_title = "导出上报街道的报表"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.task: BackgroundTask | None = None
         self.last_result: ExportResult | None = None
-        box = QGroupBox("导出上报街道的报表")
+        box = QGroupBox(self.box_title)
         form = QFormLayout(box)
         self.kind = QComboBox()
-        for kind, label in REPORT_LABELS.items():
-            self.kind.addItem(label, kind)
+        for kind, report in self.catalogue.items():
+            self.kind.addItem(report.title, kind)
         self.period = PeriodPicker()
         self.unmasked = QCheckBox("导出完整的电话和身份证号（默认只显示首尾几位）")
         self.include_illness = QCheckBox("导出重病帮困记录的病情说明（默认不导出）")
@@ -136,6 +141,8 @@ class ReportsView(Page):
         form.addRow("", self.status)
         layout = QVBoxLayout(self)
         layout.addWidget(box)
+        for extra in self.more_boxes():
+            layout.addWidget(extra)
         layout.addStretch(1)
         self.setFocusProxy(self.kind)
         self.kind.currentIndexChanged.connect(self.reload)
@@ -153,21 +160,31 @@ class ReportsView(Page):
             # A line about the last export belongs to that report and period, not to the one now chosen.
             self.status.setText("")
             self.open_folder.setEnabled(False)
-        self.form.setRowVisible(self.include_illness, kind == "care")
-        self.form.setRowVisible(self.unmasked, kind == "members")
+        self.form.setRowVisible(self.include_illness, kind == "care" and self.catalogue is REPORTS)
+        self.form.setRowVisible(self.unmasked, kind == "members" and self.catalogue is REPORTS)
         try:
             period = self.period.period()
-            count = report_for(self.context.db, kind).count(period)
+            count = report_for(self.context.db, kind, self.catalogue).count(period)
         except Exception as exc:
             self.preview.setText(str(exc))
             self.export_button.setEnabled(False)
             return
         self.export_button.setEnabled(True)
-        noun = "名党员" if kind == "members" else "条记录"
         self.preview.setText(
-            f"{period.label}：将导出 {count} {noun}" if count else f"{period.label}：本期无记录（仍可导出空表）"
+            f"{period.label}：将导出 {count} {self.noun(kind)}"
+            if count
+            else f"{period.label}：本期无记录（仍可导出空表）"
         )
         self.count_changed.emit(count)
+
+    def more_boxes(self) -> list[QWidget]:
+        """Below the reports: the 上报数据包 that the street's copy adds up by itself."""
+        from desktop_app.ui.street_boxes import PackageBox  # it uses this module's PeriodPicker
+
+        return [PackageBox(self.context)]
+
+    def noun(self, kind: str) -> str:
+        return "名党员" if kind == "members" else "条记录"
 
     def default_name(self) -> str:
         return f"{self.period.period().label}{self.kind.currentText()}.xlsx"
@@ -200,13 +217,13 @@ class ReportsView(Page):
     def export_to(self, target: Path, password: str | None = None) -> BackgroundTask:
         self.context.settings.setValue(LAST_DIR_KEY, str(target.parent))
         kind, period, db = self.kind.currentData(), self.period.period(), self.context.db
-        options = self.options(password)
+        options, catalogue = self.options(password), self.catalogue
         self.export_button.setEnabled(False)
         self.status.setText("正在导出…")
         self.task = BackgroundTask(
             self,
             f"正在导出{self.kind.currentText()}…",
-            lambda progress: export_report(db, kind, period, target, options, progress),
+            lambda progress: export_report(db, kind, period, target, options, progress, catalogue=catalogue),
             self._exported,
         )
         self.task.finished.connect(lambda: self.export_button.setEnabled(True))
@@ -215,7 +232,7 @@ class ReportsView(Page):
 
     def _exported(self, result: ExportResult) -> None:
         self.last_result = result
-        self.status.setText(f"已导出 {result.rows} 条记录到：{result.path}")
+        self.status.setText(f"已导出 {result.rows} {self.noun(self.kind.currentData())}到：{result.path}")
         self.open_folder.setEnabled(True)
 
     def show_folder(self) -> None:

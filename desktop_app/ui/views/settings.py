@@ -34,6 +34,7 @@ from desktop_app.core.services.check import check_database
 from desktop_app.core.services.dues import DuesService
 from desktop_app.core.services.meetings import NormService
 from desktop_app.core.services.reminders import THRESHOLD_LABELS, StartDateService, ThresholdService
+from desktop_app.core.services.street import STREET, ModeService
 from desktop_app.core.storage import backup as backup_mod
 from desktop_app.ui import prompts
 from desktop_app.ui.background import BackgroundTask
@@ -44,6 +45,7 @@ from desktop_app.ui.page import Page
 from desktop_app.ui.profile_fields import ProfileFields
 from desktop_app.ui.security import IDLE_MINUTES_KEY, idle_minutes
 from desktop_app.ui.signals import on_click
+from desktop_app.ui.street_boxes import StreetKeyBox, StreetOfficeBox
 from desktop_app.ui.text_size import SIZES, save_points, saved_points
 
 if TYPE_CHECKING:
@@ -51,10 +53,11 @@ if TYPE_CHECKING:
 
 
 class ProfileBox(QGroupBox):
-    def __init__(self, context: AppContext) -> None:
-        super().__init__("居民区信息")
+    def __init__(self, context: AppContext, street: bool = False) -> None:
+        super().__init__("街道信息" if street else "居民区信息")
         layout = QVBoxLayout(self)
         self.fields = ProfileFields(context.db)
+        self.fields.use_for_street(street)
         self.edits, self.error = self.fields.edits, self.fields.error
         layout.addWidget(self.fields)
 
@@ -404,19 +407,28 @@ class SettingsView(Page):
         inner = QWidget()
         columns = QHBoxLayout(inner)
         left, right = QVBoxLayout(), QVBoxLayout()
-        self.profile = ProfileBox(context)
+        street = ModeService(context.db).get() == STREET
+        self.profile = ProfileBox(context, street)
         left.addWidget(self.profile)
         self.data = DataBox(context)
         self.data.data_replaced.connect(self.data_replaced)
         left.addWidget(self.data)
-        self.norms = NormBox(context)
-        left.addWidget(self.norms)
+        self.saved_boxes: tuple[ProfileBox | NormBox | ThresholdBox | DuesBox, ...]
+        if street:
+            # A street office's copy keeps no records of its own: its key and its list of communities.
+            right.addWidget(StreetOfficeBox(context))
+            self.saved_boxes = (self.profile,)
+        else:
+            self.norms = NormBox(context)
+            left.addWidget(self.norms)
+            right.addWidget(CategoryBox(context))
+            self.thresholds = ThresholdBox(context)
+            right.addWidget(self.thresholds)
+            self.dues = DuesBox(context)
+            right.addWidget(self.dues)
+            right.addWidget(StreetKeyBox(context))
+            self.saved_boxes = (self.profile, self.norms, self.thresholds, self.dues)
         left.addStretch(1)
-        right.addWidget(CategoryBox(context))
-        self.thresholds = ThresholdBox(context)
-        right.addWidget(self.thresholds)
-        self.dues = DuesBox(context)
-        right.addWidget(self.dues)
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
@@ -448,7 +460,7 @@ class SettingsView(Page):
 
     def boxes(self) -> tuple[ProfileBox | NormBox | ThresholdBox | DuesBox, ...]:
         """The boxes 保存设置 saves, each keeping what was typed when it fails."""
-        return (self.profile, self.norms, self.thresholds, self.dues)
+        return self.saved_boxes
 
     def is_dirty(self) -> bool:
         return self.state() != self._saved_state

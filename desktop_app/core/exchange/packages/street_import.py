@@ -8,7 +8,7 @@ a newer format, a community not in the street's list (unless the person chooses 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,12 +62,23 @@ def package_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def import_packages(db: Database, paths: Iterable[Path], add_units: bool = False) -> list[ImportOutcome]:
+def import_packages(
+    db: Database,
+    paths: Iterable[Path],
+    add_units: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[ImportOutcome]:
     keys = StreetKeyService(db)
     private = keys.private_key()
     own = keys.own_public_key()
     assert own is not None  # there is a private key
-    return [_import_one(db, path, private, own.fingerprint, add_units) for path in package_files(paths)]
+    files = package_files(paths)
+    outcomes = []
+    for done, path in enumerate(files, start=1):
+        outcomes.append(_import_one(db, path, private, own.fingerprint, add_units))
+        if progress is not None:
+            progress(done, len(files))
+    return outcomes
 
 
 def _import_one(db: Database, path: Path, private: bytes, fingerprint: str, add_units: bool) -> ImportOutcome:

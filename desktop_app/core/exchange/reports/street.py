@@ -18,6 +18,7 @@ from desktop_app.core.storage.models import StreetPackage
 
 ZERO = Decimal("0.00")
 Pieces = street_sums.Pieces
+UNIT_WIDTH = 20  # a community's name, and 小计 after it, on one line
 
 
 class StreetReport(Report):
@@ -37,9 +38,18 @@ class StreetReport(Report):
         return len(StreetPackageService(self.db).current_contents(period))
 
     def note_missing(self, sheet: SheetWriter, period: Period) -> None:
+        """Who has not reported, and who reported only part of the period (their numbers cover less)."""
         missing = self.missing(period)
         if missing:
             sheet.write_note(f"未报送（{len(missing)} 个）：" + "、".join(name for _, name in missing))
+        days = (period.end - period.start).days + 1
+        partial = [
+            f"{name}（{min(p.start for p, _ in pieces):%Y-%m-%d}至{max(p.end for p, _ in pieces):%Y-%m-%d}）"
+            for _, name, pieces in self.communities(period)
+            if sum((p.end - p.start).days + 1 for p, _ in pieces) < days
+        ]
+        if partial:
+            sheet.write_note(f"只报送了部分期间（{len(partial)} 个）：" + "、".join(partial))
 
 
 class StreetMeetingsReport(StreetReport):
@@ -51,7 +61,7 @@ class StreetMeetingsReport(StreetReport):
         today = dt.date.today()
         columns = (
             ReportColumn("序号", C.INDEX),
-            ReportColumn("居民区", width=14),
+            ReportColumn("居民区", width=UNIT_WIDTH),
             *(ReportColumn(kind.label, width=max(8, len(kind.label) * 2 + 2)) for kind in self.KINDS),
             ReportColumn("达标情况", C.LONG_TEXT, width=26),
         )
@@ -60,7 +70,7 @@ class StreetMeetingsReport(StreetReport):
             "明细",
             f"{heading}（明细）",
             (
-                ReportColumn("居民区", width=14),
+                ReportColumn("居民区", width=UNIT_WIDTH),
                 ReportColumn("会议类别", width=16),
                 ReportColumn("应开次数", C.COUNT),
                 ReportColumn("实开次数", C.COUNT),
@@ -103,7 +113,7 @@ class StreetCareReport(StreetReport):
             "按居民区",
             f"{heading}（按居民区）",
             (
-                ReportColumn("居民区", width=14),
+                ReportColumn("居民区", width=UNIT_WIDTH),
                 ReportColumn("关怀类别", width=20),
                 ReportColumn("次数", C.COUNT, width=10),
                 ReportColumn("金额（元）", C.MONEY, width=16),
@@ -158,7 +168,7 @@ class StreetVisitsReport(StreetReport):
             heading,
             (
                 ReportColumn("序号", C.INDEX),
-                ReportColumn("居民区", width=14),
+                ReportColumn("居民区", width=UNIT_WIDTH),
                 ReportColumn("考察次数", C.COUNT),
                 ReportColumn("参加人次", C.COUNT),
                 ReportColumn("借鉴举措", C.COUNT),
@@ -169,7 +179,7 @@ class StreetVisitsReport(StreetReport):
             "借鉴举措",
             f"{heading}（借鉴举措）",
             (
-                ReportColumn("居民区", width=14),
+                ReportColumn("居民区", width=UNIT_WIDTH),
                 ReportColumn("考察日期", C.DATE),
                 ReportColumn("考察地点", width=22),
                 ReportColumn("借鉴举措", C.LONG_TEXT, width=40),
@@ -208,7 +218,7 @@ class StreetStudioReport(StreetReport):
         by_unit = book.sheet(
             "按居民区",
             f"{heading}（按居民区）",
-            (ReportColumn("居民区", width=14), ReportColumn("工作室活动", C.COUNT), *status_columns),
+            (ReportColumn("居民区", width=UNIT_WIDTH), ReportColumn("工作室活动", C.COUNT), *status_columns),
         )
         topics: dict[str, dict[ProblemStatus, int]] = {}
         communities = self.communities(period)
@@ -244,7 +254,7 @@ class StreetDuesReport(StreetReport):
             heading,
             (
                 ReportColumn("序号", C.INDEX),
-                ReportColumn("居民区", width=14),
+                ReportColumn("居民区", width=UNIT_WIDTH),
                 ReportColumn("应缴人数", C.COUNT),
                 ReportColumn("应缴", C.MONEY, width=12),
                 ReportColumn("实缴", C.MONEY, width=12),

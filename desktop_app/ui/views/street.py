@@ -1,0 +1,270 @@
+"""街道 pages: 汇总工作台 (what has arrived from whom), 数据包 (import, list, history) and 汇总报表."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import ClassVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.domain.periods import QUARTER_NAMES, Period
+from desktop_app.core.exchange.packages.street_import import (
+    REFUSED,
+    UNKNOWN_UNIT,
+    ImportOutcome,
+    import_packages,
+)
+from desktop_app.core.exchange.reports.base import Report
+from desktop_app.core.exchange.reports.registry import STREET
+from desktop_app.core.services.street import StreetPackageService, grid
+from desktop_app.ui import prompts
+from desktop_app.ui.background import BackgroundTask
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.page import Page
+from desktop_app.ui.signals import on_click
+from desktop_app.ui.views.reports import ReportsView
+
+STATE_COLORS = {
+    "已报": QColor("#e3f1e3"),
+    "已更新": QColor("#dfeaf7"),
+    "部分已报": QColor("#fff3d6"),
+    "未报": QColor("#ffffff"),
+}
+MISSED_COLOR = QColor("#b03a2e")
+PACKAGE_DIR_KEY = "street/package_dir"
+
+
+class StreetDashboardView(Page):
+    """A communities × quarters (or months) table of the year: 已报 / 未报 / 已更新, with a red mark where a
+    community's own numbers show a missed 三会一课 norm, and who is missing in the current period."""
+
+    title = "汇总工作台"
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        today = dt.date.today()
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(today.year)
+        self.year.setSuffix(" 年")
+        self.unit = QComboBox()
+        self.unit.addItem("按季度", "quarter")
+        self.unit.addItem("按月", "month")
+        self.missing = QLabel()
+        self.missing.setWordWrap(True)
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        legend = QLabel(
+            "绿色：已报；蓝色：已更新（收到过新版本）；黄色：只报了其中几个月；红字：居民区自己的数字显示三会一课未达标"
+        )
+        legend.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.year)
+        top.addWidget(self.unit)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.missing)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(legend)
+        self.setFocusProxy(self.table)
+        self.year.valueChanged.connect(self.reload)
+        self.unit.currentIndexChanged.connect(self.reload)
+        self.rows = 0
+        self.reload()
+
+    def periods(self) -> list[Period]:
+        year = self.year.value()
+        if self.unit.currentData() == "month":
+            return [Period.month(year, month) for month in range(1, 13)]
+        return [Period.quarter(year, quarter) for quarter in range(1, 5)]
+
+    def reload(self) -> None:
+        today = dt.date.today()
+        periods = self.periods()
+        rows = grid(self.context.db, periods, today)
+        headers = (
+            [f"第{QUARTER_NAMES[i]}季度" for i in range(4)] if len(periods) == 4 else [p.label[5:] for p in periods]
+        )
+        self.table.clear()
+        self.table.setColumnCount(len(periods) + 1)
+        self.table.setHorizontalHeaderLabels(["居民区", *headers])
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            self.table.setItem(r, 0, QTableWidgetItem(f"{row.name}（{row.code}）"))
+            for c, cell in enumerate(row.cells, start=1):
+                text = cell.state + (" ⚠" if cell.missed else "")
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                item.setBackground(QBrush(STATE_COLORS[cell.state]))
+                if cell.missed:
+                    item.setForeground(QBrush(MISSED_COLOR))
+                    item.setToolTip("三会一课未达标：" + "、".join(cell.missed))
+                self.table.setItem(r, c, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.rows = len(rows)
+        # Who is missing now: the period that holds today, if it is in the year shown.
+        current = next((i for i, p in enumerate(periods) if today in p), None)
+        if not rows:
+            self.missing.setText("还没有居民区。请在“数据包”页导入各居民区的数据包，或在“设置”中添加居民区名单。")
+        elif current is None:
+            self.missing.setText(f"{self.year.value()}年：共 {len(rows)} 个居民区。")
+        else:
+            absent = [row.name for row in rows if row.cells[current].state == "未报"]
+            label = periods[current].label
+            self.missing.setText(
+                f"{label}：{len(rows) - len(absent)} 个已报，{len(absent)} 个未报"
+                + ("：" + "、".join(absent) if absent else "。")
+            )
+        self.count_changed.emit(len(rows))
+
+
+class PackagesView(Page):
+    """数据包: import many at once (files, a folder, or dropped here), and every package held."""
+
+    title = "数据包"
+    HEADERS = ("居民区", "单位代码", "期间", "版本", "状态", "含名单", "生成时间", "导入时间")
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.task: BackgroundTask | None = None
+        self.outcomes: list[ImportOutcome] = []
+        self.setAcceptDrops(True)
+        import_files = QPushButton("导入数据包…")
+        import_files.setToolTip("可一次选择多个 .sjb 文件；也可以把文件或文件夹直接拖到这个页面上")
+        on_click(import_files.clicked, self.choose_files)
+        import_folder = QPushButton("导入文件夹…")
+        on_click(import_folder.clicked, self.choose_folder)
+        self.import_button = import_files
+        buttons = QHBoxLayout()
+        buttons.addWidget(import_files)
+        buttons.addWidget(import_folder)
+        buttons.addWidget(QLabel("（也可把文件或文件夹拖到这里）"))
+        buttons.addStretch(1)
+        self.results = QListWidget()
+        self.results.setMaximumHeight(140)
+        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel("上次导入的结果："))
+        layout.addWidget(self.results)
+        layout.addWidget(QLabel("已收到的数据包（同一居民区同一期间以最新版本为准，旧版本留作历史）："))
+        layout.addWidget(self.table, 1)
+        self.setFocusProxy(import_files)
+        self.count = 0
+        self.reload()
+
+    def reload(self) -> None:
+        packages = StreetPackageService(self.context.db).packages()
+        self.table.setRowCount(len(packages))
+        for r, p in enumerate(packages):
+            cells = (
+                p.unit_name,
+                p.unit_code,
+                Period.parse(p.period).label,
+                f"第{p.sequence}版",
+                "当前" if p.current else "历史",
+                "含名单" if p.includes_names else "",
+                f"{p.created_at:%Y-%m-%d %H:%M}",
+                f"{p.imported_at:%Y-%m-%d %H:%M}",
+            )
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if not p.current:
+                    item.setForeground(QBrush(QColor("#7f8c8d")))
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        self.count = sum(1 for p in packages if p.current)
+        self.count_changed.emit(self.count)
+
+    def record_count(self) -> int:
+        return self.count
+
+    def choose_files(self) -> None:
+        folder = str(self.context.settings.value(PACKAGE_DIR_KEY) or Path.home())
+        paths, _ = QFileDialog.getOpenFileNames(self, "选择数据包", folder, "书记工作台数据包 (*.sjb);;所有文件 (*)")
+        if paths:
+            self.import_paths([Path(p) for p in paths])
+
+    def choose_folder(self) -> None:
+        folder = str(self.context.settings.value(PACKAGE_DIR_KEY) or Path.home())
+        chosen = QFileDialog.getExistingDirectory(self, "选择存放数据包的文件夹", folder)
+        if chosen:
+            self.import_paths([Path(chosen)])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    def import_paths(self, paths: list[Path], add_units: bool = False) -> BackgroundTask:
+        self.context.settings.setValue(PACKAGE_DIR_KEY, str(paths[0] if paths[0].is_dir() else paths[0].parent))
+        db = self.context.db
+        self.task = BackgroundTask(
+            self,
+            "正在导入数据包…",
+            lambda progress: import_packages(db, paths, add_units, progress),
+            self._imported,
+        )
+        return self.task.start()
+
+    def _imported(self, outcomes: list[ImportOutcome]) -> None:
+        self.outcomes = outcomes
+        self.results.clear()
+        if not outcomes:
+            self.results.addItem("没有找到数据包（.sjb）文件。")
+        for outcome in outcomes:
+            self.results.addItem(f"{outcome.label}：{outcome.message}")
+            if outcome.outcome in (REFUSED, UNKNOWN_UNIT):
+                item = self.results.item(self.results.count() - 1)
+                if item is not None:
+                    item.setForeground(QBrush(MISSED_COLOR))
+        self.reload()
+        unknown = [o for o in outcomes if o.outcome == UNKNOWN_UNIT]
+        if unknown and self.ask_to_add(unknown):
+            self.import_paths([o.path for o in unknown], add_units=True)
+
+    def ask_to_add(self, unknown: list[ImportOutcome]) -> bool:
+        listed = "、".join(sorted({f"{o.unit_name}（{o.unit_code}）" for o in unknown}))
+        return prompts.ask(self, f"以下居民区不在本街道的名单中：{listed}。\n核对无误后，把它们加入名单并导入吗？")
+
+
+class StreetReportsView(ReportsView):
+    title = "汇总报表"
+    catalogue: ClassVar[dict[str, type[Report]]] = STREET
+    box_title = "导出汇总报表（由各居民区的数据包汇总）"
+
+    def more_boxes(self) -> list[QWidget]:
+        return []
+
+    def noun(self, kind: str) -> str:
+        return "个居民区" if kind != "missing" else "个未报送的居民区"

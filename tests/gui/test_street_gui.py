@@ -1,0 +1,167 @@
+"""街道汇总 as people use it: a street office sets its copy up, communities send packages, the street
+imports them by clicks or by dropping files, and sees who has reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QFileDialog
+
+from desktop_app.core.exchange.demo import fill_demo
+from desktop_app.core.exchange.packages.build import build_package, package_period
+from desktop_app.core.services.street import ModeService, StreetKeyService, StreetPackageService
+from desktop_app.core.storage.startup import open_database
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.main_window import STREET_VIEWS, MainWindow
+from desktop_app.ui.views.street import PackagesView, StreetDashboardView, StreetReportsView
+
+YEAR = dt.date.today().year
+QUARTER = (dt.date.today().month - 1) // 3 + 1
+
+
+def street_context(db):
+    ModeService(db).become_street("示例街道")
+    return AppContext.open(db), StreetKeyService(db).create_key_pair("示例街道")
+
+
+def sent_packages(tmp_path: Path, key, seeds=(21, 22)) -> list[Path]:
+    files = []
+    for seed in seeds:
+        community = open_database(tmp_path / f"community-{seed}")
+        fill_demo(community, "small", seed=seed)
+        StreetKeyService(community).set_street_key(key)
+        target = tmp_path / f"{seed}.sjb"
+        build_package(community, package_period(f"{YEAR}Q{QUARTER}"), target)
+        community.dispose()
+        files.append(target)
+    return files
+
+
+def test_first_run_for_a_street_office_shows_the_street_pages(qtbot, app, db, drive_modal, type_text):
+    from desktop_app.ui.first_run import FirstRunDialog
+
+    window = MainWindow(settings=AppContext.open(db).settings)
+    qtbot.addWidget(window)
+
+    def choose_street(dialog):
+        qtbot.mouseClick(dialog.street, Qt.MouseButton.LeftButton)
+        assert not dialog.demo.isVisible(), "demo data is a community's"
+        assert not dialog.edits["unit_code"].isVisible()
+        name = dialog.edits["community_name"]
+        name.setFocus()
+        type_text(name, "示例街道")
+        qtbot.keyClick(name, Qt.Key.Key_Return)
+
+    drive_modal(lambda: FirstRunDialog(db, window).exec(), choose_street)
+    assert ModeService(db).get() == "street"
+    window.attach(AppContext.open(db))
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [t for t, _, _ in STREET_VIEWS]
+    assert isinstance(window.view(0), StreetDashboardView)
+    assert window.windowTitle().endswith("示例街道")
+
+
+def test_import_by_clicks_asks_to_add_new_communities_then_lists_them(qtbot, db, tmp_path, monkeypatch, asked):
+    context, key = street_context(db)
+    files = sent_packages(tmp_path, key)
+    view = PackagesView(context)
+    qtbot.addWidget(view)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(f) for f in files], ""))
+    qtbot.mouseClick(view.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=20000)
+    assert "不在本街道的名单中" in asked[-1]
+    assert {view.table.item(r, 0).text() for r in range(2)} == {"示例21号居民区", "示例22号居民区"}
+    assert all(view.table.item(r, 4).text() == "当前" for r in range(2))
+
+    qtbot.mouseClick(view.import_button, Qt.MouseButton.LeftButton)  # the same files again
+    qtbot.waitUntil(lambda: view.results.count() == 2 and "已导入过" in view.results.item(0).text(), timeout=20000)
+    assert view.table.rowCount() == 2, "nothing added twice"
+
+
+def test_a_folder_dropped_on_the_page_is_imported(qtbot, db, tmp_path):
+    context, key = street_context(db)
+    folder = tmp_path / "U盘"
+    folder.mkdir()
+    for path in sent_packages(tmp_path, key, seeds=(21,)):
+        path.rename(folder / path.name)
+    view = PackagesView(context)
+    qtbot.addWidget(view)
+    view.show()
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(folder))])
+    drop = QDropEvent(
+        QPoint(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    )
+    view.dropEvent(drop)  # what Qt delivers when files are let go over the page
+    qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=20000)
+    assert drop.isAccepted()
+
+
+def test_the_dashboard_shows_who_reported_and_who_did_not(qtbot, db, tmp_path):
+    from desktop_app.core.exchange.packages.street_import import import_packages
+    from desktop_app.core.services.street import StreetUnitService
+
+    context, key = street_context(db)
+    StreetUnitService(db).add("310199999", "未报居民区")
+    import_packages(db, sent_packages(tmp_path, key, seeds=(21,)), add_units=True)
+    view = StreetDashboardView(context)
+    qtbot.addWidget(view)
+    names = [view.table.item(r, 0).text() for r in range(view.table.rowCount())]
+    reported, absent = names.index("示例21号居民区（310100021）"), names.index("未报居民区（310199999）")
+    assert view.table.item(reported, QUARTER).text().startswith("已报")
+    assert view.table.item(absent, QUARTER).text() == "未报"
+    assert "1 个未报：未报居民区" in view.missing.text()
+    view.unit.setFocus()
+    qtbot.keyClick(view.unit, Qt.Key.Key_Down)  # 按月
+    assert view.table.columnCount() == 13
+
+
+def test_a_consolidated_report_is_exported_by_clicks(qtbot, db, tmp_path, monkeypatch):
+    import openpyxl
+
+    from desktop_app.core.exchange.packages.street_import import import_packages
+
+    context, key = street_context(db)
+    import_packages(db, sent_packages(tmp_path, key), add_units=True)
+    view = StreetReportsView(context)
+    qtbot.addWidget(view)
+    view.period.unit.setCurrentIndex(view.period.unit.findData("quarter"))
+    view.period.quarter.setCurrentIndex(QUARTER - 1)
+    assert "将导出 2 个居民区" in view.preview.text()
+    assert not view.unmasked.isVisibleTo(view)
+    assert not view.include_illness.isVisibleTo(view)
+    target = tmp_path / "汇总.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.last_result is not None, timeout=20000)
+    sheet = openpyxl.load_workbook(target)["汇总"]
+    assert {sheet.cell(row, 2).value for row in (4, 5)} == {"示例21号居民区", "示例22号居民区"}
+    assert StreetPackageService(db).packages()
+
+
+def test_a_community_without_the_street_key_is_told_and_offered_to_import_it(
+    qtbot, demo_context, tmp_path, monkeypatch
+):
+    from desktop_app.core.storage.recipient_key import PublicKey, new_private_key, public_of
+    from desktop_app.ui.street_boxes import PackageBox
+    from desktop_app.ui.views.reports import ReportsView
+
+    view = ReportsView(demo_context)
+    qtbot.addWidget(view)
+    box = view.findChild(PackageBox)
+    assert "还没有导入街道公钥" in box.key_state.text()
+    assert not box.build_button.isEnabled()
+    key_file = tmp_path / "街道公钥.pub"
+    key_file.write_text(PublicKey(public_of(new_private_key()), "示例街道").to_file_text(), encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(key_file), ""))
+    qtbot.mouseClick(box.key_button, Qt.MouseButton.LeftButton)
+    assert "示例街道" in box.key_state.text()
+    assert box.build_button.isEnabled()
+    target = tmp_path / "康宁居民区-2024Q2.sjb"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    qtbot.mouseClick(box.build_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: box.built is not None, timeout=20000)
+    assert target.exists()
+    assert "第1版" in box.status.text()
