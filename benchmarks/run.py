@@ -88,17 +88,14 @@ def street_set(source: Path, units: int) -> tuple[Path, list[Path]]:
     """A street office's encrypted data (its key pair, no packages yet) and `units` communities × the four
     quarters of 2025 of packages, made once into the cache. Each package is the cached large community's,
     made and sealed by `build_package` as a community makes it, under `units` unit codes and names."""
-    from desktop_app.core.exchange.demo import DEMO_VERSION
     from desktop_app.core.exchange.packages.build import build_package, package_period
     from desktop_app.core.exchange.packages.format import FORMAT_VERSION
     from desktop_app.core.services.profile import ProfileService
     from desktop_app.core.services.street import ModeService, StreetKeyService
-    from desktop_app.core.storage import keys, migrate
+    from desktop_app.core.storage import keys
     from desktop_app.core.storage.startup import open_database
 
-    directory = (
-        CACHE / f"street-{source.name}-{migrate.head_revision()}-demo{DEMO_VERSION}-format{FORMAT_VERSION}-{units}"
-    )
+    directory = CACHE / f"street-{source.name}-format{FORMAT_VERSION}-{units}"  # the source names schema and demo
     street_dir, packages = directory / "street", directory / "packages"
     if not (directory / "complete").exists():
         shutil.rmtree(directory, ignore_errors=True)

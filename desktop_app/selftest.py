@@ -28,6 +28,7 @@ def run_self_test() -> int:
             ("每类记录各写一条", lambda: _write_records(context)),
             ("导出全部报表", lambda: _export_reports(context, Path(tmp))),
             ("导入模板读回", lambda: _template_round_trip(context, Path(tmp))),
+            ("街道数据包往返", lambda: _package_round_trip(context, Path(tmp))),
             ("主窗口", lambda: _main_window(context)),
         ]
         try:
@@ -145,6 +146,36 @@ def _template_round_trip(context: dict[str, Any], folder: Path) -> str:
     if preview.count("new") != 1:
         raise RuntimeError(preview.summary())
     return ""
+
+
+def _package_round_trip(context: dict[str, Any], folder: Path) -> str:
+    """A package sealed to a street's key, opened and added up by a street office's copy: the public-key
+    cryptography is in the bundle and works."""
+    import datetime as dt
+
+    from desktop_app.core.domain.periods import Period
+    from desktop_app.core.exchange.packages.build import build_package
+    from desktop_app.core.exchange.packages.street_import import IMPORTED, import_packages
+    from desktop_app.core.exchange.reports.registry import STREET, export_report
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.core.services.street import ModeService, StreetKeyService
+    from desktop_app.core.storage.startup import open_database
+
+    community = context["db"]
+    street = open_database(folder / "street")
+    try:
+        ModeService(street).become_street("自检街道")
+        StreetKeyService(community).set_street_key(StreetKeyService(street).create_key_pair("自检街道"))
+        ProfileService(community).save({"community_name": "自检居民区", "unit_code": "000000001"})
+        year = Period.year(dt.date.today().year)
+        built = build_package(community, year, folder / "自检.sjb")
+        [outcome] = import_packages(street, [built.path], add_units=True)
+        if outcome.outcome != IMPORTED:
+            raise RuntimeError(outcome.message)
+        export_report(street, "meetings", year, folder / "street.xlsx", catalogue=STREET)
+    finally:
+        street.dispose()
+    return f"{built.size} 字节"
 
 
 def _main_window(context: dict[str, Any]) -> str:
