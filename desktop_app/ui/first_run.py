@@ -36,6 +36,7 @@ class FirstRunDialog(QDialog):
         self.demo = QCheckBox("载入示例数据（先试用一下，示例居民区的信息会替换上面填写的内容）")
         self.demo.toggled.connect(self._demo_chosen)
         layout.addWidget(self.demo)
+        layout.addStretch(1)  # what room is left goes below the fields, not between them
         layout.addWidget(ok_cancel(self, "开始使用", "退出"))
         self.street.toggled.connect(self._use_chosen)
         self._use_chosen(False)
@@ -51,6 +52,10 @@ class FirstRunDialog(QDialog):
         self.demo.setVisible(not street)
         if street:
             self.demo.setChecked(False)
+        layout = self.layout()
+        if layout is not None:  # no gaps where the rows a street does not need were
+            layout.activate()
+            self.resize(self.width(), self.sizeHint().height())
 
     def _demo_chosen(self, on: bool) -> None:
         for edit in self.edits.values():

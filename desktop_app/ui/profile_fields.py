@@ -51,7 +51,8 @@ class ProfileFields(QWidget):
         try:
             self.service.save({name: edit.text() for name, edit in self.edits.items()})
         except ValidationError as exc:
-            self.error.setText(exc.describe())
+            labels = {**exc.labels, **STREET_LABELS} if self.street else exc.labels
+            self.error.setText(ValidationError(exc.errors, labels).describe())
             return False
         except Exception as exc:
             report_failure(self, exc)

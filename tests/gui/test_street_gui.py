@@ -52,6 +52,8 @@ def test_first_run_for_a_street_office_shows_the_street_pages(qtbot, app, db, dr
         assert not dialog.edits["unit_code"].isVisible()
         name = dialog.edits["community_name"]
         name.setFocus()
+        qtbot.keyClick(name, Qt.Key.Key_Return)
+        assert dialog.profile.error.text() == "街道名称：必须填写", "said in the street's words"
         type_text(name, "示例街道")
         qtbot.keyClick(name, Qt.Key.Key_Return)
 
