@@ -26,9 +26,9 @@ from desktop_app.core.domain.dues import (
 from desktop_app.core.domain.enums import AuditAction, DuesCategory, DuesPaymentKind, DuesPaymentWay
 from desktop_app.core.domain.errors import AppError, ValidationError
 from desktop_app.core.services.people import belonged_on
-from desktop_app.core.storage import audit
+from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
-from desktop_app.core.storage.models import AppSetting, DuesAssessment, DuesPayment, DuesRelief, Member, PartyGroup
+from desktop_app.core.storage.models import DuesAssessment, DuesPayment, DuesRelief, Member, PartyGroup
 
 MONTHS = range(1, 13)
 ZERO = Decimal("0.00")
@@ -128,9 +128,8 @@ class DuesService:
     def rounding(self) -> str:
         if self._rounding is None:
             with self.db.read_session() as session:
-                row = session.get(AppSetting, self.ROUNDING_KEY)
-            stored = row.value if row is not None else None
-            self._rounding = stored if stored in ROUNDINGS else DEFAULT_ROUNDING
+                kept = app_settings.stored(session, self.ROUNDING_KEY)
+            self._rounding = kept if kept in ROUNDINGS else DEFAULT_ROUNDING
         return self._rounding
 
     def set_rounding(self, rounding: str) -> None:
@@ -141,11 +140,7 @@ class DuesService:
         if rounding == before:
             return
         with self.db.session() as session:
-            row = session.get(AppSetting, self.ROUNDING_KEY)
-            if row is None:
-                session.add(AppSetting(key=self.ROUNDING_KEY, value=rounding))
-            else:
-                row.value = rounding
+            app_settings.store(session, self.ROUNDING_KEY, rounding)
             audit.record(
                 session,
                 AuditAction.UPDATE,

@@ -17,10 +17,10 @@ from desktop_app.core.domain.rules import SCOPE_WORDS, UnitState
 from desktop_app.core.services.compliance import ComplianceService
 from desktop_app.core.services.dues import DuesService
 from desktop_app.core.services.studio import StudioProblemService
-from desktop_app.core.storage import audit
+from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.backup import list_backups
 from desktop_app.core.storage.database import Database
-from desktop_app.core.storage.models import AdoptedPractice, AppSetting, AuditEntry, CareAction, StudyVisit
+from desktop_app.core.storage.models import AdoptedPractice, AuditEntry, CareAction, StudyVisit
 
 PREVIOUS_WORDS = {NormPeriod.MONTH: "上月", NormPeriod.QUARTER: "上季度", NormPeriod.YEAR: "去年"}
 
@@ -51,8 +51,8 @@ class ThresholdService:
 
     def get(self) -> Thresholds:
         with self.db.read_session() as session:
-            row = session.get(AppSetting, self.KEY)
-            stored = row.value if row is not None and isinstance(row.value, dict) else {}
+            kept = app_settings.stored(session, self.KEY)
+        stored = kept if isinstance(kept, dict) else {}
         defaults = Thresholds()
         return Thresholds(**{name: int(stored.get(name, getattr(defaults, name))) for name in THRESHOLD_LABELS})
 
@@ -66,19 +66,14 @@ class ThresholdService:
         if errors:
             raise ValidationError(errors, THRESHOLD_LABELS)
         with self.db.session() as session:
-            row = session.get(AppSetting, self.KEY)
-            before = row.value if row is not None and isinstance(row.value, dict) else {}
-            if row is None:
-                session.add(AppSetting(key=self.KEY, value=cleaned))
-            else:
-                row.value = cleaned
+            before = app_settings.store(session, self.KEY, cleaned)
             audit.record(
                 session,
                 AuditAction.UPDATE,
                 "settings",
                 None,
                 "提醒设置",
-                audit.diff(before or {}, cleaned, THRESHOLD_LABELS),
+                audit.diff(before if isinstance(before, dict) else {}, cleaned, THRESHOLD_LABELS),
             )
         return Thresholds(**cleaned)
 
@@ -95,9 +90,9 @@ class StartDateService:
     def get(self) -> dt.date:
         """The recorded date; for data from before it was recorded, the day of the first entry in 操作记录."""
         with self.db.read_session() as session:
-            row = session.get(AppSetting, self.KEY)
-            if row is not None and isinstance(row.value, str):
-                return dt.date.fromisoformat(row.value)
+            kept = app_settings.stored(session, self.KEY)
+            if isinstance(kept, str):
+                return dt.date.fromisoformat(kept)
             first = session.scalar(select(func.min(AuditEntry.at)))
         return first.date() if first is not None else dt.date.today()
 
@@ -107,12 +102,7 @@ class StartDateService:
         except ValueError as exc:
             raise ValidationError({"start_date": str(exc)}, {"start_date": "启用日期"}) from None
         with self.db.session() as session:
-            row = session.get(AppSetting, self.KEY)
-            before = row.value if row is not None else None
-            if row is None:
-                session.add(AppSetting(key=self.KEY, value=day.isoformat()))
-            else:
-                row.value = day.isoformat()
+            before = app_settings.store(session, self.KEY, day.isoformat())
             changes = audit.diff({"start_date": before}, {"start_date": day.isoformat()}, {"start_date": "启用日期"})
             if changes:
                 audit.record(session, AuditAction.UPDATE, "settings", None, "启用日期", changes)
@@ -121,7 +111,7 @@ class StartDateService:
     def record_first_run(self, today: dt.date | None = None) -> None:
         """Called once the person has set the program up: today is when the program took over."""
         with self.db.read_session() as session:
-            known = session.get(AppSetting, self.KEY) is not None
+            known = app_settings.stored(session, self.KEY) is not None
         if not known:
             self.save(today or dt.date.today())
 

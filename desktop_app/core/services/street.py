@@ -10,31 +10,17 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.domain.errors import AppError, ValidationError
 from desktop_app.core.domain.periods import Period
-from desktop_app.core.storage import audit
+from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
-from desktop_app.core.storage.models import AppSetting, StreetPackage, StreetUnit
+from desktop_app.core.storage.models import StreetPackage, StreetUnit
 from desktop_app.core.storage.recipient_key import PublicKey, new_private_key, public_of
 
 COMMUNITY, STREET = "community", "street"
 MODE_LABELS = {COMMUNITY: "居民区", STREET: "街道"}
-
-
-def _get(session: Session, key: str) -> Any:
-    row = session.get(AppSetting, key)
-    return row.value if row is not None else None
-
-
-def _put(session: Session, key: str, value: Any) -> None:
-    row = session.get(AppSetting, key)
-    if row is None:
-        session.add(AppSetting(key=key, value=value))
-    else:
-        row.value = value
 
 
 class ModeService:
@@ -47,7 +33,7 @@ class ModeService:
 
     def get(self) -> str:
         with self.db.read_session() as session:
-            value = _get(session, self.KEY)
+            value = app_settings.stored(session, self.KEY)
         return value if value in MODE_LABELS else COMMUNITY
 
     def become_street(self, street: str) -> None:
@@ -73,8 +59,7 @@ class ModeService:
         if mode not in MODE_LABELS:
             raise AppError(f"没有“{mode}”这种用法，可选：居民区、街道。")
         with self.db.session() as session:
-            before = _get(session, self.KEY) or COMMUNITY
-            _put(session, self.KEY, mode)
+            before = app_settings.store(session, self.KEY, mode) or COMMUNITY
             if before != mode:
                 audit.record(
                     session,
@@ -101,10 +86,10 @@ class StreetKeyService:
         """Make the street's key pair once; a second call refuses, since packages already sealed to the old
         key could no longer be opened."""
         with self.db.session() as session:
-            if _get(session, self.PRIVATE):
+            if app_settings.stored(session, self.PRIVATE):
                 raise AppError("本街道已有密钥，不能重新生成（已发给居民区的公钥会失效）。需要公钥文件时请直接导出。")
             private = new_private_key()
-            _put(session, self.PRIVATE, {"key": base64.b64encode(private).decode(), "street": street})
+            app_settings.store(session, self.PRIVATE, {"key": base64.b64encode(private).decode(), "street": street})
             public = PublicKey(public_of(private), street)
             audit.record(
                 session, AuditAction.CREATE, "settings", None, "生成街道密钥", details=f"指纹 {public.fingerprint}"
@@ -113,14 +98,14 @@ class StreetKeyService:
 
     def private_key(self) -> bytes:
         with self.db.read_session() as session:
-            stored = _get(session, self.PRIVATE)
+            stored = app_settings.stored(session, self.PRIVATE)
         if not stored:
             raise AppError("本街道还没有生成密钥。请先在“设置”中生成密钥，把公钥文件发给各居民区。")
         return base64.b64decode(stored["key"])
 
     def own_public_key(self) -> PublicKey | None:
         with self.db.read_session() as session:
-            stored = _get(session, self.PRIVATE)
+            stored = app_settings.stored(session, self.PRIVATE)
         if not stored:
             return None
         return PublicKey(public_of(base64.b64decode(stored["key"])), stored.get("street", ""))
@@ -128,13 +113,13 @@ class StreetKeyService:
     # -- a community's copy ------------------------------------------------------------------
     def street_key(self) -> PublicKey | None:
         with self.db.read_session() as session:
-            stored = _get(session, self.STREET_PUBLIC)
+            stored = app_settings.stored(session, self.STREET_PUBLIC)
         return PublicKey(base64.b64decode(stored["key"]), stored.get("street", "")) if stored else None
 
     def set_street_key(self, key: PublicKey) -> None:
         with self.db.session() as session:
-            before = _get(session, self.STREET_PUBLIC)
-            _put(session, self.STREET_PUBLIC, {"key": base64.b64encode(key.raw).decode(), "street": key.street})
+            kept = {"key": base64.b64encode(key.raw).decode(), "street": key.street}
+            before = app_settings.store(session, self.STREET_PUBLIC, kept)
             old = PublicKey(base64.b64decode(before["key"]), before.get("street", "")).fingerprint if before else None
             audit.record(
                 session,

@@ -15,9 +15,8 @@ from desktop_app.core.exchange.packages.format import SUFFIX, write_package
 from desktop_app.core.exchange.reports.workbook import atomic_target
 from desktop_app.core.services.profile import ProfileService
 from desktop_app.core.services.street import StreetKeyService
-from desktop_app.core.storage import audit
+from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
-from desktop_app.core.storage.models import AppSetting
 
 SEQUENCES_KEY = "package_sequences"  # period -> the last sequence number handed out
 
@@ -56,8 +55,8 @@ def build_package(
         raise AppError("还没有导入街道公钥，数据包无法加密发给街道。请向街道索取公钥文件，在“设置”中导入后再生成。")
     parts = build_parts(db, period, include_names)
     with db.session() as session:
-        row = session.get(AppSetting, SEQUENCES_KEY)
-        sequences = dict(row.value) if row is not None and isinstance(row.value, dict) else {}
+        kept = app_settings.stored(session, SEQUENCES_KEY)
+        sequences = dict(kept) if isinstance(kept, dict) else {}
         sequence = int(sequences.get(period.key, 0)) + 1
         manifest = {
             "unit_code": profile.unit_code,
@@ -74,10 +73,7 @@ def build_package(
             partial.write_bytes(data)
         # The number is spent only once the file is there; the log says what left and for whom.
         sequences[period.key] = sequence
-        if row is None:
-            session.add(AppSetting(key=SEQUENCES_KEY, value=sequences))
-        else:
-            row.value = sequences
+        app_settings.store(session, SEQUENCES_KEY, sequences)
         audit.record(
             session,
             AuditAction.EXPORT,
