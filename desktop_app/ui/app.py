@@ -116,12 +116,18 @@ def run_gui(
         window = MainWindow(settings=settings)
         window.show()
         if quit_when == "shown":
-            QTimer.singleShot(0, app.quit)
+            QTimer.singleShot(0, lambda: stop_when("shown"))
         else:
+            # The start-up check of the whole file only after a run that did not end normally; otherwise
+            # the same check runs in the background once the 工作台 is in use.
+            unclean = last_run is not None
             if last_run is not None:
                 QTimer.singleShot(0, lambda: errors.show_message(window, "上次没有正常退出", last_run))
             QTimer.singleShot(
-                0, lambda: open_data(window, directory, db_url, opened, quit_when == "ready", password=password)
+                0,
+                lambda: open_data(
+                    window, directory, db_url, opened, quit_when == "ready", password=password, check_first=unclean
+                ),
             )
         return app.exec()
     finally:
@@ -132,6 +138,12 @@ def run_gui(
         lock.release()
 
 
+def stop_when(moment: str) -> None:
+    """For benchmarks (`--quit-when`): say the moment on stdout, as it happens, then quit."""
+    print(moment, flush=True)
+    QApplication.quit()
+
+
 def open_data(
     window: MainWindow,
     directory: Path,
@@ -140,6 +152,7 @@ def open_data(
     quit_after: bool,
     stop: Callable[[int], None] = QApplication.exit,
     password: str | None = None,
+    check_first: bool = True,
 ) -> BackgroundTask | None:
     """The data key first (the password, or a new password at the first start), then the database opened on
     a worker thread — the start-up check reads the whole file, seconds on a large one; an earlier version's
@@ -172,6 +185,8 @@ def open_data(
     def ready(db: Database) -> None:
         opened.append(db)
         fill_window(window, db, quit_after, stop, scripted=password is not None)
+        if not check_first and db.file_path is not None:
+            check_in_background(db, window)
 
     def refused(exc: BaseException) -> None:
         backup = exc.backup if isinstance(exc, DatabaseDamagedError) else None
@@ -191,7 +206,13 @@ def open_data(
 
     converting = key is not None and needs_encrypting(database_path(directory), directory / BACKUP_DIRNAME)
     label = "正在加密已有的数据和备份…" if converting else "正在检查数据…"
-    opening = BackgroundTask(window, label, lambda progress: open_database(directory, db_url, key=key), ready, refused)
+    opening = BackgroundTask(
+        window,
+        label,
+        lambda progress: open_database(directory, db_url, key=key, check_integrity=check_first),
+        ready,
+        refused,
+    )
     return opening.start()
 
 
@@ -249,7 +270,32 @@ def fill_window(
         window.protect(IdleLock(db.data_dir, db.key, window.settings))
     start_up_backup(db, window)
     if quit_after:
-        QTimer.singleShot(0, QApplication.quit)
+        QTimer.singleShot(0, lambda: stop_when("ready"))
+
+
+def check_in_background(db: Database, window: MainWindow) -> BackgroundTask:
+    """After a normal last run, the start-up check of the data file runs here, on a worker, while the
+    工作台 is in use; the person hears of it only if something is wrong."""
+    from desktop_app.core.storage.backup import integrity_problems
+    from desktop_app.ui import errors
+    from desktop_app.ui.background import BackgroundTask
+
+    assert db.file_path is not None
+    path, key = db.file_path, db.key
+
+    def told(problems: list[str]) -> None:
+        if problems:
+            log.error("background check of %s: %s", path, problems)
+            errors.show_message(
+                window,
+                "数据文件检查未通过",
+                f"数据文件 {path} 检查发现问题（{problems[0]}）。请不要继续录入，先在“设置 → 数据”中点“检查数据库”，"
+                "或从最近的备份恢复；需要时请联系技术支持。",
+            )
+
+    task = BackgroundTask(window, "", lambda progress: integrity_problems(path, quick=True, key=key), told, quiet=True)
+    task.failed.connect(lambda exc: log.warning("background check of %s could not run: %s", path, exc))
+    return task.start()
 
 
 def start_up_backup(db: Database, window: MainWindow) -> BackgroundTask:

@@ -225,3 +225,15 @@ def record_recovery_key(qtbot):
 
     handle.shown = shown
     return handle
+
+
+def answer(qtbot, type_text, secret):
+    """An unlock dialog handler: the secret typed, Enter; it waits for the check on its worker thread."""
+    from PySide6.QtCore import Qt
+
+    def handle(dialog):
+        type_text(dialog.secret, secret)
+        qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.done, timeout=10000)
+
+    return handle

@@ -90,9 +90,10 @@ def test_after_a_restore_views_read_the_restored_data(qtbot, demo_context):
     assert isinstance(window.view(view_index(SettingsView)), SettingsView)
 
 
-def start_as_the_program_does(qtbot, data_dir, drive_modal, *handlers):
-    """The window shown, then the data opened as `run_gui` opens it, the dialogs on the way driven by
-    `handlers`; the window and the exit code the program would end with."""
+def start_as_the_program_does(qtbot, data_dir, drive_modal, *handlers, check_first=True):
+    """The window shown, then the data opened as `run_gui` opens it (`check_first`: after a run that did not
+    end normally), the dialogs on the way driven by `handlers`; the window and the exit code the program
+    would end with."""
     from desktop_app.ui.app import open_data
 
     window = MainWindow(settings=ui_settings(data_dir))
@@ -102,7 +103,7 @@ def start_as_the_program_does(qtbot, data_dir, drive_modal, *handlers):
     opened: list = []
 
     def start():
-        task = open_data(window, data_dir, None, opened, False, stop=stopped.append)
+        task = open_data(window, data_dir, None, opened, False, stop=stopped.append, check_first=check_first)
         qtbot.waitUntil(lambda: bool(stopped) or window.context is not None, timeout=20000)
         assert task is not None
         assert task.done
@@ -191,3 +192,31 @@ def test_an_earlier_versions_data_is_encrypted_at_the_first_start_and_the_person
     assert not cipher.is_plain(data_dir / DATABASE_FILENAME)
     assert not cipher.is_plain(backup)
     assert any("已有的数据已经加密" in message and "1 份备份" in message for message in told), told
+
+
+def test_after_a_normal_last_run_the_file_is_checked_in_the_background_and_damage_is_told(
+    qtbot, data_dir, shown_errors, drive_modal, type_text
+):
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.core.storage import keys
+    from desktop_app.core.storage.paths import DATABASE_FILENAME
+    from desktop_app.core.storage.startup import open_database
+    from tests.gui.conftest import PASSWORD, answer
+
+    db = open_database(data_dir, key=keys.create_keys(data_dir, PASSWORD)[0])
+    ProfileService(db).save({"community_name": "康宁居民区"})
+    for number in range(300):  # enough pages that damage deep in the file leaves the schema readable
+        ResidentService(db).create({"name": f"居民{number}", "address": "梅陇路" * 20})
+    db.dispose()
+    path = data_dir / DATABASE_FILENAME
+    damaged = bytearray(path.read_bytes())
+    middle = len(damaged) // 2 // 4096 * 4096
+    damaged[middle + 100 : middle + 400] = b"\x00\xff" * 150
+    path.write_bytes(bytes(damaged))
+
+    unlock = answer(qtbot, type_text, PASSWORD)
+    window, stopped = start_as_the_program_does(qtbot, data_dir, drive_modal, unlock, check_first=False)
+    assert stopped == []
+    assert window.context is not None, "the 工作台 opened without waiting for the check"
+    assert [title for title, _ in shown_errors] == ["数据文件检查未通过"]
+    assert "从最近的备份恢复" in shown_errors[0][1]

@@ -11,7 +11,7 @@ from desktop_app.core.storage.startup import open_database
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.main_window import MainWindow, ui_settings
 from desktop_app.ui.security import IDLE_MINUTES_KEY, Curtain, IdleLock, RecoveryKeyDialog, UnlockDialog
-from tests.gui.conftest import PASSWORD
+from tests.gui.conftest import PASSWORD, answer
 
 Key = Qt.Key
 
@@ -30,17 +30,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def answer(qtbot, type_text, secret):
-    """An unlock dialog handler: the secret typed, Enter; it waits for the check on its worker thread."""
-
-    def handle(dialog):
-        type_text(dialog.secret, secret)
-        qtbot.keyClick(dialog.secret, Key.Key_Return)
-        qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.done, timeout=10000)
-
-    return handle
 
 
 def test_the_window_locks_when_idle_and_what_was_typed_survives(qtbot, encrypted, drive_modal, type_text):

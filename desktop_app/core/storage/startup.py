@@ -100,6 +100,7 @@ def open_database(
     url: str | None = None,
     check: bool = True,
     key: bytes | None = None,
+    check_integrity: bool = True,
 ) -> Database:
     """Open (creating if needed) and migrate the database.
 
@@ -107,7 +108,8 @@ def open_database(
     still holds backups, attachments and logs. `check=False` skips the health check
     and the migration, for restoring a backup over a damaged file. `key` is the data key
     (`keys.open_keys`): a new file is created encrypted with it, and plain files an earlier
-    version left are encrypted first (`conversion.encrypt_data`).
+    version left are encrypted first (`conversion.encrypt_data`). `check_integrity=False` leaves out the
+    quick_check of the whole file (after a normal last run the GUI runs it in the background instead).
     """
     directory = resolve_data_dir(data_dir)
     if directory.exists() and not directory.is_dir():
@@ -125,7 +127,7 @@ def open_database(
             file_key = opening_key(db_file, directory, key)
             if file_key is None:
                 refuse_foreign_file(db_file)
-            if check:
+            if check and check_integrity:
                 check_health(db_file, directory / BACKUP_DIRNAME, file_key)
         remove_leftovers(directory / BACKUP_DIRNAME)
         for unfinished in directory.glob(f"{RESTORING}*"):
