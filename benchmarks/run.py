@@ -90,8 +90,9 @@ def street_set(source: Path, units: int) -> tuple[Path, list[Path]]:
     made and sealed by `build_package` as a community makes it, under `units` unit codes and names."""
     from desktop_app.core.exchange.packages.build import build_package, package_period
     from desktop_app.core.exchange.packages.format import FORMAT_VERSION
+    from desktop_app.core.services.mode import ModeService
     from desktop_app.core.services.profile import ProfileService
-    from desktop_app.core.services.street import ModeService, StreetKeyService
+    from desktop_app.core.services.street import StreetKeyService
     from desktop_app.core.storage import keys
     from desktop_app.core.storage.startup import open_database
 

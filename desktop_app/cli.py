@@ -307,7 +307,7 @@ def import_dues_bases(args: argparse.Namespace) -> int:
 
 
 def _require_mode(db: Database, mode: str) -> None:
-    from desktop_app.core.services.street import MODE_LABELS, ModeService
+    from desktop_app.core.services.mode import MODE_LABELS, ModeService
 
     if ModeService(db).get() != mode:
         other = MODE_LABELS[mode]
@@ -317,7 +317,7 @@ def _require_mode(db: Database, mode: str) -> None:
 def cmd_package(args: argparse.Namespace) -> int:
     """A community's 上报数据包 for a period, sealed to the street's key."""
     from desktop_app.core.exchange.packages.build import build_package, default_name, package_period
-    from desktop_app.core.services.street import COMMUNITY
+    from desktop_app.core.services.mode import COMMUNITY
 
     period = package_period(args.period)
     db = _open(args)
@@ -334,7 +334,8 @@ def cmd_package(args: argparse.Namespace) -> int:
 
 def cmd_street_key(args: argparse.Namespace) -> int:
     """A community takes the street office's public key."""
-    from desktop_app.core.services.street import COMMUNITY, StreetKeyService
+    from desktop_app.core.services.mode import COMMUNITY
+    from desktop_app.core.services.street import StreetKeyService
     from desktop_app.core.storage.recipient_key import PublicKey
 
     path = Path(args.file)
@@ -350,7 +351,8 @@ def cmd_street_key(args: argparse.Namespace) -> int:
 
 
 def cmd_street(args: argparse.Namespace) -> int:
-    from desktop_app.core.services.street import STREET, ModeService, StreetKeyService, StreetUnitService
+    from desktop_app.core.services.mode import STREET, ModeService
+    from desktop_app.core.services.street import StreetKeyService, StreetUnitService
 
     with _locked(args):
         db = _open(args)

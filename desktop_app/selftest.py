@@ -157,8 +157,9 @@ def _package_round_trip(context: dict[str, Any], folder: Path) -> str:
     from desktop_app.core.exchange.packages.build import build_package
     from desktop_app.core.exchange.packages.street_import import IMPORTED, import_packages
     from desktop_app.core.exchange.reports.registry import STREET, export_report
+    from desktop_app.core.services.mode import ModeService
     from desktop_app.core.services.profile import ProfileService
-    from desktop_app.core.services.street import ModeService, StreetKeyService
+    from desktop_app.core.services.street import StreetKeyService
     from desktop_app.core.storage.startup import open_database
 
     community = context["db"]

@@ -126,7 +126,8 @@ def street_screens(tmp: Path, out: Path) -> None:
     from desktop_app.core.exchange.packages.build import build_package, package_period
     from desktop_app.core.exchange.packages.street_import import import_packages
     from desktop_app.core.exchange.reports.registry import STREET, export_report
-    from desktop_app.core.services.street import ModeService, StreetKeyService, StreetUnitService
+    from desktop_app.core.services.mode import ModeService
+    from desktop_app.core.services.street import StreetKeyService, StreetUnitService
     from desktop_app.ui.main_window import STREET_VIEWS
 
     today = dt.date.today()

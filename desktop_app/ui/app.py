@@ -25,6 +25,7 @@ from desktop_app.resources import resource
 from desktop_app.ui.text_size import DEFAULT_POINTS
 
 if TYPE_CHECKING:
+    from desktop_app.core.services.workbench import WorkbenchData
     from desktop_app.core.storage.database import Database
     from desktop_app.ui.background import BackgroundTask
     from desktop_app.ui.main_window import MainWindow
@@ -155,19 +156,26 @@ def open_data(
     check_first: bool = True,
 ) -> BackgroundTask | None:
     """The data key first (the password, or a new password at the first start), then the database opened on
-    a worker thread — the start-up check reads the whole file, seconds on a large one; an earlier version's
-    plain data is encrypted then — while the window is shown and painted; then fill it. A damaged file is
-    never opened: the newest good backup is offered instead. `stop(code)` ends the program when there is
-    nothing to open."""
-    from desktop_app.core.domain.errors import DatabaseDamagedError
-    from desktop_app.core.storage.conversion import needs_encrypting
-    from desktop_app.core.storage.database import database_path
-    from desktop_app.core.storage.paths import BACKUP_DIRNAME, NETWORK_WARNING, is_network_path
-    from desktop_app.core.storage.startup import open_database, restore_over_damaged
-    from desktop_app.ui import prompts
+    a worker thread — an earlier version's plain data is encrypted then, and after a run that did not end
+    normally the whole file is checked — and the 工作台's data read there too, while the window is shown and
+    painted; then fill it. The database layer is imported on a worker from the start, while the key is
+    derived or the password typed: nothing heavy runs on the window's thread. A damaged file is never
+    opened: the newest good backup is offered instead. `stop(code)` ends the program when there is nothing
+    to open."""
+    from desktop_app.core.storage import cipher
+    from desktop_app.core.storage.paths import DATABASE_FILENAME, NETWORK_WARNING, is_network_path
     from desktop_app.ui.background import BackgroundTask
     from desktop_app.ui.errors import report_failure
 
+    # A failure here comes back where the data is opened, and is told there.
+    BackgroundTask(
+        window,
+        "",
+        lambda progress: import_data_layer(),
+        lambda result: None,
+        lambda exc: log.warning("importing the data layer ahead failed: %s", exc),
+        quiet=True,
+    ).start()
     if db_url is None and is_network_path(directory):
         QMessageBox.warning(window, APP_NAME, NETWORK_WARNING)
     key = None
@@ -182,19 +190,24 @@ def open_data(
             stop(0)
             return None
 
-    def ready(db: Database) -> None:
+    def ready(opened_data: tuple[Database, WorkbenchData | None]) -> None:
+        db, workbench = opened_data
         opened.append(db)
-        fill_window(window, db, quit_after, stop, scripted=password is not None)
+        fill_window(window, db, quit_after, stop, scripted=password is not None, workbench=workbench)
         if not check_first and db.file_path is not None:
             check_in_background(db, window)
 
     def refused(exc: BaseException) -> None:
+        from desktop_app.core.domain.errors import DatabaseDamagedError
+        from desktop_app.core.storage.startup import restore_over_damaged
+        from desktop_app.ui import prompts
+
         backup = exc.backup if isinstance(exc, DatabaseDamagedError) else None
         if backup is not None and prompts.ask(window, f"{exc}\n\n现在用这个备份恢复吗？当前的数据文件会原样另存一份。"):
             restoring = BackgroundTask(
                 window,
                 "正在从备份恢复…",
-                lambda progress: restore_over_damaged(directory, db_url, backup, key),
+                lambda progress: (restore_over_damaged(directory, db_url, backup, key), None),
                 ready,
                 refused,
             )
@@ -204,23 +217,63 @@ def open_data(
             report_failure(window, exc)  # the person's or the machine's problem in plain words; a bug as a crash
         stop(1)
 
-    converting = key is not None and needs_encrypting(database_path(directory), directory / BACKUP_DIRNAME)
-    label = "正在加密已有的数据和备份…" if converting else "正在检查数据…"
+    # An earlier version's plain file is encrypted while opening: say so, it takes a while on a large one.
+    data_file = directory / DATABASE_FILENAME
+    converting = key is not None and data_file.exists() and data_file.stat().st_size > 0 and cipher.is_plain(data_file)
+    label = "正在加密已有的数据和备份…" if converting else "正在打开数据…"
+    # Only the long conversion gets a progress dialog; an ordinary opening is said in the status bar, and
+    # the navigation waits for the data anyway.
     opening = BackgroundTask(
         window,
         label,
-        lambda progress: open_database(directory, db_url, key=key, check_integrity=check_first),
+        lambda progress: open_and_read(directory, db_url, key, check_first),
         ready,
         refused,
+        quiet=not converting,
     )
     return opening.start()
+
+
+# What opening the data and the 工作台 import: loaded on a worker as the program starts.
+DATA_LAYER = (
+    "desktop_app.core.storage.startup",
+    "desktop_app.core.services.mode",
+    "desktop_app.core.services.workbench",
+    "desktop_app.ui.views.dashboard",
+)
+
+
+def import_data_layer() -> None:
+    import importlib
+
+    for name in DATA_LAYER:
+        importlib.import_module(name)
+
+
+def open_and_read(
+    directory: Path, db_url: str | None, key: bytes | None, check_first: bool
+) -> tuple[Database, WorkbenchData | None]:
+    """On a worker: the database opened, and the 工作台's data read if it is the first page shown (a
+    community's copy that has been set up)."""
+    from desktop_app.core.services.mode import COMMUNITY, ModeService
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.core.services.workbench import workbench_data
+    from desktop_app.core.storage.startup import open_database
+
+    db = open_database(directory, db_url, key=key, check_integrity=check_first)
+    try:
+        first_page = ProfileService(db).get().is_set and ModeService(db).get() == COMMUNITY
+        return db, workbench_data(db) if first_page else None
+    except BaseException:
+        db.dispose()
+        raise
 
 
 def data_key(window: MainWindow, directory: Path, password: str | None) -> bytes | None:
     """The key that opens the data: from the password (asked, or a script's); at the first start of this
     version, a new password and the recovery key shown once. None: the person chose to quit."""
     from desktop_app.core.storage import keys
-    from desktop_app.core.storage.database import database_path
+    from desktop_app.core.storage.paths import DATABASE_FILENAME
     from desktop_app.ui.security import RecoveryKeyDialog, UnlockDialog, choose_password
 
     if keys.has_keys(directory):
@@ -229,7 +282,7 @@ def data_key(window: MainWindow, directory: Path, password: str | None) -> bytes
         dialog = UnlockDialog(directory, window)
         return dialog.key if dialog.exec() else None
     if password is None:
-        password = choose_password(window, converting=database_path(directory).exists())
+        password = choose_password(window, converting=(directory / DATABASE_FILENAME).exists())
         if password is None:
             return None
         new_key, recovery = keys.create_keys(directory, password)
@@ -239,7 +292,12 @@ def data_key(window: MainWindow, directory: Path, password: str | None) -> bytes
 
 
 def fill_window(
-    window: MainWindow, db: Database, quit_after: bool, stop: Callable[[int], None], scripted: bool = False
+    window: MainWindow,
+    db: Database,
+    quit_after: bool,
+    stop: Callable[[int], None],
+    scripted: bool = False,
+    workbench: WorkbenchData | None = None,
 ) -> None:
     """The opened data in the window: the first-run questions if the community is not yet named, then the
     工作台, then the day's backup. A start a script made (its password given) waits for nobody: what the
@@ -254,7 +312,9 @@ def fill_window(
             stop(0)
             return
         StartDateService(db).record_first_run()
-    window.attach(AppContext.open(db))
+    context = AppContext.open(db)
+    context.workbench = workbench
+    window.attach(context)
     if db.conversion_report:
         from desktop_app.ui import prompts
 

@@ -112,21 +112,25 @@ class BackgroundTask(QObject):
         self._thread.join()
         self.done = True
         BackgroundTask._running.discard(self)
-        if not BackgroundTask._running:
-            gc.enable()
-            gc.collect()
-        if not alive:
-            return  # nobody is left to tell
-        if self.dialog is not None:
-            self.dialog.reset()
-            self.dialog.close()
-        succeeded, value = self._outcome
-        if succeeded:
-            self.on_done(value)
-        elif self.on_failure is not None:
-            self.on_failure(value)
-        else:
-            report_failure(self.parent_widget, value)
-        if not succeeded:
-            self.failed.emit(value)
-        self.finished.emit()
+        try:
+            if not alive:
+                return  # nobody is left to tell
+            if self.dialog is not None:
+                self.dialog.reset()
+                self.dialog.close()
+            succeeded, value = self._outcome
+            if succeeded:
+                self.on_done(value)
+            elif self.on_failure is not None:
+                self.on_failure(value)
+            else:
+                report_failure(self.parent_widget, value)
+            if not succeeded:
+                self.failed.emit(value)
+            self.finished.emit()
+        finally:
+            # After the result is shown: the first collection after start-up walks every object the imports
+            # made (tens of milliseconds), and the person should not wait for it.
+            if not BackgroundTask._running:
+                gc.enable()
+                gc.collect()

@@ -70,7 +70,7 @@ class FirstRunDialog(QDialog):
         elif not self.profile.save():
             return
         if self.street.isChecked():
-            from desktop_app.core.services.street import ModeService
+            from desktop_app.core.services.mode import ModeService
 
             name = self.edits["community_name"].text()
             if not attempt(self, lambda: ModeService(self.db).become_street(name)).ok:

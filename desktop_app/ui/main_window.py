@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
 
     def attach(self, context: AppContext) -> None:
         """The data is open: fill in the window and show the 工作台."""
-        from desktop_app.core.services.street import ModeService
+        from desktop_app.core.services.mode import ModeService
 
         self.context = context
         db = context.db

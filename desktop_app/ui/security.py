@@ -26,8 +26,8 @@ from desktop_app.core.storage import keys
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.dialog_buttons import ok_cancel
 from desktop_app.ui.errors import report_failure
-from desktop_app.ui.forms.base import ERROR_STYLE
 from desktop_app.ui.signals import on_click
+from desktop_app.ui.styles import ERROR_STYLE
 
 IDLE_MINUTES_KEY = "security/idle_lock_minutes"
 DEFAULT_IDLE_MINUTES = 10

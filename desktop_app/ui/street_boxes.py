@@ -28,9 +28,9 @@ from desktop_app.core.storage.recipient_key import PublicKey
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.dialog_buttons import ok_cancel
-from desktop_app.ui.forms.base import ERROR_STYLE
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.signals import on_click
+from desktop_app.ui.styles import ERROR_STYLE
 from desktop_app.ui.views.reports import PeriodPicker
 
 KEY_DIR_KEY = "street/key_dir"

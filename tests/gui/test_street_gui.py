@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QFileDialog
 
 from desktop_app.core.exchange.demo import fill_demo
 from desktop_app.core.exchange.packages.build import build_package, package_period
-from desktop_app.core.services.street import ModeService, StreetKeyService, StreetPackageService
+from desktop_app.core.services.mode import ModeService
+from desktop_app.core.services.street import StreetKeyService, StreetPackageService
 from desktop_app.core.storage.startup import open_database
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.main_window import STREET_VIEWS, MainWindow

@@ -24,7 +24,8 @@ from desktop_app.core.exchange.packages.street_import import (
     import_packages,
 )
 from desktop_app.core.exchange.reports.registry import STREET, export_report
-from desktop_app.core.services.street import ModeService, StreetKeyService, StreetPackageService, StreetUnitService
+from desktop_app.core.services.mode import ModeService
+from desktop_app.core.services.street import StreetKeyService, StreetPackageService, StreetUnitService
 from desktop_app.core.storage.startup import open_database
 
 YEAR = dt.date.today().year

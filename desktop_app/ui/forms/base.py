@@ -27,10 +27,9 @@ from desktop_app.ui import prompts
 from desktop_app.ui.editors import Editor, editor_for
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.screen import fit_to_screen
+from desktop_app.ui.styles import ERROR_STYLE
 
 S = TypeVar("S", bound=RecordService)
-
-ERROR_STYLE = "color: #c0392b;"
 
 
 class RecordForm(QDialog, Generic[S]):

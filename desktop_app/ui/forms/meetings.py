@@ -25,8 +25,9 @@ from desktop_app.core.domain.rules import summarize_attendance, vote_quorum_met
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberBrief, PartyGroupService
 from desktop_app.ui.editors import ChoiceEditor, Editor, LongTextEditor, editor_for, enum_choices
-from desktop_app.ui.forms.base import ERROR_STYLE, RecordForm
+from desktop_app.ui.forms.base import RecordForm
 from desktop_app.ui.signals import on_click
+from desktop_app.ui.styles import ERROR_STYLE
 
 UNMARKED = "（未标记）"
 

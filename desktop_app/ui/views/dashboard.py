@@ -23,12 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.services.care import CareService
-from desktop_app.core.services.meetings import MeetingService
-from desktop_app.core.services.profile import ProfileService
-from desktop_app.core.services.reminders import Reminder, compute_reminders
-from desktop_app.core.services.statistics import care_per_month, meetings_per_month
-from desktop_app.core.services.visits import VisitService
+from desktop_app.core.services.reminders import Reminder
+from desktop_app.core.services.workbench import WorkbenchData, workbench_data
 from desktop_app.ui.chart import MonthlyChart
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.page import Page
@@ -94,17 +90,21 @@ class DashboardView(Page):
         self.reminder_activated.connect(window.follow_reminder)
 
     def reload(self, today: dt.date | None = None) -> None:
-        today = today or dt.date.today()
-        db = self.context.db
-        profile = ProfileService(db).get()
+        # At start-up the data was read on the worker that opened the database; afterwards, here.
+        prefetched, self.context.workbench = self.context.workbench, None
+        self.show_data(
+            prefetched if prefetched is not None and today is None else workbench_data(self.context.db, today)
+        )
+
+    def show_data(self, data: WorkbenchData) -> None:
         heading_font = QApplication.font()  # follows the 字号 chosen in 设置
         heading_font.setPointSizeF(heading_font.pointSizeF() * 1.4)
         heading_font.setWeight(QFont.Weight.Bold)
         self.heading.setFont(heading_font)
-        self.heading.setText(f"{profile.community_name or '本居民区'}　{today:%Y年%m月%d日}")
+        self.heading.setText(f"{data.community or '本居民区'}　{data.today:%Y年%m月%d日}")
 
         self.todo.clear()
-        self.reminders = compute_reminders(db, today)
+        self.reminders = data.reminders
         for reminder in self.reminders:
             item = QListWidgetItem(("⚠ " if reminder.overdue else "• ") + reminder.text)
             item.setForeground(QBrush(OVERDUE_COLOR if reminder.overdue else DUE_COLOR))
@@ -116,12 +116,11 @@ class DashboardView(Page):
             self.todo.addItem(done)
         self.todo_box.setTitle(f"今天要做的事（{len(self.reminders)} 项）")
 
-        self.meeting_chart.set_data(meetings_per_month(db, today))
-        self.care_chart.set_data(care_per_month(db, today))
+        self.meeting_chart.set_data(data.meetings)
+        self.care_chart.set_data(data.care)
 
-        totals = CareService(db).totals_by_category(dt.date(today.year, 1, 1), today)
-        self.care.setRowCount(len(totals))
-        for row, (name, count, amount) in enumerate(totals):
+        self.care.setRowCount(len(data.care_totals))
+        for row, (name, count, amount) in enumerate(data.care_totals):
             for column, text in enumerate((name, str(count), f"{amount:,.2f}")):
                 cell = QTableWidgetItem(text)
                 if column:
@@ -131,14 +130,8 @@ class DashboardView(Page):
         self.care.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
         self.latest.clear()
-        self._latest(CareService(db), "关怀", lambda r: f"{r[1]} {r[2]} {r[3]}")
-        self._latest(MeetingService(db), "三会一课", lambda r: f"{r[1]} {r[2]}：{r[3]}")
-        self._latest(VisitService(db), "学习考察", lambda r: f"{r[1]} {r[2]}")
+        self.latest.addItems(data.latest)
         self.count_changed.emit(len(self.reminders))
-
-    def _latest(self, service, label: str, describe) -> None:
-        for row in service.fetch_rows(service.list_ids(limit=3)):
-            self.latest.addItem(f"【{label}】{describe(row)}")
 
     def _activated(self, item: QListWidgetItem) -> None:
         target = item.data(Qt.ItemDataRole.UserRole)

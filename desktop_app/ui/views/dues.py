@@ -34,9 +34,9 @@ from desktop_app.core.services.people import PartyGroupService
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.dialog_buttons import ok_cancel
 from desktop_app.ui.formatting import DATE_FORMAT, python_date
-from desktop_app.ui.forms.base import ERROR_STYLE
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.page import Page
+from desktop_app.ui.styles import ERROR_STYLE
 
 FIRST_MONTH_COLUMN = 2
 PAID_COLUMN = FIRST_MONTH_COLUMN + 13  # 实缴
