@@ -1,4 +1,5 @@
-"""Open the real main window on a data directory, show every view once, report peak memory."""
+"""Open the real main window on a data directory, show every view once, scroll the whole care ledger to
+its end (every row filled), report peak memory."""
 
 import sys
 
@@ -6,7 +7,8 @@ from benchmarks.memory import peak_kb
 from desktop_app.core.storage.startup import open_database
 from desktop_app.ui.app import create_application
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.main_window import VIEWS, MainWindow
+from desktop_app.ui.main_window import VIEWS, MainWindow, view_index
+from desktop_app.ui.views.records import CareView
 
 app = create_application()
 db = open_database(sys.argv[1])
@@ -15,6 +17,14 @@ window.show()
 for index in range(len(VIEWS)):
     window.nav.setCurrentRow(index)
     app.processEvents()
+window.nav.setCurrentRow(view_index(CareView))
+app.processEvents()
+care = window.stack.currentWidget()
+assert isinstance(care, CareView)
+bar = care.table.verticalScrollBar()
+for value in range(0, bar.maximum() + bar.pageStep(), max(bar.pageStep(), 1)):
+    bar.setValue(value)
+    care.table.viewport().repaint()
 print(f"peak_kb={peak_kb()}", flush=True)
 window.close()
 db.dispose()

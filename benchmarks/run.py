@@ -120,7 +120,7 @@ def street_set(source: Path, units: int) -> tuple[Path, list[Path]]:
     return street_dir, sorted(packages.glob("*.sjb"))
 
 
-def street_figures(source: Path, work: Path, units: int) -> list[Figure]:
+def street_figures(source: Path, size: str, work: Path, units: int) -> list[Figure]:
     """The street office: every community's quarterly packages imported at once, then a year's 三会一课
     汇总 added up from them, on an encrypted street database."""
     from desktop_app.core.domain.periods import Period
@@ -137,7 +137,7 @@ def street_figures(source: Path, work: Path, units: int) -> list[Figure]:
     size_kb = max(path.stat().st_size for path in packages) / 1024
     figures = [
         Figure(
-            f"街道：导入 {len(packages)} 个数据包（{units} 个 large 居民区 × 4 个季度，最大 {size_kb:.0f} KB）",
+            f"街道：导入 {len(packages)} 个数据包（{units} 个 {size} 居民区 × 4 个季度，最大 {size_kb:.0f} KB）",
             took,
             "s",
             None,
@@ -346,19 +346,18 @@ def bare_hand_over(model: Any, runs: int) -> float:
 
 # -- the figures ---------------------------------------------------------------------------
 def measure(size: str, quick: bool, work: Path) -> list[Figure]:
-    from PySide6.QtWidgets import QApplication
 
     from desktop_app.core.domain.periods import Period
     from desktop_app.core.exchange.demo import SIZES
     from desktop_app.core.exchange.reports.registry import export_report
     from desktop_app.core.exchange.roster.commit import commit_import
     from desktop_app.core.exchange.roster.preview import preview_import
-    from desktop_app.core.services.care import CareCategoryService, CareService
+    from desktop_app.core.services.care import CareService
     from desktop_app.core.services.profile import ProfileService
     from desktop_app.core.storage.startup import open_database
     from desktop_app.ui.app import create_application
     from desktop_app.ui.context import AppContext
-    from desktop_app.ui.main_window import VIEWS, MainWindow, view_index
+    from desktop_app.ui.main_window import MainWindow, view_index
     from desktop_app.ui.views.records import CareView
 
     runs = 2 if quick else 7
@@ -388,16 +387,7 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     window.resize(1280, 800)
     window.show()
     app.processEvents()
-    for index, (title, _, _) in enumerate(VIEWS):
-        if index == 0:
-            continue  # the 工作台 is what start-up shows
-
-        def open_view(index: int = index) -> None:
-            window.nav.setCurrentRow(index)
-            QApplication.processEvents()
-            window.stack.currentWidget().repaint()  # painted: a list's first rows are filled as they are
-
-        figures.append(Figure(f"打开“{title}”并显示首屏", timed(open_view) * 1000, "ms", None, "≤ 150 ms"))
+    figures.extend(view_figures(window))
 
     # 党费: a month marked paid for every member who owes it, in one transaction (the page's Space).
     from desktop_app.core.domain.enums import DuesPaymentWay
@@ -415,27 +405,9 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
         )
     )
 
+    figures.append(search_figure(window, 200 if not quick else 40))
     care = window.view(view_index(CareView))
     assert isinstance(care, CareView)
-    window.nav.setCurrentRow(view_index(CareView))  # searched where it is seen: a hidden list paints nothing
-    QApplication.processEvents()
-    keystrokes = search_keystrokes(200 if not quick else 40)
-    latencies = []
-    for text in keystrokes:
-        care.search.blockSignals(True)  # the debounce is bypassed: query, model reset and first rows painted
-        care.search.setText(text)
-        care.search.blockSignals(False)
-        latencies.append(timed(lambda: (care.reload(), care.table.viewport().repaint())) * 1000)
-    figures.append(
-        Figure(
-            f"关怀记录输入即搜（{len(keystrokes)} 次按键，p95）",
-            percentile(latencies, 0.95),
-            "ms",
-            None,
-            "≤ 50 ms",
-        )
-    )
-    care.search.setText("")
     scroll_care = page_by_page(care.table)
     care.reload()
     scroll_care()  # warms what any second look has warm: the glyph cache, SQLite's pages
@@ -460,42 +432,39 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     plain = min(timed(plain_scroll) for _ in range(2 if not quick else 1))
     floor = bare_hand_over(care.model, 2 if not quick else 1)
     per_100 = 100 / max(rows, 1)
-    # Its baseline: the same texts, already made, handed to a bare Qt model, with no query and no painting.
+    # The budget: the whole scroll, painted at every page (offscreen, in software), against the same cells
+    # in a plain Qt model that holds them all already: what the program adds to Qt's own work.
+    figures.append(
+        Figure(
+            "关怀记录逐页滚动并重绘（每 100 行）",
+            painted * 1000 * per_100,
+            "ms",
+            plain * 1000 * per_100,
+            "≤ 1.15 × 基线",
+        )
+    )
+    # Reported beside it, no longer budgeted (its floor is the binding's own): the filling alone, against the
+    # same texts, already made, handed to a bare Qt model with no query and no painting.
     figures.append(
         Figure(
             f"关怀记录从头滚到尾（{rows} 行）：取数、格式化并交给表格，每 100 行",
             filled * 1000 * per_100,
             "ms",
             floor * 1000 * per_100,
-            "≤ 2 ms",
         )
     )
-    # Reported beside it: the whole scroll, painted at every page (offscreen, in software), against the
-    # same cells in a plain Qt model that holds them all already: what the program adds to Qt's own work.
-    figures.append(Figure("关怀记录逐页滚动并重绘，每 100 行", painted * 1000 * per_100, "ms", plain * 1000 * per_100))
     window.close()
 
-    # Saving through the service.
+    figures.append(save_figure(db, 200 if not quick else 40))
     services = CareService(db)
-    category = CareCategoryService(db).list()[0].id
-    saves = [
-        timed(
-            lambda n=n: services.create(
-                {"date": "2026-06-01", "category_id": category, "recipient_name": f"基准{n}", "amount": "100"}
-            )
-        )
-        * 1000
-        for n in range(200 if not quick else 40)
-    ]
-    figures.append(Figure("保存一条关怀记录（p95）", percentile(saves, 0.95), "ms", None, "≤ 30 ms"))
 
     # Exports.
     everything = Period.parse("2000-01-01..2026-12-31")
     ours_runs, raw_runs = [], []
-    for _ in range(runs if quick else 3):  # alternate, and keep the best of each: the machine's noise cancels
+    for _ in range(runs if quick else 5):  # alternating, the median of each: the machine's moods fall on both
         ours_runs.append(timed(lambda: export_report(db, "care", everything, work / "care.xlsx")))
         raw_runs.append(timed(lambda: raw_care_export(db, everything, work / "care-raw.xlsx")))
-    ours, raw = min(ours_runs), min(raw_runs)
+    ours, raw = statistics.median(ours_runs), statistics.median(raw_runs)
     figures.append(Figure(f"导出全部关怀台账（{services.count()} 条）", ours, "s", raw, "≤ 1.3 × 基线"))
     year = Period.year(2025)
     figures.append(
@@ -510,7 +479,9 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     db.dispose()
 
     figures.extend(encryption_cost(source, work, runs, quick))
-    figures.extend(street_figures(source, work, 5 if quick else 40))
+    figures.extend(street_figures(source, size, work, 5 if quick else 40))
+    if not quick:
+        figures.extend(huge_figures(work))
 
     # Import 20,000 residents (the large set's roster size) into an empty database.
     count = SIZES[size].residents
@@ -526,7 +497,90 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     # Peak memory with every view opened once, beside the bare window's.
     bare_peak = peak_mb(["-m", "benchmarks.bare_window"])
     ours_peak = peak_mb(["-m", "benchmarks.open_all_views", str(working_copy(source, work / "memory"))])
-    figures.append(Figure(f"内存峰值（{size} 数据，每个界面打开一次）", ours_peak, "MB", bare_peak, "≤ 300 MB"))
+    figures.append(
+        Figure(f"内存峰值（{size} 数据，每个界面打开一次，关怀记录滚到底）", ours_peak, "MB", bare_peak, "≤ 300 MB")
+    )
+    return figures
+
+
+def view_figures(window: Any, of: str = "") -> list[Figure]:
+    """Each page opened from the navigation, to its first rows painted (the 工作台 is what start-up shows)."""
+    from PySide6.QtWidgets import QApplication
+
+    figures = []
+    for index, (title, _, _) in enumerate(window.pages):
+        if index == 0:
+            continue
+
+        def open_view(index: int = index) -> None:
+            window.nav.setCurrentRow(index)
+            QApplication.processEvents()
+            window.stack.currentWidget().repaint()  # painted: a list's first rows are filled as they are
+
+        figures.append(Figure(f"{of}打开“{title}”并显示首屏", timed(open_view) * 1000, "ms", None, "≤ 150 ms"))
+    return figures
+
+
+def search_figure(window: Any, count: int, of: str = "") -> Figure:
+    """Search as typed in the care list: each keystroke's query, model reset and first rows painted."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.ui.main_window import view_index
+    from desktop_app.ui.views.records import CareView
+
+    care = window.view(view_index(CareView))
+    assert isinstance(care, CareView)
+    window.nav.setCurrentRow(view_index(CareView))  # searched where it is seen: a hidden list paints nothing
+    QApplication.processEvents()
+    keystrokes = search_keystrokes(count)
+    latencies = []
+    for text in keystrokes:
+        care.search.blockSignals(True)  # the debounce is bypassed: query, model reset and first rows painted
+        care.search.setText(text)
+        care.search.blockSignals(False)
+        latencies.append(timed(lambda: (care.reload(), care.table.viewport().repaint())) * 1000)
+    care.search.setText("")
+    return Figure(
+        f"{of}关怀记录输入即搜（{len(keystrokes)} 次按键，p95）", percentile(latencies, 0.95), "ms", None, "≤ 50 ms"
+    )
+
+
+def save_figure(db: Any, count: int, of: str = "") -> Figure:
+    """Saving a care action through the service, as the form does."""
+    from desktop_app.core.services.care import CareCategoryService, CareService
+
+    services = CareService(db)
+    category = CareCategoryService(db).list()[0].id
+    saves = [
+        timed(
+            lambda n=n: services.create(
+                {"date": "2026-06-01", "category_id": category, "recipient_name": f"基准{n}", "amount": "100"}
+            )
+        )
+        * 1000
+        for n in range(count)
+    ]
+    return Figure(f"{of}保存一条关怀记录（p95）", percentile(saves, 0.95), "ms", None, "≤ 30 ms")
+
+
+def huge_figures(work: Path) -> list[Figure]:
+    """The same pages, search and save on ten times the large set (generated once into the cache), encrypted."""
+    from desktop_app.core.storage import keys
+    from desktop_app.core.storage.startup import open_database
+    from desktop_app.ui.context import AppContext
+    from desktop_app.ui.main_window import MainWindow
+
+    copy = working_copy(data_set("huge"), work / "huge")
+    open_database(copy, key=keys.create_keys(copy, BENCH_PASSWORD)[0]).dispose()  # encrypted, as in use
+    db = open_encrypted(copy)
+    window = MainWindow(AppContext.open(db))
+    window.resize(1280, 800)
+    window.show()
+    figures = view_figures(window, "huge：")
+    figures.append(search_figure(window, 100, "huge："))
+    figures.append(save_figure(db, 100, "huge："))
+    window.close()
+    db.dispose()
     return figures
 
 

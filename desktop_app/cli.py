@@ -429,9 +429,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = add("demo", cmd_demo, "在空白数据库中载入示例数据")
     demo.add_argument(
         "--size",
-        choices=["small", "large"],
+        choices=["small", "large", "huge"],
         default="small",
-        help="small：一个居民区两年的数据；large：用于性能测试的大数据量",
+        help="small：一个居民区两年的数据；large：用于性能测试的大数据量；huge：large 的十倍",
     )
     demo.add_argument("--seed", type=int, default=2023, help=argparse.SUPPRESS)
     add("check", cmd_check, "检查数据库完整性、外键和数据版本（正常时退出码为 0）")

@@ -93,6 +93,18 @@ SIZES = {
         studio_activities=500,
         studio_problems=1_000,
     ),
+    # Ten times large: what a big street's worth of records would be, to find where the program's time
+    # grows with the data.
+    "huge": DemoSize(
+        residents=200_000,
+        members=6_000,
+        groups=200,
+        care_actions=500_000,
+        meetings=50_000,
+        visits=10_000,
+        studio_activities=5_000,
+        studio_problems=10_000,
+    ),
 }
 COMMUNITIES = ("梅陇六村", "虹旭小区", "田林十二村", "古美西路居民区", "康宁居民区", "华泾绿苑")
 STUDIO_TOPICS = (
