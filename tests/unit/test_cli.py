@@ -60,7 +60,7 @@ def test_version_and_bad_arguments_in_chinese(capsys):
     assert info.value.code == 0
     assert __version__ in capsys.readouterr().out
     with pytest.raises(SystemExit) as info:
-        main(["demo", "--size", "huge"])
+        main(["demo", "--size", "giant"])
     assert info.value.code == 2
     assert "参数错误" in capsys.readouterr().err
 
@@ -69,7 +69,7 @@ def test_version_and_bad_arguments_in_chinese(capsys):
     ("argv", "expected"),
     [
         (["export"], "缺少必填的参数：kind, --period, --out"),
-        (["demo", "--size", "huge"], "参数 --size 不能是“huge”"),
+        (["demo", "--size", "giant"], "参数 --size 不能是“giant”"),
         (["backup", "--to"], "参数 --to 后面需要写一个值"),
         (["check", "--bogus"], "无法识别的参数：--bogus"),
     ],
