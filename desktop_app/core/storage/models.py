@@ -143,6 +143,14 @@ def live_index(table: str, *columns: str) -> Index:
     return Index(f"ix_{table}_live", *columns, "id", "search_text", sqlite_where=LIVE_ROWS, postgresql_where=LIVE_ROWS)
 
 
+BINNED_ROWS = text("deleted_at IS NOT NULL")
+
+
+def binned_index(table: str) -> Index:
+    """The rows in the 回收站, newest first: the 回收站 lists them without reading the live ones."""
+    return Index(f"ix_{table}_binned", "deleted_at", sqlite_where=BINNED_ROWS, postgresql_where=BINNED_ROWS)
+
+
 class CommunityProfile(Base):
     __tablename__ = "community_profile"
 
@@ -175,6 +183,7 @@ class Resident(RecordRow):
         Index("ix_residents_name", "name"),
         Index("ix_residents_id_number", "id_number"),
         live_index("residents", "name_pinyin"),
+        binned_index("residents"),
     )
 
 
@@ -216,7 +225,11 @@ class Member(RecordRow):
 
     group: Mapped[PartyGroup | None] = relationship(foreign_keys=[group_id])
 
-    __table_args__ = (Index("ix_members_group_id", "group_id"), live_index("members", "name_pinyin"))
+    __table_args__ = (
+        Index("ix_members_group_id", "group_id"),
+        live_index("members", "name_pinyin"),
+        binned_index("members"),
+    )
 
 
 class CareCategory(TimestampMixin, Base):
@@ -261,6 +274,9 @@ class CareAction(RecordRow):
         Index("ix_care_actions_category_id", "category_id"),
         Index("ix_care_actions_resident_id", "resident_id"),
         live_index("care_actions", "date"),
+        binned_index("care_actions"),
+        # 设置's 已用次数 per category counts from this alone (no row read for deleted_at).
+        Index("ix_care_actions_live_category", "category_id", sqlite_where=LIVE_ROWS, postgresql_where=LIVE_ROWS),
     )
 
 
@@ -280,7 +296,11 @@ class StudyVisit(RecordRow):
     )
     practices: Mapped[list[AdoptedPractice]] = relationship(cascade="all, delete-orphan", order_by="AdoptedPractice.id")
 
-    __table_args__ = (Index("ix_study_visits_date", "date"), live_index("study_visits", "date"))
+    __table_args__ = (
+        Index("ix_study_visits_date", "date"),
+        live_index("study_visits", "date"),
+        binned_index("study_visits"),
+    )
 
 
 class VisitParticipant(Base):
@@ -339,6 +359,7 @@ class Meeting(RecordRow):
         Index("ix_meetings_date", "date"),
         Index("ix_meetings_kind_date", "kind", "date"),
         live_index("meetings", "date"),
+        binned_index("meetings"),
     )
 
 
@@ -420,7 +441,10 @@ class StudioActivity(RecordRow):
     questions: Mapped[str] = mapped_column(Text, default="")
     answers: Mapped[str] = mapped_column(Text, default="")
 
-    __table_args__ = (live_index("studio_activities", "date"),)
+    __table_args__ = (
+        live_index("studio_activities", "date"),
+        binned_index("studio_activities"),
+    )
 
 
 class StudioTopic(TimestampMixin, Base):
@@ -458,6 +482,7 @@ class StudioProblem(RecordRow):
     __table_args__ = (
         Index("ix_studio_problems_topic_id", "topic_id"),
         live_index("studio_problems", "raised_date"),
+        binned_index("studio_problems"),
     )
 
 
