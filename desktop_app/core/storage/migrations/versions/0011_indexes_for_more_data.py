@@ -16,80 +16,28 @@ down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+LIVE = sa.text("deleted_at IS NULL")
+BINNED = sa.text("deleted_at IS NOT NULL")
+RECORD_TABLES = (
+    "residents",
+    "members",
+    "care_actions",
+    "study_visits",
+    "meetings",
+    "studio_activities",
+    "studio_problems",
+)
+
 
 def upgrade() -> None:
     op.create_index(
-        "ix_care_actions_live_category",
-        "care_actions",
-        ["category_id"],
-        unique=False,
-        sqlite_where=sa.text("deleted_at IS NULL"),
-        postgresql_where=sa.text("deleted_at IS NULL"),
+        "ix_care_actions_live_category", "care_actions", ["category_id"], sqlite_where=LIVE, postgresql_where=LIVE
     )
-    op.create_index(
-        "ix_residents_binned",
-        "residents",
-        ["deleted_at"],
-        unique=False,
-        sqlite_where=sa.text("deleted_at IS NOT NULL"),
-        postgresql_where=sa.text("deleted_at IS NOT NULL"),
-    )
-    op.create_index(
-        "ix_members_binned",
-        "members",
-        ["deleted_at"],
-        unique=False,
-        sqlite_where=sa.text("deleted_at IS NOT NULL"),
-        postgresql_where=sa.text("deleted_at IS NOT NULL"),
-    )
-    op.create_index(
-        "ix_care_actions_binned",
-        "care_actions",
-        ["deleted_at"],
-        unique=False,
-        sqlite_where=sa.text("deleted_at IS NOT NULL"),
-        postgresql_where=sa.text("deleted_at IS NOT NULL"),
-    )
-    op.create_index(
-        "ix_study_visits_binned",
-        "study_visits",
-        ["deleted_at"],
-        unique=False,
-        sqlite_where=sa.text("deleted_at IS NOT NULL"),
-        postgresql_where=sa.text("deleted_at IS NOT NULL"),
-    )
-    op.create_index(
-        "ix_meetings_binned",
-        "meetings",
-        ["deleted_at"],
-        unique=False,
-        sqlite_where=sa.text("deleted_at IS NOT NULL"),
-        postgresql_where=sa.text("deleted_at IS NOT NULL"),
-    )
-    op.create_index(
-        "ix_studio_activities_binned",
-        "studio_activities",
-        ["deleted_at"],
-        unique=False,
-        sqlite_where=sa.text("deleted_at IS NOT NULL"),
-        postgresql_where=sa.text("deleted_at IS NOT NULL"),
-    )
-    op.create_index(
-        "ix_studio_problems_binned",
-        "studio_problems",
-        ["deleted_at"],
-        unique=False,
-        sqlite_where=sa.text("deleted_at IS NOT NULL"),
-        postgresql_where=sa.text("deleted_at IS NOT NULL"),
-    )
+    for table in RECORD_TABLES:
+        op.create_index(f"ix_{table}_binned", table, ["deleted_at"], sqlite_where=BINNED, postgresql_where=BINNED)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_residents_binned", table_name="residents")
-    op.drop_index("ix_members_binned", table_name="members")
-    op.drop_index("ix_care_actions_binned", table_name="care_actions")
-    op.drop_index("ix_study_visits_binned", table_name="study_visits")
-    op.drop_index("ix_meetings_binned", table_name="meetings")
-    op.drop_index("ix_studio_activities_binned", table_name="studio_activities")
-    op.drop_index("ix_studio_problems_binned", table_name="studio_problems")
+    for table in RECORD_TABLES:
+        op.drop_index(f"ix_{table}_binned", table_name=table)
     op.drop_index("ix_care_actions_live_category", table_name="care_actions")
