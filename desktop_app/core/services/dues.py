@@ -236,16 +236,21 @@ class DuesService:
                 for member_id, name, group, *flags in session.execute(stmt)
                 if any(flags)
             ]
-            assessments = defaultdict(list)
-            for a in session.scalars(
-                select(DuesAssessment).where(DuesAssessment.year == year).order_by(DuesAssessment.from_month)
+            # Columns, not objects: thousands of members' rows are read at every opening of the page.
+            assessments: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+            for member_id, from_month, amount in session.execute(
+                select(DuesAssessment.member_id, DuesAssessment.from_month, DuesAssessment.monthly_amount)
+                .where(DuesAssessment.year == year)
+                .order_by(DuesAssessment.from_month)
             ):
-                assessments[a.member_id].append((a.from_month, a.monthly_amount))
-            reliefs = defaultdict(list)
-            for r in session.scalars(
-                select(DuesRelief).where(DuesRelief.year == year, DuesRelief.deleted_at.is_(None))
+                assessments[member_id].append((from_month, amount))
+            reliefs: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
+            for member_id, first, last, amount in session.execute(
+                select(
+                    DuesRelief.member_id, DuesRelief.from_month, DuesRelief.to_month, DuesRelief.monthly_amount
+                ).where(DuesRelief.year == year, DuesRelief.deleted_at.is_(None))
             ):
-                reliefs[r.member_id].append(r)
+                reliefs[member_id].append((first, last, amount))
             paid: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
             live = (DuesPayment.year == year, DuesPayment.deleted_at.is_(None))
             for member_id, month, amount in session.execute(
@@ -266,18 +271,20 @@ class DuesService:
             row = LedgerRow(
                 member_id, name, group or "", paid=dict(paid.get(member_id, {})), voluntary=voluntary[member_id]
             )
-            for month in MONTHS:
-                if month not in belonging:
-                    continue
-                assessed = next((a for start, a in reversed(assessments[member_id]) if start <= month), None)
-                if assessed is None:
-                    continue  # not yet assessed for the year
-                owed = assessed
-                for relief in reliefs[member_id]:
-                    if relief.from_month <= month <= relief.to_month:
-                        owed = relief.monthly_amount
+            # The amount in force each month: the latest 核定 from that month or before (none yet: not owed).
+            in_force: list[Decimal | None] = [None] * 13
+            for start, amount in assessments.get(member_id, ()):
+                in_force[start:] = [amount] * (13 - start)
+            for first, last, amount in reliefs.get(member_id, ()):
+                for month in range(first, last + 1):
+                    if in_force[month] is not None:
+                        in_force[month] = amount
                         row.relieved.add(month)
-                row.owed[month] = owed
+            for month in sorted(belonging):
+                owed = in_force[month]
+                if owed is not None:
+                    row.owed[month] = owed
+            row.relieved &= set(row.owed)
             rows.append(row)
         return rows
 
