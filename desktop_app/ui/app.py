@@ -234,12 +234,12 @@ def open_data(
     return opening.start()
 
 
-# What opening the data and the 工作台 import: loaded on a worker as the program starts.
+# What opening the data and reading the 工作台 import: loaded on a worker as the program starts. Only the core:
+# a module defining Qt classes is imported on the GUI thread (PySide builds their meta-objects as it goes).
 DATA_LAYER = (
     "desktop_app.core.storage.startup",
     "desktop_app.core.services.mode",
     "desktop_app.core.services.workbench",
-    "desktop_app.ui.views.dashboard",
 )
 
 
