@@ -292,3 +292,23 @@ def test_voluntary_gifts_show_in_the_ledger_and_in_the_report_by_the_day_they_we
     assert next(r for r in book["收缴明细"].iter_rows(min_row=4, values_only=True) if r[0] == "合计")[-1] == 1000
     notice = {r[1]: r[-1] for r in book["公示"].iter_rows(min_row=4, values_only=True) if r[1]}
     assert notice["朱国萍"] == 1000
+
+
+def test_a_base_that_is_not_money_is_named_with_its_cell_and_nothing_is_assessed(db, dues, tmp_path):
+    import openpyxl
+
+    from desktop_app.core.exchange.roster.dues_bases import preview_dues_bases
+
+    member(db, "朱国萍")
+    member(db, "李建华")
+    sheet = tmp_path / "党费基数.xlsx"
+    book = openpyxl.Workbook()
+    for row in (["姓名", "缴费类别", "税后月工资"], ["朱国萍", "在职", "四千"], ["李建华", "在职", "3000.001"]):
+        book.active.append(row)
+    book.save(sheet)
+    problems = [str(p) for p in preview_dues_bases(db, sheet, YEAR).problems]
+    assert problems == [
+        "第2行 第C列（税后月工资）：“四千”不是金额：金额应为数字，例如 200 或 150.50",
+        "第3行 第C列（税后月工资）：“3000.001”不是金额：金额最多保留两位小数",
+    ]
+    assert all(row.owed == {} for row in dues.ledger(YEAR))

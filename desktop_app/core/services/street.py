@@ -156,15 +156,18 @@ class StreetPackageService:
         with self.db.read_session() as session:
             rows = session.execute(
                 select(StreetPackage.unit_code, StreetPackage.period, StreetPackage.content).where(
-                    StreetPackage.replaced_by_id.is_(None),
-                    StreetPackage.period_start >= period.start,
-                    StreetPackage.period_end <= period.end,
+                    *current_inside(period)
                 )
             ).all()
         found: dict[str, list[tuple[Period, dict[str, Any]]]] = {}
         for code, text, content in rows:
             found.setdefault(code, []).append((Period.parse(text), content))
         return {code: covering(pieces) for code, pieces in found.items()}
+
+    def reported(self, period: Period) -> set[str]:
+        """The unit codes with a current package inside `period` (their contents left unread)."""
+        with self.db.read_session() as session:
+            return set(session.scalars(select(StreetPackage.unit_code).where(*current_inside(period)).distinct()))
 
     def names(self) -> dict[str, str]:
         """Unit code -> the community's name (the list's, else the latest package's)."""
@@ -179,19 +182,27 @@ class StreetPackageService:
 
     def arrivals(self, periods: list[Period]) -> dict[tuple[str, str], str]:
         """(unit code, period text) -> 已报 or 已更新 (a later version replaced an earlier one)."""
-        texts = {p.key for p in periods}
         state: dict[tuple[str, str], str] = {}
         with self.db.read_session() as session:
             for code, period, replaced in session.execute(
-                select(StreetPackage.unit_code, StreetPackage.period, StreetPackage.replaced_by_id)
+                select(StreetPackage.unit_code, StreetPackage.period, StreetPackage.replaced_by_id).where(
+                    StreetPackage.period.in_([p.key for p in periods])
+                )
             ):
-                if period not in texts:
-                    continue
                 if replaced is not None:
                     state[(code, period)] = "已更新"
                 else:
                     state.setdefault((code, period), "已报")
         return state
+
+
+def current_inside(period: Period) -> tuple[Any, ...]:
+    """The current (not replaced) packages whose periods lie inside `period`."""
+    return (
+        StreetPackage.replaced_by_id.is_(None),
+        StreetPackage.period_start >= period.start,
+        StreetPackage.period_end <= period.end,
+    )
 
 
 @dataclass(frozen=True)

@@ -51,12 +51,12 @@ def money(value: Decimal) -> str:
 
 
 def typed_amount(edit: QLineEdit) -> Decimal | None:
-    """An amount as people type it (4500, 4,500.50, 4500元); blank is None."""
-    text = edit.text().strip().replace(",", "").replace("，", "").removesuffix("元").strip()
+    """An amount as people type it (4500, 4,500.50, 4500元), read as every money field is; blank is None."""
+    text = edit.text().strip()
     try:
-        return Decimal(text) if text else None
-    except InvalidOperation as exc:
-        raise AppError(f"“{edit.text().strip()}”不是金额，请填写数字，如 4500 或 4500.50。") from exc
+        return normalize.parse_money(text) if text else None
+    except ValueError as exc:
+        raise AppError(f"“{text}”不是金额：{exc}。") from None
 
 
 class RecordingDialog(QDialog):

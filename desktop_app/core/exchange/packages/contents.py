@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from desktop_app.core.domain.periods import Period
+from desktop_app.core.domain.rules import evaluate_compliance
 from desktop_app.core.services.care import CareService
 from desktop_app.core.services.compliance import ComplianceService
 from desktop_app.core.services.dues import MONTHS, DuesService
@@ -88,7 +89,8 @@ def meetings_part(db: Database, period: Period) -> dict[str, Any]:
                 .order_by(Meeting.date, Meeting.id)
             )
         ]
-    report = compliance.evaluate(period)
+    # The community's own judgement of the period, from the same inputs (read once).
+    judged = evaluate_compliance(period, inputs.norms, inputs.held, inputs.groups, dt.date.today())
     return {
         "norms": [
             {"kind": n.kind.value, "period": n.period.value, "count": n.count, "per_group": n.per_group}
@@ -113,7 +115,7 @@ def meetings_part(db: Database, period: Period) -> dict[str, Any]:
                 "complete": item.complete,
                 "judged": bool(item.units),
             }
-            for item in report.items
+            for item in judged
         ],
     }
 

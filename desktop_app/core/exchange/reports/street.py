@@ -31,21 +31,22 @@ class StreetReport(Report):
         return [(code, names.get(code, code), contents[code]) for code in sorted(contents)]
 
     def missing(self, period: Period) -> list[tuple[str, str]]:
-        reported = StreetPackageService(self.db).current_contents(period)
+        reported = StreetPackageService(self.db).reported(period)
         return [(u.code, u.name) for u in StreetUnitService(self.db).list() if u.code not in reported]
 
     def count(self, period: Period) -> int:
-        return len(StreetPackageService(self.db).current_contents(period))
+        return len(StreetPackageService(self.db).reported(period))
 
-    def note_missing(self, sheet: SheetWriter, period: Period) -> None:
-        """Who has not reported, and who reported only part of the period (their numbers cover less)."""
+    def note_missing(self, sheet: SheetWriter, period: Period, communities: list[tuple[str, str, Pieces]]) -> None:
+        """Who has not reported, and who of `communities` reported only part of the period (their numbers cover
+        less)."""
         missing = self.missing(period)
         if missing:
             sheet.write_note(f"未报送（{len(missing)} 个）：" + "、".join(name for _, name in missing))
         days = (period.end - period.start).days + 1
         partial = [
             f"{name}（{min(p.start for p, _ in pieces):%Y-%m-%d}至{max(p.end for p, _ in pieces):%Y-%m-%d}）"
-            for _, name, pieces in self.communities(period)
+            for _, name, pieces in communities
             if sum((p.end - p.start).days + 1 for p, _ in pieces) < days
         ]
         if partial:
@@ -98,7 +99,7 @@ class StreetMeetingsReport(StreetReport):
             progress(number, len(communities))
         if communities:
             summary.write_row(("合计", None, *(f"{held}/{required}" for held, required in totals.values()), None), True)
-        self.note_missing(summary, period)
+        self.note_missing(summary, period, communities)
         summary.finish()
         detail.finish()
         return len(communities)
@@ -130,7 +131,7 @@ class StreetCareReport(StreetReport):
             by_unit.write_row(
                 (f"{name}小计", None, sum(c for c, _ in sums.values()), sum((a for _, a in sums.values()), ZERO)), True
             )
-        self.note_missing(by_unit, period)
+        self.note_missing(by_unit, period, communities)
         by_unit.finish()
         by_category = book.sheet(
             "按类别",
@@ -198,7 +199,7 @@ class StreetVisitsReport(StreetReport):
                 detail.write_row((name, day, place, practice, status.label if status else "", due))
         if communities:
             summary.write_row(("合计", None, *totals), True)
-        self.note_missing(summary, period)
+        self.note_missing(summary, period, communities)
         summary.finish()
         detail.finish()
         return len(communities)
@@ -238,7 +239,7 @@ class StreetStudioReport(StreetReport):
         if topics:
             totals = [sum(per[s] for per in topics.values()) for s in self.STATUSES]
             by_topic.write_row(("合计", *totals, sum(totals)), True)
-        self.note_missing(by_unit, period)
+        self.note_missing(by_unit, period, communities)
         by_topic.finish()
         by_unit.finish()
         return len(communities)
@@ -272,7 +273,7 @@ class StreetDuesReport(StreetReport):
             )
         if communities:
             sheet.write_row(("合计", None, total.members, total.owed, total.paid, total.arrears, total.voluntary), True)
-        self.note_missing(sheet, period)
+        self.note_missing(sheet, period, communities)
         sheet.finish()
         return len(communities)
 

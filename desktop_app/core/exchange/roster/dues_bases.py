@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from desktop_app.core.domain.enums import DuesCategory
 from desktop_app.core.domain.errors import AppError
-from desktop_app.core.domain.normalize import clean_text, halfwidth
+from desktop_app.core.domain.normalize import clean_text, halfwidth, parse_money
 from desktop_app.core.exchange.roster.preview import Problem, cell_value
 from desktop_app.core.exchange.roster.reading import blank, find_header, read_sheet_rows
 from desktop_app.core.services.dues import Basis, DuesService
@@ -67,13 +67,13 @@ class DuesBasesPreview:
 
 
 def _money(value: Any) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """A cell's amount, read as every money field is (4,500.50, 4500元, an Excel number); blank is None."""
+    if blank(value):
         return None
-    text = halfwidth(clean_text(value)).replace(",", "").replace("元", "")
     try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(f"“{value}”不是金额") from exc
+        return parse_money(value)
+    except ValueError as exc:
+        raise ValueError(f"“{value}”不是金额：{exc}") from None
 
 
 def preview_dues_bases(db: Database, path: Path, year: int) -> DuesBasesPreview:
