@@ -440,15 +440,20 @@ class DuesService:
             )
 
     # -- the 6-month risk -------------------------------------------------------------------
-    def at_risk(self, today: dt.date) -> list[tuple[int, str]]:
+    def at_risk(self, today: dt.date, read: Mapping[int, list[LedgerRow]] | None = None) -> list[tuple[int, str]]:
         """Members who owed and paid nothing for the last six full months, with no 减免 for any of them
-        (党章: six months without paying and without a reason is treated as leaving the Party)."""
+        (党章: six months without paying and without a reason is treated as leaving the Party). `read`: ledgers
+        of whole years the caller has already read."""
         months = []
         year, month = today.year, today.month
         for _ in range(RISK_MONTHS):
             year, month = (year, month - 1) if month > 1 else (year - 1, 12)
             months.append((year, month))
-        ledgers = {y: {row.member_id: row for row in self.ledger(y)} for y in {y for y, _ in months}}
+        read = read or {}
+        ledgers = {
+            y: {row.member_id: row for row in (read[y] if y in read else self.ledger(y))}
+            for y in {y for y, _ in months}
+        }
         flagged = []
         candidates = set.intersection(*(set(ledger) for ledger in ledgers.values()))
         for member_id in sorted(candidates):

@@ -162,11 +162,13 @@ def dues_reminders(db: Database, today: dt.date, collection_days: int) -> list[R
     """This month's 党费 not yet recorded after the day set in 设置; members at the 6-month risk, by name."""
     dues = DuesService(db)
     reminders = []
+    read = {}
     if today.day > collection_days:
-        this_month = [row for row in dues.ledger(today.year) if row.owed.get(today.month, 0) > 0]
+        read[today.year] = dues.ledger(today.year)
+        this_month = [row for row in read[today.year] if row.owed.get(today.month, 0) > 0]
         if this_month and not any(today.month in row.paid for row in this_month):
             reminders.append(Reminder(f"本月（{today.month}月）党费尚未收缴", Target("dues")))
-    for member_id, name in dues.at_risk(today):
+    for member_id, name in dues.at_risk(today, read):
         text = f"党费：{name} 已连续 6 个月未缴且无减免（党章：有自行脱党的风险）"
         reminders.append(Reminder(text, Target("member", member_id), True))
     return reminders

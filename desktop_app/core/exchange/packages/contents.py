@@ -18,7 +18,7 @@ from desktop_app.core.domain.periods import Period
 from desktop_app.core.domain.rules import evaluate_compliance
 from desktop_app.core.services.care import CareService
 from desktop_app.core.services.compliance import ComplianceService
-from desktop_app.core.services.dues import MONTHS, DuesService
+from desktop_app.core.services.dues import MONTHS, DuesService, LedgerRow
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import (
     AdoptedPractice,
@@ -45,16 +45,27 @@ def month_key(year: int, month: int) -> str:
 
 
 def build_parts(db: Database, period: Period, include_names: bool = False) -> dict[str, Any]:
+    ledgers = dues_ledgers(db, period)  # read once: the 党费 totals and, with names, each member's
     parts = {
         "meetings": meetings_part(db, period),
         "care": care_part(db, period),
         "visits": visits_part(db, period),
         "studio": studio_part(db, period),
-        "dues": dues_part(db, period),
+        "dues": dues_part(ledgers, period),
     }
     if include_names:
-        parts["names"] = names_part(db, period)
+        parts["names"] = names_part(db, ledgers, period)
     return parts
+
+
+def dues_ledgers(db: Database, period: Period) -> dict[int, list[LedgerRow]]:
+    """The 党费 ledger of each year the period touches, with the months of that year inside the period."""
+    dues = DuesService(db)
+    return {year: dues.ledger(year) for year in range(period.start.year, period.end.year + 1)}
+
+
+def months_inside(year: int, period: Period) -> list[int]:
+    return [m for m in MONTHS if period.start <= dt.date(year, m, 1) <= period.end]
 
 
 def meetings_part(db: Database, period: Period) -> dict[str, Any]:
@@ -205,16 +216,12 @@ def studio_part(db: Database, period: Period) -> dict[str, Any]:
     return {"activities": activities, "problems": problems, "topics": topics}
 
 
-def dues_part(db: Database, period: Period) -> dict[str, Any]:
+def dues_part(ledgers: dict[int, list[LedgerRow]], period: Period) -> dict[str, Any]:
     """Per month of the period: members owing, 应缴 and 实缴; and the 自愿多交 handed over in it."""
     months: list[dict[str, Any]] = []
     voluntary = ZERO
-    dues = DuesService(db)
-    for year in range(period.start.year, period.end.year + 1):
-        rows = dues.ledger(year)
-        for month in MONTHS:
-            if not (period.start <= month_start(year, month) <= period.end):
-                continue
+    for year, rows in ledgers.items():
+        for month in months_inside(year, period):
             owing = [row for row in rows if month in row.owed]
             months.append(
                 {
@@ -228,11 +235,7 @@ def dues_part(db: Database, period: Period) -> dict[str, Any]:
     return {"months": months, "voluntary": money(voluntary)}
 
 
-def month_start(year: int, month: int) -> dt.date:
-    return dt.date(year, month, 1)
-
-
-def names_part(db: Database, period: Period) -> dict[str, Any]:
+def names_part(db: Database, ledgers: dict[int, list[LedgerRow]], period: Period) -> dict[str, Any]:
     """含名单: who received care, who went on each visit, and each member's 党费 in the period."""
     with db.read_session() as session:
         care = [
@@ -259,9 +262,9 @@ def names_part(db: Database, period: Period) -> dict[str, Any]:
         ):
             visitors[(date.isoformat(), destination)].append(name)
     dues = []
-    for year in range(period.start.year, period.end.year + 1):
-        months = [m for m in MONTHS if period.start <= month_start(year, m) <= period.end]
-        for row in DuesService(db).ledger(year):
+    for year, rows in ledgers.items():
+        months = months_inside(year, period)
+        for row in rows:
             dues.append(
                 {
                     "year": year,
