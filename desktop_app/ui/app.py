@@ -2,7 +2,8 @@
 then the data.
 
 The main window is shown before the database layer is even imported: a secretary sees the
-program at once, and the 工作台 fills in a moment later. Heavy modules load in `open_data`.
+program at once, and the 工作台 fills in a moment later, read straight from the data file
+(`first_look`) while the database layer loads behind it. Heavy modules load in `open_data`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -88,10 +91,16 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run_gui(
-    data_dir: str | None = None, db_url: str | None = None, quit_when: str | None = None, password: str | None = None
+    data_dir: str | None = None,
+    db_url: str | None = None,
+    quit_when: str | None = None,
+    password: str | None = None,
+    ahead: Future[tuple[bytes, WorkbenchData | None]] | None = None,
 ) -> int:
-    """`quit_when` ("shown" or "ready") is for benchmarks: start as a user would, then quit. `password` is
-    a script's (`--password-file`, DESKTOP_APP_PASSWORD): no password dialog is shown."""
+    """`quit_when` is for benchmarks: start as a user would, then quit when the window is "shown", the 工作台
+    is "ready" (its data shown, clicks taken) or every page can open ("open"). `password` is a script's
+    (`--password-file`, DESKTOP_APP_PASSWORD): no password dialog is shown; `ahead` has its data key and
+    the 工作台's first look on the way (see services.look_ahead)."""
     from desktop_app.core.storage.crashlog import CrashRecorder
     from desktop_app.ui import errors
     from desktop_app.ui.background import BackgroundTask
@@ -127,7 +136,14 @@ def run_gui(
             QTimer.singleShot(
                 0,
                 lambda: open_data(
-                    window, directory, db_url, opened, quit_when == "ready", password=password, check_first=unclean
+                    window,
+                    directory,
+                    db_url,
+                    opened,
+                    quit_when,
+                    password=password,
+                    check_first=unclean,
+                    ahead=ahead,
                 ),
             )
         return app.exec()
@@ -150,96 +166,187 @@ def open_data(
     directory: Path,
     db_url: str | None,
     opened: list[Database],
-    quit_after: bool,
+    quit_when: str | None = None,
     stop: Callable[[int], None] = QApplication.exit,
     password: str | None = None,
     check_first: bool = True,
+    ahead: Future[tuple[bytes, WorkbenchData | None]] | None = None,
 ) -> BackgroundTask | None:
-    """The data key first (the password, or a new password at the first start), then the database opened on
-    a worker thread — an earlier version's plain data is encrypted then, and after a run that did not end
-    normally the whole file is checked — and the 工作台's data read there too, while the window is shown and
-    painted; then fill it. The database layer is imported on a worker from the start, while the key is
-    derived or the password typed: nothing heavy runs on the window's thread. A damaged file is never
-    opened: the newest good backup is offered instead. `stop(code)` ends the program when there is nothing
-    to open."""
-    from desktop_app.core.storage import cipher
-    from desktop_app.core.storage.paths import DATABASE_FILENAME, NETWORK_WARNING, is_network_path
-    from desktop_app.ui.background import BackgroundTask
-    from desktop_app.ui.errors import report_failure
+    """The data key first (the password, or a new password at the first start), then the 工作台 read straight
+    from the file and shown (`first_look`), then the database opened on a worker thread — an earlier version's
+    plain data is encrypted then, and after a run that did not end normally the whole file is checked before
+    anything is shown — and the window filled. Nothing heavy runs on the window's thread. A damaged file is
+    never opened: the newest good backup is offered instead. `stop(code)` ends the program when there is
+    nothing to open. `ahead`: the key and the first look a script's start has on the way. Returns the task
+    under way (the opening, or the first look or the wait for it, which starts the opening)."""
+    opening = Opening(window, directory, db_url, opened, Moments(quit_when), stop, password, check_first)
+    return opening.start(ahead)
 
-    # A failure here comes back where the data is opened, and is told there.
-    BackgroundTask(
-        window,
-        "",
-        lambda progress: import_data_layer(),
-        lambda result: None,
-        lambda exc: log.warning("importing the data layer ahead failed: %s", exc),
-        quiet=True,
-    ).start()
-    if db_url is None and is_network_path(directory):
-        QMessageBox.warning(window, APP_NAME, NETWORK_WARNING)
-    key = None
-    if db_url is None:
-        try:
-            key = data_key(window, directory, password)
-        except Exception as exc:  # a script's wrong password, an unreadable keys file: told, then the end
-            report_failure(window, exc)
-            stop(1)
-            return None
-        if key is None:
-            stop(0)
-            return None
 
-    def ready(opened_data: tuple[Database, WorkbenchData | None]) -> None:
+@dataclass
+class Opening:
+    """One opening of the data, from the key to the filled window (see open_data)."""
+
+    window: MainWindow
+    directory: Path
+    db_url: str | None
+    opened: list[Database]
+    moments: Moments
+    stop: Callable[[int], None]
+    password: str | None
+    check_first: bool
+    key: bytes | None = None
+    converting: bool = False
+
+    def start(self, ahead: Future[tuple[bytes, WorkbenchData | None]] | None) -> BackgroundTask | None:
+        from desktop_app.core.storage.paths import NETWORK_WARNING, is_network_path
+        from desktop_app.ui.background import BackgroundTask
+
+        if ahead is None:
+            # The database layer loads while the person types the password; a failure here comes back where
+            # the data is opened, and is told there.
+            BackgroundTask(
+                self.window,
+                "",
+                lambda progress: import_data_layer(),
+                lambda result: None,
+                lambda exc: log.warning("importing the data layer ahead failed: %s", exc),
+                quiet=True,
+            ).start()
+        if self.db_url is None and is_network_path(self.directory):
+            QMessageBox.warning(self.window, APP_NAME, NETWORK_WARNING)
+        if ahead is not None:
+            waiting = BackgroundTask(
+                self.window, "", lambda progress: ahead.result(), self.known, self.unopenable, quiet=True
+            )
+            return waiting.start()
+        if self.db_url is None:
+            try:
+                key = data_key(self.window, self.directory, self.password)
+            except Exception as exc:
+                self.unopenable(exc)
+                return None
+            if key is None:
+                self.stop(0)
+                return None
+            return self.go_on(key, None, look=True)
+        return self.go_on(None, None)
+
+    def known(self, key_and_look: tuple[bytes, WorkbenchData | None]) -> None:
+        self.go_on(*key_and_look)
+
+    def unopenable(self, exc: BaseException) -> None:
+        """A script's wrong password, an unreadable keys file: told, then the end."""
+        from desktop_app.ui.errors import report_failure
+
+        report_failure(self.window, exc)
+        self.stop(1)
+
+    def go_on(self, key: bytes | None, first: WorkbenchData | None, look: bool = False) -> BackgroundTask:
+        """With the key: the 工作台's first look shown where it may be (`first`, or read now if `look`), then
+        the database opened properly."""
+        from desktop_app.core.storage import cipher
+        from desktop_app.core.storage.paths import DATABASE_FILENAME
+        from desktop_app.ui.background import BackgroundTask
+
+        self.key = key
+        data_file = self.directory / DATABASE_FILENAME
+        existing = data_file.exists() and data_file.stat().st_size > 0
+        # An earlier version's plain file is encrypted while opening: said, it takes a while on a large one.
+        self.converting = key is not None and existing and cipher.is_plain(data_file)
+        if self.db_url is not None or key is None or self.converting or self.check_first or not existing:
+            return self.open_properly(read_workbench=True)
+        if not look:
+            self.show_first(first)
+            return self.open_properly(read_workbench=first is None)
+        reading = BackgroundTask(
+            self.window, "", lambda progress: first_look(data_file, key), self.looked, self.not_looked, quiet=True
+        )
+        return reading.start()
+
+    def show_first(self, first: WorkbenchData | None) -> None:
+        if first is not None:
+            self.window.show_first_look(first)
+            self.moments.reached("ready")
+
+    def looked(self, first: WorkbenchData | None) -> None:
+        self.show_first(first)
+        self.open_properly(read_workbench=first is None)
+
+    def not_looked(self, exc: BaseException) -> None:
+        log.info("the 工作台 waits for the data to open: %s", exc)  # the opening says what is wrong, if anything
+        self.open_properly(read_workbench=True)
+
+    def open_properly(self, read_workbench: bool) -> BackgroundTask:
+        from desktop_app.ui.background import BackgroundTask
+
+        label = "正在加密已有的数据和备份…" if self.converting else "正在打开数据…"
+        # Only the long conversion gets a progress dialog; an ordinary opening is said in the status bar.
+        opening = BackgroundTask(
+            self.window,
+            label,
+            lambda progress: open_and_read(self.directory, self.db_url, self.key, self.check_first, read_workbench),
+            self.ready,
+            self.refused,
+            quiet=not self.converting,
+        )
+        return opening.start()
+
+    def ready(self, opened_data: tuple[Database, WorkbenchData | None]) -> None:
         db, workbench = opened_data
-        opened.append(db)
-        fill_window(window, db, quit_after, stop, scripted=password is not None, workbench=workbench)
-        if not check_first and db.file_path is not None:
-            check_in_background(db, window)
+        self.opened.append(db)
+        self.show_first(workbench)
+        if not fill_window(self.window, db, self.stop, scripted=self.password is not None):
+            return
+        self.moments.reached("ready")
+        self.moments.reached("open")
+        if not self.check_first and db.file_path is not None:
+            check_in_background(db, self.window)
 
-    def refused(exc: BaseException) -> None:
+    def refused(self, exc: BaseException) -> None:
         from desktop_app.core.domain.errors import DatabaseDamagedError
         from desktop_app.core.storage.startup import restore_over_damaged
         from desktop_app.ui import prompts
+        from desktop_app.ui.background import BackgroundTask
+        from desktop_app.ui.errors import report_failure
 
         backup = exc.backup if isinstance(exc, DatabaseDamagedError) else None
-        if backup is not None and prompts.ask(window, f"{exc}\n\n现在用这个备份恢复吗？当前的数据文件会原样另存一份。"):
+        if backup is not None and prompts.ask(
+            self.window, f"{exc}\n\n现在用这个备份恢复吗？当前的数据文件会原样另存一份。"
+        ):
             restoring = BackgroundTask(
-                window,
+                self.window,
                 "正在从备份恢复…",
-                lambda progress: (restore_over_damaged(directory, db_url, backup, key), None),
-                ready,
-                refused,
+                lambda progress: (restore_over_damaged(self.directory, self.db_url, backup, self.key), None),
+                self.ready,
+                self.refused,
             )
             restoring.start()
             return
         if backup is None:
-            report_failure(window, exc)  # the person's or the machine's problem in plain words; a bug as a crash
-        stop(1)
-
-    # An earlier version's plain file is encrypted while opening: say so, it takes a while on a large one.
-    data_file = directory / DATABASE_FILENAME
-    converting = key is not None and data_file.exists() and data_file.stat().st_size > 0 and cipher.is_plain(data_file)
-    label = "正在加密已有的数据和备份…" if converting else "正在打开数据…"
-    # Only the long conversion gets a progress dialog; an ordinary opening is said in the status bar, and
-    # the navigation waits for the data anyway.
-    opening = BackgroundTask(
-        window,
-        label,
-        lambda progress: open_and_read(directory, db_url, key, check_first),
-        ready,
-        refused,
-        quiet=not converting,
-    )
-    return opening.start()
+            report_failure(self.window, exc)  # the person's or the machine's problem in plain words; a bug as a crash
+        self.stop(1)
 
 
-# What opening the data and reading the 工作台 import: loaded on a worker as the program starts. Only the core:
-# a module defining Qt classes is imported on the GUI thread (PySide builds their meta-objects as it goes).
+class Moments:
+    """For benchmarks (`--quit-when`): the moment asked for, said once, when it is first reached."""
+
+    def __init__(self, wanted: str | None) -> None:
+        self.wanted = wanted
+        self.said = False
+
+    def reached(self, moment: str) -> None:
+        if moment == self.wanted and not self.said:
+            self.said = True
+            QTimer.singleShot(0, lambda: stop_when(moment))
+
+
+# What opening the data imports: loaded on a worker while a person types the password. Only the core: a
+# module defining Qt classes is imported on the GUI thread (PySide builds their meta-objects as it goes).
 DATA_LAYER = (
     "desktop_app.core.storage.startup",
     "desktop_app.core.services.mode",
-    "desktop_app.core.services.workbench",
+    "desktop_app.core.services.profile",
 )
 
 
@@ -250,20 +357,27 @@ def import_data_layer() -> None:
         importlib.import_module(name)
 
 
+def first_look(data_file: Path, key: bytes | None) -> WorkbenchData | None:
+    """On a worker: the 工作台 read from the file before the database layer is loaded (see services.workbench)."""
+    from desktop_app.core.services.workbench import first_look as look
+
+    return look(data_file, key)
+
+
 def open_and_read(
-    directory: Path, db_url: str | None, key: bytes | None, check_first: bool
+    directory: Path, db_url: str | None, key: bytes | None, check_first: bool, read_workbench: bool
 ) -> tuple[Database, WorkbenchData | None]:
-    """On a worker: the database opened, and the 工作台's data read if it is the first page shown (a
-    community's copy that has been set up)."""
+    """On a worker: the database opened, and the 工作台's data read if it was not read before and is the
+    first page shown (a community's copy that has been set up)."""
     from desktop_app.core.services.mode import COMMUNITY, ModeService
     from desktop_app.core.services.profile import ProfileService
-    from desktop_app.core.services.workbench import workbench_data
+    from desktop_app.core.services.workbench import workbench_of
     from desktop_app.core.storage.startup import open_database
 
     db = open_database(directory, db_url, key=key, check_integrity=check_first)
     try:
-        first_page = ProfileService(db).get().is_set and ModeService(db).get() == COMMUNITY
-        return db, workbench_data(db) if first_page else None
+        first_page = read_workbench and ProfileService(db).get().is_set and ModeService(db).get() == COMMUNITY
+        return db, workbench_of(db) if first_page else None
     except BaseException:
         db.dispose()
         raise
@@ -291,30 +405,21 @@ def data_key(window: MainWindow, directory: Path, password: str | None) -> bytes
     return keys.create_keys(directory, password)[0]  # a script's first start: it knows its password
 
 
-def fill_window(
-    window: MainWindow,
-    db: Database,
-    quit_after: bool,
-    stop: Callable[[int], None],
-    scripted: bool = False,
-    workbench: WorkbenchData | None = None,
-) -> None:
+def fill_window(window: MainWindow, db: Database, stop: Callable[[int], None], scripted: bool = False) -> bool:
     """The opened data in the window: the first-run questions if the community is not yet named, then the
-    工作台, then the day's backup. A start a script made (its password given) waits for nobody: what the
-    person would be told goes to the status bar and the log."""
+    pages, then the day's backup; False if the person chose to quit instead. A start a script made (its
+    password given) waits for nobody: what the person would be told goes to the status bar and the log."""
     from desktop_app.core.services.profile import ProfileService
-    from desktop_app.core.services.reminders import StartDateService
+    from desktop_app.core.services.reminder_settings import StartDateService
     from desktop_app.ui.context import AppContext
     from desktop_app.ui.first_run import FirstRunDialog
 
     if not ProfileService(db).get().is_set:
         if not FirstRunDialog(db, window).exec():
             stop(0)
-            return
+            return False
         StartDateService(db).record_first_run()
-    context = AppContext.open(db)
-    context.workbench = workbench
-    window.attach(context)
+    window.attach(AppContext.open(db))
     if db.conversion_report:
         from desktop_app.ui import prompts
 
@@ -329,8 +434,7 @@ def fill_window(
 
         window.protect(IdleLock(db.data_dir, db.key, window.settings))
     start_up_backup(db, window)
-    if quit_after:
-        QTimer.singleShot(0, lambda: stop_when("ready"))
+    return True
 
 
 def check_in_background(db: Database, window: MainWindow) -> BackgroundTask:

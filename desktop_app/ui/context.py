@@ -10,15 +10,15 @@ from PySide6.QtCore import QSettings
 from desktop_app.core.storage.database import Database
 
 if TYPE_CHECKING:
-    from desktop_app.core.services.workbench import WorkbenchData
+    from desktop_app.ui.workbench_panel import WorkbenchPanel
 
 
 @dataclass
 class AppContext:
     db: Database
     settings: QSettings
-    # The 工作台's data as the start-up worker read it, used once by the first paint.
-    workbench: WorkbenchData | None = None
+    # The 工作台 the window showed while the data opened: the 工作台 page takes it over.
+    first_look: WorkbenchPanel | None = None
 
     @classmethod
     def open(cls, db: Database) -> AppContext:

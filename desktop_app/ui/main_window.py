@@ -1,12 +1,16 @@
 """The main window: a left navigation list and one view per record kind.
 
 The window shows before the database is opened: nothing heavy (SQLAlchemy, the
-views and their services) is imported until `attach` is called with the data.
+views and their services) is imported until `attach` is called with the data. The
+工作台 may be shown before that (`show_first_look`), read through the driver alone;
+from then on the navigation and the reminders take clicks, and what is asked before
+the data is open is done as soon as it is.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,9 +24,11 @@ from desktop_app.ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from desktop_app.core.services.reminders import Target
+    from desktop_app.core.services.workbench import WorkbenchData
     from desktop_app.ui.context import AppContext
     from desktop_app.ui.security import IdleLock
     from desktop_app.ui.views.record_view import RecordView
+    from desktop_app.ui.workbench_panel import WorkbenchPanel
 
 # (title, module under desktop_app.ui.views, class): imported when the view is first shown.
 VIEWS = (
@@ -113,6 +119,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
         self.idle_lock: IdleLock | None = None
+        self.first_look: WorkbenchPanel | None = None
+        self._waiting: Callable[[], None] | None = None  # the last thing asked before the data was open
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self.help_menu = help_menu
         guide = help_menu.addAction("使用说明", self.show_guide)
@@ -157,14 +165,63 @@ class MainWindow(QMainWindow):
         lock_action.setShortcut(QKeySequence("Ctrl+L"))
         lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
+    def show_first_look(self, data: WorkbenchData) -> None:
+        """The 工作台 of a community's data, read before the data is open: shown at once, and clickable."""
+        from desktop_app.ui.workbench_panel import WorkbenchPanel
+
+        self.set_pages(VIEWS)
+        panel = WorkbenchPanel()
+        panel.show_data(data)
+        panel.reminder_activated.connect(self.follow_reminder)
+        self._replace_page(0, panel)
+        self.stack.setCurrentIndex(0)
+        self.first_look = panel
+        self.setWindowTitle(f"{APP_NAME} — {data.community}")
+        self._take_clicks()
+        panel.setFocus()
+
+    def _take_clicks(self) -> None:
+        if not self.nav.isEnabled():
+            self.nav.blockSignals(True)  # the 工作台 is already shown
+            self.nav.setCurrentRow(0)
+            self.nav.blockSignals(False)
+            self.nav.setEnabled(True)
+            self.nav.currentRowChanged.connect(self.show_view)
+
+    def _wait_for_data(self, action: Callable[[], None]) -> None:
+        """Asked before the data is open: done when it is (attach); a later click replaces an earlier one."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
+
+        if self._waiting is None:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self._waiting = action
+        self.count_label.setText("正在打开数据…")
+
+    def _replace_page(self, index: int, page: QWidget) -> QWidget:
+        """Put `page` in the stack at `index`; returns the widget that was there."""
+        before = self.stack.widget(index)
+        assert before is not None  # every page has a widget, built or a placeholder
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(before)
+        return before
+
     def attach(self, context: AppContext) -> None:
-        """The data is open: fill in the window and show the 工作台."""
+        """The data is open: fill in the window and show the 工作台 (or what was asked while it opened)."""
         from desktop_app.core.services.mode import ModeService
 
         self.context = context
         db = context.db
         mode = ModeService(db).get()
         self.settings.setValue(MODE_KEY, mode)
+        first_look, self.first_look = self.first_look, None
+        if first_look is not None:
+            first_look.reminder_activated.disconnect(self.follow_reminder)
+            self._replace_page(0, QWidget())
+            if pages_for(mode) == VIEWS:
+                context.first_look = first_look  # the 工作台 page takes it over, as the person left it
+            else:
+                first_look.deleteLater()
         self.set_pages(pages_for(mode))
         location = db.file_path or db.engine.url.render_as_string(hide_password=True)
         # Imported here, once the window is shown: PySide6 builds the ~120 enums of Qt's namespace on
@@ -175,13 +232,20 @@ class MainWindow(QMainWindow):
         file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(file_label)
         self.count_label.setText("")
-        self.nav.setEnabled(True)
-        self.nav.currentRowChanged.connect(self.show_view)
         self.update_title()
-        if self.nav.currentRow() == 0:
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.restoreOverrideCursor()
+            if context.first_look is not None:
+                self.view(0)
+            waiting()
+        elif self.nav.isEnabled() and self.nav.currentRow() == 0:
             self.show_view(0)
         else:
-            self.nav.setCurrentRow(0)
+            self._take_clicks()
+            self.show_view(0)
 
     def view(self, index: int) -> Page:
         if index not in self._built:
@@ -189,21 +253,15 @@ class MainWindow(QMainWindow):
             view = view_class(index, self.pages)(self.context)
             view.count_changed.connect(self._show_count)
             view.connect_window(self)
-            placeholder = self.stack.widget(index)
-            assert placeholder is not None  # every page has one until it is built
-            self.stack.insertWidget(index, view)
-            self.stack.removeWidget(placeholder)
-            placeholder.deleteLater()
+            self._replace_page(index, view).deleteLater()
             self._built[index] = view
         return self._built[index]
 
     def data_replaced(self) -> None:
         """A backup was restored: every other view reads the data afresh when next shown."""
         for index in [i for i, page in self._built.items() if not page.survives_restore]:
-            view = self._built.pop(index)
-            self.stack.insertWidget(index, QWidget())
-            self.stack.removeWidget(view)
-            view.deleteLater()
+            self._built.pop(index)
+            self._replace_page(index, QWidget()).deleteLater()
         self.update_title()
 
     def record_view(self, kind_key: str) -> RecordView:
@@ -218,6 +276,9 @@ class MainWindow(QMainWindow):
 
     def follow_reminder(self, target: Target) -> None:
         """A reminder was clicked: open its record, or a new record's form already filled in."""
+        if self.context is None:
+            self._wait_for_data(lambda: self.follow_reminder(target))
+            return
         pages = {"backup": "SettingsView", "dues": "DuesView"}  # reminders that lead to a page, not a record
         if target.kind in pages:
             self.nav.setCurrentRow(next(i for i, (_, _, cls) in enumerate(self.pages) if cls == pages[target.kind]))
@@ -229,7 +290,10 @@ class MainWindow(QMainWindow):
             view.create_record(dict(target.initial))
 
     def show_view(self, index: int) -> None:
-        if index < 0 or self.context is None:
+        if index < 0:
+            return
+        if self.context is None:
+            self._wait_for_data(lambda: self.show_view(self.nav.currentRow()))
             return
         already_built = index in self._built
         view = self.view(index)

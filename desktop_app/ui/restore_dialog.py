@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.storage.backup import BackupInfo, list_backups
+from desktop_app.core.storage.backup_files import BackupInfo, list_backups
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.restore import (
     BackupContents,

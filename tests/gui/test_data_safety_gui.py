@@ -103,7 +103,7 @@ def start_as_the_program_does(qtbot, data_dir, drive_modal, *handlers, check_fir
     opened: list = []
 
     def start():
-        task = open_data(window, data_dir, None, opened, False, stop=stopped.append, check_first=check_first)
+        task = open_data(window, data_dir, None, opened, stop=stopped.append, check_first=check_first)
         qtbot.waitUntil(lambda: bool(stopped) or window.context is not None, timeout=20000)
         assert task is not None
         assert task.done

@@ -108,7 +108,7 @@ def test_settings_profile_updates_the_window_title(qtbot, demo_context, type_tex
 
 
 def test_leaving_settings_with_unsaved_edits_asks_and_saves(qtbot, demo_context, asked):
-    from desktop_app.core.services.reminders import ThresholdService
+    from desktop_app.core.services.reminder_settings import ThresholdService
 
     window = MainWindow(demo_context)
     qtbot.addWidget(window)
@@ -142,13 +142,13 @@ def test_dashboard_tells_what_is_due_in_plain_words(qtbot, demo_context):
     view = DashboardView(demo_context)
     qtbot.addWidget(view)
     view.reload(today=dt.date(2024, 6, 15))
-    lines = [view.todo.item(i).text() for i in range(view.todo.count())]
+    lines = [view.panel.todo.item(i).text() for i in range(view.panel.todo.count())]
     assert any("本年尚未召开组织生活会" in line for line in lines)
     assert all(line.startswith(("⚠ ", "• ")) for line in lines)
-    assert view.todo_box.title() == f"今天要做的事（{len(view.reminders)} 项）"
-    assert view.care.rowCount() == 6
-    assert view.latest.count() == 9
-    assert "康宁居民区" in view.heading.text()
+    assert view.panel.todo_box.title() == f"今天要做的事（{len(view.panel.reminders)} 项）"
+    assert view.panel.care.rowCount() == 6
+    assert view.panel.latest.count() == 9
+    assert "康宁居民区" in view.panel.heading.text()
 
 
 def test_standard_buttons_speak_chinese(qtbot, app):

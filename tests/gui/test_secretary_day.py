@@ -80,7 +80,7 @@ def test_a_secretarys_day_by_keyboard(
         qtbot.keyClick(name, Key.Key_Return)
 
     def start():
-        opening = open_data(window, directory, None, opened, False)
+        opening = open_data(window, directory, None, opened)
         qtbot.waitUntil(lambda: opening.done and window.context is not None, timeout=20000)
 
     drive_modal(start, set_password, record_recovery_key, first_run)

@@ -149,7 +149,7 @@ def test_start_up_asks_for_the_password_of_encrypted_data(qtbot, tmp_path, drive
     opened: list = []
 
     def start():
-        task = open_data(window, tmp_path, None, opened, False, stop=pytest.fail)
+        task = open_data(window, tmp_path, None, opened, stop=pytest.fail)
         assert task is not None
         qtbot.waitUntil(lambda: window.context is not None, timeout=20000)
 

@@ -36,9 +36,9 @@ def test_a_reminder_opens_a_prefilled_meeting_form(qtbot, context, opened_forms)
     qtbot.addWidget(window)
     dashboard = window.view(0)
     assert isinstance(dashboard, DashboardView)
-    texts = [dashboard.todo.item(i).text() for i in range(dashboard.todo.count())]
+    texts = [dashboard.panel.todo.item(i).text() for i in range(dashboard.panel.todo.count())]
     row = next(i for i, text in enumerate(texts) if "尚未召开党小组会（第一党小组）" in text)
-    dashboard.todo.itemClicked.emit(dashboard.todo.item(row))
+    dashboard.panel.todo.itemClicked.emit(dashboard.panel.todo.item(row))
     [form] = opened_forms
     assert form.editors["kind"].value() is MeetingKind.GROUP_MEETING
     assert form.editors["group_id"].value() == g1
@@ -62,9 +62,9 @@ def test_a_follow_up_reminder_opens_the_care_record(qtbot, context, opened_forms
     qtbot.addWidget(window)
     dashboard = window.view(0)
     item = next(
-        dashboard.todo.item(i) for i in range(dashboard.todo.count()) if "王奶奶" in dashboard.todo.item(i).text()
+        dashboard.panel.todo.item(i) for i in range(dashboard.panel.todo.count()) if "王奶奶" in dashboard.panel.todo.item(i).text()
     )
-    dashboard.todo.itemActivated.emit(item)
+    dashboard.panel.todo.itemActivated.emit(item)
     [form] = opened_forms
     assert form.record_id == cid
     assert form.editors["recipient_name"].value() == "王奶奶"
@@ -79,9 +79,9 @@ def test_a_stale_problem_reminder_opens_the_studio_ledger(qtbot, context, opened
     qtbot.addWidget(window)
     dashboard = window.view(0)
     item = next(
-        dashboard.todo.item(i) for i in range(dashboard.todo.count()) if "老问题" in dashboard.todo.item(i).text()
+        dashboard.panel.todo.item(i) for i in range(dashboard.panel.todo.count()) if "老问题" in dashboard.panel.todo.item(i).text()
     )
-    dashboard.todo.itemClicked.emit(item)
+    dashboard.panel.todo.itemClicked.emit(item)
     [form] = opened_forms
     assert form.record_id == pid
     studio = window.view(view_index(StudioView))
@@ -92,14 +92,14 @@ def test_dashboard_chart_and_backup_reminder(qtbot, demo_context):
     view = DashboardView(demo_context)
     qtbot.addWidget(view)
     view.reload(today=dt.date(2024, 6, 15))
-    assert view.meeting_chart.data is not None
-    assert "党小组会" in view.meeting_chart.data.series
-    assert len(view.meeting_chart.data.months) == 12
-    assert "次" in view.care_chart.toolTip()
-    texts = [view.todo.item(i).text() for i in range(view.todo.count())]
+    assert view.panel.meeting_chart.data is not None
+    assert "党小组会" in view.panel.meeting_chart.data.series
+    assert len(view.panel.meeting_chart.data.months) == 12
+    assert "次" in view.panel.care_chart.toolTip()
+    texts = [view.panel.todo.item(i).text() for i in range(view.panel.todo.count())]
     assert any("建议立即备份" in t for t in texts)
     view.show()
-    assert not view.meeting_chart.grab().isNull()
+    assert not view.panel.meeting_chart.grab().isNull()
 
 
 def test_the_first_automatic_backup_clears_the_backup_reminder_at_once(qtbot, demo_context):
@@ -109,12 +109,12 @@ def test_the_first_automatic_backup_clears_the_backup_reminder_at_once(qtbot, de
     window = MainWindow(demo_context)
     qtbot.addWidget(window)
     dashboard = window.stack.currentWidget()
-    texts = [dashboard.todo.item(i).text() for i in range(dashboard.todo.count())]
+    texts = [dashboard.panel.todo.item(i).text() for i in range(dashboard.panel.todo.count())]
     assert any("还没有任何备份" in t for t in texts)
     task = start_up_backup(demo_context.db, window)  # on a worker thread: the 工作台 is usable meanwhile
     qtbot.waitUntil(lambda: task.done, timeout=20000)
     assert "已自动备份" in window.statusBar().currentMessage()
-    texts = [dashboard.todo.item(i).text() for i in range(dashboard.todo.count())]
+    texts = [dashboard.panel.todo.item(i).text() for i in range(dashboard.panel.todo.count())]
     assert not any("备份" in t for t in texts), "the 工作台 agrees with the status bar"
 
 
@@ -241,10 +241,10 @@ def test_a_dues_risk_reminder_opens_the_member_by_keys(qtbot, context, opened_fo
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     dashboard = window.view(0)
-    row = next(i for i in range(dashboard.todo.count()) if "失联党员" in dashboard.todo.item(i).text())
-    assert "连续 6 个月未缴" in dashboard.todo.item(row).text()
-    dashboard.todo.setFocus()
-    dashboard.todo.setCurrentRow(row)
-    qtbot.keyClick(dashboard.todo, Qt.Key.Key_Return)
+    row = next(i for i in range(dashboard.panel.todo.count()) if "失联党员" in dashboard.panel.todo.item(i).text())
+    assert "连续 6 个月未缴" in dashboard.panel.todo.item(row).text()
+    dashboard.panel.todo.setFocus()
+    dashboard.panel.todo.setCurrentRow(row)
+    qtbot.keyClick(dashboard.panel.todo, Qt.Key.Key_Return)
     [form] = opened_forms
     assert form.record_id == absent

@@ -136,7 +136,7 @@ def test_a_voluntary_gift_is_recorded_apart_from_the_months(db, dues):
 
 
 def test_arrears_count_only_the_months_that_have_come(db, dues):
-    from desktop_app.core.services.dues import due_through
+    from desktop_app.core.services.dues_ledger import due_through
 
     zhu = member(db, "朱国萍")
     dues.assess_year(YEAR, {zhu: EMPLOYED}, dt.date(YEAR, 1, 5))
@@ -149,20 +149,20 @@ def test_arrears_count_only_the_months_that_have_come(db, dues):
 
 
 def test_the_workbench_reminds_of_this_months_collection_and_of_the_risk_by_name(db, dues):
-    from desktop_app.core.services.reminders import compute_reminders
+    from desktop_app.core.services.workbench import workbench_of
 
     absent, paying = member(db, "失联党员"), member(db, "按时交")
     dues.assess_year(YEAR, dict.fromkeys((absent, paying), EMPLOYED), dt.date(YEAR, 1, 5))
     dues.pay([(paying, m) for m in range(1, 7)], YEAR, dt.date(YEAR, 6, 30), CASH)
 
     def texts(day):
-        return [r.text for r in compute_reminders(db, day) if "党费" in r.text]
+        return [r.text for r in workbench_of(db, day).reminders if "党费" in r.text]
 
     assert texts(dt.date(YEAR, 7, 10)) == ["党费：失联党员 已连续 6 个月未缴且无减免（党章：有自行脱党的风险）"]
     assert "本月（7月）党费尚未收缴" in texts(dt.date(YEAR, 7, 20)), "past the 15th with nothing recorded"
     dues.pay([(paying, 7)], YEAR, dt.date(YEAR, 7, 20), CASH)
     assert "本月（7月）党费尚未收缴" not in texts(dt.date(YEAR, 7, 20))
-    [risk] = [r for r in compute_reminders(db, dt.date(YEAR, 7, 20)) if "连续 6 个月" in r.text]
+    [risk] = [r for r in workbench_of(db, dt.date(YEAR, 7, 20)).reminders if "连续 6 个月" in r.text]
     assert risk.target.kind == "member"
     assert risk.target.record_id == absent
 
@@ -240,7 +240,7 @@ def test_bases_imported_from_a_sheet_as_tolerantly_as_the_rosters(db, dues, tmp_
 
 
 def test_the_grids_totals_are_the_years_and_the_latest_due_months(db, dues):
-    from desktop_app.core.services.dues import totals
+    from desktop_app.core.services.dues_ledger import totals
 
     zhu, li = member(db, "朱国萍"), member(db, "李建华")
     dues.assess_year(YEAR, dict.fromkeys((zhu, li), EMPLOYED), dt.date(YEAR, 1, 5))
@@ -274,7 +274,7 @@ def test_voluntary_gifts_show_in_the_ledger_and_in_the_report_by_the_day_they_we
 
     from desktop_app.core.domain.periods import Period
     from desktop_app.core.exchange.reports.registry import export_report
-    from desktop_app.core.services.dues import totals
+    from desktop_app.core.services.dues_ledger import totals
 
     zhu, li = member(db, "朱国萍"), member(db, "李建华")
     dues.assess_year(YEAR, dict.fromkeys((zhu, li), EMPLOYED), dt.date(YEAR, 1, 5))

@@ -11,8 +11,8 @@ from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService
-from desktop_app.core.services.reminders import StartDateService, ThresholdService, compute_reminders
-from desktop_app.core.services.statistics import care_per_month, meetings_per_month
+from desktop_app.core.services.reminder_settings import StartDateService, ThresholdService
+from desktop_app.core.services.workbench import workbench_of
 from desktop_app.core.services.studio import StudioActivityService, StudioProblemService, StudioTopicService
 from desktop_app.core.services.visits import VisitService
 from desktop_app.core.storage.backup import make_backup
@@ -86,7 +86,7 @@ def test_meeting_reminders_due_overdue_and_per_group(db):
     meetings.create({"kind": "committee", "date": "2024-04-05", "topic": "四月"})
     meetings.create({"kind": "group_meeting", "group_id": g1, "date": "2024-04-10", "topic": "四月"})
     meetings.create({"kind": "group_meeting", "group_id": g1, "date": "2024-05-10", "topic": "五月"})
-    texts = {r.text: r for r in compute_reminders(db, TODAY)}
+    texts = {r.text: r for r in workbench_of(db, TODAY).reminders}
     assert "本月尚未召开支部委员会会议" in texts
     assert "上月未召开党小组会（第二党小组）" in texts
     assert texts["上月未召开党小组会（第二党小组）"].overdue
@@ -98,21 +98,21 @@ def test_meeting_reminders_due_overdue_and_per_group(db):
     assert target.kind == "meeting"
     assert target.initial == {"kind": MeetingKind.GROUP_MEETING, "group_id": g2}
     meetings.create({"kind": "committee", "date": "2024-05-06", "topic": "五月"})
-    assert "本月尚未召开支部委员会会议" not in {r.text for r in compute_reminders(db, TODAY)}, "resolved"
+    assert "本月尚未召开支部委员会会议" not in {r.text for r in workbench_of(db, TODAY).reminders}, "resolved"
 
 
 def test_a_new_install_is_not_scolded_for_periods_before_its_start(db):
     start = StartDateService(db)
     start.record_first_run(dt.date(2024, 5, 10))
     assert start.get() == dt.date(2024, 5, 10)
-    texts = [r.text for r in compute_reminders(db, TODAY)]
+    texts = [r.text for r in workbench_of(db, TODAY).reminders]
     assert not [t for t in texts if t.startswith(("上月", "上季度", "去年"))], texts
     assert "本月尚未召开支部委员会会议" in texts, "what is due now is still said, gently"
-    assert not any(r.overdue for r in compute_reminders(db, TODAY) if "召开" in r.text)
+    assert not any(r.overdue for r in workbench_of(db, TODAY).reminders if "召开" in r.text)
     start.record_first_run(dt.date(2024, 5, 20))
     assert start.get() == dt.date(2024, 5, 10), "the first run is recorded once"
     start.save("2024-03-01")  # the secretary moves it back in 设置: April is judged again
-    assert "上月未召开支部委员会会议" in [r.text for r in compute_reminders(db, TODAY)]
+    assert "上月未召开支部委员会会议" in [r.text for r in workbench_of(db, TODAY).reminders]
     with pytest.raises(ValidationError):
         start.save("2024-02-30")
 
@@ -155,7 +155,7 @@ def test_follow_ups_practices_problems_and_backups(db):
     )
     StudioProblemService(db).create({"raised_date": "2024-02-01", "topic_id": topic(db), "description": "电梯难题"})
     StudioProblemService(db).create({"raised_date": "2024-05-01", "topic_id": topic(db), "description": "新问题"})
-    texts = [r.text for r in compute_reminders(db, TODAY)]
+    texts = [r.text for r in workbench_of(db, TODAY).reminders]
     assert "关怀回访：王奶奶（2024-05-18，已过期）" in texts
     assert not any("李爷爷" in t for t in texts), "not due yet"
     assert "借鉴举措已过期限：试点楼道议事会（2024-04-30）" in texts
@@ -163,12 +163,12 @@ def test_follow_ups_practices_problems_and_backups(db):
     assert any(t.startswith("工作室问题已 109 天未解决：电梯难题") for t in texts)
     assert not any("新问题" in t for t in texts)
     assert "还没有任何备份，建议立即备份" in texts
-    target = next(r.target for r in compute_reminders(db, TODAY) if "王奶奶" in r.text)
+    target = next(r.target for r in workbench_of(db, TODAY).reminders if "王奶奶" in r.text)
     assert (target.kind, target.record_id) == ("care", due)
 
     ThresholdService(db).save({"problem_open_days": 10, "backup_age_days": 7, "follow_up_days_ahead": 7})
     make_backup(db.file_path, db.backup_dir, "manual")
-    texts = [r.text for r in compute_reminders(db, TODAY)]
+    texts = [r.text for r in workbench_of(db, TODAY).reminders]
     assert any("李爷爷" in t for t in texts), "within the days ahead"
     assert any("新问题" in t for t in texts), "19 days open is over the new threshold"
     assert not any("备份" in t for t in texts)
@@ -181,10 +181,10 @@ def test_monthly_series_for_the_chart(db):
     meetings.create({"kind": "committee", "date": "2024-05-05", "topic": "t"})
     meetings.create({"kind": "committee", "date": "2023-06-05", "topic": "t"})
     meetings.create({"kind": "committee", "date": "2023-05-31", "topic": "too old"})
-    series = meetings_per_month(db, TODAY)
+    series = workbench_of(db, TODAY).meetings
     assert series.months[0].label == "2023年6月"
     assert series.series == {"支部委员会会议": [1] + [0] * 10 + [1]}
-    assert care_per_month(db, TODAY).series == {}
+    assert workbench_of(db, TODAY).care.series == {}
 
 
 def test_studio_report_read_back(db, tmp_path):

@@ -36,7 +36,7 @@ from desktop_app.core.domain.errors import AppError
 from desktop_app.core.domain.normalize import id_check_digit
 from desktop_app.core.domain.pinyin import initials, sort_key
 from desktop_app.core.services.registry import record_services
-from desktop_app.core.services.reminders import StartDateService
+from desktop_app.core.services.reminder_settings import StartDateService
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import (
     AdoptedPractice,

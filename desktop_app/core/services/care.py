@@ -18,6 +18,7 @@ from desktop_app.core.domain.errors import NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.domain.pinyin import initials
 from desktop_app.core.services.base import RecordService, name_taken
+from desktop_app.core.services.plain_reads import read_care_totals
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import CareAction, CareCategory, Resident
@@ -230,20 +231,8 @@ class CareService(RecordService):
 
     def totals_by_category(self, start: dt.date, end: dt.date) -> list[tuple[str, int, Decimal]]:
         """(category, number of care actions, total amount) in a date range, in category order."""
-        stmt = (
-            select(CareCategory.name, func.count(CareAction.id), func.coalesce(func.sum(CareAction.amount), Decimal(0)))
-            .join(
-                CareAction,
-                (CareAction.category_id == CareCategory.id)
-                & CareAction.deleted_at.is_(None)
-                & CareAction.date.between(start, end),
-                isouter=True,
-            )
-            .group_by(CareCategory.id, CareCategory.name)
-            .order_by(CareCategory.sort_order, CareCategory.id)
-        )
-        with self.db.read_session() as session:
-            return [(name, count, total or Decimal(0)) for name, count, total in session.execute(stmt)]
+        with self.db.plain() as reader:
+            return read_care_totals(reader, start, end)
 
     def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
         super().apply(session, obj, cleaned, values)

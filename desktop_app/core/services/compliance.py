@@ -17,9 +17,9 @@ from desktop_app.core.domain.rules import (
     evaluate_compliance,
     vote_quorum_met,
 )
-from desktop_app.core.services.meetings import NormService
+from desktop_app.core.services.plain_reads import read_groups, read_held, read_norms
 from desktop_app.core.storage.database import Database
-from desktop_app.core.storage.models import Attendance, Meeting, PartyGroup
+from desktop_app.core.storage.models import Attendance, Meeting
 
 
 @dataclass(frozen=True)
@@ -66,29 +66,9 @@ class ComplianceService:
     def inputs(self, period: Period) -> ComplianceInputs:
         """What the judgement is made from: the norms, the meetings held in the period and the groups (a
         street office's copy judges the same inputs from a data package with the same rules)."""
-        norms = NormService(self.db).list()
+        with self.db.plain() as reader:
+            norms, held, groups = read_norms(reader), read_held(reader, period), read_groups(reader)
         with self.db.read_session() as session:
-            held = [
-                HeldMeeting(kind, date, group_id)
-                for kind, date, group_id in session.execute(
-                    select(Meeting.kind, Meeting.date, Meeting.group_id).where(
-                        Meeting.deleted_at.is_(None), Meeting.date.between(period.start, period.end)
-                    )
-                )
-            ]
-            # A group in the 回收站 still answers for the time before it went there.
-            groups = [
-                Group(group_id, name, founded, dissolved or (deleted.date() if deleted else None))
-                for group_id, name, founded, dissolved, deleted in session.execute(
-                    select(
-                        PartyGroup.id,
-                        PartyGroup.name,
-                        PartyGroup.founded_date,
-                        PartyGroup.dissolved_date,
-                        PartyGroup.deleted_at,
-                    ).order_by(PartyGroup.name)
-                )
-            ]
             flags = self._vote_flags(session, period)
         return ComplianceInputs(norms, held, groups, flags)
 

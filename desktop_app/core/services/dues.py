@@ -4,34 +4,28 @@ for the year when it is assessed; only a change the secretary records moves them
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
-from sqlalchemy import case, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.domain.dues import (
     CATCH_UP_MONTHS,
     DEFAULT_ROUNDING,
-    RISK_MONTHS,
     ROUNDINGS,
     VOLUNTARY_FORWARDED,
     monthly_dues,
 )
 from desktop_app.core.domain.enums import AuditAction, DuesCategory, DuesPaymentKind, DuesPaymentWay
 from desktop_app.core.domain.errors import AppError, ValidationError
-from desktop_app.core.services.people import belonged_on
+from desktop_app.core.services.dues_ledger import MONTHS, ZERO, LedgerRow, at_risk, months_between, read_ledger
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
-from desktop_app.core.storage.models import DuesAssessment, DuesPayment, DuesRelief, Member, PartyGroup
-
-MONTHS = range(1, 13)
-ZERO = Decimal("0.00")
+from desktop_app.core.storage.models import DuesAssessment, DuesPayment, DuesRelief, Member
 
 
 @dataclass(frozen=True)
@@ -41,79 +35,6 @@ class Basis:
     category: DuesCategory
     base: Decimal | None = None
     farmer_amount: Decimal | None = None
-
-
-@dataclass
-class LedgerRow:
-    member_id: int
-    name: str
-    group: str
-    owed: dict[int, Decimal] = field(default_factory=dict)  # month -> 应缴 (after 减免); absent: not owed
-    paid: dict[int, Decimal] = field(default_factory=dict)  # month -> 实缴
-    relieved: set[int] = field(default_factory=set)
-    voluntary: list[tuple[dt.date, Decimal]] = field(default_factory=list)  # 自愿多交: (day, amount), no month
-
-    def unpaid(self, month: int) -> bool:
-        return month in self.owed and self.paid.get(month, ZERO) < self.owed[month]
-
-    @property
-    def owed_total(self) -> Decimal:
-        return sum(self.owed.values(), ZERO)
-
-    @property
-    def paid_total(self) -> Decimal:
-        return sum(self.paid.values(), ZERO)
-
-    def voluntary_within(self, start: dt.date, end: dt.date) -> Decimal:
-        return sum((amount for day, amount in self.voluntary if start <= day <= end), ZERO)
-
-    def arrears(self, through_month: int) -> Decimal:
-        """欠缴: what the months due so far still lack (a month not yet come is not owed yet)."""
-        return sum(
-            (self.owed[m] - self.paid.get(m, ZERO) for m in self.owed if m <= through_month and self.unpaid(m)),
-            ZERO,
-        )
-
-
-@dataclass(frozen=True)
-class LedgerTotals:
-    owed: Decimal  # 全年应缴
-    paid: Decimal  # 全年实缴
-    arrears: Decimal  # 欠缴 of the months due so far
-    month: int  # the month the next two are for: the last one due (January before any)
-    month_owed: Decimal
-    month_paid: Decimal
-    voluntary: Decimal  # 自愿多交 in the year, apart from the months
-
-
-def totals(rows: Iterable[LedgerRow], through_month: int) -> LedgerTotals:
-    """The year's and the latest due month's sums over the rows shown."""
-    rows = list(rows)
-    month = max(through_month, 1)
-    return LedgerTotals(
-        owed=sum((row.owed_total for row in rows), ZERO),
-        paid=sum((row.paid_total for row in rows), ZERO),
-        arrears=sum((row.arrears(through_month) for row in rows), ZERO),
-        month=month,
-        month_owed=sum((row.owed.get(month, ZERO) for row in rows), ZERO),
-        month_paid=sum((row.paid.get(month, ZERO) for row in rows), ZERO),
-        voluntary=sum((amount for row in rows for _, amount in row.voluntary), ZERO),
-    )
-
-
-def due_through(year: int, today: dt.date) -> int:
-    """The last month of `year` whose dues are due by `today` (0: none yet)."""
-    if year < today.year:
-        return 12
-    return today.month if year == today.year else 0
-
-
-def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def months_between(earlier: tuple[int, int], later: tuple[int, int]) -> int:
-    return (later[0] - earlier[0]) * 12 + later[1] - earlier[1]
 
 
 class DuesService:
@@ -220,73 +141,8 @@ class DuesService:
     # -- the month grid ---------------------------------------------------------------------
     def ledger(self, year: int, group_id: int | None = None) -> list[LedgerRow]:
         """Every member of the branch in the year, what each month owes (after 减免) and what was paid."""
-        with self.db.read_session() as session:
-            # One statement: each member with, per month, whether they belonged at its end.
-            months_in = [case((belonged_on(month_end(year, month)), 1), else_=0) for month in MONTHS]
-            stmt = (
-                select(Member.id, Member.name, PartyGroup.name, *months_in)
-                .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
-                .where(Member.deleted_at.is_(None))
-                .order_by(Member.group_id, Member.name_pinyin, Member.id)
-            )
-            if group_id is not None:
-                stmt = stmt.where(Member.group_id == group_id)
-            members = [
-                (member_id, name, group, {m for m, flag in zip(MONTHS, flags, strict=True) if flag})
-                for member_id, name, group, *flags in session.execute(stmt)
-                if any(flags)
-            ]
-            # Columns, not objects: thousands of members' rows are read at every opening of the page.
-            assessments: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-            for member_id, from_month, amount in session.execute(
-                select(DuesAssessment.member_id, DuesAssessment.from_month, DuesAssessment.monthly_amount)
-                .where(DuesAssessment.year == year)
-                .order_by(DuesAssessment.from_month)
-            ):
-                assessments[member_id].append((from_month, amount))
-            reliefs: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
-            for member_id, first, last, amount in session.execute(
-                select(
-                    DuesRelief.member_id, DuesRelief.from_month, DuesRelief.to_month, DuesRelief.monthly_amount
-                ).where(DuesRelief.year == year, DuesRelief.deleted_at.is_(None))
-            ):
-                reliefs[member_id].append((first, last, amount))
-            paid: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-            live = (DuesPayment.year == year, DuesPayment.deleted_at.is_(None))
-            for member_id, month, amount in session.execute(
-                select(DuesPayment.member_id, DuesPayment.month, DuesPayment.amount).where(
-                    *live, DuesPayment.month.in_(MONTHS)
-                )
-            ):
-                paid[member_id][month] += amount
-            voluntary = defaultdict(list)
-            for member_id, paid_on, amount in session.execute(
-                select(DuesPayment.member_id, DuesPayment.paid_on, DuesPayment.amount)
-                .where(*live, DuesPayment.month == 0)
-                .order_by(DuesPayment.paid_on, DuesPayment.id)
-            ):
-                voluntary[member_id].append((paid_on, amount))
-        rows = []
-        for member_id, name, group, belonging in members:
-            row = LedgerRow(
-                member_id, name, group or "", paid=dict(paid.get(member_id, {})), voluntary=voluntary[member_id]
-            )
-            # The amount in force each month: the latest 核定 from that month or before (none yet: not owed).
-            in_force: list[Decimal | None] = [None] * 13
-            for start, amount in assessments.get(member_id, ()):
-                in_force[start:] = [amount] * (13 - start)
-            for first, last, amount in reliefs.get(member_id, ()):
-                for month in range(first, last + 1):
-                    if in_force[month] is not None:
-                        in_force[month] = amount
-                        row.relieved.add(month)
-            for month in sorted(belonging):
-                owed = in_force[month]
-                if owed is not None:
-                    row.owed[month] = owed
-            row.relieved &= set(row.owed)
-            rows.append(row)
-        return rows
+        with self.db.plain() as reader:
+            return read_ledger(reader, year, group_id)
 
     # -- payments ---------------------------------------------------------------------------
     def pay(
@@ -441,26 +297,7 @@ class DuesService:
 
     # -- the 6-month risk -------------------------------------------------------------------
     def at_risk(self, today: dt.date, read: Mapping[int, list[LedgerRow]] | None = None) -> list[tuple[int, str]]:
-        """Members who owed and paid nothing for the last six full months, with no 减免 for any of them
-        (党章: six months without paying and without a reason is treated as leaving the Party). `read`: ledgers
-        of whole years the caller has already read."""
-        months = []
-        year, month = today.year, today.month
-        for _ in range(RISK_MONTHS):
-            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-            months.append((year, month))
-        read = read or {}
-        ledgers = {
-            y: {row.member_id: row for row in (read[y] if y in read else self.ledger(y))}
-            for y in {y for y, _ in months}
-        }
-        flagged = []
-        candidates = set.intersection(*(set(ledger) for ledger in ledgers.values()))
-        for member_id in sorted(candidates):
-            rows = [ledgers[y][member_id] for y, _ in months]
-            if all(
-                m in row.owed and row.owed[m] > 0 and row.paid.get(m, ZERO) == 0 and m not in row.relieved
-                for row, (_, m) in zip(rows, months, strict=True)
-            ):
-                flagged.append((member_id, rows[0].name))
-        return flagged
+        """Members at the 6-month risk (see dues_ledger.at_risk). `read`: ledgers of whole years the caller has
+        already read."""
+        known = read or {}
+        return at_risk(today, lambda year: known[year] if year in known else self.ledger(year))

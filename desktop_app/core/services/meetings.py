@@ -17,6 +17,7 @@ from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.domain.rules import AttendanceSummary, Norm, summarize_attendance
 from desktop_app.core.services.base import RecordService
 from desktop_app.core.services.people import MemberBrief, MemberService, belonged_on, brief_select, could_vote_on
+from desktop_app.core.services.plain_reads import read_norms
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import Attendance, Meeting, MeetingNorm, Member, PartyGroup
@@ -309,10 +310,8 @@ class NormService:
         self.db = db
 
     def list(self) -> list[Norm]:
-        with self.db.read_session() as session:
-            rows = session.scalars(select(MeetingNorm))
-            by_kind = {row.kind: Norm(row.kind, row.period, row.count, row.per_group) for row in rows}
-        return [by_kind[kind] for kind in MeetingKind if kind in by_kind]
+        with self.db.plain() as reader:
+            return read_norms(reader)
 
     def update(self, kind: MeetingKind, values: Mapping[str, Any]) -> None:
         cleaned = clean_values(self.fields, values)

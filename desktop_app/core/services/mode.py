@@ -7,25 +7,22 @@ from sqlalchemy import select
 
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.domain.errors import AppError
+from desktop_app.core.services.plain_reads import COMMUNITY, MODE_KEY, MODE_LABELS, STREET, read_mode
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
-
-COMMUNITY, STREET = "community", "street"
-MODE_LABELS = {COMMUNITY: "居民区", STREET: "街道"}
 
 
 class ModeService:
     """居民区 (the records, and packages sent up) or 街道 (packages received and added up)."""
 
-    KEY = "app_mode"
+    KEY = MODE_KEY
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
     def get(self) -> str:
-        with self.db.read_session() as session:
-            value = app_settings.stored(session, self.KEY)
-        return value if value in MODE_LABELS else COMMUNITY
+        with self.db.plain() as reader:
+            return read_mode(reader)
 
     def become_street(self, street: str) -> None:
         """Make this copy the street office's. Only a copy without community records can be: the two

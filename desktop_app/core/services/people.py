@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.core.domain.columns import Column, ColumnKind
@@ -16,6 +16,7 @@ from desktop_app.core.domain.fields import Field, FieldType
 from desktop_app.core.domain.normalize import id_birth_date, id_is_male
 from desktop_app.core.domain.pinyin import initials, sort_key
 from desktop_app.core.services.base import ListQuery, RecordService, name_taken
+from desktop_app.core.services.plain_reads import belonged_on_sql
 from desktop_app.core.storage.models import Member, PartyGroup, Resident
 
 F = FieldType
@@ -206,14 +207,8 @@ def id_number_disagreements(cleaned: Mapping[str, Any]) -> list[str]:
 
 
 def belonged_on(day: dt.date) -> Any:
-    """SQL: the member was in the branch on `day` — joined and transferred in by then, not yet gone.
-    A member marked 已转出 without a date left before any day the program can tell."""
-    m = Member
-    return and_(
-        or_(m.join_date.is_(None), m.join_date <= day),
-        or_(m.transfer_in_date.is_(None), m.transfer_in_date <= day),
-        or_(m.left_date > day, and_(m.left_date.is_(None), m.status == MemberStatus.ACTIVE)),
-    )
+    """SQL: the member was in the branch on `day` (see plain_reads.belonged_on_sql)."""
+    return text(belonged_on_sql(day))
 
 
 def could_vote_on(day: dt.date | None) -> Any:

@@ -8,11 +8,10 @@ from typing import Any
 
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
+from desktop_app.core.services.plain_reads import PROFILE_ID
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import CommunityProfile
-
-PROFILE_ID = 1
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,17 @@
-"""Counts per month for the 工作台's chart: meetings held per kind, care actions per category."""
+"""Counts per month for the 工作台's charts: meetings held per kind, care actions per category, read through
+the driver alone (see storage.plain)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import extract, func, select
-
 from desktop_app.core.domain.enums import MeetingKind
 from desktop_app.core.domain.periods import Period
-from desktop_app.core.storage.database import Database
-from desktop_app.core.storage.models import CareAction, CareCategory, Meeting
+from desktop_app.core.storage.plain import Reader
+
+# The month of a Date column as 'YYYY-MM', the same on SQLite (ISO text) and PostgreSQL (a date).
+MONTH_OF = "substr(CAST({} AS TEXT), 1, 7)"
 
 
 @dataclass(frozen=True)
@@ -26,38 +27,39 @@ def last_months(today: dt.date, count: int = 12) -> list[Period]:
     return months
 
 
-def _monthly(db: Database, stmt, months: list[Period], labels: list[str]) -> MonthlySeries:
-    index = {(m.start.year, m.start.month): i for i, m in enumerate(months)}
+def _monthly(rows: list[tuple[str, str, int]], months: list[Period], labels: list[str]) -> MonthlySeries:
+    index = {f"{m.start:%Y-%m}": i for i, m in enumerate(months)}
     series = {label: [0] * len(months) for label in labels}
-    with db.read_session() as session:
-        for label, year, month, count in session.execute(stmt):
-            position = index.get((int(year), int(month)))
-            if position is not None and label in series:
-                series[label][position] = count
+    for label, month, count in rows:
+        position = index.get(month)
+        if position is not None and label in series:
+            series[label][position] = count
     return MonthlySeries(months, {label: counts for label, counts in series.items() if any(counts)})
 
 
-def meetings_per_month(db: Database, today: dt.date) -> MonthlySeries:
+def meetings_per_month(reader: Reader, today: dt.date) -> MonthlySeries:
     months = last_months(today)
-    year, month = extract("year", Meeting.date), extract("month", Meeting.date)
-    stmt = (
-        select(Meeting.kind, year, month, func.count(Meeting.id))
-        .where(Meeting.deleted_at.is_(None), Meeting.date.between(months[0].start, months[-1].end))
-        .group_by(Meeting.kind, year, month)
+    month = MONTH_OF.format("date")
+    rows = reader.rows(
+        f"SELECT kind, {month}, COUNT(id) FROM meetings WHERE deleted_at IS NULL AND date BETWEEN ? AND ?"
+        f" GROUP BY kind, {month}",
+        (months[0].start.isoformat(), months[-1].end.isoformat()),
     )
-    labelled = _monthly(db, stmt, months, [k.value for k in MeetingKind])
+    labelled = _monthly(rows, months, [k.value for k in MeetingKind])
     return MonthlySeries(months, {MeetingKind(k).label: v for k, v in labelled.series.items()})
 
 
-def care_per_month(db: Database, today: dt.date) -> MonthlySeries:
+def care_per_month(reader: Reader, today: dt.date) -> MonthlySeries:
     months = last_months(today)
-    year, month = extract("year", CareAction.date), extract("month", CareAction.date)
-    stmt = (
-        select(CareCategory.name, year, month, func.count(CareAction.id))
-        .join(CareCategory, CareCategory.id == CareAction.category_id)
-        .where(CareAction.deleted_at.is_(None), CareAction.date.between(months[0].start, months[-1].end))
-        .group_by(CareCategory.name, year, month)
+    month = MONTH_OF.format("care_actions.date")
+    rows = reader.rows(
+        # Category by category (CROSS JOIN keeps SQLite's order): each a range of the index of live care actions
+        # by category and day, no row read; by day first, every action of the year would be read for its category.
+        f"SELECT care_categories.name, {month}, COUNT(care_actions.id) FROM care_categories CROSS JOIN care_actions"
+        " WHERE care_actions.category_id = care_categories.id"
+        " AND care_actions.deleted_at IS NULL AND care_actions.date BETWEEN ? AND ?"
+        f" GROUP BY care_categories.name, {month}",
+        (months[0].start.isoformat(), months[-1].end.isoformat()),
     )
-    with db.read_session() as session:
-        names = list(session.scalars(select(CareCategory.name).order_by(CareCategory.sort_order)))
-    return _monthly(db, stmt, months, names)
+    names = [name for (name,) in reader.rows("SELECT name FROM care_categories ORDER BY sort_order")]
+    return _monthly(rows, months, names)

@@ -15,6 +15,7 @@ from desktop_app.core.domain.enums import AuditAction, ProblemStatus, StudioActi
 from desktop_app.core.domain.errors import NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.services.base import RecordService, name_taken
+from desktop_app.core.services.plain_reads import read_open_problems
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import ProblemDiscussion, StudioActivity, StudioProblem, StudioTopic
@@ -183,18 +184,8 @@ class StudioProblemService(RecordService):
 
     def open_since(self, today: dt.date, days: int) -> list[tuple[int, str, dt.date]]:
         """Problems still open that were raised at least `days` days ago: (id, description, raised)."""
-        limit = today - dt.timedelta(days=days)
-        stmt = (
-            select(StudioProblem.id, StudioProblem.description, StudioProblem.raised_date)
-            .where(
-                StudioProblem.deleted_at.is_(None),
-                StudioProblem.status.in_([s for s in ProblemStatus if s.is_open]),
-                StudioProblem.raised_date <= limit,
-            )
-            .order_by(StudioProblem.raised_date)
-        )
-        with self.db.read_session() as session:
-            return [(problem_id, description, raised) for problem_id, description, raised in session.execute(stmt)]
+        with self.db.plain() as reader:
+            return read_open_problems(reader, today, days)
 
     def status_counts(self, start: dt.date, end: dt.date) -> list[tuple[str, dict[ProblemStatus, int]]]:
         """Per topic, how many problems raised in the range are in each state."""

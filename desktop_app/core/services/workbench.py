@@ -1,19 +1,26 @@
-"""工作台: everything the first page shows, read in one go (on a worker at start-up, so the window stays
-free while it is read): the reminders, the two 12-month charts, this year's care, the latest records."""
+"""工作台: everything the first page shows, read in one go through the driver alone (see storage.plain): at
+start-up on a connection of its own, on a worker, before the ORM has loaded; afterwards on the open database.
+The reminders, the two 12-month charts, this year's care, the latest records."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop_app.core.services.care import CareService
-from desktop_app.core.services.meetings import MeetingService
-from desktop_app.core.services.profile import ProfileService
+from desktop_app.core.domain.enums import MeetingKind
+from desktop_app.core.services.plain_reads import COMMUNITY, read_care_totals, read_community_name, read_mode
 from desktop_app.core.services.reminders import Reminder, compute_reminders
 from desktop_app.core.services.statistics import MonthlySeries, care_per_month, meetings_per_month
-from desktop_app.core.services.visits import VisitService
-from desktop_app.core.storage.database import Database
+from desktop_app.core.storage.paths import BACKUP_DIRNAME
+from desktop_app.core.storage.plain import Reader, day, head_revision, open_reader
+
+if TYPE_CHECKING:
+    from desktop_app.core.storage.database import Database
+
+LATEST = 3  # of each kind
 
 
 @dataclass(frozen=True)
@@ -27,18 +34,52 @@ class WorkbenchData:
     latest: list[str]  # the newest care actions, meetings and visits, as lines
 
 
-def workbench_data(db: Database, today: dt.date | None = None) -> WorkbenchData:
-    today = today or dt.date.today()
-    care, meetings, visits = CareService(db), MeetingService(db), VisitService(db)
-    latest = [f"【关怀】{r[1]} {r[2]} {r[3]}" for r in care.fetch_rows(care.list_ids(limit=3))]
-    latest += [f"【三会一课】{r[1]} {r[2]}：{r[3]}" for r in meetings.fetch_rows(meetings.list_ids(limit=3))]
-    latest += [f"【学习考察】{r[1]} {r[2]}" for r in visits.fetch_rows(visits.list_ids(limit=3))]
+def workbench_data(reader: Reader, today: dt.date, backup_dir: Path | None) -> WorkbenchData:
+    """`backup_dir`: where the automatic backups go, for the reminder to back up (None: a server database)."""
     return WorkbenchData(
         today=today,
-        community=ProfileService(db).get().community_name,
-        reminders=compute_reminders(db, today),
-        meetings=meetings_per_month(db, today),
-        care=care_per_month(db, today),
-        care_totals=care.totals_by_category(dt.date(today.year, 1, 1), today),
-        latest=latest,
+        community=read_community_name(reader),
+        reminders=compute_reminders(reader, today, backup_dir),
+        meetings=meetings_per_month(reader, today),
+        care=care_per_month(reader, today),
+        care_totals=read_care_totals(reader, dt.date(today.year, 1, 1), today),
+        latest=latest_lines(reader),
     )
+
+
+def workbench_of(db: Database, today: dt.date | None = None) -> WorkbenchData:
+    """The 工作台 read on the open database."""
+    with db.plain() as reader:
+        return workbench_data(reader, today or dt.date.today(), db.backup_dir if db.file_path is not None else None)
+
+
+def first_look(data_file: Path, key: bytes | None, today: dt.date | None = None) -> WorkbenchData | None:
+    """The 工作台 read straight from the data file, before the database layer has loaded (a look, read-only:
+    opening the data properly follows). None when the first page must wait for that: data of an earlier
+    version to migrate, a copy not yet set up, a street office's copy. A file that cannot be read this way
+    (a wrong key, damage) raises, and the proper opening says what is wrong."""
+    reader = open_reader(data_file, key)
+    try:
+        if reader.scalar("SELECT version_num FROM alembic_version") != head_revision():
+            return None
+        if read_mode(reader) != COMMUNITY or not read_community_name(reader):
+            return None
+        return workbench_data(reader, today or dt.date.today(), data_file.parent / BACKUP_DIRNAME)
+    finally:
+        reader.connection.close()
+
+
+def latest_lines(reader: Reader) -> list[str]:
+    """The newest care actions, meetings and visits, as their lists order them (newest first)."""
+    newest = f"WHERE {{0}}.deleted_at IS NULL ORDER BY {{0}}.date DESC, {{0}}.id DESC LIMIT {LATEST}"
+    care = reader.rows(
+        "SELECT care_actions.date, care_categories.name, care_actions.recipient_name FROM care_actions"
+        " JOIN care_categories ON care_categories.id = care_actions.category_id " + newest.format("care_actions")
+    )
+    meetings = reader.rows("SELECT date, kind, topic FROM meetings " + newest.format("meetings"))
+    visits = reader.rows("SELECT date, destination FROM study_visits " + newest.format("study_visits"))
+    return [
+        *(f"【关怀】{day(date):%Y-%m-%d} {category} {name}" for date, category, name in care),
+        *(f"【三会一课】{day(date):%Y-%m-%d} {MeetingKind(kind).label}：{topic}" for date, kind, topic in meetings),
+        *(f"【学习考察】{day(date):%Y-%m-%d} {destination}" for date, destination in visits),
+    ]

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import shutil
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage import cipher
+from desktop_app.core.storage.backup_files import backup_name, list_backups
 from desktop_app.core.storage.database import Database, query_file
 from desktop_app.core.storage.keys import KEYS_FILENAME, has_keys, keys_path
 from desktop_app.core.storage.targets import os_failure, output_file
@@ -22,7 +21,6 @@ from desktop_app.core.storage.targets import os_failure, output_file
 ATTACHMENT_STORE = "attachments"  # inside backups/: every attachment file ever backed up, by hash
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 AUTO_BACKUP_AGE = dt.timedelta(days=1)
-_NAME = re.compile(r"^(\d{8}-\d{6})(?:-\d+)?-(.+)\.sqlite3$")
 
 
 def integrity_problems(path: Path, quick: bool = False, key: bytes | None = None) -> list[str]:
@@ -74,11 +72,6 @@ def copy_database(source: Path, target: Path, key: bytes | None = None) -> Path:
     return target
 
 
-def backup_name(reason: str, when: dt.datetime | None = None) -> str:
-    when = when or dt.datetime.now()
-    return f"{when:%Y%m%d-%H%M%S}-{reason}.sqlite3"
-
-
 def _free_name(directory: Path, reason: str, when: dt.datetime | None) -> Path:
     target = directory / backup_name(reason, when)
     number = 2
@@ -111,39 +104,6 @@ def make_backup(
     target = copy_database(source, _free_name(backup_dir, reason, when), key)
     store_attachments(source.parent / "attachments", backup_dir)
     return target
-
-
-@dataclass(frozen=True)
-class BackupInfo:
-    path: Path
-    created: dt.datetime
-    reason: str
-    size: int
-
-    @property
-    def reason_label(self) -> str:
-        labels = {
-            "daily": "每日自动备份",
-            "manual": "手动备份",
-            "before-import": "导入前",
-            "before-restore": "恢复前",
-            "before-purge": "永久删除前",
-        }
-        if self.reason.startswith("before-migration"):
-            return "升级数据结构前"
-        return labels.get(self.reason, self.reason)
-
-
-def list_backups(backup_dir: Path) -> list[BackupInfo]:
-    """Backups in the folder, newest first (names carry their time)."""
-    found = []
-    if backup_dir.is_dir():
-        for path in backup_dir.glob("*.sqlite3"):
-            match = _NAME.match(path.name)
-            if match:
-                created = dt.datetime.strptime(match[1], "%Y%m%d-%H%M%S")
-                found.append(BackupInfo(path, created, match[2], path.stat().st_size))
-    return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
 
 
 def backups_to_keep(

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop_app.core.domain.errors import AppError, DatabaseEnvironmentError
 from desktop_app.core.storage import cipher
 from desktop_app.core.storage.paths import ATTACHMENT_DIRNAME, BACKUP_DIRNAME, DATABASE_FILENAME
+from desktop_app.core.storage.plain import Reader
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -261,6 +262,12 @@ class Database:
                 raise
             finally:
                 session.close()
+
+    @contextmanager
+    def plain(self) -> Iterator[Reader]:
+        """Reads through the driver alone (see storage.plain), on a pooled connection in a read transaction."""
+        with self.read_session() as session:
+            yield Reader(session.connection().connection.driver_connection, self.engine.dialect.paramstyle)
 
     def fetch_ids(self, stmt: Any) -> list[int]:
         """Integer ids of a one-column query (a list opens with the ids of every matching record)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,15 +10,10 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from desktop_app.core.domain.errors import AppError, DatabaseTooNewError
 from desktop_app.core.storage.backup import make_backup
+from desktop_app.core.storage.plain import MIGRATIONS_DIR, head_revision, known_revisions
 
 if TYPE_CHECKING:
     from alembic.config import Config
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-# Revisions are numbered in order (0001_…, 0002_…), one after another: the file names alone tell
-# the known revisions and the head, so an up-to-date start-up never imports Alembic (a tenth of a
-# second). test_revision_names_match_alembic keeps this true.
-_REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
 
 
 def alembic_config() -> Config:
@@ -28,15 +22,6 @@ def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
-
-
-def known_revisions() -> list[str]:
-    names = (_REVISION_FILE.match(path.name) for path in (MIGRATIONS_DIR / "versions").iterdir())
-    return sorted(match[1] for match in names if match)
-
-
-def head_revision() -> str:
-    return known_revisions()[-1]
 
 
 def current_revision(engine: Engine) -> str | None:

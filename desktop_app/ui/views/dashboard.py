@@ -1,139 +1,40 @@
-"""工作台: what to do today (reminders that open the record or form in one click), the last 12 months
-in two charts, this year's care in numbers, and the latest records."""
+"""工作台: the first page (see ui.workbench_panel for what it shows)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (
-    QApplication,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from desktop_app.core.services.reminders import Reminder
-from desktop_app.core.services.workbench import WorkbenchData, workbench_data
-from desktop_app.ui.chart import MonthlyChart
-from desktop_app.ui.context import AppContext
+from desktop_app.core.services.workbench import workbench_of
 from desktop_app.ui.page import Page
+from desktop_app.ui.workbench_panel import WorkbenchPanel
 
 if TYPE_CHECKING:
+    from desktop_app.ui.context import AppContext
     from desktop_app.ui.main_window import MainWindow
-
-OVERDUE_COLOR = QColor("#b03a2e")
-DUE_COLOR = QColor("#7a4a00")  # amber dark enough to read on white (contrast above 7:1)
-DONE_COLOR = QColor("#1e7b34")
 
 
 class DashboardView(Page):
-    reminder_activated = Signal(object)  # a reminders.Target
     title = "工作台"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.reminders: list[Reminder] = []
-        self.heading = QLabel()
-
-        self.todo = QListWidget()
-        self.todo.setToolTip("单击打开对应的记录或表单")
-        self.todo.itemActivated.connect(self._activated)
-        self.todo.itemClicked.connect(self._activated)
-        self.meeting_chart = MonthlyChart("三会一课（近 12 个月，按类别）")
-        self.care_chart = MonthlyChart("关怀（近 12 个月，按类别）")
-        self.care = QTableWidget(0, 3)
-        self.care.setHorizontalHeaderLabels(("类别", "次数", "金额（元）"))
-        self.care.verticalHeader().setVisible(False)
-        self.care.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.latest = QListWidget()
-
-        charts = QWidget()
-        chart_layout = QHBoxLayout(charts)
-        chart_layout.setContentsMargins(0, 0, 0, 0)
-        chart_layout.addWidget(self.meeting_chart)
-        chart_layout.addWidget(self.care_chart)
-        grid = QGridLayout()
-        self.todo_box = self._box("今天要做的事", self.todo)
-        grid.addWidget(self.todo_box, 0, 0)
-        grid.addWidget(self._box("本年关怀", self.care), 0, 1)
-        grid.addWidget(self._box("近 12 个月", charts), 1, 0)
-        grid.addWidget(self._box("最近记录", self.latest), 1, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        grid.setRowStretch(0, 3)
-        grid.setRowStretch(1, 2)
+        # At start-up the window showed the 工作台 while the data opened: that panel is taken over as it is
+        # (the person may already be in its list); otherwise the data is read here.
+        shown, context.first_look = context.first_look, None
+        self.panel = shown or WorkbenchPanel()
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addLayout(grid, 1)
-        self.setFocusProxy(self.todo)
-        self.reload()
-
-    @staticmethod
-    def _box(title: str, widget: QWidget) -> QGroupBox:
-        box = QGroupBox(title)
-        layout = QVBoxLayout(box)
-        layout.addWidget(widget)
-        return box
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.panel)
+        self.setFocusProxy(self.panel)
+        if shown is None:
+            self.reload()
 
     def connect_window(self, window: MainWindow) -> None:
-        self.reminder_activated.connect(window.follow_reminder)
+        self.panel.reminder_activated.connect(window.follow_reminder)
 
     def reload(self, today: dt.date | None = None) -> None:
-        # At start-up the data was read on the worker that opened the database; afterwards, here.
-        prefetched, self.context.workbench = self.context.workbench, None
-        self.show_data(
-            prefetched if prefetched is not None and today is None else workbench_data(self.context.db, today)
-        )
-
-    def show_data(self, data: WorkbenchData) -> None:
-        heading_font = QApplication.font()  # follows the 字号 chosen in 设置
-        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.4)
-        heading_font.setWeight(QFont.Weight.Bold)
-        self.heading.setFont(heading_font)
-        self.heading.setText(f"{data.community or '本居民区'}　{data.today:%Y年%m月%d日}")
-
-        self.todo.clear()
-        self.reminders = data.reminders
-        for reminder in self.reminders:
-            item = QListWidgetItem(("⚠ " if reminder.overdue else "• ") + reminder.text)
-            item.setForeground(QBrush(OVERDUE_COLOR if reminder.overdue else DUE_COLOR))
-            item.setData(Qt.ItemDataRole.UserRole, reminder.target)
-            self.todo.addItem(item)
-        if not self.reminders:
-            done = QListWidgetItem("✔ 今天没有待办事项")
-            done.setForeground(QBrush(DONE_COLOR))
-            self.todo.addItem(done)
-        self.todo_box.setTitle(f"今天要做的事（{len(self.reminders)} 项）")
-
-        self.meeting_chart.set_data(data.meetings)
-        self.care_chart.set_data(data.care)
-
-        self.care.setRowCount(len(data.care_totals))
-        for row, (name, count, amount) in enumerate(data.care_totals):
-            for column, text in enumerate((name, str(count), f"{amount:,.2f}")):
-                cell = QTableWidgetItem(text)
-                if column:
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.care.setItem(row, column, cell)
-        self.care.resizeColumnsToContents()
-        self.care.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-
-        self.latest.clear()
-        self.latest.addItems(data.latest)
-        self.count_changed.emit(len(self.reminders))
-
-    def _activated(self, item: QListWidgetItem) -> None:
-        target = item.data(Qt.ItemDataRole.UserRole)
-        if target is not None:
-            self.reminder_activated.emit(target)
+        self.panel.show_data(workbench_of(self.context.db, today))
+        self.count_changed.emit(len(self.panel.reminders))

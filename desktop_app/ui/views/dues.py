@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.domain import normalize
 from desktop_app.core.domain.enums import DuesCategory, DuesPaymentWay
 from desktop_app.core.domain.errors import AppError, ValidationError
-from desktop_app.core.services.dues import MONTHS, Basis, DuesService, LedgerRow, due_through, totals
+from desktop_app.core.services.dues import Basis, DuesService
+from desktop_app.core.services.dues_ledger import MONTHS, LedgerRow, due_through, totals
 from desktop_app.core.services.people import PartyGroupService
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.dialog_buttons import ok_cancel

@@ -34,7 +34,8 @@ from desktop_app.core.services.check import check_database
 from desktop_app.core.services.dues import DuesService
 from desktop_app.core.services.meetings import NormService
 from desktop_app.core.services.mode import STREET, ModeService
-from desktop_app.core.services.reminders import THRESHOLD_LABELS, StartDateService, ThresholdService
+from desktop_app.core.services.reminder_settings import StartDateService, ThresholdService
+from desktop_app.core.services.reminders import THRESHOLD_LABELS
 from desktop_app.core.storage import backup as backup_mod
 from desktop_app.ui import prompts
 from desktop_app.ui.background import BackgroundTask

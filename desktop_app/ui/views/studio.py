@@ -8,7 +8,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QInputDialog, QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.core.domain.enums import ProblemStatus, StudioActivityKind
-from desktop_app.core.services.reminders import ThresholdService
+from desktop_app.core.services.reminder_settings import ThresholdService
 from desktop_app.core.services.studio import StudioActivityService, StudioProblemService, StudioTopicService
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.forms.studio import StudioActivityForm, StudioProblemForm

@@ -18,7 +18,8 @@ from desktop_app.core.domain.periods import Period
 from desktop_app.core.domain.rules import evaluate_compliance
 from desktop_app.core.services.care import CareService
 from desktop_app.core.services.compliance import ComplianceService
-from desktop_app.core.services.dues import MONTHS, DuesService, LedgerRow
+from desktop_app.core.services.dues import DuesService
+from desktop_app.core.services.dues_ledger import MONTHS, LedgerRow
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import (
     AdoptedPractice,

@@ -11,7 +11,8 @@ from desktop_app.core.domain.enums import CareStatus
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.exchange.reports.base import BATCH, C, ExportOptions, Progress, Report
 from desktop_app.core.exchange.reports.workbook import ReportBook, ReportColumn
-from desktop_app.core.storage.models import CareAction, CareCategory, stored_date
+from desktop_app.core.storage import plain
+from desktop_app.core.storage.models import CareAction, CareCategory
 
 
 class CareReport(Report):
@@ -71,7 +72,7 @@ class CareReport(Report):
         for stored in self.db.fetch_stored(stmt):
             written += 1
             values = list(stored)
-            values[0] = stored_date(values[0])
+            values[0] = plain.day(values[0])
             if (fen := values[5]) is not None:
                 total_fen += fen
                 values[5] = fen / 100  # the number Excel keeps, as float(Decimal) would give

@@ -8,7 +8,8 @@ from decimal import Decimal
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.exchange.reports.base import C, ExportOptions, Progress, Report
 from desktop_app.core.exchange.reports.workbook import ReportBook, ReportColumn
-from desktop_app.core.services.dues import MONTHS, DuesService, LedgerRow
+from desktop_app.core.services.dues import DuesService
+from desktop_app.core.services.dues_ledger import MONTHS, LedgerRow
 from desktop_app.core.storage.models import DuesPayment
 
 ZERO = Decimal("0.00")

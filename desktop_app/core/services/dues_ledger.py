@@ -1,0 +1,179 @@
+"""党费's month grid, read through the driver alone (see storage.plain): the 工作台 reads this year's at
+start-up before the ORM has loaded, and the 党费 page, the reports and the packages read it the same way.
+What each month owes follows the 核定 in force from its month on, less any 减免, for the months the member
+belonged to the branch at their end; what was paid is summed per month."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from desktop_app.core.domain.dues import RISK_MONTHS
+from desktop_app.core.services.plain_reads import belonged_on_sql
+from desktop_app.core.storage.plain import Reader, day, money
+
+MONTHS = range(1, 13)
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class LedgerRow:
+    member_id: int
+    name: str
+    group: str
+    owed: dict[int, Decimal] = field(default_factory=dict)  # month -> 应缴 (after 减免); absent: not owed
+    paid: dict[int, Decimal] = field(default_factory=dict)  # month -> 实缴
+    relieved: set[int] = field(default_factory=set)
+    voluntary: list[tuple[dt.date, Decimal]] = field(default_factory=list)  # 自愿多交: (day, amount), no month
+
+    def unpaid(self, month: int) -> bool:
+        return month in self.owed and self.paid.get(month, ZERO) < self.owed[month]
+
+    @property
+    def owed_total(self) -> Decimal:
+        return sum(self.owed.values(), ZERO)
+
+    @property
+    def paid_total(self) -> Decimal:
+        return sum(self.paid.values(), ZERO)
+
+    def voluntary_within(self, start: dt.date, end: dt.date) -> Decimal:
+        return sum((amount for day, amount in self.voluntary if start <= day <= end), ZERO)
+
+    def arrears(self, through_month: int) -> Decimal:
+        """欠缴: what the months due so far still lack (a month not yet come is not owed yet)."""
+        return sum(
+            (self.owed[m] - self.paid.get(m, ZERO) for m in self.owed if m <= through_month and self.unpaid(m)),
+            ZERO,
+        )
+
+
+@dataclass(frozen=True)
+class LedgerTotals:
+    owed: Decimal  # 全年应缴
+    paid: Decimal  # 全年实缴
+    arrears: Decimal  # 欠缴 of the months due so far
+    month: int  # the month the next two are for: the last one due (January before any)
+    month_owed: Decimal
+    month_paid: Decimal
+    voluntary: Decimal  # 自愿多交 in the year, apart from the months
+
+
+def totals(rows: Iterable[LedgerRow], through_month: int) -> LedgerTotals:
+    """The year's and the latest due month's sums over the rows shown."""
+    rows = list(rows)
+    month = max(through_month, 1)
+    return LedgerTotals(
+        owed=sum((row.owed_total for row in rows), ZERO),
+        paid=sum((row.paid_total for row in rows), ZERO),
+        arrears=sum((row.arrears(through_month) for row in rows), ZERO),
+        month=month,
+        month_owed=sum((row.owed.get(month, ZERO) for row in rows), ZERO),
+        month_paid=sum((row.paid.get(month, ZERO) for row in rows), ZERO),
+        voluntary=sum((amount for row in rows for _, amount in row.voluntary), ZERO),
+    )
+
+
+def due_through(year: int, today: dt.date) -> int:
+    """The last month of `year` whose dues are due by `today` (0: none yet)."""
+    if year < today.year:
+        return 12
+    return today.month if year == today.year else 0
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def months_between(earlier: tuple[int, int], later: tuple[int, int]) -> int:
+    return (later[0] - earlier[0]) * 12 + later[1] - earlier[1]
+
+
+def read_ledger(reader: Reader, year: int, group_id: int | None = None) -> list[LedgerRow]:
+    """Every member of the branch in the year, what each month owes (after 减免) and what was paid."""
+    # One statement: each member with, per month, whether they belonged at its end.
+    months_in = ", ".join(f"CASE WHEN {belonged_on_sql(month_end(year, month))} THEN 1 ELSE 0 END" for month in MONTHS)
+    in_group = "" if group_id is None else " AND members.group_id = ?"
+    members = [
+        (member_id, name, group, {m for m, flag in zip(MONTHS, flags, strict=True) if flag})
+        for member_id, name, group, *flags in reader.rows(
+            f"SELECT members.id, members.name, party_groups.name, {months_in} FROM members"
+            " LEFT OUTER JOIN party_groups ON party_groups.id = members.group_id"
+            f" WHERE members.deleted_at IS NULL{in_group}"
+            " ORDER BY members.group_id, members.name_pinyin, members.id",
+            () if group_id is None else (group_id,),
+        )
+        if any(flags)
+    ]
+    assessments: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for member_id, from_month, fen in reader.rows(
+        "SELECT member_id, from_month, monthly_amount FROM dues_assessments WHERE year = ? ORDER BY from_month",
+        (year,),
+    ):
+        assessments[member_id].append((from_month, money(fen)))
+    reliefs: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
+    for member_id, first, last, fen in reader.rows(
+        "SELECT member_id, from_month, to_month, monthly_amount FROM dues_reliefs"
+        " WHERE year = ? AND deleted_at IS NULL",
+        (year,),
+    ):
+        reliefs[member_id].append((first, last, money(fen)))
+    paid: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    voluntary: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    # month 0: a 自愿多交, which pays no month and is counted by the day it was handed over.
+    for member_id, month, paid_on, fen in reader.rows(
+        "SELECT member_id, month, paid_on, amount FROM dues_payments"
+        " WHERE year = ? AND deleted_at IS NULL AND month BETWEEN 0 AND 12 ORDER BY paid_on, id",
+        (year,),
+    ):
+        if month:
+            paid[member_id][month] += money(fen)
+        else:
+            voluntary[member_id].append((day(paid_on), money(fen)))
+    rows = []
+    for member_id, name, group, belonging in members:
+        row = LedgerRow(
+            member_id, name, group or "", paid=dict(paid.get(member_id, {})), voluntary=voluntary[member_id]
+        )
+        # The amount in force each month: the latest 核定 from that month or before (none yet: not owed).
+        in_force: list[Decimal | None] = [None] * 13
+        for start, amount in assessments.get(member_id, ()):
+            in_force[start:] = [amount] * (13 - start)
+        for first, last, amount in reliefs.get(member_id, ()):
+            for month in range(first, last + 1):
+                if in_force[month] is not None:
+                    in_force[month] = amount
+                    row.relieved.add(month)
+        for month in sorted(belonging):
+            owed = in_force[month]
+            if owed is not None:
+                row.owed[month] = owed
+        row.relieved &= set(row.owed)
+        rows.append(row)
+    return rows
+
+
+def at_risk(today: dt.date, ledger_of: Callable[[int], list[LedgerRow]]) -> list[tuple[int, str]]:
+    """Members who owed and paid nothing for the last six full months, with no 减免 for any of them
+    (党章: six months without paying and without a reason is treated as leaving the Party). `ledger_of(year)`:
+    a whole year's ledger."""
+    months = []
+    year, month = today.year, today.month
+    for _ in range(RISK_MONTHS):
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        months.append((year, month))
+    ledgers = {y: {row.member_id: row for row in ledger_of(y)} for y in {y for y, _ in months}}
+    flagged = []
+    candidates = set.intersection(*(set(ledger) for ledger in ledgers.values()))
+    for member_id in sorted(candidates):
+        rows = [ledgers[y][member_id] for y, _ in months]
+        if all(
+            m in row.owed and row.owed[m] > 0 and row.paid.get(m, ZERO) == 0 and m not in row.relieved
+            for row, (_, m) in zip(rows, months, strict=True)
+        ):
+            flagged.append((member_id, rows[0].name))
+    return flagged

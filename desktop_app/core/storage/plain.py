@@ -1,0 +1,91 @@
+"""Reading through the database driver alone, without SQLAlchemy.
+
+The 工作台 is the first thing a secretary sees, and importing SQLAlchemy and the models takes longer than
+reading everything the 工作台 shows: at start-up it is read on a connection of its own while the ORM loads
+behind it, and afterwards through `Database.plain` on a pooled connection. Values come as the database
+keeps them (dates as ISO text on SQLite, money as whole fen, enums as their values, JSON as text); the
+converters here turn them into what the rest of the program uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from desktop_app.core.storage import cipher
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Revisions are numbered in order (0001_…, 0002_…), one after another: the file names alone tell the
+# known revisions and the head, so an up-to-date start-up never imports Alembic. test_revision_names_match_alembic
+# keeps this true.
+_REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
+FEN = Decimal("0.01")
+
+
+def known_revisions() -> list[str]:
+    names = (_REVISION_FILE.match(path.name) for path in (MIGRATIONS_DIR / "versions").iterdir())
+    return sorted(match[1] for match in names if match)
+
+
+def head_revision() -> str:
+    return known_revisions()[-1]
+
+
+class Reader:
+    """Statements on a DB-API connection, written with `?` placeholders whatever the driver's own style."""
+
+    def __init__(self, connection: Any, paramstyle: str = "qmark") -> None:
+        self.connection = connection
+        self._placeholder = "?" if paramstyle == "qmark" else "%s"
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(sql if self._placeholder == "?" else sql.replace("?", self._placeholder), tuple(params))
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        found = self.rows(sql, params)
+        return found[0][0] if found else None
+
+    def setting(self, key: str) -> Any:
+        """A value kept in `app_settings` (see storage.app_settings), or None."""
+        value = self.scalar("SELECT value FROM app_settings WHERE key = ?", (key,))
+        return json.loads(value) if isinstance(value, str) else value
+
+
+def open_reader(path: Path, key: bytes | None) -> Reader:
+    """A reader on a connection of its own to the data file, opened read-only: the start-up look at the data,
+    taken before the database layer is loaded. The caller closes `reader.connection`."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    return Reader(cipher.connect(uri, key, uri=True, check_same_thread=False))
+
+
+def day(value: str | dt.date) -> dt.date:
+    """A Date column's value (ISO text on SQLite)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def optional_day(value: str | dt.date | None) -> dt.date | None:
+    return None if value is None else day(value)
+
+
+def moment(value: str | dt.datetime) -> dt.datetime:
+    """A DateTime column's value (ISO text with a space on SQLite)."""
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+
+
+def money(fen: int) -> Decimal:
+    """A Money column's whole fen as yuan (see storage.models.Money)."""
+    return (Decimal(fen) / 100).quantize(FEN)
+
+
+def placeholders(count: int) -> str:
+    return ", ".join("?" * count)
