@@ -200,7 +200,7 @@ class Opening:
 
     def start(self, ahead: Future[tuple[bytes, WorkbenchData | None]] | None) -> BackgroundTask | None:
         from desktop_app.core.storage.paths import NETWORK_WARNING, is_network_path
-        from desktop_app.ui.background import BackgroundTask
+        from desktop_app.ui.background import START_UP_POLL_MS, BackgroundTask
 
         if ahead is None:
             # The database layer loads while the person types the password; a failure here comes back where
@@ -217,7 +217,13 @@ class Opening:
             QMessageBox.warning(self.window, APP_NAME, NETWORK_WARNING)
         if ahead is not None:
             waiting = BackgroundTask(
-                self.window, "", lambda progress: ahead.result(), self.known, self.unopenable, quiet=True
+                self.window,
+                "",
+                lambda progress: ahead.result(),
+                self.known,
+                self.unopenable,
+                quiet=True,
+                poll_ms=START_UP_POLL_MS,
             )
             return waiting.start()
         if self.db_url is None:
@@ -247,7 +253,7 @@ class Opening:
         the database opened properly."""
         from desktop_app.core.storage import cipher
         from desktop_app.core.storage.paths import DATABASE_FILENAME
-        from desktop_app.ui.background import BackgroundTask
+        from desktop_app.ui.background import START_UP_POLL_MS, BackgroundTask
 
         self.key = key
         data_file = self.directory / DATABASE_FILENAME
@@ -260,7 +266,13 @@ class Opening:
             self.show_first(first)
             return self.open_properly(read_workbench=first is None)
         reading = BackgroundTask(
-            self.window, "", lambda progress: first_look(data_file, key), self.looked, self.not_looked, quiet=True
+            self.window,
+            "",
+            lambda progress: first_look(data_file, key),
+            self.looked,
+            self.not_looked,
+            quiet=True,
+            poll_ms=START_UP_POLL_MS,
         )
         return reading.start()
 
@@ -278,7 +290,7 @@ class Opening:
         self.open_properly(read_workbench=True)
 
     def open_properly(self, read_workbench: bool) -> BackgroundTask:
-        from desktop_app.ui.background import BackgroundTask
+        from desktop_app.ui.background import START_UP_POLL_MS, BackgroundTask
 
         label = "正在加密已有的数据和备份…" if self.converting else "正在打开数据…"
         # Only the long conversion gets a progress dialog; an ordinary opening is said in the status bar.
@@ -289,6 +301,7 @@ class Opening:
             self.ready,
             self.refused,
             quiet=not self.converting,
+            poll_ms=START_UP_POLL_MS,
         )
         return opening.start()
 

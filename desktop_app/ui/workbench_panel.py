@@ -4,7 +4,9 @@ window can show it as the program starts, before the record pages and the databa
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -13,8 +15,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListView,
     QListWidget,
-    QListWidgetItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -30,18 +32,54 @@ DUE_COLOR = QColor("#7a4a00")  # amber dark enough to read on white (contrast ab
 DONE_COLOR = QColor("#1e7b34")
 
 
+class ReminderModel(QAbstractListModel):
+    """The day's reminders, each drawn only when scrolled into view: a large community's list can run to
+    thousands (follow-ups long overdue), and one widget item each made the 工作台 slow to show."""
+
+    NOTHING_DUE = "✔ 今天没有待办事项"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.reminders: list[Reminder] = []
+        self._brushes = {True: QBrush(OVERDUE_COLOR), False: QBrush(DUE_COLOR)}
+
+    def set_reminders(self, reminders: list[Reminder]) -> None:
+        self.beginResetModel()
+        self.reminders = reminders
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else max(len(self.reminders), 1)  # one line says nothing is due
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not self.reminders:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.NOTHING_DUE
+            return QBrush(DONE_COLOR) if role == Qt.ItemDataRole.ForegroundRole else None
+        reminder = self.reminders[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return ("⚠ " if reminder.overdue else "• ") + reminder.text
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._brushes[reminder.overdue]
+        if role == Qt.ItemDataRole.UserRole:
+            return reminder.target
+        return None
+
+
 class WorkbenchPanel(QWidget):
     reminder_activated = Signal(object)  # a reminders.Target
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.reminders: list[Reminder] = []
         self.heading = QLabel()
 
-        self.todo = QListWidget()
+        self.reminders = ReminderModel(self)
+        self.todo = QListView()
+        self.todo.setModel(self.reminders)
+        self.todo.setUniformItemSizes(True)
         self.todo.setToolTip("单击打开对应的记录或表单")
-        self.todo.itemActivated.connect(self._activated)
-        self.todo.itemClicked.connect(self._activated)
+        self.todo.activated.connect(self._activated)
+        self.todo.clicked.connect(self._activated)
         self.meeting_chart = MonthlyChart("三会一课（近 12 个月，按类别）")
         self.care_chart = MonthlyChart("关怀（近 12 个月，按类别）")
         self.care = QTableWidget(0, 3)
@@ -84,18 +122,8 @@ class WorkbenchPanel(QWidget):
         self.heading.setFont(heading_font)
         self.heading.setText(f"{data.community or '本居民区'}　{data.today:%Y年%m月%d日}")
 
-        self.todo.clear()
-        self.reminders = data.reminders
-        for reminder in self.reminders:
-            item = QListWidgetItem(("⚠ " if reminder.overdue else "• ") + reminder.text)
-            item.setForeground(QBrush(OVERDUE_COLOR if reminder.overdue else DUE_COLOR))
-            item.setData(Qt.ItemDataRole.UserRole, reminder.target)
-            self.todo.addItem(item)
-        if not self.reminders:
-            done = QListWidgetItem("✔ 今天没有待办事项")
-            done.setForeground(QBrush(DONE_COLOR))
-            self.todo.addItem(done)
-        self.todo_box.setTitle(f"今天要做的事（{len(self.reminders)} 项）")
+        self.reminders.set_reminders(data.reminders)
+        self.todo_box.setTitle(f"今天要做的事（{len(data.reminders)} 项）")
 
         self.meeting_chart.set_data(data.meetings)
         self.care_chart.set_data(data.care)
@@ -113,7 +141,7 @@ class WorkbenchPanel(QWidget):
         self.latest.clear()
         self.latest.addItems(data.latest)
 
-    def _activated(self, item: QListWidgetItem) -> None:
-        target = item.data(Qt.ItemDataRole.UserRole)
+    def _activated(self, index: QModelIndex) -> None:
+        target = index.data(Qt.ItemDataRole.UserRole)
         if target is not None:
             self.reminder_activated.emit(target)

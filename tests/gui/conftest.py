@@ -237,3 +237,32 @@ def answer(qtbot, type_text, secret):
         qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.done, timeout=10000)
 
     return handle
+
+
+@pytest.fixture
+def reminder_lines():
+    """The lines of a 工作台's 今天要做的事, as shown."""
+
+    def lines(panel):
+        model = panel.todo.model()
+        return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+    return lines
+
+
+@pytest.fixture
+def click_reminder(qtbot, reminder_lines):
+    """Click the first reminder of a 工作台 that says `words`, as a person does: scrolled into view, then clicked."""
+
+    def click(panel, words):
+        from PySide6.QtCore import Qt
+
+        row = next(i for i, line in enumerate(reminder_lines(panel)) if words in line)
+        if not panel.isVisible():
+            panel.window().show()
+            qtbot.waitExposed(panel.window())
+        index = panel.todo.model().index(row, 0)
+        panel.todo.scrollTo(index)
+        qtbot.mouseClick(panel.todo.viewport(), Qt.MouseButton.LeftButton, pos=panel.todo.visualRect(index).center())
+
+    return click

@@ -138,14 +138,14 @@ def test_settings_categories_add_and_retire(qtbot, context, shown_errors, monkey
     assert "同名" in shown_errors[-1][1]
 
 
-def test_dashboard_tells_what_is_due_in_plain_words(qtbot, demo_context):
+def test_dashboard_tells_what_is_due_in_plain_words(qtbot, demo_context, reminder_lines):
     view = DashboardView(demo_context)
     qtbot.addWidget(view)
     view.reload(today=dt.date(2024, 6, 15))
-    lines = [view.panel.todo.item(i).text() for i in range(view.panel.todo.count())]
+    lines = reminder_lines(view.panel)
     assert any("本年尚未召开组织生活会" in line for line in lines)
     assert all(line.startswith(("⚠ ", "• ")) for line in lines)
-    assert view.panel.todo_box.title() == f"今天要做的事（{len(view.panel.reminders)} 项）"
+    assert view.panel.todo_box.title() == f"今天要做的事（{len(lines)} 项）"
     assert view.panel.care.rowCount() == 6
     assert view.panel.latest.count() == 9
     assert "康宁居民区" in view.panel.heading.text()

@@ -29,16 +29,14 @@ def opened_forms(monkeypatch):
     return forms
 
 
-def test_a_reminder_opens_a_prefilled_meeting_form(qtbot, context, opened_forms):
+def test_a_reminder_opens_a_prefilled_meeting_form(qtbot, context, opened_forms, click_reminder):
     g1 = PartyGroupService(context.db).create({"name": "第一党小组"})
     MemberService(context.db).create({"name": "组员甲", "group_id": g1})
     window = MainWindow(context)
     qtbot.addWidget(window)
     dashboard = window.view(0)
     assert isinstance(dashboard, DashboardView)
-    texts = [dashboard.panel.todo.item(i).text() for i in range(dashboard.panel.todo.count())]
-    row = next(i for i, text in enumerate(texts) if "尚未召开党小组会（第一党小组）" in text)
-    dashboard.panel.todo.itemClicked.emit(dashboard.panel.todo.item(row))
+    click_reminder(dashboard.panel, "尚未召开党小组会（第一党小组）")
     [form] = opened_forms
     assert form.editors["kind"].value() is MeetingKind.GROUP_MEETING
     assert form.editors["group_id"].value() == g1
@@ -47,7 +45,7 @@ def test_a_reminder_opens_a_prefilled_meeting_form(qtbot, context, opened_forms)
     assert window.stack.currentIndex() == 3, "the 三会一课 list is shown behind the form"
 
 
-def test_a_follow_up_reminder_opens_the_care_record(qtbot, context, opened_forms):
+def test_a_follow_up_reminder_opens_the_care_record(qtbot, context, opened_forms, click_reminder):
     other = next(c.id for c in CareCategoryService(context.db).list() if c.name == "其他")
     cid = CareService(context.db).create(
         {
@@ -61,16 +59,13 @@ def test_a_follow_up_reminder_opens_the_care_record(qtbot, context, opened_forms
     window = MainWindow(context)
     qtbot.addWidget(window)
     dashboard = window.view(0)
-    item = next(
-        dashboard.panel.todo.item(i) for i in range(dashboard.panel.todo.count()) if "王奶奶" in dashboard.panel.todo.item(i).text()
-    )
-    dashboard.panel.todo.itemActivated.emit(item)
+    click_reminder(dashboard.panel, "王奶奶")
     [form] = opened_forms
     assert form.record_id == cid
     assert form.editors["recipient_name"].value() == "王奶奶"
 
 
-def test_a_stale_problem_reminder_opens_the_studio_ledger(qtbot, context, opened_forms):
+def test_a_stale_problem_reminder_opens_the_studio_ledger(qtbot, context, opened_forms, click_reminder):
     topic = StudioTopicService(context.db).list()[0].id
     pid = StudioProblemService(context.db).create(
         {"raised_date": dt.date.today() - dt.timedelta(days=90), "topic_id": topic, "description": "老问题"}
@@ -78,17 +73,14 @@ def test_a_stale_problem_reminder_opens_the_studio_ledger(qtbot, context, opened
     window = MainWindow(context)
     qtbot.addWidget(window)
     dashboard = window.view(0)
-    item = next(
-        dashboard.panel.todo.item(i) for i in range(dashboard.panel.todo.count()) if "老问题" in dashboard.panel.todo.item(i).text()
-    )
-    dashboard.panel.todo.itemClicked.emit(item)
+    click_reminder(dashboard.panel, "老问题")
     [form] = opened_forms
     assert form.record_id == pid
     studio = window.view(view_index(StudioView))
     assert studio.tabs.currentIndex() == 1
 
 
-def test_dashboard_chart_and_backup_reminder(qtbot, demo_context):
+def test_dashboard_chart_and_backup_reminder(qtbot, demo_context, reminder_lines):
     view = DashboardView(demo_context)
     qtbot.addWidget(view)
     view.reload(today=dt.date(2024, 6, 15))
@@ -96,26 +88,23 @@ def test_dashboard_chart_and_backup_reminder(qtbot, demo_context):
     assert "党小组会" in view.panel.meeting_chart.data.series
     assert len(view.panel.meeting_chart.data.months) == 12
     assert "次" in view.panel.care_chart.toolTip()
-    texts = [view.panel.todo.item(i).text() for i in range(view.panel.todo.count())]
-    assert any("建议立即备份" in t for t in texts)
+    assert any("建议立即备份" in line for line in reminder_lines(view.panel))
     view.show()
     assert not view.panel.meeting_chart.grab().isNull()
 
 
-def test_the_first_automatic_backup_clears_the_backup_reminder_at_once(qtbot, demo_context):
+def test_the_first_automatic_backup_clears_the_backup_reminder_at_once(qtbot, demo_context, reminder_lines):
     from desktop_app.ui.app import start_up_backup
     from desktop_app.ui.main_window import MainWindow
 
     window = MainWindow(demo_context)
     qtbot.addWidget(window)
     dashboard = window.stack.currentWidget()
-    texts = [dashboard.panel.todo.item(i).text() for i in range(dashboard.panel.todo.count())]
-    assert any("还没有任何备份" in t for t in texts)
+    assert any("还没有任何备份" in line for line in reminder_lines(dashboard.panel))
     task = start_up_backup(demo_context.db, window)  # on a worker thread: the 工作台 is usable meanwhile
     qtbot.waitUntil(lambda: task.done, timeout=20000)
     assert "已自动备份" in window.statusBar().currentMessage()
-    texts = [dashboard.panel.todo.item(i).text() for i in range(dashboard.panel.todo.count())]
-    assert not any("备份" in t for t in texts), "the 工作台 agrees with the status bar"
+    assert not any("备份" in line for line in reminder_lines(dashboard.panel)), "the 工作台 agrees with the status bar"
 
 
 def test_studio_view_create_edit_filter_and_link(qtbot, context):
@@ -221,7 +210,7 @@ def test_meetings_export_to_pdf_one_page_each(qtbot, context, tmp_path):
         assert not any(0x2E80 <= ord(char) <= 0x2FDF for char in text), "no radical stands for a character"
 
 
-def test_a_dues_risk_reminder_opens_the_member_by_keys(qtbot, context, opened_forms):
+def test_a_dues_risk_reminder_opens_the_member_by_keys(qtbot, context, opened_forms, reminder_lines):
     from decimal import Decimal
 
     from PySide6.QtCore import Qt
@@ -241,10 +230,12 @@ def test_a_dues_risk_reminder_opens_the_member_by_keys(qtbot, context, opened_fo
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     dashboard = window.view(0)
-    row = next(i for i in range(dashboard.panel.todo.count()) if "失联党员" in dashboard.panel.todo.item(i).text())
-    assert "连续 6 个月未缴" in dashboard.panel.todo.item(row).text()
+    lines = reminder_lines(dashboard.panel)
+    row = next(i for i, line in enumerate(lines) if "失联党员" in line)
+    assert "连续 6 个月未缴" in lines[row]
     dashboard.panel.todo.setFocus()
-    dashboard.panel.todo.setCurrentRow(row)
+    while dashboard.panel.todo.currentIndex().row() < row:  # the keyboard's way down the list to it
+        qtbot.keyClick(dashboard.panel.todo, Qt.Key.Key_Down)
     qtbot.keyClick(dashboard.panel.todo, Qt.Key.Key_Return)
     [form] = opened_forms
     assert form.record_id == absent

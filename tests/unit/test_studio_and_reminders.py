@@ -12,9 +12,9 @@ from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService
 from desktop_app.core.services.reminder_settings import StartDateService, ThresholdService
-from desktop_app.core.services.workbench import workbench_of
 from desktop_app.core.services.studio import StudioActivityService, StudioProblemService, StudioTopicService
 from desktop_app.core.services.visits import VisitService
+from desktop_app.core.services.workbench import workbench_of
 from desktop_app.core.storage.backup import make_backup
 
 TODAY = dt.date(2024, 5, 20)

@@ -37,4 +37,4 @@ class DashboardView(Page):
 
     def reload(self, today: dt.date | None = None) -> None:
         self.panel.show_data(workbench_of(self.context.db, today))
-        self.count_changed.emit(len(self.panel.reminders))
+        self.count_changed.emit(len(self.panel.reminders.reminders))

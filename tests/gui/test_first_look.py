@@ -1,0 +1,125 @@
+"""The 工作台 is shown as soon as its data is read from the file, before the database layer has opened it;
+what a person asks in that moment is done once it has."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.core.services.care import CareCategoryService, CareService
+from desktop_app.core.services.look_ahead import look_ahead
+from desktop_app.core.services.profile import ProfileService
+from desktop_app.core.storage import keys
+from desktop_app.core.storage.startup import open_database
+from desktop_app.ui import app as app_module
+from desktop_app.ui.background import BackgroundTask
+from desktop_app.ui.forms.base import RecordForm
+from desktop_app.ui.main_window import MainWindow, ui_settings
+from desktop_app.ui.views.dashboard import DashboardView
+from desktop_app.ui.views.records import CareView
+from tests.gui.conftest import PASSWORD
+
+
+@pytest.fixture
+def community(tmp_path):
+    """An encrypted community's data with one follow-up overdue; (data directory, the follow-up's id)."""
+    key, _ = keys.create_keys(tmp_path, PASSWORD)
+    db = open_database(tmp_path, key=key)
+    ProfileService(db).save({"community_name": "康宁居民区"})
+    other = next(c.id for c in CareCategoryService(db).list() if c.name == "其他")
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    care_id = CareService(db).create(
+        {
+            "date": yesterday - dt.timedelta(days=30),
+            "category_id": other,
+            "recipient_name": "王奶奶",
+            "status": "需回访",
+            "follow_up_date": yesterday,
+        }
+    )
+    db.dispose()
+    return tmp_path, care_id
+
+
+@pytest.fixture
+def held_opening(monkeypatch):
+    """The database layer's opening waits until the test lets it go on (set the event)."""
+    go_on = threading.Event()
+    real = app_module.open_and_read
+
+    def opening_when_let(*args):
+        assert go_on.wait(20), "the test never let the opening go on"
+        return real(*args)
+
+    monkeypatch.setattr(app_module, "open_and_read", opening_when_let)
+    return go_on
+
+
+def start(qtbot, directory, ahead):
+    window = MainWindow(settings=ui_settings(directory))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    opened: list = []
+    app_module.open_data(
+        window, directory, None, opened, stop=pytest.fail, password=PASSWORD, check_first=False, ahead=ahead
+    )
+    qtbot.waitUntil(lambda: window.first_look is not None, timeout=20000)
+    return window, opened
+
+
+def finish(qtbot, opened):
+    qtbot.waitUntil(lambda: not BackgroundTask._running, timeout=20000)  # the day's backup, the file's check
+    for db in opened:
+        db.dispose()
+
+
+def click_nav(qtbot, window, title):
+    row = next(i for i in range(window.nav.count()) if window.nav.item(i).text() == title)
+    rect = window.nav.visualItemRect(window.nav.item(row))
+    qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_a_page_clicked_before_the_data_is_open_is_shown_once_it_is(qtbot, community, held_opening, reminder_lines):
+    directory, _ = community
+    window, opened = start(qtbot, directory, look_ahead(directory, PASSWORD))  # a script's start
+    panel = window.first_look
+    assert window.context is None, "the database layer has not opened the data yet"
+    assert window.stack.currentWidget() is panel
+    assert any("关怀回访：王奶奶" in line and "已过期" in line for line in reminder_lines(panel))
+    assert window.windowTitle().endswith("康宁居民区")
+
+    click_nav(qtbot, window, "关怀记录")
+    assert window.stack.currentWidget() is panel, "nothing to show it with yet"
+    assert window.count_label.text() == "正在打开数据…"
+    assert QApplication.overrideCursor() is not None, "the person sees it is on its way"
+
+    held_opening.set()
+    qtbot.waitUntil(lambda: window.context is not None, timeout=20000)
+    assert isinstance(window.stack.currentWidget(), CareView), "the page asked for is shown"
+    assert QApplication.overrideCursor() is None
+    dashboard = window.view(0)
+    assert isinstance(dashboard, DashboardView)
+    assert dashboard.panel is panel, "the 工作台 shown first is the page's, not a second copy"
+    finish(qtbot, opened)
+
+
+def test_a_reminder_clicked_before_the_data_is_open_opens_its_record_once_it_is(
+    qtbot, community, held_opening, monkeypatch, click_reminder
+):
+    directory, care_id = community
+    forms: list[RecordForm] = []
+    monkeypatch.setattr(RecordForm, "exec", lambda form: forms.append(form) or 0)
+    window, opened = start(qtbot, directory, None)  # a person's start: the look is read after the password
+    click_reminder(window.first_look, "王奶奶")
+    assert forms == []
+    held_opening.set()
+    qtbot.waitUntil(lambda: bool(forms), timeout=20000)
+    [form] = forms
+    assert form.record_id == care_id
+    assert isinstance(window.stack.currentWidget(), CareView)
+    finish(qtbot, opened)

@@ -1,0 +1,68 @@
+"""The 工作台 read straight from the file (before the database layer loads) is the one the open database
+gives, and is not read where the first page must wait for the data to open."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from desktop_app.core.exchange.demo import fill_demo
+from desktop_app.core.services.look_ahead import look_ahead
+from desktop_app.core.services.mode import STREET, ModeService
+from desktop_app.core.services.workbench import first_look, workbench_of
+from desktop_app.core.storage import keys
+from desktop_app.core.storage.keys import WrongPasswordError
+from desktop_app.core.storage.paths import DATABASE_FILENAME
+from desktop_app.core.storage.plain import head_revision, known_revisions
+from desktop_app.core.storage.startup import open_database
+
+PASSWORD = "春天的第一棵树"
+TODAY = dt.date(2024, 6, 15)
+
+
+@pytest.fixture
+def encrypted(tmp_path):
+    key, _ = keys.create_keys(tmp_path, PASSWORD)
+    db = open_database(tmp_path, key=key)
+    yield db
+    db.dispose()
+
+
+def test_the_first_look_is_the_workbench_the_open_database_gives(encrypted):
+    fill_demo(encrypted, "small", today=TODAY)
+    data_file = encrypted.data_dir / DATABASE_FILENAME
+    looked = first_look(data_file, encrypted.key, TODAY)
+    assert looked is not None
+    assert looked == workbench_of(encrypted, TODAY)
+    assert looked.reminders
+    assert looked.care.series
+    assert looked.care_totals
+    assert len(looked.latest) == 9
+
+
+def test_the_first_page_waits_for_data_to_set_up_migrate_or_of_a_street_office(encrypted):
+    data_file = encrypted.data_dir / DATABASE_FILENAME
+    assert first_look(data_file, encrypted.key) is None, "no community named yet: the first-run questions come first"
+    fill_demo(encrypted, "small", today=TODAY)
+    with encrypted.engine.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{known_revisions()[-2]}'")
+    assert first_look(data_file, encrypted.key) is None, "an earlier version's data is migrated first"
+    with encrypted.engine.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{head_revision()}'")
+    ModeService(encrypted).set(STREET)
+    assert first_look(data_file, encrypted.key) is None, "a street office's copy shows its own pages"
+
+
+def test_a_wrong_password_ahead_is_told_where_the_data_is_opened(encrypted):
+    fill_demo(encrypted, "small", today=TODAY)
+    ahead = look_ahead(encrypted.data_dir, "不是这个密码")
+    assert ahead is not None
+    with pytest.raises(WrongPasswordError):
+        ahead.result(timeout=20)
+    right = look_ahead(encrypted.data_dir, PASSWORD)
+    assert right is not None
+    key, looked = right.result(timeout=20)
+    assert key == encrypted.key
+    assert looked is not None
+    assert looked.community == workbench_of(encrypted).community
