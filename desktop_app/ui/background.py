@@ -44,7 +44,7 @@ class BackgroundTask(QObject):
 
     def __init__(
         self,
-        parent: QWidget,
+        parent: QWidget | None,
         label: str,
         work: Callable[[ProgressCallback], Any],
         on_done: Callable[[Any], None],
@@ -52,7 +52,8 @@ class BackgroundTask(QObject):
         quiet: bool = False,
         poll_ms: int = POLL_MS,
     ) -> None:
-        """`quiet` work (the start-up backup) shows no progress dialog and leaves the window free to use;
+        """`parent`: whose end ends the task's telling (None only for quiet work with its own `on_failure`).
+        `quiet` work (the start-up backup) shows no progress dialog and leaves the window free to use;
         `on_failure` replaces the failure dialog where a failure is only worth a note; `poll_ms`: how often
         the GUI thread looks whether the work is done."""
         super().__init__(parent)
@@ -83,6 +84,10 @@ class BackgroundTask(QObject):
         self._thread.start()
         self._poll.start()
         return self
+
+    @classmethod
+    def any_running(cls) -> bool:
+        return bool(cls._running)
 
     @classmethod
     def wait_all(cls) -> None:

@@ -31,7 +31,8 @@ class Page(QWidget):
         raise NotImplementedError(type(self).__name__)
 
     def record_count(self) -> int | None:
-        """How many records the page lists, for the status bar; None for a page that lists none."""
+        """How many records the page lists, for the status bar (-1 while a long list is still being read);
+        None for a page that lists none."""
         return None
 
     def save_state(self) -> None:

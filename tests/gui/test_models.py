@@ -187,3 +187,78 @@ def test_a_list_that_cannot_be_read_says_so_once_and_not_while_painting(qtbot, d
     view.reload()
     view.table.grab()
     assert view.model.text(0, 0)
+
+
+@pytest.fixture
+def held_rest(monkeypatch):
+    """Reading the rest of a long list (on a worker, every id) waits until the test sets the event. The lists
+    are long from 50 rows on: the demo's 400 residents are one."""
+    import threading
+
+    from desktop_app.core.services.people import ResidentService
+    from desktop_app.ui import table_model
+
+    monkeypatch.setattr(table_model, "FIRST_ROWS", 50)
+    go_on = threading.Event()
+    real = ResidentService.list_ids
+
+    def list_ids(service, query=None, limit=None):
+        if limit is None and threading.current_thread() is not threading.main_thread():
+            assert go_on.wait(20), "the test never let the reading go on"
+        return real(service, query, limit)
+
+    monkeypatch.setattr(ResidentService, "list_ids", list_ids)
+    return go_on
+
+
+def test_a_long_list_shows_its_first_rows_at_once_and_the_rest_below_them_a_moment_later(
+    qtbot, demo_context, held_rest
+):
+    from PySide6.QtCore import Qt
+
+    from desktop_app.core.services.people import ResidentService
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.views.records import ResidentView
+
+    everyone = ResidentService(demo_context.db).list_ids()
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    residents = window.nav.item(4)
+    assert residents.text() == "居民"
+    qtbot.mouseClick(
+        window.nav.viewport(), Qt.MouseButton.LeftButton, pos=window.nav.visualItemRect(residents).center()
+    )
+    view = window.stack.currentWidget()
+    assert isinstance(view, ResidentView)
+    assert view.model.rowCount() == 50
+    assert not view.model.complete
+    first_rows = [view.model.text(row, 0) for row in range(50)]
+    assert window.count_label.text() == "", "no count until the whole list is in"
+    view.select_record(everyone[-1])  # as after saving the last of them
+
+    held_rest.set()
+    qtbot.waitUntil(lambda: view.model.complete, timeout=20000)
+    assert [view.model.record_id(row) for row in range(view.model.rowCount())] == everyone
+    assert [view.model.text(row, 0) for row in range(50)] == first_rows, "the rows shown stay as they were"
+    assert window.count_label.text() == f"居民：共 {len(everyone)} 条"
+    assert view.selected_ids() == [everyone[-1]], "selected once it is in the list"
+
+
+def test_a_search_typed_while_the_rest_is_read_gets_its_own_whole_list(qtbot, demo_context, held_rest, type_text):
+    from desktop_app.core.services.people import ResidentService
+    from desktop_app.ui.views.records import ResidentView
+
+    view = ResidentView(demo_context)
+    qtbot.addWidget(view)
+    view.show()
+    assert not view.model.complete
+    view.search.setFocus()
+    type_text(view.search, "号")
+    qtbot.waitUntil(lambda: view.model.query.text == "号", timeout=5000)  # the search's first rows
+    held_rest.set()  # the first reading ends: its ids are of the list before the search
+    qtbot.waitUntil(lambda: view.model.complete, timeout=20000)
+    found = ResidentService(demo_context.db).list_ids(ListQuery(text="号"))
+    assert len(found) > 50
+    assert [view.model.record_id(row) for row in range(view.model.rowCount())] == found

@@ -50,6 +50,8 @@ class RecordView(Page, Generic[S]):
         self.service = self.make_service()
         self.model = RecordTableModel(self.service, self)
         self.model.fill_failed.connect(lambda exc: report_failure(self, exc), Qt.ConnectionType.QueuedConnection)
+        self.model.completed.connect(self._list_complete)
+        self._select_when_complete: int | None = None
         self.filters = self.make_filters()
 
         self.toolbar = QToolBar()
@@ -172,10 +174,17 @@ class RecordView(Page, Generic[S]):
 
     def reload(self) -> None:
         self._search_timer.stop()
+        self._select_when_complete = None
         if not attempt(self, lambda: self.model.set_query(self.current_query())).ok:
             return
-        self.count_changed.emit(self.model.rowCount())
+        if not self.model.complete:
+            self.count_changed.emit(-1)  # counted once the rest of a long list is in
         self._update_actions()
+
+    def _list_complete(self, count: int) -> None:
+        self.count_changed.emit(count)
+        if self._select_when_complete is not None:
+            self.select_record(self._select_when_complete)
 
     def selected_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
@@ -184,6 +193,8 @@ class RecordView(Page, Generic[S]):
     def select_record(self, record_id: int) -> None:
         row = self.model.row_of(record_id)
         if row is None:
+            # Further down a long list than its first rows: selected when the rest is in.
+            self._select_when_complete = None if self.model.complete else record_id
             return
         index = self.model.index(row, 0)
         self.table.selectionModel().select(
@@ -277,7 +288,8 @@ class RecordView(Page, Generic[S]):
         self.search.selectAll()
 
     def record_count(self) -> int:
-        return self.model.rowCount(QModelIndex())
+        """-1 while the rest of a long list is being read."""
+        return self.model.rowCount(QModelIndex()) if self.model.complete else -1
 
     def record_list(self, tab: int | None) -> RecordView[Any]:
         return self

@@ -99,12 +99,16 @@ class StudioView(Page):
         self.tabs.addTab(self.activities, "活动（带教、研讨、答疑、走访）")
         self.tabs.addTab(self.problems, "问题台账")
         for view in (self.activities, self.problems):
-            view.count_changed.connect(self.count_changed)
+            view.count_changed.connect(lambda count, tab=view: self._tab_counted(tab, count))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setFocusProxy(self.activities)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
+
+    def _tab_counted(self, tab: RecordView, count: int) -> None:
+        if tab is self.current():  # the other tab's long list may finish reading behind this one
+            self.count_changed.emit(count)
 
     def _tab_changed(self) -> None:
         self.setFocusProxy(self.current())
