@@ -46,8 +46,9 @@ class LedgerRow:
 
     def arrears(self, through_month: int) -> Decimal:
         """欠缴: what the months due so far still lack (a month not yet come is not owed yet)."""
+        paid = self.paid
         return sum(
-            (self.owed[m] - self.paid.get(m, ZERO) for m in self.owed if m <= through_month and self.unpaid(m)),
+            (due - got for m, due in self.owed.items() if m <= through_month and (got := paid.get(m, ZERO)) < due),
             ZERO,
         )
 
@@ -65,17 +66,16 @@ class LedgerTotals:
 
 def totals(rows: Iterable[LedgerRow], through_month: int) -> LedgerTotals:
     """The year's and the latest due month's sums over the rows shown."""
-    rows = list(rows)
     month = max(through_month, 1)
-    return LedgerTotals(
-        owed=sum((row.owed_total for row in rows), ZERO),
-        paid=sum((row.paid_total for row in rows), ZERO),
-        arrears=sum((row.arrears(through_month) for row in rows), ZERO),
-        month=month,
-        month_owed=sum((row.owed.get(month, ZERO) for row in rows), ZERO),
-        month_paid=sum((row.paid.get(month, ZERO) for row in rows), ZERO),
-        voluntary=sum((amount for row in rows for _, amount in row.voluntary), ZERO),
-    )
+    owed = paid = arrears = month_owed = month_paid = voluntary = ZERO
+    for row in rows:  # one pass: thousands of members on a large branch's page
+        owed += row.owed_total
+        paid += row.paid_total
+        arrears += row.arrears(through_month)
+        month_owed += row.owed.get(month, ZERO)
+        month_paid += row.paid.get(month, ZERO)
+        voluntary += sum((amount for _, amount in row.voluntary), ZERO)
+    return LedgerTotals(owed, paid, arrears, month, month_owed, month_paid, voluntary)
 
 
 def due_through(year: int, today: dt.date) -> int:
@@ -93,13 +93,26 @@ def months_between(earlier: tuple[int, int], later: tuple[int, int]) -> int:
     return (later[0] - earlier[0]) * 12 + later[1] - earlier[1]
 
 
+class Yuan:
+    """Whole fen as yuan, each amount converted once: a year's grid repeats the same few amounts thousands of times."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, Decimal] = {}
+
+    def __call__(self, fen: int) -> Decimal:
+        found = self.known.get(fen)
+        if found is None:
+            found = self.known[fen] = money(fen)
+        return found
+
+
 def read_ledger(reader: Reader, year: int, group_id: int | None = None) -> list[LedgerRow]:
     """Every member of the branch in the year, what each month owes (after 减免) and what was paid."""
     # One statement: each member with, per month, whether they belonged at its end.
     months_in = ", ".join(f"CASE WHEN {belonged_on_sql(month_end(year, month))} THEN 1 ELSE 0 END" for month in MONTHS)
     in_group = "" if group_id is None else " AND members.group_id = ?"
     members = [
-        (member_id, name, group, {m for m, flag in zip(MONTHS, flags, strict=True) if flag})
+        (member_id, name, group, [m for m, flag in zip(MONTHS, flags, strict=True) if flag])
         for member_id, name, group, *flags in reader.rows(
             f"SELECT members.id, members.name, party_groups.name, {months_in} FROM members"
             " LEFT OUTER JOIN party_groups ON party_groups.id = members.group_id"
@@ -109,51 +122,60 @@ def read_ledger(reader: Reader, year: int, group_id: int | None = None) -> list[
         )
         if any(flags)
     ]
+    yuan = Yuan()
     assessments: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     for member_id, from_month, fen in reader.rows(
         "SELECT member_id, from_month, monthly_amount FROM dues_assessments WHERE year = ? ORDER BY from_month",
         (year,),
     ):
-        assessments[member_id].append((from_month, money(fen)))
+        assessments[member_id].append((from_month, yuan(fen)))
     reliefs: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
     for member_id, first, last, fen in reader.rows(
         "SELECT member_id, from_month, to_month, monthly_amount FROM dues_reliefs"
         " WHERE year = ? AND deleted_at IS NULL",
         (year,),
     ):
-        reliefs[member_id].append((first, last, money(fen)))
-    paid: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    voluntary: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    # month 0: a 自愿多交, which pays no month and is counted by the day it was handed over.
-    for member_id, month, paid_on, fen in reader.rows(
-        "SELECT member_id, month, paid_on, amount FROM dues_payments"
-        " WHERE year = ? AND deleted_at IS NULL AND month BETWEEN 0 AND 12 ORDER BY paid_on, id",
+        reliefs[member_id].append((first, last, yuan(fen)))
+    paid: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for member_id, month, fen in reader.rows(
+        "SELECT member_id, month, SUM(amount) FROM dues_payments"
+        " WHERE year = ? AND deleted_at IS NULL AND month BETWEEN 1 AND 12 GROUP BY member_id, month",
         (year,),
     ):
-        if month:
-            paid[member_id][month] += money(fen)
-        else:
-            voluntary[member_id].append((day(paid_on), money(fen)))
+        paid[member_id][month] = yuan(fen)
+    # Month 0: a 自愿多交, which pays no month and is counted by the day it was handed over.
+    voluntary: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for member_id, paid_on, fen in reader.rows(
+        "SELECT member_id, paid_on, amount FROM dues_payments"
+        " WHERE year = ? AND deleted_at IS NULL AND month = 0 ORDER BY paid_on, id",
+        (year,),
+    ):
+        voluntary[member_id].append((day(paid_on), yuan(fen)))
     rows = []
+    no_reliefs: list[tuple[int, int, Decimal]] = []
     for member_id, name, group, belonging in members:
-        row = LedgerRow(
-            member_id, name, group or "", paid=dict(paid.get(member_id, {})), voluntary=voluntary[member_id]
-        )
         # The amount in force each month: the latest 核定 from that month or before (none yet: not owed).
         in_force: list[Decimal | None] = [None] * 13
         for start, amount in assessments.get(member_id, ()):
             in_force[start:] = [amount] * (13 - start)
-        for first, last, amount in reliefs.get(member_id, ()):
+        relieved = set()
+        for first, last, amount in reliefs.get(member_id, no_reliefs):
             for month in range(first, last + 1):
                 if in_force[month] is not None:
                     in_force[month] = amount
-                    row.relieved.add(month)
-        for month in sorted(belonging):
-            owed = in_force[month]
-            if owed is not None:
-                row.owed[month] = owed
-        row.relieved &= set(row.owed)
-        rows.append(row)
+                    relieved.add(month)
+        owed = {month: due for month in belonging if (due := in_force[month]) is not None}
+        rows.append(
+            LedgerRow(
+                member_id,
+                name,
+                group or "",
+                owed=owed,
+                paid=paid.get(member_id, {}),
+                relieved=relieved & owed.keys() if relieved else relieved,
+                voluntary=voluntary.get(member_id, []),
+            )
+        )
     return rows
 
 

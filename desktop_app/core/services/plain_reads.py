@@ -81,7 +81,7 @@ def read_open_problems(reader: Reader, today: dt.date, days: int) -> list[tuple[
         (problem_id, description, day(raised))
         for problem_id, description, raised in reader.rows(
             "SELECT id, description, raised_date FROM studio_problems WHERE deleted_at IS NULL"
-            f" AND status IN ({placeholders(len(open_states))}) AND raised_date <= ? ORDER BY raised_date",
+            f" AND status IN ({placeholders(len(open_states))}) AND raised_date <= ? ORDER BY raised_date, id",
             (*open_states, (today - dt.timedelta(days=days)).isoformat()),
         )
     ]

@@ -126,7 +126,7 @@ def compute_reminders(reader: Reader, today: dt.date, backup_dir: Path | None) -
     horizon = today + dt.timedelta(days=thresholds.follow_up_days_ahead)
     for record_id, name, when in reader.rows(
         "SELECT id, recipient_name, follow_up_date FROM care_actions WHERE deleted_at IS NULL AND status = ?"
-        " AND follow_up_date <= ? ORDER BY follow_up_date",
+        " AND follow_up_date <= ? ORDER BY follow_up_date, id",
         (CareStatus.FOLLOW_UP.value, horizon.isoformat()),
     ):
         late = day(when) < today
@@ -136,7 +136,7 @@ def compute_reminders(reader: Reader, today: dt.date, backup_dir: Path | None) -
         "SELECT adopted_practices.visit_id, adopted_practices.description, adopted_practices.due_date"
         " FROM adopted_practices JOIN study_visits ON study_visits.id = adopted_practices.visit_id"
         " WHERE study_visits.deleted_at IS NULL AND adopted_practices.status != ? AND adopted_practices.due_date < ?"
-        " ORDER BY adopted_practices.due_date",
+        " ORDER BY adopted_practices.due_date, adopted_practices.id",
         (PracticeStatus.DONE.value, today.isoformat()),
     ):
         reminders.append(

@@ -515,7 +515,11 @@ class DuesAssessment(TimestampMixin, Base):
     decided_on: Mapped[dt.date] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
 
-    __table_args__ = (UniqueConstraint("member_id", "year", "from_month"),)
+    __table_args__ = (
+        UniqueConstraint("member_id", "year", "from_month"),
+        # A year's 核定 for the 党费 grid, read from the index alone.
+        Index("ix_dues_assessments_year", "year", "member_id", "from_month", "monthly_amount"),
+    )
 
 
 class DuesPayment(TimestampMixin, SoftDeleteMixin, Base):
@@ -534,7 +538,10 @@ class DuesPayment(TimestampMixin, SoftDeleteMixin, Base):
     collector: Mapped[str] = mapped_column(String(50), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
 
-    __table_args__ = (Index("ix_dues_payments_year_member", "year", "member_id", "month"),)
+    __table_args__ = (
+        # By year, member and month, with what the 党费 grid sums: its payments are read from the index alone.
+        Index("ix_dues_payments_ledger", "year", "member_id", "month", "deleted_at", "amount"),
+    )
 
 
 class DuesRelief(TimestampMixin, SoftDeleteMixin, Base):
