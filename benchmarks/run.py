@@ -351,7 +351,7 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     from desktop_app.core.services.care import CareService
     from desktop_app.core.services.profile import ProfileService
     from desktop_app.core.storage.startup import open_database
-    from desktop_app.ui.app import create_application
+    from desktop_app.ui.app import create_application, freeze_start_up_objects
     from desktop_app.ui.context import AppContext
     from desktop_app.ui.main_window import MainWindow, view_index
     from desktop_app.ui.views.records import CareView
@@ -386,6 +386,7 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     window.resize(1280, 800)
     window.show()
     app.processEvents()
+    freeze_start_up_objects()  # as the program does once its window is filled
     figures.extend(view_figures(window))
 
     # 党费: a month marked paid for every member who owes it, in one transaction (the page's Space).
@@ -582,6 +583,7 @@ def huge_figures(work: Path) -> list[Figure]:
     """The same pages, search and save on ten times the large set (generated once into the cache), encrypted."""
     from desktop_app.core.storage import keys
     from desktop_app.core.storage.startup import open_database
+    from desktop_app.ui.app import freeze_start_up_objects
     from desktop_app.ui.context import AppContext
     from desktop_app.ui.main_window import MainWindow
 
@@ -591,6 +593,7 @@ def huge_figures(work: Path) -> list[Figure]:
     window = MainWindow(AppContext.open(db))
     window.resize(1280, 800)
     window.show()
+    freeze_start_up_objects()  # as the program does once its window is filled
     figures = view_figures(window, "huge：")
     figures.append(search_figure(window, 100, "huge："))
     figures.append(save_figure(db, 100, "huge："))

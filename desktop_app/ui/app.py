@@ -8,6 +8,7 @@ program at once, and the 工作台 fills in a moment later, read straight from t
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from collections.abc import Callable
@@ -311,6 +312,7 @@ class Opening:
         self.show_first(workbench)
         if not fill_window(self.window, db, self.stop, scripted=self.password is not None):
             return
+        QTimer.singleShot(0, freeze_start_up_objects)
         self.moments.reached("ready")
         self.moments.reached("open")
         if not self.check_first and db.file_path is not None:
@@ -339,6 +341,15 @@ class Opening:
         if backup is None:
             report_failure(self.window, exc)  # the person's or the machine's problem in plain words; a bug as a crash
         self.stop(1)
+
+
+def freeze_start_up_objects() -> None:
+    """What start-up made (Qt's wrappers, SQLAlchemy's metadata, the models, the services) lives as long as the
+    program: the collector is told to leave it alone, so each later full collection walks only what came after.
+    A large branch's pages build thousands of rows; the collections that set off walked the whole heap (the
+    huge set's 党费 page: 30 ms of its 180)."""
+    gc.collect()
+    gc.freeze()
 
 
 class Moments:

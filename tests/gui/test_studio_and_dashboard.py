@@ -2,6 +2,7 @@ import datetime as dt
 
 import pypdf
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop_app.core.domain.enums import MeetingKind, ProblemStatus
 from desktop_app.core.services.base import ListQuery
@@ -239,3 +240,24 @@ def test_a_dues_risk_reminder_opens_the_member_by_keys(qtbot, context, opened_fo
     qtbot.keyClick(dashboard.panel.todo, Qt.Key.Key_Return)
     [form] = opened_forms
     assert form.record_id == absent
+
+
+def test_the_problem_ledger_tab_is_read_when_first_clicked(qtbot, demo_context):
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    studio_row = view_index(StudioView)
+    qtbot.mouseClick(
+        window.nav.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=window.nav.visualItemRect(window.nav.item(studio_row)).center(),
+    )
+    studio = window.stack.currentWidget()
+    assert isinstance(studio, StudioView)
+    assert studio._problems is None, "the page opens with the activities alone"
+    bar = studio.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert studio.problems.isVisible()
+    assert studio.problems.model.rowCount() == 15
+    assert window.count_label.text() == "书记工作室：共 15 条"

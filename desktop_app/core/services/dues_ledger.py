@@ -17,6 +17,8 @@ from desktop_app.core.services.plain_reads import belonged_on_sql
 from desktop_app.core.storage.plain import Reader, day, money
 
 MONTHS = range(1, 13)
+# The months a 12-bit number stands for (bit 0: January), for every such number.
+MONTHS_OF_BITS = [tuple(month for month in MONTHS if bits >> (month - 1) & 1) for bits in range(1 << 12)]
 ZERO = Decimal("0.00")
 
 
@@ -46,11 +48,13 @@ class LedgerRow:
 
     def arrears(self, through_month: int) -> Decimal:
         """欠缴: what the months due so far still lack (a month not yet come is not owed yet)."""
-        paid = self.paid
-        return sum(
-            (due - got for m, due in self.owed.items() if m <= through_month and (got := paid.get(m, ZERO)) < due),
-            ZERO,
-        )
+        lacking, paid = ZERO, self.paid
+        for month, due in self.owed.items():  # a loop, not a generator: run for every member on the page
+            if month <= through_month:
+                got = paid.get(month, ZERO)
+                if got < due:
+                    lacking += due - got
+        return lacking
 
 
 @dataclass(frozen=True)
@@ -108,19 +112,21 @@ class Yuan:
 
 def read_ledger(reader: Reader, year: int, group_id: int | None = None) -> list[LedgerRow]:
     """Every member of the branch in the year, what each month owes (after 减免) and what was paid."""
-    # One statement: each member with, per month, whether they belonged at its end.
-    months_in = ", ".join(f"CASE WHEN {belonged_on_sql(month_end(year, month))} THEN 1 ELSE 0 END" for month in MONTHS)
+    # One statement: each member with the months they belonged at the end of, as bits (January the lowest).
+    months_in = " + ".join(
+        f"(CASE WHEN {belonged_on_sql(month_end(year, month))} THEN {1 << (month - 1)} ELSE 0 END)" for month in MONTHS
+    )
     in_group = "" if group_id is None else " AND members.group_id = ?"
     members = [
-        (member_id, name, group, [m for m, flag in zip(MONTHS, flags, strict=True) if flag])
-        for member_id, name, group, *flags in reader.rows(
+        (member_id, name, group, MONTHS_OF_BITS[bits])
+        for member_id, name, group, bits in reader.rows(
             f"SELECT members.id, members.name, party_groups.name, {months_in} FROM members"
             " LEFT OUTER JOIN party_groups ON party_groups.id = members.group_id"
             f" WHERE members.deleted_at IS NULL{in_group}"
             " ORDER BY members.group_id, members.name_pinyin, members.id",
             () if group_id is None else (group_id,),
         )
-        if any(flags)
+        if bits
     ]
     yuan = Yuan()
     assessments: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)

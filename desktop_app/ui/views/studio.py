@@ -94,12 +94,15 @@ class StudioView(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.activities = StudioActivityView(context)
-        self.problems = StudioProblemView(context)
+        self.activities.count_changed.connect(lambda count: self._tab_counted(self.activities, count))
+        # The ledger's list is built when its tab is first shown: the page opens with the activities alone.
+        self._problems: StudioProblemView | None = None
+        self._problem_tab = QWidget()
+        problem_layout = QVBoxLayout(self._problem_tab)
+        problem_layout.setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.activities, "活动（带教、研讨、答疑、走访）")
-        self.tabs.addTab(self.problems, "问题台账")
-        for view in (self.activities, self.problems):
-            view.count_changed.connect(lambda count, tab=view: self._tab_counted(tab, count))
+        self.tabs.addTab(self._problem_tab, "问题台账")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setFocusProxy(self.activities)
         layout = QVBoxLayout(self)
@@ -114,10 +117,20 @@ class StudioView(Page):
         self.setFocusProxy(self.current())
         self.count_changed.emit(self.record_count())
 
+    @property
+    def problems(self) -> StudioProblemView:
+        if self._problems is None:
+            problems = StudioProblemView(self.context)
+            problems.count_changed.connect(lambda count: self._tab_counted(problems, count))
+            layout = self._problem_tab.layout()
+            assert layout is not None  # set when the tab was made
+            layout.addWidget(problems)
+            problems.show()  # at once, not when Qt gets round to it: the tab is being shown now
+            self._problems = problems
+        return self._problems
+
     def current(self) -> RecordView:
-        view = self.tabs.currentWidget()
-        assert isinstance(view, RecordView)
-        return view
+        return self.activities if self.tabs.currentIndex() == 0 else self.problems
 
     def reload(self) -> None:
         self.current().reload()
@@ -127,7 +140,8 @@ class StudioView(Page):
 
     def save_state(self) -> None:
         self.activities.save_state()
-        self.problems.save_state()
+        if self._problems is not None:
+            self._problems.save_state()
 
     def record_list(self, tab: int | None) -> RecordView:
         if tab is not None:
