@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -541,6 +542,7 @@ def search_figure(window: Any, count: int, of: str = "") -> Figure:
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.ui.main_window import view_index
+    from desktop_app.ui.table_model import FIRST_ROWS
     from desktop_app.ui.views.records import CareView
 
     care = window.view(view_index(CareView))
@@ -548,16 +550,22 @@ def search_figure(window: Any, count: int, of: str = "") -> Figure:
     window.nav.setCurrentRow(view_index(CareView))  # searched where it is seen: a hidden list paints nothing
     QApplication.processEvents()
     keystrokes = search_keystrokes(count)
-    latencies = []
+    latencies, statements = [], []
     for text in keystrokes:
         care.search.blockSignals(True)  # the debounce is bypassed: query, model reset and first rows painted
         care.search.setText(text)
         care.search.blockSignals(False)
         latencies.append(timed(lambda: (care.reload(), care.table.viewport().repaint())) * 1000)
         settle()  # the rest of a long result, read while the person looks at its first rows
+        # The floor beside it: the search's own statement alone (the first rows' ids), warm as it now is.
+        statements.append(timed(partial(care.service.list_ids, care.current_query(), limit=FIRST_ROWS + 1)) * 1000)
     care.search.setText("")
     return Figure(
-        f"{of}关怀记录输入即搜（{len(keystrokes)} 次按键，p95）", percentile(latencies, 0.95), "ms", None, "≤ 50 ms"
+        f"{of}关怀记录输入即搜（{len(keystrokes)} 次按键，p95）",
+        percentile(latencies, 0.95),
+        "ms",
+        percentile(statements, 0.95),
+        "≤ 50 ms",
     )
 
 
