@@ -24,7 +24,9 @@ care = window.stack.currentWidget()
 assert isinstance(care, CareView)
 while BackgroundTask.any_running():  # the rest of the ledger's ids, read behind its first rows
     app.processEvents()
+app.processEvents()  # the scroll bar laid out again for them
 bar = care.table.verticalScrollBar()
+assert bar.maximum() + bar.pageStep() >= care.model.rowCount(), "the whole ledger is scrolled"
 for value in range(0, bar.maximum() + bar.pageStep(), max(bar.pageStep(), 1)):
     bar.setValue(value)
     care.table.viewport().repaint()

@@ -279,6 +279,8 @@ def page_by_page(table: Any) -> Callable[[], None]:
 
     def scroll() -> None:
         step = max(bar.pageStep(), 1)
+        rows = table.model().rowCount()
+        assert bar.maximum() + step >= rows, f"the scroll bar reaches {bar.maximum() + step} of {rows} rows"
         for value in range(0, bar.maximum() + step, step):
             bar.setValue(value)
             table.viewport().repaint()
@@ -516,6 +518,7 @@ def settle() -> None:
     while BackgroundTask.any_running():
         QApplication.processEvents()
         time.sleep(0.001)
+    QApplication.processEvents()  # and what that work set off: a list's rows added, its scroll bar laid out again
 
 
 def view_figures(window: Any, of: str = "") -> list[Figure]:
