@@ -2,7 +2,9 @@
 
 A long list shows its first rows at once: their ids are read with a limit, and the rest of the ids behind
 them, on a worker (ten times the large set has 500,000 care actions: reading every id before showing any
-took a third of a second, on every opening and every keystroke of a search).
+took a third of a second, on every opening and every keystroke of a search). A search keeps each match's
+search text: typed on, it narrows what it found without reading again (a word found in a few records of
+half a million took the database a scan of them all, every keystroke).
 
 Why not a QAbstractTableModel with a Python data(): the view asks seven roles of every cell it
 paints, and each call from Qt into Python costs about 3 µs — that was most of the time spent
@@ -53,11 +55,13 @@ class RecordTableModel(QStandardItemModel):
         # Optional: a background colour for a record, by its id (e.g. a problem open too long).
         self.row_colour: Callable[[int], QBrush | QColor | None] | None = None
         self._ids: list[int] = []
+        self._texts: list[str] | None = None  # each row's search text, for a search (see _narrowed)
         self._loaded = False
         self._pages: set[int] = set()
         self._fill_failed = False
         self.complete = False
         self._generation = 0  # which reading of the list the rows are from
+        self._texts_query: ListQuery | None = None  # the query the texts were read for
         self._reading_rest = False
 
     # -- loading ------------------------------------------------------------------
@@ -70,15 +74,41 @@ class RecordTableModel(QStandardItemModel):
         self._reset_rows(self._ids)
 
     def reload(self) -> None:
-        first = self.service.list_ids(self.query, limit=FIRST_ROWS + 1)
+        narrowed = self._narrowed()
         self._generation += 1
         self._loaded = True
-        self.complete = len(first) <= FIRST_ROWS
-        self._reset_rows(first[:FIRST_ROWS])
+        if narrowed is not None:
+            ids, self._texts = narrowed
+            self.complete = True
+        else:
+            ids, texts = self._read(self.query, FIRST_ROWS + 1)
+            self.complete = len(ids) <= FIRST_ROWS
+            ids, self._texts = ids[:FIRST_ROWS], None if texts is None else texts[:FIRST_ROWS]
+        self._texts_query = self.query
+        self._reset_rows(ids)
         if self.complete:
-            self.completed.emit(len(first))
+            self.completed.emit(len(ids))
         else:
             self._read_rest()
+
+    def _read(self, query: ListQuery, limit: int | None = None) -> tuple[list[int], list[str] | None]:
+        """The ids in list order, and for a search each one's search text."""
+        if not query.search_term:
+            return self.service.list_ids(query, limit), None
+        found = self.service.list_ids_with_text(query, limit)
+        return [record_id for record_id, _ in found], [text for _, text in found]
+
+    def _narrowed(self) -> tuple[list[int], list[str]] | None:
+        """A search typed on — its term holds the last one's, nothing else changed, the last list whole — is
+        answered from the last list's texts. Not a reload with the same term: that reads the data afresh."""
+        last, query = self._texts_query, self.query
+        if not self.complete or self._texts is None or last is None:
+            return None
+        old, new = last.search_term, query.search_term
+        if new == old or old not in new or replace(last, text="") != replace(query, text=""):
+            return None
+        kept = [(record_id, text) for record_id, text in zip(self._ids, self._texts, strict=True) if new in text]
+        return [record_id for record_id, _ in kept], [text for _, text in kept]
 
     def _read_rest(self) -> None:
         """The whole list's ids on a worker; one reading at a time, the newest query's next when it ends."""
@@ -92,19 +122,20 @@ class RecordTableModel(QStandardItemModel):
         task = BackgroundTask(
             owner if isinstance(owner, QWidget) else None,
             "",
-            lambda progress: self.service.list_ids(query),
-            lambda ids: self._rest_read(generation, ids),
+            lambda progress: self._read(query),
+            lambda found: self._rest_read(generation, *found),
             self._rest_failed,
             quiet=True,
         )
         task.start()
 
-    def _rest_read(self, generation: int, ids: list[int]) -> None:
+    def _rest_read(self, generation: int, ids: list[int], texts: list[str] | None) -> None:
         self._reading_rest = False
         if generation != self._generation:  # read again meanwhile (a keystroke, a sort)
             if not self.complete:
                 self._read_rest()
             return
+        self._texts = texts
         if ids[: len(self._ids)] == self._ids:
             self._ids = ids  # the rows shown stay as they are, and the rest are added below them
             self.setRowCount(len(ids))

@@ -262,3 +262,49 @@ def test_a_search_typed_while_the_rest_is_read_gets_its_own_whole_list(qtbot, de
     found = ResidentService(demo_context.db).list_ids(ListQuery(text="号"))
     assert len(found) > 50
     assert [view.model.record_id(row) for row in range(view.model.rowCount())] == found
+
+
+def test_a_search_typed_on_narrows_what_it_found_without_reading_again(qtbot, demo_context, type_text):
+    from sqlalchemy import event
+
+    from desktop_app.core.services.people import ResidentService
+    from desktop_app.ui.views.records import ResidentView
+
+    service = ResidentService(demo_context.db)
+    view = ResidentView(demo_context)
+    qtbot.addWidget(view)
+    view.show()
+    view.search.setFocus()
+    type_text(view.search, "号")
+    qtbot.waitUntil(lambda: view.model.query.text == "号" and view.model.complete, timeout=5000)
+    statements: list[str] = []
+
+    def executed(conn, cursor, statement, *rest):
+        statements.append(statement)
+
+    event.listen(demo_context.db.engine, "before_cursor_execute", executed)
+    type_text(view.search, "楼3")
+    qtbot.waitUntil(lambda: view.model.query.text == "号楼3", timeout=5000)
+    found = [view.model.record_id(row) for row in range(view.model.rowCount())]
+    event.remove(demo_context.db.engine, "before_cursor_execute", executed)
+    assert not [sql for sql in statements if "search_text" in sql], "narrowed from what “号” found"
+    assert found == service.list_ids(ListQuery(text="号楼3"))
+    assert 0 < len(found) < len(service.list_ids(ListQuery(text="号")))
+
+
+def test_the_same_search_after_a_change_reads_the_data_afresh(qtbot, demo_context, type_text):
+    from desktop_app.core.services.people import ResidentService
+    from desktop_app.ui.views.records import ResidentView
+
+    service = ResidentService(demo_context.db)
+    view = ResidentView(demo_context)
+    qtbot.addWidget(view)
+    view.show()
+    view.search.setFocus()
+    type_text(view.search, "号楼")
+    qtbot.waitUntil(lambda: view.model.query.text == "号楼" and view.model.complete, timeout=5000)
+    before = view.model.rowCount()
+    added = service.create({"name": "新来的", "address": "99号楼101室"})
+    view.reload()  # as after a form saved it
+    assert view.model.rowCount() == before + 1
+    assert view.model.row_of(added) is not None

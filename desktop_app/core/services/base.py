@@ -33,6 +33,11 @@ class ListQuery:
     sort_key: str | None = None
     descending: bool = False
 
+    @property
+    def search_term(self) -> str:
+        """What `search_text` must contain (it is kept in lower case)."""
+        return self.text.strip().lower()
+
 
 # Ids per statement: below SQLite's oldest variable limit (999), whatever the build.
 ID_CHUNK = 900
@@ -152,7 +157,7 @@ class RecordService:
             stmt = self.joined(stmt)
         deleted = model.deleted_at
         stmt = stmt.where(deleted.is_not(None) if query.deleted else deleted.is_(None))
-        text = query.text.strip().lower()
+        text = query.search_term
         if text:
             stmt = stmt.where(model.search_text.like(like_pattern(text), escape="\\"))
         date_col = self.date_column()
@@ -171,15 +176,22 @@ class RecordService:
 
     def list_ids(self, query: ListQuery | None = None, limit: int | None = None) -> list[int]:
         """Ids of the matching records, filtered and sorted by the database."""
-        query = query or ListQuery()
+        return self.db.fetch_ids(self._listing(select(self.model.id), query or ListQuery(), limit))
+
+    def list_ids_with_text(self, query: ListQuery, limit: int | None = None) -> list[tuple[int, str]]:
+        """(id, search text) of the matching records, in list order: a search typed on narrows what was found
+        without reading again (the text comes from the same index as the ids)."""
+        stmt = self._listing(select(self.model.id, self.model.search_text), query, limit)
+        return [(record_id, text) for record_id, text in self.db.fetch_stored(stmt)]
+
+    def _listing(self, stmt: Select, query: ListQuery, limit: int | None) -> Select:
         sort_key = query.sort_key or self.default_sort
         descending = query.descending if query.sort_key else self.default_descending
         sort_expr = self.column_by_key(sort_key).order_by
         order = [sort_expr.desc(), self.model.id.desc()] if descending else [sort_expr.asc(), self.model.id.asc()]
         # Join the related tables only to sort by one of their columns; filters use this table's own.
         join = getattr(sort_expr, "table", None) is not self.model.__table__
-        stmt = self._filtered(select(self.model.id), query, join).order_by(*order).limit(limit)
-        return self.db.fetch_ids(stmt)
+        return self._filtered(stmt, query, join).order_by(*order).limit(limit)
 
     def count(self, query: ListQuery | None = None) -> int:
         stmt = self._filtered(select(func.count(self.model.id)), query or ListQuery(), join=False)
