@@ -123,3 +123,20 @@ def test_a_reminder_clicked_before_the_data_is_open_opens_its_record_once_it_is(
     assert form.record_id == care_id
     assert isinstance(window.stack.currentWidget(), CareView)
     finish(qtbot, opened)
+
+
+def test_the_workbench_shown_first_stays_on_screen_when_the_data_is_open(
+    qtbot, community, held_opening, reminder_lines
+):
+    directory, _ = community
+    window, opened = start(qtbot, directory, look_ahead(directory, PASSWORD))
+    panel = window.first_look
+    held_opening.set()
+    qtbot.waitUntil(lambda: window.context is not None, timeout=20000)
+    dashboard = window.stack.currentWidget()
+    assert isinstance(dashboard, DashboardView)
+    assert dashboard.panel is panel
+    assert panel.isVisible(), "the 工作台 still shows, now as the page's"
+    assert not panel.visibleRegion().isEmpty()
+    assert any("王奶奶" in line for line in reminder_lines(panel))
+    finish(qtbot, opened)

@@ -31,6 +31,8 @@ class DashboardView(Page):
         self.setFocusProxy(self.panel)
         if shown is None:
             self.reload()
+        else:
+            shown.show()  # a widget given a new parent is hidden until shown again
 
     def connect_window(self, window: MainWindow) -> None:
         self.panel.reminder_activated.connect(window.follow_reminder)
