@@ -264,19 +264,26 @@ def test_a_search_typed_while_the_rest_is_read_gets_its_own_whole_list(qtbot, de
     assert [view.model.record_id(row) for row in range(view.model.rowCount())] == found
 
 
+def searched_residents(qtbot, context, type_text, term):
+    """The 居民 list with `term` typed in its search box, the whole result in."""
+    from desktop_app.ui.views.records import ResidentView
+
+    view = ResidentView(context)
+    qtbot.addWidget(view)
+    view.show()
+    view.search.setFocus()
+    type_text(view.search, term)
+    qtbot.waitUntil(lambda: view.model.query.text == term and view.model.complete, timeout=5000)
+    return view
+
+
 def test_a_search_typed_on_narrows_what_it_found_without_reading_again(qtbot, demo_context, type_text):
     from sqlalchemy import event
 
     from desktop_app.core.services.people import ResidentService
-    from desktop_app.ui.views.records import ResidentView
 
     service = ResidentService(demo_context.db)
-    view = ResidentView(demo_context)
-    qtbot.addWidget(view)
-    view.show()
-    view.search.setFocus()
-    type_text(view.search, "号")
-    qtbot.waitUntil(lambda: view.model.query.text == "号" and view.model.complete, timeout=5000)
+    view = searched_residents(qtbot, demo_context, type_text, "号")
     statements: list[str] = []
 
     def executed(conn, cursor, statement, *rest):
@@ -294,17 +301,10 @@ def test_a_search_typed_on_narrows_what_it_found_without_reading_again(qtbot, de
 
 def test_the_same_search_after_a_change_reads_the_data_afresh(qtbot, demo_context, type_text):
     from desktop_app.core.services.people import ResidentService
-    from desktop_app.ui.views.records import ResidentView
 
-    service = ResidentService(demo_context.db)
-    view = ResidentView(demo_context)
-    qtbot.addWidget(view)
-    view.show()
-    view.search.setFocus()
-    type_text(view.search, "号楼")
-    qtbot.waitUntil(lambda: view.model.query.text == "号楼" and view.model.complete, timeout=5000)
+    view = searched_residents(qtbot, demo_context, type_text, "号楼")
     before = view.model.rowCount()
-    added = service.create({"name": "新来的", "address": "99号楼101室"})
+    added = ResidentService(demo_context.db).create({"name": "新来的", "address": "99号楼101室"})
     view.reload()  # as after a form saved it
     assert view.model.rowCount() == before + 1
     assert view.model.row_of(added) is not None
