@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QListWidget,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -78,8 +79,10 @@ class WorkbenchPanel(QWidget):
         self.todo.setModel(self.reminders)
         self.todo.setUniformItemSizes(True)
         self.todo.setToolTip("单击打开对应的记录或表单")
+        # Enter, a double click, or one click where the desktop opens items so (then `clicked` would open it twice).
         self.todo.activated.connect(self._activated)
-        self.todo.clicked.connect(self._activated)
+        if not self.todo.style().styleHint(QStyle.StyleHint.SH_ItemView_ActivateItemOnSingleClick, None, self.todo):
+            self.todo.clicked.connect(self._activated)  # one click opens it on every desktop
         self.meeting_chart = MonthlyChart("三会一课（近 12 个月，按类别）")
         self.care_chart = MonthlyChart("关怀（近 12 个月，按类别）")
         self.care = QTableWidget(0, 3)

@@ -261,3 +261,40 @@ def test_the_problem_ledger_tab_is_read_when_first_clicked(qtbot, demo_context):
     assert studio.problems.isVisible()
     assert studio.problems.model.rowCount() == 15
     assert window.count_label.text() == "书记工作室：共 15 条"
+
+
+@pytest.fixture
+def single_click_desktop(app):
+    """A desktop that opens an item with one click (as some Linux desktops are set): the application style says so."""
+    from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleFactory
+
+    class SingleClick(QProxyStyle):
+        def styleHint(self, hint, option=None, widget=None, returned=None):  # noqa: N802  (Qt names it)
+            if hint == QStyle.StyleHint.SH_ItemView_ActivateItemOnSingleClick:
+                return 1
+            return super().styleHint(hint, option, widget, returned)
+
+    before = app.style().name()
+    app.setStyle(SingleClick(QStyleFactory.create(before)))
+    yield
+    app.setStyle(QStyleFactory.create(before))
+
+
+def test_one_click_on_a_reminder_opens_one_form_where_one_click_opens_items(
+    qtbot, context, opened_forms, click_reminder, single_click_desktop
+):
+    other = next(c.id for c in CareCategoryService(context.db).list() if c.name == "其他")
+    cid = CareService(context.db).create(
+        {
+            "date": "2024-01-01",
+            "category_id": other,
+            "recipient_name": "王奶奶",
+            "status": "需回访",
+            "follow_up_date": "2024-01-10",
+        }
+    )
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    click_reminder(window.view(0).panel, "王奶奶")
+    [form] = opened_forms
+    assert form.record_id == cid
