@@ -46,9 +46,11 @@ def test_a_reminder_opens_a_prefilled_meeting_form(qtbot, context, opened_forms,
     assert window.stack.currentIndex() == 3, "the 三会一课 list is shown behind the form"
 
 
-def test_a_follow_up_reminder_opens_the_care_record(qtbot, context, opened_forms, click_reminder):
+@pytest.fixture
+def follow_up(context):
+    """A care action awaiting a follow-up long due (王奶奶): its id."""
     other = next(c.id for c in CareCategoryService(context.db).list() if c.name == "其他")
-    cid = CareService(context.db).create(
+    return CareService(context.db).create(
         {
             "date": "2024-01-01",
             "category_id": other,
@@ -57,6 +59,10 @@ def test_a_follow_up_reminder_opens_the_care_record(qtbot, context, opened_forms
             "follow_up_date": "2024-01-10",
         }
     )
+
+
+def test_a_follow_up_reminder_opens_the_care_record(qtbot, context, opened_forms, click_reminder, follow_up):
+    cid = follow_up
     window = MainWindow(context)
     qtbot.addWidget(window)
     dashboard = window.view(0)
@@ -281,20 +287,10 @@ def single_click_desktop(app):
 
 
 def test_one_click_on_a_reminder_opens_one_form_where_one_click_opens_items(
-    qtbot, context, opened_forms, click_reminder, single_click_desktop
+    qtbot, context, opened_forms, click_reminder, follow_up, single_click_desktop
 ):
-    other = next(c.id for c in CareCategoryService(context.db).list() if c.name == "其他")
-    cid = CareService(context.db).create(
-        {
-            "date": "2024-01-01",
-            "category_id": other,
-            "recipient_name": "王奶奶",
-            "status": "需回访",
-            "follow_up_date": "2024-01-10",
-        }
-    )
     window = MainWindow(context)
     qtbot.addWidget(window)
     click_reminder(window.view(0).panel, "王奶奶")
     [form] = opened_forms
-    assert form.record_id == cid
+    assert form.record_id == follow_up
