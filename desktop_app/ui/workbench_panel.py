@@ -74,9 +74,9 @@ class WorkbenchPanel(QWidget):
         super().__init__(parent)
         self.heading = QLabel()
 
-        self.reminders = ReminderModel(self)
+        self.reminder_model = ReminderModel(self)
         self.todo = QListView()
-        self.todo.setModel(self.reminders)
+        self.todo.setModel(self.reminder_model)
         self.todo.setUniformItemSizes(True)
         self.todo.setToolTip("单击打开对应的记录或表单")
         # Enter, a double click, or one click where the desktop opens items so (then `clicked` would open it twice).
@@ -125,7 +125,7 @@ class WorkbenchPanel(QWidget):
         self.heading.setFont(heading_font)
         self.heading.setText(f"{data.community or '本居民区'}　{data.today:%Y年%m月%d日}")
 
-        self.reminders.set_reminders(data.reminders)
+        self.reminder_model.set_reminders(data.reminders)
         self.todo_box.setTitle(f"今天要做的事（{len(data.reminders)} 项）")
 
         self.meeting_chart.set_data(data.meetings)

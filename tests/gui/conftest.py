@@ -240,6 +240,22 @@ def answer(qtbot, type_text, secret):
 
 
 @pytest.fixture
+def click_page(qtbot):
+    """Click a page's title in the main window's navigation, as a person does (the window shown first)."""
+
+    def click(window, title):
+        from PySide6.QtCore import Qt
+
+        if not window.isVisible():
+            window.show()
+            qtbot.waitExposed(window)
+        item = next(window.nav.item(i) for i in range(window.nav.count()) if window.nav.item(i).text() == title)
+        qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=window.nav.visualItemRect(item).center())
+
+    return click
+
+
+@pytest.fixture
 def reminder_lines():
     """The lines of a 工作台's 今天要做的事, as shown."""
 

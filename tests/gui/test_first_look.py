@@ -7,7 +7,6 @@ import datetime as dt
 import threading
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.services.care import CareCategoryService, CareService
@@ -78,13 +77,9 @@ def finish(qtbot, opened):
         db.dispose()
 
 
-def click_nav(qtbot, window, title):
-    row = next(i for i in range(window.nav.count()) if window.nav.item(i).text() == title)
-    rect = window.nav.visualItemRect(window.nav.item(row))
-    qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-
-
-def test_a_page_clicked_before_the_data_is_open_is_shown_once_it_is(qtbot, community, held_opening, reminder_lines):
+def test_a_page_clicked_before_the_data_is_open_is_shown_once_it_is(
+    qtbot, community, held_opening, reminder_lines, click_page
+):
     directory, _ = community
     window, opened = start(qtbot, directory, look_ahead(directory, PASSWORD))  # a script's start
     panel = window.first_look
@@ -93,7 +88,7 @@ def test_a_page_clicked_before_the_data_is_open_is_shown_once_it_is(qtbot, commu
     assert any("关怀回访：王奶奶" in line and "已过期" in line for line in reminder_lines(panel))
     assert window.windowTitle().endswith("康宁居民区")
 
-    click_nav(qtbot, window, "关怀记录")
+    click_page(window, "关怀记录")
     assert window.stack.currentWidget() is panel, "nothing to show it with yet"
     assert window.count_label.text() == "正在打开数据…"
     assert QApplication.overrideCursor() is not None, "the person sees it is on its way"

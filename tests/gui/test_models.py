@@ -212,9 +212,8 @@ def held_rest(monkeypatch):
 
 
 def test_a_long_list_shows_its_first_rows_at_once_and_the_rest_below_them_a_moment_later(
-    qtbot, demo_context, held_rest
+    qtbot, demo_context, held_rest, click_page
 ):
-    from PySide6.QtCore import Qt
 
     from desktop_app.core.services.people import ResidentService
     from desktop_app.ui.main_window import MainWindow
@@ -223,13 +222,7 @@ def test_a_long_list_shows_its_first_rows_at_once_and_the_rest_below_them_a_mome
     everyone = ResidentService(demo_context.db).list_ids()
     window = MainWindow(demo_context)
     qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    residents = window.nav.item(4)
-    assert residents.text() == "居民"
-    qtbot.mouseClick(
-        window.nav.viewport(), Qt.MouseButton.LeftButton, pos=window.nav.visualItemRect(residents).center()
-    )
+    click_page(window, "居民")
     view = window.stack.currentWidget()
     assert isinstance(view, ResidentView)
     assert view.model.rowCount() == 50

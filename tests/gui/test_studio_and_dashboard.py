@@ -248,17 +248,10 @@ def test_a_dues_risk_reminder_opens_the_member_by_keys(qtbot, context, opened_fo
     assert form.record_id == absent
 
 
-def test_the_problem_ledger_tab_is_read_when_first_clicked(qtbot, demo_context):
+def test_the_problem_ledger_tab_is_read_when_first_clicked(qtbot, demo_context, click_page):
     window = MainWindow(demo_context)
     qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    studio_row = view_index(StudioView)
-    qtbot.mouseClick(
-        window.nav.viewport(),
-        Qt.MouseButton.LeftButton,
-        pos=window.nav.visualItemRect(window.nav.item(studio_row)).center(),
-    )
+    click_page(window, "书记工作室")
     studio = window.stack.currentWidget()
     assert isinstance(studio, StudioView)
     assert studio._problems is None, "the page opens with the activities alone"

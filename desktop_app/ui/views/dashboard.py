@@ -38,5 +38,6 @@ class DashboardView(Page):
         self.panel.reminder_activated.connect(window.follow_reminder)
 
     def reload(self, today: dt.date | None = None) -> None:
-        self.panel.show_data(workbench_of(self.context.db, today))
-        self.count_changed.emit(len(self.panel.reminders.reminders))
+        data = workbench_of(self.context.db, today)
+        self.panel.show_data(data)
+        self.count_changed.emit(len(data.reminders))
