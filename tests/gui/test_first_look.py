@@ -135,3 +135,28 @@ def test_the_workbench_shown_first_stays_on_screen_when_the_data_is_open(
     assert not panel.visibleRegion().isEmpty()
     assert any("王奶奶" in line for line in reminder_lines(panel))
     finish(qtbot, opened)
+
+
+def test_a_scripts_wrong_password_is_told_and_the_program_ends(qtbot, community, shown_errors):
+    directory, _ = community
+    window = MainWindow(settings=ui_settings(directory))
+    qtbot.addWidget(window)
+    window.show()
+    stopped: list[int] = []
+    opened: list = []
+    app_module.open_data(
+        window,
+        directory,
+        None,
+        opened,
+        stop=stopped.append,
+        password="不是这个密码",
+        check_first=False,
+        ahead=look_ahead(directory, "不是这个密码"),
+    )
+    qtbot.waitUntil(lambda: bool(stopped), timeout=20000)
+    assert stopped == [1]
+    assert any("密码或恢复密钥不正确" in message for _, message in shown_errors)
+    assert window.first_look is None
+    assert window.context is None
+    assert opened == []
