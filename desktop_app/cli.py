@@ -80,6 +80,12 @@ def _data_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
         help=f"加密数据的密码（或恢复密钥）所在的文件，供脚本使用；也可用环境变量 {PASSWORD_VARIABLE}；"
         "都没有时在终端中提示输入",
     )
+    parser.add_argument(
+        "--recovery-key-out",
+        metavar="文件",
+        default=default,
+        help="建立新数据（或加密旧版本的数据）时，把恢复密钥写到这个新文件（不能在数据目录中）；不给时在终端中显示一次",
+    )
 
 
 PASSWORD_VARIABLE = "DESKTOP_APP_PASSWORD"
@@ -111,15 +117,21 @@ def _scripted_password(args: argparse.Namespace) -> str | None:
 
 
 def _data_key(args: argparse.Namespace) -> bytes | None:
-    """The data key of an encrypted data directory, from the password (or recovery key): a file, the
-    environment, or a prompt that does not echo. Never from a value on the command line: every user of
-    the PC could read it in the process list."""
+    """The data key of the data directory, from the password (or recovery key): a file, the environment, or
+    a prompt that does not echo. Never from a value on the command line: every user of the PC could read it
+    in the process list. Data without keys yet (new, or an earlier version's plain file) gets them here,
+    as the window's first start gives them: no data is ever written without a key."""
     from desktop_app.core.storage import keys
     from desktop_app.core.storage.paths import resolve_data_dir
+    from desktop_app.core.storage.startup import needs_new_keys
 
     directory = resolve_data_dir(args.data_dir)
-    if args.db_url is not None or not keys.has_keys(directory):
+    if args.db_url is not None:
         return None
+    if needs_new_keys(directory):
+        return _new_keys(args, directory)
+    if not keys.has_keys(directory):
+        return None  # encrypted data whose keys.json is gone: the opening says what is wrong
     secret = _scripted_password(args)
     if secret is None and sys.stdin.isatty():
         import getpass
@@ -130,12 +142,84 @@ def _data_key(args: argparse.Namespace) -> bytes | None:
     return keys.open_keys(directory, secret)
 
 
+def _new_keys(args: argparse.Namespace, directory: Path) -> bytes:
+    """Keys for data that has none: the password a script gives (or typed twice), the recovery key written
+    to the new file the person named (never inside the data directory) or shown once in the terminal."""
+    from desktop_app.core.storage import keys
+
+    target = _recovery_key_file(getattr(args, "recovery_key_out", None), directory)
+    if target is None and not sys.stdout.isatty():
+        raise AppError(
+            "新的数据要先设置密码并保存恢复密钥：请用 --recovery-key-out 文件 指定恢复密钥写到哪里"
+            "（不能在数据目录中），或在终端中运行本命令，恢复密钥会显示一次。"
+        )
+    password = _scripted_password(args)
+    if password is None and sys.stdin.isatty():
+        import getpass
+
+        print("数据会加密保存。请设置打开数据用的密码，以后每次使用都要输入。", file=sys.stderr)
+        password = getpass.getpass("设置密码：")
+        if password != getpass.getpass("再输入一次："):
+            raise AppError("两次输入的密码不一致，没有建立任何数据。")
+    if not password:
+        raise AppError(
+            f"新的数据要先设置密码：请在终端中运行，或用 --password-file 或环境变量 {PASSWORD_VARIABLE} 提供。"
+        )
+
+    def keep(recovery: str) -> None:
+        if target is None:
+            print(f"{keys.RECOVERY_KEY_NOTICE}\n\n    {recovery}\n", flush=True)
+            return
+        try:
+            with target.open("x", encoding="utf-8") as handle:
+                handle.write(f"书记工作台 恢复密钥（数据目录：{directory}）\n{recovery}\n\n")
+                handle.write(f"{keys.RECOVERY_KEY_NOTICE}\n")
+        except FileExistsError as exc:
+            raise AppError(f"恢复密钥文件“{target}”已存在，没有覆盖它。请换一个文件名。") from exc
+        print(f"恢复密钥已写到：{target}。请打印或抄写后放在安全的地方，不要和电脑放在一起。", file=sys.stderr)
+
+    return keys.create_keys(directory, password, keep_recovery=keep)[0]
+
+
+def _recovery_key_file(name: str | None, directory: Path) -> Path | None:
+    if name is None:
+        return None
+    target = Path(name).expanduser().resolve()
+    if target.is_relative_to(directory.resolve()):
+        raise AppError(
+            f"恢复密钥不能放在数据目录“{directory}”中：和数据放在一起，丢了电脑或 U 盘就等于丢了密码。"
+            "请换一个位置（如另一个 U 盘或打印出来）。"
+        )
+    if target.exists():
+        raise AppError(f"恢复密钥文件“{target}”已存在，没有覆盖它。请换一个文件名。")
+    if not target.parent.is_dir():
+        raise AppError(f"保存恢复密钥的文件夹不存在：{target.parent}")
+    return target
+
+
+# Commands that may begin new data in an empty folder (keyed first); the others need data that is there.
+CREATING = ("demo", "import", "street keygen", "restore")
+
+
 def _open(args: argparse.Namespace):
+    """The data a command works on. A folder without data is keyed and begun for a command that makes data,
+    and refused, with nothing made, for one that reads what is there."""
+    from desktop_app.core.storage import keys
+    from desktop_app.core.storage.database import database_path
     from desktop_app.core.storage.paths import NETWORK_WARNING, is_network_path, resolve_data_dir
     from desktop_app.core.storage.startup import open_database
 
-    if args.db_url is None and is_network_path(resolve_data_dir(args.data_dir)):
-        print(f"警告：{NETWORK_WARNING}", file=sys.stderr)
+    directory = resolve_data_dir(args.data_dir)
+    if args.db_url is None:
+        command = " ".join(filter(None, (args.command, getattr(args, "action", None))))
+        if not database_path(directory).is_file() and command not in CREATING:
+            raise AppError(
+                f"数据目录“{directory}”中没有书记工作台的数据（{database_path(directory).name}），什么也没有做。"
+                "请确认数据目录是否正确（--data-dir 或环境变量 DESKTOP_APP_DATA_DIR）。"
+                + ("" if keys.has_keys(directory) else "新的数据请先启动程序，或用 demo、import、restore 命令建立。")
+            )
+        if is_network_path(directory):
+            print(f"警告：{NETWORK_WARNING}", file=sys.stderr)
     return open_database(args.data_dir, args.db_url, key=_data_key(args))
 
 
@@ -251,25 +335,42 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bundle_secret(args: argparse.Namespace, why: str) -> str:
+    """A bundle's own password or recovery key: its variable, a script's password, or typed."""
+    secret = os.environ.get(BUNDLE_PASSWORD_VARIABLE) or _scripted_password(args)
+    if secret is None and sys.stdin.isatty():
+        import getpass
+
+        print(why, file=sys.stderr)
+        secret = getpass.getpass("备份包的密码或恢复密钥：")
+    if not secret:
+        raise AppError(f"{why}请在终端中输入，或用环境变量 {BUNDLE_PASSWORD_VARIABLE} 提供。")
+    return secret
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
-    from desktop_app.core.storage.restore import BundleSecretRequiredError, restore_backup
+    from desktop_app.core.storage import keys
+    from desktop_app.core.storage.database import database_path
+    from desktop_app.core.storage.paths import resolve_data_dir
+    from desktop_app.core.storage.restore import BundleSecretRequiredError, carried_keys, restore_backup
     from desktop_app.core.storage.startup import open_database
 
+    source = Path(args.file)
+    directory = resolve_data_dir(args.data_dir)
     with _locked(args):
-        db = open_database(args.data_dir, args.db_url, check=False, key=_data_key(args))
+        new_folder = args.db_url is None and not keys.has_keys(directory) and not database_path(directory).exists()
+        with carried_keys(source) as bundle_keys:
+            if new_folder and bundle_keys is not None:
+                # A new PC: the folder is keyed as the data the bundle came from, with its password.
+                secret = _bundle_secret(args, f"备份包“{source.name}”是加密的。")
+                db = open_database(directory, key=keys.adopt_keys(directory, bundle_keys, secret))
+            else:
+                db = open_database(directory, args.db_url, check=False, key=_data_key(args))
         try:
             try:
-                result = restore_backup(db, Path(args.file))
+                result = restore_backup(db, source)
             except BundleSecretRequiredError as exc:  # other data's bundle: its own password
-                secret = os.environ.get(BUNDLE_PASSWORD_VARIABLE)
-                if secret is None and sys.stdin.isatty():
-                    import getpass
-
-                    print(exc, file=sys.stderr)
-                    secret = getpass.getpass("备份包的密码或恢复密钥：")
-                if not secret:
-                    raise AppError(f"{exc}请在终端中输入，或用环境变量 {BUNDLE_PASSWORD_VARIABLE} 提供。") from exc
-                result = restore_backup(db, Path(args.file), bundle_secret=secret)
+                result = restore_backup(db, source, bundle_secret=_bundle_secret(args, str(exc)))
         finally:
             db.dispose()
     print(f"已从备份恢复（{result.contents.describe()}）。")
@@ -425,13 +526,13 @@ def build_parser() -> argparse.ArgumentParser:
     _data_options(parser, top_level=True)
     # For benchmarks: start as a user would, and quit once the window is shown, or its data ready.
     parser.add_argument("--quit-when", choices=["shown", "ready", "open"], help=argparse.SUPPRESS)
-    parser.set_defaults(handler=cmd_gui)
+    parser.set_defaults(handler=cmd_gui, command=None)
     sub = parser.add_subparsers(title="子命令", metavar="子命令", parser_class=ChineseArgumentParser)
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text, description=help_text)
         _data_options(command, top_level=False)
-        command.set_defaults(handler=handler)
+        command.set_defaults(handler=handler, command=name)
         return command
 
     demo = add("demo", cmd_demo, "在空白数据库中载入示例数据")
@@ -497,16 +598,22 @@ def build_parser() -> argparse.ArgumentParser:
     street = add("street", cmd_street, "街道汇总（街道用）：生成密钥、导入数据包、导出汇总报表")
     actions = street.add_subparsers(title="操作", metavar="操作", dest="action", parser_class=ChineseArgumentParser)
     actions.required = True
-    keygen = actions.add_parser("keygen", help="把这个数据目录设为街道用，生成密钥并导出公钥文件")
+
+    def act(name: str, help_text: str) -> argparse.ArgumentParser:
+        action = actions.add_parser(name, help=help_text, description=help_text)
+        _data_options(action, top_level=False)  # `street keygen --data-dir X` as well as before it
+        return action
+
+    keygen = act("keygen", "把这个数据目录设为街道用，生成密钥并导出公钥文件")
     keygen.add_argument("--out", required=True, metavar="街道公钥.pub")
     keygen.add_argument("--name", metavar="街道名称", help="写入公钥文件，居民区导入时可看到")
-    add_unit = actions.add_parser("add-unit", help="把一个居民区加入名单")
+    add_unit = act("add-unit", "把一个居民区加入名单")
     add_unit.add_argument("code", metavar="单位代码")
     add_unit.add_argument("unit_name", metavar="居民区名称")
-    street_import = actions.add_parser("import", help="导入数据包（可给多个文件或文件夹）")
+    street_import = act("import", "导入数据包（可给多个文件或文件夹）")
     street_import.add_argument("files", nargs="+", metavar="文件或文件夹")
     street_import.add_argument("--add-units", action="store_true", help="不在名单中的居民区，自动加入名单后导入")
-    street_export = actions.add_parser("export", help="导出汇总报表")
+    street_export = act("export", "导出汇总报表")
     street_export.add_argument(
         "kind",
         choices=["meetings", "care", "visits", "studio", "dues", "missing"],

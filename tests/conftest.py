@@ -22,15 +22,95 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("DESKTOP_APP_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
 
 
+def make_plain_database(path: Path) -> Path:
+    """A plain (unencrypted) database at head, as an earlier version left them: the program itself never
+    makes one, but most tests read their data with plain sqlite3 and need no key."""
+    from desktop_app.core.storage import migrate
+    from desktop_app.core.storage.database import build_engine, sqlite_url
+
+    engine = build_engine(sqlite_url(path))
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    return path
+
+
+# The data key of a test's new, encrypted data (the program derives one from a password; tests need no KDF).
+TEST_DATA_KEY = bytes(range(32))
+
+# A password the strength rules accept, for tests that start the program or its commands as a script does.
+TEST_PASSWORD = "Kangle-Jumin-2026!"
+
+
+@pytest.fixture
+def cli_password(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The commands' password, as a script gives it (never on the command line)."""
+    monkeypatch.setenv("DESKTOP_APP_PASSWORD", TEST_PASSWORD)
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def recovery_key_out(tmp_path_factory: pytest.TempPathFactory, cli_password: str):
+    """`--recovery-key-out` with a new file outside any data directory, for a command that begins new data."""
+    folder = tmp_path_factory.mktemp("recovery-keys")
+    made = iter(range(1000))
+
+    def option() -> list[str]:
+        return ["--recovery-key-out", str(folder / f"恢复密钥{next(made)}.txt")]
+
+    return option
+
+
+def open_earlier_version(directory: Path):
+    """Plain data as an earlier version left it, opened (the program itself makes only encrypted data)."""
+    from desktop_app.core.storage.paths import DATABASE_FILENAME
+    from desktop_app.core.storage.startup import open_database
+
+    directory.mkdir(parents=True, exist_ok=True)
+    make_plain_database(directory / DATABASE_FILENAME)
+    return open_database(directory)
+
+
+def open_keyed(directory: Path):
+    """Data as the program makes it, opened with TEST_PASSWORD."""
+    from desktop_app.core.storage import keys
+    from desktop_app.core.storage.startup import open_database
+
+    return open_database(directory, key=keys.open_keys(directory, TEST_PASSWORD))
+
+
+@pytest.fixture
+def keyed_db(keyed_data_dir: Path) -> Iterator[object]:
+    database = open_keyed(keyed_data_dir)
+    yield database
+    database.dispose()
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One database migrated to head, copied by each test (migrating every time is slow)."""
     from desktop_app.core.storage.paths import DATABASE_FILENAME
+
+    return make_plain_database(tmp_path_factory.mktemp("template") / DATABASE_FILENAME)
+
+
+@pytest.fixture(scope="session")
+def keyed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Data as the program makes it: keys.json (opened by TEST_PASSWORD) and the encrypted database at head."""
+    from desktop_app.core.storage import keys
     from desktop_app.core.storage.startup import open_database
 
-    directory = tmp_path_factory.mktemp("template")
-    open_database(directory).dispose()
-    return directory / DATABASE_FILENAME
+    directory = tmp_path_factory.mktemp("keyed-template")
+    key, _ = keys.create_keys(directory, TEST_PASSWORD)
+    open_database(directory, key=key).dispose()
+    return directory
+
+
+@pytest.fixture
+def keyed_data_dir(tmp_path: Path, keyed_template: Path, cli_password: str) -> Path:
+    """A copy of keyed_template; the commands find its password where a script puts it."""
+    return Path(shutil.copytree(keyed_template, tmp_path / "data", ignore=shutil.ignore_patterns("app.lock")))
 
 
 @pytest.fixture

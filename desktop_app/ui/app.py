@@ -103,7 +103,6 @@ def run_gui(
     (`--password-file`, DESKTOP_APP_PASSWORD): no password dialog is shown; `ahead` has its data key and
     the 工作台's first look on the way (see services.look_ahead)."""
     from desktop_app.core.storage.crashlog import CrashRecorder
-    from desktop_app.ui import errors
     from desktop_app.ui.background import BackgroundTask
     from desktop_app.ui.errors import install_exception_hook
     from desktop_app.ui.main_window import MainWindow, ui_settings
@@ -131,22 +130,21 @@ def run_gui(
         else:
             # The start-up check of the whole file only after a run that did not end normally; otherwise
             # the same check runs in the background once the 工作台 is in use.
-            unclean = last_run is not None
-            if last_run is not None:
-                QTimer.singleShot(0, lambda: errors.show_message(window, "上次没有正常退出", last_run))
-            QTimer.singleShot(
-                0,
-                lambda: open_data(
+            def open_after_notice() -> None:
+                if last_run is not None:
+                    tell_unclean_exit(window, last_run, scripted=password is not None)
+                open_data(
                     window,
                     directory,
                     db_url,
                     opened,
                     quit_when,
                     password=password,
-                    check_first=unclean,
+                    check_first=last_run is not None,
                     ahead=ahead,
-                ),
-            )
+                )
+
+            QTimer.singleShot(0, open_after_notice)
         return app.exec()
     finally:
         BackgroundTask.wait_all()
@@ -154,6 +152,18 @@ def run_gui(
             db.dispose()
         crashes.stop()
         lock.release()
+
+
+def tell_unclean_exit(window: MainWindow, notice: str, scripted: bool) -> None:
+    """The notice that the last run did not end normally, read before the opening asks or tells anything
+    (the password, a refusal): two dialogs never stack. A script's start waits for nobody: the status bar."""
+    from desktop_app.ui import errors
+
+    log.warning("the last run did not end normally")
+    if scripted:
+        window.statusBar().showMessage(notice.split("\n")[0], 15000)
+    else:
+        errors.show_message(window, "上次没有正常退出", notice)
 
 
 def stop_when(moment: str) -> None:

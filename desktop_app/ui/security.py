@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.storage import keys
+from desktop_app.core.storage.keys import LOSS_WARNING, RECOVERY_KEY_NOTICE
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.dialog_buttons import ok_cancel
 from desktop_app.ui.errors import report_failure
@@ -32,7 +33,6 @@ from desktop_app.ui.styles import ERROR_STYLE
 IDLE_MINUTES_KEY = "security/idle_lock_minutes"
 DEFAULT_IDLE_MINUTES = 10
 IDLE_POLL_MS = 10_000
-LOSS_WARNING = "没有密码、也没有恢复密钥时，任何人（包括技术支持）都无法恢复这些数据。"
 
 
 def idle_minutes(settings: QSettings) -> int:
@@ -126,10 +126,7 @@ class RecoveryKeyDialog(QDialog):
         self.recovery = recovery
         self.setWindowTitle("恢复密钥")
         layout = QVBoxLayout(self)
-        intro = QLabel(
-            "这是恢复密钥。忘记密码时，用它也能打开数据。请现在抄写下来或打印，放在安全的地方（不要和电脑放在一起）。"
-            f"\n{LOSS_WARNING}"
-        )
+        intro = QLabel(RECOVERY_KEY_NOTICE)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         shown = QLabel(recovery)

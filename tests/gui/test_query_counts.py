@@ -13,13 +13,14 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.main_window import VIEWS, MainWindow, view_index
 from desktop_app.ui.table_model import FIRST_ROWS, RecordTableModel
 from desktop_app.ui.views.records import CareView
+from tests.conftest import TEST_DATA_KEY
 
 MAX_STATEMENTS_PER_VIEW = 12
 
 
 def statements_per_view(qtbot, data_dir, extra_rows: int) -> tuple[dict[str, int], int, set[str]]:
     """Statements per view opened, for a search; and the views whose list is longer than its first rows."""
-    db = open_database(data_dir)
+    db = open_database(data_dir, key=TEST_DATA_KEY)
     fill_demo(db, "small", today=dt.date(2024, 6, 15))
     if extra_rows:
         category = CareCategoryService(db).list()[0].id

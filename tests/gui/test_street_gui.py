@@ -18,6 +18,7 @@ from desktop_app.core.storage.startup import open_database
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.main_window import STREET_VIEWS, MainWindow
 from desktop_app.ui.views.street import PackagesView, StreetDashboardView, StreetReportsView
+from tests.conftest import TEST_DATA_KEY
 
 YEAR = dt.date.today().year
 QUARTER = (dt.date.today().month - 1) // 3 + 1
@@ -31,7 +32,7 @@ def street_context(db):
 def sent_packages(tmp_path: Path, key, seeds=(21, 22)) -> list[Path]:
     files = []
     for seed in seeds:
-        community = open_database(tmp_path / f"community-{seed}")
+        community = open_database(tmp_path / f"community-{seed}", key=TEST_DATA_KEY)
         fill_demo(community, "small", seed=seed)
         StreetKeyService(community).set_street_key(key)
         target = tmp_path / f"{seed}.sjb"

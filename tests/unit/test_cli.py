@@ -8,8 +8,8 @@ from desktop_app.cli import main
 from desktop_app.core.storage.paths import DATABASE_FILENAME
 
 
-def test_demo_then_check_on_a_temporary_data_dir(tmp_path, capsys):
-    assert main(["demo", "--data-dir", str(tmp_path)]) == 0
+def test_demo_then_check_on_a_temporary_data_dir(tmp_path, capsys, recovery_key_out):
+    assert main(["demo", "--data-dir", str(tmp_path), *recovery_key_out()]) == 0
     out = capsys.readouterr().out
     assert "居民 400 条" in out
     assert "党费缴纳" in out
@@ -18,8 +18,9 @@ def test_demo_then_check_on_a_temporary_data_dir(tmp_path, capsys):
     assert "检查结果：正常" in out
 
 
-def test_demo_refuses_a_database_that_has_data(tmp_path, capsys):
-    assert main(["demo", "--data-dir", str(tmp_path)]) == 0
+def test_demo_refuses_a_database_that_has_data(tmp_path, capsys, recovery_key_out):
+    assert main(["demo", "--data-dir", str(tmp_path), *recovery_key_out()]) == 0
+    capsys.readouterr()
     assert main(["demo", "--data-dir", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("错误：")
@@ -27,13 +28,14 @@ def test_demo_refuses_a_database_that_has_data(tmp_path, capsys):
     assert "Traceback" not in err
 
 
-def test_data_dir_from_environment(tmp_path, monkeypatch, capsys):
+def test_data_dir_from_environment(tmp_path, monkeypatch, capsys, recovery_key_out):
     monkeypatch.setenv("DESKTOP_APP_DATA_DIR", str(tmp_path))
-    assert main(["check"]) == 0
+    assert main(["demo", *recovery_key_out()]) == 0
     assert (tmp_path / DATABASE_FILENAME).exists()
+    assert main(["check"]) == 0
 
 
-def test_check_fails_on_a_broken_reference(data_dir, capsys):
+def test_check_fails_on_a_broken_reference(data_dir, capsys, recovery_key_out):
     with sqlite3.connect(data_dir / DATABASE_FILENAME) as conn:
         conn.execute("PRAGMA foreign_keys=OFF")
         conn.execute(
@@ -41,14 +43,14 @@ def test_check_fails_on_a_broken_reference(data_dir, capsys):
             " committee_role, status, notes, search_text)"
             " values ('孤儿', '', '', 'full', 4242, 0, '', 'active', '', '')"
         )
-    assert main(["check", "--data-dir", str(data_dir)]) == 1
+    assert main(["check", "--data-dir", str(data_dir), *recovery_key_out()]) == 1
     assert "引用了不存在的数据" in capsys.readouterr().out
 
 
-def test_backup_to_a_chosen_file_is_a_bundle(data_dir, tmp_path, capsys):
+def test_backup_to_a_chosen_file_is_a_bundle(data_dir, tmp_path, capsys, recovery_key_out):
     target = tmp_path / "u盘" / "备份.zip"
     target.parent.mkdir()
-    assert main(["backup", "--data-dir", str(data_dir), "--to", str(target)]) == 0
+    assert main(["backup", "--data-dir", str(data_dir), "--to", str(target), *recovery_key_out()]) == 0
     assert str(target) in capsys.readouterr().out
     with zipfile.ZipFile(target) as bundle:
         assert "shuji.sqlite3" in bundle.namelist()

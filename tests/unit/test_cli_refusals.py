@@ -53,6 +53,12 @@ def places(tmp_path):
         subprocess.run(["chattr", "-i", str(readonly)], check=True)
 
 
+@pytest.fixture
+def data_dir(keyed_data_dir):
+    """The commands work on data as the program makes it: encrypted, opened by the script's password."""
+    return keyed_data_dir
+
+
 OUTPUTS = {
     "export --out": (["export", "care", "--period", "2024", "--out"], ".xlsx"),
     "template --out": (["template", "residents", "--out"], ".xlsx"),
@@ -133,7 +139,8 @@ def test_an_empty_or_foreign_database_file_is_not_taken_over(tmp_path, capsys):
     assert "其他程序的数据库" in refused(["check", "--data-dir", str(foreign)], capsys)
     assert sha(foreign / DATABASE_FILENAME) == before
     fresh = tmp_path / "fresh"
-    assert main(["check", "--data-dir", str(fresh)]) == 0, "a brand-new data directory is still set up"
+    assert "没有书记工作台的数据" in refused(["check", "--data-dir", str(fresh)], capsys)
+    assert not fresh.exists(), "check makes no data"
 
 
 def test_restoring_the_live_file_onto_itself_is_refused(data_dir, capsys):

@@ -2,6 +2,7 @@ import datetime as dt
 import os
 import shutil
 import sqlite3
+import subprocess
 import time
 import zipfile
 from pathlib import Path
@@ -18,10 +19,11 @@ from desktop_app.core.services.people import ResidentService
 from desktop_app.core.storage import backup as backup_module
 from desktop_app.core.storage import database as database_module
 from desktop_app.core.storage import migrate
-from desktop_app.core.storage.backup import auto_backup, backups_to_keep, list_backups, make_backup
+from desktop_app.core.storage.backup import auto_backup, backups_to_keep, integrity_problems, list_backups, make_backup
 from desktop_app.core.storage.paths import DATABASE_FILENAME, is_network_path
 from desktop_app.core.storage.restore import InvalidBackupError, inspect_backup, restore_backup
 from desktop_app.core.storage.startup import open_database
+from tests.conftest import open_keyed
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -188,10 +190,11 @@ def test_restore_refuses_a_newer_schema(db, tmp_path):
     refused(db, newer, "更新版本")
 
 
-def test_cli_restore_and_check(data_dir, capsys):
-    db = open_database(data_dir)
+def test_cli_restore_and_check(keyed_data_dir, capsys):
+    data_dir = keyed_data_dir
+    db = open_keyed(data_dir)
     ResidentService(db).create({"name": "甲"})
-    good = make_backup(db.file_path, db.backup_dir, "manual")
+    good = make_backup(db.file_path, db.backup_dir, "manual", key=db.key)
     db.dispose()
     assert main(["restore", str(good), "--data-dir", str(data_dir)]) == 0
     assert "居民 1" in capsys.readouterr().out
@@ -370,3 +373,68 @@ def test_an_unknown_sqlite_failure_is_not_called_the_environment():
     busy = sqlite3.OperationalError("database is locked")
     busy.sqlite_errorname = "SQLITE_BUSY_RECOVERY"
     assert "另一个程序" in str(database_module.environment_failure(busy))
+
+
+def copy_with_hot_journal(data_dir: Path, target: Path) -> int:
+    """The data directory as a power cut leaves it in the middle of a save: the file with pages of the unsaved
+    transaction written into it, and the journal that undoes them (copied while the save is under way).
+    Returns the residents saved before it."""
+    db_file = data_dir / DATABASE_FILENAME
+    writer = sqlite3.connect(db_file, isolation_level=None)
+    try:
+        saved = writer.execute("select count(*) from residents").fetchone()[0]
+        writer.execute("PRAGMA cache_size = 10")  # the pages go into the file before the commit
+        writer.execute("BEGIN")
+        writer.executemany(
+            "insert into residents (name, name_initials, address, tags, notes, status, search_text, created_at,"
+            " updated_at) values (?, '', '', '[]', ?, 'active', '', current_timestamp, current_timestamp)",
+            [(f"未保存{n}", "备注" * 200) for n in range(2000)],
+        )
+        target.mkdir()
+        for name in (DATABASE_FILENAME, f"{DATABASE_FILENAME}-journal"):
+            shutil.copyfile(data_dir / name, target / name)
+        writer.execute("ROLLBACK")
+    finally:
+        writer.close()
+    return saved
+
+
+def test_the_first_open_after_a_save_cut_off_rolls_it_back(data_dir, tmp_path, capsys):
+    cut = tmp_path / "cut"
+    saved = copy_with_hot_journal(data_dir, cut)
+    assert (cut / f"{DATABASE_FILENAME}-journal").stat().st_size > 0
+    with pytest.raises(DatabaseEnvironmentError, match="需要恢复"):
+        database_module.query_file(cut / DATABASE_FILENAME, "select count(*) from residents", mode="ro")
+    db = open_database(cut)
+    try:
+        assert ResidentService(db).count() == saved
+    finally:
+        db.dispose()
+    assert not (cut / f"{DATABASE_FILENAME}-journal").exists()
+    assert integrity_problems(cut / DATABASE_FILENAME) == []
+
+
+def test_a_save_cut_off_in_a_read_only_folder_is_told_as_that(data_dir, tmp_path, capsys):
+    if not shutil.which("chattr") or os.geteuid() != 0:
+        pytest.skip("only root can make a folder read-only for root (chattr +i)")
+    cut = tmp_path / "cut"
+    copy_with_hot_journal(data_dir, cut)
+    told = []
+    for protected in ([cut / DATABASE_FILENAME, cut], [cut]):  # the file and its folder, or the folder alone
+        subprocess.run(["chattr", "+i", *map(str, protected)], check=True)
+        try:
+            with pytest.raises(DatabaseEnvironmentError) as caught:
+                open_database(cut)
+        finally:
+            subprocess.run(["chattr", "-i", *map(str, protected)], check=True)
+        told.append(str(caught.value))
+    assert all("只读" in message and "需要恢复" in message for message in told), told
+
+
+def test_extended_result_codes_say_what_happened():
+    moved = sqlite3.OperationalError("attempt to write a readonly database")
+    moved.sqlite_errorname = "SQLITE_READONLY_DBMOVED"
+    assert "被移动" in str(database_module.environment_failure(moved))
+    plain_read_only = sqlite3.OperationalError("attempt to write a readonly database")
+    plain_read_only.sqlite_errorname = "SQLITE_READONLY"
+    assert "只读" in str(database_module.environment_failure(plain_read_only))

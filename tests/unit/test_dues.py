@@ -196,10 +196,12 @@ def test_the_dues_report_has_the_detail_the_totals_and_a_notice_without_incomes(
     assert "5432" not in notice_text, "no income in the notice"
 
 
-def test_bases_imported_from_a_sheet_as_tolerantly_as_the_rosters(db, dues, tmp_path, capsys):
+def test_bases_imported_from_a_sheet_as_tolerantly_as_the_rosters(keyed_db, tmp_path, capsys):
     import openpyxl
 
     from desktop_app.cli import main
+
+    db, dues = keyed_db, DuesService(keyed_db)
 
     member(db, "朱国萍")
     member(db, "李建华")

@@ -16,6 +16,7 @@ from desktop_app.core.storage.backup import backup_now, make_backup
 from desktop_app.core.storage.paths import DATABASE_FILENAME
 from desktop_app.core.storage.restore import restore_backup
 from desktop_app.core.storage.startup import open_database
+from tests.conftest import open_earlier_version
 
 NAME, ID_NUMBER = "甄秀芬", "310101195003070029"
 
@@ -99,7 +100,7 @@ def test_an_encrypted_data_directory_asks_for_its_password(tmp_path):
 
 
 def test_an_earlier_versions_plain_data_is_encrypted_with_its_backups(tmp_path):
-    plain = open_database(tmp_path)
+    plain = open_earlier_version(tmp_path)
     ResidentService(plain).create({"name": NAME, "id_number": ID_NUMBER})
     old_backup = make_backup(plain.file_path, plain.backup_dir, "manual")
     plain.dispose()
@@ -119,7 +120,7 @@ def test_an_earlier_versions_plain_data_is_encrypted_with_its_backups(tmp_path):
 
 def test_a_plain_backup_from_an_earlier_version_restores_into_encrypted_data(tmp_path):
     earlier = tmp_path / "earlier"
-    plain = open_database(earlier)
+    plain = open_earlier_version(earlier)
     ResidentService(plain).create({"name": NAME})
     copy = tmp_path / "旧版本备份.sqlite3"
     shutil.copyfile(make_backup(plain.file_path, plain.backup_dir, "manual"), copy)
@@ -203,7 +204,7 @@ def test_attachments_are_sealed_and_an_earlier_versions_are_sealed_on_upgrade(tm
     photo = tmp_path / "病历.jpg"
     photo.write_bytes(b"JPEG " + NAME.encode() + b" " + ID_NUMBER.encode())
     data = tmp_path / "data"
-    plain = open_database(data)
+    plain = open_earlier_version(data)
     earlier = AttachmentService(plain).add("resident", ResidentService(plain).create({"name": NAME}), photo)
     make_backup(plain.file_path, plain.backup_dir, "manual")  # stores the plain file in backups/ too
     plain.dispose()

@@ -217,7 +217,8 @@ def test_template_round_trips(db, tmp_path):
         assert len(preview.columns) == len(headers), "every template column is recognised"
 
 
-def test_cli_import_dry_run_then_write(data_dir, tmp_path, capsys):
+def test_cli_import_dry_run_then_write(keyed_data_dir, tmp_path, capsys):
+    data_dir = keyed_data_dir
     path = workbook(tmp_path / "r.xlsx", [["姓名", "身份证号"], ["甲", GOOD_ID], ["乙", "123"]])
     assert main(["import", "residents", str(path), "--data-dir", str(data_dir)]) == 1
     captured = capsys.readouterr()

@@ -8,10 +8,11 @@ from desktop_app.core.storage import migrate
 from desktop_app.core.storage.backup import integrity_problems
 from desktop_app.core.storage.paths import DATABASE_FILENAME
 from desktop_app.core.storage.startup import open_database
+from tests.conftest import TEST_DATA_KEY
 
 
 def test_empty_database_is_upgraded_to_head_with_seed_data(tmp_path):
-    db = open_database(tmp_path)
+    db = open_database(tmp_path, key=TEST_DATA_KEY)
     try:
         assert migrate.current_revision(db.engine) == migrate.head_revision()
         tables = set(inspect(db.engine).get_table_names())

@@ -214,7 +214,9 @@ def test_replace_refused_by_the_system_is_explained(community, tmp_path, monkeyp
     assert os.listdir(out) == []
 
 
-def test_cli_export(community, data_dir, tmp_path, capsys):
+def test_cli_export(keyed_db, keyed_data_dir, tmp_path, capsys):
+    fill_demo(keyed_db, "small", today=TODAY)
+    data_dir = keyed_data_dir
     target = tmp_path / "out.xlsx"
     assert main(["export", "care", "--period", "2024Q1", "--out", str(target), "--data-dir", str(data_dir)]) == 0
     assert "已导出" in capsys.readouterr().out
@@ -359,3 +361,24 @@ def test_an_encrypted_export_opens_only_with_its_password(community, tmp_path):
     entry = AuditService(community).entries()[0]
     assert "加密导出" in entry.details
     assert "给街道的密码" not in entry.details, "the password is not logged"
+
+
+def test_a_partial_file_another_running_program_is_writing_is_left_alone(community, tmp_path):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "导出"
+    (folder / WRITING_DIRNAME).mkdir(parents=True)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    killed = folder / WRITING_DIRNAME / f"care.xlsx.{int(gone.stdout)}.partial"  # its process has ended
+    killed.write_bytes(b"half a workbook")
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        writing = folder / WRITING_DIRNAME / f"studio.xlsx.{running.pid}.partial"
+        writing.write_bytes(b"being written")
+        export_report(community, "members", Period.parse("2024"), folder / "members.xlsx")
+        assert not killed.exists(), "what a killed export left is removed"
+        assert writing.read_bytes() == b"being written", "what another program is writing is not touched"
+    finally:
+        running.kill()
+        running.wait()

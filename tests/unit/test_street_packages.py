@@ -27,6 +27,7 @@ from desktop_app.core.exchange.reports.registry import STREET, export_report
 from desktop_app.core.services.mode import ModeService
 from desktop_app.core.services.street import StreetKeyService, StreetPackageService, StreetUnitService
 from desktop_app.core.storage.startup import open_database
+from tests.conftest import TEST_DATA_KEY
 
 YEAR = dt.date.today().year
 SEEDS = (11, 12, 13)
@@ -45,7 +46,7 @@ def rows(path: Path, sheet: str) -> list[tuple]:
 
 
 def community(base: Path, seed: int, street_key) -> object:
-    db = open_database(base / f"community-{seed}")
+    db = open_database(base / f"community-{seed}", key=TEST_DATA_KEY)
     fill_demo(db, "small", seed=seed)
     StreetKeyService(db).set_street_key(street_key)
     return db
@@ -53,7 +54,7 @@ def community(base: Path, seed: int, street_key) -> object:
 
 @pytest.fixture
 def street(tmp_path):
-    db = open_database(tmp_path / "street")
+    db = open_database(tmp_path / "street", key=TEST_DATA_KEY)
     ModeService(db).become_street("示例街道")
     key = StreetKeyService(db).create_key_pair("示例街道")
     yield db, key
@@ -148,7 +149,7 @@ def test_the_same_package_twice_a_newer_version_and_a_late_older_one(street, tmp
     listed = StreetPackageService(street_db).packages()
     assert [(p.sequence, p.current) for p in listed] == [(2, True), (1, False)]
 
-    db = open_database(tmp_path / "community-11")
+    db = open_database(tmp_path / "community-11", key=TEST_DATA_KEY)
     third = tmp_path / "v3.sjb"
     assert build_package(db, package_period(f"{YEAR}Q1"), third, include_names=True).sequence == 3
     db.dispose()
@@ -161,18 +162,13 @@ def test_the_same_package_twice_a_newer_version_and_a_late_older_one(street, tmp
     ]
 
 
-def test_every_refusal_says_why_and_leaves_the_street_data_unchanged(tmp_path, capsys):
+def test_every_refusal_says_why_and_leaves_the_street_data_unchanged(tmp_path, capsys, recovery_key_out):
     street_dir, other_dir = tmp_path / "street", tmp_path / "other-street"
-    assert (
-        main(["--data-dir", str(street_dir), "street", "keygen", "--out", str(tmp_path / "k.pub"), "--name", "甲街道"])
-        == 0
-    )
-    assert (
-        main(["--data-dir", str(other_dir), "street", "keygen", "--out", str(tmp_path / "o.pub"), "--name", "乙街道"])
-        == 0
-    )
+    for folder, out, name in ((street_dir, "k.pub", "甲街道"), (other_dir, "o.pub", "乙街道")):
+        keygen = ["street", "keygen", "--out", str(tmp_path / out), "--name", name, *recovery_key_out()]
+        assert main(["--data-dir", str(folder), *keygen]) == 0
     community_dir = tmp_path / "community"
-    assert main(["--data-dir", str(community_dir), "demo"]) == 0
+    assert main(["--data-dir", str(community_dir), "demo", *recovery_key_out()]) == 0
     assert main(["--data-dir", str(community_dir), "street-key", str(tmp_path / "o.pub")]) == 0
     to_other = tmp_path / "to-other.sjb"
     assert main(["--data-dir", str(community_dir), "package", "--period", f"{YEAR}Q2", "--out", str(to_other)]) == 0

@@ -40,6 +40,21 @@ _ENVIRONMENT_CODES = {
     "SQLITE_PERM": "没有访问数据文件的权限。请检查数据目录的权限。",
     "SQLITE_IOERR": "读写磁盘出错（可能是磁盘已满、U 盘被拔出或网络盘断开）。",
 }
+# Extended codes that say more than their primary one: which read-only, and why. Asked first.
+_EXTENDED_CODES = {
+    "SQLITE_READONLY_ROLLBACK": "上次保存时程序被中断（例如断电），数据文件需要恢复，但数据文件或数据目录是只读的，"
+    "无法恢复。请检查数据目录的写入权限后重新打开程序；恢复后数据与中断前最后一次保存时相同。",
+    # The journal of a cut-off save is rolled back, and then cannot be removed: a protected folder.
+    "SQLITE_IOERR_DELETE": "上次保存时程序被中断（例如断电），数据文件需要恢复，但数据目录是只读的或受保护，"
+    "恢复时无法删除数据文件旁边的日志文件。请检查数据目录的写入权限后重新打开程序。",
+    "SQLITE_READONLY_DBMOVED": "数据文件在程序使用它时被移动、改名或删除，无法继续保存。"
+    "请把数据目录放回原处，然后重新打开程序。",
+    "SQLITE_READONLY_DIRECTORY": "数据目录是只读的，无法在其中保存（保存时需要在数据文件旁边建立临时文件）。"
+    "请检查数据目录的写入权限。",
+    "SQLITE_READONLY_RECOVERY": "数据文件需要恢复，但数据目录是只读的，无法恢复。请检查数据目录的写入权限。",
+    "SQLITE_READONLY_CANTLOCK": "无法在数据目录中建立锁文件（数据目录可能是只读的）。请检查数据目录的写入权限。",
+    "SQLITE_READONLY_CANTINIT": "无法在数据目录中建立锁文件（数据目录可能是只读的）。请检查数据目录的写入权限。",
+}
 # Other drivers (and SQLAlchemy's own wrappers) carry no SQLite code: their words, as a fallback.
 _ENVIRONMENT_WORDS = (
     ("database or disk is full", _ENVIRONMENT_CODES["SQLITE_FULL"]),
@@ -56,6 +71,8 @@ def environment_failure(exc: BaseException) -> DatabaseEnvironmentError | None:
     original = exc.orig if isinstance(exc, DBAPIError) else exc
     name = getattr(original, "sqlite_errorname", None)
     if isinstance(name, str):
+        if name in _EXTENDED_CODES:
+            return DatabaseEnvironmentError(_EXTENDED_CODES[name])
         primary = next((code for code in _ENVIRONMENT_CODES if name == code or name.startswith(code + "_")), None)
         return DatabaseEnvironmentError(_ENVIRONMENT_CODES[primary]) if primary else None
     if not isinstance(original, (*cipher.database_errors(), OperationalError)):
@@ -69,7 +86,9 @@ def environment_failure(exc: BaseException) -> DatabaseEnvironmentError | None:
 
 def query_file(path: Path, sql: str, mode: str = "ro", key: bytes | None = None) -> list[tuple[Any, ...]]:
     """One statement on an SQLite file outside the engine (checks before it is opened), never creating it;
-    an encrypted file is opened with `key`.
+    an encrypted file is opened with `key`. The live data file is probed with `mode="rw"`: a save cut off by a
+    crash leaves a hot journal, which only a read-write connection rolls back (a read-only one fails as if
+    the file were read-only).
 
     A failure of the machine raises DatabaseEnvironmentError; any other DatabaseError (a damaged, foreign
     or wrongly keyed file) is raised as it is, for the caller to judge.

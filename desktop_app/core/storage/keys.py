@@ -19,6 +19,7 @@ import json
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,14 @@ RECOVERY_GROUPS, RECOVERY_GROUP = 5, 5
 FREE_TRIES = 3
 MAX_DELAY_S = 30.0
 _PURPOSE = b"shuji-workbench data key v1"
+
+
+LOSS_WARNING = "没有密码、也没有恢复密钥时，任何人（包括技术支持）都无法恢复这些数据。"
+# What a person is told with a new recovery key, in the window and in a terminal alike.
+RECOVERY_KEY_NOTICE = (
+    "这是恢复密钥。忘记密码时，用它也能打开数据。请现在抄写下来或打印，放在安全的地方（不要和电脑放在一起）。"
+    f"\n{LOSS_WARNING}"
+)
 
 
 class WrongPasswordError(AppError):
@@ -128,10 +137,15 @@ def _read(data_dir: Path) -> dict[str, Any]:
     return content
 
 
-def create_keys(data_dir: Path, password: str) -> tuple[bytes, str]:
-    """A new data key, wrapped under the password and a new recovery key; returns both to the caller once."""
+def create_keys(
+    data_dir: Path, password: str, keep_recovery: Callable[[str], None] | None = None
+) -> tuple[bytes, str]:
+    """A new data key, wrapped under the password and a new recovery key; returns both to the caller once.
+    `keep_recovery` is handed the recovery key before any key is written: when it fails, nothing is."""
     data_key = os.urandom(DATA_KEY_BYTES)
     recovery = new_recovery_key()
+    if keep_recovery is not None:
+        keep_recovery(recovery)
     _write(
         data_dir,
         {
@@ -143,6 +157,16 @@ def create_keys(data_dir: Path, password: str) -> tuple[bytes, str]:
         },
     )
     return data_key, recovery
+
+
+def adopt_keys(data_dir: Path, keys_file: Path, secret: str) -> bytes:
+    """A new data folder takes the wrapped keys another copy of the data carries (a backup bundle from another
+    PC): the same password and recovery key open it as they opened that one. A wrong secret writes nothing."""
+    data_key = open_keys(keys_file.parent, secret) if keys_file.name == KEYS_FILENAME else None
+    if data_key is None:
+        raise AppError(f"{keys_file} 不是书记工作台的密钥文件。")
+    _write(data_dir, json.loads(keys_file.read_text(encoding="utf-8")))
+    return data_key
 
 
 def open_keys(data_dir: Path, secret: str) -> bytes:

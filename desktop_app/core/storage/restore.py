@@ -75,6 +75,19 @@ def database_file(source: Path) -> Iterator[Path]:
         yield source
 
 
+@contextmanager
+def carried_keys(source: Path) -> Iterator[Path | None]:
+    """The wrapped keys a .zip bundle carries, unpacked to a temporary folder; None for a file without them."""
+    if not zipfile.is_zipfile(source):
+        yield None
+        return
+    with zipfile.ZipFile(source) as bundle, tempfile.TemporaryDirectory() as tmp:
+        if KEYS_FILENAME not in bundle.namelist():
+            yield None
+            return
+        yield Path(bundle.extract(KEYS_FILENAME, tmp))
+
+
 def _opens(path: Path, key: bytes) -> bool:
     try:
         query_file(path, "SELECT count(*) FROM sqlite_master", key=key)

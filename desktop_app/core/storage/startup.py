@@ -60,22 +60,37 @@ def refuse_foreign_file(db_file: Path) -> None:
             "请从备份恢复，或把它移走后重新打开（会建立新的空白数据）。"
         )
     try:
-        tables = {row[0] for row in query_file(db_file, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {
+            row[0] for row in query_file(db_file, "SELECT name FROM sqlite_master WHERE type = 'table'", mode="rw")
+        }
     except cipher.database_errors():
         return  # not a database at all: the health check says damaged and offers a backup
     if tables and "alembic_version" not in tables:
         raise AppError(f"数据文件 {db_file} 是其他程序的数据库，不是书记工作台的数据文件。为保护它没有做任何改动。")
 
 
+def needs_new_keys(data_dir: Path) -> bool:
+    """Data without keys yet that the program may key: a folder with no data file, or the plain file of an
+    earlier version (an empty or foreign file is refused here, before anything is made)."""
+    db_file = database_path(data_dir)
+    if has_keys(data_dir):
+        return False
+    if not db_file.exists():
+        return True
+    refuse_foreign_file(db_file)
+    return cipher.is_plain(db_file)
+
+
 def opening_key(db_file: Path, data_dir: Path, key: bytes | None) -> bytes | None:
     """The key the file needs now: none while it is plain (an earlier version's, or a conversion not yet
     done), the data key once encrypted. An encrypted file is never judged without its key: that is no
-    damage, and must never lead to an offer to restore over it."""
+    damage, and must never lead to an offer to restore over it. The probe is read-write, as every first look
+    at the live file is (see query_file): it rolls back a save a crash cut off."""
     if db_file.stat().st_size == 0 or cipher.is_plain(db_file):
         return None
     if key is not None:
         try:
-            query_file(db_file, "SELECT count(*) FROM sqlite_master", key=key)
+            query_file(db_file, "SELECT count(*) FROM sqlite_master", mode="rw", key=key)
         except cipher.database_errors() as exc:
             failure = environment_failure(exc)
             if failure is not None:
@@ -85,6 +100,57 @@ def opening_key(db_file: Path, data_dir: Path, key: bytes | None) -> bytes | Non
     if has_keys(data_dir):
         raise PasswordRequiredError("这份数据已加密，需要输入密码才能打开。")
     return None  # neither our plain file nor keys to open it: the health check judges it
+
+
+CREATING_SUFFIX = ".creating"
+
+
+def creating_path(db_file: Path) -> Path:
+    """Where a new data file is built before it is whole."""
+    return db_file.with_name(db_file.name + CREATING_SUFFIX)
+
+
+def create_database(db_file: Path, key: bytes) -> None:
+    """A new data file, whole or not at all: built, keyed and migrated under a temporary name, then renamed
+    into place. A first start cut off at any moment leaves no data file (the next start begins again,
+    quietly) or a complete one; never an empty file that a later start would have to refuse."""
+    building = creating_path(db_file)
+    discard_unfinished_creation(db_file)
+    engine = build_engine(sqlite_url(building), key)
+    try:
+        migrate.upgrade(engine, key=key)
+    except DBAPIError as exc:
+        failure = environment_failure(exc)
+        if failure is not None:
+            raise failure from exc
+        raise
+    finally:
+        engine.dispose()
+    try:
+        with building.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(building, db_file)
+        sync_folder(db_file.parent)
+    except OSError as exc:
+        raise os_failure(exc, "建立数据文件") from exc
+
+
+def discard_unfinished_creation(db_file: Path) -> None:
+    """What a cut-off first start left under the temporary name: the program's own, never a person's data."""
+    building = creating_path(db_file)
+    for leftover in (building, building.with_name(building.name + "-journal")):
+        leftover.unlink(missing_ok=True)
+
+
+def sync_folder(folder: Path) -> None:
+    """A rename is durable once its folder is synced (POSIX; Windows has no such call and needs none)."""
+    if os.name == "nt":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def remove_leftovers(backup_dir: Path) -> None:
@@ -124,11 +190,18 @@ def open_database(
         db_file = database_path(directory)
         url = sqlite_url(db_file)
         if db_file.exists():
+            discard_unfinished_creation(db_file)
             file_key = opening_key(db_file, directory, key)
             if file_key is None:
                 refuse_foreign_file(db_file)
             if check and check_integrity:
                 check_health(db_file, directory / BACKUP_DIRNAME, file_key)
+        elif key is None:
+            raise AppError(
+                f"数据目录“{directory}”中还没有数据。新的数据必须先设置密码才能建立（数据要加密保存），什么也没有做。"
+            )
+        else:
+            create_database(db_file, key)
         remove_leftovers(directory / BACKUP_DIRNAME)
         for unfinished in directory.glob(f"{RESTORING}*"):
             shutil.rmtree(unfinished, ignore_errors=True)

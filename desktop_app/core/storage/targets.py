@@ -82,15 +82,55 @@ def hide(path: Path) -> None:
         ctypes.windll.kernel32.SetFileAttributesW(str(path), _FILE_ATTRIBUTE_HIDDEN)
 
 
+PARTIAL_SUFFIX = ".partial"
+
+
 def partial_path(target: Path) -> Path:
-    """Where `target` is written before it is whole."""
-    return target.parent / WRITING_DIRNAME / f"{target.name}.partial"
+    """Where `target` is written before it is whole: named with the writing process, so that what a killed
+    process left can be told from what another program is writing right now."""
+    return target.parent / WRITING_DIRNAME / f"{target.name}.{os.getpid()}{PARTIAL_SUFFIX}"
+
+
+def process_running(pid: int) -> bool:
+    if sys.platform == "win32":
+        import ctypes
+
+        synchronize, wait_timeout = 0x00100000, 0x102
+        handle = ctypes.windll.kernel32.OpenProcess(synchronize, False, pid)
+        if not handle:
+            return False
+        try:
+            return bool(ctypes.windll.kernel32.WaitForSingleObject(handle, 0) == wait_timeout)
+        finally:
+            ctypes.windll.kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_left_partials(folder: Path) -> None:
+    """Partial files a killed write left in the hidden folder: their process is gone (or, from an earlier
+    version, they carry no process at all). Our own, never a person's file."""
+    writing = folder / WRITING_DIRNAME
+    if not writing.is_dir():
+        return
+    for leftover in writing.glob(f"*{PARTIAL_SUFFIX}"):
+        writer = leftover.name.removesuffix(PARTIAL_SUFFIX).rpartition(".")[2]
+        if writer.isdigit() and (int(writer) == os.getpid() or process_running(int(writer))):
+            continue
+        with suppress(OSError):
+            leftover.unlink()
 
 
 def begin_partial(target: Path) -> Path:
-    """The partial file made, empty, in its hidden folder (replacing what a killed write of the same
-    target left). Made at once, so that another write finishing meanwhile does not remove the folder."""
+    """The partial file made, empty, in its hidden folder, after what killed writes left there is removed.
+    Made at once, so that another write finishing meanwhile does not remove the folder."""
     partial = partial_path(target)
+    remove_left_partials(target.parent)
     for _ in range(3):  # another write may remove the folder between the two steps
         partial.parent.mkdir(exist_ok=True)
         hide(partial.parent)
