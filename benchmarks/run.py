@@ -24,6 +24,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from benchmarks.earlier_data import open_earlier_version
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent
@@ -64,13 +66,12 @@ def data_set(size: str) -> Path:
     """The demo data set, generated once into the cache and reused while the schema and the demo stay the same."""
     from desktop_app.core.exchange.demo import DEMO_VERSION, fill_demo
     from desktop_app.core.storage import migrate
-    from desktop_app.core.storage.startup import open_database
 
     directory = CACHE / f"{size}-{migrate.head_revision()}-demo{DEMO_VERSION}"
     marker = directory / "complete"
     if not marker.exists():
         shutil.rmtree(directory, ignore_errors=True)
-        db = open_database(directory)
+        db = open_earlier_version(directory)  # plain: the encryption's cost is measured against it
         fill_demo(db, size, today=dt.date(2026, 6, 30))
         db.dispose()
         marker.write_text("ok")
@@ -353,7 +354,6 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     from desktop_app.core.exchange.roster.preview import preview_import
     from desktop_app.core.services.care import CareService
     from desktop_app.core.services.profile import ProfileService
-    from desktop_app.core.storage.startup import open_database
     from desktop_app.ui.app import create_application, freeze_start_up_objects
     from desktop_app.ui.context import AppContext
     from desktop_app.ui.main_window import MainWindow, view_index
@@ -366,7 +366,7 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     # Cold start, against a bare PySide6 window measured in the same run (alternating), both encrypted (the
     # first, unmeasured start encrypts the copy, as a secretary's first start of this version does).
     empty = work / "empty"
-    db = open_database(empty)
+    db = open_earlier_version(empty)
     ProfileService(db).save({"community_name": "基准测试居民区"})
     db.dispose()
     loaded = working_copy(source, work / "loaded")
@@ -494,7 +494,7 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     raw_runs, import_runs = [], []
     for attempt in range(runs if quick else 3):  # alternate, keep the best of each, as for the export
         raw_runs.append(timed(lambda: read_raw(roster)))
-        target = open_database(work / f"import-{attempt}")  # an empty database each time
+        target = open_earlier_version(work / f"import-{attempt}")  # an empty database each time
         import_runs.append(timed(lambda db=target: commit_import(db, preview_import(db, "residents", roster))))
         target.dispose()
     figures.append(Figure(f"导入 {count} 名居民（预览 + 写入）", min(import_runs), "s", min(raw_runs), "≤ 2.5 × 基线"))

@@ -152,6 +152,7 @@ def _package_round_trip(context: dict[str, Any], folder: Path) -> str:
     """A package sealed to a street's key, opened and added up by a street office's copy: the public-key
     cryptography is in the bundle and works."""
     import datetime as dt
+    import secrets
 
     from desktop_app.core.domain.periods import Period
     from desktop_app.core.exchange.packages.build import build_package
@@ -160,10 +161,12 @@ def _package_round_trip(context: dict[str, Any], folder: Path) -> str:
     from desktop_app.core.services.mode import ModeService
     from desktop_app.core.services.profile import ProfileService
     from desktop_app.core.services.street import StreetKeyService
+    from desktop_app.core.storage import keys
     from desktop_app.core.storage.startup import open_database
 
     community = context["db"]
-    street = open_database(folder / "street")
+    street_dir = folder / "street"
+    street = open_database(street_dir, key=keys.create_keys(street_dir, secrets.token_urlsafe(16))[0])
     try:
         ModeService(street).become_street("自检街道")
         StreetKeyService(community).set_street_key(StreetKeyService(street).create_key_pair("自检街道"))

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.earlier_data import make_plain_database, open_earlier_version  # noqa: F401 (for tests)
+
 # The most common office screen: every window and form must fit it. Qt's offscreen platform takes
 # its screens from a JSON file; a platform chosen by the person running the tests is left alone.
 OFFICE_SCREEN = Path(__file__).with_name("office_screen.json")
@@ -20,20 +22,6 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the default data directory somewhere temporary, so nothing reaches the real one."""
     monkeypatch.setenv("DESKTOP_APP_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
-
-
-def make_plain_database(path: Path) -> Path:
-    """A plain (unencrypted) database at head, as an earlier version left them: the program itself never
-    makes one, but most tests read their data with plain sqlite3 and need no key."""
-    from desktop_app.core.storage import migrate
-    from desktop_app.core.storage.database import build_engine, sqlite_url
-
-    engine = build_engine(sqlite_url(path))
-    try:
-        migrate.upgrade(engine)
-    finally:
-        engine.dispose()
-    return path
 
 
 # The data key of a test's new, encrypted data (the program derives one from a password; tests need no KDF).
@@ -60,16 +48,6 @@ def recovery_key_out(tmp_path_factory: pytest.TempPathFactory, cli_password: str
         return ["--recovery-key-out", str(folder / f"恢复密钥{next(made)}.txt")]
 
     return option
-
-
-def open_earlier_version(directory: Path):
-    """Plain data as an earlier version left it, opened (the program itself makes only encrypted data)."""
-    from desktop_app.core.storage.paths import DATABASE_FILENAME
-    from desktop_app.core.storage.startup import open_database
-
-    directory.mkdir(parents=True, exist_ok=True)
-    make_plain_database(directory / DATABASE_FILENAME)
-    return open_database(directory)
 
 
 def open_keyed(directory: Path):
