@@ -459,9 +459,9 @@ def cmd_street(args: argparse.Namespace) -> int:
         db = _open(args)
         try:
             if args.action == "keygen":
-                ModeService(db).become_street(args.name or "")
+                ModeService(db).become_street(args.name)
                 keys = StreetKeyService(db)
-                public = keys.own_public_key() or keys.create_key_pair(args.name or "")
+                public = keys.own_public_key() or keys.create_key_pair(args.name)
                 Path(args.out).write_text(public.to_file_text(), encoding="utf-8")
                 print(f"街道公钥已保存到：{args.out}\n公钥指纹（电话核对用）：{public.fingerprint}")
                 return 0
@@ -606,7 +606,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     keygen = act("keygen", "把这个数据目录设为街道用，生成密钥并导出公钥文件")
     keygen.add_argument("--out", required=True, metavar="街道公钥.pub")
-    keygen.add_argument("--name", metavar="街道名称", help="写入公钥文件，居民区导入时可看到")
+    keygen.add_argument("--name", required=True, metavar="街道名称", help="写入公钥文件，居民区导入时可看到")
     add_unit = act("add-unit", "把一个居民区加入名单")
     add_unit.add_argument("code", metavar="单位代码")
     add_unit.add_argument("unit_name", metavar="居民区名称")

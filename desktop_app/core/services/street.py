@@ -38,7 +38,7 @@ class StreetKeyService:
             if app_settings.stored(session, self.PRIVATE):
                 raise AppError("本街道已有密钥，不能重新生成（已发给居民区的公钥会失效）。需要公钥文件时请直接导出。")
             private = new_private_key()
-            app_settings.store(session, self.PRIVATE, {"key": base64.b64encode(private).decode(), "street": street})
+            app_settings.store_secret(session, self.PRIVATE, private, self.db.key, street=street)
             public = PublicKey(public_of(private), street)
             audit.record(
                 session, AuditAction.CREATE, "settings", None, "生成街道密钥", details=f"指纹 {public.fingerprint}"
@@ -47,17 +47,18 @@ class StreetKeyService:
 
     def private_key(self) -> bytes:
         with self.db.read_session() as session:
-            stored = app_settings.stored(session, self.PRIVATE)
-        if not stored:
+            held = app_settings.stored_secret(session, self.PRIVATE, self.db.key)
+        if held is None:
             raise AppError("本街道还没有生成密钥。请先在“设置”中生成密钥，把公钥文件发给各居民区。")
-        return base64.b64decode(stored["key"])
+        return held[0]
 
     def own_public_key(self) -> PublicKey | None:
         with self.db.read_session() as session:
-            stored = app_settings.stored(session, self.PRIVATE)
-        if not stored:
+            held = app_settings.stored_secret(session, self.PRIVATE, self.db.key)
+        if held is None:
             return None
-        return PublicKey(public_of(base64.b64decode(stored["key"])), stored.get("street", ""))
+        private, public = held
+        return PublicKey(public_of(private), public.get("street", ""))
 
     # -- a community's copy ------------------------------------------------------------------
     def street_key(self) -> PublicKey | None:

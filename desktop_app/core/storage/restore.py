@@ -14,7 +14,7 @@ from pathlib import Path
 
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.domain.errors import AppError
-from desktop_app.core.storage import audit, cipher, keys, migrate
+from desktop_app.core.storage import app_settings, audit, cipher, keys, migrate
 from desktop_app.core.storage.backup import (
     ATTACHMENT_STORE,
     BUNDLE_DATABASE,
@@ -190,6 +190,7 @@ def restore_backup(db: Database, source: Path, bundle_secret: str | None = None)
             restored = _restore_attachments(source, db, contents.key)
         migrate.upgrade(db.engine, backup_dir=db.backup_dir, db_file=target, key=db.key)
         with db.session() as session:
+            app_settings.reseal_secrets(session, contents.key, db.key)  # another copy's secrets, under this key
             audit.record(
                 session,
                 AuditAction.RESTORE_BACKUP,

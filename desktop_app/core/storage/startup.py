@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from desktop_app.core.domain.errors import AppError, DatabaseDamagedError, PasswordRequiredError
-from desktop_app.core.storage import cipher, migrate
+from desktop_app.core.storage import app_settings, cipher, migrate
 from desktop_app.core.storage.backup import integrity_problems, list_backups
 from desktop_app.core.storage.conversion import encrypt_data, needs_encrypting
 from desktop_app.core.storage.database import (
@@ -225,6 +225,9 @@ def open_database(
     except BaseException:
         engine.dispose()
         raise
+    if db.key is not None:
+        with db.session() as session:  # secrets an earlier version kept plain, sealed under the data key
+            app_settings.reseal_secrets(session, db.key, db.key)
     return db
 
 
