@@ -36,7 +36,8 @@ def commands() -> list[str]:
 
 
 def secrets_of(data_dir: Path) -> set[bytes]:
-    """What must never be readable: residents' names, ID numbers, phones, illness details, a private key."""
+    """What must never be readable: residents' names, ID numbers, phones, illness details, a private key, the
+    password and the data key."""
     key = keys.open_keys(data_dir, TEST_PASSWORD)
     connection = cipher.connect(data_dir / DATABASE_FILENAME, key)
     try:
@@ -47,6 +48,7 @@ def secrets_of(data_dir: Path) -> set[bytes]:
     finally:
         connection.close()
     found = {value.encode() for row in [*people, *illness] for value in row if value and len(value) >= 3}
+    found |= {TEST_PASSWORD.encode(), key, key.hex().encode(), base64.b64encode(key)}
     db = open_keyed(data_dir)
     try:
         private = StreetKeyService(db).private_key() if StreetKeyService(db).own_public_key() else None
