@@ -58,7 +58,7 @@ def test_a_first_start_in_the_window_and_what_follows_leave_nothing_readable(qtb
     bundle.parent.mkdir()
     backup_now(db, bundle)
     backup_now(db)
-    assert readable(files_under(data) + [bundle], secrets) == []
+    assert readable([*files_under(data), bundle], secrets) == []
 
     restore_backup(db, bundle)
     assert readable(files_under(data), secrets) == []
@@ -71,7 +71,7 @@ def test_a_first_start_in_the_window_and_what_follows_leave_nothing_readable(qtb
         build_package(db, package_period("2025Q4"), package)
         [outcome] = import_packages(street, [package], add_units=True)
         assert outcome.outcome == IMPORTED
-        assert readable(files_under(tmp_path / "street") + [package], secrets) == []
+        assert readable([*files_under(tmp_path / "street"), package], secrets) == []
     finally:
         street.dispose()
     for each in opened:

@@ -86,7 +86,9 @@ def made(tmp_path_factory) -> dict[str, Path]:
         keygen = ["street", "keygen", "--out", str(files / "街道.pub"), "--name", "康乐街道"]
         assert main([*keygen, "--data-dir", str(street), "--recovery-key-out", str(files / "恢复2.txt")]) == 0
         assert main(["street-key", str(files / "街道.pub"), "--data-dir", str(community)]) == 0
-        assert main(["package", "--period", "2025Q4", "--out", str(files / "上报.sjb"), "--data-dir", str(community)]) == 0
+        assert (
+            main(["package", "--period", "2025Q4", "--out", str(files / "上报.sjb"), "--data-dir", str(community)]) == 0
+        )
         assert main(["backup", "--to", str(files / "备份.zip"), "--data-dir", str(community)]) == 0
         roster = openpyxl.Workbook()
         roster.active.append(["姓名", "身份证号", "手机"])
@@ -116,15 +118,29 @@ def invocation(command: str, made: dict[str, Path], out: Path, recovery: list[st
         "street keygen": (None, ["street", "keygen", "--out", str(out / "公钥.pub"), "--name", "康乐街道", *recovery]),
         "street add-unit": ("street", ["street", "add-unit", "310102023", "康宁居民区"]),
         "street import": ("street", ["street", "import", str(files / "上报.sjb"), "--add-units"]),
-        "street export": ("street", ["street", "export", "meetings", "--period", "2025", "--out", str(out / "汇总.xlsx")]),
+        "street export": (
+            "street",
+            ["street", "export", "meetings", "--period", "2025", "--out", str(out / "汇总.xlsx")],
+        ),
     }
     return table[command]
 
 
 def test_the_table_covers_every_command(made, tmp_path):
-    assert {name for name in commands()} == {
-        "demo", "check", "backup", "export", "restore", "import", "template", "package", "street-key",
-        "street keygen", "street add-unit", "street import", "street export",
+    assert set(commands()) == {
+        "demo",
+        "check",
+        "backup",
+        "export",
+        "restore",
+        "import",
+        "template",
+        "package",
+        "street-key",
+        "street keygen",
+        "street add-unit",
+        "street import",
+        "street export",
     }
 
 
@@ -148,7 +164,7 @@ def test_each_command_takes_its_options_before_or_after(command, made, tmp_path,
     if start is not None:
         shutil.copytree(made[start], data, ignore=shutil.ignore_patterns("app.lock"))
     words = args[:2] if command.startswith("street ") else args[:1]
-    assert main(["--data-dir", str(data), *words, *args[len(words):]]) == 0, capsys.readouterr().err
+    assert main(["--data-dir", str(data), *words, *args[len(words) :]]) == 0, capsys.readouterr().err
     assert (data / DATABASE_FILENAME).exists() or command == "template"
 
 
@@ -171,7 +187,9 @@ def test_an_earlier_streets_plain_private_key_is_sealed_at_the_next_open(made, t
     private = StreetKeyService(db).private_key()
     with db.session() as session:  # as today's main kept it: plain inside the encrypted database
         held = app_settings.stored(session, "street_private_key")
-        app_settings.store(session, "street_private_key", {"street": held["street"], "key": base64.b64encode(private).decode()})
+        app_settings.store(
+            session, "street_private_key", {"street": held["street"], "key": base64.b64encode(private).decode()}
+        )
     db.dispose()
     db = open_keyed(street)
     try:
@@ -219,8 +237,30 @@ def test_the_recovery_key_goes_only_where_it_is_safe(made, tmp_path, cli_passwor
     assert taken.read_text(encoding="utf-8") == "别的内容"
     assert main(["demo", "--data-dir", str(data)]) == 1, "no terminal and no file: no data without its recovery key"
     assert "--recovery-key-out" in capsys.readouterr().err
-    assert not (data / DATABASE_FILENAME).exists() and not keys.has_keys(data)
+    assert not (data / DATABASE_FILENAME).exists()
+    assert not keys.has_keys(data)
     written = tmp_path / "恢复密钥.txt"
     assert main(["demo", "--data-dir", str(data), "--recovery-key-out", str(written)]) == 0
     recovery = written.read_text(encoding="utf-8").splitlines()[1]
     assert keys.open_keys(data, recovery) == keys.open_keys(data, cli_password), "the key written opens the data"
+
+
+def test_an_earlier_versions_plain_data_is_encrypted_by_the_first_command(tmp_path, recovery_key_out, capsys):
+    from desktop_app.core.services.people import ResidentService
+    from tests.conftest import open_earlier_version
+
+    earlier = tmp_path / "earlier"
+    plain = open_earlier_version(earlier)
+    ResidentService(plain).create({"name": "钱旧版", "id_number": "11010519491231002X"})
+    plain.dispose()
+    assert main(["check", "--data-dir", str(earlier)]) == 1, "not without a place for the recovery key"
+    assert cipher.is_plain(earlier / DATABASE_FILENAME)
+    assert not keys.has_keys(earlier)
+    assert main(["check", "--data-dir", str(earlier), *recovery_key_out()]) == 0, capsys.readouterr().err
+    assert not cipher.is_plain(earlier / DATABASE_FILENAME)
+    assert readable(files_under(earlier), {b"11010519491231002X", "钱旧版".encode()}) == []
+    db = open_keyed(earlier)
+    try:
+        assert ResidentService(db).count() == 1
+    finally:
+        db.dispose()
