@@ -88,3 +88,20 @@ def test_import_dialog_explains_a_bad_file(qtbot, context, tmp_path, shown_error
     qtbot.waitUntil(lambda: task.done, timeout=20000)
     assert "另存为 .xlsx" in dialog.summary.text()
     assert not dialog.import_button.isEnabled()
+
+
+def test_a_custom_period_that_ends_before_it_starts_is_said_and_not_exported(qtbot, demo_context):
+    from PySide6.QtCore import Qt
+
+    view = ReportsView(demo_context)
+    qtbot.addWidget(view)
+    view.show()
+    view.period.unit.setFocus()
+    qtbot.keyClick(view.period.unit, Qt.Key.Key_End)  # 自定义, the last choice
+    assert view.period.start.isVisible()
+    view.period.end.setFocus()
+    view.period.end.setCurrentSection(view.period.end.Section.YearSection)
+    for _ in range(2):  # two years back: before the first day of this year
+        qtbot.keyClick(view.period.end, Qt.Key.Key_Down)
+    assert "早于开始日期" in view.preview.text()
+    assert not view.export_button.isEnabled()

@@ -1,4 +1,5 @@
-"""Masking of personal data on lists and in exports (full values only by explicit choice)."""
+"""Masking of personal data on lists and in exports (full values only by explicit choice). Illness details have
+no mask: they are never listed, and leave the database only in the care report when the person chooses so."""
 
 from __future__ import annotations
 
@@ -18,9 +19,3 @@ def mask_id_number(id_number: str | None) -> str:
         return "*" * len(id_number)
     return id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:]
 
-
-ILLNESS_MASK = "（已隐藏）"
-
-
-def mask_illness(detail: str | None) -> str:
-    return ILLNESS_MASK if detail else ""

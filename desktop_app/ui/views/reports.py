@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.domain.errors import AppError
 from desktop_app.core.domain.periods import QUARTER_NAMES, Period
 from desktop_app.core.exchange.reports.base import ExportOptions, ExportResult, Report
 from desktop_app.core.exchange.reports.registry import REPORTS, export_report, report_for
@@ -165,7 +166,7 @@ class ReportsView(Page):
         try:
             period = self.period.period()
             count = report_for(self.context.db, kind, self.catalogue).count(period)
-        except Exception as exc:
+        except AppError as exc:  # a period that ends before it starts; the data file busy or gone
             self.preview.setText(str(exc))
             self.export_button.setEnabled(False)
             return
