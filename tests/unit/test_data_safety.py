@@ -452,3 +452,16 @@ def test_extended_result_codes_say_what_happened():
     plain_read_only = sqlite3.OperationalError("attempt to write a readonly database")
     plain_read_only.sqlite_errorname = "SQLITE_READONLY"
     assert "只读" in str(database_module.environment_failure(plain_read_only))
+
+
+def test_the_workbenchs_first_look_reads_after_a_save_cut_off(data_dir, tmp_path):
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.core.services.workbench import first_look
+
+    db = open_database(data_dir)
+    ProfileService(db).save({"community_name": "康宁居民区"})
+    db.dispose()
+    cut = tmp_path / "cut"
+    copy_with_hot_journal(data_dir, cut)
+    assert first_look(cut / DATABASE_FILENAME, None) is not None
+    assert not (cut / f"{DATABASE_FILENAME}-journal").exists()

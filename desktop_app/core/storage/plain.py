@@ -62,9 +62,11 @@ class Reader:
 
 
 def open_reader(path: Path, key: bytes | None) -> Reader:
-    """A reader on a connection of its own to the data file, opened read-only: the start-up look at the data,
-    taken before the database layer is loaded. The caller closes `reader.connection`."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    """A reader on a connection of its own to the data file: the start-up look at the data, taken before the
+    database layer is loaded. It only reads, but opens read-write (never creating), as every first look at the
+    live file does: a save a crash cut off is rolled back, where a read-only connection would fail on it.
+    The caller closes `reader.connection`."""
+    uri = f"{path.resolve().as_uri()}?mode=rw"
     return Reader(cipher.connect(uri, key, uri=True, check_same_thread=False))
 
 
