@@ -352,7 +352,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from desktop_app.core.storage import keys
     from desktop_app.core.storage.database import database_path
     from desktop_app.core.storage.paths import resolve_data_dir
-    from desktop_app.core.storage.restore import BundleSecretRequiredError, carried_keys, restore_backup
+    from desktop_app.core.storage.restore import (
+        BundleSecretRequiredError,
+        carried_keys,
+        inspect_backup,
+        restore_backup,
+    )
     from desktop_app.core.storage.startup import open_database
 
     source = Path(args.file)
@@ -361,8 +366,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
         new_folder = args.db_url is None and not keys.has_keys(directory) and not database_path(directory).exists()
         with carried_keys(source) as bundle_keys:
             if new_folder and bundle_keys is not None:
-                # A new PC: the folder is keyed as the data the bundle came from, with its password.
+                # A new PC: the folder is keyed as the data the bundle came from, with its password. The bundle
+                # is checked first: a bad one, or a wrong password, leaves the folder as it was.
                 secret = _bundle_secret(args, f"备份包“{source.name}”是加密的。")
+                inspect_backup(source, bundle_secret=secret)
                 db = open_database(directory, key=keys.adopt_keys(directory, bundle_keys, secret))
             else:
                 db = open_database(directory, args.db_url, check=False, key=_data_key(args))

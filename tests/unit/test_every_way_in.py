@@ -264,3 +264,12 @@ def test_an_earlier_versions_plain_data_is_encrypted_by_the_first_command(tmp_pa
         assert ResidentService(db).count() == 1
     finally:
         db.dispose()
+
+
+def test_a_wrong_password_for_a_bundle_leaves_the_new_folder_as_it_was(made, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DESKTOP_APP_BUNDLE_PASSWORD", "Not-The-Password-1")
+    target = tmp_path / "新电脑"
+    assert main(["restore", str(made["files"] / "备份.zip"), "--data-dir", str(target)]) == 1
+    assert "密码或恢复密钥" in capsys.readouterr().err
+    assert not keys.has_keys(target)
+    assert not (target / DATABASE_FILENAME).exists()
