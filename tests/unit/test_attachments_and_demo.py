@@ -1,3 +1,5 @@
+import pytest
+
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.exchange.demo import fill_demo
 from desktop_app.core.services.attachments import AttachmentService
@@ -6,6 +8,12 @@ from desktop_app.core.services.care import CareService
 from desktop_app.core.services.check import check_database
 from desktop_app.core.services.compliance import ComplianceService
 from desktop_app.core.services.meetings import MeetingService
+
+
+@pytest.fixture
+def db(engine_db):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return engine_db
 
 
 def test_attachments_are_stored_by_content_hash(db, tmp_path):

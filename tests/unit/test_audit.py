@@ -15,6 +15,12 @@ from desktop_app.core.services.profile import ProfileService
 from desktop_app.core.storage.audit import AuditService
 
 
+@pytest.fixture
+def db(engine_db):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return engine_db
+
+
 def entries(db, **filters):
     return AuditService(db).entries(**filters)
 

@@ -11,6 +11,13 @@ from desktop_app.core.services.dues import Basis, DuesService
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.storage.audit import AuditService
 
+
+@pytest.fixture
+def db(engine_db):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return engine_db
+
+
 YEAR = 2026
 CASH = DuesPaymentWay.CASH
 EMPLOYED = Basis(DuesCategory.EMPLOYED, Decimal("4000"))  # 40.00 a month

@@ -13,6 +13,13 @@ from desktop_app.core.exchange.roster.template import write_template
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 
+
+@pytest.fixture
+def db(engine_db):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return engine_db
+
+
 GOOD_ID = "11010519491231002X"
 
 
@@ -51,8 +58,11 @@ def test_tolerant_headers_title_rows_and_merged_cells(db, tmp_path):
     assert ResidentService(db).count() == 0, "a preview writes nothing"
     result = commit_import(db, preview)
     assert (result.created, result.updated) == (1, 0)
-    assert result.backup is not None
-    assert result.backup.exists(), "the database is backed up before an import writes"
+    if db.is_sqlite:  # a server is backed up by the server's own tools
+        assert result.backup is not None
+        assert result.backup.exists(), "the database is backed up before an import writes"
+    else:
+        assert result.backup is None
     assert ResidentService(db).list_ids(ListQuery(text="zgp"))
 
 

@@ -18,6 +18,13 @@ from desktop_app.core.services.compliance import ComplianceService
 from desktop_app.core.services.meetings import MeetingService, NormService
 from desktop_app.core.services.people import MemberService, PartyGroupService
 
+
+@pytest.fixture
+def db(engine_db):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return engine_db
+
+
 P, L, A = AttendanceStatus.PRESENT, AttendanceStatus.ON_LEAVE, AttendanceStatus.ABSENT
 DEFAULT_NORMS = [
     Norm(MeetingKind.GENERAL_ASSEMBLY, NormPeriod.QUARTER, 1),

@@ -64,14 +64,14 @@ def test_a_file_that_is_not_a_database_gets_a_clear_message(tmp_path):
     assert "没有找到完好的备份" in str(info.value)
 
 
-def test_migration_scripts_match_the_models(db):
+def test_migration_scripts_match_the_models(engine_db):
     """Autogenerate finds nothing to do: the models and the migrations agree."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
     from desktop_app.core.storage.models import Base
 
-    with db.engine.connect() as conn:
+    with engine_db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []
 

@@ -1,8 +1,17 @@
 import datetime as dt
 
+import pytest
+
 from desktop_app.core.domain.enums import Gender
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, ResidentService
+
+
+@pytest.fixture
+def db(engine_db):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return engine_db
+
 
 TODAY = dt.date(2024, 6, 15)
 # A valid ID number: born 1949-12-31, 17th digit 2 (even: a woman).

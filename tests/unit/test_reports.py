@@ -17,6 +17,13 @@ from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.storage.targets import WRITING_DIRNAME
 
+
+@pytest.fixture
+def db(engine_db):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return engine_db
+
+
 TODAY = dt.date(2024, 6, 15)
 
 
@@ -225,7 +232,18 @@ def test_cli_export(keyed_db, keyed_data_dir, tmp_path, capsys):
     assert "无法识别统计期间" in capsys.readouterr().err
 
 
-def test_a_save_during_a_long_export_is_not_kept_waiting(community, tmp_path):
+@pytest.fixture
+def community_in_a_file(data_dir):
+    """The embedded file's own behaviour: under a rollback journal a reader keeps writers out."""
+    from desktop_app.core.storage.startup import open_database
+
+    database = open_database(data_dir)
+    fill_demo(database, "small", today=TODAY)
+    yield database
+    database.dispose()
+
+
+def test_a_save_during_a_long_export_is_not_kept_waiting(community_in_a_file, tmp_path):
     """Under a rollback journal an open reader keeps every writer out: the export must not hold the
     database while it writes the workbook (a secretary's save during it failed as busy)."""
     import sqlite3
@@ -234,7 +252,7 @@ def test_a_save_during_a_long_export_is_not_kept_waiting(community, tmp_path):
 
     from desktop_app.core.storage.models import CareAction
 
-    db = community
+    db = community_in_a_file
     other = category(db, "其他")
     with db.session() as session:  # enough rows for the export to report progress while it writes
         session.execute(

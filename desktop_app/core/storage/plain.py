@@ -42,6 +42,8 @@ class Reader:
     def __init__(self, connection: Any, paramstyle: str = "qmark") -> None:
         self.connection = connection
         self._placeholder = "?" if paramstyle == "qmark" else "%s"
+        # SQLite's driver hands JSON columns over as text; psycopg (PostgreSQL) decodes them itself.
+        self._json_as_text = paramstyle == "qmark"
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         cursor = self.connection.cursor()
@@ -58,7 +60,7 @@ class Reader:
     def setting(self, key: str) -> Any:
         """A value kept in `app_settings` (see storage.app_settings), or None."""
         value = self.scalar("SELECT value FROM app_settings WHERE key = ?", (key,))
-        return json.loads(value) if isinstance(value, str) else value
+        return json.loads(value) if self._json_as_text and isinstance(value, str) else value
 
 
 def open_reader(path: Path, key: bytes | None) -> Reader:

