@@ -193,7 +193,7 @@ def _runs(text):
     return runs
 
 
-PASSWORD = "春天的第一棵树"
+PASSWORD = "春天的第一棵树开花了"  # strong enough to be accepted as a new password (passwords.judge)
 
 
 @pytest.fixture

@@ -163,18 +163,3 @@ def change_password(data_dir: Path, secret: str, new_password: str) -> None:
     content = _read(data_dir)
     content["password"] = _wrap(data_key, new_password)
     _write(data_dir, content)
-
-
-def password_hint(password: str) -> str:
-    """How strong a password is, in words: advice, not a rule the program enforces."""
-    if not password:
-        return "请设置密码。"
-    kinds = sum(
-        any(test(ch) for ch in password)
-        for test in (str.isdigit, str.islower, str.isupper, lambda ch: not ch.isascii(), lambda ch: not ch.isalnum())
-    )
-    if len(password) < 8 or len(set(password)) < 4:
-        return "太容易被猜到：建议至少 8 位，不要用生日、电话或连续数字。"
-    if len(password) < 12 and kinds < 3:
-        return "一般：再长一些，或混合字母、数字和符号，会更安全。"
-    return "较强。"

@@ -269,11 +269,18 @@ class DataBox(QGroupBox):
 
     def change_password(self) -> None:
         """A new password wraps the same data key: the data file is not rewritten, and it takes a moment."""
+        from desktop_app.core.services.profile import ProfileService
         from desktop_app.core.storage import keys
+        from desktop_app.core.storage.passwords import own_words_of
         from desktop_app.ui.security import NewPasswordDialog
 
+        profile = ProfileService(self.context.db).get()
         dialog = NewPasswordDialog(
-            "修改打开数据用的密码。恢复密钥不变，仍然有效。", "修改密码", self, old_label="现在的密码或恢复密钥"
+            "修改打开数据用的密码。恢复密钥不变，仍然有效。",
+            "修改密码",
+            self,
+            old_label="现在的密码或恢复密钥",
+            own_words=own_words_of(profile.community_name, profile.org_name),
         )
         if not dialog.exec():
             return
