@@ -484,9 +484,10 @@ def fill_window(window: MainWindow, db: Database, stop: Callable[[int], None], s
         else:
             prompts.inform(window, told)
     if db.key is not None:
+        from desktop_app.core.storage.security_events import record_pending
         from desktop_app.ui.security import IdleLock
 
-        window.protect(IdleLock(db.data_dir, db.key, window.settings))
+        window.protect(IdleLock(db.data_dir, db.key, window.settings, on_unlock=lambda: record_pending(db)))
     start_up_backup(db, window)
     return True
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.storage import keys
+from desktop_app.core.storage import keys, security_events
 from desktop_app.core.storage.passwords import SCORE_LABELS, PasswordVerdict, judge
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.dialog_buttons import ok_cancel
@@ -328,10 +328,17 @@ class IdleLock(QObject):
     """Locks every window after the minutes set in 设置 without input, or at once (锁定, Ctrl+L)."""
 
     def __init__(
-        self, data_dir: Path, key: bytes, settings: QSettings, clock: Callable[[], float] = time.monotonic
+        self,
+        data_dir: Path,
+        key: bytes,
+        settings: QSettings,
+        clock: Callable[[], float] = time.monotonic,
+        on_unlock: Callable[[], object] = lambda: None,
     ) -> None:
+        """`on_unlock`: after the right password, e.g. the 锁定 and the wrong passwords written into 操作记录."""
         super().__init__()
         self.data_dir = data_dir
+        self.on_unlock = on_unlock
         self.key = key
         self.settings = settings
         self.clock = clock
@@ -364,18 +371,22 @@ class IdleLock(QObject):
     def check(self) -> None:
         minutes = idle_minutes(self.settings)
         if not self.locked and minutes and self.clock() - self.last_input >= minutes * 60:
-            self.lock()
+            self.lock(f"{minutes} 分钟无操作，自动锁定")
 
-    def lock(self) -> None:
-        """Curtains over every window, then the password; the windows underneath keep what was typed."""
+    def lock(self, why: str = "按 Ctrl+L 或点“锁定”") -> None:
+        """Curtains over every window, then the password; the windows underneath keep what was typed. 操作记录
+        hears of it (and of wrong passwords) once unlocked: nothing is written while locked."""
         if self.locked:
             return
         self.locked = True
+        security_events.note(self.data_dir, security_events.LOCKED, why)
         curtains = [Curtain(window) for window in QApplication.topLevelWidgets() if window.isVisible()]
         try:
             self.dialog = UnlockDialog(self.data_dir, expected=self.key, locked=True)
             self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-            self.dialog.exec()
+            if self.dialog.exec():
+                security_events.note(self.data_dir, security_events.UNLOCKED)
+                self.on_unlock()
         finally:
             for curtain in curtains:
                 curtain.hide()

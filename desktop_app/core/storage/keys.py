@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.domain.errors import AppError
+from desktop_app.core.storage import security_events
 
 KEYS_FILENAME = "keys.json"
 DATA_KEY_BYTES = 32
@@ -142,6 +143,7 @@ def create_keys(data_dir: Path, password: str) -> tuple[bytes, str]:
             "recovery": _wrap(data_key, normal_recovery_key(recovery)),
         },
     )
+    security_events.note(data_dir, security_events.PASSWORD_SET, "新的数据密钥，已生成恢复密钥")
     return data_key, recovery
 
 
@@ -149,10 +151,14 @@ def open_keys(data_dir: Path, secret: str) -> bytes:
     """The data key, from the password or the recovery key."""
     content = _read(data_dir)
     _throttle.wait()
-    data_key = _unwrap(content["password"], secret) or _unwrap(content["recovery"], normal_recovery_key(secret))
+    data_key = _unwrap(content["password"], secret)
     if data_key is None:
-        _throttle.failures += 1
-        raise WrongPasswordError("密码或恢复密钥不正确。")
+        data_key = _unwrap(content["recovery"], normal_recovery_key(secret))
+        if data_key is None:
+            _throttle.failures += 1
+            security_events.note_wrong_password(data_dir)
+            raise WrongPasswordError("密码或恢复密钥不正确。")
+        security_events.note(data_dir, security_events.RECOVERY_KEY_USED)
     _throttle.failures = 0
     return data_key
 
@@ -163,3 +169,4 @@ def change_password(data_dir: Path, secret: str, new_password: str) -> None:
     content = _read(data_dir)
     content["password"] = _wrap(data_key, new_password)
     _write(data_dir, content)
+    security_events.note(data_dir, security_events.PASSWORD_CHANGED, "恢复密钥不变")

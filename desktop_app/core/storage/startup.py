@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from desktop_app.core.domain.errors import AppError, DatabaseDamagedError, PasswordRequiredError
-from desktop_app.core.storage import cipher, migrate
+from desktop_app.core.storage import cipher, migrate, security_events
 from desktop_app.core.storage.backup import integrity_problems, list_backups
 from desktop_app.core.storage.conversion import encrypt_data, needs_encrypting
 from desktop_app.core.storage.database import (
@@ -152,6 +152,8 @@ def open_database(
     except BaseException:
         engine.dispose()
         raise
+    if key is not None:
+        security_events.record_pending(db)  # what happened while the data was closed: wrong passwords, 设置密码…
     return db
 
 

@@ -270,7 +270,7 @@ class DataBox(QGroupBox):
     def change_password(self) -> None:
         """A new password wraps the same data key: the data file is not rewritten, and it takes a moment."""
         from desktop_app.core.services.profile import ProfileService
-        from desktop_app.core.storage import keys
+        from desktop_app.core.storage import keys, security_events
         from desktop_app.core.storage.passwords import own_words_of
         from desktop_app.ui.security import NewPasswordDialog
 
@@ -284,8 +284,13 @@ class DataBox(QGroupBox):
         )
         if not dialog.exec():
             return
-        directory = self.context.db.data_dir
-        if attempt(self, lambda: keys.change_password(directory, dialog.old_secret, dialog.password)).ok:
+        db = self.context.db
+
+        def change() -> None:
+            keys.change_password(db.data_dir, dialog.old_secret, dialog.password)
+            security_events.record_pending(db)  # 修改密码 (and any wrong password on the way) into 操作记录
+
+        if attempt(self, change).ok:
             self.report.setText("密码已修改。下次启动和解锁时请使用新密码。")
 
     def open_directory(self) -> None:
