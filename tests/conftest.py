@@ -22,6 +22,15 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("DESKTOP_APP_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
 
 
+@pytest.fixture(autouse=True)
+def cheap_key_derivation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one way tests make keys quickly: a cheap scrypt policy (about a millisecond, not half a second and
+    128 MiB per wrap). tests/unit/test_key_derivation.py checks the real policy with `keys.DEFAULT_POLICY`."""
+    from desktop_app.core.storage import keys
+
+    monkeypatch.setattr(keys, "POLICY", keys.KdfPolicy(min_n=2**10, max_n=2**10, target_s=0.0))
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One database migrated to head, copied by each test (migrating every time is slow)."""

@@ -452,7 +452,11 @@ def data_key(window: MainWindow, directory: Path, password: str | None) -> tuple
         password = choose_password(window, converting=(directory / DATABASE_FILENAME).exists())
         if password is None:
             return None
-        new_key, recovery = keys.create_keys(directory, password)
+        from desktop_app.ui.background import wait_for
+
+        # The key derivation is calibrated to about half a second a wrap here, two wraps: on a worker.
+        chosen = password
+        new_key, recovery = wait_for(window, "正在设置密码…", lambda: keys.create_keys(directory, chosen))
         RecoveryKeyDialog(recovery, window).exec()
         return new_key, ""
     require_strong(password)  # a script's first start: it knows its password, which must hold as a person's

@@ -129,7 +129,10 @@ def test_a_new_password_in_settings_opens_the_same_data(qtbot, encrypted, drive_
         qtbot.keyClick(dialog.second, Key.Key_Return)
 
     drive_modal(lambda: qtbot.mouseClick(button, Qt.MouseButton.LeftButton), change)
-    assert "密码已修改" in settings.data.report.text()
+    qtbot.waitUntil(lambda: "密码已修改" in settings.data.report.text(), timeout=20000)
+    from desktop_app.core.storage.audit import AuditService
+
+    assert [row.summary for row in AuditService(db).entries(action="security")][0] == "修改密码", "in 操作记录"
     assert keys.open_keys(db.data_dir, STRONGER) == db.key
     assert keys.open_keys(db.data_dir, recovery) == db.key
     with pytest.raises(keys.WrongPasswordError):
@@ -302,6 +305,7 @@ def test_change_password_refuses_the_communitys_name(qtbot, encrypted, drive_mod
         qtbot.keyClick(dialog.second, Key.Key_Return)
 
     drive_modal(lambda: qtbot.mouseClick(settings.data.password_button, Qt.MouseButton.LeftButton), named_then_strong)
+    qtbot.waitUntil(lambda: "密码已修改" in settings.data.report.text(), timeout=20000)
     assert "本居民区的名称" in refused[0]
     with pytest.raises(keys.WrongPasswordError):
         keys.open_keys(db.data_dir, "康宁居民区2024")

@@ -62,7 +62,7 @@ def _write(data_dir: Path, content: dict[str, Any]) -> None:
 
 
 def _now() -> str:
-    return dt.datetime.now().isoformat(timespec="seconds")
+    return dt.datetime.now().isoformat(timespec="microseconds")  # events in a second keep their order
 
 
 def note(data_dir: Path, what: str, details: str = "") -> None:
@@ -113,7 +113,7 @@ def _record_pending(db: Database) -> int:
         first, last = dt.datetime.fromisoformat(failures["first"]), dt.datetime.fromisoformat(failures["last"])
         lines.append(
             (
-                first,
+                last,  # in its place among the events: after the lock, before the unlock
                 f"{WRONG_PASSWORDS} {failures['count']} 次",
                 f"{first:%Y-%m-%d %H:%M}至{last:%Y-%m-%d %H:%M}，启动或解锁时输入的密码或恢复密钥不正确"
                 "（输入的内容不记录）",

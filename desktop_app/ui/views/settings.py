@@ -290,8 +290,14 @@ class DataBox(QGroupBox):
             keys.change_password(db.data_dir, dialog.old_secret, dialog.password)
             security_events.record_pending(db)  # 修改密码 (and any wrong password on the way) into 操作记录
 
-        if attempt(self, change).ok:
-            self.report.setText("密码已修改。下次启动和解锁时请使用新密码。")
+        # The old password's derivation, the calibration and the new wrap: about a second and a half, on a worker.
+        self.task = BackgroundTask(
+            self,
+            "正在修改密码…",
+            lambda progress: change(),
+            lambda result: self.report.setText("密码已修改。下次启动和解锁时请使用新密码。"),
+        )
+        self.task.start()
 
     def open_directory(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.db.data_dir)))
