@@ -132,7 +132,7 @@ def test_a_new_password_in_settings_opens_the_same_data(qtbot, encrypted, drive_
     qtbot.waitUntil(lambda: "密码已修改" in settings.data.report.text(), timeout=20000)
     from desktop_app.core.storage.audit import AuditService
 
-    assert [row.summary for row in AuditService(db).entries(action="security")][0] == "修改密码", "in 操作记录"
+    assert next(row.summary for row in AuditService(db).entries(action="security")) == "修改密码", "in 操作记录"
     assert keys.open_keys(db.data_dir, STRONGER) == db.key
     assert keys.open_keys(db.data_dir, recovery) == db.key
     with pytest.raises(keys.WrongPasswordError):
