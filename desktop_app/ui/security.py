@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.storage import keys, security_events
-from desktop_app.core.storage.passwords import SCORE_LABELS, PasswordVerdict, judge
+from desktop_app.core.storage.passwords import ADVICE, SCORE_LABELS, PasswordVerdict, judge
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.dialog_buttons import ok_cancel
 from desktop_app.ui.errors import report_failure
@@ -34,6 +34,7 @@ from desktop_app.ui.styles import ERROR_STYLE
 IDLE_MINUTES_KEY = "security/idle_lock_minutes"
 DEFAULT_IDLE_MINUTES = 10
 IDLE_POLL_MS = 10_000
+PASSWORD_DIALOG_WIDTH = 480
 LOSS_WARNING = "没有密码、也没有恢复密钥时，任何人（包括技术支持）都无法恢复这些数据。"
 
 
@@ -72,7 +73,7 @@ class StrengthMeter(QWidget):
         self.bar.setRange(0, len(SCORE_LABELS))
         self.bar.setTextVisible(False)
         self.bar.setMaximumHeight(10)
-        self.text = QLabel("密码强度：请输入密码。")
+        self.text = QLabel(judge("").describe())
         self.text.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -105,7 +106,8 @@ class NewPasswordDialog(QDialog):
         self.old_secret = ""
         self.enforce = enforce
         layout = QVBoxLayout(self)
-        text = QLabel(intro)
+        self.setMinimumWidth(PASSWORD_DIALOG_WIDTH)
+        text = QLabel(f"{intro}\n{ADVICE}")
         text.setWordWrap(True)
         layout.addWidget(text)
         self.old = _password_edit(old_label) if old_label else None
@@ -125,6 +127,23 @@ class NewPasswordDialog(QDialog):
         layout.addWidget(buttons)
         (self.old or self.first).setFocus()
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # a wrapped text changed (the meter's, the error's)
+            QTimer.singleShot(0, self.fit_height)
+        return super().event(event)
+
+    def fit_height(self) -> None:
+        """As tall as the wrapped texts need at this width: at its first size they were cut off (a window does
+        not grow by itself when a word-wrapped label gets a longer text)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+        needed = max(needed, layout.totalMinimumSize().height())
+        if needed > self.height():
+            self.setMinimumHeight(needed)
+            self.resize(self.width(), needed)
+
     def accept(self) -> None:
         if self.old is not None and not self.old.text():
             self.error.setText("请输入现在的密码（或恢复密钥）。")
@@ -134,7 +153,7 @@ class NewPasswordDialog(QDialog):
             return
         verdict = self.meter.show_for(self.first.text())
         if self.enforce and not verdict.acceptable:
-            self.error.setText(f"这个密码太容易被猜到，请换一个：{verdict.reason}")
+            self.error.setText(f"这个密码太容易被猜到（{verdict.problem}），请换一个更强的密码。")
             self.first.selectAll()
             self.first.setFocus()
             return

@@ -353,3 +353,39 @@ def test_a_scripts_first_start_with_a_weak_password_is_refused(qtbot, tmp_path):
     with pytest.raises(WeakPasswordError, match="太容易被猜到"):
         data_key(window, tmp_path, "123")
     assert not keys.has_keys(tmp_path), "nothing keyed with it"
+
+
+def test_the_change_password_texts_are_whole_at_1366x768(qtbot, encrypted, drive_modal, type_text):
+    """Issue 27 item 15: the hint under the password was cut off; it and the refusal grow the window instead."""
+    from desktop_app.ui.views.settings import SettingsView
+
+    db, _ = encrypted
+    settings = SettingsView(AppContext.open(db))
+    qtbot.addWidget(settings)
+    settings.resize(1366, 768)
+    settings.show()
+    cut: list[list[str]] = []
+
+    def whole(dialog) -> list[str]:
+        """Texts shorter on screen than their wrapped lines need."""
+        return [
+            label.text()
+            for label in dialog.findChildren(QLabel)
+            if label.isVisible() and label.wordWrap() and label.height() < label.heightForWidth(label.width())
+        ]
+
+    def type_weak(dialog):
+        type_text(dialog.old, PASSWORD)
+        dialog.first.setFocus()
+        qtbot.keyClicks(dialog.first, "woaini1314")
+        dialog.second.setFocus()
+        qtbot.keyClicks(dialog.second, "woaini1314")
+        qtbot.keyClick(dialog.second, Key.Key_Return)
+        assert "woaini1314" in dialog.meter.text.text()
+        assert "太容易被猜到" in dialog.error.text()
+        qtbot.waitUntil(lambda: not whole(dialog), timeout=5000)
+        cut.append(whole(dialog))
+        qtbot.keyClick(dialog.second, Key.Key_Escape)
+
+    drive_modal(lambda: qtbot.mouseClick(settings.data.password_button, Qt.MouseButton.LeftButton), type_weak)
+    assert cut == [[]]

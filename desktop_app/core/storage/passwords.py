@@ -88,7 +88,12 @@ class WeakPasswordError(AppError):
 class PasswordVerdict:
     score: int  # zxcvbn's 0..4
     guesses: float
-    reason: str  # empty when the password is accepted
+    problem: str  # what makes it weak, in a few words; empty when the password is accepted
+
+    @property
+    def reason(self) -> str:
+        """The problem and what to do instead; empty when the password is accepted."""
+        return f"{self.problem}。{ADVICE}" if self.problem else ""
 
     @property
     def acceptable(self) -> bool:
@@ -99,8 +104,10 @@ class PasswordVerdict:
         return SCORE_LABELS[self.score]
 
     def describe(self) -> str:
-        """One line for the strength meter."""
-        return f"密码强度：{self.label}。{self.reason}" if self.reason else f"密码强度：{self.label}。"
+        """One short line for the strength meter (the advice is shown beside it once)."""
+        if not self.guesses:
+            return "密码强度：还没有输入"
+        return f"密码强度：{self.label}（{self.problem}）" if self.problem else f"密码强度：{self.label}"
 
 
 def own_words_of(*texts: str) -> list[str]:
@@ -125,7 +132,7 @@ def own_words_of(*texts: str) -> list[str]:
 def judge(password: str, own_words: Sequence[str] = ()) -> PasswordVerdict:
     """How many guesses the password would take, and why it is weak if it is."""
     if not password:
-        return PasswordVerdict(0, 0, "请输入密码。")
+        return PasswordVerdict(0, 0, "还没有输入")
     from zxcvbn import zxcvbn
 
     own = [word for word in own_words if word]
@@ -133,7 +140,7 @@ def judge(password: str, own_words: Sequence[str] = ()) -> PasswordVerdict:
     score = int(result["score"])
     if score >= MIN_SCORE:
         return PasswordVerdict(score, float(result["guesses"]), "")
-    return PasswordVerdict(score, float(result["guesses"]), _reason(result["sequence"], password, set(own)))
+    return PasswordVerdict(score, float(result["guesses"]), _problem(result["sequence"], set(own)))
 
 
 def require_strong(password: str, own_words: Sequence[str] = ()) -> None:
@@ -146,13 +153,13 @@ def require_strong(password: str, own_words: Sequence[str] = ()) -> None:
 ADVICE = "建议 12 位以上，混合字母、数字和符号，或用一句只有自己知道的话（中文至少 9 个字）。"
 
 
-def _reason(sequence: Iterable[Mapping[str, Any]], password: str, own: set[str]) -> str:
-    """The first thing a guesser would try, said plainly, then the advice."""
+def _problem(sequence: Iterable[Mapping[str, Any]], own: set[str]) -> str:
+    """The first thing a guesser would try, said plainly."""
     for match in sequence:
         found = _matched(match, own)
         if found:
-            return f"{found}。{ADVICE}"
-    return f"太短或太简单。{ADVICE}"
+            return found
+    return "太短或太简单"
 
 
 def _matched(match: Mapping[str, Any], own: set[str]) -> str:
