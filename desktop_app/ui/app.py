@@ -342,7 +342,7 @@ class Opening:
         if self.password is not None:
             self.window.statusBar().showMessage(told.replace("\n", ""), 15000)
         else:
-            prompts.inform(self.window, told)
+            prompts.inform(self.window, told, "建议修改密码")
 
     def refused(self, exc: BaseException) -> None:
         from desktop_app.core.domain.errors import DatabaseDamagedError

@@ -58,7 +58,7 @@ def told(monkeypatch):
     messages: list[str] = []
     from desktop_app.ui import prompts
 
-    monkeypatch.setattr(prompts, "inform", lambda parent, message: messages.append(message))
+    monkeypatch.setattr(prompts, "inform", lambda parent, message, title="完成": messages.append(message))
     return messages
 
 
