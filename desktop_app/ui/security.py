@@ -116,7 +116,6 @@ class NewPasswordDialog(QDialog):
         self.first = _password_edit("新密码")
         self.second = _password_edit("再输入一次")
         self.meter = StrengthMeter(own_words)
-        self.hint = self.meter.text
         self.error = _error_label()
         for widget in (self.first, self.second, self.meter, self.error):
             layout.addWidget(widget)

@@ -185,7 +185,7 @@ def backup_now(db: Database, target: Path | None = None) -> Path:
 
 
 def _audit_backup(db: Database, summary: str, details: str) -> None:
-    """A backup the person asked for, in 操作记录 (the automatic ones are listed under 从备份恢复)."""
+    """A backup the person asked for, in 操作记录 (the automatic daily ones are not: 从备份恢复 lists them)."""
     from desktop_app.core.domain.enums import AuditAction
     from desktop_app.core.storage.audit import AuditService
 

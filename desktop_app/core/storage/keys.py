@@ -62,7 +62,7 @@ class KdfPolicy:
     target_s: float = 0.5
 
     def weaker(self, kdf: dict[str, Any]) -> bool:
-        """A wrap to make anew: less memory or fewer passes than a new one gets at the least."""
+        """A wrap to make anew: less memory (N × r) than a new one gets at the least."""
         return int(kdf["n"]) < self.min_n or int(kdf["r"]) < self.r
 
 
