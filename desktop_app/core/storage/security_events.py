@@ -111,12 +111,14 @@ def _record_pending(db: Database) -> int:
     failures = content.get("failures")
     if failures and failures.get("count"):
         first, last = dt.datetime.fromisoformat(failures["first"]), dt.datetime.fromisoformat(failures["last"])
+        when = f"{first:%Y-%m-%d %H:%M}"
+        if f"{last:%Y-%m-%d %H:%M}" != when:
+            when += f"至{last:%Y-%m-%d %H:%M}"
         lines.append(
             (
                 last,  # in its place among the events: after the lock, before the unlock
                 f"{WRONG_PASSWORDS} {failures['count']} 次",
-                f"{first:%Y-%m-%d %H:%M}至{last:%Y-%m-%d %H:%M}，启动或解锁时输入的密码或恢复密钥不正确"
-                "（输入的内容不记录）",
+                f"{when}，启动或解锁时输入的密码或恢复密钥不正确（输入的内容不记录）",
             )
         )
     lines.sort(key=lambda line: line[0])
