@@ -389,3 +389,27 @@ def test_the_change_password_texts_are_whole_at_1366x768(qtbot, encrypted, drive
 
     drive_modal(lambda: qtbot.mouseClick(settings.data.password_button, Qt.MouseButton.LeftButton), type_weak)
     assert cut == [[]]
+
+
+def test_a_scripts_weak_password_opens_and_the_status_bar_says_to_change_it(qtbot, tmp_path):
+    from desktop_app.core.services.look_ahead import look_ahead
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.ui.app import open_data
+    from desktop_app.ui.background import BackgroundTask
+
+    data_key, _ = keys.create_keys(tmp_path, "qq123456")
+    db = open_database(tmp_path, key=data_key)
+    ProfileService(db).save({"community_name": "康宁居民区"})
+    db.dispose()
+    window = MainWindow(settings=ui_settings(tmp_path))
+    qtbot.addWidget(window)
+    window.show()
+    opened: list = []
+    ahead = look_ahead(tmp_path, "qq123456")
+    open_data(window, tmp_path, None, opened, stop=pytest.fail, password="qq123456", check_first=False, ahead=ahead)
+    qtbot.waitUntil(lambda: "不够安全" in window.statusBar().currentMessage(), timeout=20000)
+    assert window.context is not None
+    assert window.context.db.key == data_key, "a script's weak password still opens: nobody waits for a question"
+    qtbot.waitUntil(lambda: not BackgroundTask._running, timeout=20000)
+    for opened_db in opened:
+        opened_db.dispose()
