@@ -340,7 +340,7 @@ class Opening:
 
         told = f"现在的密码不够安全：{weakness}\n请在“设置 → 数据”中点“修改密码…”换一个更强的密码（数据照常可用）。"
         if self.password is not None:
-            log.warning("the password a script gave is weak: %s", weakness)
+            log.warning("the password a script gave is weak: %s", weakness)  # its kind, never its characters
             self.window.statusBar().showMessage(told.replace("\n", ""), 15000)
         else:
             prompts.inform(self.window, told, "建议修改密码")

@@ -163,23 +163,20 @@ def _problem(sequence: Iterable[Mapping[str, Any]], own: set[str]) -> str:
 
 
 def _matched(match: Mapping[str, Any], own: set[str]) -> str:
-    token = str(match.get("token", ""))
+    """The kind of guess, never the characters: the meter is on screen beside a masked field, and the reason
+    may reach a log."""
     pattern = match.get("pattern")
     if pattern == "dictionary":
-        word = str(match.get("matched_word", token))
+        word = str(match.get("matched_word", match.get("token", "")))
         if match.get("dictionary_name") == "user_inputs" and word in {w.lower() for w in own}:
-            return f"含有本居民区的名称“{token}”"
+            return "含有本居民区的名称"
         if match.get("dictionary_name") in ("user_inputs", "passwords"):
-            return f"含有常被用作密码的词“{token}”"
-        return f"含有常见的单词或姓名“{token}”"
-    if pattern == "spatial":
-        return f"“{token}”是键盘上相邻的键"
-    if pattern == "repeat":
-        return f"“{token}”是重复的字符"
-    if pattern == "sequence":
-        return f"“{token}”是连续的字母或数字"
-    if pattern == "regex":
-        return f"“{token}”是年份"
-    if pattern == "date":
-        return f"“{token}”像日期（如生日）"
-    return ""
+            return "含有常被用作密码的数字或拼音"
+        return "含有常见的单词或姓名"
+    return {
+        "spatial": "含有键盘上相邻的键",
+        "repeat": "含有重复的字符",
+        "sequence": "含有连续的字母或数字",
+        "regex": "含有年份",
+        "date": "含有日期（如生日）",
+    }.get(str(pattern), "")
