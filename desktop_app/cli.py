@@ -143,9 +143,11 @@ def _data_key(args: argparse.Namespace) -> bytes | None:
 
 
 def _new_keys(args: argparse.Namespace, directory: Path) -> bytes:
-    """Keys for data that has none: the password a script gives (or typed twice), the recovery key written
-    to the new file the person named (never inside the data directory) or shown once in the terminal."""
+    """Keys for data that has none: the password a script gives (or typed twice), strong enough as in the
+    window, the recovery key written to the new file the person named (never inside the data directory) or
+    shown once in the terminal."""
     from desktop_app.core.storage import keys
+    from desktop_app.core.storage.passwords import require_strong
 
     target = _recovery_key_file(getattr(args, "recovery_key_out", None), directory)
     if target is None and not sys.stdout.isatty():
@@ -165,6 +167,7 @@ def _new_keys(args: argparse.Namespace, directory: Path) -> bytes:
         raise AppError(
             f"新的数据要先设置密码：请在终端中运行，或用 --password-file 或环境变量 {PASSWORD_VARIABLE} 提供。"
         )
+    require_strong(password)
 
     def keep(recovery: str) -> None:
         if target is None:

@@ -65,6 +65,19 @@ def keyed_db(keyed_data_dir: Path) -> Iterator[object]:
     database.dispose()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_key_derivation() -> Iterator[None]:
+    """The one way tests make keys quickly: a cheap scrypt policy (about a millisecond, not half a second and
+    128 MiB per wrap), for the whole session (the session's own keyed data too). Processes the tests start
+    derive as the program does. tests/unit/test_key_derivation.py checks the real policy with
+    `keys.DEFAULT_POLICY`."""
+    from desktop_app.core.storage import keys
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(keys, "POLICY", keys.KdfPolicy(min_n=2**10, max_n=2**10, target_s=0.0))
+        yield
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One database migrated to head, copied by each test (migrating every time is slow)."""

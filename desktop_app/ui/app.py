@@ -208,6 +208,7 @@ class Opening:
     check_first: bool
     key: bytes | None = None
     converting: bool = False
+    weakness: str | None = None  # why the password that opened the data is weak; "" strong; None not judged yet
 
     def start(self, ahead: Future[tuple[bytes, WorkbenchData | None]] | None) -> BackgroundTask | None:
         from desktop_app.core.storage.paths import NETWORK_WARNING, is_network_path
@@ -239,13 +240,14 @@ class Opening:
             return waiting.start()
         if self.db_url is None:
             try:
-                key = data_key(self.window, self.directory, self.password)
+                unlocked = data_key(self.window, self.directory, self.password)
             except Exception as exc:
                 self.unopenable(exc)
                 return None
-            if key is None:
+            if unlocked is None:
                 self.stop(0)
                 return None
+            key, self.weakness = unlocked
             return self.go_on(key, None, look=True)
         return self.go_on(None, None)
 
@@ -323,10 +325,35 @@ class Opening:
         if not fill_window(self.window, db, self.stop, scripted=self.password is not None):
             return
         QTimer.singleShot(0, freeze_start_up_objects)
+        self.nudge_if_weak()
         self.moments.reached("ready")
         self.moments.reached("open")
         if not self.check_first and db.file_path is not None:
             check_in_background(db, self.window)
+
+    def nudge_if_weak(self) -> None:
+        """An earlier password that would not be accepted today still opens its data, once a start the person
+        is asked to change it (a script's start says so in the status bar)."""
+        from desktop_app.core.storage.passwords import judge
+        from desktop_app.ui.background import BackgroundTask
+
+        if self.weakness is None and self.password is not None and self.key is not None:
+            password = self.password
+            BackgroundTask(self.window, "", lambda progress: judge(password).reason, self.nudge, quiet=True).start()
+            return
+        self.nudge(self.weakness or "")
+
+    def nudge(self, weakness: str) -> None:
+        if not weakness:
+            return
+        from desktop_app.ui import prompts
+
+        told = f"现在的密码不够安全：{weakness}\n请在“设置 → 数据”中点“修改密码…”换一个更强的密码（数据照常可用）。"
+        if self.password is not None:
+            log.warning("the password a script gave is weak: %s", weakness)  # its kind, never its characters
+            self.window.statusBar().showMessage(told.replace("\n", ""), 15000)
+        else:
+            prompts.inform(self.window, told, "建议修改密码")
 
     def refused(self, exc: BaseException) -> None:
         from desktop_app.core.domain.errors import DatabaseDamagedError
@@ -417,26 +444,34 @@ def open_and_read(
         raise
 
 
-def data_key(window: MainWindow, directory: Path, password: str | None) -> bytes | None:
-    """The key that opens the data: from the password (asked, or a script's); at the first start of this
-    version, a new password and the recovery key shown once. None: the person chose to quit."""
+def data_key(window: MainWindow, directory: Path, password: str | None) -> tuple[bytes, str | None] | None:
+    """The key that opens the data, and why the password typed is weak ("" if it is not; None when a script's
+    password is judged later): from the password (asked, or a script's); at the first start of this version,
+    a new password strong enough (`passwords.require_strong`) and the recovery key shown once. None: the
+    person chose to quit."""
     from desktop_app.core.storage import keys
+    from desktop_app.core.storage.passwords import require_strong
     from desktop_app.core.storage.paths import DATABASE_FILENAME
     from desktop_app.ui.security import RecoveryKeyDialog, UnlockDialog, choose_password
 
     if keys.has_keys(directory):
         if password is not None:
-            return keys.open_keys(directory, password)
+            return keys.open_keys(directory, password), None
         dialog = UnlockDialog(directory, window)
-        return dialog.key if dialog.exec() else None
+        return (dialog.key, dialog.weakness) if dialog.exec() and dialog.key is not None else None
     if password is None:
         password = choose_password(window, converting=(directory / DATABASE_FILENAME).exists())
         if password is None:
             return None
-        new_key, recovery = keys.create_keys(directory, password)
+        from desktop_app.ui.background import wait_for
+
+        # The key derivation is calibrated to about half a second a wrap here, two wraps: on a worker.
+        chosen = password
+        new_key, recovery = wait_for(window, "正在设置密码…", lambda: keys.create_keys(directory, chosen))
         RecoveryKeyDialog(recovery, window).exec()
-        return new_key
-    return keys.create_keys(directory, password)[0]  # a script's first start: it knows its password
+        return new_key, ""
+    require_strong(password)  # a script's first start: it knows its password, which must hold as a person's
+    return keys.create_keys(directory, password)[0], ""
 
 
 def fill_window(window: MainWindow, db: Database, stop: Callable[[int], None], scripted: bool = False) -> bool:
@@ -464,9 +499,10 @@ def fill_window(window: MainWindow, db: Database, stop: Callable[[int], None], s
         else:
             prompts.inform(window, told)
     if db.key is not None:
+        from desktop_app.core.storage.security_events import record_pending
         from desktop_app.ui.security import IdleLock
 
-        window.protect(IdleLock(db.data_dir, db.key, window.settings))
+        window.protect(IdleLock(db.data_dir, db.key, window.settings, on_unlock=lambda: record_pending(db)))
     start_up_backup(db, window)
     return True
 

@@ -144,3 +144,28 @@ class BackgroundTask(QObject):
             if not BackgroundTask._running:
                 gc.enable()
                 gc.collect()
+
+
+def wait_for(parent: QWidget | None, label: str, work: Callable[[], Any]) -> Any:
+    """`work()` on a worker, a progress dialog over `parent`, the window painted meanwhile; its result (or its
+    exception) once it is done. For a step the code after it needs, e.g. the key derivation of a new password."""
+    from PySide6.QtCore import QEventLoop
+
+    outcome: list[tuple[bool, Any]] = []
+    loop = QEventLoop()
+
+    def done(result: Any) -> None:
+        outcome.append((True, result))
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome.append((False, exc))
+        loop.quit()
+
+    BackgroundTask(parent, label, lambda progress: work(), done, failed).start()
+    if not outcome:
+        loop.exec()
+    succeeded, value = outcome[0]
+    if not succeeded:
+        raise value
+    return value

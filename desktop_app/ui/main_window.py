@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         self.idle_lock = lock
         menu = self.menuBar().addMenu("安全(&S)")
         self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
-        lock_action = menu.addAction("锁定", lock.lock)
+        lock_action = menu.addAction("锁定", lambda: lock.lock())
         lock_action.setShortcut(QKeySequence("Ctrl+L"))
         lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 

@@ -12,6 +12,6 @@ def ask(parent: QWidget | None, question: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def inform(parent: QWidget | None, message: str) -> None:
+def inform(parent: QWidget | None, message: str, title: str = "完成") -> None:
     """A result the person should see before going on (e.g. how many were imported); tests record it."""
-    QMessageBox.information(parent, "完成", message)
+    QMessageBox.information(parent, title, message)

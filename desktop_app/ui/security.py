@@ -4,7 +4,7 @@ while without input (or Ctrl+L), and changed in 设置. The key work is the core
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
@@ -17,13 +17,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.core.storage import keys
+from desktop_app.core.storage import keys, security_events
 from desktop_app.core.storage.keys import LOSS_WARNING, RECOVERY_KEY_NOTICE
+from desktop_app.core.storage.passwords import ADVICE, SCORE_LABELS, PasswordVerdict, judge
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.dialog_buttons import ok_cancel
 from desktop_app.ui.errors import report_failure
@@ -33,6 +35,7 @@ from desktop_app.ui.styles import ERROR_STYLE
 IDLE_MINUTES_KEY = "security/idle_lock_minutes"
 DEFAULT_IDLE_MINUTES = 10
 IDLE_POLL_MS = 10_000
+PASSWORD_DIALOG_WIDTH = 480
 
 
 def idle_minutes(settings: QSettings) -> int:
@@ -58,16 +61,53 @@ def _error_label() -> QLabel:
     return label
 
 
-class NewPasswordDialog(QDialog):
-    """A new password, typed twice, with a hint of its strength (advice, not a rule)."""
+class StrengthMeter(QWidget):
+    """How strong the password typed so far is (zxcvbn's estimate, `core.storage.passwords`), as a bar and
+    in words, updated at every key."""
 
-    def __init__(self, intro: str, title: str, parent: QWidget | None = None, old_label: str = "") -> None:
+    def __init__(self, own_words: Sequence[str] = (), parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.own_words = list(own_words)
+        self.verdict: PasswordVerdict | None = None
+        self.bar = QProgressBar()
+        self.bar.setRange(0, len(SCORE_LABELS))
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(10)
+        self.text = QLabel(judge("").describe())
+        self.text.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.text)
+
+    def show_for(self, password: str) -> PasswordVerdict:
+        self.verdict = judge(password, self.own_words)
+        self.bar.setValue(self.verdict.score + 1 if password else 0)
+        self.text.setText(self.verdict.describe())
+        return self.verdict
+
+
+class NewPasswordDialog(QDialog):
+    """A new password, typed twice, with its strength shown as it is typed. With `enforce` (the data's
+    password) a weak one is refused with the reason; a report's opening password only hears the advice."""
+
+    def __init__(
+        self,
+        intro: str,
+        title: str,
+        parent: QWidget | None = None,
+        old_label: str = "",
+        own_words: Sequence[str] = (),
+        enforce: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.password = ""
         self.old_secret = ""
+        self.enforce = enforce
         layout = QVBoxLayout(self)
-        text = QLabel(intro)
+        self.setMinimumWidth(PASSWORD_DIALOG_WIDTH)
+        text = QLabel(f"{intro}\n{ADVICE}")
         text.setWordWrap(True)
         layout.addWidget(text)
         self.old = _password_edit(old_label) if old_label else None
@@ -75,17 +115,33 @@ class NewPasswordDialog(QDialog):
             layout.addWidget(self.old)
         self.first = _password_edit("新密码")
         self.second = _password_edit("再输入一次")
-        self.hint = QLabel(keys.password_hint(""))
-        self.hint.setWordWrap(True)
+        self.meter = StrengthMeter(own_words)
         self.error = _error_label()
-        for widget in (self.first, self.second, self.hint, self.error):
+        for widget in (self.first, self.second, self.meter, self.error):
             layout.addWidget(widget)
-        self.first.textChanged.connect(lambda text: self.hint.setText("密码强度：" + keys.password_hint(text)))
+        self.first.textChanged.connect(self.meter.show_for)
         buttons = ok_cancel(self)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         layout.addWidget(buttons)
         (self.old or self.first).setFocus()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # a wrapped text changed (the meter's, the error's)
+            QTimer.singleShot(0, self.fit_height)
+        return super().event(event)
+
+    def fit_height(self) -> None:
+        """As tall as the wrapped texts need at this width: at its first size they were cut off (a window does
+        not grow by itself when a word-wrapped label gets a longer text)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+        needed = max(needed, layout.totalMinimumSize().height())
+        if needed > self.height():
+            self.setMinimumHeight(needed)
+            self.resize(self.width(), needed)
 
     def accept(self) -> None:
         if self.old is not None and not self.old.text():
@@ -93,6 +149,12 @@ class NewPasswordDialog(QDialog):
             return
         if not self.first.text():
             self.error.setText("请输入新密码。")
+            return
+        verdict = self.meter.show_for(self.first.text())
+        if self.enforce and not verdict.acceptable:
+            self.error.setText(f"这个密码太容易被猜到（{verdict.problem}），请换一个更强的密码。")
+            self.first.selectAll()
+            self.first.setFocus()
             return
         if self.first.text() != self.second.text():
             self.error.setText("两次输入的密码不一致，请重新输入。")
@@ -189,6 +251,7 @@ class UnlockDialog(QDialog):
         self.expected = expected
         self.locked = locked
         self.key: bytes | None = None
+        self.weakness = ""  # at start-up: why the password typed would not be accepted as a new one
         self.task: BackgroundTask | None = None
         self.setWindowTitle("书记工作台已锁定" if locked else "输入密码")
         layout = QVBoxLayout(self)
@@ -224,13 +287,18 @@ class UnlockDialog(QDialog):
         if not secret or (self.task is not None and not self.task.done):
             return
         self.ok_button.setEnabled(False)
-        directory = self.data_dir
+        directory, judged = self.data_dir, not self.locked
         self.task = BackgroundTask(
-            self, "正在核对密码…", lambda progress: keys.open_keys(directory, secret), self._opened, self._refused
+            self,
+            "正在核对密码…",
+            lambda progress: (keys.open_keys(directory, secret), judge(secret).reason if judged else ""),
+            self._opened,
+            self._refused,
         )
         self.task.start()
 
-    def _opened(self, key: bytes) -> None:
+    def _opened(self, key_and_weakness: tuple[bytes, str]) -> None:
+        key, self.weakness = key_and_weakness
         self.ok_button.setEnabled(True)
         if self.expected is not None and key != self.expected:
             self._refused(keys.WrongPasswordError("这个密码属于另一份数据。"))
@@ -275,10 +343,17 @@ class IdleLock(QObject):
     """Locks every window after the minutes set in 设置 without input, or at once (锁定, Ctrl+L)."""
 
     def __init__(
-        self, data_dir: Path, key: bytes, settings: QSettings, clock: Callable[[], float] = time.monotonic
+        self,
+        data_dir: Path,
+        key: bytes,
+        settings: QSettings,
+        clock: Callable[[], float] = time.monotonic,
+        on_unlock: Callable[[], object] = lambda: None,
     ) -> None:
+        """`on_unlock`: after the right password, e.g. the 锁定 and the wrong passwords written into 操作记录."""
         super().__init__()
         self.data_dir = data_dir
+        self.on_unlock = on_unlock
         self.key = key
         self.settings = settings
         self.clock = clock
@@ -311,18 +386,22 @@ class IdleLock(QObject):
     def check(self) -> None:
         minutes = idle_minutes(self.settings)
         if not self.locked and minutes and self.clock() - self.last_input >= minutes * 60:
-            self.lock()
+            self.lock(f"{minutes} 分钟无操作，自动锁定")
 
-    def lock(self) -> None:
-        """Curtains over every window, then the password; the windows underneath keep what was typed."""
+    def lock(self, why: str = "按 Ctrl+L 或点“锁定”") -> None:
+        """Curtains over every window, then the password; the windows underneath keep what was typed. 操作记录
+        hears of it (and of wrong passwords) once unlocked: nothing is written while locked."""
         if self.locked:
             return
         self.locked = True
+        security_events.note(self.data_dir, security_events.LOCKED, why)
         curtains = [Curtain(window) for window in QApplication.topLevelWidgets() if window.isVisible()]
         try:
             self.dialog = UnlockDialog(self.data_dir, expected=self.key, locked=True)
             self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-            self.dialog.exec()
+            if self.dialog.exec():
+                security_events.note(self.data_dir, security_events.UNLOCKED)
+                self.on_unlock()
         finally:
             for curtain in curtains:
                 curtain.hide()

@@ -58,7 +58,7 @@ def told(monkeypatch):
     messages: list[str] = []
     from desktop_app.ui import prompts
 
-    monkeypatch.setattr(prompts, "inform", lambda parent, message: messages.append(message))
+    monkeypatch.setattr(prompts, "inform", lambda parent, message, title="完成": messages.append(message))
     return messages
 
 
@@ -193,7 +193,7 @@ def _runs(text):
     return runs
 
 
-PASSWORD = "春天的第一棵树"
+PASSWORD = "春天的第一棵树开花了"  # strong enough to be accepted as a new password (passwords.judge)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from desktop_app.ui.security import IDLE_MINUTES_KEY, Curtain, IdleLock, Recover
 from tests.gui.conftest import PASSWORD, answer
 
 Key = Qt.Key
+STRONGER = "夏天的第二棵树结果了"
 
 
 @pytest.fixture
@@ -122,14 +123,17 @@ def test_a_new_password_in_settings_opens_the_same_data(qtbot, encrypted, drive_
     def change(dialog):
         type_text(dialog.old, PASSWORD)
         dialog.first.setFocus()
-        type_text(dialog.first, "夏天的第二棵树")
+        type_text(dialog.first, STRONGER)
         dialog.second.setFocus()
-        type_text(dialog.second, "夏天的第二棵树")
+        type_text(dialog.second, STRONGER)
         qtbot.keyClick(dialog.second, Key.Key_Return)
 
     drive_modal(lambda: qtbot.mouseClick(button, Qt.MouseButton.LeftButton), change)
-    assert "密码已修改" in settings.data.report.text()
-    assert keys.open_keys(db.data_dir, "夏天的第二棵树") == db.key
+    qtbot.waitUntil(lambda: "密码已修改" in settings.data.report.text(), timeout=20000)
+    from desktop_app.core.storage.audit import AuditService
+
+    assert next(row.summary for row in AuditService(db).entries(action="security")) == "修改密码", "in 操作记录"
+    assert keys.open_keys(db.data_dir, STRONGER) == db.key
     assert keys.open_keys(db.data_dir, recovery) == db.key
     with pytest.raises(keys.WrongPasswordError):
         keys.open_keys(db.data_dir, PASSWORD)
@@ -240,3 +244,173 @@ def test_an_encrypted_export_from_the_reports_page(qtbot, demo_context, tmp_path
         plain = io.BytesIO()
         office.decrypt(plain)
     assert "关怀" in openpyxl.load_workbook(plain).active["A1"].value
+
+
+def test_the_first_start_refuses_a_weak_password_and_the_meter_follows_the_typing(qtbot, drive_modal, type_text):
+    from desktop_app.ui.security import choose_password
+
+    chosen: list[str | None] = []
+    seen: list[str] = []
+
+    def weak_then_strong(dialog):
+        qtbot.keyClicks(dialog.first, "123")
+        seen.append(dialog.meter.text.text())
+        weak_bar = dialog.meter.bar.value()
+        qtbot.keyClicks(dialog.first, "456")
+        seen.append(dialog.meter.text.text())
+        dialog.second.setFocus()
+        qtbot.keyClicks(dialog.second, "123456")
+        qtbot.keyClick(dialog.second, Key.Key_Return)
+        assert dialog.isVisible(), "a weak password is refused"
+        assert "太容易被猜到" in dialog.error.text()
+        assert "常被用作密码的数字或拼音" in dialog.error.text()
+        dialog.first.clear()
+        qtbot.keyClicks(dialog.first, "Lantern-river-1987-oak")
+        seen.append(dialog.meter.text.text())
+        assert dialog.meter.bar.value() > weak_bar
+        dialog.second.clear()
+        dialog.second.setFocus()
+        qtbot.keyClicks(dialog.second, "Lantern-river-1987-oak")
+        qtbot.keyClick(dialog.second, Key.Key_Return)
+
+    drive_modal(lambda: chosen.append(choose_password(None, converting=False)), weak_then_strong)
+    assert chosen == ["Lantern-river-1987-oak"]
+    assert seen[0].startswith("密码强度：很弱"), seen
+    assert "常被用作密码" in seen[1]
+    assert "123" not in "".join(seen), "the meter never shows what the masked field hides"
+    assert seen[2].startswith("密码强度：很强"), seen
+
+
+def test_change_password_refuses_the_communitys_name(qtbot, encrypted, drive_modal, type_text):
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.ui.views.settings import SettingsView
+
+    db, _ = encrypted
+    ProfileService(db).save({"community_name": "康宁居民区"})
+    settings = SettingsView(AppContext.open(db))
+    qtbot.addWidget(settings)
+    settings.show()
+    refused: list[str] = []
+
+    def named_then_strong(dialog):
+        type_text(dialog.old, PASSWORD)
+        for edit in (dialog.first, dialog.second):
+            edit.setFocus()
+            type_text(edit, "康宁居民区2024")
+        qtbot.keyClick(dialog.second, Key.Key_Return)
+        refused.append(dialog.error.text())
+        for edit in (dialog.first, dialog.second):
+            edit.clear()
+            edit.setFocus()
+            type_text(edit, STRONGER)
+        qtbot.keyClick(dialog.second, Key.Key_Return)
+
+    drive_modal(lambda: qtbot.mouseClick(settings.data.password_button, Qt.MouseButton.LeftButton), named_then_strong)
+    qtbot.waitUntil(lambda: "密码已修改" in settings.data.report.text(), timeout=20000)
+    assert "本居民区的名称" in refused[0]
+    with pytest.raises(keys.WrongPasswordError):
+        keys.open_keys(db.data_dir, "康宁居民区2024")
+    assert keys.open_keys(db.data_dir, STRONGER) == db.key
+
+
+def test_a_weak_old_password_still_opens_and_is_met_by_one_nudge(qtbot, tmp_path, drive_modal, type_text, told):
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.ui.app import open_data
+    from desktop_app.ui.background import BackgroundTask
+
+    data_key, _ = keys.create_keys(tmp_path, "123456")  # set by an earlier version, before the rule
+    db = open_database(tmp_path, key=data_key)
+    ProfileService(db).save({"community_name": "康宁居民区"})
+    db.dispose()
+    window = MainWindow(settings=ui_settings(tmp_path))
+    qtbot.addWidget(window)
+    window.show()
+    opened: list = []
+
+    def start():
+        open_data(window, tmp_path, None, opened, stop=pytest.fail)
+        qtbot.waitUntil(lambda: window.context is not None, timeout=20000)
+
+    drive_modal(start, answer(qtbot, type_text, "123456"))
+    assert window.context is not None
+    assert window.context.db.key == data_key, "never a lockout"
+    qtbot.waitUntil(lambda: not BackgroundTask._running, timeout=20000)
+    nudges = [message for message in told if "修改密码" in message]
+    assert len(nudges) == 1, told
+    assert "不够安全" in nudges[0]
+    assert window.idle_lock is not None
+    drive_modal(window.idle_lock.lock, answer(qtbot, type_text, "123456"))
+    assert len([message for message in told if "修改密码" in message]) == 1, "once a start, not at every unlock"
+    for opened_db in opened:
+        opened_db.dispose()
+
+
+def test_a_scripts_first_start_with_a_weak_password_is_refused(qtbot, tmp_path):
+    from desktop_app.core.storage.passwords import WeakPasswordError
+    from desktop_app.ui.app import data_key
+
+    window = MainWindow(settings=ui_settings(tmp_path))
+    qtbot.addWidget(window)
+    with pytest.raises(WeakPasswordError, match="太容易被猜到"):
+        data_key(window, tmp_path, "123")
+    assert not keys.has_keys(tmp_path), "nothing keyed with it"
+
+
+def test_the_change_password_texts_are_whole_at_1366x768(qtbot, encrypted, drive_modal, type_text):
+    """Issue 27 item 15: the hint under the password was cut off; it and the refusal grow the window instead."""
+    from desktop_app.ui.views.settings import SettingsView
+
+    db, _ = encrypted
+    settings = SettingsView(AppContext.open(db))
+    qtbot.addWidget(settings)
+    settings.resize(1366, 768)
+    settings.show()
+    cut: list[list[str]] = []
+
+    def whole(dialog) -> list[str]:
+        """Texts shorter on screen than their wrapped lines need."""
+        return [
+            label.text()
+            for label in dialog.findChildren(QLabel)
+            if label.isVisible() and label.wordWrap() and label.height() < label.heightForWidth(label.width())
+        ]
+
+    def type_weak(dialog):
+        type_text(dialog.old, PASSWORD)
+        dialog.first.setFocus()
+        qtbot.keyClicks(dialog.first, "woaini1314")
+        dialog.second.setFocus()
+        qtbot.keyClicks(dialog.second, "woaini1314")
+        qtbot.keyClick(dialog.second, Key.Key_Return)
+        assert "常被用作密码" in dialog.meter.text.text()
+        assert "太容易被猜到" in dialog.error.text()
+        qtbot.waitUntil(lambda: not whole(dialog), timeout=5000)
+        cut.append(whole(dialog))
+        qtbot.keyClick(dialog.second, Key.Key_Escape)
+
+    drive_modal(lambda: qtbot.mouseClick(settings.data.password_button, Qt.MouseButton.LeftButton), type_weak)
+    assert cut == [[]]
+
+
+def test_a_scripts_weak_password_opens_and_the_status_bar_says_to_change_it(qtbot, tmp_path):
+    from desktop_app.core.services.look_ahead import look_ahead
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.ui.app import open_data
+    from desktop_app.ui.background import BackgroundTask
+
+    data_key, _ = keys.create_keys(tmp_path, "qq123456")
+    db = open_database(tmp_path, key=data_key)
+    ProfileService(db).save({"community_name": "康宁居民区"})
+    db.dispose()
+    window = MainWindow(settings=ui_settings(tmp_path))
+    qtbot.addWidget(window)
+    window.show()
+    opened: list = []
+    ahead = look_ahead(tmp_path, "qq123456")
+    open_data(window, tmp_path, None, opened, stop=pytest.fail, password="qq123456", check_first=False, ahead=ahead)
+    qtbot.waitUntil(lambda: "不够安全" in window.statusBar().currentMessage(), timeout=20000)
+    assert window.context is not None
+    assert window.context.db.key == data_key, "a script's weak password still opens: nobody waits for a question"
+    qtbot.waitUntil(lambda: not BackgroundTask._running, timeout=20000)
+    for opened_db in opened:
+        opened_db.dispose()

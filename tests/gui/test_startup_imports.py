@@ -17,6 +17,7 @@ HEAVY = [
     "alembic",
     "openpyxl",
     "xlsxwriter",
+    "zxcvbn",
     "desktop_app.core.storage.database",
     "desktop_app.core.services.base",
     "desktop_app.ui.views.records",

@@ -160,7 +160,12 @@ def test_a_restore_file_that_is_not_there_is_refused(which, data_dir, tmp_path, 
 
 @pytest.mark.parametrize(
     ("url", "words"),
-    [("not a url at all", "无法识别"), ("nosuchdb://x/y", "无法识别"), ("postgresql+psycopg://u@localhost/d", "组件")],
+    [
+        ("not a url at all", "无法识别"),
+        ("nosuchdb://x/y", "无法识别"),
+        ("mysql+pymysql://u@localhost/d", "组件"),  # a driver that is not installed
+        ("postgresql+psycopg://u@127.0.0.1:1/d", "无法连接数据库服务器"),  # nobody answers there
+    ],
 )
 def test_a_bad_database_url_is_refused_plainly(url, words, tmp_path, capsys):
     assert words in refused(["check", "--data-dir", str(tmp_path / "d"), "--db-url", url], capsys)

@@ -89,6 +89,8 @@ class AuditAction(LabeledEnum):
     IMPORT = "import", "导入"
     EXPORT = "export", "导出"
     RESTORE_BACKUP = "restore_backup", "从备份恢复"
+    BACKUP = "backup", "备份"
+    SECURITY = "security", "安全"
 
 
 class StudioActivityKind(LabeledEnum):

@@ -105,10 +105,12 @@ def record(
     changes: Mapping[str, list[str | None]] | None = None,
     details: str = "",
     unmasked: bool = False,
+    at: dt.datetime | None = None,
 ) -> None:
+    """`at`: when it happened, if earlier than now (an event noted while the data was closed)."""
     session.add(
         AuditEntry(
-            at=dt.datetime.now(),
+            at=at or dt.datetime.now(),
             os_user=os_user(),
             action=action,
             record_kind=kind,

@@ -168,15 +168,28 @@ def backup_now(db: Database, target: Path | None = None) -> Path:
     if source is None:
         raise AppError("当前使用的是数据库服务器，请由服务器管理员备份。")
     if target is None:
-        return make_backup(source, db.backup_dir, "manual", key=db.key)
+        made = make_backup(source, db.backup_dir, "manual", key=db.key)
+        _audit_backup(db, "立即备份", f"备份：{made.name}")
+        return made
     if target.is_dir():
         target = target / f"书记工作台备份-{dt.datetime.now():%Y%m%d-%H%M%S}.zip"
     # A name the person gave is kept, or refused: "b.db" silently becoming b.zip lost the file they looked for.
     target = output_file(target, (".zip",), "备份包")
     try:
-        return write_bundle(db, target)
+        written = write_bundle(db, target)
     except OSError as exc:
         raise os_failure(exc, "写入备份包") from exc
+    sealed = "已加密，" if db.key is not None else ""
+    _audit_backup(db, "备份到其他位置", f"备份包（{sealed}含附件）：{written}")
+    return written
+
+
+def _audit_backup(db: Database, summary: str, details: str) -> None:
+    """A backup the person asked for, in 操作记录 (the automatic daily ones are not: 从备份恢复 lists them)."""
+    from desktop_app.core.domain.enums import AuditAction
+    from desktop_app.core.storage.audit import AuditService
+
+    AuditService(db).log(AuditAction.BACKUP, summary, details, "backup")
 
 
 BUNDLE_DATABASE = "shuji.sqlite3"

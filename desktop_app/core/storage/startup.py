@@ -6,10 +6,11 @@ import os
 import shutil
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from desktop_app.core.domain.errors import AppError, DatabaseDamagedError, PasswordRequiredError
-from desktop_app.core.storage import app_settings, cipher, migrate
+from desktop_app.core.storage import app_settings, cipher, migrate, security_events
 from desktop_app.core.storage.backup import integrity_problems, list_backups
 from desktop_app.core.storage.conversion import encrypt_data, needs_encrypting
 from desktop_app.core.storage.database import (
@@ -219,6 +220,11 @@ def open_database(
         failure = environment_failure(exc)
         if failure is not None:
             raise failure from exc
+        if db_file is None and isinstance(exc, OperationalError):
+            raise AppError(
+                f"无法连接数据库服务器（{make_url(url).host or '本机'}）：服务器没有响应或拒绝了连接。"
+                "请检查服务器地址、网络和服务器是否在运行，稍后再试；本机的数据不受影响。"
+            ) from exc
         raise AppError(
             f"无法打开数据文件 {db_file or url}：文件已损坏，或不是书记工作台的数据文件（{exc.orig}）"
         ) from exc
@@ -228,6 +234,8 @@ def open_database(
     if db.key is not None:
         with db.session() as session:  # secrets an earlier version kept plain, sealed under the data key
             app_settings.reseal_secrets(session, db.key, db.key)
+    if key is not None:
+        security_events.record_pending(db)  # what happened while the data was closed: wrong passwords, 设置密码…
     return db
 
 

@@ -26,6 +26,10 @@ OTHER_KINDS = {
     "dues_assessment": "党费核定",
     "dues_payment": "党费缴纳",
     "dues_relief": "党费减免",
+    "package": "上报数据包",
+    "street_unit": "居民区名单",
+    "backup": "备份",
+    "security": "密码与锁定",
 }
 
 

@@ -212,6 +212,7 @@ class ReportsView(Page):
             "请通过电话等其他途径告诉接收人，不要和文件一起发送。",
             "加密导出",
             self,
+            enforce=False,  # the receiver's file, not the data's key: advice only
         )
         return dialog.password if dialog.exec() else None
 

@@ -64,21 +64,31 @@ def export_report(
         shown += "，含病情说明"
     if options.password:
         shown += "，加密导出"
-    with atomic_target(target) as partial:
-        book = ReportBook(partial, header)
-        try:
-            rows = report.write(book, heading, period, options, progress or (lambda done, total: None))
-        finally:
-            book.close()
-        if options.password:
-            protect_with_password(partial, options.password)
-        # Recorded before the file is released under its name: if 操作记录 cannot be written (a read-only
-        # database), no file with the full ID numbers is left behind either.
-        AuditService(db).log(
-            AuditAction.EXPORT,
-            f"导出{report.title}",
-            f"{period.label}，{rows} 条，{shown}；文件：{target}",
-            "report",
-            unmasked=options.unmasked or options.include_illness,
-        )
+    audited = False
+    verb = "加密导出" if options.password else "导出"
+    try:
+        with atomic_target(target) as partial:
+            book = ReportBook(partial, header)
+            try:
+                rows = report.write(book, heading, period, options, progress or (lambda done, total: None))
+            finally:
+                book.close()
+            if options.password:
+                protect_with_password(partial, options.password)
+            # Recorded before the file is released under its name: if 操作记录 cannot be written (a read-only
+            # database), no file with the full ID numbers is left behind either.
+            AuditService(db).log(
+                AuditAction.EXPORT,
+                f"{verb}{report.title}",
+                f"{period.label}，{rows} 条，{shown}；文件：{target}",
+                "report",
+                unmasked=options.unmasked or options.include_illness,
+            )
+            audited = True
+    except Exception as exc:
+        if audited:  # the line above says it was exported: the file never got there (read-only, open in Excel)
+            AuditService(db).log(
+                AuditAction.EXPORT, f"导出未完成：{report.title}", f"文件没有保存到 {target}：{exc}", "report"
+            )
+        raise
     return ExportResult(Path(target), rows)
