@@ -6,9 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -395,6 +396,50 @@ class DuesBox(QGroupBox):
         return attempt(self, lambda: self.service.set_rounding(mode)).ok
 
 
+class TwoColumns(QWidget):
+    """Two columns of boxes side by side where they fit, one under the other where they do not (a large
+    字号 on a 1366-wide screen): the page then scrolls down only, never sideways."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.left, self.right = QVBoxLayout(), QVBoxLayout()
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.columns.addLayout(self.left, 1)
+        self.columns.addLayout(self.right, 1)
+        self.scroll_area: QScrollArea | None = None
+
+    def follow(self, scroll_area: QScrollArea) -> None:
+        """Lay out for the width `scroll_area` shows, whenever it or the text size changes."""
+        self.scroll_area = scroll_area
+        scroll_area.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit()
+
+    def fit(self) -> None:
+        if self.scroll_area is None:
+            return
+        margins = self.columns.contentsMargins()
+        needed = (
+            self.left.minimumSize().width()
+            + self.right.minimumSize().width()
+            + self.columns.spacing()
+            + margins.left()
+            + margins.right()
+        )
+        side_by_side = needed <= self.scroll_area.viewport().width()
+        direction = QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
+
+
 class SettingsView(Page):
     """One 保存设置 for every field on the page; leaving the page with unsaved edits asks first."""
 
@@ -405,9 +450,8 @@ class SettingsView(Page):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        inner = QWidget()
-        columns = QHBoxLayout(inner)
-        left, right = QVBoxLayout(), QVBoxLayout()
+        inner = TwoColumns()
+        left, right = inner.left, inner.right
         street = ModeService(context.db).get() == STREET
         self.profile = ProfileBox(context, street)
         left.addWidget(self.profile)
@@ -431,11 +475,10 @@ class SettingsView(Page):
             self.saved_boxes = (self.profile, self.norms, self.thresholds, self.dues)
         left.addStretch(1)
         right.addStretch(1)
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(inner)
+        inner.follow(self.scroll_area)
         # The page scrolls on a small screen; 保存设置 stays below it, always in sight.
         page = QVBoxLayout(self)
         page.setContentsMargins(0, 0, 0, 0)
