@@ -15,29 +15,7 @@ from desktop_app.core.services.street import StreetKeyService
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.screen import FRAME_ALLOWANCE
-from desktop_app.ui.text_size import DEFAULT_POINTS, SIZES, apply_points
-
-
-@pytest.fixture
-def text_size_restored(app):
-    """The text size is the application's: put it back for the tests that follow."""
-    yield
-    apply_points(DEFAULT_POINTS)
-
-
-def choose_text_size(qtbot, window: MainWindow, click_page, label: str) -> None:
-    """设置 → 界面字号, by keys as a person does, then 保存设置 clicked."""
-    click_page(window, "设置")
-    settings = window.stack.currentWidget()
-    combo = settings.thresholds.text_size
-    settings.scroll_area.ensureWidgetVisible(combo)
-    combo.setFocus()
-    qtbot.keyClick(combo, Qt.Key.Key_Home)
-    for _ in range(list(SIZES).index(label)):
-        qtbot.keyClick(combo, Qt.Key.Key_Down)
-    assert combo.currentData() == SIZES[label]
-    qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
-    assert QApplication.font().pointSize() == SIZES[label]
+from desktop_app.ui.text_size import SIZES, apply_points
 
 
 def outside_scrolling(widget: QWidget, page: QWidget) -> bool:
@@ -72,12 +50,12 @@ def assert_page_fits(qtbot, window: MainWindow, title: str) -> None:
 
 @pytest.mark.parametrize("label", list(SIZES))
 def test_every_page_fits_the_office_screen_at_every_text_size(
-    qtbot, context, click_page, text_size_restored, label
+    qtbot, context, click_page, choose_text_size, label
 ):
     fill_demo(context.db, "small", today=dt.date.today())  # this year's data: the longest 党费 totals
     window = MainWindow(context)
     qtbot.addWidget(window)
-    choose_text_size(qtbot, window, click_page, label)
+    choose_text_size(window, label)
     for row in range(window.nav.count()):
         title = window.nav.item(row).text()
         click_page(window, title)
