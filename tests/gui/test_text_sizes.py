@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication, QScrollArea, QWidget
 
 from desktop_app.core.exchange.demo import fill_demo
@@ -33,9 +33,11 @@ def assert_page_fits(qtbot, window: MainWindow, title: str) -> None:
     area = QApplication.primaryScreen().availableGeometry()
     assert area.size().toTuple() == (1366, 768), "the tests run on the office screen"
     least = window.minimumSizeHint().expandedTo(window.minimumSize()) + FRAME_ALLOWANCE
-    assert least.width() <= area.width() and least.height() <= area.height(), (title, least)
+    assert least.width() <= area.width(), (title, least)
+    assert least.height() <= area.height(), (title, least)
     framed = window.size() + FRAME_ALLOWANCE
-    assert framed.width() <= area.width() and framed.height() <= area.height(), (title, framed)
+    assert framed.width() <= area.width(), (title, framed)
+    assert framed.height() <= area.height(), (title, framed)
     page = window.stack.currentWidget()
     for scroll_area in page.findChildren(QScrollArea):  # a page scrolls down, never sideways
         assert scroll_area.horizontalScrollBar().maximum() == 0, (title, "scrolls sideways")
@@ -49,9 +51,7 @@ def assert_page_fits(qtbot, window: MainWindow, title: str) -> None:
 
 
 @pytest.mark.parametrize("label", list(SIZES))
-def test_every_page_fits_the_office_screen_at_every_text_size(
-    qtbot, context, click_page, choose_text_size, label
-):
+def test_every_page_fits_the_office_screen_at_every_text_size(qtbot, context, click_page, choose_text_size, label):
     fill_demo(context.db, "small", today=dt.date.today())  # this year's data: the longest 党费 totals
     window = MainWindow(context)
     qtbot.addWidget(window)
