@@ -176,6 +176,7 @@ class NormBox(QGroupBox):
     def __init__(self, context: AppContext) -> None:
         super().__init__("三会一课频次要求")
         self.service = NormService(context.db)
+        self.reviewed = False
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.rows = {}
@@ -190,6 +191,9 @@ class NormBox(QGroupBox):
             count.setValue(norm.count)
             per_group = QCheckBox("按党小组分别计算")
             per_group.setChecked(norm.per_group)
+            period.currentIndexChanged.connect(self.mark_reviewed)
+            count.valueChanged.connect(self.mark_reviewed)
+            per_group.toggled.connect(self.mark_reviewed)
             row = QHBoxLayout()
             row.addWidget(period)
             row.addWidget(count)
@@ -212,11 +216,12 @@ class NormBox(QGroupBox):
         return self.values()
 
     def save(self) -> bool:
-        def save_all() -> None:
-            for kind, values in self.values().items():
-                self.service.update(kind, values)
+        values, reviewed = self.values(), self.reviewed
+        return attempt(self, lambda: self.service.save_all(values, reviewed)).ok
 
-        return attempt(self, save_all).ok
+    def mark_reviewed(self) -> None:
+        """The person went through the norms (开始使用 counts them as set at the next save)."""
+        self.reviewed = True
 
 
 class DataBox(QGroupBox):
@@ -245,6 +250,8 @@ class DataBox(QGroupBox):
             button = QPushButton(text)
             on_click(button.clicked, slot)
             buttons.addWidget(button)
+            if slot == self.backup_elsewhere:
+                self.elsewhere_button = button
         buttons.addStretch(1)
         layout.addLayout(buttons)
         security = QHBoxLayout()
@@ -528,6 +535,23 @@ class SettingsView(Page):
         if self.is_dirty() and self.ask("设置已修改但还没有保存。现在保存吗？\n（选“否”则修改仍留在设置页中，未生效）"):
             self.save()
         super().hideEvent(event)
+
+    def show_part(self, part: str) -> None:
+        """开始使用 led here: its box in view, the cursor in it (居民区信息's first empty field)."""
+        from desktop_app.core.services.first_steps import BACKUP_PLACE, NORMS, PROFILE
+
+        focus: QWidget | None = None
+        if part == PROFILE:
+            edits = list(self.profile.edits.values())
+            focus = next((edit for edit in edits if not edit.text().strip()), edits[0])
+        elif part == NORMS and hasattr(self, "norms"):
+            focus = next(iter(self.norms.rows.values()))[0]
+            self.norms.mark_reviewed()
+        elif part == BACKUP_PLACE:
+            focus = self.data.elsewhere_button
+        if focus is not None:
+            self.scroll_area.ensureWidgetVisible(focus)
+            focus.setFocus()
 
     def connect_window(self, window: MainWindow) -> None:
         self.profile_saved.connect(window.update_title)
