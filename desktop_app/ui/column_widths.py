@@ -86,5 +86,5 @@ class ColumnWidths(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.FontChange:
             # After the header has its new font too (it is told after the table).
-            QTimer.singleShot(0, self.keep_room)
+            QTimer.singleShot(0, self, self.keep_room)  # not once the table (and this, its child) is gone
         return super().eventFilter(watched, event)

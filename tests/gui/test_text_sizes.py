@@ -45,6 +45,7 @@ def assert_page_fits(qtbot, window: MainWindow, title: str) -> None:
         if button.isVisible() and outside_scrolling(button, page):
             rect = QRect(button.mapTo(window, button.rect().topLeft()), button.size())
             assert window.rect().contains(rect), (title, button.text(), rect, window.size())
+    assert window.nav.font().pointSize() == QApplication.font().pointSize(), "the navigation follows the 字号"
     for row in range(window.nav.count()):  # every page, 设置 and the way back among them
         rect = window.nav.visualItemRect(window.nav.item(row))
         assert window.nav.viewport().rect().contains(rect), (title, window.nav.item(row).text())
