@@ -62,6 +62,8 @@ def test_an_empty_program_leads_through_its_first_steps_by_clicks(
     first_norm = next(iter(settings.norms.rows.values()))[0]
     assert first_norm.hasFocus()
     assert first_norm.visibleRegion().boundingRect().height() == first_norm.height(), "scrolled into view"
+    box = settings.norms
+    assert box.visibleRegion().boundingRect().height() == min(box.height(), settings.scroll_area.viewport().height())
     qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
     click_page(window, "工作台")
     assert ticked(window) == ["填写居民区信息", "设置三会一课规范"]

@@ -541,17 +541,18 @@ class SettingsView(Page):
         from desktop_app.core.services.first_steps import BACKUP_PLACE, NORMS, PROFILE
 
         focus: QWidget | None = None
+        box: QWidget | None = None
         if part == PROFILE:
             edits = list(self.profile.edits.values())
-            focus = next((edit for edit in edits if not edit.text().strip()), edits[0])
+            box, focus = self.profile, next((edit for edit in edits if not edit.text().strip()), edits[0])
         elif part == NORMS and hasattr(self, "norms"):
-            focus = next(iter(self.norms.rows.values()))[0]
+            box, focus = self.norms, next(iter(self.norms.rows.values()))[0]
             self.norms.mark_reviewed()
         elif part == BACKUP_PLACE:
-            focus = self.data.elsewhere_button
-        if focus is not None:
-            self.scroll_area.ensureWidgetVisible(focus)
+            box, focus = self.data, self.data.elsewhere_button
+        if box is not None and focus is not None:
             focus.setFocus()
+            self.scroll_area.ensureWidgetVisible(box, 0, 0)  # the whole box where it fits, else its top
 
     def connect_window(self, window: MainWindow) -> None:
         self.profile_saved.connect(window.update_title)
