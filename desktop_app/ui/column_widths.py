@@ -32,16 +32,18 @@ def header_width(table: QTableView, column: int) -> int:
     header = table.horizontalHeader()
     style = header.style()
     title = str(table.model().headerData(column, Qt.Orientation.Horizontal) or "")
-    room = 2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
-    if header.isSortIndicatorShown():
-        room += style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    room = 2 * margin
+    if header.isSortIndicatorShown():  # the arrow and a margin beside it, as Qt sizes a section
+        room += style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header) + margin
     return header.fontMetrics().horizontalAdvance(title) + room
 
 
 def text_width(table: QTableView, text: str) -> int:
-    """Pixels a cell needs to show `text` whole, with the cell's margins."""
+    """Pixels a cell needs to show `text` whole: the cell's margins and the grid line, as Qt sizes a column
+    to its contents (a pixel less and the text is cut with …)."""
     margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
-    return table.fontMetrics().horizontalAdvance(text) + 2 * margin
+    return table.fontMetrics().horizontalAdvance(text) + 2 * margin + (1 if table.showGrid() else 0)
 
 
 def least_width(table: QTableView, column: int, room: Room) -> int:

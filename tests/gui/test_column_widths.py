@@ -24,10 +24,14 @@ def cut_texts(table: QTableView) -> list[str]:
     """What `table` shows cut short: headers wider than their column, and dates wider than their cell."""
     header = table.horizontalHeader()
     style = header.style()
-    header_room = 2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    # What Qt needs beside the text (as it sizes columns to their contents; with less it cuts the text with …):
+    # a header's margins, and its sort arrow with one more margin; a cell's margins and the grid line.
+    header_margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    header_room = 2 * header_margin
     if header.isSortIndicatorShown():
-        header_room += style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
-    cell_room = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+        header_room += style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header) + header_margin
+    cell_margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    cell_room = 2 * cell_margin + (1 if table.showGrid() else 0)
     header_metrics, cell_metrics = header.fontMetrics(), table.fontMetrics()
     model = table.model()
     cut = []
