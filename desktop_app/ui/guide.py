@@ -1,28 +1,82 @@
-"""帮助 → 使用说明 (F1): the few things to know, and every shortcut."""
+"""帮助 → 使用说明 (F1): the few things to know, and every shortcut.
+
+The shortcut table is data (`SHORTCUTS`): each row names the key sequences the program registers for it, and a
+test compares them with the shortcuts the running window and its forms actually have, both ways.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop_app.ui.screen import fit_to_screen
 
-GUIDE_HTML = """
+
+@dataclass(frozen=True)
+class Keys:
+    """One row of the shortcut table: the keys as written, what they do, and the shortcuts registered for them
+    (Qt's portable text; none for keys a list or a field handles itself, such as ↓ in a search box)."""
+
+    shown: str
+    does: str
+    registered: tuple[str, ...] = ()
+
+
+SHORTCUTS = (
+    Keys("Ctrl+1 … Ctrl+9、Ctrl+0", "切换到左侧第 1 … 10 项", tuple(f"Ctrl+{n}" for n in range(10))),
+    Keys("Ctrl+N", "新增一条记录", ("Ctrl+N",)),
+    Keys("Ctrl+F", "到搜索框（可输入拼音首字母，如 zgp 找到“朱国萍”）", ("Ctrl+F",)),
+    Keys("↓", "从搜索框进入列表"),
+    Keys("回车 或双击", "编辑选中的记录"),
+    Keys("Delete", "把选中的记录删除到回收站（可以恢复）", ("Del",)),
+    Keys("Ctrl+P", "三会一课：打印选中的会议记录", ("Ctrl+P",)),
+    Keys("Ctrl+R", "回收站：恢复选中的记录", ("Ctrl+R",)),
+    Keys("空格", "党费：把选中的月份标记为已缴；三会一课表单的出席情况中：打开这个人的出席选项（↑↓ 选择，回车确定）"),
+    Keys("Ctrl+E", "党费：核定选中的党员的党费", ("Ctrl+E",)),
+    Keys("右键 或菜单键", "列表中可用的全部操作（导入、导出PDF、附件……）"),
+    Keys("Ctrl+回车", "表单：保存（多行文字中回车是换行）", ("Ctrl+Return", "Ctrl+Enter")),
+    Keys("Ctrl+S", "设置页：保存设置", ("Ctrl+S",)),
+    Keys("Ctrl+L", "锁定窗口（离开电脑时），解锁要输入密码或恢复密钥", ("Ctrl+L",)),
+    Keys("F1", "打开本说明", ("F1",)),
+)
+
+
+def shortcut_rows() -> str:
+    return "\n".join(f"<tr><td><b>{escape(k.shown)}</b></td><td>{escape(k.does)}</td></tr>" for k in SHORTCUTS)
+
+
+# Paragraphs written without line breaks inside: in HTML a break between two Chinese characters shows as a space.
+DUES = (
+    "“党费”页按月列出每位党员的应缴和已缴，红底是已到期未缴。选中月份按<b>空格</b>标记已缴（缴费方式、日期和收缴人"
+    "在表格上方选）；“核定…”（<b>Ctrl+E</b>）按缴费类别和月收入基数算出每月金额，“导入基数…”从 Excel 表一次核定全年；"
+    "“减免…”记录经批准的减免，“自愿多交…”另行记录。连续 6 个月未缴的党员会在工作台提醒。"
+)
+PACKAGES = (
+    "先在“设置 → 上报街道”导入街道公钥，并打电话与街道核对指纹；再到“报表导出 → 上报数据包”选期间，"
+    "点“生成数据包…”，把 .sjb 文件交给街道。数据包默认只有汇总数字，勾选“含名单”才附上姓名；身份证号、电话和病情"
+    "从不放入。街道用的程序在“数据包”页导入各居民区的数据包（可选多个文件、一个文件夹，或直接拖进来），"
+    "“汇总工作台”和“汇总报表”随即算好。"
+)
+RECOVERY = (
+    "每次启动和解锁都要输入密码。第一次启动时显示的<b>恢复密钥</b>请抄写或打印，放在安全的地方：忘记密码时，"
+    "在输入密码处输入恢复密钥即可打开，再到“设置 → 修改密码”设新密码。没有密码、也没有恢复密钥时，"
+    "任何人都无法恢复这些数据。离开电脑时按 <b>Ctrl+L</b> 锁定；一段时间无操作也会自动锁定（时间在“设置”中调整）。"
+)
+FIRST_STEPS = (
+    "刚开始用时，工作台上方的“开始使用”列出五步：填写居民区信息、导入党员名册、导入居民名单、设置三会一课规范、"
+    "设置备份位置；单击一步即打开要做它的页面，做完的打勾。"
+)
+
+GUIDE_HTML = f"""
 <h3>书记工作台使用说明</h3>
 <p>左侧选择要做的事：工作台列出今天要做的事，单击一项即打开对应的记录或已填好类别的新增表单。</p>
+<p>{FIRST_STEPS}</p>
 <h4>常用快捷键</h4>
 <table cellpadding="4">
-<tr><td><b>Ctrl+1 … Ctrl+9、Ctrl+0</b></td><td>切换到左侧第 1 … 10 项</td></tr>
-<tr><td><b>Ctrl+N</b></td><td>新增一条记录</td></tr>
-<tr><td><b>Ctrl+F</b></td><td>到搜索框（可输入拼音首字母，如 zgp 找到“朱国萍”）</td></tr>
-<tr><td><b>↓</b></td><td>从搜索框进入列表</td></tr>
-<tr><td><b>回车</b> 或双击</td><td>编辑选中的记录</td></tr>
-<tr><td><b>Delete</b></td><td>把选中的记录删除到回收站（可以恢复）</td></tr>
-<tr><td><b>Ctrl+P</b></td><td>三会一课：打印选中的会议记录</td></tr>
-<tr><td><b>Ctrl+R</b></td><td>回收站：恢复选中的记录</td></tr>
-<tr><td><b>右键</b> 或菜单键</td><td>列表中可用的全部操作（导入、导出PDF、附件……）</td></tr>
-<tr><td><b>Ctrl+S</b></td><td>设置页：保存设置</td></tr>
-<tr><td><b>F1</b></td><td>打开本说明</td></tr>
+{shortcut_rows()}
 </table>
 <h4>填写表单</h4>
 <ul>
@@ -32,6 +86,12 @@ GUIDE_HTML = """
 <li>保存失败时表单保持打开，原因写在对应的栏目下面。</li>
 <li>三会一课的出席情况逐人标记；“其余标为出席”只标记还没有标记的人。</li>
 </ul>
+<h4>党费</h4>
+<p>{DUES}</p>
+<h4>上报街道（数据包）</h4>
+<p>{PACKAGES}</p>
+<h4>密码和恢复密钥</h4>
+<p>{RECOVERY}</p>
 <h4>字太小？</h4>
 <p>在“设置 → 工作台提醒”下方选择“界面字号”，保存后立即生效。</p>
 <h4>数据安全</h4>

@@ -279,9 +279,21 @@ class MainWindow(QMainWindow):
         if self.context is None:
             self._wait_for_data(lambda: self.follow_reminder(target))
             return
-        pages = {"backup": "SettingsView", "dues": "DuesView"}  # reminders that lead to a page, not a record
+        from desktop_app.core.services import first_steps
+
+        pages = {  # reminders and first steps that lead to a page (and a part of it), not a record
+            "backup": "SettingsView",
+            "dues": "DuesView",
+            first_steps.PROFILE: "SettingsView",
+            first_steps.NORMS: "SettingsView",
+            first_steps.BACKUP_PLACE: "SettingsView",
+            first_steps.MEMBERS: "MemberView",
+            first_steps.RESIDENTS: "ResidentView",
+        }
         if target.kind in pages:
-            self.nav.setCurrentRow(next(i for i, (_, _, cls) in enumerate(self.pages) if cls == pages[target.kind]))
+            index = next(i for i, (_, _, cls) in enumerate(self.pages) if cls == pages[target.kind])
+            self.nav.setCurrentRow(index)
+            self.view(index).show_part(target.kind)
             return
         view = self.record_view(target.kind)
         if target.record_id is not None:

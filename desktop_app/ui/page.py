@@ -42,6 +42,10 @@ class Page(QWidget):
         """Connect the page's own signals to the window (设置's saved profile, the 工作台's reminders); most
         pages have none."""
 
+    def show_part(self, part: str) -> None:
+        """Bring one part of the page into view (a 工作台 item led here, e.g. 设置's 居民区信息); most pages are
+        one part."""
+
     def record_list(self, tab: int | None) -> RecordView | None:
         """The list of records this page shows (on `tab`, for a page with tabs); None if it shows none."""
         return None

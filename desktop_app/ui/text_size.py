@@ -26,6 +26,11 @@ def apply_points(points: int) -> None:
     font = app.font()
     font.setPointSize(points)
     app.setFont(font)
+    # A widget with a style sheet of its own (the navigation, error lines) keeps the font it was polished with
+    # until its sheet is applied again.
+    for widget in app.allWidgets():
+        if widget.styleSheet():
+            widget.setStyleSheet(widget.styleSheet())
 
 
 def save_points(settings: QSettings, points: int) -> None:

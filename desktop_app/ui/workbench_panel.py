@@ -4,6 +4,7 @@ window can show it as the program starts, before the record pages and the databa
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QListWidget,
+    QPushButton,
     QStyle,
     QTableWidget,
     QTableWidgetItem,
@@ -24,9 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.services.first_steps import FirstStep
 from desktop_app.core.services.reminders import Reminder
 from desktop_app.core.services.workbench import WorkbenchData
 from desktop_app.ui.chart import MonthlyChart
+from desktop_app.ui.signals import on_click
 
 OVERDUE_COLOR = QColor("#b03a2e")
 DUE_COLOR = QColor("#7a4a00")  # amber dark enough to read on white (contrast above 7:1)
@@ -106,8 +110,13 @@ class WorkbenchPanel(QWidget):
         grid.setColumnStretch(1, 2)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
+        self.first_steps = QGroupBox("开始使用")
+        self.first_steps.setVisible(False)
+        self.step_buttons: list[QPushButton] = []
+        self.step_row = QHBoxLayout(self.first_steps)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.first_steps)
         layout.addLayout(grid, 1)
         self.setFocusProxy(self.todo)
 
@@ -143,6 +152,23 @@ class WorkbenchPanel(QWidget):
 
         self.latest.clear()
         self.latest.addItems(data.latest)
+        self.show_first_steps(data.first_steps)
+
+    def show_first_steps(self, steps: list[FirstStep]) -> None:
+        """开始使用: a button a step, opening its page; a done step is ticked (the core says which are done)."""
+        for button in self.step_buttons:
+            self.step_row.removeWidget(button)
+            button.deleteLater()
+        self.step_buttons = []
+        for step in steps:
+            button = QPushButton(("✔ " if step.done else "") + step.label)
+            button.setToolTip("已完成，可以再打开看看" if step.done else "单击打开要做这一步的页面")
+            on_click(button.clicked, partial(self.reminder_activated.emit, step.target))
+            self.step_row.addWidget(button)
+            self.step_buttons.append(button)
+        done = sum(step.done for step in steps)
+        self.first_steps.setTitle(f"开始使用（已完成 {done}/{len(steps)} 步）")
+        self.first_steps.setVisible(bool(steps))
 
     def _activated(self, index: QModelIndex) -> None:
         target = index.data(Qt.ItemDataRole.UserRole)

@@ -282,3 +282,37 @@ def click_reminder(qtbot, reminder_lines):
         qtbot.mouseClick(panel.todo.viewport(), Qt.MouseButton.LeftButton, pos=panel.todo.visualRect(index).center())
 
     return click
+
+
+@pytest.fixture
+def text_size_restored(app):
+    """The text size is the application's: put it back for the tests that follow."""
+    from desktop_app.ui.text_size import DEFAULT_POINTS, apply_points
+
+    yield
+    apply_points(DEFAULT_POINTS)
+
+
+@pytest.fixture
+def choose_text_size(qtbot, click_page, text_size_restored):
+    """`choose_text_size(window, "特大")`: 设置 → 界面字号 chosen by keys as a person does, 保存设置 clicked."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.ui.text_size import SIZES
+
+    def choose(window, label):
+        click_page(window, "设置")
+        settings = window.stack.currentWidget()
+        combo = settings.thresholds.text_size
+        settings.scroll_area.ensureWidgetVisible(combo)
+        combo.setFocus()
+        qtbot.keyClick(combo, Qt.Key.Key_Home)
+        for _ in range(list(SIZES).index(label)):
+            qtbot.keyClick(combo, Qt.Key.Key_Down)
+        assert combo.currentData() == SIZES[label]
+        qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
+        assert QApplication.font().pointSize() == SIZES[label]
+        QApplication.processEvents()  # the lists open meanwhile take the new size in
+
+    return choose

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -259,3 +260,24 @@ def test_the_street_list_and_a_copy_with_records_cannot_become_a_street(db, stre
     with pytest.raises(Exception, match="已有单位代码"):
         units.add("310102023", "别的名字")
     assert [u.name for u in units.list()] == ["康宁居民区"]
+
+
+def test_a_count_not_required_in_the_period_reads_as_every_other_count(street, tmp_path):
+    """实开/应开 in one style everywhere: a yearly norm judged on one quarter is 应开 0 ("0/0", "1/0"), in the
+    communities' rows and in 合计 alike, never "0/—"."""
+    street_db, key = street
+    db = community(tmp_path, SEEDS[0], key)
+    target = tmp_path / "Q1.sjb"
+    build_package(db, package_period(f"{YEAR}Q1"), target)
+    db.dispose()
+    import_packages(street_db, [target], add_units=True)
+    report = tmp_path / "street-meetings.xlsx"
+    export_report(street_db, "meetings", Period.parse(f"{YEAR}Q1"), report, catalogue=STREET)
+    summary = rows(report, "汇总")
+    counts = [cell for row in summary for cell in row[2:-1] if cell != "未设要求"]
+    assert counts, "the community and 合计 rows have counts"
+    assert all(isinstance(cell, str) and re.fullmatch(r"\d+/\d+", cell) for cell in counts), counts
+    assert any(cell.endswith("/0") for cell in counts), "a yearly norm is not required in one quarter"
+    not_required = [row for row in rows(report, "明细") if row[4] == "不作要求"]
+    assert not_required
+    assert all(row[2] == 0 for row in not_required)

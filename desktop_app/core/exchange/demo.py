@@ -129,10 +129,17 @@ SURNAMES = (
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴莫孔汤"
 )
 GIVEN = "国建华秀英玉兰明红伟芳丽军平静敏强磊霞燕杰娟涛超勇艳春桂珍琴云峰文荣志刚萍德成海林宝凤"
+# How a secretary reads a given name's sex: by its last character that says one (国萍 is a woman's name).
+MALE_GIVEN = "国建明伟军强磊杰涛超勇峰志刚德成海宝"
+FEMALE_GIVEN = "秀英玉兰红芳丽静敏霞燕娟艳桂珍琴萍凤"
 STREETS = ("康宁路", "梅陇路", "华泾路", "龙川北路")
 ILLNESSES = ("尿毒症，需定期透析", "肺癌术后化疗", "脑梗后行动不便", "白血病治疗中", "糖尿病并发症住院")
 LEAVE_REASONS = ("外出探亲", "生病住院", "单位加班", "照顾家人", "在外地")
 TAGS = ("独居老人", "高龄", "残疾", "低保", "重病", "退役军人")
+# The ages (whole years, inclusive) a tag fits, and the ages of whom a care category is given to (the family's
+# young parents for a newborn's eggs, the pupil or student for the pen).
+TAG_AGES = {"独居老人": (60, 95), "高龄": (80, 95), "退役军人": (20, 95), "新生儿": (0, 0), "学生": (6, 22)}
+CARE_AGES = {"新生儿送鸡蛋": (22, 45), "新婚送蜂蜜": (22, 45), "升学送钢笔": (6, 22), "乔迁送糕点": (18, 95)}
 DESTINATIONS = (
     ("梅陇六村", "闵行区"),
     ("虹旭小区", "闵行区"),
@@ -197,6 +204,62 @@ class _Maker:
         return first17 + id_check_digit(first17)
 
 
+def name_gender(name: str) -> Gender | None:
+    """The sex a given name says (its last character that says one), or None for a name that says neither."""
+    for char in reversed(name[1:]):
+        if char in MALE_GIVEN:
+            return Gender.MALE
+        if char in FEMALE_GIVEN:
+            return Gender.FEMALE
+    return None
+
+
+def age_on(birth: dt.date, today: dt.date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def aged(birth: dt.date, today: dt.date, ages: tuple[int, int]) -> dt.date:
+    """`birth`, moved (by whole years, the day kept) into `ages` when it is outside them: where in the range
+    follows from the age drawn, so no draw is added and the seed's other people stay as they were."""
+    youngest, oldest = ages
+    age = age_on(birth, today)
+    if youngest <= age <= oldest:
+        return birth
+    wanted = youngest + age % (oldest - youngest + 1)
+    moved = birth.replace(day=min(birth.day, 28))  # a day every month has: whole years move it exactly
+    return moved.replace(year=moved.year + age_on(moved, today) - wanted)
+
+
+def recipient_for(rows: Sequence[Any], drawn: int, ages: tuple[int, int] | None, day: dt.date) -> int:
+    """The resident drawn, or the next one in the list who was of the category's age on the day (eggs for a
+    newborn go to young parents, a pen to a pupil); the drawn one if nobody is."""
+    if ages is None:
+        return drawn
+    for step in range(len(rows)):
+        index = (drawn + step) % len(rows)
+        birth = rows[index].birth_date
+        if birth is not None and birth <= day and ages[0] <= age_on(birth, day) <= ages[1]:
+            return index
+    return drawn
+
+
+def fitted_person(person: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    """A drawn resident or member made consistent, as a secretary would expect: the sex the name says, an
+    age that fits every tag (独居老人 60 or older, 高龄 80 or older …), and the ID number to match both."""
+    gender = name_gender(person["name"]) or person["gender"]
+    birth = person["birth_date"]
+    for tag in person.get("tags", ()):
+        if tag in TAG_AGES:
+            birth = aged(birth, today, TAG_AGES[tag])
+    if person.get("id_number") and (gender, birth) != (person["gender"], person["birth_date"]):
+        old = person["id_number"]
+        order = int(old[15:17]) // 2 * 2 + (1 if gender is Gender.MALE else 0)
+        first17 = f"{old[:6]}{birth:%Y%m%d}{old[14]}{order:02d}"
+        person["id_number"] = first17 + id_check_digit(first17)
+    person["gender"], person["birth_date"] = gender, birth
+    return person
+
+
 def _insert(session: Any, model: type, rows: list[dict[str, Any]]) -> None:
     if rows:
         session.execute(insert(model), rows)
@@ -235,22 +298,27 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
             birth = make.birth(1, 95, today)
             name = make.name()
             residents.append(
-                {
-                    "name": name,
-                    "name_initials": initials(name),
-                    "name_pinyin": sort_key(name),
-                    "gender": gender,
-                    "birth_date": birth,
-                    "id_number": make.id_number(birth, gender) if rng.random() < 0.7 else None,
-                    "phone": make.phone() if rng.random() < 0.85 else None,
-                    "address": make.address(),
-                    "tags": rng.sample(TAGS, k=rng.choice((0, 0, 0, 1, 1, 2))),
-                    "notes": "",
-                    "status": rng.choices(list(ResidentStatus), weights=(94, 4, 2))[0],
-                }
+                fitted_person(
+                    {
+                        "name": name,
+                        "name_initials": initials(name),
+                        "name_pinyin": sort_key(name),
+                        "gender": gender,
+                        "birth_date": birth,
+                        "id_number": make.id_number(birth, gender) if rng.random() < 0.7 else None,
+                        "phone": make.phone() if rng.random() < 0.85 else None,
+                        "address": make.address(),
+                        "tags": rng.sample(TAGS, k=rng.choice((0, 0, 0, 1, 1, 2))),
+                        "notes": "",
+                        "status": rng.choices(list(ResidentStatus), weights=(94, 4, 2))[0],
+                    },
+                    today,
+                )
             )
         _insert(session, Resident, residents)
-        resident_rows = session.execute(select(Resident.id, Resident.name, Resident.address)).all()
+        resident_rows = session.execute(
+            select(Resident.id, Resident.name, Resident.address, Resident.birth_date).order_by(Resident.id)
+        ).all()
 
         # Party groups and members; the first members form the committee.
         _insert(session, PartyGroup, [{"name": f"第{n}党小组", "notes": ""} for n in range(1, spec.groups + 1)])
@@ -262,24 +330,27 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
             birth = make.birth(25, 90, today)
             name = "朱国萍" if index == 0 else make.name()
             members.append(
-                {
-                    "name": name,
-                    "name_initials": initials(name),
-                    "name_pinyin": sort_key(name),
-                    "gender": gender,
-                    "birth_date": birth,
-                    "join_date": min(
-                        birth + dt.timedelta(days=rng.randint(19 * 365, 50 * 365)), today - dt.timedelta(days=400)
-                    ),
-                    "member_type": MemberType.PROBATIONARY if rng.random() < 0.04 else MemberType.FULL,
-                    "group_id": group_ids[index % len(group_ids)],
-                    "phone": make.phone(),
-                    "id_number": make.id_number(birth, gender),
-                    "is_committee": index < len(roles),
-                    "committee_role": roles[index] if index < len(roles) else "",
-                    "status": MemberStatus.TRANSFERRED if rng.random() < 0.02 else MemberStatus.ACTIVE,
-                    "notes": "",
-                }
+                fitted_person(
+                    {
+                        "name": name,
+                        "name_initials": initials(name),
+                        "name_pinyin": sort_key(name),
+                        "gender": gender,
+                        "birth_date": birth,
+                        "join_date": min(
+                            birth + dt.timedelta(days=rng.randint(19 * 365, 50 * 365)), today - dt.timedelta(days=400)
+                        ),
+                        "member_type": MemberType.PROBATIONARY if rng.random() < 0.04 else MemberType.FULL,
+                        "group_id": group_ids[index % len(group_ids)],
+                        "phone": make.phone(),
+                        "id_number": make.id_number(birth, gender),
+                        "is_committee": index < len(roles),
+                        "committee_role": roles[index] if index < len(roles) else "",
+                        "status": MemberStatus.TRANSFERRED if rng.random() < 0.02 else MemberStatus.ACTIVE,
+                        "notes": "",
+                    },
+                    today,
+                )
             )
         members[0]["member_type"] = MemberType.FULL
         _insert(session, Member, members)
@@ -311,8 +382,9 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         care = []
         for _ in range(spec.care_actions):
             category = rng.choices(categories, weights=(20, 15, 20, 20, 15, 10))[0]
-            resident = rng.choice(resident_rows)
+            drawn = rng.randrange(len(resident_rows))  # as rng.choice draws: the seed's records stay as they were
             date = today - dt.timedelta(days=rng.randint(0, days_back))
+            resident = resident_rows[recipient_for(resident_rows, drawn, CARE_AGES.get(category.name), date)]
             recent = (today - date).days < 60  # older follow-ups have been made: they are 已完成 now
             status = rng.choices(list(CareStatus), weights=(5, 80, 15) if recent else (0, 100, 0))[0]
             care.append(
@@ -394,7 +466,7 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
 
 
 # Changes when the demo's contents do, so cached data sets (the bench's) are made anew.
-DEMO_VERSION = 3
+DEMO_VERSION = 4
 
 # 缴费类别 as a Shanghai community's members are: mostly retired, some in work, a few students and 低保.
 DUES_MIX = (

@@ -17,8 +17,8 @@ from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.domain.rules import AttendanceSummary, Norm, summarize_attendance
 from desktop_app.core.services.base import RecordService
 from desktop_app.core.services.people import MemberBrief, MemberService, belonged_on, brief_select, could_vote_on
-from desktop_app.core.services.plain_reads import read_norms
-from desktop_app.core.storage import audit
+from desktop_app.core.services.plain_reads import NORMS_CONFIRMED_KEY, read_norms
+from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import Attendance, Meeting, MeetingNorm, Member, PartyGroup
 
@@ -313,14 +313,27 @@ class NormService:
         with self.db.plain() as reader:
             return read_norms(reader)
 
+    def save_all(self, values: Mapping[MeetingKind, Mapping[str, Any]], reviewed: bool = False) -> None:
+        """设置's 保存: every norm in one transaction. `reviewed`: the person went through them (changed one, or
+        came to them from 开始使用), so they count as set even where kept as they were."""
+        cleaned = {kind: clean_values(self.fields, each) for kind, each in values.items()}
+        with self.db.session() as session:
+            for kind, each in cleaned.items():
+                self._update(session, kind, each)
+            if reviewed and app_settings.stored(session, NORMS_CONFIRMED_KEY) is None:
+                app_settings.store(session, NORMS_CONFIRMED_KEY, dt.date.today().isoformat())
+
     def update(self, kind: MeetingKind, values: Mapping[str, Any]) -> None:
         cleaned = clean_values(self.fields, values)
         with self.db.session() as session:
-            norm = session.get(MeetingNorm, kind)
-            if norm is None:
-                raise NotFoundError(f"没有“{kind.label}”的频次设置")
-            before = {"period": norm.period, "count": norm.count, "per_group": norm.per_group}
-            norm.period, norm.count, norm.per_group = cleaned["period"], cleaned["count"], cleaned["per_group"]
-            changes = audit.field_diff(self.fields, before, cleaned)
-            if changes:
-                audit.record(session, AuditAction.UPDATE, "meeting_norm", None, f"{kind.label}频次要求", changes)
+            self._update(session, kind, cleaned)
+
+    def _update(self, session: Session, kind: MeetingKind, cleaned: Mapping[str, Any]) -> None:
+        norm = session.get(MeetingNorm, kind)
+        if norm is None:
+            raise NotFoundError(f"没有“{kind.label}”的频次设置")
+        before = {"period": norm.period, "count": norm.count, "per_group": norm.per_group}
+        norm.period, norm.count, norm.per_group = cleaned["period"], cleaned["count"], cleaned["per_group"]
+        changes = audit.field_diff(self.fields, before, cleaned)
+        if changes:
+            audit.record(session, AuditAction.UPDATE, "meeting_norm", None, f"{kind.label}频次要求", changes)

@@ -15,6 +15,7 @@ from desktop_app.core.storage.plain import Reader, day, moment, money, optional_
 COMMUNITY, STREET = "community", "street"
 MODE_LABELS = {COMMUNITY: "居民区", STREET: "街道"}
 MODE_KEY = "app_mode"
+NORMS_CONFIRMED_KEY = "norms_confirmed"  # the day 设置 first saved the 三会一课 norms (开始使用)
 PROFILE_ID = 1  # the one row of community_profile
 
 

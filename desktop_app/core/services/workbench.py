@@ -1,6 +1,6 @@
 """工作台: everything the first page shows, read in one go through the driver alone (see storage.plain): at
 start-up on a connection of its own, on a worker, before the ORM has loaded; afterwards on the open database.
-The reminders, the two 12-month charts, this year's care, the latest records."""
+The reminders, the two 12-month charts, this year's care, the latest records, and a new program's first steps."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.core.domain.enums import MeetingKind
+from desktop_app.core.services.first_steps import FirstStep, first_steps
 from desktop_app.core.services.plain_reads import COMMUNITY, read_care_totals, read_community_name, read_mode
 from desktop_app.core.services.reminders import Reminder, compute_reminders
 from desktop_app.core.services.statistics import MonthlySeries, care_per_month, meetings_per_month
@@ -32,6 +33,7 @@ class WorkbenchData:
     care: MonthlySeries
     care_totals: list[tuple[str, int, Decimal]]  # this year: category, count, amount
     latest: list[str]  # the newest care actions, meetings and visits, as lines
+    first_steps: list[FirstStep]  # 开始使用, for a program not yet in use (else empty)
 
 
 def workbench_data(reader: Reader, today: dt.date, backup_dir: Path | None) -> WorkbenchData:
@@ -44,6 +46,7 @@ def workbench_data(reader: Reader, today: dt.date, backup_dir: Path | None) -> W
         care=care_per_month(reader, today),
         care_totals=read_care_totals(reader, dt.date(today.year, 1, 1), today),
         latest=latest_lines(reader),
+        first_steps=first_steps(reader),
     )
 
 

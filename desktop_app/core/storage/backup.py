@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from desktop_app.core.domain.errors import AppError
-from desktop_app.core.storage import cipher
-from desktop_app.core.storage.backup_files import backup_name, list_backups
+from desktop_app.core.storage import app_settings, cipher
+from desktop_app.core.storage.backup_files import OFFSITE_BACKUP_KEY, backup_name, list_backups
 from desktop_app.core.storage.database import Database, query_file
 from desktop_app.core.storage.keys import KEYS_FILENAME, has_keys, keys_path
 from desktop_app.core.storage.targets import os_failure, output_file
@@ -179,6 +179,12 @@ def backup_now(db: Database, target: Path | None = None) -> Path:
         written = write_bundle(db, target)
     except OSError as exc:
         raise os_failure(exc, "写入备份包") from exc
+    with db.session() as session:  # 开始使用 counts the backup place as set once a copy went there
+        app_settings.store(
+            session,
+            OFFSITE_BACKUP_KEY,
+            {"at": dt.datetime.now().isoformat(timespec="seconds"), "folder": str(written.parent)},
+        )
     sealed = "已加密，" if db.key is not None else ""
     _audit_backup(db, "备份到其他位置", f"备份包（{sealed}含附件）：{written}")
     return written

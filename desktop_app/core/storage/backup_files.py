@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+OFFSITE_BACKUP_KEY = "offsite_backup"  # app_settings: the last backup written elsewhere (a USB stick): time, folder
+
 _NAME = re.compile(r"^(\d{8}-\d{6})(?:-\d+)?-(.+)\.sqlite3$")
 
 

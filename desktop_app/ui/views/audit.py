@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QTableV
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.services.registry import record_services
 from desktop_app.core.storage.audit import AuditRow, AuditService
+from desktop_app.ui.column_widths import MOMENT_SAMPLE, ColumnWidths, Room
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.list_model import ListTableModel
 from desktop_app.ui.page import Page
@@ -94,8 +95,9 @@ class AuditView(Page):
         layout.addWidget(self.note)
         self.setFocusProxy(self.search)
         self.reload()
-        for column, width in enumerate((150, 100, 90, 260, 90)):
-            self.table.setColumnWidth(column, width)
+        actions = tuple(action.label for action in AuditAction)
+        rooms = (Room((MOMENT_SAMPLE,)), Room(actions, chars=3), Room(chars=6), Room(chars=20), Room(chars=6))
+        ColumnWidths(self.table, rooms).fit()
 
     def reload(self) -> None:
         date_from, date_to = self.dates.range()

@@ -314,6 +314,7 @@ class DuesView(Page):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.installEventFilter(self)
         self.totals = QLabel()
+        self.totals.setWordWrap(True)  # a year's sums are one long sentence: it must not widen the window
         layout = QVBoxLayout(self)
         layout.addWidget(toolbar)
         layout.addLayout(filters)

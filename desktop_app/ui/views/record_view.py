@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.domain.columns import ColumnKind
 from desktop_app.core.services.base import ListQuery
 from desktop_app.ui import prompts
+from desktop_app.ui.column_widths import DATE_SAMPLE, ColumnWidths, Room
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.forms.base import RecordForm, S
@@ -32,7 +33,7 @@ from desktop_app.ui.table_model import RecordTableModel, RecordTableView
 from desktop_app.ui.views.filters import QueryFilter
 
 SEARCH_DELAY_MS = 250
-DATE_SAMPLE = "2026-12-31"
+MOST_CHARS = 20  # a column sized to its contents is at most this many Chinese characters wide
 
 
 class RecordView(Page, Generic[S]):
@@ -120,7 +121,21 @@ class RecordView(Page, Generic[S]):
         layout.addWidget(self.toolbar)
         layout.addLayout(filter_row)
         layout.addWidget(self.table, 1)
+        self.column_widths = ColumnWidths(
+            self.table,
+            [
+                Room(
+                    samples=(DATE_SAMPLE,) if spec.kind is ColumnKind.DATE else tuple(m.label for m in spec.enum or ()),
+                    chars=4,
+                )
+                for spec in self.service.columns()
+            ],
+            contents=True,
+            at_most_chars=MOST_CHARS,
+        )
         remembered = self._restore_columns()
+        if remembered:
+            self.column_widths.keep_room()
         # Enabling sorting sorts by the indicator (the default or the remembered one): that is the first load.
         self.table.setSortingEnabled(True)
         self.reload()
@@ -265,14 +280,7 @@ class RecordView(Page, Generic[S]):
     def _fit_columns(self) -> None:
         """Widths from the header and the first rows (not all 50,000), within sensible bounds; dates and
         choices are as wide as their longest value even while the list is still empty."""
-        self.table.horizontalHeader().setResizeContentsPrecision(30)
-        self.table.resizeColumnsToContents()
-        metrics = self.table.fontMetrics()
-        for column, spec in enumerate(self.service.columns()):
-            widest = [DATE_SAMPLE] if spec.kind is ColumnKind.DATE else [m.label for m in spec.enum or ()]
-            least = max((metrics.horizontalAdvance(text) for text in widest), default=0) + 16
-            width = max(self.table.columnWidth(column) + 12, least, 70)
-            self.table.setColumnWidth(column, min(width, 280))
+        self.column_widths.fit()
 
     def save_state(self) -> None:
         self.context.settings.setValue(self._settings_key(), self.table.horizontalHeader().saveState())

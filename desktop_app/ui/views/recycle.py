@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QToolBar, Q
 
 from desktop_app.core.services.recycle import DeletedEntry, RecycleBinService
 from desktop_app.ui import prompts
+from desktop_app.ui.column_widths import ColumnWidths, Room
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.list_model import ListTableModel
 from desktop_app.ui.operations import attempt
@@ -43,8 +44,7 @@ class RecycleView(Page):
         self.table.installEventFilter(self)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.addActions([self.restore_action, self.purge_action])
-        self.table.setColumnWidth(0, 140)
-        self.table.setColumnWidth(1, 420)
+        ColumnWidths(self.table, (Room(chars=8), Room(chars=30), Room(("2026-12-31 23:59",)))).fit()
         layout = QVBoxLayout(self)
         layout.addWidget(toolbar)
         layout.addWidget(self.table, 1)

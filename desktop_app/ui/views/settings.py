@@ -6,9 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -175,6 +176,7 @@ class NormBox(QGroupBox):
     def __init__(self, context: AppContext) -> None:
         super().__init__("三会一课频次要求")
         self.service = NormService(context.db)
+        self.reviewed = False
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.rows = {}
@@ -189,6 +191,9 @@ class NormBox(QGroupBox):
             count.setValue(norm.count)
             per_group = QCheckBox("按党小组分别计算")
             per_group.setChecked(norm.per_group)
+            period.currentIndexChanged.connect(self.mark_reviewed)
+            count.valueChanged.connect(self.mark_reviewed)
+            per_group.toggled.connect(self.mark_reviewed)
             row = QHBoxLayout()
             row.addWidget(period)
             row.addWidget(count)
@@ -211,11 +216,12 @@ class NormBox(QGroupBox):
         return self.values()
 
     def save(self) -> bool:
-        def save_all() -> None:
-            for kind, values in self.values().items():
-                self.service.update(kind, values)
+        values, reviewed = self.values(), self.reviewed
+        return attempt(self, lambda: self.service.save_all(values, reviewed)).ok
 
-        return attempt(self, save_all).ok
+    def mark_reviewed(self) -> None:
+        """The person went through the norms (开始使用 counts them as set at the next save)."""
+        self.reviewed = True
 
 
 class DataBox(QGroupBox):
@@ -244,6 +250,8 @@ class DataBox(QGroupBox):
             button = QPushButton(text)
             on_click(button.clicked, slot)
             buttons.addWidget(button)
+            if slot == self.backup_elsewhere:
+                self.elsewhere_button = button
         buttons.addStretch(1)
         layout.addLayout(buttons)
         security = QHBoxLayout()
@@ -413,6 +421,50 @@ class DuesBox(QGroupBox):
         return attempt(self, lambda: self.service.set_rounding(mode)).ok
 
 
+class TwoColumns(QWidget):
+    """Two columns of boxes side by side where they fit, one under the other where they do not (a large
+    字号 on a 1366-wide screen): the page then scrolls down only, never sideways."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.left, self.right = QVBoxLayout(), QVBoxLayout()
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.columns.addLayout(self.left, 1)
+        self.columns.addLayout(self.right, 1)
+        self.scroll_area: QScrollArea | None = None
+
+    def follow(self, scroll_area: QScrollArea) -> None:
+        """Lay out for the width `scroll_area` shows, whenever it or the text size changes."""
+        self.scroll_area = scroll_area
+        scroll_area.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit()
+
+    def fit(self) -> None:
+        if self.scroll_area is None:
+            return
+        margins = self.columns.contentsMargins()
+        needed = (
+            self.left.minimumSize().width()
+            + self.right.minimumSize().width()
+            + self.columns.spacing()
+            + margins.left()
+            + margins.right()
+        )
+        side_by_side = needed <= self.scroll_area.viewport().width()
+        direction = QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
+
+
 class SettingsView(Page):
     """One 保存设置 for every field on the page; leaving the page with unsaved edits asks first."""
 
@@ -423,9 +475,8 @@ class SettingsView(Page):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        inner = QWidget()
-        columns = QHBoxLayout(inner)
-        left, right = QVBoxLayout(), QVBoxLayout()
+        inner = TwoColumns()
+        left, right = inner.left, inner.right
         street = ModeService(context.db).get() == STREET
         self.profile = ProfileBox(context, street)
         left.addWidget(self.profile)
@@ -449,11 +500,10 @@ class SettingsView(Page):
             self.saved_boxes = (self.profile, self.norms, self.thresholds, self.dues)
         left.addStretch(1)
         right.addStretch(1)
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(inner)
+        inner.follow(self.scroll_area)
         # The page scrolls on a small screen; 保存设置 stays below it, always in sight.
         page = QVBoxLayout(self)
         page.setContentsMargins(0, 0, 0, 0)
@@ -503,6 +553,24 @@ class SettingsView(Page):
         if self.is_dirty() and self.ask("设置已修改但还没有保存。现在保存吗？\n（选“否”则修改仍留在设置页中，未生效）"):
             self.save()
         super().hideEvent(event)
+
+    def show_part(self, part: str) -> None:
+        """开始使用 led here: its box in view, the cursor in it (居民区信息's first empty field)."""
+        from desktop_app.core.services.first_steps import BACKUP_PLACE, NORMS, PROFILE
+
+        focus: QWidget | None = None
+        box: QWidget | None = None
+        if part == PROFILE:
+            edits = list(self.profile.edits.values())
+            box, focus = self.profile, next((edit for edit in edits if not edit.text().strip()), edits[0])
+        elif part == NORMS and hasattr(self, "norms"):
+            box, focus = self.norms, next(iter(self.norms.rows.values()))[0]
+            self.norms.mark_reviewed()
+        elif part == BACKUP_PLACE:
+            box, focus = self.data, self.data.elsewhere_button
+        if box is not None and focus is not None:
+            focus.setFocus()
+            self.scroll_area.ensureWidgetVisible(box, 0, 0)  # the whole box where it fits, else its top
 
     def connect_window(self, window: MainWindow) -> None:
         self.profile_saved.connect(window.update_title)

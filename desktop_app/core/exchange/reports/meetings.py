@@ -27,19 +27,19 @@ class MeetingsReport(Report):
         ReportColumn("完成情况", C.LONG_TEXT, width=40),
         ReportColumn("平均出勤率", C.PERCENT),
     )
+    # Ten columns, read on A4 landscape at 9 pt or more (`workbook.printed_points`): host, recorder and lecturer
+    # share one column, a line each, and long texts wrap.
     DETAIL = (
         ReportColumn("序号", C.INDEX),
-        ReportColumn("日期", C.DATE),
-        ReportColumn("类别", width=20),
-        ReportColumn("主题", C.LONG_TEXT, width=28),
-        ReportColumn("主持人", width=9),
-        ReportColumn("记录人", width=9),
-        ReportColumn("授课人", width=9),
-        ReportColumn("地点", width=16),
-        ReportColumn("应到", C.COUNT),
-        ReportColumn("实到", C.COUNT),
-        ReportColumn("出勤率", C.PERCENT),
-        ReportColumn("请假及缺席人员（原因）", C.LONG_TEXT, width=40),
+        ReportColumn("日期", C.DATE, width=11),
+        ReportColumn("类别", width=14),
+        ReportColumn("主题", C.LONG_TEXT, width=20),
+        ReportColumn("人员", width=13),
+        ReportColumn("地点", width=12),
+        ReportColumn("应到", C.COUNT, width=6),
+        ReportColumn("实到", C.COUNT, width=6),
+        ReportColumn("出勤率", C.PERCENT, width=8),
+        ReportColumn("请假及缺席人员（原因）", C.LONG_TEXT, width=24),
     )
 
     def write(self, book: ReportBook, heading: str, period: Period, options: ExportOptions, progress: Progress) -> int:
@@ -109,15 +109,14 @@ class MeetingsReport(Report):
                 written += 1
                 kind_text = MeetingKind(row.kind).label + (f"（{row[3]}）" if row[3] else "")
                 rate = row.attended_count / row.expected_count if row.expected_count else None
+                people = (("主持", row.host), ("记录", row.recorder), ("授课", row.lecturer))
                 detail.write_row(
                     (
                         written,
                         row.date,
                         kind_text,
                         row.topic,
-                        row.host,
-                        row.recorder,
-                        row.lecturer,
+                        "\n".join(f"{role}：{name}" for role, name in people if name),
                         row.place,
                         row.expected_count,
                         row.attended_count,

@@ -89,12 +89,14 @@ class StreetMeetingsReport(StreetReport):
                     cells.append("未设要求")
                     continue
                 totals[kind][0] += s.held
-                totals[kind][1] += s.required
-                cells.append(f"{s.held}/{s.required}" if s.judged else f"{s.held}/—")
+                totals[kind][1] += s.required if s.judged else 0
+                # One style for every count, 合计 included: a kind not required in the period is 应开 0 ("0/0").
+                required = s.required if s.judged else 0
+                cells.append(f"{s.held}/{required}")
                 verdict = "不作要求" if not s.judged else ("达标" if s.complete else "未达标")
                 if s.judged and not s.complete:
                     short.append(kind.label)
-                detail.write_row((name, kind.label, s.required if s.judged else None, s.held, verdict))
+                detail.write_row((name, kind.label, required, s.held, verdict))
             summary.write_row((number, name, *cells, "达标" if not short else "未达标：" + "、".join(short)))
             progress(number, len(communities))
         if communities:

@@ -1,0 +1,120 @@
+"""Every list view at 1366×768: each column header is read whole, and dates are never cut.
+
+Walks every page of the window (and the 书记工作室's tabs) as a person does, by clicks, and measures
+with the font's own metrics what each header and each date needs against the width its column has."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QStyle, QTableView, QTabWidget, QWidget
+
+from desktop_app.core.exchange.demo import fill_demo
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.text_size import SIZES, apply_points
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$")
+ROWS_MEASURED = 30
+
+
+def cut_texts(table: QTableView) -> list[str]:
+    """What `table` shows cut short: headers wider than their column, and dates wider than their cell."""
+    header = table.horizontalHeader()
+    style = header.style()
+    # What Qt needs beside the text (as it sizes columns to their contents; with less it cuts the text with …):
+    # a header's margins, and its sort arrow with one more margin; a cell's margins and the grid line.
+    header_margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    header_room = 2 * header_margin
+    if header.isSortIndicatorShown():
+        header_room += style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header) + header_margin
+    cell_margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    cell_room = 2 * cell_margin + (1 if table.showGrid() else 0)
+    header_metrics, cell_metrics = header.fontMetrics(), table.fontMetrics()
+    model = table.model()
+    cut = []
+    for column in range(model.columnCount()):
+        if table.isColumnHidden(column):
+            continue
+        width = header.sectionSize(column)
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        if header.isVisible() and header_metrics.horizontalAdvance(title) + header_room > width:
+            cut.append(f"列标题“{title}”（{width}px）")
+        for row in range(min(model.rowCount(), ROWS_MEASURED)):
+            text = str(model.index(row, column).data() or "")
+            if DATE.match(text) and cell_metrics.horizontalAdvance(text) + cell_room > width:
+                cut.append(f"“{title}”列的日期 {text}（{width}px）")
+                break
+    return cut
+
+
+def shown_tables(page: QWidget) -> list[QTableView]:
+    return [table for table in page.findChildren(QTableView) if table.isVisible() and table.model() is not None]
+
+
+def walk_every_list(qtbot, window: MainWindow, click_page) -> tuple[int, dict[str, list[str]]]:
+    """Every page clicked, and each tab of a page with tabs: how many tables were measured, and what was cut."""
+    cut: dict[str, list[str]] = {}
+    seen = 0
+    for row in range(window.nav.count()):
+        title = window.nav.item(row).text()
+        click_page(window, title)
+        page = window.stack.currentWidget()
+        tabs = page.findChildren(QTabWidget)
+        for tab in range(tabs[0].count()) if tabs else [None]:
+            if tab is not None:
+                bar = tabs[0].tabBar()
+                qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(tab).center())
+            QApplication.processEvents()
+            for table in shown_tables(page):
+                seen += 1
+                if found := cut_texts(table):
+                    cut.setdefault(title if tab is None else f"{title}/{tabs[0].tabText(tab)}", []).extend(found)
+    return seen, cut
+
+
+@pytest.fixture
+def window(qtbot, context):
+    fill_demo(context.db, "small", today=dt.date.today())
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.width() <= 1366
+    # A record deleted by keys, so the 回收站 and the 操作记录 have rows (with their times) to measure.
+    care = window.view(1)
+    window.nav.setCurrentRow(1)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(care.search, Qt.Key.Key_Down)
+    qtbot.keyClick(care.table, Qt.Key.Key_Delete)
+    assert care.model.rowCount() == 179
+    return window
+
+
+def test_every_list_shows_its_headers_and_dates_whole(qtbot, window, click_page):
+    seen, cut = walk_every_list(qtbot, window, click_page)
+    assert seen >= 12, "every list view was measured"
+    assert not cut, cut
+
+
+def test_lists_open_when_the_text_is_made_larger_widen_their_columns(qtbot, window, click_page, choose_text_size):
+    walk_every_list(qtbot, window, click_page)  # every page built at the standard size
+    choose_text_size(window, "特大")
+    seen, cut = walk_every_list(qtbot, window, click_page)
+    assert seen >= 12
+    assert not cut, cut
+
+
+def test_lists_built_at_the_largest_text_size_show_headers_and_dates_whole(
+    qtbot, context, click_page, text_size_restored
+):
+    apply_points(SIZES["特大"])
+    fill_demo(context.db, "small", today=dt.date.today())
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    seen, cut = walk_every_list(qtbot, window, click_page)
+    assert seen >= 12
+    assert not cut, cut
