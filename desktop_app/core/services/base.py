@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, update
@@ -38,6 +39,9 @@ class ListQuery:
         """What `search_text` must contain (it is kept in lower case)."""
         return self.text.strip().lower()
 
+
+# A record as saving it would write it: validated, typed, read-only (`RecordService.check`).
+Validated = Mapping[str, Any]
 
 # Ids per statement: below SQLite's oldest variable limit (999), whatever the build.
 ID_CHUNK = 900
@@ -110,13 +114,25 @@ class RecordService:
         return stmt
 
     def validate(
-        self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
-    ) -> None:
-        """Cross-field rules; raise ValidationError naming the field."""
+        self, session: Session, cleaned: Mapping[str, Any], values: Mapping[str, Any], record_id: int | None
+    ) -> dict[str, Any]:
+        """Cross-field rules and what they settle (defaults, values derived from others, the kind's lists
+        cleaned from `values`): a new mapping, or ValidationError naming the fields. Changes nothing it is
+        given."""
+        return dict(cleaned)
 
-    def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
-        for name, value in cleaned.items():
-            setattr(obj, name, value)
+    def check(self, values: Mapping[str, Any], record_id: int | None = None) -> Validated:
+        """What saving `values` would write, validated and typed, or ValidationError; writes nothing."""
+        with self.db.read_session() as session:
+            return self._validated(session, values, record_id)
+
+    def _validated(self, session: Session, values: Mapping[str, Any], record_id: int | None) -> Validated:
+        return MappingProxyType(self.validate(session, clean_values(self.fields, values), values, record_id))
+
+    def apply(self, session: Session, obj: Any, validated: Validated) -> None:
+        """Write a validated record onto its row: the fields here, the kind's lists in subclasses."""
+        for spec in self.fields:
+            setattr(obj, spec.name, validated[spec.name])
 
     def to_form(self, obj: Any) -> dict[str, Any]:
         return {spec.name: getattr(obj, spec.name) for spec in self.fields}
@@ -236,16 +252,11 @@ class RecordService:
             values["id"] = record_id
             return values
 
-    def _clean(self, session: Session, values: Mapping[str, Any], record_id: int | None) -> dict[str, Any]:
-        cleaned = clean_values(self.fields, values)
-        self.validate(session, cleaned, values, record_id)
-        return cleaned
-
     def create(self, values: Mapping[str, Any]) -> int:
         with self.db.session() as session:
-            cleaned = self._clean(session, values, None)
+            validated = self._validated(session, values, None)
             obj = self.model()
-            self.apply(session, obj, cleaned, values)
+            self.apply(session, obj, validated)
             session.add(obj)
             session.flush()
             session.expire(obj)  # references (group, resident) load by name for the log
@@ -265,8 +276,8 @@ class RecordService:
         with self.db.session() as session:
             obj = self._load(session, record_id)
             before = self.audit_values(obj)
-            cleaned = self._clean(session, values, record_id)
-            self.apply(session, obj, cleaned, values)
+            validated = self._validated(session, values, record_id)
+            self.apply(session, obj, validated)
             session.flush()
             session.expire(obj)  # relationships (group, attendance) are read afresh for the after-state
             self.refresh_search_text(session, [record_id])

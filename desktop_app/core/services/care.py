@@ -17,7 +17,7 @@ from desktop_app.core.domain.enums import AuditAction, CareStatus
 from desktop_app.core.domain.errors import NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.domain.pinyin import initials
-from desktop_app.core.services.base import RecordService, name_taken
+from desktop_app.core.services.base import RecordService, Validated, name_taken
 from desktop_app.core.services.plain_reads import read_care_totals
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database
@@ -201,9 +201,10 @@ class CareService(RecordService):
         return CareCategory.name + " " + CareAction.recipient_name
 
     def validate(
-        self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
-    ) -> None:
+        self, session: Session, cleaned: Mapping[str, Any], values: Mapping[str, Any], record_id: int | None
+    ) -> dict[str, Any]:
         errors: dict[str, str] = {}
+        settled = dict(cleaned)
         category = session.get(CareCategory, cleaned["category_id"])
         if category is None:
             errors["category_id"] = "所选类别不存在"
@@ -216,24 +217,24 @@ class CareService(RecordService):
                 errors["resident_id"] = "所选居民不存在"
             else:
                 # The record keeps the name and address as they were when the care was given.
-                cleaned["recipient_name"] = cleaned["recipient_name"] or resident.name
-                cleaned["recipient_address"] = cleaned["recipient_address"] or resident.address
-        if not cleaned["recipient_name"]:
+                settled["recipient_name"] = cleaned["recipient_name"] or resident.name
+                settled["recipient_address"] = cleaned["recipient_address"] or resident.address
+        if not settled["recipient_name"]:
             errors["recipient_name"] = "请选择居民，或填写对象姓名"
-        status = cleaned["status"] or CareStatus.DONE
-        cleaned["status"] = status
+        status = settled["status"] = cleaned["status"] or CareStatus.DONE
         if status is CareStatus.FOLLOW_UP and cleaned["follow_up_date"] is None:
             errors["follow_up_date"] = "状态为“需回访”时必须填写回访日期"
         if cleaned["follow_up_date"] is not None and cleaned["follow_up_date"] < cleaned["date"]:
             errors["follow_up_date"] = "回访日期不能早于关怀日期"
         if errors:
             raise self.invalid(errors)
+        return settled
 
     def totals_by_category(self, start: dt.date, end: dt.date) -> list[tuple[str, int, Decimal]]:
         """(category, number of care actions, total amount) in a date range, in category order."""
         with self.db.plain() as reader:
             return read_care_totals(reader, start, end)
 
-    def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
-        super().apply(session, obj, cleaned, values)
+    def apply(self, session: Session, obj: Any, validated: Validated) -> None:
+        super().apply(session, obj, validated)
         obj.recipient_initials = initials(obj.recipient_name)

@@ -15,7 +15,7 @@ from desktop_app.core.domain.enums import AttendanceStatus, AuditAction, Meeting
 from desktop_app.core.domain.errors import NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.domain.rules import AttendanceSummary, Norm, summarize_attendance
-from desktop_app.core.services.base import RecordService
+from desktop_app.core.services.base import RecordService, Validated
 from desktop_app.core.services.people import MemberBrief, MemberService, belonged_on, brief_select, could_vote_on
 from desktop_app.core.services.plain_reads import NORMS_CONFIRMED_KEY, read_norms
 from desktop_app.core.storage import app_settings, audit
@@ -110,16 +110,17 @@ class MeetingService(RecordService):
         return expected_members(kind, group_id, members.members_on(day) if day else members.active_members())
 
     def validate(
-        self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
-    ) -> None:
+        self, session: Session, cleaned: Mapping[str, Any], values: Mapping[str, Any], record_id: int | None
+    ) -> dict[str, Any]:
         errors: dict[str, str] = {}
+        settled = dict(cleaned)
         kind: MeetingKind = cleaned["kind"]
         if kind is MeetingKind.GROUP_MEETING:
             group = session.get(PartyGroup, cleaned["group_id"]) if cleaned["group_id"] else None
             if group is None:
                 errors["group_id"] = "党小组会须选择党小组"
         else:
-            cleaned["group_id"] = None
+            settled["group_id"] = None
         if kind is MeetingKind.PARTY_LESSON and not cleaned["lecturer"]:
             errors["lecturer"] = "党课须填写授课人"
         start, end = cleaned["start_time"], cleaned["end_time"]
@@ -129,7 +130,7 @@ class MeetingService(RecordService):
         attendance, attendance_error = self._clean_attendance(session, values.get("attendance") or [])
         if attendance_error:
             errors["attendance"] = attendance_error
-        cleaned["attendance"] = attendance
+        settled["attendance"] = attendance
 
         if cleaned["vote_taken"]:
             votes = [cleaned[name] for name in ("votes_for", "votes_against", "votes_abstain")]
@@ -142,9 +143,10 @@ class MeetingService(RecordService):
                 if sum(votes) > voting_present:
                     errors["votes_for"] = f"票数合计 {sum(votes)} 超过出席的正式党员人数 {voting_present}"
         else:
-            cleaned.update(votes_for=None, votes_against=None, votes_abstain=None)
+            settled.update(votes_for=None, votes_against=None, votes_abstain=None)
         if errors:
             raise self.invalid(errors)
+        return settled
 
     @staticmethod
     def _clean_attendance(session: Session, rows: list[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], str]:
@@ -176,14 +178,14 @@ class MeetingService(RecordService):
         present = {a["member_id"] for a in attendance if a["status"] is AttendanceStatus.PRESENT}
         return len(present & MeetingService._voters_on(session, day))
 
-    def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
-        attendance = cleaned.pop("attendance")
+    def apply(self, session: Session, obj: Any, validated: Validated) -> None:
+        attendance = validated["attendance"]
         # Who could vote is fixed when a member is first recorded at this meeting, as things stood then;
         # editing the meeting later keeps it, so a 转正 or transfer since never changes a past verdict.
         recorded = {entry.member_id: entry.can_vote for entry in obj.attendance} if obj.id else {}
-        voters_now = self._voters_on(session, cleaned["date"])
+        voters_now = self._voters_on(session, validated["date"])
         new_meeting = obj.id is None
-        super().apply(session, obj, cleaned, values)
+        super().apply(session, obj, validated)
         obj.attendance = [
             Attendance(**entry, can_vote=recorded.get(entry["member_id"], entry["member_id"] in voters_now))
             for entry in attendance

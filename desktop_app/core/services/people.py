@@ -15,7 +15,7 @@ from desktop_app.core.domain.enums import Gender, MemberStatus, MemberType, Resi
 from desktop_app.core.domain.fields import Field, FieldType
 from desktop_app.core.domain.normalize import id_birth_date, id_is_male
 from desktop_app.core.domain.pinyin import initials, sort_key
-from desktop_app.core.services.base import ListQuery, RecordService, name_taken
+from desktop_app.core.services.base import ListQuery, RecordService, Validated, name_taken
 from desktop_app.core.services.plain_reads import belonged_on_sql
 from desktop_app.core.storage.models import Member, PartyGroup, Resident
 
@@ -67,11 +67,13 @@ class ResidentService(RecordService):
     def implausible(self, cleaned: Mapping[str, Any], today: dt.date) -> list[str]:
         return id_number_disagreements(cleaned)
 
-    def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
-        if cleaned["status"] is None:
-            cleaned["status"] = ResidentStatus.ACTIVE
-        fill_from_id_number(cleaned)
-        super().apply(session, obj, cleaned, values)
+    def validate(
+        self, session: Session, cleaned: Mapping[str, Any], values: Mapping[str, Any], record_id: int | None
+    ) -> dict[str, Any]:
+        return {**filled_from_id_number(cleaned), "status": cleaned["status"] or ResidentStatus.ACTIVE}
+
+    def apply(self, session: Session, obj: Any, validated: Validated) -> None:
+        super().apply(session, obj, validated)
         obj.name_initials = initials(obj.name)
         obj.name_pinyin = sort_key(obj.name)
 
@@ -142,8 +144,8 @@ class MemberService(RecordService):
         return warnings
 
     def validate(
-        self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
-    ) -> None:
+        self, session: Session, cleaned: Mapping[str, Any], values: Mapping[str, Any], record_id: int | None
+    ) -> dict[str, Any]:
         group_id = cleaned["group_id"]
         if group_id is not None:
             group = session.get(PartyGroup, group_id)
@@ -155,14 +157,15 @@ class MemberService(RecordService):
                 raise self.field_error(name, f"{label}不能早于入党日期 {joined:%Y-%m-%d}")
         if cleaned["left_date"] is not None and cleaned["status"] is not MemberStatus.TRANSFERRED:
             raise self.field_error("status", "填写了转出或离开日期时，状态应为“已转出”")
+        return {
+            **filled_from_id_number(cleaned),
+            "member_type": cleaned["member_type"] or MemberType.FULL,
+            "status": cleaned["status"] or MemberStatus.ACTIVE,
+            "committee_role": cleaned["committee_role"] if cleaned["is_committee"] else "",
+        }
 
-    def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
-        cleaned["member_type"] = cleaned["member_type"] or MemberType.FULL
-        cleaned["status"] = cleaned["status"] or MemberStatus.ACTIVE
-        fill_from_id_number(cleaned)
-        if not cleaned["is_committee"]:
-            cleaned["committee_role"] = ""
-        super().apply(session, obj, cleaned, values)
+    def apply(self, session: Session, obj: Any, validated: Validated) -> None:
+        super().apply(session, obj, validated)
         obj.name_initials = initials(obj.name)
         obj.name_pinyin = sort_key(obj.name)
 
@@ -178,15 +181,16 @@ class MemberService(RecordService):
             return [MemberBrief(*row) for row in session.execute(stmt)]
 
 
-def fill_from_id_number(cleaned: dict[str, Any]) -> None:
-    """An empty 出生日期 or 性别 is taken from the ID number, which carries both."""
+def filled_from_id_number(cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    """The values with an empty 出生日期 or 性别 taken from the ID number, which carries both."""
+    filled = dict(cleaned)
     id_number = cleaned.get("id_number")
-    if not id_number:
-        return
-    if cleaned.get("birth_date") is None:
-        cleaned["birth_date"] = id_birth_date(id_number)
-    if cleaned.get("gender") is None:
-        cleaned["gender"] = Gender.MALE if id_is_male(id_number) else Gender.FEMALE
+    if id_number:
+        if cleaned.get("birth_date") is None:
+            filled["birth_date"] = id_birth_date(id_number)
+        if cleaned.get("gender") is None:
+            filled["gender"] = Gender.MALE if id_is_male(id_number) else Gender.FEMALE
+    return filled
 
 
 def id_number_disagreements(cleaned: Mapping[str, Any]) -> list[str]:
@@ -272,8 +276,8 @@ class PartyGroupService(RecordService):
         return PartyGroup.name
 
     def validate(
-        self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
-    ) -> None:
+        self, session: Session, cleaned: Mapping[str, Any], values: Mapping[str, Any], record_id: int | None
+    ) -> dict[str, Any]:
         if name_taken(session, PartyGroup, cleaned["name"], record_id):
             raise self.field_error("name", "已有同名党小组（也可能在回收站中）")
         founded, dissolved = cleaned["founded_date"], cleaned["dissolved_date"]
@@ -282,6 +286,7 @@ class PartyGroupService(RecordService):
         leader_id = cleaned["leader_id"]
         if leader_id is not None and session.get(Member, leader_id) is None:
             raise self.field_error("leader_id", "所选组长不存在")
+        return dict(cleaned)
 
     def choices(self) -> list[tuple[int, str]]:
         stmt = select(PartyGroup.id, PartyGroup.name).where(PartyGroup.deleted_at.is_(None)).order_by(PartyGroup.name)

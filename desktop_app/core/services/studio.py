@@ -14,7 +14,7 @@ from desktop_app.core.domain.columns import Column, ColumnKind
 from desktop_app.core.domain.enums import AuditAction, ProblemStatus, StudioActivityKind
 from desktop_app.core.domain.errors import NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
-from desktop_app.core.services.base import RecordService, name_taken
+from desktop_app.core.services.base import RecordService, Validated, name_taken
 from desktop_app.core.services.plain_reads import read_open_problems
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database
@@ -130,20 +130,21 @@ class StudioProblemService(RecordService):
         return func.substr(StudioProblem.description, 1, 40)
 
     def validate(
-        self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
-    ) -> None:
+        self, session: Session, cleaned: Mapping[str, Any], values: Mapping[str, Any], record_id: int | None
+    ) -> dict[str, Any]:
         errors: dict[str, str] = {}
+        settled = dict(cleaned)
         topic = session.get(StudioTopic, cleaned["topic_id"])
         if topic is None:
             errors["topic_id"] = "所选课题不存在"
         elif topic.retired and record_id is None:
             errors["topic_id"] = f"课题“{topic.name}”已停用，请选择其他课题"
-        status = cleaned["status"] = cleaned["status"] or ProblemStatus.PENDING
+        status = settled["status"] = cleaned["status"] or ProblemStatus.PENDING
         if status is ProblemStatus.RESOLVED:
             if not cleaned["resolution"]:
                 errors["resolution"] = "已解决的问题请填写解决情况"
-            cleaned["resolved_date"] = cleaned["resolved_date"] or dt.date.today()
-        if cleaned["resolved_date"] and cleaned["resolved_date"] < cleaned["raised_date"]:
+            settled["resolved_date"] = cleaned["resolved_date"] or dt.date.today()
+        if settled["resolved_date"] and settled["resolved_date"] < cleaned["raised_date"]:
             errors["resolved_date"] = "解决日期不能早于提出日期"
         activity_ids = list(dict.fromkeys(values.get("discussed_in") or []))
         if cleaned["source_activity_id"] is not None:
@@ -152,13 +153,14 @@ class StudioProblemService(RecordService):
             found = set(session.scalars(select(StudioActivity.id).where(StudioActivity.id.in_(activity_ids))))
             if found != set(activity_ids):
                 errors["discussed_in"] = "关联的活动中有不存在的记录"
-        cleaned["discussed_in"] = activity_ids
+        settled["discussed_in"] = activity_ids
         if errors:
             raise self.invalid(errors)
+        return settled
 
-    def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
-        discussed = cleaned.pop("discussed_in")
-        super().apply(session, obj, cleaned, values)
+    def apply(self, session: Session, obj: Any, validated: Validated) -> None:
+        discussed = validated["discussed_in"]
+        super().apply(session, obj, validated)
         obj.discussions = [ProblemDiscussion(activity_id=activity_id) for activity_id in discussed]
 
     def audit_values(self, obj: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from desktop_app.core.domain.columns import Column, ColumnKind
 from desktop_app.core.domain.enums import PracticeStatus
 from desktop_app.core.domain.errors import ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
-from desktop_app.core.services.base import RecordService
+from desktop_app.core.services.base import RecordService, Validated
 from desktop_app.core.storage.models import AdoptedPractice, Member, StudyVisit, VisitParticipant
 
 F = FieldType
@@ -93,20 +93,19 @@ class VisitService(RecordService):
         return cleaned
 
     def validate(
-        self, session: Session, cleaned: dict[str, Any], values: Mapping[str, Any], record_id: int | None
-    ) -> None:
-        cleaned["practices"] = self._clean_practices(values.get("practices") or [])
+        self, session: Session, cleaned: Mapping[str, Any], values: Mapping[str, Any], record_id: int | None
+    ) -> dict[str, Any]:
+        practices = self._clean_practices(values.get("practices") or [])
         member_ids = list(dict.fromkeys(values.get("participant_ids") or []))
         if member_ids:
             found = set(session.scalars(select(Member.id).where(Member.id.in_(member_ids))))
             if len(found) != len(member_ids):
                 raise self.field_error("participant_ids", "参加人员中有不存在的党员")
-        cleaned["participant_ids"] = member_ids
+        return {**cleaned, "practices": practices, "participant_ids": member_ids}
 
-    def apply(self, session: Session, obj: Any, cleaned: dict[str, Any], values: Mapping[str, Any]) -> None:
-        practices = cleaned.pop("practices")
-        participant_ids = cleaned.pop("participant_ids")
-        super().apply(session, obj, cleaned, values)
+    def apply(self, session: Session, obj: Any, validated: Validated) -> None:
+        practices, participant_ids = validated["practices"], validated["participant_ids"]
+        super().apply(session, obj, validated)
         obj.participants = [VisitParticipant(member_id=member_id) for member_id in participant_ids]
         obj.practices = [AdoptedPractice(**practice) for practice in practices]
 
