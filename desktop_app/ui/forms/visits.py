@@ -10,12 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableWidget,
     QVBoxLayout,
 )
 
@@ -24,62 +22,57 @@ from desktop_app.core.domain.fields import Field
 from desktop_app.core.domain.pinyin import initials
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.services.visits import VisitService
-from desktop_app.ui.editors import ChoiceEditor, DateEditor, Editor, LongTextEditor, editor_for, enum_choices
+from desktop_app.ui.editor_table import EditorTable, TableColumn
+from desktop_app.ui.editors import (
+    ChoiceEditor,
+    DateEditor,
+    Editor,
+    LongTextEditor,
+    TextEditor,
+    editor_for,
+    enum_choices,
+)
 from desktop_app.ui.forms.base import RecordForm
 from desktop_app.ui.signals import on_click
 
 
-class PracticeTable(QTableWidget):
-    """Rows of 借鉴举措: description, owner, due date, progress."""
+class PracticeTable(EditorTable):
+    """Rows of 借鉴举措: description, owner, due date, progress, each cell typed into its own editor."""
 
-    HEADERS = ("借鉴举措", "负责人", "完成期限", "进展")
+    KEYS = ("description", "owner", "due_date", "status")
 
     def __init__(self) -> None:
-        super().__init__(0, len(self.HEADERS))
-        self.setHorizontalHeaderLabels(self.HEADERS)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.verticalHeader().setVisible(False)
-        self._due_editors: dict[object, DateEditor] = {}
-        self._status_editors: dict[object, ChoiceEditor] = {}
+        super().__init__(
+            (
+                TableColumn("借鉴举措", TextEditor, stretch=True),
+                TableColumn("负责人", lambda: TextEditor(max_length=50)),
+                TableColumn("完成期限", lambda: DateEditor(optional=True)),
+                TableColumn("进展", lambda: ChoiceEditor(enum_choices(PracticeStatus), optional=False)),
+            )
+        )
 
-    def add_practice(self, values: dict[str, Any] | None = None) -> None:
+    def add_practice(self, values: Mapping[str, Any] | None = None) -> None:
         values = values or {}
-        row = self.rowCount()
-        self.insertRow(row)
-        self.setCellWidget(row, 0, QLineEdit(values.get("description", "")))
-        self.setCellWidget(row, 1, QLineEdit(values.get("owner", "")))
-        due = DateEditor(optional=True)
-        due.set_value(values.get("due_date"))
-        self.setCellWidget(row, 2, due.widget)
-        self._due_editors[due.widget] = due
-        status = ChoiceEditor(enum_choices(PracticeStatus), optional=False)
-        status.set_value(PracticeStatus(values.get("status", PracticeStatus.TODO)))
-        self._status_editors[status.widget] = status
-        self.setCellWidget(row, 3, status.widget)
+        self.add_row(
+            (
+                values.get("description", ""),
+                values.get("owner", ""),
+                values.get("due_date"),
+                PracticeStatus(values.get("status", PracticeStatus.TODO)),
+            )
+        )
+
+    def add_and_edit(self) -> None:
+        """添加举措: a new row, with the cursor in its first cell."""
+        self.add_practice()
+        self.editor(self.rowCount() - 1, 0).widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def remove_selected(self) -> None:
-        for row in sorted({index.row() for index in self.selectedIndexes()}, reverse=True):
-            self.removeRow(row)
+        """删除所选举措: the row the cursor was last in."""
+        self.remove_row(self.currentRow())
 
     def practices(self) -> list[dict[str, Any]]:
-        rows = []
-        for row in range(self.rowCount()):
-            description = self.cellWidget(row, 0)
-            owner = self.cellWidget(row, 1)
-            assert isinstance(description, QLineEdit)
-            assert isinstance(owner, QLineEdit)
-            rows.append(
-                {
-                    "description": description.text(),
-                    "owner": owner.text(),
-                    "due_date": self._due_editors[self.cellWidget(row, 2)].value(),
-                    "status": self._status_editors[self.cellWidget(row, 3)].value(),
-                }
-            )
-        return rows
+        return [dict(zip(self.KEYS, self.row_values(row), strict=True)) for row in range(self.rowCount())]
 
 
 class VisitForm(RecordForm[VisitService]):
@@ -120,7 +113,7 @@ class VisitForm(RecordForm[VisitService]):
         self.practice_table.setMinimumHeight(140)
         buttons = QHBoxLayout()
         add = QPushButton("添加举措")
-        add.clicked.connect(lambda: self.practice_table.add_practice())
+        on_click(add.clicked, self.practice_table.add_and_edit)
         remove = QPushButton("删除所选举措")
         on_click(remove.clicked, self.practice_table.remove_selected)
         buttons.addWidget(add)
@@ -144,7 +137,7 @@ class VisitForm(RecordForm[VisitService]):
             item = self.participant_list.item(index)
             checked = item.data(Qt.ItemDataRole.UserRole) in chosen
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        self.practice_table.setRowCount(0)
+        self.practice_table.clear_rows()
         for practice in values.get("practices") or []:
             self.practice_table.add_practice(practice)
 
