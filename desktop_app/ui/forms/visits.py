@@ -10,9 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
 )
@@ -22,6 +19,7 @@ from desktop_app.core.domain.fields import Field
 from desktop_app.core.domain.pinyin import initials
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.services.visits import VisitService
+from desktop_app.ui.check_list import CheckList
 from desktop_app.ui.editor_table import EditorTable, TableColumn
 from desktop_app.ui.editors import (
     ChoiceEditor,
@@ -34,6 +32,11 @@ from desktop_app.ui.editors import (
 )
 from desktop_app.ui.forms.base import RecordForm
 from desktop_app.ui.signals import on_click
+
+
+def name_matches(needle: str, name: str) -> bool:
+    """A name found by its characters or its pinyin initials (zgp → 朱国萍)."""
+    return needle in name or needle in initials(name)
 
 
 class PracticeTable(EditorTable):
@@ -92,19 +95,12 @@ class VisitForm(RecordForm[VisitService]):
         row = QHBoxLayout()
         people = QGroupBox("参加人员")
         people_layout = QVBoxLayout(people)
-        self.participant_filter = QLineEdit()
-        self.participant_filter.setPlaceholderText("按姓名或拼音首字母筛选")
-        self.participant_list = QListWidget()
-        self.participant_list.setMinimumHeight(140)
-        for member in MemberService(self.service.db).active_members():
-            item = QListWidgetItem(member.name)
-            item.setData(Qt.ItemDataRole.UserRole, member.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.participant_list.addItem(item)
-        self.participant_filter.textChanged.connect(self._filter_participants)
-        people_layout.addWidget(self.participant_filter)
-        people_layout.addWidget(self.participant_list)
+        members = MemberService(self.service.db).active_members()
+        self.participants = CheckList(
+            [(member.id, member.name) for member in members], "按姓名或拼音首字母筛选", name_matches
+        )
+        self.participants.list.setMinimumHeight(140)
+        people_layout.addWidget(self.participants)
         row.addWidget(people, 1)
 
         practices = QGroupBox("借鉴举措")
@@ -124,27 +120,11 @@ class VisitForm(RecordForm[VisitService]):
         row.addWidget(practices, 2)
         self.content.addLayout(row)
 
-    def _filter_participants(self, text: str) -> None:
-        needle = text.strip().lower()
-        for index in range(self.participant_list.count()):
-            item = self.participant_list.item(index)
-            name = item.text()
-            item.setHidden(bool(needle) and needle not in name and needle not in initials(name))
-
     def load_extra(self, values: Mapping[str, Any]) -> None:
-        chosen = set(values.get("participant_ids") or [])
-        for index in range(self.participant_list.count()):
-            item = self.participant_list.item(index)
-            checked = item.data(Qt.ItemDataRole.UserRole) in chosen
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.participants.set_chosen(values.get("participant_ids") or [])
         self.practice_table.clear_rows()
         for practice in values.get("practices") or []:
             self.practice_table.add_practice(practice)
 
     def extra_values(self) -> dict[str, Any]:
-        participant_ids = [
-            self.participant_list.item(i).data(Qt.ItemDataRole.UserRole)
-            for i in range(self.participant_list.count())
-            if self.participant_list.item(i).checkState() == Qt.CheckState.Checked
-        ]
-        return {"participant_ids": participant_ids, "practices": self.practice_table.practices()}
+        return {"participant_ids": self.participants.chosen(), "practices": self.practice_table.practices()}
