@@ -170,3 +170,16 @@ def test_attendance_reasons_typed_after_tab_are_saved_and_tab_leaves_the_table(q
     saved = {a["member_id"]: a for a in service.get(meeting_id)["attendance"]}
     assert (saved[ids[0]]["status"], saved[ids[0]]["reason"]) == (AttendanceStatus.ON_LEAVE, "外出")
     assert saved[ids[1]]["status"] is AttendanceStatus.PRESENT
+
+
+def test_tab_leaves_the_dues_grid_and_the_lists(qtbot, demo_context):
+    """The 党费 grid and the record lists are worked with the arrow keys; Tab goes on to the next field."""
+    from desktop_app.ui.views.dues import DuesView
+
+    for page in (DuesView(demo_context), VisitView(demo_context)):
+        shown_view(qtbot, page)
+        page.table.setCurrentIndex(page.table.model().index(0, 0))
+        qtbot.keyClick(page.table, Key.Key_Right)
+        assert page.table.currentIndex().column() == 1, "arrows move between cells"
+        qtbot.keyClick(page.table, Key.Key_Tab)
+        assert focused() is not page.table, type(page).__name__
