@@ -7,7 +7,10 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from desktop_app.ui.screen import fit_to_screen
 
-GUIDE_HTML = """
+# What 其余标为出席 does, in the one wording its tooltip, this guide and README use.
+MARK_REST_PRESENT = "“其余标为出席”把还没有标记的人标为出席；已标为请假或缺席的人不改动，也不询问。"
+
+GUIDE_HTML = f"""
 <h3>书记工作台使用说明</h3>
 <p>左侧选择要做的事：工作台列出今天要做的事，单击一项即打开对应的记录或已填好类别的新增表单。</p>
 <h4>常用快捷键</h4>
@@ -30,7 +33,7 @@ GUIDE_HTML = """
 <li><b>Esc</b> 取消；已填写的内容没有保存时会先询问（默认“否”，回到表单）。</li>
 <li>日期可以写成 2024-03-05、2024/3/5 或 2024年3月5日；可选的日期和时间留空即“未填”。</li>
 <li>保存失败时表单保持打开，原因写在对应的栏目下面。</li>
-<li>三会一课的出席情况逐人标记；“其余标为出席”只标记还没有标记的人。</li>
+<li>三会一课的出席情况逐人标记，新会议一开始都是“未标记”。{MARK_REST_PRESENT}</li>
 </ul>
 <h4>字太小？</h4>
 <p>在“设置 → 工作台提醒”下方选择“界面字号”，保存后立即生效。</p>

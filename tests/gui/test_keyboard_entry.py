@@ -133,3 +133,37 @@ def test_a_new_care_category_in_settings_leaves_the_cursor_on_it(qtbot, context,
     assert box.table.item(row, 0).text() == "慰问困难党员"
     assert QApplication.focusWidget() is box.table
     assert any(c.name == "慰问困难党员" for c in CareCategoryService(context.db).list())
+
+
+def test_mark_the_rest_present_does_what_its_one_wording_says(qtbot, context, drive_modal, asked):
+    """其余标为出席: the tooltip, F1 and README say the same, and it is what happens (answering 是 to any
+    question, as the fixture does, would have overwritten the 请假 below)."""
+    from pathlib import Path
+
+    from desktop_app.ui.guide import GUIDE_HTML, MARK_REST_PRESENT
+
+    members = MemberService(context.db)
+    for name in ("甲委员", "乙委员", "丙委员"):
+        members.create({"name": name, "is_committee": True})
+    view = active(qtbot, MeetingView(context))
+    view.table.setFocus()
+    statuses = []
+
+    def fill(form):
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+        rest = next(b for b in form.findChildren(QPushButton) if b.text() == "其余标为出席")
+        statuses.append(rest.toolTip())
+        first = form.attendance.cellWidget(0, 2)
+        first.setFocus()
+        qtbot.keyClick(first, Key.Key_Down)
+        qtbot.keyClick(first, Key.Key_Down)  # 请假
+        qtbot.mouseClick(rest, Qt.MouseButton.LeftButton)
+        statuses.extend(form.attendance.cellWidget(row, 2).currentText() for row in range(3))
+        qtbot.keyClick(rest, Key.Key_Escape)
+
+    drive_modal(lambda: qtbot.keyClick(view.table, Key.Key_N, Qt.KeyboardModifier.ControlModifier), fill)
+    assert statuses == [MARK_REST_PRESENT, "请假", "出席", "出席"]
+    assert asked == [] or all("放弃" in q for q in asked), "nothing asked about the marks"
+    assert MARK_REST_PRESENT in GUIDE_HTML
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert MARK_REST_PRESENT in readme

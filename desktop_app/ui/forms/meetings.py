@@ -22,6 +22,7 @@ from desktop_app.core.services.people import MemberBrief, PartyGroupService
 from desktop_app.ui.editor_table import EditorTable, TableColumn
 from desktop_app.ui.editors import ChoiceEditor, Editor, LongTextEditor, TextEditor, editor_for, enum_choices
 from desktop_app.ui.forms.base import RecordForm
+from desktop_app.ui.guide import MARK_REST_PRESENT
 from desktop_app.ui.signals import on_click
 from desktop_app.ui.styles import ERROR_STYLE
 
@@ -64,14 +65,9 @@ class AttendanceTable(EditorTable):
             status_cell.widget.currentIndexChanged.connect(self._changed)
         self._changed()
 
-    def marked_away(self) -> int:
-        """How many people are marked 请假 or 缺席."""
-        return sum(1 for e in self.status_editors if e.value() not in (None, AttendanceStatus.PRESENT))
-
-    def mark_present(self, everyone: bool) -> None:
-        """Mark the unmarked people 出席; with `everyone`, also those marked 请假 or 缺席."""
+    def mark_unmarked_present(self) -> None:
         for editor in self.status_editors:
-            if everyone or editor.value() is None:
+            if editor.value() is None:
                 editor.set_value(AttendanceStatus.PRESENT)
 
     def entries(self) -> list[dict[str, Any]]:
@@ -121,7 +117,7 @@ class MeetingForm(RecordForm[MeetingService]):
         self.quorum_warning = QLabel()
         self.quorum_warning.setStyleSheet(ERROR_STYLE)
         all_present = QPushButton("其余标为出席")
-        all_present.setToolTip("把尚未标记的人标为出席；已标为请假或缺席的人先询问")
+        all_present.setToolTip(MARK_REST_PRESENT)
         top.addWidget(self.summary, 1)
         top.addWidget(all_present)
         self.attendance = AttendanceTable()
@@ -134,10 +130,8 @@ class MeetingForm(RecordForm[MeetingService]):
         self.content.addWidget(box, 1)
 
     def mark_rest_present(self) -> None:
-        away = self.attendance.marked_away()
-        question = f"已有 {away} 人标为请假或缺席。把他们也改为出席吗？\n（选“否”只标记其余的人）"
-        everyone = bool(away) and self.ask(question)
-        self.attendance.mark_present(everyone)
+        """Only the people not yet marked: a 请假 or 缺席 someone set, often with its reason, stays."""
+        self.attendance.mark_unmarked_present()
 
     def load_extra(self, values: Mapping[str, Any]) -> None:
         if self.record_id:
