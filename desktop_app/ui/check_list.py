@@ -19,11 +19,14 @@ class CheckList(QWidget):
         choices: Iterable[tuple[Any, str]],
         placeholder: str,
         matches: Callable[[str, str], bool],
+        not_found_hint: str = "清空筛选后显示全部。",
         parent: QWidget | None = None,
     ) -> None:
-        """`matches(needle, label)`: whether a lower-case filter text finds a choice (by name, pinyin initials)."""
+        """`matches(needle, label)`: whether a lower-case filter text finds a choice (by name, pinyin initials);
+        `not_found_hint`: what to try when nothing matches."""
         super().__init__(parent)
         self.matches = matches
+        self.not_found_hint = not_found_hint
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.filter = QLineEdit()
@@ -69,7 +72,7 @@ class CheckList(QWidget):
             hidden = bool(needle) and not self.matches(needle, item.text())
             item.setHidden(hidden)
             shown += not hidden
-        self.not_found.setText(f"没有找到“{text.strip()}”：可输入姓名或拼音首字母，清空后显示全部。")
+        self.not_found.setText(f"没有找到“{text.strip()}”：{self.not_found_hint}")
         self.not_found.setVisible(bool(needle) and shown == 0)
 
     def _first_shown(self) -> QListWidgetItem | None:

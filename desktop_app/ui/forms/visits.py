@@ -97,7 +97,10 @@ class VisitForm(RecordForm[VisitService]):
         people_layout = QVBoxLayout(people)
         members = MemberService(self.service.db).active_members()
         self.participants = CheckList(
-            [(member.id, member.name) for member in members], "按姓名或拼音首字母筛选", name_matches
+            [(member.id, member.name) for member in members],
+            "按姓名或拼音首字母筛选",
+            name_matches,
+            "可输入姓名或拼音首字母，清空后显示全部。",
         )
         self.participants.list.setMinimumHeight(140)
         people_layout.addWidget(self.participants)
