@@ -324,7 +324,7 @@ def paid_today(db, dues, month=3):
 
 def test_a_mark_made_by_mistake_today_is_undone_and_logged(db, dues):
     zhu = paid_today(db, dues)
-    undone = dues.undo_last(zhu, YEAR, 3, dt.date.today())
+    [undone] = dues.undo_last([(zhu, 3)], YEAR, dt.date.today())
     assert undone.amount == Decimal("40.00")
     row = row_of(dues, zhu)
     assert row.unpaid(3)
@@ -332,14 +332,14 @@ def test_a_mark_made_by_mistake_today_is_undone_and_logged(db, dues):
     assert dues.entries(zhu, YEAR, 3) == []
     assert any("撤销当天误记" in e.summary and "朱国萍" in e.summary for e in AuditService(db).entries())
     with pytest.raises(AppError, match="没有可以撤销"):
-        dues.undo_last(zhu, YEAR, 3, dt.date.today())
+        dues.undo_last([(zhu, 3)], YEAR, dt.date.today())
 
 
 def test_a_mark_of_an_earlier_day_cannot_be_undone_only_corrected_with_a_reason(db, dues):
     zhu = paid_today(db, dues)
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     with pytest.raises(AppError, match="只有当天记录的才能撤销"):
-        dues.undo_last(zhu, YEAR, 3, tomorrow)
+        dues.undo_last([(zhu, 3)], YEAR, tomorrow)
     assert not row_of(dues, zhu).unpaid(3), "refused: nothing changed"
     with pytest.raises(ValidationError):
         dues.correct(zhu, YEAR, 3, "  ", tomorrow)
@@ -370,3 +370,14 @@ def test_a_correction_keeps_the_reports_net_and_the_risk_honest(db, dues):
     row = row_of(dues, zhu)
     assert row.paid_total == Decimal("0.00")
     assert row.arrears(3) == Decimal("120.00")
+
+
+def test_many_marks_made_by_mistake_are_undone_together_or_not_at_all(db, dues):
+    ids = [member(db, f"党员{n}") for n in range(3)]
+    dues.assess_year(YEAR, dict.fromkeys(ids, EMPLOYED), dt.date(YEAR, 1, 5))
+    dues.pay([(i, 5) for i in ids], YEAR, dt.date(YEAR, 5, 10), CASH)
+    with pytest.raises(AppError, match="没有撤销任何一笔"):
+        dues.undo_last([(i, m) for i in ids for m in (5, 6)], YEAR, dt.date.today())  # June was never paid
+    assert all(not row_of(dues, i).unpaid(5) for i in ids), "refused: all three still paid"
+    assert len(dues.undo_last([(i, 5) for i in ids], YEAR, dt.date.today())) == 3
+    assert all(row_of(dues, i).unpaid(5) for i in ids)

@@ -293,32 +293,37 @@ class DuesService:
             local_day(payment.created_at),
         )
 
-    def undo_last(self, member_id: int, year: int, month: int, today: dt.date) -> PaymentEntry:
-        """撤销本笔: the month's last entry, made by mistake today, is taken back (kept out of the ledger, with a
-        line in 操作记录). An entry of an earlier day stays: it is corrected, with a reason (`correct`)."""
-        if month not in MONTHS:
-            raise AppError("请选中某个月份的格子再撤销。")
+    def undo_last(self, cells: Iterable[tuple[int, int]], year: int, today: dt.date) -> list[PaymentEntry]:
+        """撤销本笔: the last entry of each (member, month) cell, made by mistake today, is taken back (kept out of
+        the ledger, with a line in 操作记录), all in one step or none. An entry of an earlier day stays: it is
+        corrected, with a reason (`correct`)."""
+        cells = sorted(set(cells))
+        if not cells or any(month not in MONTHS for _, month in cells):
+            raise AppError("请选中月份的格子再撤销。")
         with self.db.session() as session:
-            live = self._live_entries(session, member_id, year, month)
-            if not live:
-                raise AppError(f"{year}年{month}月没有可以撤销的缴费记录。")
-            last = live[-1]
-            entry = self._entry(last)
-            if entry.recorded_on != today:
-                raise AppError(
-                    f"这一笔是 {entry.recorded_on:%Y-%m-%d} 记录的，只有当天记录的才能撤销；"
-                    "如确实记错了，请用“更正…”并写明原因。"
+            undone = []
+            for member_id, month in cells:
+                live = self._live_entries(session, member_id, year, month)
+                name = self._name(session, member_id)
+                if not live:
+                    raise AppError(f"{name} {year}年{month}月没有可以撤销的缴费记录，没有撤销任何一笔。")
+                last = live[-1]
+                entry = self._entry(last)
+                if entry.recorded_on != today:
+                    raise AppError(
+                        f"{name} {month}月的这一笔是 {entry.recorded_on:%Y-%m-%d} 记录的，只有当天记录的才能撤销，"
+                        "没有撤销任何一笔；如确实记错了，请用“更正…”并写明原因。"
+                    )
+                last.deleted_at = dt.datetime.now()
+                audit.record(
+                    session,
+                    AuditAction.DELETE,
+                    "dues_payment",
+                    member_id,
+                    f"撤销当天误记：{name} {year}年{month}月党费（{entry.describe()}）",
                 )
-            last.deleted_at = dt.datetime.now()
-            name = self._name(session, member_id)
-            audit.record(
-                session,
-                AuditAction.DELETE,
-                "dues_payment",
-                member_id,
-                f"撤销当天误记：{name} {year}年{month}月党费（{entry.describe()}）",
-            )
-            return entry
+                undone.append(entry)
+            return undone
 
     def correct(self, member_id: int, year: int, month: int, reason: str, today: dt.date) -> Decimal:
         """更正: what the month's payments came to is reversed by a new entry dated today, with the reason; the

@@ -295,7 +295,7 @@ class DuesView(Page):
         self.relief_action = toolbar.addAction("减免…", self.relieve_selected)
         self.relief_action.setToolTip("为选中的月份记录减免（须有支部决定和上级党委批准）")
         self.undo_action = toolbar.addAction("撤销本笔", self.undo_last)
-        self.undo_action.setToolTip("撤销当前格子今天记录的最后一笔（记错时用，Ctrl+Z）；以前记录的请用“更正…”")
+        self.undo_action.setToolTip("撤销选中格子今天记录的最后一笔（记错时用，Ctrl+Z）；以前记录的请用“更正…”")
         self.correct_action = toolbar.addAction("更正…", self.correct_month)
         self.correct_action.setToolTip("冲销当前格子已记的缴费并写明原因（原记录保留，写入操作记录）")
         self.voluntary_action = toolbar.addAction("自愿多交…", self.record_voluntary)
@@ -430,16 +430,17 @@ class DuesView(Page):
         return (row, month) if row is not None and month in MONTHS else None
 
     def undo_last(self) -> None:
-        """撤销本笔: the cell's last entry, if it was made today."""
-        cell = self.current_month()
-        if cell is None:
+        """撤销本笔: the last entry of each selected month cell, if it was made today (all or none)."""
+        cells = self.selected_cells()
+        if not cells:
             return
-        row, month = cell
         year = self.year.value()
-        undone = attempt(self, lambda: self.service.undo_last(row.member_id, year, month, dt.date.today()))
-        if undone.ok and undone.value is not None:
+        undone = attempt(self, lambda: self.service.undo_last(cells, year, dt.date.today()))
+        if undone.ok and undone.value:
             self.changed()
-            self.totals.setText(f"已撤销：{row.name} {month}月 {undone.value.describe()}。" + self.totals.text())
+            entries = undone.value
+            said = f"已撤销 {len(entries)} 笔" if len(entries) > 1 else f"已撤销：{entries[0].describe()}"
+            self.totals.setText(said + "。" + self.totals.text())
 
     def correct_month(self) -> None:
         """更正…: the cell's payments reversed, with the reason."""
