@@ -131,7 +131,7 @@ def test_studio_view_create_edit_filter_and_link(qtbot, context):
     qtbot.addWidget(problem_form)
     problem_form.editors["description"].set_value("业委会换届候选人不足")
     problem_form.editors["topic_id"].set_value(StudioTopicService(context.db).list()[0].id)
-    problem_form.discussed.item(0).setCheckState(problem_form.discussed.item(0).checkState().Checked)
+    problem_form.discussed.list.item(0).setCheckState(Qt.CheckState.Checked)
     problem_form.save()
     assert problem_form.saved_id
     problems = StudioProblemService(context.db)

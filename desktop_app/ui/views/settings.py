@@ -42,6 +42,7 @@ from desktop_app.ui import prompts
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.editors import DateEditor
+from desktop_app.ui.list_focus import focus_row
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.page import Page
 from desktop_app.ui.profile_fields import ProfileFields
@@ -123,7 +124,7 @@ class CategoryBox(QGroupBox):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
             if category.id == select_id:
-                self.table.selectRow(row)
+                focus_row(self.table, row)  # after a change: back in the list, on the category
 
     def current(self):
         row = self.table.currentRow()
