@@ -42,6 +42,16 @@ class Page(QWidget):
         """Connect the page's own signals to the window (设置's saved profile, the 工作台's reminders); most
         pages have none."""
 
+    def unsaved(self) -> list[str]:
+        """Edits on the page not yet saved, in the person's words (see ui.unsaved); most pages keep none."""
+        return []
+
+    def save_unsaved(self) -> bool:
+        return True
+
+    def discard_unsaved(self) -> None:
+        """The window is closing without saving: nothing to do for most pages."""
+
     def record_list(self, tab: int | None) -> RecordView | None:
         """The list of records this page shows (on `tab`, for a page with tabs); None if it shows none."""
         return None

@@ -227,6 +227,17 @@ class RecordForm(QDialog, Generic[S]):
         """A yes/no question; tests replace it."""
         return prompts.ask(self, question)
 
+    # -- closing with the window (ui.unsaved) ---------------------------------------
+    def unsaved(self) -> list[str]:
+        return [f"“{self.windowTitle()}”表单中填写的内容"] if self.isVisible() and self.is_dirty() else []
+
+    def save_unsaved(self) -> bool:
+        self.save()
+        return not self.isVisible()  # a failed save keeps the form open, its errors under the fields
+
+    def discard_unsaved(self) -> None:
+        super().reject()
+
     def reject(self) -> None:
         if self.is_dirty() and not self.ask("已填写的内容还没有保存，确定放弃吗？\n（选“否”回到表单继续填写）"):
             return

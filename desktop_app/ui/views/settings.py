@@ -481,10 +481,22 @@ class SettingsView(Page):
         return prompts.ask(self, question)
 
     def hideEvent(self, event: QHideEvent) -> None:
-        # Leaving the page never drops edits silently: save them, or keep them on the page.
-        if self.is_dirty() and self.ask("设置已修改但还没有保存。现在保存吗？\n（选“否”则修改仍留在设置页中，未生效）"):
+        # Leaving the page never drops edits silently: save them, or keep them on the page. Only when the
+        # page itself is hidden (another page chosen): the window's closing asks its own question, before it
+        # goes (ui.unsaved), and a minimised window keeps the page as it was.
+        if (
+            self.isHidden()
+            and self.is_dirty()
+            and self.ask("设置已修改但还没有保存。现在保存吗？\n（选“否”则修改仍留在设置页中，未生效）")
+        ):
             self.save()
         super().hideEvent(event)
+
+    def unsaved(self) -> list[str]:
+        return ["设置页中的修改"] if self.is_dirty() else []
+
+    def save_unsaved(self) -> bool:
+        return self.save()
 
     def connect_window(self, window: MainWindow) -> None:
         self.profile_saved.connect(window.update_title)
