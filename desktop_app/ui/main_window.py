@@ -307,9 +307,8 @@ class MainWindow(QMainWindow):
         if not self.nav.hasFocus():
             view.setFocus()
         if already_built:
-            view.reload()
-        else:
-            self._show_count(view.record_count() or 0)
+            view.show_fresh()
+        self._show_count(view.record_count() or 0)
 
     def reload_current(self) -> None:
         """Read the shown page afresh (something changed behind it, e.g. the start-up backup)."""

@@ -67,7 +67,7 @@ class StreetKeyBox(QGroupBox):
         super().__init__("上报街道")
         self.context = context
         layout = QVBoxLayout(self)
-        self.state = QLabel(describe_key(StreetKeyService(context.db).street_key()))
+        self.state = QLabel()
         self.state.setWordWrap(True)
         button = QPushButton("导入街道公钥…")
         on_click(button.clicked, self.choose)
@@ -76,6 +76,10 @@ class StreetKeyBox(QGroupBox):
         row.addStretch(1)
         layout.addWidget(self.state)
         layout.addLayout(row)
+        self.reload()
+
+    def reload(self) -> None:
+        self.state.setText(describe_key(StreetKeyService(self.context.db).street_key()))
 
     def choose(self) -> None:
         key = import_street_key(self, self.context)
@@ -111,7 +115,10 @@ class PackageBox(QGroupBox):
         form.addRow("加密", self.key_state)
         form.addRow("", buttons)
         form.addRow("", self.status)
-        self.show_key(StreetKeyService(context.db).street_key())
+        self.reload()
+
+    def reload(self) -> None:
+        self.show_key(StreetKeyService(self.context.db).street_key())
 
     def show_key(self, key: PublicKey | None) -> None:
         self.key_state.setText(describe_key(key))

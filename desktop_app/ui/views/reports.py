@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QDate, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -32,6 +32,9 @@ from desktop_app.ui.formatting import DATE_FORMAT, python_date
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.page import Page
 from desktop_app.ui.signals import on_click
+
+if TYPE_CHECKING:
+    from desktop_app.ui.street_boxes import PackageBox
 
 LAST_DIR_KEY = "reports/last_dir"
 
@@ -141,7 +144,8 @@ class ReportsView(Page):
         form.addRow("", self.status)
         layout = QVBoxLayout(self)
         layout.addWidget(box)
-        for extra in self.more_boxes():
+        self.extra_boxes = self.more_boxes()
+        for extra in self.extra_boxes:
             layout.addWidget(extra)
         layout.addStretch(1)
         self.setFocusProxy(self.kind)
@@ -155,6 +159,8 @@ class ReportsView(Page):
         )
 
     def reload(self) -> None:
+        for extra in self.extra_boxes:
+            extra.reload()
         kind = self.kind.currentData()
         if self.task is None or self.task.done:
             # A line about the last export belongs to that report and period, not to the one now chosen.
@@ -177,7 +183,7 @@ class ReportsView(Page):
         )
         self.count_changed.emit(count)
 
-    def more_boxes(self) -> list[QWidget]:
+    def more_boxes(self) -> list[PackageBox]:
         """Below the reports: the 上报数据包 that the street's copy adds up by itself."""
         from desktop_app.ui.street_boxes import PackageBox  # it uses this module's PeriodPicker
 
