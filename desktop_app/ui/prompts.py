@@ -42,9 +42,8 @@ def ask_unsaved(parent: QWidget | None, what: list[str]) -> Unsaved:
     }
     for standard, choice in buttons.items():
         box.addButton(standard).setText(choice.value)
-    cancel = box.button(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(cancel)
-    box.setEscapeButton(cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
     box.exec()
     clicked = box.clickedButton()
     return next((choice for standard, choice in buttons.items() if box.button(standard) is clicked), Unsaved.CANCEL)

@@ -3,9 +3,11 @@ and a page shows what another page changed."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.people import ResidentService
@@ -151,3 +153,170 @@ def test_closing_with_an_open_form_saves_it_when_asked(qtbot, office_window, cli
     qtbot.waitUntil(lambda: not window.isVisible())
     assert resident_names(window.context, "测试居民甲") == ["测试居民甲"]
     assert QApplication.activeModalWidget() is None
+
+
+# -- a page shows what another page changed ---------------------------------------------------------
+
+
+def test_settings_shows_the_street_key_imported_on_the_reports_page(
+    qtbot, office_window, click_page, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop_app.core.storage.recipient_key import PublicKey, new_private_key, public_of
+    from desktop_app.ui.street_boxes import PackageBox
+
+    window = office_window
+    click_page(window, "设置")
+    settings = window.stack.currentWidget()
+    assert "还没有导入街道公钥" in settings.street_key.state.text()
+    key = PublicKey(public_of(new_private_key()), "示例街道")
+    key_file = tmp_path / "街道公钥.pub"
+    key_file.write_text(key.to_file_text(), encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(key_file), ""))
+
+    click_page(window, "报表导出")
+    package = window.stack.currentWidget().findChild(PackageBox)
+    qtbot.mouseClick(package.key_button, Qt.MouseButton.LeftButton)
+    assert "示例街道" in package.key_state.text()
+
+    click_page(window, "设置")
+    assert window.stack.currentWidget() is settings
+    assert key.fingerprint in settings.street_key.state.text(), "设置 shows the key imported elsewhere"
+    assert "还没有导入" not in settings.street_key.state.text()
+
+
+def test_the_reports_page_shows_the_street_key_imported_in_settings(
+    qtbot, office_window, click_page, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog, QPushButton
+
+    from desktop_app.core.storage.recipient_key import PublicKey, new_private_key, public_of
+    from desktop_app.ui.street_boxes import PackageBox
+
+    window = office_window
+    click_page(window, "报表导出")
+    package = window.stack.currentWidget().findChild(PackageBox)
+    assert not package.build_button.isEnabled()
+    key_file = tmp_path / "街道公钥.pub"
+    key_file.write_text(PublicKey(public_of(new_private_key()), "示例街道").to_file_text(), encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(key_file), ""))
+    click_page(window, "设置")
+    settings = window.stack.currentWidget()
+    button = next(b for b in settings.street_key.findChildren(QPushButton) if b.text() == "导入街道公钥…")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    click_page(window, "报表导出")
+    assert "示例街道" in package.key_state.text()
+    assert package.build_button.isEnabled(), "the package can be made at once, without a restart"
+
+
+def test_settings_keeps_unsaved_edits_when_it_reads_afresh(
+    qtbot, office_window, click_page, type_text, drive_modal, monkeypatch
+):
+    from desktop_app.core.services.care import CareCategoryService
+    from desktop_app.ui import prompts
+
+    window = office_window
+    settings, edit = typed_community_name(qtbot, window, click_page, type_text, "虹旭居民区")
+    monkeypatch.setattr(prompts, "ask", lambda parent, question: False)  # 否: the edit stays on the page, unsaved
+    click_page(window, "工作台")
+    CareCategoryService(window.context.db).create({"name": "重阳敬老"})  # written elsewhere meanwhile
+    click_page(window, "设置")
+    assert edit.text() == "虹旭居民区", "what was typed and not saved is kept"
+    table = settings.categories.table
+    assert "重阳敬老" in [table.item(row, 0).text() for row in range(table.rowCount())]
+    drive_modal(lambda: close_from_title_bar(window), click_answer(qtbot, "不保存"))
+
+
+def test_the_meeting_forms_unmarked_warning_goes_when_the_marks_are_made(
+    qtbot, office_window, click_page, type_text, drive_modal
+):
+    from desktop_app.core.services.meetings import MeetingService
+
+    window = office_window
+    click_page(window, "三会一课")
+    meetings = window.stack.currentWidget()
+    seen = []
+
+    def fill_save_mark_save(form):
+        topic = form.editors["topic"].widget
+        topic.setFocus()
+        type_text(topic, "学习新修订的条例")
+        save = form.buttons.button(form.buttons.StandardButton.Save)
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+        seen.append((form.general_error.isVisible(), form.general_error.text()))
+        rest = next(b for b in form.findChildren(QPushButton) if b.text() == "其余标为出席")
+        qtbot.mouseClick(rest, Qt.MouseButton.LeftButton)
+        seen.append((form.general_error.isVisible(), form.general_error.text()))
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+
+    before = len(MeetingService(window.context.db).list_ids())
+    drive_modal(
+        lambda: qtbot.keyClick(meetings.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier),
+        fill_save_mark_save,
+    )
+    (shown, said), (after_marks, left) = seen
+    assert shown
+    assert "人未标记" in said
+    assert not after_marks, f"the warning went once everyone was marked (still: {left!r})"
+    assert len(MeetingService(window.context.db).list_ids()) == before + 1
+
+
+# -- 街道: the 汇总工作台 and the 汇总报表 give one verdict ---------------------------------------------
+
+
+def test_the_street_dashboard_and_the_export_agree_on_every_verdict(qtbot, db, tmp_path, click_page):
+    """Three demo communities send the four quarters of this year; the 汇总工作台 shows 报送 and 三会一课 in
+    separate worded columns, and its 三会一课 column says what the 三会一课开展情况汇总表 says, for each."""
+    import openpyxl
+
+    from desktop_app.core.domain.enums import MeetingKind
+    from desktop_app.core.domain.periods import Period
+    from desktop_app.core.exchange.demo import fill_demo
+    from desktop_app.core.exchange.packages.build import build_package, package_period
+    from desktop_app.core.exchange.packages.street_import import import_packages
+    from desktop_app.core.exchange.reports.registry import STREET, export_report
+    from desktop_app.core.services.mode import ModeService
+    from desktop_app.core.services.street import StreetKeyService
+    from desktop_app.core.storage.startup import open_database
+    from desktop_app.ui.context import AppContext
+
+    year = dt.date.today().year
+    ModeService(db).become_street("示例街道")
+    key = StreetKeyService(db).create_key_pair("示例街道")
+    files = []
+    for seed in (21, 22, 23):
+        community = open_database(tmp_path / f"community-{seed}")
+        fill_demo(community, "small", seed=seed)
+        StreetKeyService(community).set_street_key(key)
+        for quarter in range(1, 5):
+            files.append(tmp_path / f"{seed}-{quarter}.sjb")
+            build_package(community, package_period(f"{year}Q{quarter}"), files[-1])
+        community.dispose()
+    import_packages(db, files, add_units=True)
+    window = MainWindow(AppContext.open(db))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    click_page(window, "汇总工作台")
+    table = window.stack.currentWidget().table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers[1:3] == ["第一季度\n报送", "第一季度\n三会一课"]
+    on_screen = {
+        table.item(row, 0).text().split("（")[0]: [table.item(row, 2 * q + 2).text() for q in range(4)]
+        for row in range(table.rowCount())
+    }
+    assert {table.item(row, 1).text() for row in range(table.rowCount())} == {"已报"}
+
+    verdict_column = 3 + len(MeetingKind)
+    exported: dict[str, list[str]] = {name: [] for name in on_screen}
+    for quarter in range(1, 5):
+        target = tmp_path / f"汇总{quarter}.xlsx"
+        export_report(db, "meetings", Period.quarter(year, quarter), target, catalogue=STREET)
+        sheet = openpyxl.load_workbook(target)["汇总"]
+        for row in range(4, 4 + len(on_screen)):
+            exported[sheet.cell(row, 2).value].append(sheet.cell(row, verdict_column).value)
+    assert on_screen == exported
+    verdicts = {text.split("：")[0] for texts in on_screen.values() for text in texts}
+    assert verdicts == {"达标", "未达标"}, "the demo street has both verdicts, so the comparison means something"
+    short = next(text for texts in on_screen.values() for text in texts if text.startswith("未达标"))
+    assert "实开" in short, "未达标 says what is missing"

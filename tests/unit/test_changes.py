@@ -101,4 +101,3 @@ def test_a_commit_on_a_worker_is_told_on_that_worker(db, heard):
     worker.start()
     worker.join()
     assert threads == ["导入"]
-

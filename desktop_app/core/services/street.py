@@ -14,6 +14,7 @@ from sqlalchemy import select
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.domain.errors import AppError, ValidationError
 from desktop_app.core.domain.periods import Period
+from desktop_app.core.domain.street_sums import Verdict, meetings_verdict
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import StreetPackage, StreetUnit
@@ -208,7 +209,7 @@ def current_inside(period: Period) -> tuple[Any, ...]:
 @dataclass(frozen=True)
 class GridCell:
     state: str  # 已报, 已更新 (a later version replaced one), 部分已报 (some months only), 未报
-    missed: list[str]  # the norms the community's own numbers show missed in the period
+    verdict: Verdict | None  # 三会一课 达标 or not, as the 汇总报表 says it; None when nothing was reported
 
 
 @dataclass(frozen=True)
@@ -220,8 +221,7 @@ class GridRow:
 
 def grid(db: Database, periods: list[Period], today: dt.date) -> list[GridRow]:
     """汇总工作台: for each community (the list's, and any that sent packages) and period, what has
-    arrived, and where its own numbers show a missed 三会一课 norm."""
-    from desktop_app.core.domain.street_sums import missed_any
+    arrived, and whether what arrived meets the 三会一课 norms (the same verdict as the 汇总报表's)."""
 
     service = StreetPackageService(db)
     names = service.names()
@@ -239,7 +239,7 @@ def grid(db: Database, periods: list[Period], today: dt.date) -> list[GridRow]:
                 state = "部分已报"
             else:
                 state = arrivals.get((code, period.key), "已报")
-            cells.append(GridCell(state, missed_any(pieces, period, today) if pieces else []))
+            cells.append(GridCell(state, meetings_verdict(pieces, period, today) if pieces else None))
         rows.append(GridRow(code, names[code], cells))
     return rows
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
@@ -41,6 +41,9 @@ from desktop_app.ui.page import Page
 from desktop_app.ui.signals import on_click
 from desktop_app.ui.views.reports import ReportsView
 
+if TYPE_CHECKING:
+    from desktop_app.ui.street_boxes import PackageBox
+
 STATE_COLORS = {
     "已报": QColor("#e3f1e3"),
     "已更新": QColor("#dfeaf7"),
@@ -48,14 +51,18 @@ STATE_COLORS = {
     "未报": QColor("#ffffff"),
 }
 MISSED_COLOR = QColor("#b03a2e")
+MET_COLOR = QColor("#1e6b35")
+NOT_JUDGED = "—"  # nothing reported: nothing to judge
 PACKAGE_DIR_KEY = "street/package_dir"
 
 
 class StreetDashboardView(Page):
-    """A communities × quarters (or months) table of the year: 已报 / 未报 / 已更新, with a red mark where a
-    community's own numbers show a missed 三会一课 norm, and who is missing in the current period."""
+    """A communities × quarters (or months) table of the year; each period has two worded columns: 报送
+    (已报 / 未报 / 已更新 / 部分已报: a package arrived) and 三会一课 (达标, or 未达标 and what is missing: the
+    norms met), the verdict the 汇总报表 gives; and who is missing in the current period."""
 
     title = "汇总工作台"
+    reads_the_clock = True  # who is missing is asked of the running period
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -73,7 +80,8 @@ class StreetDashboardView(Page):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         legend = QLabel(
-            "绿色：已报；蓝色：已更新（收到过新版本）；黄色：只报了其中几个月；红字：居民区自己的数字显示三会一课未达标"
+            "报送：已报（绿底）、已更新（蓝底，收到过新版本）、部分已报（黄底，只报了其中几个月）、未报。"
+            "三会一课：按收到的数据判断是否达到频次要求，与汇总报表的“达标情况”一致；未达标时列出实开/应开次数。"
         )
         legend.setWordWrap(True)
         top = QHBoxLayout()
@@ -105,23 +113,33 @@ class StreetDashboardView(Page):
             [f"第{QUARTER_NAMES[i]}季度" for i in range(4)] if len(periods) == 4 else [p.label[5:] for p in periods]
         )
         self.table.clear()
-        self.table.setColumnCount(len(periods) + 1)
-        self.table.setHorizontalHeaderLabels(["居民区", *headers])
+        self.table.setColumnCount(2 * len(periods) + 1)
+        self.table.setHorizontalHeaderLabels(
+            ["居民区", *(f"{period}\n{what}" for period in headers for what in ("报送", "三会一课"))]
+        )
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             self.table.setItem(r, 0, QTableWidgetItem(f"{row.name}（{row.code}）"))
-            for c, cell in enumerate(row.cells, start=1):
-                text = cell.state + (" ⚠" if cell.missed else "")
-                item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                item.setBackground(QBrush(STATE_COLORS[cell.state]))
-                if cell.missed:
-                    item.setForeground(QBrush(MISSED_COLOR))
-                    item.setToolTip("三会一课未达标：" + "、".join(cell.missed))
-                self.table.setItem(r, c, item)
+            for p, cell in enumerate(row.cells):
+                sent = QTableWidgetItem(cell.state)
+                sent.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                sent.setBackground(QBrush(STATE_COLORS[cell.state]))
+                self.table.setItem(r, 2 * p + 1, sent)
+                verdict = QTableWidgetItem(NOT_JUDGED if cell.verdict is None else cell.verdict.text)
+                verdict.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if cell.verdict is not None:
+                    verdict.setForeground(QBrush(MET_COLOR if cell.verdict.met else MISSED_COLOR))
+                    verdict.setToolTip(cell.verdict.text)
+                self.table.setItem(r, 2 * p + 2, verdict)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # A quarter's two columns share the width; twelve months' twenty-four scroll sideways.
+        quarters = len(periods) == 4
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch if quarters else QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        if not quarters:
+            for column in range(1, self.table.columnCount()):
+                self.table.setColumnWidth(column, header.sectionSizeHint(column) + 16)
+        self.table.resizeRowsToContents()
         self.rows = len(rows)
         # Who is missing now: the period that holds today, if it is in the year shown.
         current = next((i for i, p in enumerate(periods) if today in p), None)
@@ -263,7 +281,7 @@ class StreetReportsView(ReportsView):
     catalogue: ClassVar[dict[str, type[Report]]] = STREET
     box_title = "导出汇总报表（由各居民区的数据包汇总）"
 
-    def more_boxes(self) -> list[QWidget]:
+    def more_boxes(self) -> list[PackageBox]:
         return []
 
     def noun(self, kind: str) -> str:

@@ -82,7 +82,7 @@ class StreetMeetingsReport(StreetReport):
         totals = {kind: [0, 0] for kind in self.KINDS}
         for number, (_, name, pieces) in enumerate(communities, start=1):
             sums = street_sums.meetings_by_kind(pieces, period, today)
-            cells, short = [], []
+            cells = []
             for kind in self.KINDS:
                 s = sums.get(kind)
                 if s is None:
@@ -92,10 +92,8 @@ class StreetMeetingsReport(StreetReport):
                 totals[kind][1] += s.required
                 cells.append(f"{s.held}/{s.required}" if s.judged else f"{s.held}/—")
                 verdict = "不作要求" if not s.judged else ("达标" if s.complete else "未达标")
-                if s.judged and not s.complete:
-                    short.append(kind.label)
                 detail.write_row((name, kind.label, s.required if s.judged else None, s.held, verdict))
-            summary.write_row((number, name, *cells, "达标" if not short else "未达标：" + "、".join(short)))
+            summary.write_row((number, name, *cells, street_sums.meetings_verdict(pieces, period, today).text))
             progress(number, len(communities))
         if communities:
             summary.write_row(("合计", None, *(f"{held}/{required}" for held, required in totals.values()), None), True)
