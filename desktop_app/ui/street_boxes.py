@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -13,9 +14,11 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -23,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.exchange.packages.build import BuiltPackage, build_package, default_name
-from desktop_app.core.services.street import StreetKeyService, StreetUnitService
+from desktop_app.core.services.street import StreetKeyService, StreetUnitService, UnitInfo
 from desktop_app.core.storage.recipient_key import PublicKey
+from desktop_app.ui import prompts
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.dialog_buttons import ok_cancel
@@ -35,6 +39,7 @@ from desktop_app.ui.views.reports import PeriodPicker
 
 KEY_DIR_KEY = "street/key_dir"
 PACKAGE_OUT_KEY = "street/package_out"
+UNIT_LIST_HEIGHT = 260  # about eight communities in sight; a street's 20-40 scroll inside the list
 
 
 def describe_key(key: PublicKey | None) -> str:
@@ -164,27 +169,35 @@ class PackageBox(QGroupBox):
 
 
 class UnitDialog(QDialog):
-    """添加居民区: its 单位代码 (as the street assigned it) and name."""
+    """添加居民区, or 编辑 one on the list: its 单位代码 (as the street assigned it) and name."""
 
-    def __init__(self, units: StreetUnitService, parent: QWidget | None = None) -> None:
+    def __init__(self, units: StreetUnitService, parent: QWidget | None = None, unit: UnitInfo | None = None) -> None:
         super().__init__(parent)
         self.units = units
-        self.setWindowTitle("添加居民区")
+        self.unit = unit
+        self.setWindowTitle("编辑居民区" if unit else "添加居民区")
         form = QFormLayout(self)
-        self.code = QLineEdit()
-        self.name = QLineEdit()
+        self.code = QLineEdit(unit.code if unit else "")
+        self.name = QLineEdit(unit.name if unit else "")
+        if unit is not None and not unit.deletable:
+            self.code.setReadOnly(True)  # its packages carry this code
+            self.code.setToolTip("已导入过这个居民区的数据包，单位代码不能修改")
         self.error = QLabel()
         self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
         form.addRow("单位代码*", self.code)
         form.addRow("居民区名称*", self.name)
         form.addRow(self.error)
-        form.addRow(ok_cancel(self, "添加"))
+        form.addRow(ok_cancel(self, "保存" if unit else "添加"))
 
     def accept(self) -> None:
         from desktop_app.core.domain.errors import ValidationError
 
         try:
-            self.units.add(self.code.text(), self.name.text())
+            if self.unit is None:
+                self.units.add(self.code.text(), self.name.text())
+            else:
+                self.units.update(self.unit.code, self.code.text(), self.name.text())
         except ValidationError as exc:
             self.error.setText(exc.describe())
             return
@@ -192,47 +205,102 @@ class UnitDialog(QDialog):
 
 
 class StreetOfficeBox(QGroupBox):
-    """A street office's 设置: its key (the public half exported for the communities) and its list."""
+    """A street office's 设置: its key (the public half exported for the communities) and its list, where a
+    community is added, corrected, deleted (while nothing came from it) or retired (停用)."""
+
+    HEADERS = ("单位代码", "居民区", "状态", "已收数据包")
 
     def __init__(self, context: AppContext) -> None:
         super().__init__("街道密钥与居民区名单")
         self.context = context
         self.keys = StreetKeyService(context.db)
         self.units = StreetUnitService(context.db)
+        self.listed: list[UnitInfo] = []
         layout = QVBoxLayout(self)
         self.key_state = QLabel()
         self.key_state.setWordWrap(True)
+        self.saved_to = QLabel()
+        self.saved_to.setWordWrap(True)
+        # A long path cannot wrap: it may be cut rather than widen the page's right column.
+        self.saved_to.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.saved_to.hide()
         export = QPushButton("导出本街道公钥…")
         export.setToolTip("把公钥文件发给各居民区，在他们的“设置”中导入；公钥可以公开，私钥只在本机的加密数据中")
         on_click(export.clicked, self.export_key)
-        add = QPushButton("添加居民区…")
-        on_click(add.clicked, self.add_unit)
-        row = QHBoxLayout()
-        row.addWidget(export)
-        row.addWidget(add)
-        row.addStretch(1)
-        self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(("单位代码", "居民区"))
+        key_row = QHBoxLayout()
+        key_row.addWidget(export)
+        key_row.addStretch(1)
+        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table.setHorizontalHeaderLabels(self.HEADERS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The list keeps its height whatever it holds: adding a row scrolls inside it, nothing below moves.
+        self.table.setFixedHeight(UNIT_LIST_HEIGHT)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda _index: self.edit_unit())
+        self.add_button = QPushButton("添加居民区…")
+        on_click(self.add_button.clicked, self.add_unit)
+        self.edit_button = QPushButton("编辑…")
+        on_click(self.edit_button.clicked, self.edit_unit)
+        self.delete_button = QPushButton("删除")
+        on_click(self.delete_button.clicked, self.delete_unit)
+        self.retire_button = QPushButton("停用")
+        on_click(self.retire_button.clicked, self.toggle_retired)
+        unit_row = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.delete_button, self.retire_button):
+            unit_row.addWidget(button)
+        unit_row.addStretch(1)
+        note = QLabel("收到过数据包的居民区不能删除，可以停用：停用后不再计入未报，已收的数据包保留。")
+        note.setWordWrap(True)
         layout.addWidget(self.key_state)
-        layout.addLayout(row)
+        layout.addLayout(key_row)
+        layout.addWidget(self.saved_to)
+        layout.addWidget(QLabel("居民区名单："))
         layout.addWidget(self.table)
+        layout.addLayout(unit_row)
+        layout.addWidget(note)
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, select_code: str | None = None) -> None:
         own = self.keys.own_public_key()
         self.key_state.setText(
             f"本街道公钥指纹：{own.fingerprint}（居民区导入后可电话核对）"
             if own
             else "还没有生成密钥：点“导出本街道公钥…”生成，并把公钥文件发给各居民区。"
         )
-        units = self.units.list()
-        self.table.setRowCount(len(units))
-        for r, unit in enumerate(units):
-            self.table.setItem(r, 0, QTableWidgetItem(unit.code))
-            self.table.setItem(r, 1, QTableWidgetItem(unit.name))
+        shown = self.current()
+        chosen = select_code or (shown.code if shown is not None else None)
+        self.listed = self.units.list()
+        self.table.setRowCount(len(self.listed))
+        for r, unit in enumerate(self.listed):
+            cells = (unit.code, unit.name, "已停用" if unit.retired else "使用中", f"{unit.packages} 个")
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c == 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, item)
+            if unit.code == chosen:
+                self.table.selectRow(r)
+        self._selection_changed()
+
+    def current(self) -> UnitInfo | None:
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        return self.listed[min(rows)] if rows and min(rows) < len(self.listed) else None
+
+    def _selection_changed(self) -> None:
+        unit = self.current()
+        self.edit_button.setEnabled(unit is not None)
+        self.delete_button.setEnabled(unit is not None and unit.deletable)
+        self.delete_button.setToolTip(
+            "已收到过这个居民区的数据包，不能删除，可以停用" if unit is not None and not unit.deletable else ""
+        )
+        self.retire_button.setEnabled(unit is not None)
+        self.retire_button.setText("启用" if unit is not None and unit.retired else "停用")
 
     def export_key(self) -> None:
         from desktop_app.core.services.profile import ProfileService
@@ -253,8 +321,30 @@ class StreetOfficeBox(QGroupBox):
         if attempt(self, make_and_write).ok:
             self.context.settings.setValue(KEY_DIR_KEY, str(target.parent))
             self.reload()
-            self.key_state.setText(self.key_state.text() + f"\n已保存到：{target}")
+            self.saved_to.setText(f"已保存到：{target}")
+            self.saved_to.show()
 
     def add_unit(self) -> None:
-        if UnitDialog(self.units, self).exec():
+        dialog = UnitDialog(self.units, self)
+        if dialog.exec():
+            self.reload(dialog.code.text().strip())
+
+    def edit_unit(self) -> None:
+        unit = self.current()
+        if unit is None:
+            return
+        dialog = UnitDialog(self.units, self, unit)
+        if dialog.exec():
+            self.reload(dialog.code.text().strip())
+
+    def delete_unit(self) -> None:
+        unit = self.current()
+        if unit is None or not prompts.ask(self, f"从名单中删除{unit.name}（{unit.code}）吗？"):
+            return
+        if attempt(self, lambda: self.units.delete(unit.code)).ok:
             self.reload()
+
+    def toggle_retired(self) -> None:
+        unit = self.current()
+        if unit is not None and attempt(self, lambda: self.units.set_retired(unit.code, not unit.retired)).ok:
+            self.reload(unit.code)

@@ -320,3 +320,121 @@ def test_the_street_dashboard_and_the_export_agree_on_every_verdict(qtbot, db, t
     assert verdicts == {"达标", "未达标"}, "the demo street has both verdicts, so the comparison means something"
     short = next(text for texts in on_screen.values() for text in texts if text.startswith("未达标"))
     assert "实开" in short, "未达标 says what is missing"
+
+
+# -- 街道 设置: the list of communities -------------------------------------------------------------
+
+
+@pytest.fixture
+def street_settings(qtbot, db, click_page):
+    """A street office's window at 1366×768 on its 设置 page; returns (window, the list's box)."""
+    from desktop_app.core.services.mode import ModeService
+    from desktop_app.core.services.street import StreetKeyService
+    from desktop_app.ui.context import AppContext
+    from desktop_app.ui.street_boxes import StreetOfficeBox
+
+    ModeService(db).become_street("示例街道")
+    StreetKeyService(db).create_key_pair("示例街道")
+    window = MainWindow(AppContext.open(db))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    click_page(window, "设置")
+    return window, window.stack.currentWidget().findChild(StreetOfficeBox)
+
+
+def click_row(qtbot, table, row):
+    table.scrollToItem(table.item(row, 1))
+    rect = table.visualItemRect(table.item(row, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def unit_dialog_typing(qtbot, type_text, code=None, name=None):
+    """A handler for 添加/编辑居民区: the fields typed over, then Enter."""
+
+    def handle(dialog):
+        for edit, text in ((dialog.code, code), (dialog.name, name)):
+            if text is not None:
+                edit.setFocus()
+                qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+                type_text(edit, text)
+        qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+
+    return handle
+
+
+def test_a_street_office_adds_corrects_and_deletes_a_community_by_clicks(
+    qtbot, street_settings, drive_modal, type_text, asked
+):
+    from desktop_app.core.services.street import StreetUnitService
+
+    window, box = street_settings
+    units = StreetUnitService(window.context.db)
+    drive_modal(
+        lambda: qtbot.mouseClick(box.add_button, Qt.MouseButton.LeftButton),
+        unit_dialog_typing(qtbot, type_text, "310100099", "新材居民区"),
+    )
+    assert [(u.code, u.name) for u in units.list()] == [("310100099", "新材居民区")]
+    click_row(qtbot, box.table, 0)
+    assert box.delete_button.isEnabled(), "nothing came from it yet: it may be deleted"
+    drive_modal(
+        lambda: qtbot.mouseClick(box.edit_button, Qt.MouseButton.LeftButton),
+        unit_dialog_typing(qtbot, type_text, "310100098", "新村居民区"),
+    )
+    assert [(u.code, u.name) for u in units.list()] == [("310100098", "新村居民区")]
+    assert box.table.item(0, 1).text() == "新村居民区"
+    click_row(qtbot, box.table, 0)
+    qtbot.mouseClick(box.delete_button, Qt.MouseButton.LeftButton)
+    assert "删除新村居民区" in asked[-1]
+    assert units.list() == []
+    assert box.table.rowCount() == 0
+
+
+def test_a_community_that_reported_is_retired_not_deleted(qtbot, street_settings, tmp_path, click_page):
+    from desktop_app.core.exchange.demo import fill_demo
+    from desktop_app.core.exchange.packages.build import build_package, package_period
+    from desktop_app.core.exchange.packages.street_import import import_packages
+    from desktop_app.core.services.street import StreetKeyService, StreetUnitService
+    from desktop_app.core.storage.startup import open_database
+
+    window, box = street_settings
+    db = window.context.db
+    community = open_database(tmp_path / "community")
+    fill_demo(community, "small", seed=21)
+    StreetKeyService(community).set_street_key(StreetKeyService(db).own_public_key())
+    build_package(community, package_period(f"{dt.date.today().year}Q1"), tmp_path / "21.sjb")
+    community.dispose()
+    import_packages(db, [tmp_path / "21.sjb"], add_units=True)
+    click_page(window, "汇总工作台")
+    click_page(window, "设置")  # the list shows the community the import added
+    click_row(qtbot, box.table, 0)
+    assert box.table.item(0, 3).text() == "1 个"
+    assert not box.delete_button.isEnabled(), "a community that reported cannot be deleted"
+    assert "停用" in box.delete_button.toolTip()
+    qtbot.mouseClick(box.retire_button, Qt.MouseButton.LeftButton)
+    assert StreetUnitService(db).get("310100021").retired
+    assert box.table.item(0, 2).text() == "已停用"
+    assert box.retire_button.text() == "启用"
+
+
+def test_adding_a_community_leaves_the_page_where_it_was(
+    qtbot, street_settings, drive_modal, type_text, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    window, box = street_settings
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "街道公钥.pub"), ""))
+    export = next(b for b in box.findChildren(QPushButton) if b.text() == "导出本街道公钥…")
+    qtbot.mouseClick(export, Qt.MouseButton.LeftButton)
+    assert (tmp_path / "街道公钥.pub").exists()
+    page = window.stack.currentWidget()
+    add = next(b for b in box.findChildren(QPushButton) if b.text() == "添加居民区…")
+    before = (box.table.mapTo(page, box.table.rect().topLeft()), box.table.height())
+    for number in range(1, 4):
+        drive_modal(
+            lambda: qtbot.mouseClick(add, Qt.MouseButton.LeftButton),
+            unit_dialog_typing(qtbot, type_text, f"31010000{number}", f"示例{number}号居民区"),
+        )
+        QApplication.processEvents()  # the layout settles, as it would between two clicks
+        assert (box.table.mapTo(page, box.table.rect().topLeft()), box.table.height()) == before
+    assert box.table.rowCount() == 3
+    assert "已保存到" in box.saved_to.text(), "where the key was saved is still said"

@@ -32,7 +32,8 @@ class StreetReport(Report):
 
     def missing(self, period: Period) -> list[tuple[str, str]]:
         reported = StreetPackageService(self.db).reported(period)
-        return [(u.code, u.name) for u in StreetUnitService(self.db).list() if u.code not in reported]
+        units = StreetUnitService(self.db).list(include_retired=False)  # one 停用 is not expected to report
+        return [(u.code, u.name) for u in units if u.code not in reported]
 
     def count(self, period: Period) -> int:
         return len(StreetPackageService(self.db).reported(period))
