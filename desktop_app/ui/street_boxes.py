@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,17 +27,16 @@ from PySide6.QtWidgets import (
 from desktop_app.core.exchange.packages.build import BuiltPackage, build_package, default_name
 from desktop_app.core.services.street import StreetKeyService, StreetUnitService, UnitInfo
 from desktop_app.core.storage.recipient_key import PublicKey
-from desktop_app.ui import prompts
+from desktop_app.ui import file_dialogs, prompts
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.dialog_buttons import ok_cancel
+from desktop_app.ui.file_dialogs import FileKind
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.signals import on_click
 from desktop_app.ui.styles import ERROR_STYLE
 from desktop_app.ui.views.reports import PeriodPicker
 
-KEY_DIR_KEY = "street/key_dir"
-PACKAGE_OUT_KEY = "street/package_out"
 UNIT_LIST_HEIGHT = 260  # about eight communities in sight; a street's 20-40 scroll inside the list
 
 
@@ -50,14 +48,13 @@ def describe_key(key: PublicKey | None) -> str:
 
 def import_street_key(parent: QWidget, context: AppContext) -> PublicKey | None:
     """Choose the street's .pub file and keep it; the fingerprint is shown to read back on the phone."""
-    folder = str(context.settings.value(KEY_DIR_KEY) or Path.home())
-    path, _ = QFileDialog.getOpenFileName(parent, "选择街道公钥文件", folder, "街道公钥 (*.pub);;所有文件 (*)")
-    if not path:
+    kind = FileKind.STREET_KEY
+    path = file_dialogs.open_file(parent, context.settings, kind, "选择街道公钥文件", "街道公钥 (*.pub);;所有文件 (*)")
+    if path is None:
         return None
-    context.settings.setValue(KEY_DIR_KEY, str(Path(path).parent))
 
     def read_and_keep() -> PublicKey:
-        key = PublicKey.from_file_text(Path(path).read_text(encoding="utf-8"), Path(path).name)
+        key = PublicKey.from_file_text(path.read_text(encoding="utf-8"), path.name)
         StreetKeyService(context.db).set_street_key(key)
         return key
 
@@ -137,18 +134,17 @@ class PackageBox(QGroupBox):
 
     def choose_target(self) -> None:
         period = self.period.period()
-        folder = Path(str(self.context.settings.value(PACKAGE_OUT_KEY) or Path.home()))
         suggested = attempt(self, lambda: default_name(self.context.db, period))
         if not suggested.ok or suggested.value is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, "保存数据包", str(folder / suggested.value), "书记工作台数据包 (*.sjb)"
+        settings, kind = self.context.settings, FileKind.PACKAGE_OUT
+        path = file_dialogs.save_file(
+            self, settings, kind, "保存数据包", suggested.value, "书记工作台数据包 (*.sjb)", ".sjb"
         )
         if path:
-            self.build_to(Path(path) if path.lower().endswith(".sjb") else Path(path + ".sjb"))
+            self.build_to(path)
 
     def build_to(self, target: Path) -> BackgroundTask:
-        self.context.settings.setValue(PACKAGE_OUT_KEY, str(target.parent))
         db, period, names = self.context.db, self.period.period(), self.names.isChecked()
         self.build_button.setEnabled(False)
         self.status.setText("正在生成…")
@@ -305,13 +301,10 @@ class StreetOfficeBox(QGroupBox):
     def export_key(self) -> None:
         from desktop_app.core.services.profile import ProfileService
 
-        folder = Path(str(self.context.settings.value(KEY_DIR_KEY) or Path.home()))
-        path, _ = QFileDialog.getSaveFileName(self, "保存街道公钥", str(folder / "街道公钥.pub"), "街道公钥 (*.pub)")
+        settings, kind = self.context.settings, FileKind.STREET_KEY
+        path = file_dialogs.save_file(self, settings, kind, "保存街道公钥", "街道公钥.pub", "街道公钥 (*.pub)", ".pub")
         if path:
-            self.write_key(
-                Path(path) if path.lower().endswith(".pub") else Path(path + ".pub"),
-                ProfileService(self.context.db).get().community_name,
-            )
+            self.write_key(path, ProfileService(self.context.db).get().community_name)
 
     def write_key(self, target: Path, street: str) -> None:
         def make_and_write() -> None:
@@ -319,7 +312,6 @@ class StreetOfficeBox(QGroupBox):
             target.write_text(key.to_file_text(), encoding="utf-8")
 
         if attempt(self, make_and_write).ok:
-            self.context.settings.setValue(KEY_DIR_KEY, str(target.parent))
             self.reload()
             self.saved_to.setText(f"已保存到：{target}")
             self.saved_to.show()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.services.reminders import Reminder
 from desktop_app.core.services.workbench import WorkbenchData
 from desktop_app.ui.chart import MonthlyChart
+from desktop_app.ui.formatting import chinese_date
 
 OVERDUE_COLOR = QColor("#b03a2e")
 DUE_COLOR = QColor("#7a4a00")  # amber dark enough to read on white (contrast above 7:1)
@@ -123,7 +124,7 @@ class WorkbenchPanel(QWidget):
         heading_font.setPointSizeF(heading_font.pointSizeF() * 1.4)
         heading_font.setWeight(QFont.Weight.Bold)
         self.heading.setFont(heading_font)
-        self.heading.setText(f"{data.community or '本居民区'}　{data.today:%Y年%m月%d日}")
+        self.heading.setText(f"{data.community or '本居民区'}　{chinese_date(data.today)}")
 
         self.reminder_model.set_reminders(data.reminders)
         self.todo_box.setTitle(f"今天要做的事（{len(data.reminders)} 项）")

@@ -4,15 +4,19 @@ and a page shows what another page changed."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.people import ResidentService
 from desktop_app.core.services.profile import ProfileService
 from desktop_app.ui.main_window import MainWindow
+
+# Qt's own static file dialog, read when the tests are collected, before a fixture replaces it: one test opens it.
+REAL_GET_OPEN_FILE_NAME = QFileDialog.getOpenFileName
 
 
 @pytest.fixture
@@ -438,3 +442,139 @@ def test_adding_a_community_leaves_the_page_where_it_was(
         assert (box.table.mapTo(page, box.table.rect().topLeft()), box.table.height()) == before
     assert box.table.rowCount() == 3
     assert "已保存到" in box.saved_to.text(), "where the key was saved is still said"
+
+
+# -- dates as the program writes them, and file dialogs that open where the files are ------------------
+
+
+def test_a_custom_period_reads_as_dates_are_written(qtbot, office_window, click_page, monkeypatch):
+    from PySide6.QtCore import QLocale
+
+    monkeypatch.setattr(QLocale, "system", staticmethod(QLocale.c))  # a desktop left in the C locale
+    window = office_window
+    click_page(window, "报表导出")
+    page = window.stack.currentWidget()
+    picker = page.period
+    picker.unit.setFocus()
+    qtbot.keyClick(picker.unit, Qt.Key.Key_End)  # 自定义, the last choice
+    assert picker.unit.currentText() == "自定义"
+    for edit, typed in ((picker.start, "20240105"), (picker.end, "20240630")):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # on to the date, its year selected
+        assert edit.hasFocus()
+        qtbot.keyClicks(edit, typed)  # each part goes on to the next when it is whole
+    assert (picker.start.text(), picker.end.text()) == ("2024-01-05", "2024-06-30")
+    assert page.preview.text().startswith("2024年1月5日至2024年6月30日："), page.preview.text()
+
+
+def test_every_date_field_shows_the_programs_format_under_any_locale(qtbot, demo_context, click_page, monkeypatch):
+    import re
+
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QDateEdit
+
+    monkeypatch.setattr(QLocale, "system", staticmethod(QLocale.c))
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    for row in range(window.nav.count()):
+        click_page(window, window.nav.item(row).text())
+    edits = window.findChildren(QDateEdit)
+    assert len(edits) >= 5, "the filters, 党费, 报表导出 and 设置 have date fields"
+    shown = {edit.text() for edit in edits}
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) for text in shown), shown
+
+
+def test_file_dialogs_open_in_documents_then_where_that_kind_was_last_chosen(
+    qtbot, office_window, click_page, tmp_path, monkeypatch
+):
+    import os
+
+    documents = tmp_path / "文档"  # the person's 文档, as the desktop names it (XDG user dirs)
+    documents.mkdir()
+    (tmp_path / "xdg").mkdir()
+    (tmp_path / "xdg" / "user-dirs.dirs").write_text(f'XDG_DOCUMENTS_DIR="{documents}"\n', encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    asked_in: list[str] = []
+    chosen = tmp_path / "上报"
+    chosen.mkdir()
+
+    def save_as(parent, title, start, filters):
+        asked_in.append(str(start))
+        return str(chosen / "报表.xlsx"), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    window = office_window
+    click_page(window, "报表导出")
+    page = window.stack.currentWidget()
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.task is not None and page.task.done, timeout=20000)
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.task.done, timeout=20000)
+    first, second = (Path(start).parent for start in asked_in)
+    assert first == documents, "the first time: 文档"
+    assert first != Path(os.getcwd()), "never the program's own folder"
+    assert second == chosen, "then the folder last used for a report"
+    assert (chosen / "报表.xlsx").exists()
+
+    opened_in: list[str] = []
+
+    def open_one(parent, title, start, filters):
+        opened_in.append(str(start))
+        return "", ""  # the person cancels
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", open_one)
+    click_page(window, "设置")
+    settings = window.stack.currentWidget()
+    button = next(b for b in settings.street_key.findChildren(QPushButton) if b.text() == "导入街道公钥…")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert opened_in == [str(documents)], "another kind of file starts in 文档, not in the reports' folder"
+
+
+def test_qt_own_file_dialog_shows_dates_and_sizes_as_the_program_does(
+    qtbot, office_window, click_page, tmp_path, monkeypatch, drive_modal
+):
+    import re
+
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QTreeView
+
+    from desktop_app.ui.file_dialogs import FileKind
+
+    monkeypatch.setattr(QLocale, "system", staticmethod(QLocale.c))
+    folder = tmp_path / "街道来的文件"
+    folder.mkdir()
+    (folder / "街道公钥.pub").write_text("{}", encoding="utf-8")
+    window = office_window
+    window.context.settings.setValue(FileKind.STREET_KEY.value, str(folder))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", REAL_GET_OPEN_FILE_NAME)
+    click_page(window, "设置")
+    settings = window.stack.currentWidget()
+    button = next(b for b in settings.street_key.findChildren(QPushButton) if b.text() == "导入街道公钥…")
+    seen: list[tuple[str, str, str]] = []
+
+    def read_the_list(dialog):
+        assert isinstance(dialog, QFileDialog)
+        view = next(v for v in dialog.findChildren(QTreeView) if v.objectName() == "treeView")
+
+        def file_row():
+            model, root = view.model(), view.rootIndex()  # as the list is shown now (Qt's dialog fills it later)
+            rows = [model.index(r, 0, root) for r in range(model.rowCount(root))]
+            return next((index for index in rows if index.data() == "街道公钥.pub"), None)
+
+        qtbot.waitUntil(lambda: file_row() is not None and dialog.proxyModel() is not None, timeout=5000)
+        row = file_row()
+        cell = row.model().index
+        seen.append(
+            (
+                dialog.directory().absolutePath(),
+                cell(row.row(), 1, row.parent()).data(),
+                cell(row.row(), 3, row.parent()).data(),
+            )
+        )
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    drive_modal(lambda: qtbot.mouseClick(button, Qt.MouseButton.LeftButton), read_the_list)
+    [(where, size, modified)] = seen
+    assert Path(where) == folder, "the dialog opened where a street key was last chosen"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", modified), modified
+    assert "字节" in size, size

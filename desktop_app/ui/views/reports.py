@@ -6,13 +6,11 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtCore import QDate, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,17 +24,17 @@ from PySide6.QtWidgets import (
 from desktop_app.core.domain.periods import QUARTER_NAMES, Period
 from desktop_app.core.exchange.reports.base import ExportOptions, ExportResult, Report
 from desktop_app.core.exchange.reports.registry import REPORTS, export_report, report_for
+from desktop_app.ui import file_dialogs
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.formatting import DATE_FORMAT, python_date
+from desktop_app.ui.file_dialogs import FileKind
+from desktop_app.ui.formatting import date_edit, python_date
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.page import Page
 from desktop_app.ui.signals import on_click
 
 if TYPE_CHECKING:
     from desktop_app.ui.street_boxes import PackageBox
-
-LAST_DIR_KEY = "reports/last_dir"
 
 
 class PeriodPicker(QWidget):
@@ -66,12 +64,10 @@ class PeriodPicker(QWidget):
         for month in range(1, 13):
             self.month.addItem(f"{month} 月", month)
         self.month.setCurrentIndex(today.month - 1)
-        self.start = QDateEdit(QDate(today.year, 1, 1))
-        self.end = QDateEdit(QDate(today.year, today.month, today.day))
+        self.start = date_edit(dt.date(today.year, 1, 1))
+        self.end = date_edit(today)
         self.to_label = QLabel("至")
         for edit in (self.start, self.end):
-            edit.setDisplayFormat(DATE_FORMAT)
-            edit.setCalendarPopup(True)
             edit.dateChanged.connect(self.changed)
         for widget in (self.unit, self.year, self.quarter, self.month, self.start, self.to_label, self.end):
             layout.addWidget(widget)
@@ -196,9 +192,9 @@ class ReportsView(Page):
         return f"{self.period.period().label}{self.kind.currentText()}.xlsx"
 
     def choose_target(self) -> None:
-        folder = self.context.settings.value(LAST_DIR_KEY) or str(Path.home())
-        path, _ = QFileDialog.getSaveFileName(
-            self, "保存报表", str(Path(folder) / self.default_name()), "Excel 工作簿 (*.xlsx)"
+        settings, name = self.context.settings, self.default_name()
+        path = file_dialogs.save_file(
+            self, settings, FileKind.REPORT, "保存报表", name, "Excel 工作簿 (*.xlsx)", ".xlsx"
         )
         if not path:
             return
@@ -207,7 +203,7 @@ class ReportsView(Page):
             password = self.ask_file_password()
             if password is None:
                 return
-        self.export_to(Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx"), password)
+        self.export_to(path, password)
 
     def ask_file_password(self) -> str | None:
         from desktop_app.ui.security import NewPasswordDialog
@@ -221,7 +217,6 @@ class ReportsView(Page):
         return dialog.password if dialog.exec() else None
 
     def export_to(self, target: Path, password: str | None = None) -> BackgroundTask:
-        self.context.settings.setValue(LAST_DIR_KEY, str(target.parent))
         kind, period, db = self.kind.currentData(), self.period.period(), self.context.db
         options, catalogue = self.options(password), self.catalogue
         self.export_button.setEnabled(False)

@@ -11,7 +11,6 @@ from PySide6.QtGui import QDesktopServices, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,10 +36,11 @@ from desktop_app.core.services.mode import STREET, ModeService
 from desktop_app.core.services.reminder_settings import StartDateService, ThresholdService
 from desktop_app.core.services.reminders import THRESHOLD_LABELS
 from desktop_app.core.storage import backup as backup_mod
-from desktop_app.ui import prompts
+from desktop_app.ui import file_dialogs, prompts
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.editors import DateEditor
+from desktop_app.ui.file_dialogs import FileKind
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.page import Page
 from desktop_app.ui.profile_fields import ProfileFields
@@ -304,9 +304,9 @@ class DataBox(QGroupBox):
         return task.start()
 
     def backup_elsewhere(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择备份位置（如 U 盘）")
-        if folder:
-            self.backup_now(Path(folder))
+        chosen = file_dialogs.folder(self, self.context.settings, FileKind.BACKUP, "选择备份位置（如 U 盘）")
+        if chosen:
+            self.backup_now(chosen)
 
     def restore(self) -> None:
         from desktop_app.ui.restore_dialog import RestoreDialog

@@ -11,7 +11,6 @@ from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,9 +33,11 @@ from desktop_app.core.exchange.packages.street_import import (
 from desktop_app.core.exchange.reports.base import Report
 from desktop_app.core.exchange.reports.registry import STREET
 from desktop_app.core.services.street import StreetPackageService, grid
-from desktop_app.ui import prompts
+from desktop_app.ui import file_dialogs, prompts
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.file_dialogs import FileKind
+from desktop_app.ui.formatting import moment_text
 from desktop_app.ui.page import Page
 from desktop_app.ui.signals import on_click
 from desktop_app.ui.views.reports import ReportsView
@@ -53,7 +54,6 @@ STATE_COLORS = {
 MISSED_COLOR = QColor("#b03a2e")
 MET_COLOR = QColor("#1e6b35")
 NOT_JUDGED = "—"  # nothing reported: nothing to judge
-PACKAGE_DIR_KEY = "street/package_dir"
 
 
 class StreetDashboardView(Page):
@@ -207,8 +207,8 @@ class PackagesView(Page):
                 f"第{p.sequence}版",
                 "当前" if p.current else "历史",
                 "含名单" if p.includes_names else "",
-                f"{p.created_at:%Y-%m-%d %H:%M}",
-                f"{p.imported_at:%Y-%m-%d %H:%M}",
+                moment_text(p.created_at),
+                moment_text(p.imported_at),
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -223,16 +223,15 @@ class PackagesView(Page):
         return self.count
 
     def choose_files(self) -> None:
-        folder = str(self.context.settings.value(PACKAGE_DIR_KEY) or Path.home())
-        paths, _ = QFileDialog.getOpenFileNames(self, "选择数据包", folder, "书记工作台数据包 (*.sjb);;所有文件 (*)")
+        settings, kind = self.context.settings, FileKind.PACKAGE_IN
+        paths = file_dialogs.open_files(self, settings, kind, "选择数据包", "书记工作台数据包 (*.sjb);;所有文件 (*)")
         if paths:
-            self.import_paths([Path(p) for p in paths])
+            self.import_paths(paths)
 
     def choose_folder(self) -> None:
-        folder = str(self.context.settings.value(PACKAGE_DIR_KEY) or Path.home())
-        chosen = QFileDialog.getExistingDirectory(self, "选择存放数据包的文件夹", folder)
+        chosen = file_dialogs.folder(self, self.context.settings, FileKind.PACKAGE_IN, "选择存放数据包的文件夹")
         if chosen:
-            self.import_paths([Path(chosen)])
+            self.import_paths([chosen])
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
@@ -245,7 +244,7 @@ class PackagesView(Page):
             self.import_paths(paths)
 
     def import_paths(self, paths: list[Path], add_units: bool = False) -> BackgroundTask:
-        self.context.settings.setValue(PACKAGE_DIR_KEY, str(paths[0] if paths[0].is_dir() else paths[0].parent))
+        file_dialogs.remember(self.context.settings, FileKind.PACKAGE_IN, paths[0])  # dropped files too
         db = self.context.db
         self.task = BackgroundTask(
             self,
