@@ -204,7 +204,7 @@ class StreetOfficeBox(QGroupBox):
     """A street office's 设置: its key (the public half exported for the communities) and its list, where a
     community is added, corrected, deleted (while nothing came from it) or retired (停用)."""
 
-    HEADERS = ("单位代码", "居民区", "状态", "已收数据包")
+    HEADERS = ("单位代码", "居民区", "状态", "数据包")
 
     def __init__(self, context: AppContext) -> None:
         super().__init__("街道密钥与居民区名单")

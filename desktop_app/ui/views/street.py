@@ -79,6 +79,8 @@ class StreetDashboardView(Page):
         self.table = QTableWidget()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        # A 未达标 line wraps in its column: rows as tall as their text, following the columns' widths.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         legend = QLabel(
             "报送：已报（绿底）、已更新（蓝底，收到过新版本）、部分已报（黄底，只报了其中几个月）、未报。"
             "三会一课：按收到的数据判断是否达到频次要求，与汇总报表的“达标情况”一致；未达标时列出实开/应开次数。"
@@ -139,7 +141,6 @@ class StreetDashboardView(Page):
         if not quarters:
             for column in range(1, self.table.columnCount()):
                 self.table.setColumnWidth(column, header.sectionSizeHint(column) + 16)
-        self.table.resizeRowsToContents()
         self.rows = len(rows)
         # Who is missing now: the period that holds today, if it is in the year shown.
         current = next((i for i, p in enumerate(periods) if today in p), None)
