@@ -232,6 +232,26 @@ def test_settings_keeps_unsaved_edits_when_it_reads_afresh(
     drive_modal(lambda: close_from_title_bar(window), click_answer(qtbot, "不保存"))
 
 
+def test_a_commit_on_a_worker_reaches_the_pages_through_the_gui_thread(qtbot, office_window, click_page):
+    import threading
+
+    from desktop_app.core.services.care import CareCategoryService
+
+    window = office_window
+    click_page(window, "设置")
+    settings = window.stack.currentWidget()
+    click_page(window, "工作台")
+    worker = threading.Thread(target=lambda: CareCategoryService(window.context.db).create({"name": "重阳敬老"}))
+    worker.start()
+    worker.join()
+    assert not settings.stale, "the worker touched nothing of Qt's: the change waits for the GUI thread"
+    qtbot.waitUntil(lambda: settings.stale)
+    click_page(window, "设置")
+    table = settings.categories.table
+    assert "重阳敬老" in [table.item(row, 0).text() for row in range(table.rowCount())]
+    assert not settings.stale
+
+
 def test_the_meeting_forms_unmarked_warning_goes_when_the_marks_are_made(
     qtbot, office_window, click_page, type_text, drive_modal
 ):
