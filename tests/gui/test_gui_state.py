@@ -109,7 +109,8 @@ def test_closing_without_unsaved_edits_asks_nothing(qtbot, office_window, click_
 
 
 def open_resident_form_and_type(qtbot, window, click_page, type_text, drive_modal, then):
-    """居民 → Ctrl+N, a name typed into the form, then the window is closed while the form is open."""
+    """居民 → Ctrl+N, a name typed into the form, then the window is closed while the form is open; `then(box,
+    form)` answers the question that comes up (inside the close, so nothing else runs meanwhile)."""
     click_page(window, "居民")
     residents = window.stack.currentWidget()
     forms = []
@@ -117,12 +118,12 @@ def open_resident_form_and_type(qtbot, window, click_page, type_text, drive_moda
     def type_and_close(form):
         forms.append(form)
         type_text(form.editors["name"].widget, "测试居民甲")
-        QTimer.singleShot(0, lambda: close_from_title_bar(window))
+        QTimer.singleShot(0, lambda: then(QApplication.activeModalWidget(), form))  # once the question is up
+        close_from_title_bar(window)
 
     drive_modal(
         lambda: qtbot.keyClick(residents.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier),
         type_and_close,
-        lambda box: then(box, forms[0]),
     )
     return forms[0]
 
