@@ -19,13 +19,15 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QSettings,
+    QSize,
     QStandardPaths,
     Qt,
     QTimer,
 )
-from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel, QHeaderView, QTreeView, QWidget
 
 from desktop_app.ui.formatting import moment_text
+from desktop_app.ui.screen import fit_to_screen
 
 
 class FileKind(Enum):
@@ -125,5 +127,16 @@ def _dates_as_the_program_writes_them() -> None:
         dialog = QApplication.activeModalWidget()
         if isinstance(dialog, QFileDialog) and dialog.proxyModel() is None:
             dialog.setProxyModel(ProgramDates(dialog))
+            # Qt's own dialog opens small, names and dates cut: larger (fitted to the screen), where it was.
+            center = dialog.geometry().center()
+            fit_to_screen(dialog, QSize(900, 560))
+            frame = dialog.geometry()
+            frame.moveCenter(center)
+            dialog.move(frame.topLeft())
+            for view in dialog.findChildren(QTreeView):
+                header = view.header()
+                header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+                for column in range(1, header.count()):
+                    header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
     QTimer.singleShot(0, adopt)
