@@ -126,6 +126,7 @@ def run_gui(
         settings = ui_settings(directory)
         apply_points(saved_points(settings))
         window = MainWindow(settings=settings)
+        app.commitDataRequest.connect(window.ask_before_session_ends)
         window.show()
         if quit_when == "shown":
             QTimer.singleShot(0, lambda: stop_when("shown"))

@@ -122,7 +122,7 @@ class MeetingForm(RecordForm[MeetingService]):
         top.addWidget(all_present)
         self.attendance = AttendanceTable()
         self.attendance.setMinimumHeight(260)
-        self.attendance.on_change = self._update_summary
+        self.attendance.on_change = self._attendance_changed
         on_click(all_present.clicked, self.mark_rest_present)
         layout.addLayout(top)
         layout.addWidget(self.quorum_warning)
@@ -160,6 +160,10 @@ class MeetingForm(RecordForm[MeetingService]):
         voting = bool(self.editors["vote_taken"].value())
         for name in ("votes_for", "votes_against", "votes_abstain"):
             self.set_field_visible(name, voting)
+        self._update_summary()
+
+    def _attendance_changed(self) -> None:
+        self._clear_error("attendance")  # "还有 N 人未标记" is stale once a mark is made
         self._update_summary()
 
     def _update_summary(self) -> None:

@@ -13,7 +13,6 @@ from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -34,7 +33,7 @@ from desktop_app.core.services.dues_ledger import MONTHS, LedgerRow, due_through
 from desktop_app.core.services.people import PartyGroupService
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.dialog_buttons import ok_cancel
-from desktop_app.ui.formatting import DATE_FORMAT, python_date
+from desktop_app.ui.formatting import date_edit, iso_date, python_date
 from desktop_app.ui.list_focus import focus_row
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.page import Page
@@ -254,7 +253,7 @@ class DuesGridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and month in row.corrected and self.month_history is not None:
             return f"{month}月有更正：{self.month_history(row.member_id, month)}"
         if role == Qt.ItemDataRole.ToolTipRole and column == PAID_COLUMN and row.voluntary:
-            gifts = "；".join(f"{day:%Y-%m-%d} {money(amount)} 元" for day, amount in row.voluntary)
+            gifts = "；".join(f"{iso_date(day)} {money(amount)} 元" for day, amount in row.voluntary)
             return f"另有自愿多交（不计入各月）：{gifts}"
         return None
 
@@ -320,9 +319,7 @@ class DuesView(Page):
         self.way = QComboBox()
         self.way.addItems([way.label for way in DuesPaymentWay])
         # The day the money was handed over (a payment entered later keeps its own day; 补缴 and 预交 count from it).
-        self.paid_on = QDateEdit(QDate.currentDate())
-        self.paid_on.setDisplayFormat(DATE_FORMAT)
-        self.paid_on.setCalendarPopup(True)
+        self.paid_on = date_edit(QDate.currentDate())
         self.collector = QLineEdit(str(context.settings.value(COLLECTOR_KEY, "")))
         self.collector.setPlaceholderText("收缴人")
         self.collector.setMaximumWidth(120)
