@@ -26,6 +26,7 @@ from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage.lock import InstanceLock
 from desktop_app.core.storage.paths import LOG_DIRNAME, resolve_data_dir
 from desktop_app.resources import resource
+from desktop_app.ui.input_rules import install_input_rules
 from desktop_app.ui.text_size import DEFAULT_POINTS
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
         font = QFont(family)
         font.setPointSize(DEFAULT_POINTS)
         app.setFont(font)
+    install_input_rules(app)
     return app
 
 
@@ -124,6 +126,7 @@ def run_gui(
         settings = ui_settings(directory)
         apply_points(saved_points(settings))
         window = MainWindow(settings=settings)
+        app.commitDataRequest.connect(window.ask_before_session_ends)
         window.show()
         if quit_when == "shown":
             QTimer.singleShot(0, lambda: stop_when("shown"))

@@ -12,7 +12,6 @@ from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -26,6 +25,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.services.attachments import AttachmentInfo, AttachmentService
 from desktop_app.core.storage.database import Database
+from desktop_app.ui import file_dialogs
+from desktop_app.ui.file_dialogs import FileKind
+from desktop_app.ui.main_window import ui_settings
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.screen import fit_to_screen
 from desktop_app.ui.signals import on_click
@@ -49,6 +51,7 @@ class AttachmentsDialog(QDialog):
     def __init__(self, db: Database, owner_kind: str, owner_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = AttachmentService(db)
+        self.settings = ui_settings(db.data_dir)
         self.owner_kind, self.owner_id = owner_kind, owner_id
         self.setWindowTitle("附件")
         fit_to_screen(self, QSize(640, 420))
@@ -103,10 +106,8 @@ class AttachmentsDialog(QDialog):
         self.refresh()
 
     def choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "选择附件", "", "图片和文档 (*.jpg *.jpeg *.png *.bmp *.pdf);;所有文件 (*)"
-        )
-        self.add_files([Path(f) for f in files])
+        filters = "图片和文档 (*.jpg *.jpeg *.png *.bmp *.pdf);;所有文件 (*)"
+        self.add_files(file_dialogs.open_files(self, self.settings, FileKind.ATTACHMENT, "选择附件", filters))
 
     def _selected(self) -> list[AttachmentInfo]:
         return [item.data(Qt.ItemDataRole.UserRole) for item in self.list.selectedItems()]

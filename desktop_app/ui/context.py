@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 
 from desktop_app.core.storage.database import Database
+from desktop_app.ui.changes import DataChanges
 
 if TYPE_CHECKING:
     from desktop_app.ui.workbench_panel import WorkbenchPanel
@@ -19,6 +20,11 @@ class AppContext:
     settings: QSettings
     # The 工作台 the window showed while the data opened: the 工作台 page takes it over.
     first_look: WorkbenchPanel | None = None
+    # What each commit changed, as a signal: pages mark themselves stale and read afresh when next shown.
+    changes: DataChanges = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.changes = DataChanges(self.db.changes)
 
     @classmethod
     def open(cls, db: Database) -> AppContext:

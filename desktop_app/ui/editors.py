@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QDate, Qt, SignalInstance
+from PySide6.QtCore import QDate, QLocale, Qt, SignalInstance
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.domain import normalize
 from desktop_app.core.domain.enums import LabeledEnum
 from desktop_app.core.domain.fields import Field, FieldType
-from desktop_app.ui.formatting import DATE_FORMAT
+from desktop_app.ui.formatting import FIRST_DAY, LAST_DAY, iso_date, setup_date_edit
 
 NOT_SET = "未填"
 
@@ -143,8 +143,8 @@ class _CalendarButton(QToolButton):
         calendar = QCalendarWidget(self)
         calendar.setWindowFlags(Qt.WindowType.Popup)
         calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        calendar.setMinimumDate(QDate(1900, 1, 1))
-        calendar.setMaximumDate(QDate(2100, 12, 31))
+        calendar.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        calendar.setDateRange(FIRST_DAY, LAST_DAY)
         current = self.target.value()
         day = current if isinstance(current, dt.date) else dt.date.today()
         calendar.setSelectedDate(QDate(day.year, day.month, day.day))
@@ -179,10 +179,7 @@ class DateEditor(Editor[QWidget]):
             self.widget = self.typed
         else:
             edit = _DateEdit()
-            edit.setDisplayFormat(DATE_FORMAT)
-            edit.setCalendarPopup(True)
-            edit.setMinimumDate(QDate(1900, 1, 1))
-            edit.setMaximumDate(QDate(2100, 12, 31))
+            setup_date_edit(edit)
             self.edit = edit
             self.widget = edit
         self.set_value(None)
@@ -223,7 +220,7 @@ class TimeEditor(Editor[_TypedValueEdit]):
 
 
 def _date_text(value: dt.date) -> str:
-    return f"{value:%Y-%m-%d}"
+    return iso_date(value)
 
 
 class ChoiceEditor(Editor[QComboBox]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QButtonGroup, QCheckBox, QDialog, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from desktop_app.core.storage.database import Database
@@ -41,6 +42,8 @@ class FirstRunDialog(QDialog):
         self.street.toggled.connect(self._use_chosen)
         self._use_chosen(False)
         self.resize(560, self.sizeHint().height())
+        # The cursor starts in the first field, as in every form: the radio buttons are one Shift+Tab away.
+        next(iter(self.edits.values())).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _use_chosen(self, street: bool) -> None:
         self.intro.setText(

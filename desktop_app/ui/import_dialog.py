@@ -13,7 +13,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,7 +28,10 @@ from desktop_app.core.exchange.roster.commit import ImportResult, commit_import
 from desktop_app.core.exchange.roster.kinds import kind_for
 from desktop_app.core.exchange.roster.preview import ImportPreview, preview_import
 from desktop_app.core.storage.database import Database
+from desktop_app.ui import file_dialogs
 from desktop_app.ui.background import BackgroundTask
+from desktop_app.ui.file_dialogs import FileKind
+from desktop_app.ui.main_window import ui_settings
 from desktop_app.ui.screen import fit_to_screen
 from desktop_app.ui.signals import on_click
 
@@ -101,9 +103,11 @@ class SheetImportDialog(QDialog):
         """What the write returned; the dialog closes after it."""
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择 Excel 文件", "", "Excel 工作簿 (*.xlsx);;所有文件 (*)")
+        settings = ui_settings(self.db.data_dir)
+        filters = "Excel 工作簿 (*.xlsx);;所有文件 (*)"
+        path = file_dialogs.open_file(self, settings, FileKind.ROSTER, "选择 Excel 文件", filters)
         if path:
-            self.load_file(Path(path))
+            self.load_file(path)
 
     def load_file(self, path: Path) -> BackgroundTask | None:
         self.path = path

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget, QWidget
 
 from desktop_app import APP_NAME
@@ -23,10 +23,13 @@ from desktop_app.ui.page import Page
 from desktop_app.ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QSessionManager
+
     from desktop_app.core.services.reminders import Target
     from desktop_app.core.services.workbench import WorkbenchData
     from desktop_app.ui.context import AppContext
     from desktop_app.ui.security import IdleLock
+    from desktop_app.ui.unsaved import UnsavedWork
     from desktop_app.ui.views.record_view import RecordView
     from desktop_app.ui.workbench_panel import WorkbenchPanel
 
@@ -121,6 +124,7 @@ class MainWindow(QMainWindow):
         self.idle_lock: IdleLock | None = None
         self.first_look: WorkbenchPanel | None = None
         self._waiting: Callable[[], None] | None = None  # the last thing asked before the data was open
+        self._settled = False  # unsaved work already asked about (the session is ending)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self.help_menu = help_menu
         guide = help_menu.addAction("使用说明", self.show_guide)
@@ -315,9 +319,8 @@ class MainWindow(QMainWindow):
         if not self.nav.hasFocus():
             view.setFocus()
         if already_built:
-            view.reload()
-        else:
-            self._show_count(view.record_count() or 0)
+            view.show_fresh()
+        self._show_count(view.record_count() or 0)
 
     def reload_current(self) -> None:
         """Read the shown page afresh (something changed behind it, e.g. the start-up backup)."""
@@ -373,6 +376,45 @@ class MainWindow(QMainWindow):
             "<p>居民区党总支书记的关怀记录、学习考察、三会一课和书记工作室台账，数据保存在本机。</p>",
         )
 
+    def unsaved_work(self) -> list[UnsavedWork]:
+        """Open forms first (they are on top), then the pages: what closing would lose."""
+        if self.context is None:
+            return []  # before the data is open nothing can have been typed
+        from desktop_app.ui.forms.base import RecordForm
+
+        forms: list[UnsavedWork] = [form for form in self.findChildren(RecordForm) if form.isVisible()]
+        return forms + list(self._built.values())
+
+    def may_close(self) -> bool:
+        """Ask 保存 / 不保存 / 取消 about everything unsaved, while the window is still on screen."""
+        from desktop_app.ui import unsaved
+
+        return unsaved.settle(self, self.unsaved_work(), self._show_work)
+
+    def _show_work(self, work: UnsavedWork) -> None:
+        """A save failed while closing: bring its page forward (a form is on screen already)."""
+        for index, page in self._built.items():
+            if page is work:
+                self.nav.setCurrentRow(index)
+
+    def ask_before_session_ends(self, manager: QSessionManager) -> None:
+        """Logging out or shutting down: the same question (a modal form blocks the window's own close, so
+        this is how a form open at that moment is asked about); 取消 cancels the logout where it can."""
+        if manager.allowsInteraction():
+            if self.may_close():
+                self._settled = True  # the windows' close that follows does not ask again
+            else:
+                manager.cancel()
+            manager.release()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._settled = False
+        super().showEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._settled and not self.may_close():
+            event.ignore()
+            return
+        self._settled = True  # asked once: a second close of the closed window does not ask again
         self.save_layout()
         super().closeEvent(event)

@@ -16,6 +16,7 @@ from desktop_app.core.services.meetings import MeetingRecord, MeetingService
 from desktop_app.core.services.profile import ProfileService
 from desktop_app.core.storage.targets import begin_partial, discard, output_file, partial_path, put_in_place
 from desktop_app.ui.background import BackgroundTask
+from desktop_app.ui.formatting import chinese_date
 from desktop_app.ui.operations import attempt
 
 PRINT_FONTS = ("SimSun", "宋体", "Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei")
@@ -33,7 +34,7 @@ def meeting_page(record: MeetingRecord, org: str) -> str:
     host = f"主持人：{escape(record.host)}　　记录人：{escape(record.recorder)}"
     if record.lecturer:
         host += f"　　授课人：{escape(record.lecturer)}"
-    when = f"{record.date:%Y年%m月%d日}" + (f"　{record.times}" if record.times else "")
+    when = chinese_date(record.date) + (f"　{record.times}" if record.times else "")
     topic = _text(record.topic) + (f"<br>{_text(record.agenda)}" if record.agenda else "")
     resolutions = _text(record.resolutions) + (f"<br>表决结果：{escape(record.votes)}" if record.votes else "")
     rows = [

@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
+    from desktop_app.core.storage.changes import Change
     from desktop_app.ui.context import AppContext
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.views.record_view import RecordView
@@ -21,10 +22,26 @@ class Page(QWidget):
     title: ClassVar[str] = ""
     # A restore replaces the data under every page; the page that ran it shows its report, the others are rebuilt.
     survives_restore: ClassVar[bool] = False
+    # The tables the page shows; a commit writing one of them makes the page stale (None: any table).
+    reads: ClassVar[frozenset[str] | None] = None
+    # What the page shows depends on today (reminders, the running quarter): read afresh whenever shown.
+    reads_the_clock: ClassVar[bool] = False
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.stale = False
+        context.changes.changed.connect(self._data_changed)
+
+    def _data_changed(self, change: Change) -> None:
+        if self.reads is None or change.touches(self.reads):
+            self.stale = True
+
+    def show_fresh(self) -> None:
+        """The page is shown again: read afresh if the data it shows changed since (on any page)."""
+        if self.stale or self.reads_the_clock:
+            self.stale = False
+            self.reload()
 
     def reload(self) -> None:
         """Read the data afresh (it changed behind the page, e.g. the start-up backup or a restore)."""
@@ -45,6 +62,16 @@ class Page(QWidget):
     def show_part(self, part: str) -> None:
         """Bring one part of the page into view (a 工作台 item led here, e.g. 设置's 居民区信息); most pages are
         one part."""
+
+    def unsaved(self) -> list[str]:
+        """Edits on the page not yet saved, in the person's words (see ui.unsaved); most pages keep none."""
+        return []
+
+    def save_unsaved(self) -> bool:
+        return True
+
+    def discard_unsaved(self) -> None:
+        """The window is closing without saving: nothing to do for most pages."""
 
     def record_list(self, tab: int | None) -> RecordView | None:
         """The list of records this page shows (on `tab`, for a page with tabs); None if it shows none."""

@@ -35,6 +35,12 @@ class ProfileFields(QWidget):
         self.error.setWordWrap(True)
         form.addRow(self.error)
 
+    def reload(self) -> None:
+        """The saved profile, read afresh (it may have been saved elsewhere)."""
+        profile = self.service.get()
+        for name, edit in self.edits.items():
+            edit.setText(getattr(profile, name))
+
     def use_for_street(self, street: bool) -> None:
         """Ask what a street office's copy needs (its own name), or what a community's does."""
         self.street = street

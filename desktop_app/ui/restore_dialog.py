@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -30,8 +29,11 @@ from desktop_app.core.storage.restore import (
     inspect_backup,
     restore_backup,
 )
-from desktop_app.ui import prompts
+from desktop_app.ui import file_dialogs, prompts
 from desktop_app.ui.background import BackgroundTask
+from desktop_app.ui.file_dialogs import FileKind
+from desktop_app.ui.formatting import moment_text
+from desktop_app.ui.main_window import ui_settings
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.screen import fit_to_screen
 from desktop_app.ui.signals import on_click
@@ -83,7 +85,7 @@ class RestoreDialog(QDialog):
             except InvalidBackupError as exc:
                 contents = f"不可用：{exc}"
             cells = (
-                f"{backup.created:%Y-%m-%d %H:%M}",
+                moment_text(backup.created),
                 backup.reason_label,
                 f"{backup.size / 1024 / 1024:.1f} MB",
                 contents,
@@ -101,11 +103,11 @@ class RestoreDialog(QDialog):
             self.restore(self.backups[row].path)
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "选择备份文件", "", "书记工作台备份 (*.zip *.sqlite3);;所有文件 (*)"
-        )
+        settings = ui_settings(self.db.data_dir)
+        filters = "书记工作台备份 (*.zip *.sqlite3);;所有文件 (*)"
+        path = file_dialogs.open_file(self, settings, FileKind.BACKUP, "选择备份文件", filters)
         if path:
-            self.restore(Path(path))
+            self.restore(path)
 
     def restore(self, path: Path) -> BackgroundTask | None:
         """Inspect (a bundle of other data asks for its own password), ask, then restore on a worker thread:

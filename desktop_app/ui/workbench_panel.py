@@ -30,6 +30,7 @@ from desktop_app.core.services.first_steps import FirstStep
 from desktop_app.core.services.reminders import Reminder
 from desktop_app.core.services.workbench import WorkbenchData
 from desktop_app.ui.chart import MonthlyChart
+from desktop_app.ui.formatting import chinese_date
 from desktop_app.ui.signals import on_click
 
 OVERDUE_COLOR = QColor("#b03a2e")
@@ -132,7 +133,7 @@ class WorkbenchPanel(QWidget):
         heading_font.setPointSizeF(heading_font.pointSizeF() * 1.4)
         heading_font.setWeight(QFont.Weight.Bold)
         self.heading.setFont(heading_font)
-        self.heading.setText(f"{data.community or '本居民区'}　{data.today:%Y年%m月%d日}")
+        self.heading.setText(f"{data.community or '本居民区'}　{chinese_date(data.today)}")
 
         self.reminder_model.set_reminders(data.reminders)
         self.todo_box.setTitle(f"今天要做的事（{len(data.reminders)} 项）")

@@ -40,6 +40,7 @@ EXPECTED_DIALOGS = {
     "GuideDialog",
     "NewPasswordDialog",  # 加密导出 asks for the file's password
     "AssessDialog",  # 党费 → 核定…
+    "VoluntaryDialog",  # 党费 → 自愿多交… (the cursor stays on the member after 核定)
     "DuesBasesDialog",  # 党费 → 导入基数…
 }
 

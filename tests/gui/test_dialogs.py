@@ -1,7 +1,7 @@
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileSystemModel, QPushButton
+from PySide6.QtWidgets import QFileSystemModel, QMessageBox, QPushButton
 
 from desktop_app.core.domain.errors import AppError, DatabaseEnvironmentError
 from desktop_app.core.services.attachments import AttachmentService
@@ -89,7 +89,7 @@ def test_attachments_dialog_adds_shows_and_removes(qtbot, context, tmp_path):
     assert AttachmentService(context.db).list("meeting", 7) == []
 
 
-def test_settings_profile_updates_the_window_title(qtbot, demo_context, type_text):
+def test_settings_profile_updates_the_window_title(qtbot, demo_context, type_text, drive_modal):
     window = MainWindow(demo_context)
     qtbot.addWidget(window)
     window.nav.setCurrentRow(view_index(SettingsView))
@@ -105,6 +105,8 @@ def test_settings_profile_updates_the_window_title(qtbot, demo_context, type_tex
     qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
     assert "必须填写" in settings.profile.error.text()
     assert settings.is_dirty(), "a failed save keeps what was typed"
+    discard = QMessageBox.StandardButton.Discard
+    drive_modal(window.close, lambda box: qtbot.mouseClick(box.button(discard), Qt.MouseButton.LeftButton))
 
 
 def test_leaving_settings_with_unsaved_edits_asks_and_saves(qtbot, demo_context, asked):

@@ -6,11 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from desktop_app.core.domain.enums import DuesCategory, DuesPaymentWay
 from desktop_app.core.services.dues import Basis, DuesService
 from desktop_app.core.services.people import MemberService
+from desktop_app.core.storage.audit import AuditService
 from desktop_app.ui.views.dues import FIRST_MONTH_COLUMN, DuesView
 
 Key = Qt.Key
@@ -265,3 +266,118 @@ def test_bases_imported_through_the_dialog_show_each_problem_and_write_nothing_u
     assert sorted(seen["amounts"]) == ["在职，每月 50.00 元", "离退休，每月 50.00 元"], "5000.01 retired: 1 %"
     assert "已核定 2 人" in view.totals.text()
     assert {view.model.text(r, FIRST_MONTH_COLUMN) for r in range(2)} == {"50.00"}
+
+
+def click_cell(qtbot, view, row, column):
+    view.table.scrollTo(view.model.index(row, column))
+    rect = view.table.visualRect(view.model.index(row, column))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def tool_button(view, action):
+    from PySide6.QtWidgets import QToolBar
+
+    bar = view.findChild(QToolBar)
+    return bar.widgetForAction(action)
+
+
+def back_to(qtbot, view):
+    """The page's window active again, as the window manager makes it when a dialog closes."""
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+
+
+def assessed(context, names):
+    members = MemberService(context.db)
+    ids = [members.create({"name": name, "join_date": dt.date(2000, 7, 1)}) for name in names]
+    DuesService(context.db).assess_year(
+        YEAR, dict.fromkeys(ids, Basis(DuesCategory.EMPLOYED, Decimal("4000"))), dt.date(YEAR, 1, 5)
+    )
+    return ids
+
+
+def test_a_paid_mark_made_by_mistake_is_undone_the_same_day_by_ctrl_z(qtbot, context):
+    assessed(context, ["朱国萍"])
+    view = shown(qtbot, context)
+    column = FIRST_MONTH_COLUMN + dt.date.today().month - 1
+    click_cell(qtbot, view, 0, column)
+    qtbot.keyClick(view.table, Key.Key_Space)
+    assert view.model.text(0, column) == "✓ 40.00"
+    qtbot.keyClick(view.table, Key.Key_Space)
+    assert "已记录 0 笔" not in view.totals.text()
+    assert "撤销本笔" in view.totals.text(), "Space on a paid cell says how to take a mark back"
+    qtbot.keyClick(view.table, Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert view.model.text(0, column) == "40.00", "unpaid again"
+    assert "已撤销" in view.totals.text()
+    assert not DuesService(context.db).ledger(YEAR)[0].paid
+    assert view.table.currentIndex().row() == 0
+    assert view.table.currentIndex().column() == column
+
+
+def test_a_mark_of_an_earlier_day_is_corrected_with_a_reason_and_the_grid_shows_it(
+    qtbot, context, drive_modal, type_text, monkeypatch, shown_errors
+):
+    from desktop_app.core.services import dues as dues_service
+
+    [zhu] = assessed(context, ["朱国萍"])
+    month = dt.date.today().month
+    yesterday = dues_service.utc_now() - dt.timedelta(days=1)
+    with monkeypatch.context() as patched:  # the mark was made yesterday
+        patched.setattr(dues_service, "utc_now", lambda: yesterday)
+        DuesService(context.db).pay([(zhu, month)], YEAR, dt.date.today(), DuesPaymentWay.CASH, "王芳")
+    view = shown(qtbot, context)
+    column = FIRST_MONTH_COLUMN + month - 1
+    click_cell(qtbot, view, 0, column)
+    qtbot.keyClick(view.table, Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "更正" in shown_errors[-1][1], "yesterday's mark is not undone; the message names 更正"
+    assert view.model.text(0, column) == "✓ 40.00"
+    shown_in_dialog: list[str] = []
+
+    def correct(dialog):
+        shown_in_dialog.append(dialog.findChild(QLabel).text())
+        qtbot.keyClick(dialog.reason, Key.Key_Return)  # no reason: said, and the dialog stays
+        shown_in_dialog.append(dialog.error.text())
+        type_text(dialog.reason, "记错了人")
+        qtbot.keyClick(dialog.reason, Key.Key_Return)
+
+    drive_modal(lambda: qtbot.mouseClick(tool_button(view, view.correct_action), Qt.MouseButton.LeftButton), correct)
+    assert "40.00 元" in shown_in_dialog[0]
+    assert "原因" in shown_in_dialog[1]
+    assert view.model.text(0, column) == "40.00※", "owed again, and marked as corrected"
+    tip = view.model.data(view.model.index(0, column), Qt.ItemDataRole.ToolTipRole)
+    assert "记错了人" in tip
+    assert "现金" in tip, "the payment itself is still shown"
+    assert (view.table.currentIndex().row(), view.table.currentIndex().column()) == (0, column)
+    logged = [e for e in AuditService(context.db).entries() if e.summary.startswith("更正")]
+    assert "记错了人" in logged[0].details
+
+
+def test_after_assess_or_a_voluntary_gift_the_cursor_stays_on_the_member(qtbot, context, drive_modal, type_text):
+    assessed(context, ["甲", "乙", "丙"])
+    view = shown(qtbot, context)
+    click_cell(qtbot, view, 2, 0)
+    name = view.model.text(2, 0)
+
+    def assess(dialog):
+        dialog.from_month.setFocus()
+        dialog.from_month.selectAll()
+        qtbot.keyClicks(dialog.from_month, "7")
+        dialog.base.setFocus()
+        type_text(dialog.base, "6000")
+        qtbot.keyClick(dialog.base, Key.Key_Return)
+
+    drive_modal(lambda: qtbot.keyClick(view.table, Key.Key_E, Qt.KeyboardModifier.ControlModifier), assess)
+    assert view.model.text(view.table.currentIndex().row(), 0) == name
+    assert view.model.text(view.table.currentIndex().row(), FIRST_MONTH_COLUMN + 6) == "90.00"
+    back_to(qtbot, view)
+    assert QApplication.focusWidget() is view.table
+
+    def give(dialog):
+        dialog.amount_edit.setFocus()
+        type_text(dialog.amount_edit, "100")
+        qtbot.keyClick(dialog.amount_edit, Key.Key_Return)
+
+    drive_modal(lambda: qtbot.mouseClick(tool_button(view, view.voluntary_action), Qt.MouseButton.LeftButton), give)
+    assert view.model.text(view.table.currentIndex().row(), 0) == name
+    back_to(qtbot, view)
+    assert QApplication.focusWidget() is view.table

@@ -3,11 +3,15 @@ import pytest
 
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.people import ResidentService
+from desktop_app.ui.file_dialogs import FileKind
 from desktop_app.ui.import_dialog import ImportDialog
-from desktop_app.ui.views.reports import LAST_DIR_KEY, ReportsView
+from desktop_app.ui.views.reports import ReportsView
 
 
-def test_report_preview_counts_and_export_in_the_background(qtbot, demo_context, tmp_path):
+def test_report_preview_counts_and_export_in_the_background(qtbot, demo_context, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
     view = ReportsView(demo_context)
     qtbot.addWidget(view)
     view.kind.setCurrentIndex(view.kind.findData("care"))
@@ -19,12 +23,13 @@ def test_report_preview_counts_and_export_in_the_background(qtbot, demo_context,
     assert "本期无记录" in view.preview.text()
     view.period.year.setValue(2024)
     target = tmp_path / "关怀.xlsx"
-    task = view.export_to(target)
-    qtbot.waitUntil(lambda: task.done, timeout=20000)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "关怀"), ""))
+    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.task is not None and view.task.done, timeout=20000)
     assert target.exists()
     assert "已导出" in view.status.text()
     assert view.open_folder.isEnabled()
-    assert demo_context.settings.value(LAST_DIR_KEY) == str(tmp_path), "the last folder is remembered"
+    assert demo_context.settings.value(FileKind.REPORT.value) == str(tmp_path), "the last folder is remembered"
     assert openpyxl.load_workbook(target).sheetnames == ["关怀台账", "分类汇总"]
 
 

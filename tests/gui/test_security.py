@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 
 from desktop_app.core.storage import keys
 from desktop_app.core.storage.startup import open_database
@@ -76,6 +76,9 @@ def test_the_window_locks_when_idle_and_what_was_typed_survives(qtbot, encrypted
     assert not lock.locked
     assert name.text() == "还没保存的名字", "the form and what was typed in it are still there"
     assert not any(curtain.isVisible() for curtain in form.findChildren(Curtain)), "the curtains are gone"
+    discard = QMessageBox.StandardButton.Discard
+    drive_modal(window.close, lambda box: qtbot.mouseClick(box.button(discard), Qt.MouseButton.LeftButton))
+    assert not form.isVisible(), "不保存 on closing the window lets the open form go"
 
 
 def test_ctrl_l_locks_at_once(qtbot, encrypted, drive_modal, type_text):

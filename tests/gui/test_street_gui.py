@@ -114,12 +114,15 @@ def test_the_dashboard_shows_who_reported_and_who_did_not(qtbot, db, tmp_path):
     qtbot.addWidget(view)
     names = [view.table.item(r, 0).text() for r in range(view.table.rowCount())]
     reported, absent = names.index("示例21号居民区（310100021）"), names.index("未报居民区（310199999）")
-    assert view.table.item(reported, QUARTER).text().startswith("已报")
-    assert view.table.item(absent, QUARTER).text() == "未报"
+    sent, verdict = 2 * QUARTER - 1, 2 * QUARTER  # each quarter: 报送, then 三会一课
+    assert view.table.item(reported, sent).text() == "已报"
+    assert view.table.item(reported, verdict).text().startswith(("达标", "未达标"))
+    assert view.table.item(absent, sent).text() == "未报"
+    assert view.table.item(absent, verdict).text() == "—", "nothing reported, nothing judged"
     assert "1 个未报：未报居民区" in view.missing.text()
     view.unit.setFocus()
     qtbot.keyClick(view.unit, Qt.Key.Key_Down)  # 按月
-    assert view.table.columnCount() == 13
+    assert view.table.columnCount() == 25
 
 
 def test_a_consolidated_report_is_exported_by_clicks(qtbot, db, tmp_path, monkeypatch):

@@ -206,16 +206,16 @@ def test_meeting_form_attendance_maths_and_vote_warning(qtbot, context):
     assert "应到 4 人，实到 0 人，请假 0 人，缺席 0 人，未标记 4 人" in form.summary.text(), "nobody is marked for them"
     qtbot.mouseClick(rest_present_button(form), Qt.MouseButton.LeftButton)
     assert "应到 4 人，实到 4 人" in form.summary.text()
-    table._status_editors[0].set_value(AttendanceStatus.ON_LEAVE)
-    table._status_editors[1].set_value(AttendanceStatus.ABSENT)
+    table.status_editors[0].set_value(AttendanceStatus.ON_LEAVE)
+    table.status_editors[1].set_value(AttendanceStatus.ABSENT)
     assert "实到 2 人，请假 1 人，缺席 1 人，出勤率 50%" in form.summary.text()
     form.editors["vote_taken"].set_value(True)
     assert form.quorum_warning.isVisible(), "2 of 4 is not more than half"
-    table._status_editors[1].set_value(AttendanceStatus.PRESENT)
+    table.status_editors[1].set_value(AttendanceStatus.PRESENT)
     assert not form.quorum_warning.isVisible()
-    form.ask = lambda question: "请假或缺席" in question
+    table.status_editors[1].set_value(None)
     qtbot.mouseClick(rest_present_button(form), Qt.MouseButton.LeftButton)
-    assert "实到 4 人" in form.summary.text(), "asked, and answered yes: everyone present"
+    assert "实到 3 人，请假 1 人" in form.summary.text(), "the unmarked one marked; 请假 stays"
     form.editors["kind"].set_value(MeetingKind.GROUP_MEETING)
     assert form._rows["group_id"][1].isVisible()
 
@@ -231,8 +231,7 @@ def test_meeting_form_saves_attendance_and_reloads_it(qtbot, context):
     form.editors["kind"].set_value(MeetingKind.GROUP_MEETING)
     form.editors["group_id"].set_value(g1)
     form.editors["topic"].set_value("学习党章")
-    form.attendance._status_editors[2].set_value(AttendanceStatus.ON_LEAVE)
-    form.ask = lambda question: False  # keep the 请假 mark, mark only the others
+    form.attendance.status_editors[2].set_value(AttendanceStatus.ON_LEAVE)
     qtbot.mouseClick(rest_present_button(form), Qt.MouseButton.LeftButton)
     form.save()
     assert form.error_labels["topic"].text() == ""

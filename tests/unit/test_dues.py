@@ -321,3 +321,72 @@ def test_a_base_that_is_not_money_is_named_with_its_cell_and_nothing_is_assessed
         "第3行 第C列（税后月工资）：“3000.001”不是金额：金额最多保留两位小数",
     ]
     assert all(row.owed == {} for row in dues.ledger(YEAR))
+
+
+def paid_today(db, dues, month=3):
+    """A member assessed for the year with one month marked paid today."""
+    zhu = member(db, "朱国萍")
+    dues.assess_year(YEAR, {zhu: EMPLOYED}, dt.date(YEAR, 1, 5))
+    assert dues.pay([(zhu, month)], YEAR, dt.date(YEAR, month, 10), CASH, "王芳") == 1
+    return zhu
+
+
+def test_a_mark_made_by_mistake_today_is_undone_and_logged(db, dues):
+    zhu = paid_today(db, dues)
+    [undone] = dues.undo_last([(zhu, 3)], YEAR, dt.date.today())
+    assert undone.amount == Decimal("40.00")
+    row = row_of(dues, zhu)
+    assert row.unpaid(3)
+    assert 3 not in row.corrected, "taken back the same day: no correction to show"
+    assert dues.entries(zhu, YEAR, 3) == []
+    assert any("撤销当天误记" in e.summary and "朱国萍" in e.summary for e in AuditService(db).entries())
+    with pytest.raises(AppError, match="没有可以撤销"):
+        dues.undo_last([(zhu, 3)], YEAR, dt.date.today())
+
+
+def test_a_mark_of_an_earlier_day_cannot_be_undone_only_corrected_with_a_reason(db, dues):
+    zhu = paid_today(db, dues)
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    with pytest.raises(AppError, match="只有当天记录的才能撤销"):
+        dues.undo_last([(zhu, 3)], YEAR, tomorrow)
+    assert not row_of(dues, zhu).unpaid(3), "refused: nothing changed"
+    with pytest.raises(ValidationError):
+        dues.correct(zhu, YEAR, 3, "  ", tomorrow)
+    assert dues.correct(zhu, YEAR, 3, "记错了人，应为朱国平", tomorrow) == Decimal("40.00")
+    row = row_of(dues, zhu)
+    assert row.unpaid(3), "the month is owed again"
+    assert row.paid[3] == Decimal("0.00")
+    assert 3 in row.corrected, "the ledger shows the month was corrected"
+    kinds = [(e.kind, e.amount) for e in dues.entries(zhu, YEAR, 3)]
+    assert kinds == [
+        (DuesPaymentKind.REGULAR, Decimal("40.00")),
+        (DuesPaymentKind.CORRECTION, Decimal("-40.00")),
+    ], "the payment stays; the correction is a new entry"
+    logged = next(e for e in AuditService(db).entries() if e.summary.startswith("更正"))
+    assert "记错了人，应为朱国平" in logged.details
+    # Marked again as it really was: paid, and still shown as corrected.
+    assert dues.pay([(zhu, 3)], YEAR, dt.date(YEAR, 3, 12), CASH) == 1
+    row = row_of(dues, zhu)
+    assert not row.unpaid(3)
+    assert 3 in row.corrected
+    with pytest.raises(AppError, match="没有已缴"):
+        dues.correct(zhu, YEAR, 4, "无", tomorrow)
+
+
+def test_a_correction_keeps_the_reports_net_and_the_risk_honest(db, dues):
+    zhu = paid_today(db, dues)
+    dues.correct(zhu, YEAR, 3, "重复记录", dt.date.today())
+    row = row_of(dues, zhu)
+    assert row.paid_total == Decimal("0.00")
+    assert row.arrears(3) == Decimal("120.00")
+
+
+def test_many_marks_made_by_mistake_are_undone_together_or_not_at_all(db, dues):
+    ids = [member(db, f"党员{n}") for n in range(3)]
+    dues.assess_year(YEAR, dict.fromkeys(ids, EMPLOYED), dt.date(YEAR, 1, 5))
+    dues.pay([(i, 5) for i in ids], YEAR, dt.date(YEAR, 5, 10), CASH)
+    with pytest.raises(AppError, match="没有撤销任何一笔"):
+        dues.undo_last([(i, m) for i in ids for m in (5, 6)], YEAR, dt.date.today())  # June was never paid
+    assert all(not row_of(dues, i).unpaid(5) for i in ids), "refused: all three still paid"
+    assert len(dues.undo_last([(i, 5) for i in ids], YEAR, dt.date.today())) == 3
+    assert all(row_of(dues, i).unpaid(5) for i in ids)

@@ -136,3 +136,4 @@ class DuesPaymentKind(LabeledEnum):
     CATCH_UP = "catch_up", "补缴"
     ADVANCE = "advance", "预交"
     VOLUNTARY = "voluntary", "自愿多交"
+    CORRECTION = "correction", "更正冲销"  # a month's payments reversed later, with the reason; never a rewrite

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from desktop_app.core.domain.day_text import chinese_date
 from desktop_app.core.domain.errors import AppError
 
 QUARTER_NAMES = ("一", "二", "三", "四")
@@ -38,7 +39,7 @@ class Period:
     def custom(cls, start: dt.date, end: dt.date) -> Period:
         if end < start:
             raise AppError(f"统计期间的结束日期 {end} 早于开始日期 {start}")
-        return cls(start, end, f"{start:%Y年%m月%d日}至{end:%Y年%m月%d日}")
+        return cls(start, end, f"{chinese_date(start)}至{chinese_date(end)}")
 
     @classmethod
     def containing(cls, day: dt.date, unit: str) -> Period:

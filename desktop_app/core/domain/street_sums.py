@@ -64,9 +64,28 @@ def meetings_by_kind(pieces: Pieces, period: Period, today: dt.date) -> dict[Mee
     return sums
 
 
-def missed_any(pieces: Pieces, period: Period, today: dt.date) -> list[str]:
-    """The kinds a community's own numbers show missed in the period (for the red marks)."""
-    return [s.kind.label for s in meetings_by_kind(pieces, period, today).values() if s.missed]
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a community met the 三会一课 norms in a period, and if not, which kinds fell short (held/required)."""
+
+    short: tuple[str, ...]
+
+    @property
+    def met(self) -> bool:
+        return not self.short
+
+    @property
+    def text(self) -> str:
+        return "达标" if self.met else "未达标：" + "、".join(self.short)
+
+
+def meetings_verdict(pieces: Pieces, period: Period, today: dt.date) -> Verdict:
+    """达标 or 未达标 with what is missing: the one judgement the 汇总工作台 and the 汇总报表 both show. Every kind
+    under a norm must have met it in every month, quarter or year of the period the packages cover."""
+    sums = meetings_by_kind(pieces, period, today)
+    return Verdict(
+        tuple(f"{s.kind.label}（实开{s.held}/应开{s.required}）" for s in sums.values() if s.judged and not s.complete)
+    )
 
 
 def care_by_category(pieces: Pieces) -> dict[str, tuple[int, Decimal]]:

@@ -29,6 +29,35 @@ from desktop_app.core.storage.models import DuesAssessment, DuesPayment, DuesRel
 
 
 @dataclass(frozen=True)
+class PaymentEntry:
+    """One entry of a member's month as the ledger keeps it: a payment, or a 更正 that reversed payments."""
+
+    id: int
+    amount: Decimal
+    paid_on: dt.date
+    way: DuesPaymentWay
+    kind: DuesPaymentKind
+    collector: str
+    notes: str
+    recorded_on: dt.date  # the day it was entered (local time), which 撤销本笔 is allowed on
+
+    def describe(self) -> str:
+        if self.kind is DuesPaymentKind.CORRECTION:
+            return f"{self.paid_on:%Y-%m-%d} 更正，冲销 {-self.amount} 元（{self.notes}）"
+        who = f"，收缴人 {self.collector}" if self.collector else ""
+        return f"{self.paid_on:%Y-%m-%d} {self.way.label}{self.kind.label} {self.amount} 元{who}"
+
+
+def utc_now() -> dt.datetime:
+    """The moment as SQLite's CURRENT_TIMESTAMP writes it (UTC, no zone), so every row's created_at agrees."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def local_day(stored_utc: dt.datetime) -> dt.date:
+    return stored_utc.replace(tzinfo=dt.UTC).astimezone().date()
+
+
+@dataclass(frozen=True)
 class Basis:
     """What a member's dues are computed from: the category, and the monthly base or a farmer's amount."""
 
@@ -187,6 +216,7 @@ class DuesService:
                         way=way,
                         kind=kind,
                         collector=collector,
+                        created_at=utc_now(),
                     )
                 )
                 audit.record(
@@ -228,6 +258,115 @@ class DuesService:
                 member_id,
                 f"{member.name if member else member_id} 自愿多交 {amount} 元{forwarded}",
             )
+
+    # -- 撤销 and 更正 -----------------------------------------------------------------------
+    def entries(self, member_id: int, year: int, month: int) -> list[PaymentEntry]:
+        """A month's payments and 更正 as recorded, oldest first (undone entries are not among them)."""
+        with self.db.read_session() as session:
+            return [self._entry(p) for p in self._live_entries(session, member_id, year, month)]
+
+    @staticmethod
+    def _live_entries(session: Session, member_id: int, year: int, month: int) -> list[DuesPayment]:
+        return list(
+            session.scalars(
+                select(DuesPayment)
+                .where(
+                    DuesPayment.member_id == member_id,
+                    DuesPayment.year == year,
+                    DuesPayment.month == month,
+                    DuesPayment.deleted_at.is_(None),
+                )
+                .order_by(DuesPayment.id)
+            )
+        )
+
+    @staticmethod
+    def _entry(payment: DuesPayment) -> PaymentEntry:
+        return PaymentEntry(
+            payment.id,
+            payment.amount,
+            payment.paid_on,
+            payment.way,
+            payment.kind,
+            payment.collector,
+            payment.notes,
+            local_day(payment.created_at),
+        )
+
+    def undo_last(self, cells: Iterable[tuple[int, int]], year: int, today: dt.date) -> list[PaymentEntry]:
+        """撤销本笔: the last entry of each (member, month) cell, made by mistake today, is taken back (kept out of
+        the ledger, with a line in 操作记录), all in one step or none. An entry of an earlier day stays: it is
+        corrected, with a reason (`correct`)."""
+        cells = sorted(set(cells))
+        if not cells or any(month not in MONTHS for _, month in cells):
+            raise AppError("请选中月份的格子再撤销。")
+        with self.db.session() as session:
+            undone = []
+            for member_id, month in cells:
+                live = self._live_entries(session, member_id, year, month)
+                name = self._name(session, member_id)
+                if not live:
+                    raise AppError(f"{name} {year}年{month}月没有可以撤销的缴费记录，没有撤销任何一笔。")
+                last = live[-1]
+                entry = self._entry(last)
+                if entry.recorded_on != today:
+                    raise AppError(
+                        f"{name} {month}月的这一笔是 {entry.recorded_on:%Y-%m-%d} 记录的，只有当天记录的才能撤销，"
+                        "没有撤销任何一笔；如确实记错了，请用“更正…”并写明原因。"
+                    )
+                last.deleted_at = dt.datetime.now()
+                audit.record(
+                    session,
+                    AuditAction.DELETE,
+                    "dues_payment",
+                    member_id,
+                    f"撤销当天误记：{name} {year}年{month}月党费（{entry.describe()}）",
+                )
+                undone.append(entry)
+            return undone
+
+    def correct(self, member_id: int, year: int, month: int, reason: str, today: dt.date) -> Decimal:
+        """更正: what the month's payments came to is reversed by a new entry dated today, with the reason; the
+        payments themselves stay in the ledger and the reason goes to 操作记录. The month is then unpaid and can
+        be marked again as it really was. Returns the amount reversed."""
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError({"reason": "请写明更正的原因"}, {"reason": "更正原因"})
+        if month not in MONTHS:
+            raise AppError("请选中某个月份的格子再更正。")
+        with self.db.session() as session:
+            live = self._live_entries(session, member_id, year, month)
+            net = sum((p.amount for p in live), ZERO)
+            if net <= 0:
+                raise AppError(f"{year}年{month}月没有已缴的党费，无需更正。")
+            session.add(
+                DuesPayment(
+                    member_id=member_id,
+                    year=year,
+                    month=month,
+                    amount=-net,
+                    paid_on=today,
+                    way=live[-1].way,
+                    kind=DuesPaymentKind.CORRECTION,
+                    collector="",
+                    notes=reason,
+                    created_at=utc_now(),
+                )
+            )
+            audit.record(
+                session,
+                AuditAction.UPDATE,
+                "dues_payment",
+                member_id,
+                f"更正：{self._name(session, member_id)} {year}年{month}月党费，冲销已记的 {net} 元",
+                details=f"原因：{reason}；原记录：" + "；".join(self._entry(p).describe() for p in live),
+            )
+            return net
+
+    @staticmethod
+    def _name(session: Session, member_id: int) -> str:
+        member = session.get(Member, member_id)
+        return member.name if member else str(member_id)
 
     # -- 减免 -------------------------------------------------------------------------------
     RELIEF_LABELS: ClassVar[dict[str, str]] = {

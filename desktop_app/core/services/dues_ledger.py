@@ -30,6 +30,7 @@ class LedgerRow:
     owed: dict[int, Decimal] = field(default_factory=dict)  # month -> 应缴 (after 减免); absent: not owed
     paid: dict[int, Decimal] = field(default_factory=dict)  # month -> 实缴
     relieved: set[int] = field(default_factory=set)
+    corrected: set[int] = field(default_factory=set)  # months with a 更正 among their payments
     voluntary: list[tuple[dt.date, Decimal]] = field(default_factory=list)  # 自愿多交: (day, amount), no month
 
     def unpaid(self, month: int) -> bool:
@@ -143,12 +144,16 @@ def read_ledger(reader: Reader, year: int, group_id: int | None = None) -> list[
     ):
         reliefs[member_id].append((first, last, yuan(fen)))
     paid: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for member_id, month, fen in reader.rows(
-        "SELECT member_id, month, SUM(amount) FROM dues_payments"
+    # A 更正 is the only payment with a negative amount: MIN tells the corrected months from the same index.
+    corrected: dict[int, set[int]] = defaultdict(set)
+    for member_id, month, fen, least in reader.rows(
+        "SELECT member_id, month, SUM(amount), MIN(amount) FROM dues_payments"
         " WHERE year = ? AND deleted_at IS NULL AND month BETWEEN 1 AND 12 GROUP BY member_id, month",
         (year,),
     ):
         paid[member_id][month] = yuan(fen)
+        if least < 0:
+            corrected[member_id].add(month)
     # Month 0: a 自愿多交, which pays no month and is counted by the day it was handed over.
     voluntary: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for member_id, paid_on, fen in reader.rows(
@@ -180,6 +185,7 @@ def read_ledger(reader: Reader, year: int, group_id: int | None = None) -> list[
                 paid=paid.get(member_id, {}),
                 relieved=relieved & owed.keys() if relieved else relieved,
                 voluntary=voluntary.get(member_id, []),
+                corrected=corrected.get(member_id, set()),
             )
         )
     return rows

@@ -9,11 +9,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.domain.errors import AppError, ValidationError
 from desktop_app.core.domain.periods import Period
+from desktop_app.core.domain.street_sums import Verdict, meetings_verdict
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import StreetPackage, StreetUnit
@@ -85,6 +87,14 @@ class StreetKeyService:
 class UnitInfo:
     code: str
     name: str
+    retired: bool = False
+    packages: int = 0  # packages imported from it (history included)
+
+    @property
+    def deletable(self) -> bool:
+        """Only a community nothing was received from can go; one that reported is retired (停用) instead,
+        so its packages keep their name and the periods it reported stay added up."""
+        return self.packages == 0
 
 
 class StreetUnitService:
@@ -95,24 +105,88 @@ class StreetUnitService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def list(self) -> list[UnitInfo]:
+    def list(self, include_retired: bool = True) -> list[UnitInfo]:
+        packages = (
+            select(func.count(StreetPackage.id)).where(StreetPackage.unit_code == StreetUnit.code).scalar_subquery()
+        )
+        stmt = select(StreetUnit.code, StreetUnit.name, StreetUnit.retired, packages).order_by(StreetUnit.code)
+        if not include_retired:
+            stmt = stmt.where(StreetUnit.retired.is_(False))
         with self.db.read_session() as session:
-            return [
-                UnitInfo(c, n)
-                for c, n in session.execute(select(StreetUnit.code, StreetUnit.name).order_by(StreetUnit.code))
-            ]
+            return [UnitInfo(c, n, bool(r), p) for c, n, r, p in session.execute(stmt)]
 
-    def add(self, code: str, name: str) -> UnitInfo:
+    def get(self, code: str) -> UnitInfo:
+        found = next((unit for unit in self.list() if unit.code == code), None)
+        if found is None:
+            raise AppError(f"名单中没有单位代码为“{code}”的居民区（可能已被删除）")
+        return found
+
+    def _cleaned(self, code: str, name: str) -> tuple[str, str]:
         code, name = code.strip(), name.strip()
         errors = {key: "必须填写" for key, value in (("code", code), ("name", name)) if not value}
         if errors:
             raise ValidationError(errors, self.LABELS)
+        return code, name
+
+    @staticmethod
+    def _refuse_taken(session: Session, code: str) -> None:
+        if session.scalar(select(StreetUnit.id).where(StreetUnit.code == code)) is not None:
+            raise ValidationError({"code": f"已有单位代码为“{code}”的居民区"}, StreetUnitService.LABELS)
+
+    def add(self, code: str, name: str) -> UnitInfo:
+        code, name = self._cleaned(code, name)
         with self.db.session() as session:
-            if session.scalar(select(StreetUnit.id).where(StreetUnit.code == code)) is not None:
-                raise ValidationError({"code": f"已有单位代码为“{code}”的居民区"}, self.LABELS)
+            self._refuse_taken(session, code)
             session.add(StreetUnit(code=code, name=name))
             audit.record(session, AuditAction.CREATE, "street_unit", None, f"添加居民区：{name}（{code}）")
         return UnitInfo(code, name)
+
+    def update(self, code: str, new_code: str, new_name: str) -> UnitInfo:
+        """Correct a community's name or code. The code of one that has reported stays: its packages carry it."""
+        new_code, new_name = self._cleaned(new_code, new_name)
+        before = self.get(code)
+        if new_code != code and before.packages:
+            raise ValidationError(
+                {"code": f"已导入过{before.name}的 {before.packages} 个数据包，包中的单位代码是“{code}”，不能修改"},
+                self.LABELS,
+            )
+        with self.db.session() as session:
+            if new_code != code:
+                self._refuse_taken(session, new_code)
+            unit = self._unit(session, code)
+            unit.code, unit.name = new_code, new_name
+            changes: dict[str, list[str | None]] = {
+                label: [old, new]
+                for label, old, new in (("单位代码", code, new_code), ("居民区名称", before.name, new_name))
+                if old != new
+            }
+            summary = f"修改居民区：{new_name}（{new_code}）"
+            audit.record(session, AuditAction.UPDATE, "street_unit", None, summary, changes)
+        return UnitInfo(new_code, new_name, before.retired, before.packages)
+
+    def delete(self, code: str) -> None:
+        """Take a community off the list: only one nothing was received from (see UnitInfo.deletable)."""
+        unit = self.get(code)
+        if not unit.deletable:
+            raise AppError(f"已导入过{unit.name}的 {unit.packages} 个数据包，不能删除；不再需要它报送时请“停用”。")
+        with self.db.session() as session:
+            session.delete(self._unit(session, code))
+            audit.record(session, AuditAction.DELETE, "street_unit", None, f"删除居民区：{unit.name}（{code}）")
+
+    def set_retired(self, code: str, retired: bool) -> None:
+        """停用: no longer expected (not counted as 未报); its packages and past periods stay. 启用 undoes it."""
+        unit = self.get(code)
+        with self.db.session() as session:
+            self._unit(session, code).retired = retired
+            what = "停用" if retired else "启用"
+            audit.record(session, AuditAction.UPDATE, "street_unit", None, f"{what}居民区：{unit.name}（{code}）")
+
+    @staticmethod
+    def _unit(session: Session, code: str) -> StreetUnit:
+        unit = session.scalar(select(StreetUnit).where(StreetUnit.code == code))
+        if unit is None:
+            raise AppError(f"名单中没有单位代码为“{code}”的居民区（可能已被删除）")
+        return unit
 
 
 @dataclass(frozen=True)
@@ -209,7 +283,7 @@ def current_inside(period: Period) -> tuple[Any, ...]:
 @dataclass(frozen=True)
 class GridCell:
     state: str  # 已报, 已更新 (a later version replaced one), 部分已报 (some months only), 未报
-    missed: list[str]  # the norms the community's own numbers show missed in the period
+    verdict: Verdict | None  # 三会一课 达标 or not, as the 汇总报表 says it; None when nothing was reported
 
 
 @dataclass(frozen=True)
@@ -221,15 +295,17 @@ class GridRow:
 
 def grid(db: Database, periods: list[Period], today: dt.date) -> list[GridRow]:
     """汇总工作台: for each community (the list's, and any that sent packages) and period, what has
-    arrived, and where its own numbers show a missed 三会一课 norm."""
-    from desktop_app.core.domain.street_sums import missed_any
+    arrived, and whether what arrived meets the 三会一课 norms (the same verdict as the 汇总报表's)."""
 
     service = StreetPackageService(db)
     names = service.names()
     arrivals = service.arrivals(periods)
     contents = [service.current_contents(period) for period in periods]
+    retired = {unit.code for unit in StreetUnitService(db).list() if unit.retired}
     rows = []
     for code in sorted(names):
+        if code in retired and not any(code in held for held in contents):
+            continue  # 停用, and nothing from it in these periods: not expected, so not 未报
         cells = []
         for period, held in zip(periods, contents, strict=True):
             pieces = held.get(code, [])
@@ -240,7 +316,7 @@ def grid(db: Database, periods: list[Period], today: dt.date) -> list[GridRow]:
                 state = "部分已报"
             else:
                 state = arrivals.get((code, period.key), "已报")
-            cells.append(GridCell(state, missed_any(pieces, period, today) if pieces else []))
+            cells.append(GridCell(state, meetings_verdict(pieces, period, today) if pieces else None))
         rows.append(GridRow(code, names[code], cells))
     return rows
 

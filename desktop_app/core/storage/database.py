@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_app.core.domain.errors import AppError, DatabaseEnvironmentError
 from desktop_app.core.storage import cipher
+from desktop_app.core.storage.changes import Change, ChangeFeed, taken, track_changes
 from desktop_app.core.storage.paths import ATTACHMENT_DIRNAME, BACKUP_DIRNAME, DATABASE_FILENAME
 from desktop_app.core.storage.plain import Reader
 
@@ -222,9 +223,12 @@ class Database:
     conversion_report: str | None = field(default=None, repr=False)
     _factory: sessionmaker[Session] = field(init=False, repr=False)
     gate: ReplacementGate = field(default_factory=ReplacementGate, repr=False)
+    # Told what each successful commit wrote (tables and row keys): pages showing that data read it afresh.
+    changes: ChangeFeed = field(default_factory=ChangeFeed, repr=False)
 
     def __post_init__(self) -> None:
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        track_changes(self._factory)
 
     @property
     def is_sqlite(self) -> bool:
@@ -267,12 +271,14 @@ class Database:
                 f"数据文件 {path} 已不存在（数据目录可能被删除或移走），无法保存。"
                 "请不要关闭程序，先把数据目录放回原处，或联系技术支持。"
             )
+        change = Change()
         with self.gate.reading():
             session = self._factory()
             try:
                 yield session
                 if commit:
                     session.commit()
+                    change = taken(session)
             except BaseException as exc:
                 session.rollback()
                 failure = environment_failure(exc)
@@ -281,6 +287,7 @@ class Database:
                 raise
             finally:
                 session.close()
+        self.changes.publish(change)  # after the commit, outside the session: a listener may read at once
 
     @contextmanager
     def plain(self) -> Iterator[Reader]:

@@ -570,6 +570,8 @@ class StreetUnit(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    # 停用: no longer expected to report (merged, dissolved); kept because packages from it were imported.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class StreetPackage(Base):

@@ -54,6 +54,7 @@ class RecordForm(QDialog, Generic[S]):
         self.specs = {spec.name: spec for spec in service.fields}
         self.editors: dict[str, Editor] = {}
         self.error_labels: dict[str, QLabel] = {}
+        self._general_errors: dict[str, str] = {}  # complaints about parts that are not one field, by name
         self._rows: dict[str, tuple[QFormLayout, QWidget]] = {}
         self.setWindowTitle(("编辑" if record_id else "新增") + self.noun)
         self.setSizeGripEnabled(True)
@@ -125,8 +126,12 @@ class RecordForm(QDialog, Generic[S]):
             button.setDefault(button is save)
 
     def _clear_error(self, name: str) -> None:
-        """A value was changed: its old complaint no longer applies."""
-        self.error_labels[name].hide()
+        """A value was changed: its old complaint no longer applies (beside its field, or in the line below
+        the fields for a part of the form that is not one field, such as the attendance table)."""
+        if name in self.error_labels:
+            self.error_labels[name].hide()
+        elif self._general_errors.pop(name, None) is not None:
+            self._show_general_errors()
 
     # -- building -------------------------------------------------------------------
     def _add_row(self, form: QFormLayout, spec: Field) -> None:
@@ -183,18 +188,18 @@ class RecordForm(QDialog, Generic[S]):
 
     # -- saving ---------------------------------------------------------------------
     def show_errors(self, errors: Mapping[str, str]) -> None:
-        general = []
         for name, label in self.error_labels.items():
             label.setVisible(name in errors)
             label.setText(errors.get(name, ""))
-        for name, message in errors.items():
-            if name not in self.error_labels:
-                general.append(message)
-        self.general_error.setText("\n".join(general))
-        self.general_error.setVisible(bool(general))
+        self._general_errors = {name: message for name, message in errors.items() if name not in self.error_labels}
+        self._show_general_errors()
         first = next((name for name in self.editors if name in errors), None)
         if first:
             self.editors[first].widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_general_errors(self) -> None:
+        self.general_error.setText("\n".join(self._general_errors.values()))
+        self.general_error.setVisible(bool(self._general_errors))
 
     def save(self) -> None:
         values = self.values()
@@ -226,6 +231,17 @@ class RecordForm(QDialog, Generic[S]):
     def ask(self, question: str) -> bool:
         """A yes/no question; tests replace it."""
         return prompts.ask(self, question)
+
+    # -- closing with the window (ui.unsaved) ---------------------------------------
+    def unsaved(self) -> list[str]:
+        return [f"“{self.windowTitle()}”表单中填写的内容"] if self.isVisible() and self.is_dirty() else []
+
+    def save_unsaved(self) -> bool:
+        self.save()
+        return not self.isVisible()  # a failed save keeps the form open, its errors under the fields
+
+    def discard_unsaved(self) -> None:
+        super().reject()
 
     def reject(self) -> None:
         if self.is_dirty() and not self.ask("已填写的内容还没有保存，确定放弃吗？\n（选“否”回到表单继续填写）"):

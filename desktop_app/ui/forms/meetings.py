@@ -7,15 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
 )
 
@@ -24,74 +19,62 @@ from desktop_app.core.domain.fields import Field
 from desktop_app.core.domain.rules import summarize_attendance, vote_quorum_met
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberBrief, PartyGroupService
-from desktop_app.ui.editors import ChoiceEditor, Editor, LongTextEditor, editor_for, enum_choices
+from desktop_app.ui.editor_table import EditorTable, TableColumn
+from desktop_app.ui.editors import ChoiceEditor, Editor, LongTextEditor, TextEditor, editor_for, enum_choices
 from desktop_app.ui.forms.base import RecordForm
+from desktop_app.ui.guide import MARK_REST_PRESENT
 from desktop_app.ui.signals import on_click
 from desktop_app.ui.styles import ERROR_STYLE
 
 UNMARKED = "（未标记）"
 
 
-class AttendanceTable(QTableWidget):
-    HEADERS = ("姓名", "党员类别", "出席情况", "请假或缺席原因")
+def status_editor() -> ChoiceEditor:
+    # Nobody is marked 出席 until the person says so: a default would hide who was really there.
+    return ChoiceEditor(enum_choices(AttendanceStatus), optional=True, empty_label=UNMARKED)
+
+
+class AttendanceTable(EditorTable):
+    STATUS, REASON = 2, 3
 
     def __init__(self) -> None:
-        super().__init__(0, len(self.HEADERS))
-        self.setHorizontalHeaderLabels(self.HEADERS)
-        header = self.horizontalHeader()
-        for column in (0, 1):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        # The status column is as wide as its drop-down's longest choice, （未标记） included.
-        widest = ChoiceEditor(enum_choices(AttendanceStatus), optional=True, empty_label=UNMARKED).widget
-        widest.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        self.setColumnWidth(2, widest.sizeHint().width() + 4)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.verticalHeader().setVisible(False)
+        super().__init__(
+            (
+                TableColumn("姓名", sample="欧阳国萍"),
+                TableColumn("党员类别", sample="预备党员"),
+                TableColumn("出席情况", status_editor),
+                TableColumn("请假或缺席原因", TextEditor, stretch=True),
+            )
+        )
         self.members: list[MemberBrief] = []
-        self._status_editors: dict[int, ChoiceEditor] = {}
         self.on_change: Any = None
+
+    @property
+    def status_editors(self) -> list[ChoiceEditor]:
+        return [e for e in self.editors_of_column(self.STATUS) if isinstance(e, ChoiceEditor)]
 
     def set_rows(self, members: list[MemberBrief], entries: dict[int, dict[str, Any]]) -> None:
         self.members = members
-        self._status_editors = {}
-        self.setRowCount(0)
-        for row, member in enumerate(members):
-            self.insertRow(row)
+        self.clear_rows()
+        for member in members:
             entry = entries.get(member.id, {})
-            name = QTableWidgetItem(member.name)
-            name.setFlags(name.flags() & ~name.flags().ItemIsEditable)
-            self.setItem(row, 0, name)
-            kind = QTableWidgetItem(member.member_type.label)
-            kind.setFlags(name.flags())
-            self.setItem(row, 1, kind)
-            # Nobody is marked 出席 until the person says so: a default would hide who was really there.
-            status = ChoiceEditor(enum_choices(AttendanceStatus), optional=True, empty_label=UNMARKED)
-            status.set_value(AttendanceStatus(entry["status"]) if entry.get("status") else None)
-            status.widget.currentIndexChanged.connect(self._changed)
-            self._status_editors[row] = status
-            self.setCellWidget(row, 2, status.widget)
-            self.setCellWidget(row, 3, QLineEdit(entry.get("reason", "")))
+            status = AttendanceStatus(entry["status"]) if entry.get("status") else None
+            editors = self.add_row((member.name, member.member_type.label, status, entry.get("reason", "")))
+            status_cell = editors[self.STATUS]
+            assert isinstance(status_cell, ChoiceEditor)
+            status_cell.widget.currentIndexChanged.connect(self._changed)
         self._changed()
 
-    def marked_away(self) -> int:
-        """How many people are marked 请假 or 缺席."""
-        return sum(1 for e in self._status_editors.values() if e.value() not in (None, AttendanceStatus.PRESENT))
-
-    def mark_present(self, everyone: bool) -> None:
-        """Mark the unmarked people 出席; with `everyone`, also those marked 请假 or 缺席."""
-        for editor in self._status_editors.values():
-            if everyone or editor.value() is None:
+    def mark_unmarked_present(self) -> None:
+        for editor in self.status_editors:
+            if editor.value() is None:
                 editor.set_value(AttendanceStatus.PRESENT)
 
     def entries(self) -> list[dict[str, Any]]:
         result = []
         for row, member in enumerate(self.members):
-            reason = self.cellWidget(row, 3)
-            assert isinstance(reason, QLineEdit)
-            result.append(
-                {"member_id": member.id, "status": self._status_editors[row].value(), "reason": reason.text()}
-            )
+            _, _, status, reason = self.row_values(row)
+            result.append({"member_id": member.id, "status": status, "reason": reason})
         return result
 
     def _changed(self) -> None:
@@ -134,12 +117,12 @@ class MeetingForm(RecordForm[MeetingService]):
         self.quorum_warning = QLabel()
         self.quorum_warning.setStyleSheet(ERROR_STYLE)
         all_present = QPushButton("其余标为出席")
-        all_present.setToolTip("把尚未标记的人标为出席；已标为请假或缺席的人先询问")
+        all_present.setToolTip(MARK_REST_PRESENT)
         top.addWidget(self.summary, 1)
         top.addWidget(all_present)
         self.attendance = AttendanceTable()
         self.attendance.setMinimumHeight(260)
-        self.attendance.on_change = self._update_summary
+        self.attendance.on_change = self._attendance_changed
         on_click(all_present.clicked, self.mark_rest_present)
         layout.addLayout(top)
         layout.addWidget(self.quorum_warning)
@@ -147,10 +130,8 @@ class MeetingForm(RecordForm[MeetingService]):
         self.content.addWidget(box, 1)
 
     def mark_rest_present(self) -> None:
-        away = self.attendance.marked_away()
-        question = f"已有 {away} 人标为请假或缺席。把他们也改为出席吗？\n（选“否”只标记其余的人）"
-        everyone = bool(away) and self.ask(question)
-        self.attendance.mark_present(everyone)
+        """Only the people not yet marked: a 请假 or 缺席 someone set, often with its reason, stays."""
+        self.attendance.mark_unmarked_present()
 
     def load_extra(self, values: Mapping[str, Any]) -> None:
         if self.record_id:
@@ -179,6 +160,10 @@ class MeetingForm(RecordForm[MeetingService]):
         voting = bool(self.editors["vote_taken"].value())
         for name in ("votes_for", "votes_against", "votes_abstain"):
             self.set_field_visible(name, voting)
+        self._update_summary()
+
+    def _attendance_changed(self) -> None:
+        self._clear_error("attendance")  # "还有 N 人未标记" is stale once a mark is made
         self._update_summary()
 
     def _update_summary(self) -> None:

@@ -6,12 +6,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QGroupBox, QVBoxLayout
 
 from desktop_app.core.domain.enums import ProblemStatus, StudioActivityKind
 from desktop_app.core.domain.fields import Field
 from desktop_app.core.services.studio import StudioActivityService, StudioProblemService, StudioTopicService
+from desktop_app.ui.check_list import CheckList
 from desktop_app.ui.editors import ChoiceEditor, Editor, LongTextEditor, editor_for
 from desktop_app.ui.forms.base import RecordForm
 
@@ -59,14 +59,10 @@ class StudioProblemForm(RecordForm[StudioProblemService]):
     def build_extra(self) -> None:
         box = QGroupBox("研讨过这个问题的活动")
         layout = QVBoxLayout(box)
-        self.discussed = QListWidget()
-        self.discussed.setMaximumHeight(130)
-        for activity_id, label in self.activities:
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, activity_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.discussed.addItem(item)
+        self.discussed = CheckList(
+            self.activities, "按日期或内容筛选活动", lambda needle, label: needle in label.lower()
+        )
+        self.discussed.list.setMaximumHeight(130)
         layout.addWidget(self.discussed)
         self.content.addWidget(box)
 
@@ -78,17 +74,7 @@ class StudioProblemForm(RecordForm[StudioProblemService]):
         if current in retired:
             topic.ensure_choice(current, retired[current] + "（已停用）")
             topic.set_value(current)
-        chosen = set(values.get("discussed_in") or [])
-        for index in range(self.discussed.count()):
-            item = self.discussed.item(index)
-            checked = item.data(Qt.ItemDataRole.UserRole) in chosen
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.discussed.set_chosen(values.get("discussed_in") or [])
 
     def extra_values(self) -> dict[str, Any]:
-        return {
-            "discussed_in": [
-                self.discussed.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(self.discussed.count())
-                if self.discussed.item(i).checkState() == Qt.CheckState.Checked
-            ]
-        }
+        return {"discussed_in": self.discussed.chosen()}

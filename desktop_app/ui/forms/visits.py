@@ -10,12 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
-    QTableWidget,
     QVBoxLayout,
 )
 
@@ -24,62 +19,63 @@ from desktop_app.core.domain.fields import Field
 from desktop_app.core.domain.pinyin import initials
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.services.visits import VisitService
-from desktop_app.ui.editors import ChoiceEditor, DateEditor, Editor, LongTextEditor, editor_for, enum_choices
+from desktop_app.ui.check_list import CheckList
+from desktop_app.ui.editor_table import EditorTable, TableColumn
+from desktop_app.ui.editors import (
+    ChoiceEditor,
+    DateEditor,
+    Editor,
+    LongTextEditor,
+    TextEditor,
+    editor_for,
+    enum_choices,
+)
 from desktop_app.ui.forms.base import RecordForm
 from desktop_app.ui.signals import on_click
 
 
-class PracticeTable(QTableWidget):
-    """Rows of 借鉴举措: description, owner, due date, progress."""
+def name_matches(needle: str, name: str) -> bool:
+    """A name found by its characters or its pinyin initials (zgp → 朱国萍)."""
+    return needle in name or needle in initials(name)
 
-    HEADERS = ("借鉴举措", "负责人", "完成期限", "进展")
+
+class PracticeTable(EditorTable):
+    """Rows of 借鉴举措: description, owner, due date, progress, each cell typed into its own editor."""
+
+    KEYS = ("description", "owner", "due_date", "status")
 
     def __init__(self) -> None:
-        super().__init__(0, len(self.HEADERS))
-        self.setHorizontalHeaderLabels(self.HEADERS)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.verticalHeader().setVisible(False)
-        self._due_editors: dict[object, DateEditor] = {}
-        self._status_editors: dict[object, ChoiceEditor] = {}
+        super().__init__(
+            (
+                TableColumn("借鉴举措", TextEditor, stretch=True),
+                TableColumn("负责人", lambda: TextEditor(max_length=50)),
+                TableColumn("完成期限", lambda: DateEditor(optional=True)),
+                TableColumn("进展", lambda: ChoiceEditor(enum_choices(PracticeStatus), optional=False)),
+            )
+        )
 
-    def add_practice(self, values: dict[str, Any] | None = None) -> None:
+    def add_practice(self, values: Mapping[str, Any] | None = None) -> None:
         values = values or {}
-        row = self.rowCount()
-        self.insertRow(row)
-        self.setCellWidget(row, 0, QLineEdit(values.get("description", "")))
-        self.setCellWidget(row, 1, QLineEdit(values.get("owner", "")))
-        due = DateEditor(optional=True)
-        due.set_value(values.get("due_date"))
-        self.setCellWidget(row, 2, due.widget)
-        self._due_editors[due.widget] = due
-        status = ChoiceEditor(enum_choices(PracticeStatus), optional=False)
-        status.set_value(PracticeStatus(values.get("status", PracticeStatus.TODO)))
-        self._status_editors[status.widget] = status
-        self.setCellWidget(row, 3, status.widget)
+        self.add_row(
+            (
+                values.get("description", ""),
+                values.get("owner", ""),
+                values.get("due_date"),
+                PracticeStatus(values.get("status", PracticeStatus.TODO)),
+            )
+        )
+
+    def add_and_edit(self) -> None:
+        """添加举措: a new row, with the cursor in its first cell."""
+        self.add_practice()
+        self.editor(self.rowCount() - 1, 0).widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def remove_selected(self) -> None:
-        for row in sorted({index.row() for index in self.selectedIndexes()}, reverse=True):
-            self.removeRow(row)
+        """删除所选举措: the row the cursor was last in."""
+        self.remove_row(self.currentRow())
 
     def practices(self) -> list[dict[str, Any]]:
-        rows = []
-        for row in range(self.rowCount()):
-            description = self.cellWidget(row, 0)
-            owner = self.cellWidget(row, 1)
-            assert isinstance(description, QLineEdit)
-            assert isinstance(owner, QLineEdit)
-            rows.append(
-                {
-                    "description": description.text(),
-                    "owner": owner.text(),
-                    "due_date": self._due_editors[self.cellWidget(row, 2)].value(),
-                    "status": self._status_editors[self.cellWidget(row, 3)].value(),
-                }
-            )
-        return rows
+        return [dict(zip(self.KEYS, self.row_values(row), strict=True)) for row in range(self.rowCount())]
 
 
 class VisitForm(RecordForm[VisitService]):
@@ -99,19 +95,15 @@ class VisitForm(RecordForm[VisitService]):
         row = QHBoxLayout()
         people = QGroupBox("参加人员")
         people_layout = QVBoxLayout(people)
-        self.participant_filter = QLineEdit()
-        self.participant_filter.setPlaceholderText("按姓名或拼音首字母筛选")
-        self.participant_list = QListWidget()
-        self.participant_list.setMinimumHeight(140)
-        for member in MemberService(self.service.db).active_members():
-            item = QListWidgetItem(member.name)
-            item.setData(Qt.ItemDataRole.UserRole, member.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.participant_list.addItem(item)
-        self.participant_filter.textChanged.connect(self._filter_participants)
-        people_layout.addWidget(self.participant_filter)
-        people_layout.addWidget(self.participant_list)
+        members = MemberService(self.service.db).active_members()
+        self.participants = CheckList(
+            [(member.id, member.name) for member in members],
+            "按姓名或拼音首字母筛选",
+            name_matches,
+            "可输入姓名或拼音首字母，清空后显示全部。",
+        )
+        self.participants.list.setMinimumHeight(140)
+        people_layout.addWidget(self.participants)
         row.addWidget(people, 1)
 
         practices = QGroupBox("借鉴举措")
@@ -120,7 +112,7 @@ class VisitForm(RecordForm[VisitService]):
         self.practice_table.setMinimumHeight(140)
         buttons = QHBoxLayout()
         add = QPushButton("添加举措")
-        add.clicked.connect(lambda: self.practice_table.add_practice())
+        on_click(add.clicked, self.practice_table.add_and_edit)
         remove = QPushButton("删除所选举措")
         on_click(remove.clicked, self.practice_table.remove_selected)
         buttons.addWidget(add)
@@ -131,27 +123,11 @@ class VisitForm(RecordForm[VisitService]):
         row.addWidget(practices, 2)
         self.content.addLayout(row)
 
-    def _filter_participants(self, text: str) -> None:
-        needle = text.strip().lower()
-        for index in range(self.participant_list.count()):
-            item = self.participant_list.item(index)
-            name = item.text()
-            item.setHidden(bool(needle) and needle not in name and needle not in initials(name))
-
     def load_extra(self, values: Mapping[str, Any]) -> None:
-        chosen = set(values.get("participant_ids") or [])
-        for index in range(self.participant_list.count()):
-            item = self.participant_list.item(index)
-            checked = item.data(Qt.ItemDataRole.UserRole) in chosen
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        self.practice_table.setRowCount(0)
+        self.participants.set_chosen(values.get("participant_ids") or [])
+        self.practice_table.clear_rows()
         for practice in values.get("practices") or []:
             self.practice_table.add_practice(practice)
 
     def extra_values(self) -> dict[str, Any]:
-        participant_ids = [
-            self.participant_list.item(i).data(Qt.ItemDataRole.UserRole)
-            for i in range(self.participant_list.count())
-            if self.participant_list.item(i).checkState() == Qt.CheckState.Checked
-        ]
-        return {"participant_ids": participant_ids, "practices": self.practice_table.practices()}
+        return {"participant_ids": self.participants.chosen(), "practices": self.practice_table.practices()}

@@ -12,6 +12,7 @@ from desktop_app.core.services.registry import record_services
 from desktop_app.core.storage.audit import AuditRow, AuditService
 from desktop_app.ui.column_widths import MOMENT_SAMPLE, ColumnWidths, Room
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.formatting import moment_text
 from desktop_app.ui.list_model import ListTableModel
 from desktop_app.ui.page import Page
 from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, by_key
@@ -46,7 +47,7 @@ class AuditModel(ListTableModel):
         if row.unmasked:
             details = "（含完整个人信息）" + details
         kind = self.kind_labels.get(row.record_kind, row.record_kind)
-        return f"{row.at:%Y-%m-%d %H:%M:%S}", row.action.label, kind, row.summary, row.os_user, details
+        return moment_text(row.at, seconds=True), row.action.label, kind, row.summary, row.os_user, details
 
 
 class AuditView(Page):
@@ -122,7 +123,7 @@ class AuditView(Page):
             return
         row = self.model.rows[current.row()]
         labels = self.field_labels.get(row.record_kind, {})
-        lines = [f"{row.at:%Y-%m-%d %H:%M:%S}　{row.os_user}　{row.action.label}　{row.summary}"]
+        lines = [f"{moment_text(row.at, seconds=True)}　{row.os_user}　{row.action.label}　{row.summary}"]
         for name, (old, new) in row.changes.items():
             lines.append(f"{labels.get(name, name)}：{old or '（空）'} → {new or '（空）'}")
         if row.details:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 class DashboardView(Page):
     title = "工作台"
+    reads_the_clock = True  # what is due depends on today, and 备份过旧 on the backup files
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)

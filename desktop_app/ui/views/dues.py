@@ -13,7 +13,6 @@ from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -34,7 +33,8 @@ from desktop_app.core.services.dues_ledger import MONTHS, LedgerRow, due_through
 from desktop_app.core.services.people import PartyGroupService
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.dialog_buttons import ok_cancel
-from desktop_app.ui.formatting import DATE_FORMAT, python_date
+from desktop_app.ui.formatting import date_edit, iso_date, python_date
+from desktop_app.ui.list_focus import focus_row
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.page import Page
 from desktop_app.ui.styles import ERROR_STYLE
@@ -43,6 +43,7 @@ FIRST_MONTH_COLUMN = 2
 PAID_COLUMN = FIRST_MONTH_COLUMN + 13  # 实缴
 UNPAID = QBrush(QColor("#fde2e1"))
 PAID_MARK = "✓"
+CORRECTED_MARK = "※"  # the month's payments were corrected: the cell's tooltip lists them
 NOT_OWED = "—"
 COLLECTOR_KEY = "dues/collector"
 
@@ -185,6 +186,30 @@ class VoluntaryDialog(RecordingDialog):
         return amount
 
 
+class CorrectionDialog(RecordingDialog):
+    """更正 a month paid on an earlier day: the reason is asked; the payments stay, reversed by a new entry."""
+
+    def __init__(
+        self, title: str, history: str, record: Callable[[CorrectionDialog], None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(record, parent)
+        self.setWindowTitle(f"更正党费：{title}")
+        form = QFormLayout(self)
+        note = QLabel(
+            f"已记录：{history}\n\n更正会冲销这个月已记的金额，原记录保留，原因写入“操作记录”；"
+            "更正后这个月恢复为未缴，可再按实际情况标记已缴。"
+        )
+        note.setWordWrap(True)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("如：记错了人、重复记录")
+        self.reason.setMinimumWidth(self.reason.fontMetrics().horizontalAdvance("0") * 40)
+        form.addRow(note)
+        form.addRow("更正原因", self.reason)
+        form.addRow(self.error)
+        form.addRow(ok_cancel(self, "更正"))
+        self.reason.setFocus()
+
+
 class DuesGridModel(QAbstractTableModel):
     """The month grid over the ledger rows: Qt asks only for the cells it paints (600 members × 17 columns
     as items took longer to build than the page may take to open)."""
@@ -195,6 +220,8 @@ class DuesGridModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[LedgerRow] = []
         self.due = 0  # the last month due in the year shown
+        # A corrected month's entries as a line of text, read when a person points at the cell.
+        self.month_history: Callable[[int, int], str] | None = None
 
     def set_rows(self, rows: list[LedgerRow], due: int) -> None:
         self.beginResetModel()
@@ -223,8 +250,10 @@ class DuesGridModel(QAbstractTableModel):
             return UNPAID
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= FIRST_MONTH_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and month in row.corrected and self.month_history is not None:
+            return f"{month}月有更正：{self.month_history(row.member_id, month)}"
         if role == Qt.ItemDataRole.ToolTipRole and column == PAID_COLUMN and row.voluntary:
-            gifts = "；".join(f"{day:%Y-%m-%d} {money(amount)} 元" for day, amount in row.voluntary)
+            gifts = "；".join(f"{iso_date(day)} {money(amount)} 元" for day, amount in row.voluntary)
             return f"另有自愿多交（不计入各月）：{gifts}"
         return None
 
@@ -240,9 +269,10 @@ class DuesGridModel(QAbstractTableModel):
                 return NOT_OWED  # not a member that month, or paying at the 单位 (双报到)
             if month in row.relieved and row.owed[month] == 0:
                 return "免"
+            corrected = CORRECTED_MARK if month in row.corrected else ""
             if row.unpaid(month):
-                return money(row.owed[month] - row.paid.get(month, Decimal(0)))
-            return f"{PAID_MARK} {money(row.paid.get(month, Decimal(0)))}"
+                return money(row.owed[month] - row.paid.get(month, Decimal(0))) + corrected
+            return f"{PAID_MARK} {money(row.paid.get(month, Decimal(0)))}{corrected}"
         arrears = row.arrears(self.due)
         return (money(row.owed_total), money(row.paid_total), money(arrears) if arrears > 0 else "")[
             column - FIRST_MONTH_COLUMN - 12
@@ -263,12 +293,17 @@ class DuesView(Page):
         self.assess_action = toolbar.addAction("核定…", self.assess_selected)
         self.relief_action = toolbar.addAction("减免…", self.relieve_selected)
         self.relief_action.setToolTip("为选中的月份记录减免（须有支部决定和上级党委批准）")
+        self.undo_action = toolbar.addAction("撤销本笔", self.undo_last)
+        self.undo_action.setToolTip("撤销选中格子今天记录的最后一笔（记错时用，Ctrl+Z）；以前记录的请用“更正…”")
+        self.correct_action = toolbar.addAction("更正…", self.correct_month)
+        self.correct_action.setToolTip("冲销当前格子已记的缴费并写明原因（原记录保留，写入操作记录）")
         self.voluntary_action = toolbar.addAction("自愿多交…", self.record_voluntary)
         self.voluntary_action.setToolTip("为当前党员记录一次自愿多交的党费（不计入各月；1000 元及以上全额上缴）")
         self.import_action = toolbar.addAction("导入基数…", self.import_bases)
         self.import_action.setToolTip("从 Excel 表（姓名或身份证号、缴费类别、月收入基数）一次核定全年党费")
-        self.assess_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.assess_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for action, keys in ((self.assess_action, "Ctrl+E"), (self.undo_action, "Ctrl+Z")):
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(dt.date.today().year)
@@ -284,9 +319,7 @@ class DuesView(Page):
         self.way = QComboBox()
         self.way.addItems([way.label for way in DuesPaymentWay])
         # The day the money was handed over (a payment entered later keeps its own day; 补缴 and 预交 count from it).
-        self.paid_on = QDateEdit(QDate.currentDate())
-        self.paid_on.setDisplayFormat(DATE_FORMAT)
-        self.paid_on.setCalendarPopup(True)
+        self.paid_on = date_edit(QDate.currentDate())
         self.collector = QLineEdit(str(context.settings.value(COLLECTOR_KEY, "")))
         self.collector.setPlaceholderText("收缴人")
         self.collector.setMaximumWidth(120)
@@ -300,6 +333,7 @@ class DuesView(Page):
         filters.addWidget(self.paid_on)
         filters.addWidget(self.collector)
         self.model = DuesGridModel(self)
+        self.model.month_history = self.month_history
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -308,9 +342,18 @@ class DuesView(Page):
         # Fixed widths, in the font's own measure: sizing to the contents would read every row.
         digit = self.table.fontMetrics().horizontalAdvance("0")
         # All in sight in the window as it first opens on a 1366-wide screen (1280 wide).
-        for column, chars in enumerate((6, 9, *(7,) * 12, 8, 8, 8)):
+        for column, chars in enumerate((6, 9, *(8,) * 12, 8, 8, 8)):
             self.table.setColumnWidth(column, chars * digit + 12)
-        self.table.addActions([self.pay_action, self.assess_action, self.relief_action, self.voluntary_action])
+        self.table.addActions(
+            [
+                self.pay_action,
+                self.undo_action,
+                self.correct_action,
+                self.assess_action,
+                self.relief_action,
+                self.voluntary_action,
+            ]
+        )
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.installEventFilter(self)
         self.totals = QLabel()
@@ -337,6 +380,9 @@ class DuesView(Page):
         return super().eventFilter(watched, event)
 
     def reload(self) -> None:
+        """Read the grid afresh; the cursor stays on the member and month it was on (after 核定, 自愿多交 …)."""
+        kept = self.current_row()
+        column = self.table.currentIndex().column()
         year = self.year.value()
         loaded = attempt(self, lambda: self.service.ledger(year, self.group.currentData()))
         if not loaded.ok or loaded.value is None:
@@ -358,9 +404,60 @@ class DuesView(Page):
             f"到{self.due}月欠缴 {money(sums.arrears)} 元；"
             f"{sums.month}月应缴 {money(sums.month_owed)} 元，实缴 {money(sums.month_paid)} 元"
             + (f"；另有自愿多交 {money(sums.voluntary)} 元" if sums.voluntary else "")
-            + "（红底为已到期未缴）"
+            + f"（红底为已到期未缴，{CORRECTED_MARK} 为有更正）"
         )
+        if kept is not None:
+            row = next((i for i, r in enumerate(rows) if r.member_id == kept.member_id), None)
+            if row is not None:
+                focus_row(self.table, row, max(column, 0), take_focus=False)
         self.count_changed.emit(len(rows))
+
+    def changed(self) -> None:
+        """After a change: the grid read afresh, the cursor back in it on the member and month worked on."""
+        self.reload()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def month_history(self, member_id: int, month: int) -> str:
+        found = attempt(self, lambda: self.service.entries(member_id, self.year.value(), month))
+        return "；".join(entry.describe() for entry in found.value or []) if found.ok else ""
+
+    def current_month(self) -> tuple[LedgerRow, int] | None:
+        """The member and month of the cursor's cell, if it is a month cell."""
+        row = self.current_row()
+        month = self.table.currentIndex().column() - FIRST_MONTH_COLUMN + 1
+        return (row, month) if row is not None and month in MONTHS else None
+
+    def undo_last(self) -> None:
+        """撤销本笔: the last entry of each selected month cell, if it was made today (all or none)."""
+        cells = self.selected_cells()
+        if not cells:
+            return
+        year = self.year.value()
+        undone = attempt(self, lambda: self.service.undo_last(cells, year, dt.date.today()))
+        if undone.ok and undone.value:
+            self.changed()
+            entries = undone.value
+            said = f"已撤销 {len(entries)} 笔" if len(entries) > 1 else f"已撤销：{entries[0].describe()}"
+            self.totals.setText(said + "。" + self.totals.text())
+
+    def correct_month(self) -> None:
+        """更正…: the cell's payments reversed, with the reason."""
+        cell = self.current_month()
+        if cell is None:
+            return
+        row, month = cell
+        year = self.year.value()
+        history = self.month_history(row.member_id, month)
+        if not history:
+            self.totals.setText(f"{row.name} {month}月没有缴费记录，无需更正。" + self.totals.text())
+            return
+
+        def record(dialog: CorrectionDialog) -> None:
+            self.service.correct(row.member_id, year, month, dialog.reason.text(), dt.date.today())
+
+        title = f"{row.name} {year}年{month}月"
+        if attempt(self, lambda: CorrectionDialog(title, history, record, self).exec()).ok:
+            self.changed()
 
     def record_count(self) -> int:
         return len(self.rows)
@@ -389,8 +486,14 @@ class DuesView(Page):
         paid_on, way, collector = self.handed_over()
         paid = attempt(self, lambda: self.service.pay(cells, year, paid_on, way, collector))
         if paid.ok:
-            self.reload()
-            self.totals.setText(f"已记录 {paid.value} 笔。" + self.totals.text())
+            self.changed()
+            said = (
+                f"已记录 {paid.value} 笔。"
+                if paid.value
+                else "选中的月份都已缴（或不需缴），没有重复记录；"
+                "记错了的，当天可“撤销本笔”（Ctrl+Z），以后用“更正…”写明原因。"
+            )
+            self.totals.setText(said + self.totals.text())
 
     def relieve_selected(self) -> None:
         """减免 for the current member over the selected months of that row."""
@@ -417,7 +520,7 @@ class DuesView(Page):
             )
 
         if attempt(self, lambda: ReliefDialog(row.name, span, record, self).exec()).ok:
-            self.reload()
+            self.changed()
 
     def import_bases(self) -> None:
         from desktop_app.ui.dues_import import DuesBasesDialog  # openpyxl only when the person imports
@@ -425,7 +528,7 @@ class DuesView(Page):
         dialog = DuesBasesDialog(self.context.db, self.year.value(), self)
         if dialog.exec() and dialog.preview is not None:
             self.year.setValue(dialog.year.value())
-            self.reload()
+            self.changed()
             kept = len(dialog.preview.bases) - (dialog.added or 0)
             unchanged = f"，{kept} 人此前已核定、保持不变" if kept else ""
             self.totals.setText(f"已核定 {dialog.added} 人{unchanged}。" + self.totals.text())
@@ -444,7 +547,7 @@ class DuesView(Page):
             self.service.voluntary(row.member_id, dialog.amount(), paid_on, way, collector)
 
         if attempt(self, lambda: VoluntaryDialog(row.name, record, self).exec()).ok:
-            self.reload()
+            self.changed()
 
     def assess_selected(self) -> None:
         row = self.current_row()
@@ -461,4 +564,4 @@ class DuesView(Page):
                 )
 
         if attempt(self, lambda: AssessDialog(row.name, year, record, self).exec()).ok:
-            self.reload()
+            self.changed()

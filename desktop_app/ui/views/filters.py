@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from desktop_app.core.domain.enums import LabeledEnum
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.services.base import ListQuery
-from desktop_app.ui.formatting import DATE_FORMAT, python_date
+from desktop_app.ui.formatting import date_edit, python_date
 
 
 def enum_values(enum_cls: type[LabeledEnum]) -> list[tuple[str, str]]:
@@ -66,12 +66,10 @@ class DateRangeFilter(QueryFilter):
         self.quick = QComboBox()
         for label, value in self.QUICK:
             self.quick.addItem(label, value)
-        self.start = QDateEdit(QDate.currentDate().addMonths(-1))
-        self.end = QDateEdit(QDate.currentDate())
+        self.start = date_edit(QDate.currentDate().addMonths(-1))
+        self.end = date_edit(QDate.currentDate())
         self.to_label = QLabel("至")
         for edit in (self.start, self.end):
-            edit.setDisplayFormat(DATE_FORMAT)
-            edit.setCalendarPopup(True)
             edit.dateChanged.connect(self.changed)
         layout.addWidget(self.quick)
         layout.addWidget(self.start)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,7 @@ from desktop_app.ui.column_widths import DATE_SAMPLE, ColumnWidths, Room
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.errors import report_failure
 from desktop_app.ui.forms.base import RecordForm, S
+from desktop_app.ui.list_focus import focus_row
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.page import Page
 from desktop_app.ui.signals import on_click
@@ -205,18 +206,16 @@ class RecordView(Page, Generic[S]):
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [self.model.record_id(row) for row in rows]
 
-    def select_record(self, record_id: int) -> None:
+    def select_record(self, record_id: int, take_focus: bool = False) -> None:
+        """The record's row selected; with `take_focus` the list takes the cursor too (after a save)."""
+        if take_focus:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         row = self.model.row_of(record_id)
         if row is None:
             # Further down a long list than its first rows: selected when the rest is in.
             self._select_when_complete = None if self.model.complete else record_id
             return
-        index = self.model.index(row, 0)
-        self.table.selectionModel().select(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-        )
-        self.table.setCurrentIndex(index)
-        self.table.scrollTo(index)
+        focus_row(self.table, row, 0, take_focus)
 
     def _update_actions(self) -> None:
         count = len(self.table.selectionModel().selectedRows())
@@ -232,8 +231,7 @@ class RecordView(Page, Generic[S]):
     def create_record(self, initial: dict | None = None) -> None:
         form = self.open_form(None, initial)
         if form.exec() and form.saved_id:
-            self.reload()
-            self.select_record(form.saved_id)
+            self.show_saved(form.saved_id)
 
     def edit_selected(self) -> None:
         ids = self.selected_ids()
@@ -245,8 +243,12 @@ class RecordView(Page, Generic[S]):
         self.select_record(record_id)
         form = self.open_form(record_id)
         if form.exec():
-            self.reload()
-            self.select_record(record_id)
+            self.show_saved(record_id)
+
+    def show_saved(self, record_id: int) -> None:
+        """After a save, on every page: the list read afresh, the cursor back in it on the saved row."""
+        self.reload()
+        self.select_record(record_id, take_focus=True)
 
     def ask(self, question: str) -> bool:
         """A yes/no question; tests replace it."""

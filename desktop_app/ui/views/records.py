@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
 
 from desktop_app.core.domain.enums import (
     CareStatus,
@@ -22,7 +21,9 @@ from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.core.services.visits import VisitService
-from desktop_app.ui import prompts
+from desktop_app.ui import file_dialogs, prompts
+from desktop_app.ui.file_dialogs import FileKind
+from desktop_app.ui.formatting import iso_date
 from desktop_app.ui.forms.base import S
 from desktop_app.ui.forms.care import CareForm
 from desktop_app.ui.forms.meetings import MeetingForm
@@ -108,37 +109,28 @@ class MeetingView(RecordView[MeetingService]):
         ids = self.records_to_print()
         if not ids:
             return
-        folder = self.context.settings.value(PDF_DIR_KEY) or documents_folder()
-        suggested = str(Path(folder) / meeting_pdf_name(self.service.meeting_dates_and_topics(ids)))
-        path, _ = QFileDialog.getSaveFileName(self, "导出会议记录PDF", suggested, "PDF 文件 (*.pdf)")
+        suggested = meeting_pdf_name(self.service.meeting_dates_and_topics(ids))
+        path = file_dialogs.save_file(
+            self, self.context.settings, FileKind.MEETING_PDF, "导出会议记录PDF", suggested, "PDF 文件 (*.pdf)", ".pdf"
+        )
         if path:
-            self.context.settings.setValue(PDF_DIR_KEY, str(Path(path).parent))
             self.pdf_task = export_meeting_pdf(
                 self,
                 self.service,
                 ids,
-                Path(path),
+                path,
                 lambda written: self.show_status(f"已导出 {len(ids)} 页会议记录：{written}"),
             )
-
-
-PDF_DIR_KEY = "meetings/pdf_dir"
-
-
-def documents_folder() -> str:
-    from PySide6.QtCore import QStandardPaths
-
-    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
 
 
 def meeting_pdf_name(meetings: list[tuple[dt.date, str]]) -> str:
     """2024-03-05学习党章会议记录.pdf; several meetings: 2024-01-05至2024-12-20会议记录（12次）.pdf."""
     if len(meetings) == 1:
         day, topic = meetings[0]
-        name = f"{day:%Y-%m-%d}{topic[:30]}会议记录"
+        name = f"{iso_date(day)}{topic[:30]}会议记录"
     else:
         days = sorted(day for day, _ in meetings)
-        name = f"{days[0]:%Y-%m-%d}至{days[-1]:%Y-%m-%d}会议记录（{len(meetings)}次）"
+        name = f"{iso_date(days[0])}至{iso_date(days[-1])}会议记录（{len(meetings)}次）"
     return re.sub(r'[\\/:*?"<>|\s]+', "", name) + ".pdf"
 
 
@@ -171,14 +163,17 @@ class RosterImportView(RecordView[S]):
         from desktop_app.core.exchange.roster.template import write_template
 
         label = kind_for(self.import_kind).label
-        path, _ = QFileDialog.getSaveFileName(
+        path = file_dialogs.save_file(
             self,
+            self.context.settings,
+            FileKind.ROSTER,
             "保存导入模板",
             f"{label}名册导入模板.xlsx",
             "Excel 工作簿 (*.xlsx)",
+            ".xlsx",
         )
         if path:
-            attempt(self, lambda: write_template(self.import_kind, Path(path)))
+            attempt(self, lambda: write_template(self.import_kind, path))
 
 
 class ResidentView(RosterImportView[ResidentService]):

@@ -10,6 +10,7 @@ from desktop_app.core.services.recycle import DeletedEntry, RecycleBinService
 from desktop_app.ui import prompts
 from desktop_app.ui.column_widths import ColumnWidths, Room
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.formatting import moment_text
 from desktop_app.ui.list_model import ListTableModel
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.page import Page
@@ -19,7 +20,7 @@ class DeletedModel(ListTableModel):
     HEADERS = ("类别", "内容", "删除时间")
 
     def cells(self, row: DeletedEntry) -> tuple[str, str, str]:
-        return row.kind_label, row.title, f"{row.deleted_at:%Y-%m-%d %H:%M}"
+        return row.kind_label, row.title, moment_text(row.deleted_at)
 
 
 class RecycleView(Page):

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtCore import QDate, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,14 +25,17 @@ from desktop_app.core.domain.errors import AppError
 from desktop_app.core.domain.periods import QUARTER_NAMES, Period
 from desktop_app.core.exchange.reports.base import ExportOptions, ExportResult, Report
 from desktop_app.core.exchange.reports.registry import REPORTS, export_report, report_for
+from desktop_app.ui import file_dialogs
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.formatting import DATE_FORMAT, python_date
+from desktop_app.ui.file_dialogs import FileKind
+from desktop_app.ui.formatting import date_edit, python_date
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.page import Page
 from desktop_app.ui.signals import on_click
 
-LAST_DIR_KEY = "reports/last_dir"
+if TYPE_CHECKING:
+    from desktop_app.ui.street_boxes import PackageBox
 
 
 class PeriodPicker(QWidget):
@@ -64,12 +65,10 @@ class PeriodPicker(QWidget):
         for month in range(1, 13):
             self.month.addItem(f"{month} 月", month)
         self.month.setCurrentIndex(today.month - 1)
-        self.start = QDateEdit(QDate(today.year, 1, 1))
-        self.end = QDateEdit(QDate(today.year, today.month, today.day))
+        self.start = date_edit(dt.date(today.year, 1, 1))
+        self.end = date_edit(today)
         self.to_label = QLabel("至")
         for edit in (self.start, self.end):
-            edit.setDisplayFormat(DATE_FORMAT)
-            edit.setCalendarPopup(True)
             edit.dateChanged.connect(self.changed)
         for widget in (self.unit, self.year, self.quarter, self.month, self.start, self.to_label, self.end):
             layout.addWidget(widget)
@@ -142,7 +141,8 @@ class ReportsView(Page):
         form.addRow("", self.status)
         layout = QVBoxLayout(self)
         layout.addWidget(box)
-        for extra in self.more_boxes():
+        self.extra_boxes = self.more_boxes()
+        for extra in self.extra_boxes:
             layout.addWidget(extra)
         layout.addStretch(1)
         self.setFocusProxy(self.kind)
@@ -156,6 +156,8 @@ class ReportsView(Page):
         )
 
     def reload(self) -> None:
+        for extra in self.extra_boxes:
+            extra.reload()
         kind = self.kind.currentData()
         if self.task is None or self.task.done:
             # A line about the last export belongs to that report and period, not to the one now chosen.
@@ -178,7 +180,7 @@ class ReportsView(Page):
         )
         self.count_changed.emit(count)
 
-    def more_boxes(self) -> list[QWidget]:
+    def more_boxes(self) -> list[PackageBox]:
         """Below the reports: the 上报数据包 that the street's copy adds up by itself."""
         from desktop_app.ui.street_boxes import PackageBox  # it uses this module's PeriodPicker
 
@@ -191,9 +193,9 @@ class ReportsView(Page):
         return f"{self.period.period().label}{self.kind.currentText()}.xlsx"
 
     def choose_target(self) -> None:
-        folder = self.context.settings.value(LAST_DIR_KEY) or str(Path.home())
-        path, _ = QFileDialog.getSaveFileName(
-            self, "保存报表", str(Path(folder) / self.default_name()), "Excel 工作簿 (*.xlsx)"
+        settings, name = self.context.settings, self.default_name()
+        path = file_dialogs.save_file(
+            self, settings, FileKind.REPORT, "保存报表", name, "Excel 工作簿 (*.xlsx)", ".xlsx"
         )
         if not path:
             return
@@ -202,7 +204,7 @@ class ReportsView(Page):
             password = self.ask_file_password()
             if password is None:
                 return
-        self.export_to(Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx"), password)
+        self.export_to(path, password)
 
     def ask_file_password(self) -> str | None:
         from desktop_app.ui.security import NewPasswordDialog
@@ -217,7 +219,6 @@ class ReportsView(Page):
         return dialog.password if dialog.exec() else None
 
     def export_to(self, target: Path, password: str | None = None) -> BackgroundTask:
-        self.context.settings.setValue(LAST_DIR_KEY, str(target.parent))
         kind, period, db = self.kind.currentData(), self.period.period(), self.context.db
         options, catalogue = self.options(password), self.catalogue
         self.export_button.setEnabled(False)

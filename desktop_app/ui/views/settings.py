@@ -6,13 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,10 +37,12 @@ from desktop_app.core.services.mode import STREET, ModeService
 from desktop_app.core.services.reminder_settings import StartDateService, ThresholdService
 from desktop_app.core.services.reminders import THRESHOLD_LABELS
 from desktop_app.core.storage import backup as backup_mod
-from desktop_app.ui import prompts
+from desktop_app.ui import file_dialogs, prompts
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.editors import DateEditor
+from desktop_app.ui.file_dialogs import FileKind
+from desktop_app.ui.list_focus import focus_row
 from desktop_app.ui.operations import attempt
 from desktop_app.ui.page import Page
 from desktop_app.ui.profile_fields import ProfileFields
@@ -65,6 +66,9 @@ class ProfileBox(QGroupBox):
 
     def state(self) -> object:
         return {name: edit.text() for name, edit in self.edits.items()}
+
+    def reload(self) -> None:
+        self.fields.reload()
 
     def save(self) -> bool:
         return self.fields.save()
@@ -123,7 +127,7 @@ class CategoryBox(QGroupBox):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
             if category.id == select_id:
-                self.table.selectRow(row)
+                focus_row(self.table, row)  # after a change: back in the list, on the category
 
     def current(self):
         row = self.table.currentRow()
@@ -184,16 +188,10 @@ class NormBox(QGroupBox):
             period = QComboBox()
             for value in NormPeriod:
                 period.addItem(value.label, value)
-            period.setCurrentIndex(period.findData(norm.period))
             count = QSpinBox()
             count.setRange(0, 31)
             count.setSuffix(" 次")
-            count.setValue(norm.count)
             per_group = QCheckBox("按党小组分别计算")
-            per_group.setChecked(norm.per_group)
-            period.currentIndexChanged.connect(self.mark_reviewed)
-            count.valueChanged.connect(self.mark_reviewed)
-            per_group.toggled.connect(self.mark_reviewed)
             row = QHBoxLayout()
             row.addWidget(period)
             row.addWidget(count)
@@ -205,6 +203,20 @@ class NormBox(QGroupBox):
         note = QLabel("默认值依据《中国共产党支部工作条例（试行）》；党课频次各地要求不同，可按本地规定修改。")
         note.setWordWrap(True)
         layout.addWidget(note)
+        self.reload()
+        for period, count, per_group in self.rows.values():  # what the person changes, not what is read
+            period.currentIndexChanged.connect(self.mark_reviewed)
+            count.valueChanged.connect(self.mark_reviewed)
+            per_group.toggled.connect(self.mark_reviewed)
+
+    def reload(self) -> None:
+        for norm in self.service.list():
+            period, count, per_group = self.rows[norm.kind]
+            blockers = [QSignalBlocker(widget) for widget in (period, count, per_group)]
+            period.setCurrentIndex(period.findData(norm.period))
+            count.setValue(norm.count)
+            per_group.setChecked(norm.per_group)
+            del blockers
 
     def values(self) -> dict[MeetingKind, dict[str, object]]:
         return {
@@ -322,9 +334,9 @@ class DataBox(QGroupBox):
         return task.start()
 
     def backup_elsewhere(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择备份位置（如 U 盘）")
-        if folder:
-            self.backup_now(Path(folder))
+        chosen = file_dialogs.folder(self, self.context.settings, FileKind.BACKUP, "选择备份位置（如 U 盘）")
+        if chosen:
+            self.backup_now(chosen)
 
     def restore(self) -> None:
         from desktop_app.ui.restore_dialog import RestoreDialog
@@ -353,33 +365,37 @@ class ThresholdBox(QGroupBox):
         super().__init__("工作台提醒")
         self.service = ThresholdService(context.db)
         form = QFormLayout(self)
-        current = self.service.get()
         self.spins: dict[str, QSpinBox] = {}
         for name, label in THRESHOLD_LABELS.items():
             spin = QSpinBox()
             spin.setRange(0, 3650)
             spin.setSuffix(" 天")
-            spin.setValue(getattr(current, name))
             self.spins[name] = spin
             form.addRow(label, spin)
         self.start_dates = StartDateService(context.db)
         self.start_date = DateEditor(optional=False)
-        self.start_date.set_value(self.start_dates.get())
         self.start_date.widget.setToolTip("这一天之前的月份、季度和年度不提醒漏开的会议（那时的记录在纸质台账中）")
         form.addRow("启用日期（从这天起提醒漏开的会议）", self.start_date.widget)
         self.ui_settings = context.settings
         self.text_size = QComboBox()
         for label, points in SIZES.items():
             self.text_size.addItem(f"{label}（{points} 磅）", points)
-        self.text_size.setCurrentIndex(self.text_size.findData(saved_points(context.settings)))
         form.addRow("界面字号（看不清时调大）", self.text_size)
         self.idle_lock = QSpinBox()
         self.idle_lock.setRange(0, 240)
         self.idle_lock.setSuffix(" 分钟")
         self.idle_lock.setSpecialValueText("不自动锁定")
-        self.idle_lock.setValue(idle_minutes(context.settings))
         self.idle_lock.setToolTip("离开电脑时别人看不到个人信息；随时可按 Ctrl+L 立即锁定")
         form.addRow("无操作多久后锁定窗口", self.idle_lock)
+        self.reload()
+
+    def reload(self) -> None:
+        current = self.service.get()
+        for name, spin in self.spins.items():
+            spin.setValue(getattr(current, name))
+        self.start_date.set_value(self.start_dates.get())
+        self.text_size.setCurrentIndex(self.text_size.findData(saved_points(self.ui_settings)))
+        self.idle_lock.setValue(idle_minutes(self.ui_settings))
 
     def state(self) -> object:
         return (
@@ -409,9 +425,12 @@ class DuesBox(QGroupBox):
         self.rounding = QComboBox()
         for mode, label in ROUNDINGS.items():
             self.rounding.addItem(label, mode)
-        self.rounding.setCurrentIndex(self.rounding.findData(self.service.rounding))
         self.rounding.setToolTip("用于此后的核定；已核定的金额不变，如需按新方式计算请重新核定")
         form.addRow("计算到分时的尾数处理", self.rounding)
+        self.reload()
+
+    def reload(self) -> None:
+        self.rounding.setCurrentIndex(self.rounding.findData(self.service.rounding))
 
     def state(self) -> object:
         return self.rounding.currentData()
@@ -484,20 +503,27 @@ class SettingsView(Page):
         self.data.data_replaced.connect(self.data_replaced)
         left.addWidget(self.data)
         self.saved_boxes: tuple[ProfileBox | NormBox | ThresholdBox | DuesBox, ...]
+        # Boxes that show what other pages change and save on their own buttons: read afresh when shown.
+        self.shown_boxes: tuple[StreetOfficeBox | CategoryBox | StreetKeyBox, ...]
         if street:
             # A street office's copy keeps no records of its own: its key and its list of communities.
-            right.addWidget(StreetOfficeBox(context))
+            self.street_office = StreetOfficeBox(context)
+            right.addWidget(self.street_office)
             self.saved_boxes = (self.profile,)
+            self.shown_boxes = (self.street_office,)
         else:
             self.norms = NormBox(context)
             left.addWidget(self.norms)
-            right.addWidget(CategoryBox(context))
+            self.categories = CategoryBox(context)
+            right.addWidget(self.categories)
             self.thresholds = ThresholdBox(context)
             right.addWidget(self.thresholds)
             self.dues = DuesBox(context)
             right.addWidget(self.dues)
-            right.addWidget(StreetKeyBox(context))
+            self.street_key = StreetKeyBox(context)
+            right.addWidget(self.street_key)
             self.saved_boxes = (self.profile, self.norms, self.thresholds, self.dues)
+            self.shown_boxes = (self.categories, self.street_key)
         left.addStretch(1)
         right.addStretch(1)
         self.scroll_area = QScrollArea()
@@ -549,8 +575,14 @@ class SettingsView(Page):
         return prompts.ask(self, question)
 
     def hideEvent(self, event: QHideEvent) -> None:
-        # Leaving the page never drops edits silently: save them, or keep them on the page.
-        if self.is_dirty() and self.ask("设置已修改但还没有保存。现在保存吗？\n（选“否”则修改仍留在设置页中，未生效）"):
+        # Leaving the page never drops edits silently: save them, or keep them on the page. Only when the
+        # page itself is hidden (another page chosen): the window's closing asks its own question, before it
+        # goes (ui.unsaved), and a minimised window keeps the page as it was.
+        if (
+            self.isHidden()
+            and self.is_dirty()
+            and self.ask("设置已修改但还没有保存。现在保存吗？\n（选“否”则修改仍留在设置页中，未生效）")
+        ):
             self.save()
         super().hideEvent(event)
 
@@ -571,11 +603,23 @@ class SettingsView(Page):
         if box is not None and focus is not None:
             focus.setFocus()
             self.scroll_area.ensureWidgetVisible(box, 0, 0)  # the whole box where it fits, else its top
+    def unsaved(self) -> list[str]:
+        return ["设置页中的修改"] if self.is_dirty() else []
+
+    def save_unsaved(self) -> bool:
+        return self.save()
 
     def connect_window(self, window: MainWindow) -> None:
         self.profile_saved.connect(window.update_title)
         self.data_replaced.connect(window.data_replaced)
 
     def reload(self) -> None:
+        """What was saved elsewhere since, read afresh; edits not yet saved here are kept as typed."""
         self.saved_note.setText("")
+        for shown in self.shown_boxes:
+            shown.reload()
+        if not self.is_dirty():
+            for box in self.saved_boxes:
+                box.reload()
+            self._saved_state = self.state()
         self.count_changed.emit(0)

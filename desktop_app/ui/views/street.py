@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,12 +33,17 @@ from desktop_app.core.exchange.packages.street_import import (
 from desktop_app.core.exchange.reports.base import Report
 from desktop_app.core.exchange.reports.registry import STREET
 from desktop_app.core.services.street import StreetPackageService, grid
-from desktop_app.ui import prompts
+from desktop_app.ui import file_dialogs, prompts
 from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.file_dialogs import FileKind
+from desktop_app.ui.formatting import moment_text
 from desktop_app.ui.page import Page
 from desktop_app.ui.signals import on_click
 from desktop_app.ui.views.reports import ReportsView
+
+if TYPE_CHECKING:
+    from desktop_app.ui.street_boxes import PackageBox
 
 STATE_COLORS = {
     "已报": QColor("#e3f1e3"),
@@ -48,14 +52,17 @@ STATE_COLORS = {
     "未报": QColor("#ffffff"),
 }
 MISSED_COLOR = QColor("#b03a2e")
-PACKAGE_DIR_KEY = "street/package_dir"
+MET_COLOR = QColor("#1e6b35")
+NOT_JUDGED = "—"  # nothing reported: nothing to judge
 
 
 class StreetDashboardView(Page):
-    """A communities × quarters (or months) table of the year: 已报 / 未报 / 已更新, with a red mark where a
-    community's own numbers show a missed 三会一课 norm, and who is missing in the current period."""
+    """A communities × quarters (or months) table of the year; each period has two worded columns: 报送
+    (已报 / 未报 / 已更新 / 部分已报: a package arrived) and 三会一课 (达标, or 未达标 and what is missing: the
+    norms met), the verdict the 汇总报表 gives; and who is missing in the current period."""
 
     title = "汇总工作台"
+    reads_the_clock = True  # who is missing is asked of the running period
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -72,8 +79,11 @@ class StreetDashboardView(Page):
         self.table = QTableWidget()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        # A 未达标 line wraps in its column: rows as tall as their text, following the columns' widths.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         legend = QLabel(
-            "绿色：已报；蓝色：已更新（收到过新版本）；黄色：只报了其中几个月；红字：居民区自己的数字显示三会一课未达标"
+            "报送：已报（绿底）、已更新（蓝底，收到过新版本）、部分已报（黄底，只报了其中几个月）、未报。"
+            "三会一课：按收到的数据判断是否达到频次要求，与汇总报表的“达标情况”一致；未达标时列出实开/应开次数。"
         )
         legend.setWordWrap(True)
         top = QHBoxLayout()
@@ -105,23 +115,32 @@ class StreetDashboardView(Page):
             [f"第{QUARTER_NAMES[i]}季度" for i in range(4)] if len(periods) == 4 else [p.label[5:] for p in periods]
         )
         self.table.clear()
-        self.table.setColumnCount(len(periods) + 1)
-        self.table.setHorizontalHeaderLabels(["居民区", *headers])
+        self.table.setColumnCount(2 * len(periods) + 1)
+        self.table.setHorizontalHeaderLabels(
+            ["居民区", *(f"{period}\n{what}" for period in headers for what in ("报送", "三会一课"))]
+        )
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             self.table.setItem(r, 0, QTableWidgetItem(f"{row.name}（{row.code}）"))
-            for c, cell in enumerate(row.cells, start=1):
-                text = cell.state + (" ⚠" if cell.missed else "")
-                item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                item.setBackground(QBrush(STATE_COLORS[cell.state]))
-                if cell.missed:
-                    item.setForeground(QBrush(MISSED_COLOR))
-                    item.setToolTip("三会一课未达标：" + "、".join(cell.missed))
-                self.table.setItem(r, c, item)
+            for p, cell in enumerate(row.cells):
+                sent = QTableWidgetItem(cell.state)
+                sent.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                sent.setBackground(QBrush(STATE_COLORS[cell.state]))
+                self.table.setItem(r, 2 * p + 1, sent)
+                verdict = QTableWidgetItem(NOT_JUDGED if cell.verdict is None else cell.verdict.text)
+                verdict.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if cell.verdict is not None:
+                    verdict.setForeground(QBrush(MET_COLOR if cell.verdict.met else MISSED_COLOR))
+                    verdict.setToolTip(cell.verdict.text)
+                self.table.setItem(r, 2 * p + 2, verdict)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # A quarter's two columns share the width; twelve months' twenty-four scroll sideways.
+        quarters = len(periods) == 4
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch if quarters else QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        if not quarters:
+            for column in range(1, self.table.columnCount()):
+                self.table.setColumnWidth(column, header.sectionSizeHint(column) + 16)
         self.rows = len(rows)
         # Who is missing now: the period that holds today, if it is in the year shown.
         current = next((i for i, p in enumerate(periods) if today in p), None)
@@ -189,8 +208,8 @@ class PackagesView(Page):
                 f"第{p.sequence}版",
                 "当前" if p.current else "历史",
                 "含名单" if p.includes_names else "",
-                f"{p.created_at:%Y-%m-%d %H:%M}",
-                f"{p.imported_at:%Y-%m-%d %H:%M}",
+                moment_text(p.created_at),
+                moment_text(p.imported_at),
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -205,16 +224,15 @@ class PackagesView(Page):
         return self.count
 
     def choose_files(self) -> None:
-        folder = str(self.context.settings.value(PACKAGE_DIR_KEY) or Path.home())
-        paths, _ = QFileDialog.getOpenFileNames(self, "选择数据包", folder, "书记工作台数据包 (*.sjb);;所有文件 (*)")
+        settings, kind = self.context.settings, FileKind.PACKAGE_IN
+        paths = file_dialogs.open_files(self, settings, kind, "选择数据包", "书记工作台数据包 (*.sjb);;所有文件 (*)")
         if paths:
-            self.import_paths([Path(p) for p in paths])
+            self.import_paths(paths)
 
     def choose_folder(self) -> None:
-        folder = str(self.context.settings.value(PACKAGE_DIR_KEY) or Path.home())
-        chosen = QFileDialog.getExistingDirectory(self, "选择存放数据包的文件夹", folder)
+        chosen = file_dialogs.folder(self, self.context.settings, FileKind.PACKAGE_IN, "选择存放数据包的文件夹")
         if chosen:
-            self.import_paths([Path(chosen)])
+            self.import_paths([chosen])
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
@@ -227,7 +245,7 @@ class PackagesView(Page):
             self.import_paths(paths)
 
     def import_paths(self, paths: list[Path], add_units: bool = False) -> BackgroundTask:
-        self.context.settings.setValue(PACKAGE_DIR_KEY, str(paths[0] if paths[0].is_dir() else paths[0].parent))
+        file_dialogs.remember(self.context.settings, FileKind.PACKAGE_IN, paths[0])  # dropped files too
         db = self.context.db
         self.task = BackgroundTask(
             self,
@@ -263,7 +281,7 @@ class StreetReportsView(ReportsView):
     catalogue: ClassVar[dict[str, type[Report]]] = STREET
     box_title = "导出汇总报表（由各居民区的数据包汇总）"
 
-    def more_boxes(self) -> list[QWidget]:
+    def more_boxes(self) -> list[PackageBox]:
         return []
 
     def noun(self, kind: str) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from desktop_app.core.domain.day_text import chinese_date
 from desktop_app.core.domain.enums import Gender, MemberStatus, MemberType
 from desktop_app.core.domain.masking import mask_id_number, mask_phone
 from desktop_app.core.domain.periods import Period
@@ -32,7 +33,7 @@ class MembersReport(Report):
     )
 
     def heading(self, community: str, period: Period) -> str:
-        return f"{community}{self.title}（截至{period.end:%Y年%m月%d日}）"  # a roster is as of a day
+        return f"{community}{self.title}（截至{chinese_date(period.end)}）"  # a roster is as of a day
 
     def _where(self, period: Period) -> list[Any]:
         # The roster as of the period's end: members who had joined by then and are still registered.

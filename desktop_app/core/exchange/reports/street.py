@@ -32,7 +32,8 @@ class StreetReport(Report):
 
     def missing(self, period: Period) -> list[tuple[str, str]]:
         reported = StreetPackageService(self.db).reported(period)
-        return [(u.code, u.name) for u in StreetUnitService(self.db).list() if u.code not in reported]
+        units = StreetUnitService(self.db).list(include_retired=False)  # one 停用 is not expected to report
+        return [(u.code, u.name) for u in units if u.code not in reported]
 
     def count(self, period: Period) -> int:
         return len(StreetPackageService(self.db).reported(period))
@@ -82,7 +83,7 @@ class StreetMeetingsReport(StreetReport):
         totals = {kind: [0, 0] for kind in self.KINDS}
         for number, (_, name, pieces) in enumerate(communities, start=1):
             sums = street_sums.meetings_by_kind(pieces, period, today)
-            cells, short = [], []
+            cells = []
             for kind in self.KINDS:
                 s = sums.get(kind)
                 if s is None:
@@ -94,10 +95,8 @@ class StreetMeetingsReport(StreetReport):
                 required = s.required if s.judged else 0
                 cells.append(f"{s.held}/{required}")
                 verdict = "不作要求" if not s.judged else ("达标" if s.complete else "未达标")
-                if s.judged and not s.complete:
-                    short.append(kind.label)
                 detail.write_row((name, kind.label, required, s.held, verdict))
-            summary.write_row((number, name, *cells, "达标" if not short else "未达标：" + "、".join(short)))
+            summary.write_row((number, name, *cells, street_sums.meetings_verdict(pieces, period, today).text))
             progress(number, len(communities))
         if communities:
             summary.write_row(("合计", None, *(f"{held}/{required}" for held, required in totals.values()), None), True)

@@ -1,0 +1,59 @@
+"""Two rules for the whole program, kept by one event filter on the application (installed once, at start):
+
+- The mouse wheel over a spin box, drop-down or date field that does not have the cursor scrolls the page or
+  list around it; it never changes the value. A person scrolling 设置 or a long form with the wheel would
+  otherwise change a 频次, a 字号 or a year as the field passed under the pointer. Such fields no longer take
+  the cursor from the wheel either (Qt's WheelFocus): a click or Tab gives it, and then the wheel changes them.
+- Tab leaves a table: Qt's tables move Tab from cell to cell and round again, a trap for a person working
+  by keys; the arrow keys move between cells.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox, QTableView, QWidget
+
+# Fields whose value the wheel changes.
+VALUE_FIELDS = (QAbstractSpinBox, QComboBox)
+
+
+class InputRules(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Wheel:
+            if isinstance(watched, VALUE_FIELDS) and not watched.hasFocus():
+                scroll_around(watched, event)
+                return True
+        elif kind == QEvent.Type.Polish:
+            if isinstance(watched, VALUE_FIELDS):
+                # Qt's namespace only here: its import costs ~20 ms, and the first window has no such field.
+                from PySide6.QtCore import Qt
+
+                if watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+                    watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            elif isinstance(watched, QTableView):
+                watched.setTabKeyNavigation(False)
+        return False
+
+
+def scroll_around(field: QWidget, event: QEvent) -> None:
+    """Hand the wheel to the scroll bar of the nearest scrolling page or list around the field."""
+    area = field.parentWidget()
+    while area is not None and not isinstance(area, QAbstractScrollArea):
+        area = area.parentWidget()
+    if area is None:
+        return
+    vertical = getattr(event, "angleDelta", None)
+    sideways = vertical is not None and abs(vertical().x()) > abs(vertical().y())
+    bar = area.horizontalScrollBar() if sideways else area.verticalScrollBar()
+    QApplication.sendEvent(bar, event)
+
+
+def install_input_rules(app: QApplication) -> InputRules:
+    """Once per application (tests make it again and again)."""
+    found = app.findChild(InputRules)
+    if isinstance(found, InputRules):
+        return found
+    rules = InputRules(app)
+    app.installEventFilter(rules)
+    return rules
