@@ -305,13 +305,14 @@ def test_the_street_dashboard_and_the_export_agree_on_every_verdict(qtbot, db, t
     from desktop_app.core.services.street import StreetKeyService
     from desktop_app.core.storage.startup import open_database
     from desktop_app.ui.context import AppContext
+    from tests.conftest import TEST_DATA_KEY
 
     year = dt.date.today().year
     ModeService(db).become_street("示例街道")
     key = StreetKeyService(db).create_key_pair("示例街道")
     files = []
     for seed in (21, 22, 23):
-        community = open_database(tmp_path / f"community-{seed}")
+        community = open_database(tmp_path / f"community-{seed}", key=TEST_DATA_KEY)
         fill_demo(community, "small", seed=seed)
         StreetKeyService(community).set_street_key(key)
         for quarter in range(1, 5):
@@ -420,10 +421,11 @@ def test_a_community_that_reported_is_retired_not_deleted(qtbot, street_settings
     from desktop_app.core.exchange.packages.street_import import import_packages
     from desktop_app.core.services.street import StreetKeyService, StreetUnitService
     from desktop_app.core.storage.startup import open_database
+    from tests.conftest import TEST_DATA_KEY
 
     window, box = street_settings
     db = window.context.db
-    community = open_database(tmp_path / "community")
+    community = open_database(tmp_path / "community", key=TEST_DATA_KEY)
     fill_demo(community, "small", seed=21)
     StreetKeyService(community).set_street_key(StreetKeyService(db).own_public_key())
     build_package(community, package_period(f"{dt.date.today().year}Q1"), tmp_path / "21.sjb")

@@ -15,6 +15,7 @@ from desktop_app.core.services.mode import ModeService
 from desktop_app.core.services.profile import ProfileService
 from desktop_app.core.services.street import StreetKeyService, StreetPackageService, StreetUnitService, grid
 from desktop_app.core.storage.startup import open_database
+from tests.conftest import TEST_DATA_KEY
 
 YEAR = dt.date.today().year
 
@@ -27,7 +28,7 @@ def street(db):
 
 def received_from(street_db, key, tmp_path, code="310100021", name="示例21号居民区"):
     """One package of this year's first quarter from a community with no records, imported."""
-    community = open_database(tmp_path / f"community-{code}")
+    community = open_database(tmp_path / f"community-{code}", key=TEST_DATA_KEY)
     profile = ProfileService(community)
     profile.save({**vars(profile.get()), "community_name": name, "unit_code": code})
     StreetKeyService(community).set_street_key(key)
