@@ -11,9 +11,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from desktop_app.core.domain.dues import RISK_MONTHS
-from desktop_app.core.services.plain_reads import belonged_on_sql
+from desktop_app.core.services.plain_reads import belonged_on_params, belonged_on_sql
 from desktop_app.core.storage.plain import Reader, day, money
 
 MONTHS = range(1, 13)
@@ -115,9 +116,12 @@ def read_ledger(reader: Reader, year: int, group_id: int | None = None) -> list[
     """Every member of the branch in the year, what each month owes (after 减免) and what was paid."""
     # One statement: each member with the months they belonged at the end of, as bits (January the lowest).
     months_in = " + ".join(
-        f"(CASE WHEN {belonged_on_sql(month_end(year, month))} THEN {1 << (month - 1)} ELSE 0 END)" for month in MONTHS
+        f"(CASE WHEN {belonged_on_sql(f'end_of_{month}')} THEN {1 << (month - 1)} ELSE 0 END)" for month in MONTHS
     )
-    in_group = "" if group_id is None else " AND members.group_id = ?"
+    params: dict[str, Any] = belonged_on_params(**{f"end_of_{month}": month_end(year, month) for month in MONTHS})
+    in_group = "" if group_id is None else " AND members.group_id = :group_id"
+    if group_id is not None:
+        params["group_id"] = group_id
     members = [
         (member_id, name, group, MONTHS_OF_BITS[bits])
         for member_id, name, group, bits in reader.rows(
@@ -125,7 +129,7 @@ def read_ledger(reader: Reader, year: int, group_id: int | None = None) -> list[
             " LEFT OUTER JOIN party_groups ON party_groups.id = members.group_id"
             f" WHERE members.deleted_at IS NULL{in_group}"
             " ORDER BY members.group_id, members.name_pinyin, members.id",
-            () if group_id is None else (group_id,),
+            params,
         )
         if bits
     ]

@@ -28,16 +28,21 @@ def read_community_name(reader: Reader) -> str:
     return reader.scalar("SELECT community_name FROM community_profile WHERE id = ?", (PROFILE_ID,)) or ""
 
 
-def belonged_on_sql(day: dt.date) -> str:
-    """SQL: the member was in the branch on `day` — joined and transferred in by then, not yet gone. A member
-    marked 已转出 without a date left before any day the program can tell. The day is written into the text
-    (it is a date, never a person's input): the 党费 ledger asks this of twelve month ends in one statement."""
-    on, active = f"'{day.isoformat()}'", f"'{MemberStatus.ACTIVE.value}'"
+def belonged_on_sql(day: str) -> str:
+    """SQL: the member was in the branch on the day bound to the parameter named `day` (an ISO date) — joined and
+    transferred in by then, not yet gone. A member marked 已转出 without a date left before any day the program
+    can tell. A statement may ask it of several days (the 党费 ledger: twelve month ends), each its own
+    parameter; the member's status is bound as `active_status` (see `belonged_on_params`)."""
     return (
-        f"((members.join_date IS NULL OR members.join_date <= {on})"
-        f" AND (members.transfer_in_date IS NULL OR members.transfer_in_date <= {on})"
-        f" AND (members.left_date > {on} OR (members.left_date IS NULL AND members.status = {active})))"
+        f"((members.join_date IS NULL OR members.join_date <= :{day})"
+        f" AND (members.transfer_in_date IS NULL OR members.transfer_in_date <= :{day})"
+        f" AND (members.left_date > :{day} OR (members.left_date IS NULL AND members.status = :active_status)))"
     )
+
+
+def belonged_on_params(**days: dt.date) -> dict[str, str | dt.date]:
+    """The parameters of `belonged_on_sql` for these named days."""
+    return {"active_status": MemberStatus.ACTIVE.value, **days}
 
 
 def read_norms(reader: Reader) -> list[Norm]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,8 +36,13 @@ def head_revision() -> str:
     return known_revisions()[-1]
 
 
+# A named parameter in the statements here (`:day`), as SQLite's driver and SQLAlchemy's text() write it.
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
 class Reader:
-    """Statements on a DB-API connection, written with `?` placeholders whatever the driver's own style."""
+    """Statements on a DB-API connection, written with `?` placeholders (positional parameters) or `:name` ones
+    (a mapping of parameters), whatever the driver's own style: no value is ever formatted into the text."""
 
     def __init__(self, connection: Any, paramstyle: str = "qmark") -> None:
         self.connection = connection
@@ -45,15 +50,24 @@ class Reader:
         # SQLite's driver hands JSON columns over as text; psycopg (PostgreSQL) decodes them itself.
         self._json_as_text = paramstyle == "qmark"
 
-    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def rows(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[tuple[Any, ...]]:
         cursor = self.connection.cursor()
         try:
-            cursor.execute(sql if self._placeholder == "?" else sql.replace("?", self._placeholder), tuple(params))
+            if isinstance(params, Mapping):
+                named = sql if self._placeholder == "?" else _NAMED.sub(r"%(\1)s", sql)
+                cursor.execute(named, {name: self._stored(value) for name, value in params.items()})
+            else:
+                positional = sql if self._placeholder == "?" else sql.replace("?", self._placeholder)
+                cursor.execute(positional, tuple(self._stored(value) for value in params))
             return list(cursor.fetchall())
         finally:
             cursor.close()
 
-    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    def _stored(self, value: Any) -> Any:
+        """A date as the file keeps it: ISO text on SQLite (whose driver's own date adapter is deprecated)."""
+        return value.isoformat() if self._placeholder == "?" and isinstance(value, dt.date) else value
+
+    def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
         found = self.rows(sql, params)
         return found[0][0] if found else None
 
