@@ -397,5 +397,6 @@ def test_the_member_on_a_day_rule_binds_its_days_and_formats_no_value_into_sql()
 
     fragment = belonged_on_sql("end_of_march")
     assert "'" not in fragment, "no value written into the statement"
-    assert ":end_of_march" in fragment and ":active_status" in fragment
+    assert ":end_of_march" in fragment
+    assert ":active_status" in fragment
     assert belonged_on_params(end_of_march=dt.date(2026, 3, 31))["end_of_march"] == dt.date(2026, 3, 31)
