@@ -6,7 +6,8 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -173,12 +174,14 @@ def _new_keys(args: argparse.Namespace, directory: Path) -> bytes:
         if target is None:
             print(f"{keys.RECOVERY_KEY_NOTICE}\n\n    {recovery}\n", flush=True)
             return
-        try:
-            with target.open("x", encoding="utf-8") as handle:
-                handle.write(f"书记工作台 恢复密钥（数据目录：{directory}）\n{recovery}\n\n")
-                handle.write(f"{keys.RECOVERY_KEY_NOTICE}\n")
+        try:  # a new file only its owner can read, written whole before the data is made
+            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError as exc:
             raise AppError(f"恢复密钥文件“{target}”已存在，没有覆盖它。请换一个文件名。") from exc
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(f"书记工作台 恢复密钥（数据目录：{directory}）\n{recovery}\n\n{keys.RECOVERY_KEY_NOTICE}\n")
+            handle.flush()
+            os.fsync(handle.fileno())
         print(f"恢复密钥已写到：{target}。请打印或抄写后放在安全的地方，不要和电脑放在一起。", file=sys.stderr)
 
     return keys.create_keys(directory, password, keep_recovery=keep)[0]
@@ -226,11 +229,23 @@ def _open(args: argparse.Namespace):
     return open_database(args.data_dir, args.db_url, key=_data_key(args))
 
 
-def _locked(args: argparse.Namespace):
-    from desktop_app.core.storage.lock import InstanceLock
+@contextmanager
+def _locked(args: argparse.Namespace) -> Iterator[None]:
+    """The data directory held for this command alone. A folder the command made for nothing (it was refused
+    before any data was written) is taken away again: a refusal leaves nothing behind."""
+    from desktop_app.core.storage.lock import LOCK_FILENAME, InstanceLock
     from desktop_app.core.storage.paths import resolve_data_dir
 
-    return InstanceLock(resolve_data_dir(args.data_dir))
+    directory = resolve_data_dir(args.data_dir)
+    new = not directory.exists()
+    try:
+        with InstanceLock(directory):
+            yield
+    finally:
+        if new and directory.is_dir() and [path.name for path in directory.iterdir()] == [LOCK_FILENAME]:
+            (directory / LOCK_FILENAME).unlink(missing_ok=True)
+            with suppress(OSError):
+                directory.rmdir()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -6,7 +6,9 @@ they write elsewhere that is not a report the person asked for in clear."""
 from __future__ import annotations
 
 import base64
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import openpyxl
@@ -237,12 +239,34 @@ def test_the_recovery_key_goes_only_where_it_is_safe(made, tmp_path, cli_passwor
     assert taken.read_text(encoding="utf-8") == "别的内容"
     assert main(["demo", "--data-dir", str(data)]) == 1, "no terminal and no file: no data without its recovery key"
     assert "--recovery-key-out" in capsys.readouterr().err
+    assert not data.exists(), "a refused command leaves no folder behind"
     assert not (data / DATABASE_FILENAME).exists()
     assert not keys.has_keys(data)
     written = tmp_path / "恢复密钥.txt"
     assert main(["demo", "--data-dir", str(data), "--recovery-key-out", str(written)]) == 0
     recovery = written.read_text(encoding="utf-8").splitlines()[1]
     assert keys.open_keys(data, recovery) == keys.open_keys(data, cli_password), "the key written opens the data"
+    if os.name == "posix":
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600, "only its owner can read the recovery key"
+
+
+def test_a_recovery_key_that_cannot_be_kept_takes_the_new_keys_back(tmp_path):
+    def cannot_keep(recovery):
+        raise OSError("U 盘被拔出")
+
+    with pytest.raises(OSError, match="U 盘被拔出"):
+        keys.create_keys(tmp_path, TEST_PASSWORD, keep_recovery=cannot_keep)
+    assert not keys.has_keys(tmp_path)
+
+
+def test_a_recovery_key_is_kept_only_once_the_keys_it_opens_are_in_place(tmp_path):
+    seen = []
+    keys.create_keys(
+        tmp_path, TEST_PASSWORD, keep_recovery=lambda recovery: seen.append(keys.open_keys(tmp_path, recovery))
+    )
+    assert seen == [keys.open_keys(tmp_path, TEST_PASSWORD)], (
+        "at the moment it is written down it already opens the data"
+    )
 
 
 def test_an_earlier_versions_plain_data_is_encrypted_by_the_first_command(tmp_path, recovery_key_out, capsys):

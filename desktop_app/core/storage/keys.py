@@ -214,11 +214,11 @@ def create_keys(
     data_dir: Path, password: str, keep_recovery: Callable[[str], None] | None = None
 ) -> tuple[bytes, str]:
     """A new data key, wrapped under the password and a new recovery key; returns both to the caller once.
-    `keep_recovery` is handed the recovery key before any key is written: when it fails, nothing is."""
+    `keep_recovery` is handed the recovery key (to write it where the person asked) right after `keys.json` is
+    in place, so a recovery key that was kept always opens the data; when keeping it fails, the new keys are
+    taken back and nothing is left."""
     data_key = os.urandom(DATA_KEY_BYTES)
     recovery = new_recovery_key()
-    if keep_recovery is not None:
-        keep_recovery(recovery)
     kdf = calibrate()
     _write(
         data_dir,
@@ -229,6 +229,12 @@ def create_keys(
             "recovery": _wrap(data_key, normal_recovery_key(recovery), kdf),
         },
     )
+    if keep_recovery is not None:
+        try:
+            keep_recovery(recovery)
+        except BaseException:
+            keys_path(data_dir).unlink(missing_ok=True)  # nothing was made with them yet
+            raise
     security_events.note(data_dir, security_events.PASSWORD_SET, "新的数据密钥，已生成恢复密钥")
     return data_key, recovery
 
