@@ -120,6 +120,9 @@ class NewPasswordDialog(QDialog):
         for widget in (self.first, self.second, self.meter, self.error):
             layout.addWidget(widget)
         self.first.textChanged.connect(self.meter.show_for)
+        for edit in (self.old, self.first, self.second):
+            if edit is not None:  # a reason said about what was typed before goes once the person types again
+                edit.textEdited.connect(self.error.clear)
         buttons = ok_cancel(self)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
