@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from desktop_app.core.domain.enums import DuesCategory, DuesPaymentKind, DuesPaymentWay, MemberType
+from desktop_app.core.domain.enums import AuditAction, DuesCategory, DuesPaymentKind, DuesPaymentWay, MemberType
 from desktop_app.core.domain.errors import AppError, ValidationError
 from desktop_app.core.services.dues import Basis, DuesService
 from desktop_app.core.services.people import MemberService
@@ -339,7 +339,8 @@ def test_a_mark_made_by_mistake_today_is_undone_and_logged(db, dues):
     assert row.unpaid(3)
     assert 3 not in row.corrected, "taken back the same day: no correction to show"
     assert dues.entries(zhu, YEAR, 3) == []
-    assert any("撤销当天误记" in e.summary and "朱国萍" in e.summary for e in AuditService(db).entries())
+    [undone] = [e for e in AuditService(db).entries() if "撤销当天误记" in e.summary and "朱国萍" in e.summary]
+    assert undone.action is AuditAction.UNDO, "an entry taken back is not a record deleted to the 回收站"
     with pytest.raises(AppError, match="没有可以撤销"):
         dues.undo_last([(zhu, 3)], YEAR, dt.date.today())
 

@@ -84,6 +84,7 @@ class AuditAction(LabeledEnum):
     CREATE = "create", "新增"
     UPDATE = "update", "修改"
     DELETE = "delete", "删除到回收站"
+    UNDO = "undo", "撤销误记"  # a 党费 entry taken back the day it was made: kept out of the ledger, not in the 回收站
     RESTORE = "restore", "从回收站恢复"
     PURGE = "purge", "永久删除"
     IMPORT = "import", "导入"

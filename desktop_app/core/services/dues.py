@@ -317,7 +317,7 @@ class DuesService:
                 last.deleted_at = dt.datetime.now()
                 audit.record(
                     session,
-                    AuditAction.DELETE,
+                    AuditAction.UNDO,
                     "dues_payment",
                     member_id,
                     f"撤销当天误记：{name} {year}年{month}月党费（{entry.describe()}）",
