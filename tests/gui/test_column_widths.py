@@ -17,6 +17,8 @@ from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.text_size import SIZES, apply_points
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$")
+# An amount or a count, as a cell shows it (党费: ✓ paid, ※ corrected): a number cut short misstates money.
+NUMBER = re.compile(r"^[✓※]?-?\d[\d,]*(\.\d+)?$")
 ROWS_MEASURED = 30
 
 
@@ -44,8 +46,8 @@ def cut_texts(table: QTableView) -> list[str]:
             cut.append(f"列标题“{title}”（{width}px）")
         for row in range(min(model.rowCount(), ROWS_MEASURED)):
             text = str(model.index(row, column).data() or "")
-            if DATE.match(text) and cell_metrics.horizontalAdvance(text) + cell_room > width:
-                cut.append(f"“{title}”列的日期 {text}（{width}px）")
+            if (DATE.match(text) or NUMBER.match(text)) and cell_metrics.horizontalAdvance(text) + cell_room > width:
+                cut.append(f"“{title}”列的 {text}（{width}px）")
                 break
     return cut
 

@@ -31,6 +31,7 @@ from desktop_app.core.domain.errors import AppError, ValidationError
 from desktop_app.core.services.dues import Basis, DuesService
 from desktop_app.core.services.dues_ledger import MONTHS, LedgerRow, due_through, totals
 from desktop_app.core.services.people import PartyGroupService
+from desktop_app.ui.column_widths import ColumnWidths, Room
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.dialog_buttons import ok_cancel
 from desktop_app.ui.formatting import date_edit, iso_date, python_date
@@ -339,11 +340,11 @@ class DuesView(Page):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
-        # Fixed widths, in the font's own measure: sizing to the contents would read every row.
-        digit = self.table.fontMetrics().horizontalAdvance("0")
-        # All in sight in the window as it first opens on a 1366-wide screen (1280 wide).
-        for column, chars in enumerate((6, 9, *(8,) * 12, 8, 8, 8)):
-            self.table.setColumnWidth(column, chars * digit + 12)
+        # Widths in the font's own measure (sizing to the contents would read every row), kept when the 字号
+        # changes while the page is open; all in sight on a 1366-wide screen at the standard size.
+        person, group, amount = Room(chars=3), Room(chars=4), Room(samples=("✓1234.56",))
+        self.widths = ColumnWidths(self.table, (person, group, *(amount,) * 12, amount, amount, amount))
+        self.widths.fit()
         self.table.addActions(
             [
                 self.pay_action,
