@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -24,7 +24,25 @@ class MonthlyChart(QWidget):
     def set_data(self, data: MonthlySeries) -> None:
         self.data = data
         self.setToolTip(self._summary())
+        self.fit_legend()
         self.update()
+
+    def fit_legend(self) -> None:
+        """Tall enough for the title, a line per series and the month labels, at the font in use (设置's 字号)."""
+        lines = len(self.data.series) if self.data is not None else 0
+        self.setMinimumHeight(max(200, math.ceil(self.fontMetrics().height() * (lines + 2.6))))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self.fit_legend()
+        super().changeEvent(event)
+
+    @staticmethod
+    def label_rect(slot: QRectF, width: float) -> QRectF:
+        """Where a month's label goes under its bar: centred on it, as wide as the text (a label wider than its
+        slot, at a large 字号, spills over the unlabelled neighbours instead of being cut)."""
+        wide = max(slot.width(), width + 2)
+        return QRectF(slot.center().x() - wide / 2, slot.top(), wide, slot.height())
 
     def _summary(self) -> str:
         if self.data is None:
@@ -72,9 +90,9 @@ class MonthlyChart(QWidget):
             if (len(months) - 1 - i) % step:
                 continue
             painter.setPen(QPen(QColor("#444444")))
-            painter.drawText(
-                QRectF(plot.left() + slot * i, plot.bottom() + 2, slot, line),
-                Qt.AlignmentFlag.AlignHCenter,
-                f"{month.start.month}" + ("" if short else "月"),
+            text = f"{month.start.month}" + ("" if short else "月")
+            under = self.label_rect(
+                QRectF(plot.left() + slot * i, plot.bottom() + 2, slot, line), metrics.horizontalAdvance(text)
             )
+            painter.drawText(under, Qt.AlignmentFlag.AlignHCenter, text)
         painter.end()

@@ -120,3 +120,24 @@ def test_lists_built_at_the_largest_text_size_show_headers_and_dates_whole(
     seen, cut = walk_every_list(qtbot, window, click_page)
     assert seen >= 12
     assert not cut, cut
+
+
+def test_the_workbench_charts_show_every_legend_line_and_month_at_the_largest_text_size(
+    qtbot, window, click_page, choose_text_size
+):
+    from desktop_app.ui.chart import MonthlyChart
+
+    choose_text_size(window, "特大")
+    click_page(window, "工作台")
+    QApplication.processEvents()
+    charts = [chart for chart in window.stack.currentWidget().findChildren(MonthlyChart) if chart.isVisible()]
+    assert len(charts) == 2
+    for chart in charts:
+        line = chart.fontMetrics().height()
+        legend_bottom = line * (len(chart.data.series) + 1.4)
+        assert chart.height() >= legend_bottom + line, f"{chart.title}: the last legend line is cut"
+        month = chart.fontMetrics().horizontalAdvance("12")
+        slot = chart.width() / 24  # narrower than any slot the chart draws
+        from PySide6.QtCore import QRectF
+
+        assert MonthlyChart.label_rect(QRectF(0, 0, slot, line), month).width() >= month, "a month label is whole"
