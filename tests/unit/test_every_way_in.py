@@ -146,12 +146,18 @@ def test_the_table_covers_every_command(made, tmp_path):
     }
 
 
-@pytest.mark.parametrize("command", commands())
-def test_each_command_leaves_nothing_readable(command, made, tmp_path, recovery_key_out, capsys):
-    start, args = invocation(command, made, tmp_path, recovery_key_out())
+def ready_to_run(command: str, made: dict[str, Path], tmp_path: Path, recovery: list[str]) -> tuple[Path, list[str]]:
+    """The data directory the command starts from (a copy of what it needs, or a new folder) and its arguments."""
+    start, args = invocation(command, made, tmp_path, recovery)
     data = tmp_path / "data"
     if start is not None:
         shutil.copytree(made[start], data, ignore=shutil.ignore_patterns("app.lock"))
+    return data, args
+
+
+@pytest.mark.parametrize("command", commands())
+def test_each_command_leaves_nothing_readable(command, made, tmp_path, recovery_key_out, capsys):
+    data, args = ready_to_run(command, made, tmp_path, recovery_key_out())
     assert main([*args, "--data-dir", str(data)]) == 0, capsys.readouterr().err
     assert not list(tmp_path.glob("恢复*")), "no recovery key beside the data"
     secrets = secrets_of(data) | secrets_of(made["community"]) | secrets_of(made["street"])
@@ -161,10 +167,7 @@ def test_each_command_leaves_nothing_readable(command, made, tmp_path, recovery_
 
 @pytest.mark.parametrize("command", commands())
 def test_each_command_takes_its_options_before_or_after(command, made, tmp_path, recovery_key_out, capsys):
-    start, args = invocation(command, made, tmp_path, recovery_key_out())
-    data = tmp_path / "data"
-    if start is not None:
-        shutil.copytree(made[start], data, ignore=shutil.ignore_patterns("app.lock"))
+    data, args = ready_to_run(command, made, tmp_path, recovery_key_out())
     words = args[:2] if command.startswith("street ") else args[:1]
     assert main(["--data-dir", str(data), *words, *args[len(words) :]]) == 0, capsys.readouterr().err
     assert (data / DATABASE_FILENAME).exists() or command == "template"
