@@ -71,7 +71,8 @@ def pick_font_family() -> str | None:
     return next((family for family in PREFERRED_FONTS if family in installed), None)
 
 
-def create_application(argv: list[str] | None = None) -> QApplication:
+def create_application(argv: list[str] | None = None, input_rules: bool = True) -> QApplication:
+    """The application with its translations, font and (unless the caller installs them later) input rules."""
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
@@ -89,7 +90,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
         font = QFont(family)
         font.setPointSize(DEFAULT_POINTS)
         app.setFont(font)
-    install_input_rules(app)
+    if input_rules:
+        install_input_rules(app)
     return app
 
 
@@ -110,7 +112,7 @@ def run_gui(
     from desktop_app.ui.main_window import MainWindow, ui_settings
     from desktop_app.ui.text_size import apply_points, saved_points
 
-    app = create_application()
+    app = create_application(input_rules=False)  # installed once the first window is shown, below
     directory = resolve_data_dir(data_dir)
     install_exception_hook(directory / LOG_DIRNAME)
     lock = InstanceLock(directory)
@@ -128,6 +130,7 @@ def run_gui(
         window = MainWindow(settings=settings)
         app.commitDataRequest.connect(window.ask_before_session_ends)
         window.show()
+        install_input_rules(app)
         if quit_when == "shown":
             QTimer.singleShot(0, lambda: stop_when("shown"))
         else:

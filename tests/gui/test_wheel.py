@@ -70,3 +70,24 @@ def test_the_wheel_over_a_forms_drop_down_scrolls_the_form(qtbot, context):
     wheel_down(kind, 3)
     assert kind.currentIndex() == index
     assert form.scroll_area.verticalScrollBar().value() > 0
+
+
+def test_fields_made_before_the_rules_are_installed_follow_them_too(qtbot, app):
+    """The program's start installs the rules once its first window is shown (the filter sees every event):
+    what was made before takes them then."""
+    from PySide6.QtWidgets import QTableView
+
+    from desktop_app.ui.input_rules import InputRules, install_input_rules
+
+    installed = app.findChild(InputRules)
+    app.removeEventFilter(installed)
+    installed.setParent(None)
+    installed.deleteLater()
+    field, table = QSpinBox(), QTableView()
+    qtbot.addWidget(field)
+    qtbot.addWidget(table)
+    assert field.focusPolicy() == Qt.FocusPolicy.WheelFocus
+    install_input_rules(app)
+    assert field.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    assert not table.tabKeyNavigation()
+    assert isinstance(app.findChild(InputRules), InputRules)
