@@ -85,6 +85,14 @@ def environment_failure(exc: BaseException) -> DatabaseEnvironmentError | None:
     return None
 
 
+def raise_if_environment(exc: BaseException) -> None:
+    """A failure of the machine is raised as the person should read it (see environment_failure); anything else
+    returns, for the caller to raise as it is or judge."""
+    failure = environment_failure(exc)
+    if failure is not None:
+        raise failure from exc
+
+
 def query_file(path: Path, sql: str, mode: str = "ro", key: bytes | None = None) -> list[tuple[Any, ...]]:
     """One statement on an SQLite file outside the engine (checks before it is opened), never creating it;
     an encrypted file is opened with `key`. The live data file is probed with `mode="rw"`: a save cut off by a
@@ -101,9 +109,7 @@ def query_file(path: Path, sql: str, mode: str = "ro", key: bytes | None = None)
         finally:
             conn.close()
     except cipher.database_errors() as exc:
-        failure = environment_failure(exc)
-        if failure is not None:
-            raise failure from exc
+        raise_if_environment(exc)
         raise
 
 
@@ -281,9 +287,7 @@ class Database:
                     change = taken(session)
             except BaseException as exc:
                 session.rollback()
-                failure = environment_failure(exc)
-                if failure is not None:
-                    raise failure from exc
+                raise_if_environment(exc)
                 raise
             finally:
                 session.close()

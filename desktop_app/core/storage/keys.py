@@ -210,9 +210,7 @@ def _read(data_dir: Path) -> dict[str, Any]:
     return content
 
 
-def create_keys(
-    data_dir: Path, password: str, keep_recovery: Callable[[str], None] | None = None
-) -> tuple[bytes, str]:
+def create_keys(data_dir: Path, password: str, keep_recovery: Callable[[str], None] | None = None) -> tuple[bytes, str]:
     """A new data key, wrapped under the password and a new recovery key; returns both to the caller once.
     `keep_recovery` is handed the recovery key (to write it where the person asked) right after `keys.json` is
     in place, so a recovery key that was kept always opens the data; when keeping it fails, the new keys are

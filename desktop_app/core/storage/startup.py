@@ -17,8 +17,8 @@ from desktop_app.core.storage.database import (
     Database,
     build_engine,
     database_path,
-    environment_failure,
     query_file,
+    raise_if_environment,
     sqlite_url,
 )
 from desktop_app.core.storage.keys import WrongPasswordError, has_keys
@@ -93,9 +93,7 @@ def opening_key(db_file: Path, data_dir: Path, key: bytes | None) -> bytes | Non
         try:
             query_file(db_file, "SELECT count(*) FROM sqlite_master", mode="rw", key=key)
         except cipher.database_errors() as exc:
-            failure = environment_failure(exc)
-            if failure is not None:
-                raise failure from exc
+            raise_if_environment(exc)
             raise WrongPasswordError("数据文件无法用这个密钥打开：密码或恢复密钥不属于这份数据。") from exc
         return key
     if has_keys(data_dir):
@@ -121,9 +119,7 @@ def create_database(db_file: Path, key: bytes) -> None:
     try:
         migrate.upgrade(engine, key=key)
     except DBAPIError as exc:
-        failure = environment_failure(exc)
-        if failure is not None:
-            raise failure from exc
+        raise_if_environment(exc)
         raise
     finally:
         engine.dispose()
@@ -217,9 +213,7 @@ def open_database(
         migrate.upgrade(engine, backup_dir=db.backup_dir, db_file=db_file, key=db.key)
     except DBAPIError as exc:
         engine.dispose()
-        failure = environment_failure(exc)
-        if failure is not None:
-            raise failure from exc
+        raise_if_environment(exc)
         if db_file is None and isinstance(exc, OperationalError):
             raise AppError(
                 f"无法连接数据库服务器（{make_url(url).host or '本机'}）：服务器没有响应或拒绝了连接。"
