@@ -5,10 +5,10 @@ import sys
 
 from benchmarks.memory import peak_kb
 from desktop_app.core.storage.startup import open_database
-from desktop_app.ui.app import create_application
-from desktop_app.ui.background import BackgroundTask
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.main_window import VIEWS, MainWindow, view_index
+from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.shell.app import create_application
+from desktop_app.ui.shell.main_window import VIEWS, MainWindow, view_index
 from desktop_app.ui.views.records import CareView
 
 app = create_application()

@@ -360,9 +360,9 @@ def measure(size: str, quick: bool, work: Path) -> list[Figure]:
     from desktop_app.core.exchange.roster.preview import preview_import
     from desktop_app.core.services.care import CareService
     from desktop_app.core.services.profile import ProfileService
-    from desktop_app.ui.app import create_application, freeze_start_up_objects
-    from desktop_app.ui.context import AppContext
-    from desktop_app.ui.main_window import MainWindow, view_index
+    from desktop_app.ui.kit.context import AppContext
+    from desktop_app.ui.shell.app import create_application, freeze_start_up_objects
+    from desktop_app.ui.shell.main_window import MainWindow, view_index
     from desktop_app.ui.views.records import CareView
 
     runs = 2 if quick else 7
@@ -526,7 +526,7 @@ def settle() -> None:
     each figure is measured on a quiet machine, and a list is scrolled whole."""
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.ui.background import BackgroundTask
+    from desktop_app.ui.kit.background import BackgroundTask
 
     while BackgroundTask.any_running():
         QApplication.processEvents()
@@ -557,8 +557,8 @@ def search_figure(window: Any, count: int, of: str = "") -> Figure:
     """Search as typed in the care list: each keystroke's query, model reset and first rows painted."""
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.ui.main_window import view_index
-    from desktop_app.ui.table_model import FIRST_ROWS
+    from desktop_app.ui.kit.table_model import FIRST_ROWS
+    from desktop_app.ui.shell.main_window import view_index
     from desktop_app.ui.views.records import CareView
 
     care = window.view(view_index(CareView))
@@ -607,9 +607,9 @@ def huge_figures(work: Path) -> list[Figure]:
     """The same pages, search and save on ten times the large set (generated once into the cache), encrypted."""
     from desktop_app.core.storage import keys
     from desktop_app.core.storage.startup import open_database
-    from desktop_app.ui.app import freeze_start_up_objects
-    from desktop_app.ui.context import AppContext
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.kit.context import AppContext
+    from desktop_app.ui.shell.app import freeze_start_up_objects
+    from desktop_app.ui.shell.main_window import MainWindow
 
     copy = working_copy(data_set("huge"), work / "huge")
     open_database(copy, key=keys.create_keys(copy, BENCH_PASSWORD)[0]).dispose()  # encrypted, as in use

@@ -537,7 +537,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         from desktop_app.core.storage.paths import resolve_data_dir
 
         ahead = look_ahead(resolve_data_dir(args.data_dir), password)
-    from desktop_app.ui.app import run_gui
+    from desktop_app.ui.shell.app import run_gui
 
     return run_gui(args.data_dir, args.db_url, quit_when=args.quit_when, password=password, ahead=ahead)
 

@@ -183,9 +183,9 @@ def _package_round_trip(context: dict[str, Any], folder: Path) -> str:
 
 
 def _main_window(context: dict[str, Any]) -> str:
-    from desktop_app.ui.app import create_application
-    from desktop_app.ui.context import AppContext
-    from desktop_app.ui.main_window import VIEWS, MainWindow
+    from desktop_app.ui.kit.context import AppContext
+    from desktop_app.ui.shell.app import create_application
+    from desktop_app.ui.shell.main_window import VIEWS, MainWindow
 
     app = create_application()
     window = MainWindow(AppContext.open(context["db"]))

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app.core.exchange.demo import fill_demo
 from desktop_app.core.storage.startup import open_database
-from desktop_app.ui.app import create_application
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.main_window import VIEWS, MainWindow
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.shell.app import create_application
+from desktop_app.ui.shell.main_window import VIEWS, MainWindow
 from desktop_app.ui.views.record_view import RecordView
 
 NAMES = (
@@ -48,7 +48,7 @@ def grab_import_dialog(db, tmp: Path, out: Path) -> None:  # type: ignore[no-unt
     """The import preview of a roster with one good row, one duplicate and one mistake."""
     import openpyxl
 
-    from desktop_app.ui.import_dialog import ImportDialog
+    from desktop_app.ui.dialogs.import_dialog import ImportDialog
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -72,7 +72,7 @@ def grab_dues_dialogs(window: MainWindow, db, tmp: Path, out: Path) -> None:  # 
     """The 党费 base import's preview (one wrong row) and the 自愿多交 dialog."""
     import openpyxl
 
-    from desktop_app.ui.dues_import import DuesBasesDialog
+    from desktop_app.ui.dialogs.dues_import import DuesBasesDialog
     from desktop_app.ui.views.dues import DuesView, VoluntaryDialog
 
     view = next(window.view(i) for i in range(len(VIEWS)) if isinstance(window.view(i), DuesView))
@@ -111,7 +111,7 @@ def grab_forms(view: RecordView, out: Path, name: str) -> None:
 
 def grab_meeting_pdf(window: MainWindow, out: Path) -> None:
     """The first three meetings exported as the paper 会议记录, one page each."""
-    from desktop_app.ui.meeting_print import write_meeting_pdf
+    from desktop_app.ui.dialogs.meeting_print import write_meeting_pdf
 
     view = window.record_view("meeting")
     ids = [view.model.record_id(row) for row in range(min(3, view.model.rowCount()))]
@@ -128,7 +128,7 @@ def street_screens(tmp: Path, out: Path) -> None:
     from desktop_app.core.exchange.reports.registry import STREET, export_report
     from desktop_app.core.services.mode import ModeService
     from desktop_app.core.services.street import StreetKeyService, StreetUnitService
-    from desktop_app.ui.main_window import STREET_VIEWS
+    from desktop_app.ui.shell.main_window import STREET_VIEWS
 
     today = dt.date.today()
     street = open_database(tmp / "street")
@@ -180,7 +180,7 @@ def main(out: Path) -> int:
                     grab_forms(view, out, f"{NAMES[index]}-{view.service.kind_key}")
         grab_import_dialog(db, Path(tmp), out)
         grab_dues_dialogs(window, db, Path(tmp), out)
-        from desktop_app.ui.guide import GuideDialog
+        from desktop_app.ui.dialogs.guide import GuideDialog
 
         guide = GuideDialog(window)
         guide.show()

@@ -61,7 +61,7 @@ PERSON = textwrap.dedent("""
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
     from desktop_app.cli import main
-    from desktop_app.ui import first_run
+    from desktop_app.ui.dialogs import first_run
 
     shown = first_run.FirstRunDialog.exec
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from desktop_app.ui import errors
+from desktop_app.ui.kit import errors
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +21,7 @@ def asked(monkeypatch):
     """Questions the program asked; answered yes unless a test answers itself."""
 
     questions: list[str] = []
-    from desktop_app.ui import prompts
+    from desktop_app.ui.kit import prompts
 
     monkeypatch.setattr(prompts, "ask", lambda parent, question: questions.append(question) or True)
     return questions
@@ -56,7 +56,7 @@ def told(monkeypatch):
     """Results the program told the person (prompts.inform), instead of a modal message box."""
 
     messages: list[str] = []
-    from desktop_app.ui import prompts
+    from desktop_app.ui.kit import prompts
 
     monkeypatch.setattr(prompts, "inform", lambda parent, message, title="完成": messages.append(message))
     return messages
@@ -143,14 +143,14 @@ def drive_modal(no_modal_loops, qtbot):
 
 @pytest.fixture
 def app(qapp):
-    from desktop_app.ui.app import create_application
+    from desktop_app.ui.shell.app import create_application
 
     return create_application()
 
 
 @pytest.fixture
 def context(app, db):
-    from desktop_app.ui.context import AppContext
+    from desktop_app.ui.kit.context import AppContext
 
     return AppContext.open(db)
 
@@ -287,7 +287,7 @@ def click_reminder(qtbot, reminder_lines):
 @pytest.fixture
 def text_size_restored(app):
     """The text size is the application's: put it back for the tests that follow."""
-    from desktop_app.ui.text_size import DEFAULT_POINTS, apply_points
+    from desktop_app.ui.kit.text_size import DEFAULT_POINTS, apply_points
 
     yield
     apply_points(DEFAULT_POINTS)
@@ -299,7 +299,7 @@ def choose_text_size(qtbot, click_page, text_size_restored):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.ui.text_size import SIZES
+    from desktop_app.ui.kit.text_size import SIZES
 
     def choose(window, label):
         click_page(window, "设置")

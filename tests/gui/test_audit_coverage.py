@@ -72,8 +72,8 @@ def test_every_command_line_command_has_an_entry():
 def test_every_menu_and_data_action_has_an_entry(qtbot, context):
     from PySide6.QtWidgets import QPushButton
 
-    from desktop_app.ui.main_window import MainWindow
-    from desktop_app.ui.security import IdleLock
+    from desktop_app.ui.shell.lock import IdleLock
+    from desktop_app.ui.shell.main_window import MainWindow
     from desktop_app.ui.views.settings import DataBox
 
     window = MainWindow(context)
@@ -168,9 +168,10 @@ def test_lock_and_a_wrong_password_on_the_lock_screen_reach_the_operation_log(
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.core.services.profile import ProfileService
-    from desktop_app.ui.app import fill_window
-    from desktop_app.ui.background import BackgroundTask
-    from desktop_app.ui.main_window import MainWindow, ui_settings
+    from desktop_app.ui.kit.background import BackgroundTask
+    from desktop_app.ui.kit.ui_settings import ui_settings
+    from desktop_app.ui.shell.app import fill_window
+    from desktop_app.ui.shell.main_window import MainWindow
     from desktop_app.ui.views.audit import AuditView
     from tests.gui.conftest import answer
 

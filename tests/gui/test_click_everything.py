@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.ui.background import BackgroundTask
-from desktop_app.ui.main_window import VIEWS, MainWindow
+from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.shell.main_window import VIEWS, MainWindow
 
 EXPECTED_DIALOGS = {
     "CareForm",
@@ -69,7 +69,7 @@ def clickables(page: QWidget) -> list[QAbstractButton]:
 
 def test_every_view_survives_every_click(qtbot, demo_context, tmp_path, monkeypatch, shown_errors, no_modal_loops):
     fake_static_dialogs(monkeypatch, tmp_path)
-    monkeypatch.setattr("desktop_app.ui.prompts.ask", lambda parent, question: False)  # destructive: no
+    monkeypatch.setattr("desktop_app.ui.kit.prompts.ask", lambda parent, question: False)  # destructive: no
     window = MainWindow(demo_context)
     qtbot.addWidget(window)
     window.show()

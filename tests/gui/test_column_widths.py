@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QStyle, QTableView, QTabWidget, QWidget
 
 from desktop_app.core.exchange.demo import fill_demo
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.text_size import SIZES, apply_points
+from desktop_app.ui.kit.text_size import SIZES, apply_points
+from desktop_app.ui.shell.main_window import MainWindow
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$")
 # An amount or a count, as a cell shows it (党费: ✓ paid, ※ corrected): a number cut short misstates money.
@@ -125,7 +125,7 @@ def test_lists_built_at_the_largest_text_size_show_headers_and_dates_whole(
 def test_the_workbench_charts_show_every_legend_line_and_month_at_the_largest_text_size(
     qtbot, window, click_page, choose_text_size
 ):
-    from desktop_app.ui.chart import MonthlyChart
+    from desktop_app.ui.kit.chart import MonthlyChart
 
     choose_text_size(window, "特大")
     click_page(window, "工作台")

@@ -5,9 +5,10 @@ from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.services.people import ResidentService
 from desktop_app.core.storage.audit import AuditService
 from desktop_app.core.storage.backup import list_backups, make_backup
-from desktop_app.ui.background import BackgroundTask
-from desktop_app.ui.main_window import VIEWS, MainWindow, ui_settings, view_index
-from desktop_app.ui.restore_dialog import RestoreDialog
+from desktop_app.ui.dialogs.restore_dialog import RestoreDialog
+from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.ui_settings import ui_settings
+from desktop_app.ui.shell.main_window import VIEWS, MainWindow, view_index
 from desktop_app.ui.views.audit import AuditView
 from desktop_app.ui.views.settings import DataBox, SettingsView
 
@@ -94,7 +95,7 @@ def start_as_the_program_does(qtbot, data_dir, drive_modal, *handlers, check_fir
     """The window shown, then the data opened as `run_gui` opens it (`check_first`: after a run that did not
     end normally), the dialogs on the way driven by `handlers`; the window and the exit code the program
     would end with."""
-    from desktop_app.ui.app import open_data
+    from desktop_app.ui.shell.app import open_data
 
     window = MainWindow(settings=ui_settings(data_dir))
     qtbot.addWidget(window)

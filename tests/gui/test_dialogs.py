@@ -7,10 +7,10 @@ from desktop_app.core.domain.errors import AppError, DatabaseEnvironmentError
 from desktop_app.core.services.attachments import AttachmentService
 from desktop_app.core.services.care import CareCategoryService
 from desktop_app.core.services.profile import ProfileService
-from desktop_app.ui.attachments import AttachmentsDialog
-from desktop_app.ui.errors import ErrorDialog, report_failure
-from desktop_app.ui.first_run import FirstRunDialog
-from desktop_app.ui.main_window import MainWindow, view_index
+from desktop_app.ui.dialogs.attachments import AttachmentsDialog
+from desktop_app.ui.dialogs.first_run import FirstRunDialog
+from desktop_app.ui.kit.errors import ErrorDialog, report_failure
+from desktop_app.ui.shell.main_window import MainWindow, view_index
 from desktop_app.ui.views.dashboard import DashboardView
 from desktop_app.ui.views.settings import CategoryBox, SettingsView
 
@@ -186,7 +186,7 @@ def test_the_file_dialog_speaks_chinese(qtbot, app, tmp_path):
 
 def test_one_failure_route_for_every_widget(qtbot, app, shown_errors):
     from desktop_app.core.domain.errors import ValidationError
-    from desktop_app.ui.operations import attempt
+    from desktop_app.ui.kit.operations import attempt
 
     assert attempt(None, lambda: 41 + 1).value == 42
     refused = attempt(None, lambda: (_ for _ in ()).throw(ValidationError({"name": "必须填写"}, {"name": "姓名"})))

@@ -4,7 +4,7 @@ the lists paint and the view changes. Runs under pytest's faulthandler, so a cra
 from __future__ import annotations
 
 from desktop_app.core.storage.targets import WRITING_DIRNAME
-from desktop_app.ui.main_window import MainWindow, view_index
+from desktop_app.ui.shell.main_window import MainWindow, view_index
 from desktop_app.ui.views.reports import ReportsView
 
 ROUNDS = 12
@@ -43,7 +43,7 @@ def test_a_task_whose_view_is_destroyed_mid_run_finishes_without_aborting(qtbot)
 
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from desktop_app.ui.background import BackgroundTask
+    from desktop_app.ui.kit.background import BackgroundTask
 
     release = threading.Event()
     finished = threading.Event()
@@ -71,7 +71,7 @@ def test_no_garbage_is_collected_off_the_gui_thread_while_work_runs(qtbot):
 
     from PySide6.QtWidgets import QWidget
 
-    from desktop_app.ui.background import BackgroundTask
+    from desktop_app.ui.kit.background import BackgroundTask
 
     seen = []
     parent = QWidget()

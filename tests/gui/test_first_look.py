@@ -14,10 +14,11 @@ from desktop_app.core.services.look_ahead import look_ahead
 from desktop_app.core.services.profile import ProfileService
 from desktop_app.core.storage import keys
 from desktop_app.core.storage.startup import open_database
-from desktop_app.ui import app as app_module
-from desktop_app.ui.background import BackgroundTask
 from desktop_app.ui.forms.base import RecordForm
-from desktop_app.ui.main_window import MainWindow, ui_settings
+from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.ui_settings import ui_settings
+from desktop_app.ui.shell import app as app_module
+from desktop_app.ui.shell.main_window import MainWindow
 from desktop_app.ui.views.dashboard import DashboardView
 from desktop_app.ui.views.records import CareView
 from tests.gui.conftest import PASSWORD

@@ -13,9 +13,10 @@ from desktop_app.core.services.street import StreetKeyService
 from desktop_app.core.storage.backup import backup_now
 from desktop_app.core.storage.restore import restore_backup
 from desktop_app.core.storage.startup import open_database
-from desktop_app.ui.app import open_data
-from desktop_app.ui.background import BackgroundTask
-from desktop_app.ui.main_window import MainWindow, ui_settings
+from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.ui_settings import ui_settings
+from desktop_app.ui.shell.app import open_data
+from desktop_app.ui.shell.main_window import MainWindow
 from tests.conftest import TEST_DATA_KEY, TEST_PASSWORD
 from tests.unit.test_every_way_in import files_under, readable, secrets_of
 

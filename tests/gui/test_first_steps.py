@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from desktop_app.core.services.people import MemberService, ResidentService
 from desktop_app.core.services.profile import ProfileService
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.shell.main_window import MainWindow
 from desktop_app.ui.views.records import MemberView, ResidentView
 from desktop_app.ui.views.settings import SettingsView
 

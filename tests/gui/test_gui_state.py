@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButto
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.people import ResidentService
 from desktop_app.core.services.profile import ProfileService
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.shell.main_window import MainWindow
 
 # Qt's own static file dialog, read when the tests are collected, before a fixture replaces it: one test opens it.
 REAL_GET_OPEN_FILE_NAME = QFileDialog.getOpenFileName
@@ -169,7 +169,7 @@ def test_settings_shows_the_street_key_imported_on_the_reports_page(
     from PySide6.QtWidgets import QFileDialog
 
     from desktop_app.core.storage.recipient_key import PublicKey, new_private_key, public_of
-    from desktop_app.ui.street_boxes import PackageBox
+    from desktop_app.ui.views.street_boxes import PackageBox
 
     window = office_window
     click_page(window, "设置")
@@ -197,7 +197,7 @@ def test_the_reports_page_shows_the_street_key_imported_in_settings(
     from PySide6.QtWidgets import QFileDialog, QPushButton
 
     from desktop_app.core.storage.recipient_key import PublicKey, new_private_key, public_of
-    from desktop_app.ui.street_boxes import PackageBox
+    from desktop_app.ui.views.street_boxes import PackageBox
 
     window = office_window
     click_page(window, "报表导出")
@@ -219,7 +219,7 @@ def test_settings_keeps_unsaved_edits_when_it_reads_afresh(
     qtbot, office_window, click_page, type_text, drive_modal, monkeypatch
 ):
     from desktop_app.core.services.care import CareCategoryService
-    from desktop_app.ui import prompts
+    from desktop_app.ui.kit import prompts
 
     window = office_window
     settings, edit = typed_community_name(qtbot, window, click_page, type_text, "虹旭居民区")
@@ -304,7 +304,7 @@ def test_the_street_dashboard_and_the_export_agree_on_every_verdict(qtbot, db, t
     from desktop_app.core.services.mode import ModeService
     from desktop_app.core.services.street import StreetKeyService
     from desktop_app.core.storage.startup import open_database
-    from desktop_app.ui.context import AppContext
+    from desktop_app.ui.kit.context import AppContext
     from tests.conftest import TEST_DATA_KEY
 
     year = dt.date.today().year
@@ -356,8 +356,8 @@ def street_settings(qtbot, db, click_page):
     """A street office's window at 1366×768 on its 设置 page; returns (window, the list's box)."""
     from desktop_app.core.services.mode import ModeService
     from desktop_app.core.services.street import StreetKeyService
-    from desktop_app.ui.context import AppContext
-    from desktop_app.ui.street_boxes import StreetOfficeBox
+    from desktop_app.ui.kit.context import AppContext
+    from desktop_app.ui.views.street_boxes import StreetOfficeBox
 
     ModeService(db).become_street("示例街道")
     StreetKeyService(db).create_key_pair("示例街道")
@@ -561,7 +561,7 @@ def test_qt_own_file_dialog_shows_dates_and_sizes_as_the_program_does(
     from PySide6.QtCore import QLocale
     from PySide6.QtWidgets import QTreeView
 
-    from desktop_app.ui.file_dialogs import FileKind
+    from desktop_app.ui.kit.file_dialogs import FileKind
 
     monkeypatch.setattr(QLocale, "system", staticmethod(QLocale.c))
     folder = tmp_path / "街道来的文件"

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desktop_app.core.exchange.demo import fill_demo
 from desktop_app.core.storage import keys
 from desktop_app.core.storage.startup import open_database
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.guide import SHORTCUTS
-from desktop_app.ui.main_window import STREET_VIEWS, VIEWS, MainWindow
-from desktop_app.ui.security import IdleLock
+from desktop_app.ui.dialogs.guide import SHORTCUTS
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.shell.lock import IdleLock
+from desktop_app.ui.shell.main_window import STREET_VIEWS, VIEWS, MainWindow
 
 README = Path(__file__).parents[2] / "README.md"
 PORTABLE = QKeySequence.SequenceFormat.PortableText

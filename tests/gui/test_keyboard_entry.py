@@ -20,7 +20,7 @@ from desktop_app.core.services.care import CareCategoryService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.services.visits import VisitService
-from desktop_app.ui.first_run import FirstRunDialog
+from desktop_app.ui.dialogs.first_run import FirstRunDialog
 from desktop_app.ui.views.records import MeetingView, VisitView
 from desktop_app.ui.views.settings import CategoryBox
 
@@ -140,7 +140,7 @@ def test_mark_the_rest_present_does_what_its_one_wording_says(qtbot, context, dr
     question, as the fixture does, would have overwritten the 请假 below)."""
     from pathlib import Path
 
-    from desktop_app.ui.guide import GUIDE_HTML, MARK_REST_PRESENT
+    from desktop_app.ui.dialogs.guide import GUIDE_HTML, MARK_REST_PRESENT
 
     members = MemberService(context.db)
     for name in ("甲委员", "乙委员", "丙委员"):

@@ -1,7 +1,7 @@
 """Every window, form and dialog fits a 1366×768 office screen with its buttons on screen.
 
 The tests run on an offscreen 1366×768 screen (tests/office_screen.json). The offscreen platform
-draws only a thin frame, so the frame a window manager adds is allowed for (ui.screen.FRAME_ALLOWANCE).
+draws only a thin frame, so the frame a window manager adds is allowed for (ui.kit.screen.FRAME_ALLOWANCE).
 """
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, QWidget
 
-from desktop_app.ui.attachments import AttachmentsDialog
-from desktop_app.ui.errors import ErrorDialog
-from desktop_app.ui.first_run import FirstRunDialog
-from desktop_app.ui.guide import GuideDialog
-from desktop_app.ui.import_dialog import ImportDialog
-from desktop_app.ui.main_window import MainWindow, ui_settings
-from desktop_app.ui.restore_dialog import RestoreDialog
-from desktop_app.ui.screen import FRAME_ALLOWANCE
+from desktop_app.ui.dialogs.attachments import AttachmentsDialog
+from desktop_app.ui.dialogs.first_run import FirstRunDialog
+from desktop_app.ui.dialogs.guide import GuideDialog
+from desktop_app.ui.dialogs.import_dialog import ImportDialog
+from desktop_app.ui.dialogs.restore_dialog import RestoreDialog
+from desktop_app.ui.kit.errors import ErrorDialog
+from desktop_app.ui.kit.screen import FRAME_ALLOWANCE
+from desktop_app.ui.kit.ui_settings import ui_settings
+from desktop_app.ui.shell.main_window import MainWindow
 from desktop_app.ui.views.records import CareView, MeetingView, MemberView, ResidentView, VisitView
 from desktop_app.ui.views.studio import StudioView
 
@@ -68,7 +69,7 @@ def test_every_record_form_fits_new_and_filled(qtbot, demo_context, view_class, 
 
 @pytest.mark.parametrize("view_class", [MeetingView, VisitView, CareView, MemberView])
 def test_forms_fit_at_the_largest_text_size(qtbot, demo_context, view_class):
-    from desktop_app.ui.text_size import DEFAULT_POINTS, SIZES, apply_points
+    from desktop_app.ui.kit.text_size import DEFAULT_POINTS, SIZES, apply_points
 
     apply_points(max(SIZES.values()))
     try:
@@ -95,7 +96,7 @@ def test_the_first_window_comes_from_the_screen(qtbot, tmp_path):
 
 
 def test_the_settings_save_button_is_in_sight_without_scrolling(qtbot, demo_context):
-    from desktop_app.ui.main_window import view_index
+    from desktop_app.ui.shell.main_window import view_index
     from desktop_app.ui.views.settings import SettingsView
 
     window = MainWindow(demo_context)

@@ -3,7 +3,7 @@ import pytest
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.recycle import RecycleBinService
 from desktop_app.core.services.registry import record_services
-from desktop_app.ui.table_model import PAGE_SIZE, RecordTableModel
+from desktop_app.ui.kit.table_model import PAGE_SIZE, RecordTableModel
 from desktop_app.ui.views.recycle import DeletedModel
 
 
@@ -62,7 +62,7 @@ def test_deleted_model_passes_the_model_tester(qtmodeltester, demo_context):
 
 
 def shown_table(qtbot, qapp, model, width, height):
-    from desktop_app.ui.table_model import RecordTableView
+    from desktop_app.ui.kit.table_model import RecordTableView
 
     view = RecordTableView()
     qtbot.addWidget(view)
@@ -139,7 +139,7 @@ def test_a_cut_off_text_shows_whole_in_its_tooltip_and_personal_data_never(qtbot
 
 def test_scrolling_on_fills_pages_ahead_in_one_go(demo_context, monkeypatch):
     from desktop_app.core.services.people import ResidentService
-    from desktop_app.ui import table_model
+    from desktop_app.ui.kit import table_model
 
     monkeypatch.setattr(table_model, "PAGE_SIZE", 50)  # 400 residents: eight pages
     monkeypatch.setattr(table_model, "READ_AHEAD_PAGES", 4)
@@ -196,7 +196,7 @@ def held_rest(monkeypatch):
     import threading
 
     from desktop_app.core.services.people import ResidentService
-    from desktop_app.ui import table_model
+    from desktop_app.ui.kit import table_model
 
     monkeypatch.setattr(table_model, "FIRST_ROWS", 50)
     go_on = threading.Event()
@@ -216,7 +216,7 @@ def test_a_long_list_shows_its_first_rows_at_once_and_the_rest_below_them_a_mome
 ):
 
     from desktop_app.core.services.people import ResidentService
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.shell.main_window import MainWindow
     from desktop_app.ui.views.records import ResidentView
 
     everyone = ResidentService(demo_context.db).list_ids()

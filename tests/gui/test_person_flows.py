@@ -14,8 +14,8 @@ from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.services.visits import VisitService
 from desktop_app.core.storage.backup import list_backups
-from desktop_app.ui import prompts
 from desktop_app.ui.forms.care import CareForm
+from desktop_app.ui.kit import prompts
 from desktop_app.ui.views.records import CareView, MeetingView, VisitView
 from desktop_app.ui.views.settings import DataBox, SettingsView
 
@@ -204,7 +204,7 @@ def test_questions_default_to_no(monkeypatch):
     """Enter or Esc on 确定放弃吗？ / 确定删除吗？ answers 否."""
     from importlib import reload
 
-    import desktop_app.ui.prompts as prompts_module
+    import desktop_app.ui.kit.prompts as prompts_module
 
     seen = {}
 
@@ -219,7 +219,7 @@ def test_questions_default_to_no(monkeypatch):
 
 
 def shown_window(qtbot, context):
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.shell.main_window import MainWindow
 
     window = MainWindow(context)
     qtbot.addWidget(window)
@@ -262,7 +262,9 @@ def test_keyboard_flow_between_views(qtbot, demo_context, drive_modal, monkeypat
     assert len(asked) == asked_before
     # Ctrl+P prints the selected meeting in 三会一课.
     printed = []
-    monkeypatch.setattr("desktop_app.ui.meeting_print.print_meetings", lambda parent, service, ids: printed.append(ids))
+    monkeypatch.setattr(
+        "desktop_app.ui.dialogs.meeting_print.print_meetings", lambda parent, service, ids: printed.append(ids)
+    )
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     meetings = window.stack.currentWidget()
     assert isinstance(meetings, MeetingView)
@@ -380,7 +382,7 @@ def test_meeting_pdf_is_named_by_date_and_topic():
 
 @pytest.fixture
 def restore_text_size():
-    from desktop_app.ui.text_size import DEFAULT_POINTS, apply_points
+    from desktop_app.ui.kit.text_size import DEFAULT_POINTS, apply_points
 
     yield
     apply_points(DEFAULT_POINTS)  # the application font outlives the test
@@ -400,7 +402,7 @@ def test_f1_opens_the_guide(qtbot, demo_context, drive_modal):
 
 
 def test_a_larger_text_size_applies_everywhere_and_is_remembered(qtbot, demo_context, restore_text_size):
-    from desktop_app.ui.text_size import saved_points
+    from desktop_app.ui.kit.text_size import saved_points
     from desktop_app.ui.views.settings import SettingsView
 
     settings = SettingsView(demo_context)

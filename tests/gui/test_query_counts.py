@@ -9,9 +9,9 @@ from desktop_app.core.services.care import CareCategoryService
 from desktop_app.core.services.registry import record_services
 from desktop_app.core.storage.models import CareAction, Resident
 from desktop_app.core.storage.startup import open_database
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.main_window import VIEWS, MainWindow, view_index
-from desktop_app.ui.table_model import FIRST_ROWS, RecordTableModel
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.kit.table_model import FIRST_ROWS, RecordTableModel
+from desktop_app.ui.shell.main_window import VIEWS, MainWindow, view_index
 from desktop_app.ui.views.records import CareView
 from tests.conftest import TEST_DATA_KEY
 

@@ -3,8 +3,8 @@ import pytest
 
 from desktop_app.core.services.base import ListQuery
 from desktop_app.core.services.people import ResidentService
-from desktop_app.ui.file_dialogs import FileKind
-from desktop_app.ui.import_dialog import ImportDialog
+from desktop_app.ui.dialogs.import_dialog import ImportDialog
+from desktop_app.ui.kit.file_dialogs import FileKind
 from desktop_app.ui.views.reports import ReportsView
 
 

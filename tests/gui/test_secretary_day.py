@@ -15,9 +15,10 @@ from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QPushButton
 
 from desktop_app.core.storage.paths import DATABASE_FILENAME
-from desktop_app.ui.app import open_data
-from desktop_app.ui.background import BackgroundTask
-from desktop_app.ui.main_window import MainWindow, ui_settings
+from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.ui_settings import ui_settings
+from desktop_app.ui.shell.app import open_data
+from desktop_app.ui.shell.main_window import MainWindow
 
 Key = _Qt.Key
 CTRL = _Qt.KeyboardModifier.ControlModifier
@@ -49,7 +50,7 @@ def test_a_secretarys_day_by_keyboard(
 
     asked: list[str] = []
     # She confirms the delete; she keeps the two absences when marking the rest present.
-    from desktop_app.ui import prompts
+    from desktop_app.ui.kit import prompts
 
     monkeypatch.setattr(prompts, "ask", lambda parent, q: asked.append(q) or "请假或缺席" not in q)
     directory = tmp_path / "data"

@@ -8,9 +8,11 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 
 from desktop_app.core.storage import keys
 from desktop_app.core.storage.startup import open_database
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.main_window import MainWindow, ui_settings
-from desktop_app.ui.security import IDLE_MINUTES_KEY, Curtain, IdleLock, RecoveryKeyDialog, UnlockDialog
+from desktop_app.ui.dialogs.passwords import RecoveryKeyDialog, UnlockDialog
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.kit.ui_settings import IDLE_MINUTES_KEY, ui_settings
+from desktop_app.ui.shell.lock import Curtain, IdleLock
+from desktop_app.ui.shell.main_window import MainWindow
 from tests.gui.conftest import PASSWORD, answer
 
 Key = Qt.Key
@@ -144,7 +146,7 @@ def test_a_new_password_in_settings_opens_the_same_data(qtbot, encrypted, drive_
 
 def test_start_up_asks_for_the_password_of_encrypted_data(qtbot, tmp_path, drive_modal, type_text):
     from desktop_app.core.services.profile import ProfileService
-    from desktop_app.ui.app import open_data
+    from desktop_app.ui.shell.app import open_data
 
     data_key, _ = keys.create_keys(tmp_path, PASSWORD)
     db = open_database(tmp_path, key=data_key)
@@ -164,7 +166,7 @@ def test_start_up_asks_for_the_password_of_encrypted_data(qtbot, tmp_path, drive
     assert window.context is not None
     assert window.context.db.key == data_key
     assert window.idle_lock is not None, "encrypted data gets the lock"
-    from desktop_app.ui.background import BackgroundTask
+    from desktop_app.ui.kit.background import BackgroundTask
 
     qtbot.waitUntil(lambda: not BackgroundTask._running, timeout=20000)
     for opened_db in opened:
@@ -176,7 +178,7 @@ def test_restoring_encrypted_backups_and_another_pcs_bundle(qtbot, encrypted, tm
 
     from desktop_app.core.services.people import ResidentService
     from desktop_app.core.storage.backup import backup_now
-    from desktop_app.ui.restore_dialog import RestoreDialog
+    from desktop_app.ui.dialogs.restore_dialog import RestoreDialog
 
     db, _ = encrypted
     residents = ResidentService(db)
@@ -250,7 +252,7 @@ def test_an_encrypted_export_from_the_reports_page(qtbot, demo_context, tmp_path
 
 
 def test_the_first_start_refuses_a_weak_password_and_the_meter_follows_the_typing(qtbot, drive_modal, type_text):
-    from desktop_app.ui.security import choose_password
+    from desktop_app.ui.dialogs.passwords import choose_password
 
     chosen: list[str | None] = []
     seen: list[str] = []
@@ -321,8 +323,8 @@ def test_change_password_refuses_the_communitys_name(qtbot, encrypted, drive_mod
 
 def test_a_weak_old_password_still_opens_and_is_met_by_one_nudge(qtbot, tmp_path, drive_modal, type_text, told):
     from desktop_app.core.services.profile import ProfileService
-    from desktop_app.ui.app import open_data
-    from desktop_app.ui.background import BackgroundTask
+    from desktop_app.ui.kit.background import BackgroundTask
+    from desktop_app.ui.shell.app import open_data
 
     data_key, _ = keys.create_keys(tmp_path, "123456")  # set by an earlier version, before the rule
     db = open_database(tmp_path, key=data_key)
@@ -353,7 +355,7 @@ def test_a_weak_old_password_still_opens_and_is_met_by_one_nudge(qtbot, tmp_path
 
 def test_a_scripts_first_start_with_a_weak_password_is_refused(qtbot, tmp_path):
     from desktop_app.core.storage.passwords import WeakPasswordError
-    from desktop_app.ui.app import data_key
+    from desktop_app.ui.shell.app import data_key
 
     window = MainWindow(settings=ui_settings(tmp_path))
     qtbot.addWidget(window)
@@ -401,8 +403,8 @@ def test_the_change_password_texts_are_whole_at_1366x768(qtbot, encrypted, drive
 def test_a_scripts_weak_password_opens_and_the_status_bar_says_to_change_it(qtbot, tmp_path):
     from desktop_app.core.services.look_ahead import look_ahead
     from desktop_app.core.services.profile import ProfileService
-    from desktop_app.ui.app import open_data
-    from desktop_app.ui.background import BackgroundTask
+    from desktop_app.ui.kit.background import BackgroundTask
+    from desktop_app.ui.shell.app import open_data
 
     data_key, _ = keys.create_keys(tmp_path, "qq123456")
     db = open_database(tmp_path, key=data_key)

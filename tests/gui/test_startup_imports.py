@@ -45,6 +45,6 @@ def test_showing_the_window_loads_no_heavy_module(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     imported = imported_modules(done.stderr)
-    assert "desktop_app.ui.main_window" in imported, "the report covers the start-up path"
+    assert "desktop_app.ui.shell.main_window" in imported, "the report covers the start-up path"
     loaded = sorted(name for name in HEAVY if name in imported)
     assert loaded == [], f"loaded before the window was shown: {loaded}"

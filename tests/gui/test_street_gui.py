@@ -15,8 +15,8 @@ from desktop_app.core.exchange.packages.build import build_package, package_peri
 from desktop_app.core.services.mode import ModeService
 from desktop_app.core.services.street import StreetKeyService, StreetPackageService
 from desktop_app.core.storage.startup import open_database
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.main_window import STREET_VIEWS, MainWindow
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.shell.main_window import STREET_VIEWS, MainWindow
 from desktop_app.ui.views.street import PackagesView, StreetDashboardView, StreetReportsView
 from tests.conftest import TEST_DATA_KEY
 
@@ -43,7 +43,7 @@ def sent_packages(tmp_path: Path, key, seeds=(21, 22)) -> list[Path]:
 
 
 def test_first_run_for_a_street_office_shows_the_street_pages(qtbot, app, db, drive_modal, type_text):
-    from desktop_app.ui.first_run import FirstRunDialog
+    from desktop_app.ui.dialogs.first_run import FirstRunDialog
 
     window = MainWindow(settings=AppContext.open(db).settings)
     qtbot.addWidget(window)
@@ -152,8 +152,8 @@ def test_a_community_without_the_street_key_is_told_and_offered_to_import_it(
     qtbot, demo_context, tmp_path, monkeypatch
 ):
     from desktop_app.core.storage.recipient_key import PublicKey, new_private_key, public_of
-    from desktop_app.ui.street_boxes import PackageBox
     from desktop_app.ui.views.reports import ReportsView
+    from desktop_app.ui.views.street_boxes import PackageBox
 
     view = ReportsView(demo_context)
     qtbot.addWidget(view)

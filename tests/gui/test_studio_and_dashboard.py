@@ -10,9 +10,9 @@ from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService
 from desktop_app.core.services.studio import StudioActivityService, StudioProblemService, StudioTopicService
+from desktop_app.ui.dialogs.meeting_print import write_meeting_pdf
 from desktop_app.ui.forms.base import RecordForm
-from desktop_app.ui.main_window import MainWindow, view_index
-from desktop_app.ui.meeting_print import write_meeting_pdf
+from desktop_app.ui.shell.main_window import MainWindow, view_index
 from desktop_app.ui.views.dashboard import DashboardView
 from desktop_app.ui.views.studio import OPEN_TOO_LONG, StudioView
 
@@ -101,8 +101,8 @@ def test_dashboard_chart_and_backup_reminder(qtbot, demo_context, reminder_lines
 
 
 def test_the_first_automatic_backup_clears_the_backup_reminder_at_once(qtbot, demo_context, reminder_lines):
-    from desktop_app.ui.app import start_up_backup
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.shell.app import start_up_backup
+    from desktop_app.ui.shell.main_window import MainWindow
 
     window = MainWindow(demo_context)
     qtbot.addWidget(window)

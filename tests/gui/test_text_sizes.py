@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication
 from desktop_app.core.exchange.demo import fill_demo
 from desktop_app.core.services.mode import ModeService
 from desktop_app.core.services.street import StreetKeyService
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.screen import FRAME_ALLOWANCE
-from desktop_app.ui.text_size import SIZES, apply_points
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.kit.screen import FRAME_ALLOWANCE
+from desktop_app.ui.kit.text_size import SIZES, apply_points
+from desktop_app.ui.shell.main_window import MainWindow
 
 
 def outside_scrolling(widget: QWidget, page: QWidget) -> bool:

@@ -10,7 +10,7 @@ from desktop_app.core.services.care import CareService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.ui.forms.care import CareForm
 from desktop_app.ui.forms.meetings import MeetingForm
-from desktop_app.ui.main_window import MainWindow, view_classes, view_index
+from desktop_app.ui.shell.main_window import MainWindow, view_classes, view_index
 from desktop_app.ui.views.records import CareView, MeetingView, ResidentView
 from desktop_app.ui.views.recycle import RecycleView
 

@@ -77,7 +77,7 @@ def test_fields_made_before_the_rules_are_installed_follow_them_too(qtbot, app):
     what was made before takes them then."""
     from PySide6.QtWidgets import QTableView
 
-    from desktop_app.ui.input_rules import InputRules, install_input_rules
+    from desktop_app.ui.kit.input_rules import InputRules, install_input_rules
 
     installed = app.findChild(InputRules)
     app.removeEventFilter(installed)

@@ -1,7 +1,7 @@
 """A start a script makes (its password given, as the benchmarks do): the data key derived and the 工作台 read
 on a thread from the first moment, while the window's thread loads Qt and builds the window. scrypt and
 SQLite leave the interpreter to the other thread while they work. A person's start asks for the password in
-the window, and reads the 工作台 once it is typed (see ui.app)."""
+the window, and reads the 工作台 once it is typed (see ui.shell.app)."""
 
 from __future__ import annotations
 

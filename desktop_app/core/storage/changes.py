@@ -3,7 +3,7 @@
 Every write goes through `Database.session()`; the session notes the rows each flush wrote (table and
 primary key) and the tables a bulk statement wrote, and after a successful commit `ChangeFeed.publish`
 hands one `Change` to the subscribers. A rolled-back unit of work tells nothing. No Qt here: the GUI bridges
-the feed to a signal (ui/changes.py), and a server's notifications (PostgreSQL LISTEN/NOTIFY, carrying only
+the feed to a signal (ui/kit/changes.py), and a server's notifications (PostgreSQL LISTEN/NOTIFY, carrying only
 table names and ids) are meant to feed the same `publish`.
 """
 

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 from desktop_app.core.domain.errors import ValidationError
 from desktop_app.core.domain.fields import Field, FieldType
 from desktop_app.core.services.base import RecordService
-from desktop_app.ui import prompts
-from desktop_app.ui.editors import Editor, editor_for
-from desktop_app.ui.errors import report_failure
-from desktop_app.ui.screen import fit_to_screen
-from desktop_app.ui.styles import ERROR_STYLE
+from desktop_app.ui.kit import prompts
+from desktop_app.ui.kit.editors import Editor, editor_for
+from desktop_app.ui.kit.errors import report_failure
+from desktop_app.ui.kit.screen import fit_to_screen
+from desktop_app.ui.kit.styles import ERROR_STYLE
 
 S = TypeVar("S", bound=RecordService)
 
@@ -232,7 +232,7 @@ class RecordForm(QDialog, Generic[S]):
         """A yes/no question; tests replace it."""
         return prompts.ask(self, question)
 
-    # -- closing with the window (ui.unsaved) ---------------------------------------
+    # -- closing with the window (ui.kit.unsaved) ---------------------------------------
     def unsaved(self) -> list[str]:
         return [f"“{self.windowTitle()}”表单中填写的内容"] if self.isVisible() and self.is_dirty() else []
 

@@ -13,8 +13,8 @@ from desktop_app.core.domain.enums import CareStatus
 from desktop_app.core.domain.fields import Field
 from desktop_app.core.services.care import CareCategoryService, CareService, CategoryInfo
 from desktop_app.core.services.people import ResidentService
-from desktop_app.ui.editors import ChoiceEditor, Editor, editor_for
 from desktop_app.ui.forms.base import RecordForm
+from desktop_app.ui.kit.editors import ChoiceEditor, Editor, editor_for
 
 
 class ResidentPicker(Editor):

@@ -19,12 +19,12 @@ from desktop_app.core.domain.fields import Field
 from desktop_app.core.domain.rules import summarize_attendance, vote_quorum_met
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberBrief, PartyGroupService
-from desktop_app.ui.editor_table import EditorTable, TableColumn
-from desktop_app.ui.editors import ChoiceEditor, Editor, LongTextEditor, TextEditor, editor_for, enum_choices
+from desktop_app.ui.dialogs.guide import MARK_REST_PRESENT
 from desktop_app.ui.forms.base import RecordForm
-from desktop_app.ui.guide import MARK_REST_PRESENT
-from desktop_app.ui.signals import on_click
-from desktop_app.ui.styles import ERROR_STYLE
+from desktop_app.ui.kit.editor_table import EditorTable, TableColumn
+from desktop_app.ui.kit.editors import ChoiceEditor, Editor, LongTextEditor, TextEditor, editor_for, enum_choices
+from desktop_app.ui.kit.signals import on_click
+from desktop_app.ui.kit.styles import ERROR_STYLE
 
 UNMARKED = "（未标记）"
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from desktop_app.core.domain.fields import Field
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
-from desktop_app.ui.editors import ChoiceEditor, Editor, editor_for
 from desktop_app.ui.forms.base import RecordForm
+from desktop_app.ui.kit.editors import ChoiceEditor, Editor, editor_for
 
 
 class ResidentForm(RecordForm[ResidentService]):

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QGroupBox, QVBoxLayout
 from desktop_app.core.domain.enums import ProblemStatus, StudioActivityKind
 from desktop_app.core.domain.fields import Field
 from desktop_app.core.services.studio import StudioActivityService, StudioProblemService, StudioTopicService
-from desktop_app.ui.check_list import CheckList
-from desktop_app.ui.editors import ChoiceEditor, Editor, LongTextEditor, editor_for
 from desktop_app.ui.forms.base import RecordForm
+from desktop_app.ui.kit.check_list import CheckList
+from desktop_app.ui.kit.editors import ChoiceEditor, Editor, LongTextEditor, editor_for
 
 
 class StudioActivityForm(RecordForm[StudioActivityService]):

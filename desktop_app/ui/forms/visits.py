@@ -19,9 +19,10 @@ from desktop_app.core.domain.fields import Field
 from desktop_app.core.domain.pinyin import initials
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.services.visits import VisitService
-from desktop_app.ui.check_list import CheckList
-from desktop_app.ui.editor_table import EditorTable, TableColumn
-from desktop_app.ui.editors import (
+from desktop_app.ui.forms.base import RecordForm
+from desktop_app.ui.kit.check_list import CheckList
+from desktop_app.ui.kit.editor_table import EditorTable, TableColumn
+from desktop_app.ui.kit.editors import (
     ChoiceEditor,
     DateEditor,
     Editor,
@@ -30,8 +31,7 @@ from desktop_app.ui.editors import (
     editor_for,
     enum_choices,
 )
-from desktop_app.ui.forms.base import RecordForm
-from desktop_app.ui.signals import on_click
+from desktop_app.ui.kit.signals import on_click
 
 
 def name_matches(needle: str, name: str) -> bool:

@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QTableV
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.services.registry import record_services
 from desktop_app.core.storage.audit import AuditRow, AuditService
-from desktop_app.ui.column_widths import MOMENT_SAMPLE, ColumnWidths, Room
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.formatting import moment_text
-from desktop_app.ui.list_model import ListTableModel
-from desktop_app.ui.page import Page
+from desktop_app.ui.kit.column_widths import MOMENT_SAMPLE, ColumnWidths, Room
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.kit.formatting import moment_text
+from desktop_app.ui.kit.list_model import ListTableModel
+from desktop_app.ui.kit.page import Page
 from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, by_key
 
 OTHER_KINDS = {

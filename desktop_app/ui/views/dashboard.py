@@ -1,4 +1,4 @@
-"""工作台: the first page (see ui.workbench_panel for what it shows)."""
+"""工作台: the first page (see ui.views.workbench_panel for what it shows)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop_app.core.services.workbench import workbench_of
-from desktop_app.ui.page import Page
-from desktop_app.ui.workbench_panel import WorkbenchPanel
+from desktop_app.ui.kit.page import Page
+from desktop_app.ui.views.workbench_panel import WorkbenchPanel
 
 if TYPE_CHECKING:
-    from desktop_app.ui.context import AppContext
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.kit.context import AppContext
+    from desktop_app.ui.shell.main_window import MainWindow
 
 
 class DashboardView(Page):

@@ -31,14 +31,14 @@ from desktop_app.core.domain.errors import AppError, ValidationError
 from desktop_app.core.services.dues import Basis, DuesService
 from desktop_app.core.services.dues_ledger import MONTHS, LedgerRow, due_through, totals
 from desktop_app.core.services.people import PartyGroupService
-from desktop_app.ui.column_widths import ColumnWidths, Room
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.dialog_buttons import ok_cancel
-from desktop_app.ui.formatting import date_edit, iso_date, python_date
-from desktop_app.ui.list_focus import focus_row
-from desktop_app.ui.operations import attempt
-from desktop_app.ui.page import Page
-from desktop_app.ui.styles import ERROR_STYLE
+from desktop_app.ui.kit.column_widths import ColumnWidths, Room
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.kit.dialog_buttons import ok_cancel
+from desktop_app.ui.kit.formatting import date_edit, iso_date, python_date
+from desktop_app.ui.kit.list_focus import focus_row
+from desktop_app.ui.kit.operations import attempt
+from desktop_app.ui.kit.page import Page
+from desktop_app.ui.kit.styles import ERROR_STYLE
 
 FIRST_MONTH_COLUMN = 2
 PAID_COLUMN = FIRST_MONTH_COLUMN + 13  # 实缴
@@ -524,7 +524,7 @@ class DuesView(Page):
             self.changed()
 
     def import_bases(self) -> None:
-        from desktop_app.ui.dues_import import DuesBasesDialog  # openpyxl only when the person imports
+        from desktop_app.ui.dialogs.dues_import import DuesBasesDialog  # openpyxl only when the person imports
 
         dialog = DuesBasesDialog(self.context.db, self.year.value(), self)
         if dialog.exec() and dialog.preview is not None:

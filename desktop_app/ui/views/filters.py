@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 from desktop_app.core.domain.enums import LabeledEnum
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.services.base import ListQuery
-from desktop_app.ui.formatting import date_edit, python_date
+from desktop_app.ui.kit.formatting import date_edit, python_date
 
 
 def enum_values(enum_cls: type[LabeledEnum]) -> list[tuple[str, str]]:

@@ -21,16 +21,16 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.domain.columns import ColumnKind
 from desktop_app.core.services.base import ListQuery
-from desktop_app.ui import prompts
-from desktop_app.ui.column_widths import DATE_SAMPLE, ColumnWidths, Room
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.errors import report_failure
 from desktop_app.ui.forms.base import RecordForm, S
-from desktop_app.ui.list_focus import focus_row
-from desktop_app.ui.operations import attempt
-from desktop_app.ui.page import Page
-from desktop_app.ui.signals import on_click
-from desktop_app.ui.table_model import RecordTableModel, RecordTableView
+from desktop_app.ui.kit import prompts
+from desktop_app.ui.kit.column_widths import DATE_SAMPLE, ColumnWidths, Room
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.kit.errors import report_failure
+from desktop_app.ui.kit.list_focus import focus_row
+from desktop_app.ui.kit.operations import attempt
+from desktop_app.ui.kit.page import Page
+from desktop_app.ui.kit.signals import on_click
+from desktop_app.ui.kit.table_model import RecordTableModel, RecordTableView
 from desktop_app.ui.views.filters import QueryFilter
 
 SEARCH_DELAY_MS = 250
@@ -265,7 +265,7 @@ class RecordView(Page, Generic[S]):
             self.reload()
 
     def show_attachments(self) -> None:
-        from desktop_app.ui.attachments import AttachmentsDialog
+        from desktop_app.ui.dialogs.attachments import AttachmentsDialog
 
         ids = self.selected_ids()
         if len(ids) == 1:

@@ -21,16 +21,16 @@ from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.core.services.visits import VisitService
-from desktop_app.ui import file_dialogs, prompts
-from desktop_app.ui.file_dialogs import FileKind
-from desktop_app.ui.formatting import iso_date
 from desktop_app.ui.forms.base import S
 from desktop_app.ui.forms.care import CareForm
 from desktop_app.ui.forms.meetings import MeetingForm
 from desktop_app.ui.forms.people import MemberForm, PartyGroupForm, ResidentForm
 from desktop_app.ui.forms.visits import VisitForm
-from desktop_app.ui.operations import attempt
-from desktop_app.ui.screen import fit_to_screen
+from desktop_app.ui.kit import file_dialogs, prompts
+from desktop_app.ui.kit.file_dialogs import FileKind
+from desktop_app.ui.kit.formatting import iso_date
+from desktop_app.ui.kit.operations import attempt
+from desktop_app.ui.kit.screen import fit_to_screen
 from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, QueryFilter, by_key, enum_values
 from desktop_app.ui.views.record_view import RecordView
 
@@ -97,14 +97,14 @@ class MeetingView(RecordView[MeetingService]):
         return []
 
     def print_records(self) -> None:
-        from desktop_app.ui.meeting_print import print_meetings
+        from desktop_app.ui.dialogs.meeting_print import print_meetings
 
         ids = self.records_to_print()
         if ids:
             attempt(self, lambda: print_meetings(self, self.service, ids))
 
     def export_pdf(self) -> None:
-        from desktop_app.ui.meeting_print import export_meeting_pdf
+        from desktop_app.ui.dialogs.meeting_print import export_meeting_pdf
 
         ids = self.records_to_print()
         if not ids:
@@ -151,7 +151,7 @@ class RosterImportView(RecordView[S]):
             button.setFocus()
 
     def import_roster(self) -> None:
-        from desktop_app.ui.import_dialog import ImportDialog
+        from desktop_app.ui.dialogs.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.context.db, self.import_kind, self)
         if dialog.exec():

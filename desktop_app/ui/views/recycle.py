@@ -7,13 +7,13 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QToolBar, QVBoxLayout, QWidget
 
 from desktop_app.core.services.recycle import DeletedEntry, RecycleBinService
-from desktop_app.ui import prompts
-from desktop_app.ui.column_widths import ColumnWidths, Room
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.formatting import moment_text
-from desktop_app.ui.list_model import ListTableModel
-from desktop_app.ui.operations import attempt
-from desktop_app.ui.page import Page
+from desktop_app.ui.kit import prompts
+from desktop_app.ui.kit.column_widths import ColumnWidths, Room
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.kit.formatting import moment_text
+from desktop_app.ui.kit.list_model import ListTableModel
+from desktop_app.ui.kit.operations import attempt
+from desktop_app.ui.kit.page import Page
 
 
 class DeletedModel(ListTableModel):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,87 +15,24 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.core.domain.errors import AppError
-from desktop_app.core.domain.periods import QUARTER_NAMES, Period
 from desktop_app.core.exchange.reports.base import ExportOptions, ExportResult, Report
 from desktop_app.core.exchange.reports.registry import REPORTS, export_report, report_for
-from desktop_app.ui import file_dialogs
-from desktop_app.ui.background import BackgroundTask
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.file_dialogs import FileKind
-from desktop_app.ui.formatting import date_edit, python_date
-from desktop_app.ui.operations import attempt
-from desktop_app.ui.page import Page
-from desktop_app.ui.signals import on_click
+from desktop_app.ui.kit import file_dialogs
+from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.kit.file_dialogs import FileKind
+from desktop_app.ui.kit.operations import attempt
+from desktop_app.ui.kit.page import Page
+from desktop_app.ui.kit.period_picker import PeriodPicker
+from desktop_app.ui.kit.signals import on_click
 
 if TYPE_CHECKING:
-    from desktop_app.ui.street_boxes import PackageBox
-
-
-class PeriodPicker(QWidget):
-    """全年 / 季度 / 月份 / 自定义, each with its own pickers."""
-
-    changed = Signal()
-
-    UNITS = (("季度", "quarter"), ("全年", "year"), ("月份", "month"), ("自定义", "custom"))
-
-    def __init__(self, custom: bool = True) -> None:
-        super().__init__()
-        today = dt.date.today()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.unit = QComboBox()
-        for label, value in self.UNITS if custom else self.UNITS[:3]:
-            self.unit.addItem(label, value)
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.year.setValue(today.year)
-        self.year.setSuffix(" 年")
-        self.quarter = QComboBox()
-        for number, name in enumerate(QUARTER_NAMES, start=1):
-            self.quarter.addItem(f"第{name}季度", number)
-        self.quarter.setCurrentIndex((today.month - 1) // 3)
-        self.month = QComboBox()
-        for month in range(1, 13):
-            self.month.addItem(f"{month} 月", month)
-        self.month.setCurrentIndex(today.month - 1)
-        self.start = date_edit(dt.date(today.year, 1, 1))
-        self.end = date_edit(today)
-        self.to_label = QLabel("至")
-        for edit in (self.start, self.end):
-            edit.dateChanged.connect(self.changed)
-        for widget in (self.unit, self.year, self.quarter, self.month, self.start, self.to_label, self.end):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        self.unit.currentIndexChanged.connect(self._unit_changed)
-        self.year.valueChanged.connect(self.changed)
-        self.quarter.currentIndexChanged.connect(self.changed)
-        self.month.currentIndexChanged.connect(self.changed)
-        self._unit_changed()
-
-    def _unit_changed(self) -> None:
-        unit = self.unit.currentData()
-        self.year.setVisible(unit != "custom")
-        self.quarter.setVisible(unit == "quarter")
-        self.month.setVisible(unit == "month")
-        for widget in (self.start, self.to_label, self.end):
-            widget.setVisible(unit == "custom")
-        self.changed.emit()
-
-    def period(self) -> Period:
-        unit, year = self.unit.currentData(), self.year.value()
-        if unit == "year":
-            return Period.year(year)
-        if unit == "quarter":
-            return Period.quarter(year, self.quarter.currentData())
-        if unit == "month":
-            return Period.month(year, self.month.currentData())
-        return Period.custom(python_date(self.start.date()), python_date(self.end.date()))
+    from desktop_app.ui.views.street_boxes import PackageBox
 
 
 class ReportsView(Page):
@@ -182,7 +118,7 @@ class ReportsView(Page):
 
     def more_boxes(self) -> list[PackageBox]:
         """Below the reports: the 上报数据包 that the street's copy adds up by itself."""
-        from desktop_app.ui.street_boxes import PackageBox  # it uses this module's PeriodPicker
+        from desktop_app.ui.views.street_boxes import PackageBox
 
         return [PackageBox(self.context)]
 
@@ -207,7 +143,7 @@ class ReportsView(Page):
         self.export_to(path, password)
 
     def ask_file_password(self) -> str | None:
-        from desktop_app.ui.security import NewPasswordDialog
+        from desktop_app.ui.dialogs.passwords import NewPasswordDialog
 
         dialog = NewPasswordDialog(
             "导出的文件要用这个密码才能打开（Excel、WPS 都会提示输入）。"

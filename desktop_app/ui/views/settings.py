@@ -37,22 +37,22 @@ from desktop_app.core.services.mode import STREET, ModeService
 from desktop_app.core.services.reminder_settings import StartDateService, ThresholdService
 from desktop_app.core.services.reminders import THRESHOLD_LABELS
 from desktop_app.core.storage import backup as backup_mod
-from desktop_app.ui import file_dialogs, prompts
-from desktop_app.ui.background import BackgroundTask
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.editors import DateEditor
-from desktop_app.ui.file_dialogs import FileKind
-from desktop_app.ui.list_focus import focus_row
-from desktop_app.ui.operations import attempt
-from desktop_app.ui.page import Page
-from desktop_app.ui.profile_fields import ProfileFields
-from desktop_app.ui.security import IDLE_MINUTES_KEY, idle_minutes
-from desktop_app.ui.signals import on_click
-from desktop_app.ui.street_boxes import StreetKeyBox, StreetOfficeBox
-from desktop_app.ui.text_size import SIZES, save_points, saved_points
+from desktop_app.ui.kit import file_dialogs, prompts
+from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.kit.editors import DateEditor
+from desktop_app.ui.kit.file_dialogs import FileKind
+from desktop_app.ui.kit.list_focus import focus_row
+from desktop_app.ui.kit.operations import attempt
+from desktop_app.ui.kit.page import Page
+from desktop_app.ui.kit.profile_fields import ProfileFields
+from desktop_app.ui.kit.signals import on_click
+from desktop_app.ui.kit.text_size import SIZES, save_points, saved_points
+from desktop_app.ui.kit.ui_settings import IDLE_MINUTES_KEY, idle_minutes
+from desktop_app.ui.views.street_boxes import StreetKeyBox, StreetOfficeBox
 
 if TYPE_CHECKING:
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.shell.main_window import MainWindow
 
 
 class ProfileBox(QGroupBox):
@@ -292,7 +292,7 @@ class DataBox(QGroupBox):
         from desktop_app.core.services.profile import ProfileService
         from desktop_app.core.storage import keys, security_events
         from desktop_app.core.storage.passwords import own_words_of
-        from desktop_app.ui.security import NewPasswordDialog
+        from desktop_app.ui.dialogs.passwords import NewPasswordDialog
 
         profile = ProfileService(self.context.db).get()
         dialog = NewPasswordDialog(
@@ -339,7 +339,7 @@ class DataBox(QGroupBox):
             self.backup_now(chosen)
 
     def restore(self) -> None:
-        from desktop_app.ui.restore_dialog import RestoreDialog
+        from desktop_app.ui.dialogs.restore_dialog import RestoreDialog
 
         dialog = RestoreDialog(self.context.db, self)
         if dialog.exec() and dialog.result_info is not None:
@@ -577,7 +577,7 @@ class SettingsView(Page):
     def hideEvent(self, event: QHideEvent) -> None:
         # Leaving the page never drops edits silently: save them, or keep them on the page. Only when the
         # page itself is hidden (another page chosen): the window's closing asks its own question, before it
-        # goes (ui.unsaved), and a minimised window keeps the page as it was.
+        # goes (ui.kit.unsaved), and a minimised window keeps the page as it was.
         if (
             self.isHidden()
             and self.is_dirty()

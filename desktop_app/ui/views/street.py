@@ -33,17 +33,17 @@ from desktop_app.core.exchange.packages.street_import import (
 from desktop_app.core.exchange.reports.base import Report
 from desktop_app.core.exchange.reports.registry import STREET
 from desktop_app.core.services.street import StreetPackageService, grid
-from desktop_app.ui import file_dialogs, prompts
-from desktop_app.ui.background import BackgroundTask
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.file_dialogs import FileKind
-from desktop_app.ui.formatting import moment_text
-from desktop_app.ui.page import Page
-from desktop_app.ui.signals import on_click
+from desktop_app.ui.kit import file_dialogs, prompts
+from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.kit.file_dialogs import FileKind
+from desktop_app.ui.kit.formatting import moment_text
+from desktop_app.ui.kit.page import Page
+from desktop_app.ui.kit.signals import on_click
 from desktop_app.ui.views.reports import ReportsView
 
 if TYPE_CHECKING:
-    from desktop_app.ui.street_boxes import PackageBox
+    from desktop_app.ui.views.street_boxes import PackageBox
 
 STATE_COLORS = {
     "已报": QColor("#e3f1e3"),

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QInputDialog, QTabWidget, QVBoxLayout, QWidget
 from desktop_app.core.domain.enums import ProblemStatus, StudioActivityKind
 from desktop_app.core.services.reminder_settings import ThresholdService
 from desktop_app.core.services.studio import StudioActivityService, StudioProblemService, StudioTopicService
-from desktop_app.ui.context import AppContext
 from desktop_app.ui.forms.studio import StudioActivityForm, StudioProblemForm
-from desktop_app.ui.operations import attempt
-from desktop_app.ui.page import Page
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.kit.operations import attempt
+from desktop_app.ui.kit.page import Page
 from desktop_app.ui.views.filters import ChoiceFilter, DateRangeFilter, QueryFilter, by_key, enum_values
 from desktop_app.ui.views.record_view import RecordView
 

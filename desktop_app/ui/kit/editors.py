@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.domain import normalize
 from desktop_app.core.domain.enums import LabeledEnum
 from desktop_app.core.domain.fields import Field, FieldType
-from desktop_app.ui.formatting import FIRST_DAY, LAST_DAY, iso_date, setup_date_edit
+from desktop_app.ui.kit.formatting import FIRST_DAY, LAST_DAY, iso_date, setup_date_edit
 
 NOT_SET = "未填"
 

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 from desktop_app.core.domain.errors import ValidationError
 from desktop_app.core.services.profile import ProfileService
 from desktop_app.core.storage.database import Database
-from desktop_app.ui.errors import report_failure
-from desktop_app.ui.styles import ERROR_STYLE
+from desktop_app.ui.kit.errors import report_failure
+from desktop_app.ui.kit.styles import ERROR_STYLE
 
 # A street office's copy keeps its own name where a community's keeps the community's; the fields that
 # describe a community are not asked.

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.ui import prompts
+from desktop_app.ui.kit import prompts
 
 
 class UnsavedWork(Protocol):

@@ -28,12 +28,12 @@ from desktop_app.core.exchange.roster.commit import ImportResult, commit_import
 from desktop_app.core.exchange.roster.kinds import kind_for
 from desktop_app.core.exchange.roster.preview import ImportPreview, preview_import
 from desktop_app.core.storage.database import Database
-from desktop_app.ui import file_dialogs
-from desktop_app.ui.background import BackgroundTask
-from desktop_app.ui.file_dialogs import FileKind
-from desktop_app.ui.main_window import ui_settings
-from desktop_app.ui.screen import fit_to_screen
-from desktop_app.ui.signals import on_click
+from desktop_app.ui.kit import file_dialogs
+from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.file_dialogs import FileKind
+from desktop_app.ui.kit.screen import fit_to_screen
+from desktop_app.ui.kit.signals import on_click
+from desktop_app.ui.kit.ui_settings import ui_settings
 
 ERROR_COLOR = QColor("#b03a2e")
 SKIP_COLOR = QColor("#7f8c8d")

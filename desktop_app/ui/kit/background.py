@@ -20,7 +20,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from desktop_app.ui.errors import report_failure
+from desktop_app.ui.kit.errors import report_failure
 
 ProgressCallback = Callable[[int, int], None]
 POLL_MS = 30

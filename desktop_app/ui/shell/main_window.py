@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize
@@ -19,19 +18,19 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget, QWidget
 
 from desktop_app import APP_NAME
-from desktop_app.ui.page import Page
-from desktop_app.ui.screen import fit_to_screen
+from desktop_app.ui.kit.page import Page
+from desktop_app.ui.kit.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QSessionManager
 
     from desktop_app.core.services.reminders import Target
     from desktop_app.core.services.workbench import WorkbenchData
-    from desktop_app.ui.context import AppContext
-    from desktop_app.ui.security import IdleLock
-    from desktop_app.ui.unsaved import UnsavedWork
+    from desktop_app.ui.kit.context import AppContext
+    from desktop_app.ui.kit.unsaved import UnsavedWork
+    from desktop_app.ui.shell.lock import IdleLock
     from desktop_app.ui.views.record_view import RecordView
-    from desktop_app.ui.workbench_panel import WorkbenchPanel
+    from desktop_app.ui.views.workbench_panel import WorkbenchPanel
 
 # (title, module under desktop_app.ui.views, class): imported when the view is first shown.
 VIEWS = (
@@ -88,11 +87,6 @@ def view_index(cls: type, pages: Pages = VIEWS) -> int:
 
 def pages_for(mode: object) -> Pages:
     return STREET_VIEWS if mode == "street" else VIEWS
-
-
-def ui_settings(data_dir: Path) -> QSettings:
-    """Window geometry and column widths live beside the data, so each data directory has its own."""
-    return QSettings(str(Path(data_dir) / "界面设置.ini"), QSettings.Format.IniFormat)
 
 
 class MainWindow(QMainWindow):
@@ -171,7 +165,7 @@ class MainWindow(QMainWindow):
 
     def show_first_look(self, data: WorkbenchData) -> None:
         """The 工作台 of a community's data, read before the data is open: shown at once, and clickable."""
-        from desktop_app.ui.workbench_panel import WorkbenchPanel
+        from desktop_app.ui.views.workbench_panel import WorkbenchPanel
 
         self.set_pages(VIEWS)
         panel = WorkbenchPanel()
@@ -360,7 +354,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def show_guide(self) -> None:
-        from desktop_app.ui.guide import GuideDialog
+        from desktop_app.ui.dialogs.guide import GuideDialog
 
         GuideDialog(self).exec()
 
@@ -387,7 +381,7 @@ class MainWindow(QMainWindow):
 
     def may_close(self) -> bool:
         """Ask 保存 / 不保存 / 取消 about everything unsaved, while the window is still on screen."""
-        from desktop_app.ui import unsaved
+        from desktop_app.ui.kit import unsaved
 
         return unsaved.settle(self, self.unsaved_work(), self._show_work)
 

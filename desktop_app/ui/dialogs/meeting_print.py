@@ -15,9 +15,9 @@ from desktop_app.core.exchange.reports.pdf_text import repair_text_layer
 from desktop_app.core.services.meetings import MeetingRecord, MeetingService
 from desktop_app.core.services.profile import ProfileService
 from desktop_app.core.storage.targets import begin_partial, discard, output_file, partial_path, put_in_place
-from desktop_app.ui.background import BackgroundTask
-from desktop_app.ui.formatting import chinese_date
-from desktop_app.ui.operations import attempt
+from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.formatting import chinese_date
+from desktop_app.ui.kit.operations import attempt
 
 PRINT_FONTS = ("SimSun", "宋体", "Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei")
 

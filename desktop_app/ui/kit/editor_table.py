@@ -4,7 +4,7 @@ A QTableWidget edits its items with an editor it opens on the first key and comm
 With widgets laid over the cells (as the 借鉴举措 and 出席情况 tables were) that editor opened *under* the
 widget: Tab selected the cell, the typed date went into the table's hidden item and was never saved, and Tab
 went round the cells without end. Here the table never edits, never takes the cursor and never moves it:
-each cell is the same editor a form field uses (`ui.editors`), read straight back when the form saves, so
+each cell is the same editor a form field uses (`ui.kit.editors`), read straight back when the form saves, so
 nothing typed waits for a commit (Tab, Enter, a click on 保存 while the cursor is still in a cell: the value is
 already the editor's). Tab walks the cells row by row and leaves the table after the last one; the row with
 the cursor is the table's current row (shown selected, scrolled into view).
@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
-from desktop_app.ui.editors import Editor
+from desktop_app.ui.kit.editors import Editor
 
 CELL_PADDING = 16
 

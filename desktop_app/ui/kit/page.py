@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from desktop_app.core.storage.changes import Change
-    from desktop_app.ui.context import AppContext
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.kit.context import AppContext
+    from desktop_app.ui.shell.main_window import MainWindow
     from desktop_app.ui.views.record_view import RecordView
 
 
@@ -64,7 +64,7 @@ class Page(QWidget):
         one part."""
 
     def unsaved(self) -> list[str]:
-        """Edits on the page not yet saved, in the person's words (see ui.unsaved); most pages keep none."""
+        """Edits on the page not yet saved, in the person's words (see ui.kit.unsaved); most pages keep none."""
         return []
 
     def save_unsaved(self) -> bool:

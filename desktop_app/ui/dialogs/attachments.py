@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.services.attachments import AttachmentInfo, AttachmentService
 from desktop_app.core.storage.database import Database
-from desktop_app.ui import file_dialogs
-from desktop_app.ui.file_dialogs import FileKind
-from desktop_app.ui.main_window import ui_settings
-from desktop_app.ui.operations import attempt
-from desktop_app.ui.screen import fit_to_screen
-from desktop_app.ui.signals import on_click
+from desktop_app.ui.kit import file_dialogs
+from desktop_app.ui.kit.file_dialogs import FileKind
+from desktop_app.ui.kit.operations import attempt
+from desktop_app.ui.kit.screen import fit_to_screen
+from desktop_app.ui.kit.signals import on_click
+from desktop_app.ui.kit.ui_settings import ui_settings
 
 THUMBNAIL = QSize(120, 120)
 

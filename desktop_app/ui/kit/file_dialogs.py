@@ -26,8 +26,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel, QHeaderView, QTreeView, QWidget
 
-from desktop_app.ui.formatting import moment_text
-from desktop_app.ui.screen import fit_to_screen
+from desktop_app.ui.kit.formatting import moment_text
+from desktop_app.ui.kit.screen import fit_to_screen
 
 
 class FileKind(Enum):

@@ -26,14 +26,14 @@ from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage.lock import InstanceLock
 from desktop_app.core.storage.paths import LOG_DIRNAME, resolve_data_dir
 from desktop_app.resources import resource
-from desktop_app.ui.input_rules import install_input_rules
-from desktop_app.ui.text_size import DEFAULT_POINTS
+from desktop_app.ui.kit.input_rules import install_input_rules
+from desktop_app.ui.kit.text_size import DEFAULT_POINTS
 
 if TYPE_CHECKING:
     from desktop_app.core.services.workbench import WorkbenchData
     from desktop_app.core.storage.database import Database
-    from desktop_app.ui.background import BackgroundTask
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.kit.background import BackgroundTask
+    from desktop_app.ui.shell.main_window import MainWindow
 
 log = logging.getLogger("desktop_app")
 
@@ -107,10 +107,11 @@ def run_gui(
     (`--password-file`, DESKTOP_APP_PASSWORD): no password dialog is shown; `ahead` has its data key and
     the 工作台's first look on the way (see services.look_ahead)."""
     from desktop_app.core.storage.crashlog import CrashRecorder
-    from desktop_app.ui.background import BackgroundTask
-    from desktop_app.ui.errors import install_exception_hook
-    from desktop_app.ui.main_window import MainWindow, ui_settings
-    from desktop_app.ui.text_size import apply_points, saved_points
+    from desktop_app.ui.kit.background import BackgroundTask
+    from desktop_app.ui.kit.errors import install_exception_hook
+    from desktop_app.ui.kit.text_size import apply_points, saved_points
+    from desktop_app.ui.kit.ui_settings import ui_settings
+    from desktop_app.ui.shell.main_window import MainWindow
 
     app = create_application(input_rules=False)  # installed once the first window is shown, below
     directory = resolve_data_dir(data_dir)
@@ -163,7 +164,7 @@ def run_gui(
 def tell_unclean_exit(window: MainWindow, notice: str, scripted: bool) -> None:
     """The notice that the last run did not end normally, read before the opening asks or tells anything
     (the password, a refusal): two dialogs never stack. A script's start waits for nobody: the status bar."""
-    from desktop_app.ui import errors
+    from desktop_app.ui.kit import errors
 
     log.warning("the last run did not end normally")
     if scripted:
@@ -218,7 +219,7 @@ class Opening:
 
     def start(self, ahead: Future[tuple[bytes, WorkbenchData | None]] | None) -> BackgroundTask | None:
         from desktop_app.core.storage.paths import NETWORK_WARNING, is_network_path
-        from desktop_app.ui.background import START_UP_POLL_MS, BackgroundTask
+        from desktop_app.ui.kit.background import START_UP_POLL_MS, BackgroundTask
 
         if ahead is None:
             # The database layer loads while the person types the password; a failure here comes back where
@@ -262,7 +263,7 @@ class Opening:
 
     def unopenable(self, exc: BaseException) -> None:
         """A script's wrong password, an unreadable keys file: told, then the end."""
-        from desktop_app.ui.errors import report_failure
+        from desktop_app.ui.kit.errors import report_failure
 
         report_failure(self.window, exc)
         self.stop(1)
@@ -272,7 +273,7 @@ class Opening:
         the database opened properly."""
         from desktop_app.core.storage import cipher
         from desktop_app.core.storage.paths import DATABASE_FILENAME
-        from desktop_app.ui.background import START_UP_POLL_MS, BackgroundTask
+        from desktop_app.ui.kit.background import START_UP_POLL_MS, BackgroundTask
 
         self.key = key
         data_file = self.directory / DATABASE_FILENAME
@@ -309,7 +310,7 @@ class Opening:
         self.open_properly(read_workbench=True)
 
     def open_properly(self, read_workbench: bool) -> BackgroundTask:
-        from desktop_app.ui.background import START_UP_POLL_MS, BackgroundTask
+        from desktop_app.ui.kit.background import START_UP_POLL_MS, BackgroundTask
 
         label = "正在加密已有的数据和备份…" if self.converting else "正在打开数据…"
         # Only the long conversion gets a progress dialog; an ordinary opening is said in the status bar.
@@ -341,7 +342,7 @@ class Opening:
         """An earlier password that would not be accepted today still opens its data, once a start the person
         is asked to change it (a script's start says so in the status bar)."""
         from desktop_app.core.storage.passwords import judge
-        from desktop_app.ui.background import BackgroundTask
+        from desktop_app.ui.kit.background import BackgroundTask
 
         if self.weakness is None and self.password is not None and self.key is not None:
             password = self.password
@@ -352,7 +353,7 @@ class Opening:
     def nudge(self, weakness: str) -> None:
         if not weakness:
             return
-        from desktop_app.ui import prompts
+        from desktop_app.ui.kit import prompts
 
         told = f"现在的密码不够安全：{weakness}\n请在“设置 → 数据”中点“修改密码…”换一个更强的密码（数据照常可用）。"
         if self.password is not None:
@@ -364,9 +365,9 @@ class Opening:
     def refused(self, exc: BaseException) -> None:
         from desktop_app.core.domain.errors import DatabaseDamagedError
         from desktop_app.core.storage.startup import restore_over_damaged
-        from desktop_app.ui import prompts
-        from desktop_app.ui.background import BackgroundTask
-        from desktop_app.ui.errors import report_failure
+        from desktop_app.ui.kit import prompts
+        from desktop_app.ui.kit.background import BackgroundTask
+        from desktop_app.ui.kit.errors import report_failure
 
         backup = exc.backup if isinstance(exc, DatabaseDamagedError) else None
         if backup is not None and prompts.ask(
@@ -458,7 +459,7 @@ def data_key(window: MainWindow, directory: Path, password: str | None) -> tuple
     from desktop_app.core.storage import keys
     from desktop_app.core.storage.passwords import require_strong
     from desktop_app.core.storage.paths import DATABASE_FILENAME
-    from desktop_app.ui.security import RecoveryKeyDialog, UnlockDialog, choose_password
+    from desktop_app.ui.dialogs.passwords import RecoveryKeyDialog, UnlockDialog, choose_password
 
     if keys.has_keys(directory):
         if password is not None:
@@ -469,7 +470,7 @@ def data_key(window: MainWindow, directory: Path, password: str | None) -> tuple
         password = choose_password(window, converting=(directory / DATABASE_FILENAME).exists())
         if password is None:
             return None
-        from desktop_app.ui.background import wait_for
+        from desktop_app.ui.kit.background import wait_for
 
         # The key derivation is calibrated to about half a second a wrap here, two wraps: on a worker.
         chosen = password
@@ -486,8 +487,8 @@ def fill_window(window: MainWindow, db: Database, stop: Callable[[int], None], s
     password given) waits for nobody: what the person would be told goes to the status bar and the log."""
     from desktop_app.core.services.profile import ProfileService
     from desktop_app.core.services.reminder_settings import StartDateService
-    from desktop_app.ui.context import AppContext
-    from desktop_app.ui.first_run import FirstRunDialog
+    from desktop_app.ui.dialogs.first_run import FirstRunDialog
+    from desktop_app.ui.kit.context import AppContext
 
     if not ProfileService(db).get().is_set:
         if not FirstRunDialog(db, window).exec():
@@ -496,7 +497,7 @@ def fill_window(window: MainWindow, db: Database, stop: Callable[[int], None], s
         StartDateService(db).record_first_run()
     window.attach(AppContext.open(db))
     if db.conversion_report:
-        from desktop_app.ui import prompts
+        from desktop_app.ui.kit import prompts
 
         told = f"已有的数据已经加密。{db.conversion_report}"
         log.info("%s", told)
@@ -506,7 +507,7 @@ def fill_window(window: MainWindow, db: Database, stop: Callable[[int], None], s
             prompts.inform(window, told)
     if db.key is not None:
         from desktop_app.core.storage.security_events import record_pending
-        from desktop_app.ui.security import IdleLock
+        from desktop_app.ui.shell.lock import IdleLock
 
         window.protect(IdleLock(db.data_dir, db.key, window.settings, on_unlock=lambda: record_pending(db)))
     start_up_backup(db, window)
@@ -517,8 +518,8 @@ def check_in_background(db: Database, window: MainWindow) -> BackgroundTask:
     """After a normal last run, the start-up check of the data file runs here, on a worker, while the
     工作台 is in use; the person hears of it only if something is wrong."""
     from desktop_app.core.storage.backup import integrity_problems
-    from desktop_app.ui import errors
-    from desktop_app.ui.background import BackgroundTask
+    from desktop_app.ui.kit import errors
+    from desktop_app.ui.kit.background import BackgroundTask
 
     assert db.file_path is not None
     path, key = db.file_path, db.key
@@ -542,8 +543,8 @@ def start_up_backup(db: Database, window: MainWindow) -> BackgroundTask:
     """The daily backup, on a worker thread while the 工作台 is already in use; on failure the program
     still works, and says why in the status bar."""
     from desktop_app.core.storage.backup import auto_backup
-    from desktop_app.ui.background import BackgroundTask
-    from desktop_app.ui.errors import report_failure
+    from desktop_app.ui.kit.background import BackgroundTask
+    from desktop_app.ui.kit.errors import report_failure
 
     def made(path: Path | None) -> None:
         if path is not None:

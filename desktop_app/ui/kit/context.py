@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings
 
 from desktop_app.core.storage.database import Database
-from desktop_app.ui.changes import DataChanges
+from desktop_app.ui.kit.changes import DataChanges
 
 if TYPE_CHECKING:
-    from desktop_app.ui.workbench_panel import WorkbenchPanel
+    from desktop_app.ui.views.workbench_panel import WorkbenchPanel
 
 
 @dataclass
@@ -28,6 +28,6 @@ class AppContext:
 
     @classmethod
     def open(cls, db: Database) -> AppContext:
-        from desktop_app.ui.main_window import ui_settings
+        from desktop_app.ui.kit.ui_settings import ui_settings
 
         return cls(db, ui_settings(db.data_dir))

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 from desktop_app.core.services.first_steps import FirstStep
 from desktop_app.core.services.reminders import Reminder
 from desktop_app.core.services.workbench import WorkbenchData
-from desktop_app.ui.chart import MonthlyChart
-from desktop_app.ui.formatting import chinese_date
-from desktop_app.ui.signals import on_click
+from desktop_app.ui.kit.chart import MonthlyChart
+from desktop_app.ui.kit.formatting import chinese_date
+from desktop_app.ui.kit.signals import on_click
 
 OVERDUE_COLOR = QColor("#b03a2e")
 DUE_COLOR = QColor("#7a4a00")  # amber dark enough to read on white (contrast above 7:1)

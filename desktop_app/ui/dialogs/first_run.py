@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QButtonGroup, QCheckBox, QDialog, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from desktop_app.core.storage.database import Database
-from desktop_app.ui.dialog_buttons import ok_cancel
-from desktop_app.ui.operations import attempt
-from desktop_app.ui.profile_fields import ProfileFields
+from desktop_app.ui.kit.dialog_buttons import ok_cancel
+from desktop_app.ui.kit.operations import attempt
+from desktop_app.ui.kit.profile_fields import ProfileFields
 
 
 class FirstRunDialog(QDialog):

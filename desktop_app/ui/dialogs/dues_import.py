@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHeaderView, QSpinBox, QWidget
 
 from desktop_app.core.exchange.roster.dues_bases import DuesBasesPreview, commit_dues_bases, preview_dues_bases
 from desktop_app.core.storage.database import Database
-from desktop_app.ui.import_dialog import ERROR_COLOR, SheetImportDialog, Work
+from desktop_app.ui.dialogs.import_dialog import ERROR_COLOR, SheetImportDialog, Work
 
 
 class DuesBasesDialog(SheetImportDialog):

@@ -12,7 +12,7 @@ from html import escape
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
-from desktop_app.ui.screen import fit_to_screen
+from desktop_app.ui.kit.screen import fit_to_screen
 
 
 @dataclass(frozen=True)

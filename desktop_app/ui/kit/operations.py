@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.ui.errors import report_failure
+from desktop_app.ui.kit.errors import report_failure
 
 T = TypeVar("T")
 

@@ -29,14 +29,14 @@ from desktop_app.core.storage.restore import (
     inspect_backup,
     restore_backup,
 )
-from desktop_app.ui import file_dialogs, prompts
-from desktop_app.ui.background import BackgroundTask
-from desktop_app.ui.file_dialogs import FileKind
-from desktop_app.ui.formatting import moment_text
-from desktop_app.ui.main_window import ui_settings
-from desktop_app.ui.operations import attempt
-from desktop_app.ui.screen import fit_to_screen
-from desktop_app.ui.signals import on_click
+from desktop_app.ui.kit import file_dialogs, prompts
+from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.file_dialogs import FileKind
+from desktop_app.ui.kit.formatting import moment_text
+from desktop_app.ui.kit.operations import attempt
+from desktop_app.ui.kit.screen import fit_to_screen
+from desktop_app.ui.kit.signals import on_click
+from desktop_app.ui.kit.ui_settings import ui_settings
 
 
 class RestoreDialog(QDialog):

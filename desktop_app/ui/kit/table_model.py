@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QTableView, QToolTip, QWidget
 
 from desktop_app.core.domain.columns import Column, ColumnKind
 from desktop_app.core.services.base import ListQuery, RecordService
-from desktop_app.ui.formatting import is_numeric
+from desktop_app.ui.kit.formatting import is_numeric
 
 PAGE_SIZE = 100
 FIRST_ROWS = 1000  # read at once; a longer list's other ids follow
@@ -112,7 +112,7 @@ class RecordTableModel(QStandardItemModel):
 
     def _read_rest(self) -> None:
         """The whole list's ids on a worker; one reading at a time, the newest query's next when it ends."""
-        from desktop_app.ui.background import BackgroundTask
+        from desktop_app.ui.kit.background import BackgroundTask
 
         if self._reading_rest:
             return

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from desktop_app.ui.styles import ERROR_STYLE
+from desktop_app.ui.kit.styles import ERROR_STYLE
 
 
 class CheckList(QWidget):

@@ -27,15 +27,15 @@ from PySide6.QtWidgets import (
 from desktop_app.core.exchange.packages.build import BuiltPackage, build_package, default_name
 from desktop_app.core.services.street import StreetKeyService, StreetUnitService, UnitInfo
 from desktop_app.core.storage.recipient_key import PublicKey
-from desktop_app.ui import file_dialogs, prompts
-from desktop_app.ui.background import BackgroundTask
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.dialog_buttons import ok_cancel
-from desktop_app.ui.file_dialogs import FileKind
-from desktop_app.ui.operations import attempt
-from desktop_app.ui.signals import on_click
-from desktop_app.ui.styles import ERROR_STYLE
-from desktop_app.ui.views.reports import PeriodPicker
+from desktop_app.ui.kit import file_dialogs, prompts
+from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.kit.dialog_buttons import ok_cancel
+from desktop_app.ui.kit.file_dialogs import FileKind
+from desktop_app.ui.kit.operations import attempt
+from desktop_app.ui.kit.period_picker import PeriodPicker
+from desktop_app.ui.kit.signals import on_click
+from desktop_app.ui.kit.styles import ERROR_STYLE
 
 UNIT_LIST_HEIGHT = 260  # about eight communities in sight; a street's 20-40 scroll inside the list
 
