@@ -19,7 +19,6 @@ FIXED_AMOUNT = Decimal("0.20")
 FARMER_RANGE = (Decimal("0.20"), Decimal("1.00"))  # the branch sets the amount within it
 VOLUNTARY_FORWARDED = Decimal("1000")  # a one-off 自愿多交 of this much or more is forwarded in full
 CATCH_UP_MONTHS = 6  # 补缴 reaches at most this many months back
-RISK_MONTHS = 6  # unpaid months in a row, without a recorded reason: 党章's 自行脱党 risk
 
 # The documents do not say how to round to the fen: half up unless the branch (or its 上级党委) says otherwise.
 ROUNDINGS = {ROUND_HALF_UP: "四舍五入到分", ROUND_DOWN: "舍去分以下尾数", ROUND_UP: "分以下尾数进为一分"}

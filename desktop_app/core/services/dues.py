@@ -22,7 +22,8 @@ from desktop_app.core.domain.dues import (
 )
 from desktop_app.core.domain.enums import AuditAction, DuesCategory, DuesPaymentKind, DuesPaymentWay
 from desktop_app.core.domain.errors import AppError, ValidationError
-from desktop_app.core.services.dues_ledger import MONTHS, ZERO, LedgerRow, at_risk, months_between, read_ledger
+from desktop_app.core.services.dues_ledger import MONTHS, ZERO, LedgerRow, months_between, read_ledger
+from desktop_app.core.services.lapses import read_lapses
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import DuesAssessment, DuesPayment, DuesRelief, Member
@@ -435,8 +436,7 @@ class DuesService:
             )
 
     # -- the 6-month risk -------------------------------------------------------------------
-    def at_risk(self, today: dt.date, read: Mapping[int, list[LedgerRow]] | None = None) -> list[tuple[int, str]]:
-        """Members at the 6-month risk (see dues_ledger.at_risk). `read`: ledgers of whole years the caller has
-        already read."""
-        known = read or {}
-        return at_risk(today, lambda year: known[year] if year in known else self.ledger(year))
+    def at_risk(self, today: dt.date) -> list[tuple[int, str]]:
+        """Members with six unpaid months in a row (党章 第九条; see domain.lapses for what counts)."""
+        with self.db.plain() as reader:
+            return [(lapse.member_id, lapse.name) for lapse in read_lapses(reader, today) if lapse.dues.reached]

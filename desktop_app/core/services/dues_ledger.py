@@ -8,12 +8,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from desktop_app.core.domain.dues import RISK_MONTHS
 from desktop_app.core.services.plain_reads import belonged_on_params, belonged_on_sql
 from desktop_app.core.storage.plain import Reader, day, money
 
@@ -193,25 +192,3 @@ def read_ledger(reader: Reader, year: int, group_id: int | None = None) -> list[
             )
         )
     return rows
-
-
-def at_risk(today: dt.date, ledger_of: Callable[[int], list[LedgerRow]]) -> list[tuple[int, str]]:
-    """Members who owed and paid nothing for the last six full months, with no 减免 for any of them
-    (党章: six months without paying and without a reason is treated as leaving the Party). `ledger_of(year)`:
-    a whole year's ledger."""
-    months = []
-    year, month = today.year, today.month
-    for _ in range(RISK_MONTHS):
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-        months.append((year, month))
-    ledgers = {y: {row.member_id: row for row in ledger_of(y)} for y in {y for y, _ in months}}
-    flagged = []
-    candidates = set.intersection(*(set(ledger) for ledger in ledgers.values()))
-    for member_id in sorted(candidates):
-        rows = [ledgers[y][member_id] for y, _ in months]
-        if all(
-            m in row.owed and row.owed[m] > 0 and row.paid.get(m, ZERO) == 0 and m not in row.relieved
-            for row, (_, m) in zip(rows, months, strict=True)
-        ):
-            flagged.append((member_id, rows[0].name))
-    return flagged

@@ -106,3 +106,30 @@ def read_care_totals(reader: Reader, start: dt.date, end: dt.date) -> list[tuple
             (start.isoformat(), end.isoformat()),
         )
     ]
+
+
+def read_members_on(reader: Reader, on: dt.date) -> list[tuple[int, str, str]]:
+    """The members who belong to the branch on the day: (id, name, 党小组), by group and name."""
+    return [
+        (member_id, name, group or "")
+        for member_id, name, group in reader.rows(
+            "SELECT members.id, members.name, party_groups.name FROM members"
+            " LEFT OUTER JOIN party_groups ON party_groups.id = members.group_id"
+            f" WHERE members.deleted_at IS NULL AND {belonged_on_sql('on_day')}"
+            " ORDER BY members.group_id, members.name_pinyin, members.id",
+            belonged_on_params(on_day=on),
+        )
+    ]
+
+
+def read_listed_attendance(reader: Reader, start: dt.date, end: dt.date) -> list[tuple[int, dt.date, str]]:
+    """Who was listed for which meeting in the range (not those in the 回收站): (member, day, status)."""
+    return [
+        (member_id, day(date), status)
+        for member_id, date, status in reader.rows(
+            "SELECT meeting_attendance.member_id, meetings.date, meeting_attendance.status"
+            " FROM meeting_attendance JOIN meetings ON meetings.id = meeting_attendance.meeting_id"
+            " WHERE meetings.deleted_at IS NULL AND meetings.date BETWEEN :first AND :last",
+            {"first": start, "last": end},
+        )
+    ]

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.domain.enums import CareStatus, NormPeriod, PracticeStatus
+from desktop_app.core.domain.lapses import RULE_MONTHS, months_text
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.domain.rules import SCOPE_WORDS, UnitState, evaluate_compliance
-from desktop_app.core.services.dues_ledger import LedgerRow, at_risk, read_ledger
+from desktop_app.core.services.dues_ledger import read_ledger
+from desktop_app.core.services.lapses import read_lapses
 from desktop_app.core.services.plain_reads import read_groups, read_held, read_norms, read_open_problems
 from desktop_app.core.storage.backup_files import list_backups
 from desktop_app.core.storage.plain import Reader, day, moment
@@ -99,22 +101,25 @@ def meeting_reminders(reader: Reader, today: dt.date) -> list[Reminder]:
 
 
 def dues_reminders(reader: Reader, today: dt.date, collection_days: int) -> list[Reminder]:
-    """This month's 党费 not yet recorded after the day set in 设置; members at the 6-month risk, by name."""
-    reminders = []
-    read: dict[int, list[LedgerRow]] = {}
-
-    def ledger_of(year: int) -> list[LedgerRow]:
-        if year not in read:
-            read[year] = read_ledger(reader, year)
-        return read[year]
-
+    """This month's 党费 not yet recorded after the day set in 设置."""
     if today.day > collection_days:
-        this_month = [row for row in ledger_of(today.year) if row.owed.get(today.month, 0) > 0]
+        this_month = [row for row in read_ledger(reader, today.year) if row.owed.get(today.month, 0) > 0]
         if this_month and not any(today.month in row.paid for row in this_month):
-            reminders.append(Reminder(f"本月（{today.month}月）党费尚未收缴", Target("dues")))
-    for member_id, name in at_risk(today, ledger_of):
-        text = f"党费：{name} 已连续 6 个月未缴且无减免（党章：有自行脱党的风险）"
-        reminders.append(Reminder(text, Target("member", member_id), True))
+            return [Reminder(f"本月（{today.month}月）党费尚未收缴", Target("dues"))]
+    return []
+
+
+def lapse_reminders(reader: Reader, today: dt.date) -> list[Reminder]:
+    """Each member four months or more into 党章 第九条's six, by name and with the months missed."""
+    reminders = []
+    for lapse in read_lapses(reader, today):
+        for what, run in (("未参加组织生活", lapse.meetings), ("未缴党费", lapse.dues)):
+            if run.warned:
+                text = (
+                    f"{lapse.name} 已连续 {run.length} 个月{what}（{months_text(run.months)}），"
+                    f"满 {RULE_MONTHS} 个月按党章第九条视为自行脱党，请尽早联系"
+                )
+                reminders.append(Reminder(text, Target("member", lapse.member_id), run.reached))
     return reminders
 
 
@@ -143,6 +148,7 @@ def compute_reminders(reader: Reader, today: dt.date, backup_dir: Path | None) -
             Reminder(f"借鉴举措已过期限：{description}（{day(due):%Y-%m-%d}）", Target("visit", visit_id), True)
         )
     reminders += dues_reminders(reader, today, thresholds.dues_collection_days)
+    reminders += lapse_reminders(reader, today)
     for problem_id, description, raised in read_open_problems(reader, today, thresholds.problem_open_days):
         days = (today - raised).days
         short = description if len(description) <= 24 else description[:24] + "…"

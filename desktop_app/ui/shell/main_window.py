@@ -41,6 +41,7 @@ VIEWS = (
     ("居民", "records", "ResidentView"),
     ("党员", "records", "MemberView"),
     ("党费", "dues", "DuesView"),
+    ("六个月提醒", "lapses", "LapsesView"),
     ("书记工作室", "studio", "StudioView"),
     ("报表导出", "reports", "ReportsView"),
     ("回收站", "recycle", "RecycleView"),

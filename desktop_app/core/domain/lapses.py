@@ -1,0 +1,107 @@
+"""党章 第九条's six months, as runs of months (pure).
+
+《中国共产党章程》第九条: a member who without good reason does not take part in 组织生活 for six consecutive
+months, or does not pay 党费 for six consecutive months, or does not do the work the Party gives, is regarded as
+having left the Party of their own accord; the branch decides and removes them. The program counts the runs
+and warns from the fourth month so the secretary reaches the member first; it never changes a status.
+
+Each month of a member is marked once, per rule:
+- 组织生活: a month in which the member attended a meeting they were listed for breaks the run; a month in which
+  they were listed for one or more and attended none counts, unless every miss was a 请假 with its reason (shown as
+  请假: a reason excuses that month, not the months around it, so it neither counts nor breaks); a month with no
+  meeting the member was listed for neither counts nor breaks (a branch that held nothing is not the member's
+  absence, and is the branch's own shortfall under 三会一课).
+- 党费: a month owed and not paid at all counts; a month paid (in advance, or 补缴 later, even partly) or settled
+  by an approved 减免 breaks the run; a month not owed (before joining, after leaving, paid at the member's
+  单位) neither counts nor breaks.
+- The running month never counts (it is not over; the meeting or the payment may still come), but a meeting
+  attended or a payment made in it breaks the run at once.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from desktop_app.core.domain.enums import AttendanceStatus
+
+RULE_MONTHS = 6  # 党章 第九条
+WARN_FROM = 4  # the 工作台 warns from this many months, two before the rule's six
+
+Month = tuple[int, int]  # (year, month)
+
+
+class Mark(enum.Enum):
+    COUNTS = "counts"  # missed without a reason
+    BREAKS = "breaks"  # took part or paid
+    EXCUSED = "excused"  # 请假 with a reason: shown as such, neither counts nor breaks
+    SILENT = "silent"  # nothing was due
+
+
+@dataclass(frozen=True)
+class Run:
+    """The months at the end of the record that count, oldest first, and the excused months among them."""
+
+    months: tuple[Month, ...] = ()
+    excused: tuple[Month, ...] = ()
+
+    @property
+    def length(self) -> int:
+        return len(self.months)
+
+    @property
+    def warned(self) -> bool:
+        return self.length >= WARN_FROM
+
+    @property
+    def reached(self) -> bool:
+        return self.length >= RULE_MONTHS
+
+
+def trailing_run(marks: Mapping[Month, Mark], months: Sequence[Month]) -> Run:
+    """The run that ends at the last of `months` (oldest first): counting months back to the first that breaks."""
+    counted: list[Month] = []
+    excused: list[Month] = []
+    for month in reversed(months):
+        mark = marks.get(month, Mark.SILENT)
+        if mark is Mark.BREAKS:
+            break
+        if mark is Mark.COUNTS:
+            counted.append(month)
+        elif mark is Mark.EXCUSED:
+            excused.append(month)
+    # An excused month older than every counted one is not inside the run.
+    oldest = counted[-1] if counted else None
+    inside = [m for m in excused if oldest is not None and m > oldest] if counted else excused
+    return Run(tuple(reversed(counted)), tuple(reversed(inside)))
+
+
+def meeting_mark(listed: Iterable[AttendanceStatus], running: bool) -> Mark:
+    """A month's mark from the member's attendance at the meetings they were listed for (a 请假 always has its
+    reason: the meeting form asks for it)."""
+    statuses = set(listed)
+    if AttendanceStatus.PRESENT in statuses:
+        return Mark.BREAKS
+    if not statuses or running:
+        return Mark.SILENT
+    return Mark.COUNTS if AttendanceStatus.ABSENT in statuses else Mark.EXCUSED
+
+
+def dues_mark(owed: Decimal | None, paid: Decimal, relieved: bool, running: bool) -> Mark:
+    """A month's mark from what it owes (None: not owed), what was paid for it, and whether a 减免 covers it."""
+    if paid > 0 or (owed is not None and relieved):
+        return Mark.BREAKS
+    if owed is None or owed <= 0 or running:
+        return Mark.SILENT
+    return Mark.COUNTS
+
+
+def months_text(months: Sequence[Month]) -> str:
+    """2025年11月、12月，2026年1月: each year named once."""
+    parts: list[str] = []
+    for year in sorted({y for y, _ in months}):
+        in_year = [m for y, m in months if y == year]
+        parts.append(f"{year}年" + "、".join(f"{m}月" for m in in_year))
+    return "，".join(parts)

@@ -1,0 +1,77 @@
+"""The six-month warning (党章 第九条, see domain.lapses): for each member of the branch today, the run of months
+without 组织生活 and the run of unpaid 党费 months, read through the driver alone (see storage.plain) so the
+工作台's reminders, the page and the report read it one way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from desktop_app.core.domain.enums import AttendanceStatus
+from desktop_app.core.domain.lapses import Mark, Month, Run, dues_mark, meeting_mark, trailing_run
+from desktop_app.core.services.dues_ledger import ZERO, LedgerRow, read_ledger
+from desktop_app.core.services.plain_reads import read_listed_attendance, read_members_on
+from desktop_app.core.storage.plain import Reader
+
+if TYPE_CHECKING:
+    from desktop_app.core.storage.database import Database
+
+LOOK_BACK_YEARS = 1  # back to January of last year: 13 to 24 months, every run that matters
+
+
+@dataclass(frozen=True)
+class Lapse:
+    member_id: int
+    name: str
+    group: str
+    meetings: Run  # months without 组织生活
+    dues: Run  # months without 党费
+
+    @property
+    def warned(self) -> bool:
+        return self.meetings.warned or self.dues.warned
+
+
+def months_up_to(today: dt.date) -> list[Month]:
+    """The months looked at, oldest first, the running one last."""
+    return [
+        (year, month)
+        for year in range(today.year - LOOK_BACK_YEARS, today.year + 1)
+        for month in range(1, 13)
+        if (year, month) <= (today.year, today.month)
+    ]
+
+
+def read_lapses(reader: Reader, today: dt.date) -> list[Lapse]:
+    """Every member who belongs to the branch today, with both runs (most of them empty)."""
+    months = months_up_to(today)
+    running = months[-1]
+    listed: dict[int, dict[Month, list[AttendanceStatus]]] = defaultdict(lambda: defaultdict(list))
+    for member_id, day, status in read_listed_attendance(reader, dt.date(months[0][0], 1, 1), today):
+        listed[member_id][(day.year, day.month)].append(AttendanceStatus(status))
+    ledgers: dict[int, dict[int, LedgerRow]] = {
+        year: {row.member_id: row for row in read_ledger(reader, year)} for year in sorted({y for y, _ in months})
+    }
+    lapses = []
+    for member_id, name, group in read_members_on(reader, today):
+        attended = listed.get(member_id, {})
+        meeting_marks = {month: meeting_mark(attended.get(month, ()), month == running) for month in months}
+        dues_marks: dict[Month, Mark] = {}
+        for year, month in months:
+            row = ledgers[year].get(member_id)
+            if row is not None:
+                owed = row.owed.get(month)
+                paid = row.paid.get(month, ZERO)
+                dues_marks[(year, month)] = dues_mark(owed, paid, month in row.relieved, (year, month) == running)
+        lapses.append(
+            Lapse(member_id, name, group, trailing_run(meeting_marks, months), trailing_run(dues_marks, months))
+        )
+    return lapses
+
+
+def lapses_of(db: Database, today: dt.date | None = None) -> list[Lapse]:
+    """`read_lapses` on the open database."""
+    with db.plain() as reader:
+        return read_lapses(reader, today or dt.date.today())
