@@ -3,7 +3,6 @@ Enter or a double click opens the member, whose phone is there to call."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -67,7 +66,7 @@ class LapsesView(Page):
         note.setWordWrap(True)
         self.only_warned = QCheckBox(f"只显示连续 {WARN_FROM} 个月及以上的党员")
         self.only_warned.setChecked(True)
-        self.only_warned.toggled.connect(self.reload)
+        self.only_warned.toggled.connect(lambda _checked: self.reload())
         self.model = LapseModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -90,8 +89,8 @@ class LapsesView(Page):
     def connect_window(self, window: MainWindow) -> None:
         self.member_chosen.connect(window.follow_reminder)
 
-    def reload(self, today: dt.date | None = None) -> None:
-        rows = lapses_of(self.context.db, today)
+    def reload(self) -> None:
+        rows = lapses_of(self.context.db)
         shown = [row for row in rows if row.warned] if self.only_warned.isChecked() else rows
         self.model.set_rows(shown)
         self.empty_note.setText("" if shown else f"没有连续 {WARN_FROM} 个月及以上未参加组织生活或未缴党费的党员。")
