@@ -32,7 +32,8 @@ def test_the_page_lists_the_member_four_months_away_and_enter_opens_them(qtbot, 
             {"member_id": away, "status": AttendanceStatus.ABSENT, "reason": ""},
             {"member_id": present, "status": AttendanceStatus.PRESENT, "reason": ""},
         ]
-        MeetingService(context.db).create({"kind": "theme_day", "date": day, "topic": "主题党日", "attendance": attendance})
+        values = {"kind": "theme_day", "date": day, "topic": "主题党日", "attendance": attendance}
+        MeetingService(context.db).create(values)
     opened = []
     monkeypatch.setattr(RecordForm, "exec", lambda form: opened.append(form) or 0)
     window = MainWindow(context)
