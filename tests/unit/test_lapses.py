@@ -132,3 +132,35 @@ def test_the_workbench_warns_from_the_fourth_month_naming_the_months(db):
     assert warning.target.kind == "member"
     assert warning.target.record_id == zhu
     assert not warning.overdue, "the rule's six months are not reached"
+
+
+def test_the_demo_holds_a_member_inside_the_warning_with_a_leave_shown_apart(db):
+    from desktop_app.core.exchange.demo import fill_demo
+
+    today = dt.date(2024, 6, 15)
+    fill_demo(db, "small", today=today)
+    warned = [lapse for lapse in lapses_of(db, today) if lapse.meetings.warned]
+    assert len(warned) == 1
+    assert warned[0].meetings.months == ((2024, 1), (2024, 2), (2024, 4), (2024, 5))
+    assert warned[0].meetings.excused == ((2024, 3),)
+    assert any(lapse.dues.warned for lapse in lapses_of(db, today)), "and one who has stopped paying"
+
+
+def test_the_report_lists_the_members_warned_of_with_their_months(db, tmp_path):
+    import openpyxl
+
+    from desktop_app.core.domain.periods import Period
+    from desktop_app.core.exchange.reports.registry import export_report
+
+    away, present = member(db, "长期缺席"), member(db, "按时参加")
+    for month in (1, 2, 3, 4, 5):
+        theme_day(db, dt.date(2026, month, 10), {away: L if month == 3 else A, present: P})
+    target = tmp_path / "提醒.xlsx"
+    assert export_report(db, "lapses", Period.parse("2026-05"), target).rows == 1
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet["A1"].value.endswith("党员连续未参加组织生活、未缴党费提醒表（截至2026年5月31日）")
+    header = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "序号")
+    body = [r for r in sheet.iter_rows(values_only=True) if r[0] == 1]
+    assert header[3] == "连续未参加组织生活（月）"
+    assert list(body[0][:6]) == [1, "长期缺席", None, 4, "2026年1月、2月、4月、5月", "2026年3月"]
+    assert sheet.print_title_rows, "the title repeats on every printed page"

@@ -135,6 +135,10 @@ FEMALE_GIVEN = "秀英玉兰红芳丽静敏霞燕娟艳桂珍琴萍凤"
 STREETS = ("康宁路", "梅陇路", "华泾路", "龙川北路")
 ILLNESSES = ("尿毒症，需定期透析", "肺癌术后化疗", "脑梗后行动不便", "白血病治疗中", "糖尿病并发症住院")
 LEAVE_REASONS = ("外出探亲", "生病住院", "单位加班", "照顾家人", "在外地")
+# The member drifting away from 组织生活 (see _drifting_status): absent this many full months, one of them on leave.
+DRIFTING_MONTHS = 5
+DRIFTING_LEAVE_MONTHS_AGO = 3
+DRIFTING_REASON = "外出务工"
 TAGS = ("独居老人", "高龄", "残疾", "低保", "重病", "退役军人")
 # The ages (whole years, inclusive) a tag fits, and the ages of whom a care category is given to (the family's
 # young parents for a newborn's eggs, the pupil or student for the pen).
@@ -603,6 +607,15 @@ def _fill_studio(
     return {"studio_activities": len(activities), "studio_problems": len(problems)}
 
 
+def _drifting_status(day: dt.date, today: dt.date, drawn: AttendanceStatus) -> AttendanceStatus:
+    """The demo's member drifting away: absent from every meeting of the last five months and this one, on leave
+    in one of them, so the six-month warning (党章 第九条) shows on the 工作台 four months in, with the 请假 apart."""
+    months_ago = (today.year - day.year) * 12 + today.month - day.month
+    if months_ago == DRIFTING_LEAVE_MONTHS_AGO:
+        return AttendanceStatus.ON_LEAVE
+    return AttendanceStatus.ABSENT if months_ago <= DRIFTING_MONTHS else drawn
+
+
 def _month_starts(today: dt.date, months: int) -> list[dt.date]:
     starts = []
     year, month = today.year, today.month
@@ -655,8 +668,12 @@ def _fill_meetings(
         plans = plans[: spec.meetings]
     before = session.scalar(select(func.coalesce(func.max(Meeting.id), 0))) or 0
     rows, attendance_lists = [], []
+    drifting = next((m for m in members[len(members) // 3 :] if not m.is_committee), None)
     for date, kind, meeting_group, attendees in plans:
-        statuses = [rng.choices(list(AttendanceStatus), weights=(88, 8, 4))[0] for _ in attendees]
+        drawn = [rng.choices(list(AttendanceStatus), weights=(88, 8, 4))[0] for _ in attendees]
+        statuses = [
+            _drifting_status(date, today, s) if m is drifting else s for m, s in zip(attendees, drawn, strict=True)
+        ]
         attended = sum(1 for s in statuses if s is AttendanceStatus.PRESENT)
         voted = kind is MeetingKind.GENERAL_ASSEMBLY and rng.random() < 0.3
         host = committee[0].name if committee else ""
@@ -683,19 +700,18 @@ def _fill_meetings(
                 "attended_count": attended,
             }
         )
-        attendance_lists.append((attendees, statuses))
+        attendance_lists.append((attendees, statuses, drawn))
     _insert(session, Meeting, rows)
     attendance = []
-    for meeting_id, (attendees, statuses) in zip(_new_ids(session, Meeting, before), attendance_lists, strict=True):
-        for member, status in zip(attendees, statuses, strict=True):
-            attendance.append(
-                {
-                    "meeting_id": meeting_id,
-                    "member_id": member.id,
-                    "status": status,
-                    "reason": rng.choice(LEAVE_REASONS) if status is not AttendanceStatus.PRESENT else "",
-                }
-            )
+    for meeting_id, (attendees, statuses, drawn) in zip(
+        _new_ids(session, Meeting, before), attendance_lists, strict=True
+    ):
+        for member, status, drawn_status in zip(attendees, statuses, drawn, strict=True):
+            # The reason is drawn as the first draw asks, so the drifting member leaves every other draw as it was.
+            reason = rng.choice(LEAVE_REASONS) if drawn_status is not AttendanceStatus.PRESENT else ""
+            if status is not drawn_status:
+                reason = DRIFTING_REASON if status is AttendanceStatus.ON_LEAVE else ""
+            attendance.append({"meeting_id": meeting_id, "member_id": member.id, "status": status, "reason": reason})
     for first in range(0, len(attendance), 50_000):
         _insert(session, Attendance, attendance[first : first + 50_000])
     return len(rows)

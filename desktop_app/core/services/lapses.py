@@ -44,10 +44,11 @@ def months_up_to(today: dt.date) -> list[Month]:
     ]
 
 
-def read_lapses(reader: Reader, today: dt.date) -> list[Lapse]:
-    """Every member who belongs to the branch today, with both runs (most of them empty)."""
+def read_lapses(reader: Reader, today: dt.date, month_over: bool = False) -> list[Lapse]:
+    """Every member who belongs to the branch today, with both runs (most of them empty). `month_over`: today's
+    month is counted as a whole (a report as of a past month's end), not as the running month."""
     months = months_up_to(today)
-    running = months[-1]
+    running = None if month_over else months[-1]
     listed: dict[int, dict[Month, list[AttendanceStatus]]] = defaultdict(lambda: defaultdict(list))
     for member_id, day, status in read_listed_attendance(reader, dt.date(months[0][0], 1, 1), today):
         listed[member_id][(day.year, day.month)].append(AttendanceStatus(status))
@@ -72,6 +73,14 @@ def read_lapses(reader: Reader, today: dt.date) -> list[Lapse]:
 
 
 def lapses_of(db: Database, today: dt.date | None = None) -> list[Lapse]:
-    """`read_lapses` on the open database."""
+    """`read_lapses` on the open database, as of today."""
     with db.plain() as reader:
         return read_lapses(reader, today or dt.date.today())
+
+
+def lapses_at_end(db: Database, end: dt.date, today: dt.date) -> list[Lapse]:
+    """As of a period's end: its last month counted whole once that month is over (a period still running: today)."""
+    with db.plain() as reader:
+        if end < today and (end + dt.timedelta(days=1)).month != end.month:
+            return read_lapses(reader, end, month_over=True)
+        return read_lapses(reader, min(end, today))

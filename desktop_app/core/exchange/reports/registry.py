@@ -11,6 +11,7 @@ from desktop_app.core.domain.periods import Period
 from desktop_app.core.exchange.reports.base import ExportOptions, ExportResult, Progress, Report
 from desktop_app.core.exchange.reports.care import CareReport
 from desktop_app.core.exchange.reports.dues import DuesReport
+from desktop_app.core.exchange.reports.lapses import LapsesReport
 from desktop_app.core.exchange.reports.meetings import MeetingsReport
 from desktop_app.core.exchange.reports.members import MembersReport
 from desktop_app.core.exchange.reports.street import STREET_REPORTS
@@ -22,7 +23,8 @@ from desktop_app.core.storage.audit import AuditService
 from desktop_app.core.storage.database import Database
 
 REPORTS: dict[str, type[Report]] = {
-    r.kind: r for r in (MeetingsReport, CareReport, VisitsReport, MembersReport, StudioReport, DuesReport)
+    r.kind: r
+    for r in (MeetingsReport, CareReport, VisitsReport, MembersReport, StudioReport, DuesReport, LapsesReport)
 }
 REPORT_LABELS = {kind: cls.title for kind, cls in REPORTS.items()}
 # The street office's consolidated reports, added up from the communities' packages.
