@@ -30,6 +30,7 @@ NAMES = (
     "residents",
     "members",
     "dues",
+    "lapses",
     "studio",
     "reports",
     "recycle",

@@ -166,8 +166,7 @@ def test_the_workbench_reminds_of_this_months_collection_and_of_the_risk_by_name
         return [r.text for r in workbench_of(db, day).reminders if "党费" in r.text]
 
     assert texts(dt.date(YEAR, 7, 10)) == [
-        "失联党员 已连续 6 个月未缴党费（2026年1月、2月、3月、4月、5月、6月），"
-        "满 6 个月按党章第九条视为自行脱党，请尽早联系"
+        "失联党员 连续 6 个月未缴党费（2026年1月、2月、3月、4月、5月、6月），已满 6 个月，请支部按党章第九条研究处置"
     ]
     assert "本月（7月）党费尚未收缴" in texts(dt.date(YEAR, 7, 20)), "past the 15th with nothing recorded"
     dues.pay([(paying, 7)], YEAR, dt.date(YEAR, 7, 20), CASH)

@@ -128,7 +128,7 @@ def test_the_workbench_warns_from_the_fourth_month_naming_the_months(db):
 
     assert warnings(dt.date(2026, 4, 25)) == [], "three full months: not yet"
     [warning] = warnings(dt.date(2026, 5, 3))
-    assert warning.text.startswith("朱国萍 已连续 4 个月未参加组织生活（2026年1月、2月、3月、4月）")
+    assert warning.text == "朱国萍 连续 4 个月未参加组织生活（2026年1月、2月、3月、4月），请尽早联系"
     assert warning.target.kind == "member"
     assert warning.target.record_id == zhu
     assert not warning.overdue, "the rule's six months are not reached"

@@ -115,10 +115,8 @@ def lapse_reminders(reader: Reader, today: dt.date) -> list[Reminder]:
     for lapse in read_lapses(reader, today):
         for what, run in (("未参加组织生活", lapse.meetings), ("未缴党费", lapse.dues)):
             if run.warned:
-                text = (
-                    f"{lapse.name} 已连续 {run.length} 个月{what}（{months_text(run.months)}），"
-                    f"满 {RULE_MONTHS} 个月按党章第九条视为自行脱党，请尽早联系"
-                )
+                act = f"已满 {RULE_MONTHS} 个月，请支部按党章第九条研究处置" if run.reached else "请尽早联系"
+                text = f"{lapse.name} 连续 {run.length} 个月{what}（{months_text(run.months)}），{act}"
                 reminders.append(Reminder(text, Target("member", lapse.member_id), run.reached))
     return reminders
 
