@@ -58,6 +58,14 @@ class PracticeStatus(LabeledEnum):
     DONE = "done", "已完成"
 
 
+class TalkWay(LabeledEnum):
+    """How a 谈心谈话 was held."""
+
+    FACE = "face", "面谈"
+    PHONE = "phone", "电话"
+    HOME = "home", "上门"
+
+
 class MeetingKind(LabeledEnum):
     GENERAL_ASSEMBLY = "general_assembly", "支部党员大会"
     COMMITTEE = "committee", "支部委员会会议"

@@ -8,6 +8,7 @@ actions, 5,000 meetings with full attendance, 1,000 visits).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,10 +32,12 @@ from desktop_app.core.domain.enums import (
     ProblemStatus,
     ResidentStatus,
     StudioActivityKind,
+    TalkWay,
 )
 from desktop_app.core.domain.errors import AppError
 from desktop_app.core.domain.normalize import id_check_digit
 from desktop_app.core.domain.pinyin import initials, sort_key
+from desktop_app.core.domain.talks import SECRETARY_ROLE
 from desktop_app.core.services.registry import record_services
 from desktop_app.core.services.reminder_settings import StartDateService
 from desktop_app.core.storage.database import Database
@@ -56,6 +59,8 @@ from desktop_app.core.storage.models import (
     StudioProblem,
     StudioTopic,
     StudyVisit,
+    Talk,
+    TalkParticipant,
     VisitParticipant,
 )
 
@@ -359,7 +364,7 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         members[0]["member_type"] = MemberType.FULL
         _insert(session, Member, members)
         member_rows = session.execute(
-            select(Member.id, Member.name, Member.group_id, Member.is_committee).where(
+            select(Member.id, Member.name, Member.group_id, Member.is_committee, Member.committee_role).where(
                 Member.status == MemberStatus.ACTIVE
             )
         ).all()
@@ -452,6 +457,7 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         _insert(session, AdoptedPractice, practices)
         studio = _fill_studio(session, spec, handlers, today, days_back, rng)
         dues = _fill_dues(session, member_rows, handlers[0], today, rng)
+        talks = _fill_talks(session, member_rows, today)
         for service in record_services(db).values():
             service.refresh_search_text(session)
         # The demo community has kept its records here from the first day of its history.
@@ -466,11 +472,12 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         "visits": len(visits),
         **studio,
         "dues_payments": dues,
+        "talks": talks,
     }
 
 
 # Changes when the demo's contents do, so cached data sets (the bench's) are made anew.
-DEMO_VERSION = 4
+DEMO_VERSION = 5
 
 # 缴费类别 as a Shanghai community's members are: mostly retired, some in work, a few students and 低保.
 DUES_MIX = (
@@ -605,6 +612,57 @@ def _fill_studio(
         ],
     )
     return {"studio_activities": len(activities), "studio_problems": len(problems)}
+
+
+TALK_TOPICS = ("思想状况和家庭困难", "对支部工作的意见建议", "学习教育心得", "参加志愿服务的想法", "身体状况和生活安排")
+
+
+def _fill_talks(session: Any, members: Sequence[Any], today: dt.date) -> int:
+    """谈心谈话 of last year and this one so far: the 支部委员 with each other (one pair short), the 书记 with nine
+    members in ten, and a few members with each other. Its own draw, so the rest of the demo stays as it was."""
+    rng = random.Random(len(members) * 31)
+    committee = [m for m in members if m.is_committee]
+    others = [m for m in members if not m.is_committee]
+    if not committee:
+        return 0
+    secretary = next((m for m in committee if m.committee_role == SECRETARY_ROLE), committee[0])
+    talks: list[tuple[dt.date, list[int]]] = []
+    for year in (today.year - 1, today.year):
+        last = min(dt.date(year, 12, 31), today)
+        span = (last - dt.date(year, 1, 1)).days
+
+        def day(first: dt.date = dt.date(year, 1, 1), days: int = span) -> dt.date:
+            return first + dt.timedelta(days=rng.randint(0, days))
+
+        pairs = list(itertools.combinations(committee, 2))
+        talks += [(day(), [a.id, b.id]) for a, b in pairs[:-1]]
+        talks += [(day(), [secretary.id, m.id]) for m in others if rng.random() < 0.9]
+        for _ in range(max(1, len(others) // 10)):
+            talks.append((day(), [m.id for m in rng.sample(others, k=min(2, len(others)))]))
+    before = session.scalar(select(func.coalesce(func.max(Talk.id), 0))) or 0
+    _insert(
+        session,
+        Talk,
+        [
+            {
+                "date": date,
+                "way": rng.choice(list(TalkWay)),
+                "topic": rng.choice(TALK_TOPICS),
+                "record": "本人表示将积极参加组织生活，支部将继续关心其困难。",
+            }
+            for date, _ in talks
+        ],
+    )
+    _insert(
+        session,
+        TalkParticipant,
+        [
+            {"talk_id": talk_id, "member_id": member_id}
+            for talk_id, (_, people) in zip(_new_ids(session, Talk, before), talks, strict=True)
+            for member_id in people
+        ],
+    )
+    return len(talks)
 
 
 def _drifting_status(day: dt.date, today: dt.date, drawn: AttendanceStatus) -> AttendanceStatus:

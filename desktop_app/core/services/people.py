@@ -110,6 +110,8 @@ class MemberService(RecordService):
         Field("id_number", "身份证号", F.ID_NUMBER),
         Field("is_committee", "支委成员", F.BOOL),
         Field("committee_role", "支委职务", F.TEXT, max_length=30),
+        Field("committee_from", "任支委起", F.DATE),
+        Field("committee_until", "任支委止", F.DATE),
         Field("status", "状态", F.ENUM, enum=MemberStatus),
         Field("notes", "备注", F.LONG_TEXT, max_length=2000),
     )
@@ -157,11 +159,16 @@ class MemberService(RecordService):
                 raise self.field_error(name, f"{label}不能早于入党日期 {joined:%Y-%m-%d}")
         if cleaned["left_date"] is not None and cleaned["status"] is not MemberStatus.TRANSFERRED:
             raise self.field_error("status", "填写了转出或离开日期时，状态应为“已转出”")
+        since, until = cleaned["committee_from"], cleaned["committee_until"]
+        if since is not None and until is not None and until < since:
+            raise self.field_error("committee_until", f"任支委止不能早于任支委起 {since:%Y-%m-%d}")
+        # A former 支委 keeps the role of their term (a 书记 replaced mid-year still counts for that year's talks).
+        served = cleaned["is_committee"] or until is not None
         return {
             **filled_from_id_number(cleaned),
             "member_type": cleaned["member_type"] or MemberType.FULL,
             "status": cleaned["status"] or MemberStatus.ACTIVE,
-            "committee_role": cleaned["committee_role"] if cleaned["is_committee"] else "",
+            "committee_role": cleaned["committee_role"] if served else "",
         }
 
     def apply(self, session: Session, obj: Any, validated: Validated) -> None:

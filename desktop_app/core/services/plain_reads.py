@@ -9,6 +9,7 @@ from decimal import Decimal
 from desktop_app.core.domain.enums import MeetingKind, MemberStatus, NormPeriod, ProblemStatus
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.domain.rules import Group, HeldMeeting, Norm
+from desktop_app.core.domain.talks import TalkMember
 from desktop_app.core.storage.plain import Reader, day, moment, money, optional_day, placeholders
 
 # Which copy this is (see services.mode): a community's, or a street office's.
@@ -133,3 +134,36 @@ def read_listed_attendance(reader: Reader, start: dt.date, end: dt.date) -> list
             {"first": start, "last": end},
         )
     ]
+
+
+def read_talk_members(reader: Reader, on: dt.date) -> list[tuple[TalkMember, bool]]:
+    """Every member not in the 回收站 as 谈心谈话 needs them, in roster order, and whether they belong on the day."""
+    return [
+        (
+            TalkMember(
+                member_id, name, group or "", bool(committee), role or "", optional_day(since), optional_day(until)
+            ),
+            bool(belongs),
+        )
+        for member_id, name, group, committee, role, since, until, belongs in reader.rows(
+            "SELECT members.id, members.name, party_groups.name, members.is_committee, members.committee_role,"
+            " members.committee_from, members.committee_until,"
+            f" CASE WHEN {belonged_on_sql('on_day')} THEN 1 ELSE 0 END FROM members"
+            " LEFT OUTER JOIN party_groups ON party_groups.id = members.group_id"
+            " WHERE members.deleted_at IS NULL ORDER BY members.group_id, members.name_pinyin, members.id",
+            belonged_on_params(on_day=on),
+        )
+    ]
+
+
+def read_talks(reader: Reader, start: dt.date, end: dt.date) -> list[tuple[dt.date, frozenset[int]]]:
+    """The 谈心谈话 in the range (not those in the 回收站): (day, the participants' ids)."""
+    talks: dict[int, tuple[dt.date, set[int]]] = {}
+    for talk_id, date, member_id in reader.rows(
+        "SELECT talks.id, talks.date, talk_participants.member_id FROM talks"
+        " JOIN talk_participants ON talk_participants.talk_id = talks.id"
+        " WHERE talks.deleted_at IS NULL AND talks.date BETWEEN :first AND :last",
+        {"first": start, "last": end},
+    ):
+        talks.setdefault(talk_id, (day(date), set()))[1].add(member_id)
+    return [(date, frozenset(people)) for date, people in talks.values()]

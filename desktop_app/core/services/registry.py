@@ -7,6 +7,7 @@ from desktop_app.core.services.care import CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.core.services.studio import StudioActivityService, StudioProblemService
+from desktop_app.core.services.talks import TalkService
 from desktop_app.core.services.visits import VisitService
 from desktop_app.core.storage.database import Database
 
@@ -21,5 +22,6 @@ def record_services(db: Database) -> dict[str, RecordService]:
         PartyGroupService(db),
         StudioActivityService(db),
         StudioProblemService(db),
+        TalkService(db),
     ]
     return {service.kind_key: service for service in services}

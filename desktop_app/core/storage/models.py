@@ -48,6 +48,7 @@ from desktop_app.core.domain.enums import (
     ProblemStatus,
     ResidentStatus,
     StudioActivityKind,
+    TalkWay,
 )
 from desktop_app.core.storage import plain
 
@@ -212,6 +213,10 @@ class Member(RecordRow):
     id_number: Mapped[str | None] = mapped_column(String(18))
     is_committee: Mapped[bool] = mapped_column(Boolean, default=False)
     committee_role: Mapped[str] = mapped_column(String(30), default="")
+    # The days of the member's term on the 支部委员会 (migration 0016): a committee changed mid-year keeps who was
+    # on it when (the 谈心谈话 coverage). None: since before the records / still serving.
+    committee_from: Mapped[dt.date | None] = mapped_column(Date)
+    committee_until: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[MemberStatus] = mapped_column(enum_column(MemberStatus), default=MemberStatus.ACTIVE)
     notes: Mapped[str] = mapped_column(Text, default="")
 
@@ -327,6 +332,38 @@ class AdoptedPractice(Base):
     status: Mapped[PracticeStatus] = mapped_column(enum_column(PracticeStatus), default=PracticeStatus.TODO)
 
     __table_args__ = (Index("ix_adopted_practices_visit_id", "visit_id"),)
+
+
+class Talk(RecordRow):
+    """谈心谈话: two or more members, a day, how, about what; the 记录 is sensitive like an illness."""
+
+    __tablename__ = "talks"
+
+    date: Mapped[dt.date] = mapped_column(Date)
+    way: Mapped[TalkWay] = mapped_column(enum_column(TalkWay), default=TalkWay.FACE)
+    topic: Mapped[str] = mapped_column(String(200), default="")
+    record: Mapped[str] = mapped_column(Text, default="")
+
+    participants: Mapped[list[TalkParticipant]] = relationship(
+        cascade="all, delete-orphan", order_by="TalkParticipant.member_id"
+    )
+
+    __table_args__ = (
+        Index("ix_talks_date", "date"),
+        live_index("talks", "date"),
+        binned_index("talks"),
+    )
+
+
+class TalkParticipant(Base):
+    __tablename__ = "talk_participants"
+
+    talk_id: Mapped[int] = mapped_column(ForeignKey("talks.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+
+    member: Mapped[Member] = relationship()
+
+    __table_args__ = (Index("ix_talk_participants_member_id", "member_id"),)
 
 
 class Meeting(RecordRow):

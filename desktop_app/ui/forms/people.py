@@ -19,7 +19,7 @@ class ResidentForm(RecordForm[ResidentService]):
 class MemberForm(RecordForm[MemberService]):
     noun = "党员"
     sections = (
-        ("name", "gender", "birth_date", "id_number", "phone"),
+        ("name", "gender", "birth_date", "id_number", "phone", "committee_from", "committee_until"),
         (
             "join_date",
             "member_type",

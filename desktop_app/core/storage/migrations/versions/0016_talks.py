@@ -1,0 +1,75 @@
+"""谈心谈话 (talks and who took part) and the dates of a member's term on the 支部委员会
+
+Revision ID: 0016
+Revises: 0013 (the lead re-chains it after 0014 and 0015 at the merge)
+Create Date: 2026-12-06
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0016"
+down_revision: str | None = "0013"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "talks",
+        sa.Column("date", sa.Date(), nullable=False),
+        sa.Column(
+            "way", sa.Enum("face", "phone", "home", name="talkway", native_enum=False, length=32), nullable=False
+        ),
+        sa.Column("topic", sa.String(length=200), nullable=False),
+        sa.Column("record", sa.Text(), nullable=False),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
+        sa.Column("search_text", sa.Text(), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_talks")),
+    )
+    with op.batch_alter_table("talks", schema=None) as batch_op:
+        batch_op.create_index("ix_talks_date", ["date"], unique=False)
+        batch_op.create_index(
+            "ix_talks_live",
+            ["date", "id", "search_text"],
+            unique=False,
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_talks_binned",
+            ["deleted_at"],
+            unique=False,
+            sqlite_where=sa.text("deleted_at IS NOT NULL"),
+            postgresql_where=sa.text("deleted_at IS NOT NULL"),
+        )
+    op.create_table(
+        "talk_participants",
+        sa.Column("talk_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_talk_participants_member_id_members"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["talk_id"], ["talks.id"], name=op.f("fk_talk_participants_talk_id_talks"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("talk_id", "member_id", name=op.f("pk_talk_participants")),
+    )
+    with op.batch_alter_table("talk_participants", schema=None) as batch_op:
+        batch_op.create_index("ix_talk_participants_member_id", ["member_id"], unique=False)
+    with op.batch_alter_table("members", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("committee_from", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("committee_until", sa.Date(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("members", schema=None) as batch_op:
+        batch_op.drop_column("committee_until")
+        batch_op.drop_column("committee_from")
+    op.drop_table("talk_participants")
+    op.drop_table("talks")
