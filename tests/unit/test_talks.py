@@ -117,3 +117,21 @@ def test_members_must_talk_with_the_secretary_unless_set_to_any_committee_member
     assert [m.name for m in shown.members_without] == ["陈芳", "李建华", "朱国萍"], "the two 支委 have not talked"
     assert shown.member_share == pytest.approx(1 / 4)
     assert any("任一支部委员" in e.summary for e in AuditService(db).entries())
+
+
+def test_the_workbench_reminds_from_the_fourth_quarter(branch):
+    from desktop_app.core.services.workbench import workbench_of
+
+    db, p = branch
+    talk(db, dt.date(YEAR, 3, 1), p["书记"], p["党员"])
+
+    def lines(day):
+        return [r.text for r in workbench_of(db, day).reminders if r.text.startswith("谈心谈话")]
+
+    assert lines(dt.date(YEAR, 9, 30)) == [], "the first three quarters are left to the secretary"
+    assert lines(dt.date(YEAR, 10, 1)) == [
+        "谈心谈话：今年还有 1 名党员未与书记谈话",
+        "谈心谈话：支部委员之间还有 1 对未谈话",
+    ]
+    [first, _] = [r for r in workbench_of(db, dt.date(YEAR, 10, 1)).reminders if r.text.startswith("谈心谈话")]
+    assert first.target.kind == "talk_coverage"

@@ -9,7 +9,7 @@ from decimal import Decimal
 from desktop_app.core.domain.enums import MeetingKind, MemberStatus, NormPeriod, ProblemStatus
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.domain.rules import Group, HeldMeeting, Norm
-from desktop_app.core.domain.talks import TalkMember
+from desktop_app.core.domain.talks import PARTNER_LABELS, WITH_SECRETARY, Coverage, TalkMember, coverage
 from desktop_app.core.storage.plain import Reader, day, moment, money, optional_day, placeholders
 
 # Which copy this is (see services.mode): a community's, or a street office's.
@@ -18,6 +18,7 @@ MODE_LABELS = {COMMUNITY: "居民区", STREET: "街道"}
 MODE_KEY = "app_mode"
 NORMS_CONFIRMED_KEY = "norms_confirmed"  # the day 设置 first saved the 三会一课 norms (开始使用)
 PROFILE_ID = 1  # the one row of community_profile
+PARTNER_KEY = "talk_partner"  # whom every member must have talked with (domain.talks), a 谈心谈话 setting
 
 
 def read_mode(reader: Reader) -> str:
@@ -167,3 +168,17 @@ def read_talks(reader: Reader, start: dt.date, end: dt.date) -> list[tuple[dt.da
     ):
         talks.setdefault(talk_id, (day(date), set()))[1].add(member_id)
     return [(date, frozenset(people)) for date, people in talks.values()]
+
+
+def read_partner(reader: Reader) -> str:
+    kept = reader.setting(PARTNER_KEY)
+    return kept if kept in PARTNER_LABELS else WITH_SECRETARY
+
+
+def read_coverage(reader: Reader, year: int, today: dt.date) -> Coverage:
+    """The year's 谈心谈话 coverage, as of its last day (this year: as of today)."""
+    as_of = min(dt.date(year, 12, 31), today)
+    members = read_talk_members(reader, as_of)
+    expected = {member.id for member, belongs in members if belongs}
+    talks = read_talks(reader, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return coverage(year, [member for member, _ in members], expected, talks, read_partner(reader))

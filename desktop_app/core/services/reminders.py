@@ -12,15 +12,23 @@ from desktop_app.core.domain.enums import CareStatus, NormPeriod, PracticeStatus
 from desktop_app.core.domain.lapses import RULE_MONTHS, months_text
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.domain.rules import SCOPE_WORDS, UnitState, evaluate_compliance
+from desktop_app.core.domain.talks import PARTNER_LABELS, REMIND_FROM_MONTH
 from desktop_app.core.services.dues_ledger import read_ledger
 from desktop_app.core.services.lapses import read_lapses
-from desktop_app.core.services.plain_reads import read_groups, read_held, read_norms, read_open_problems
+from desktop_app.core.services.plain_reads import (
+    read_coverage,
+    read_groups,
+    read_held,
+    read_norms,
+    read_open_problems,
+)
 from desktop_app.core.storage.backup_files import list_backups
 from desktop_app.core.storage.plain import Reader, day, moment
 
 PREVIOUS_WORDS = {NormPeriod.MONTH: "上月", NormPeriod.QUARTER: "上季度", NormPeriod.YEAR: "去年"}
 THRESHOLDS_KEY = "reminder_thresholds"
 START_DATE_KEY = "start_date"
+TALK_COVERAGE = "talk_coverage"  # a reminder's target: the 谈心谈话 page's 覆盖情况
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,22 @@ def lapse_reminders(reader: Reader, today: dt.date) -> list[Reminder]:
     return reminders
 
 
+def talk_reminders(reader: Reader, today: dt.date) -> list[Reminder]:
+    """From the fourth quarter: the 谈心谈话 the year still lacks (domain.talks)."""
+    if today.month < REMIND_FROM_MONTH:
+        return []
+    shown = read_coverage(reader, today.year, today)
+    reminders = []
+    if shown.members_without:
+        partner = PARTNER_LABELS[shown.partner]
+        text = f"谈心谈话：今年还有 {len(shown.members_without)} 名党员未与{partner}谈话"
+        reminders.append(Reminder(text, Target(TALK_COVERAGE)))
+    lacking = len(shown.committee_pairs) - shown.pairs_done
+    if lacking:
+        reminders.append(Reminder(f"谈心谈话：支部委员之间还有 {lacking} 对未谈话", Target(TALK_COVERAGE)))
+    return reminders
+
+
 def compute_reminders(reader: Reader, today: dt.date, backup_dir: Path | None) -> list[Reminder]:
     """Everything due today. `backup_dir`: where the automatic backups go (None for a server database,
     which is backed up by its own means)."""
@@ -147,6 +171,7 @@ def compute_reminders(reader: Reader, today: dt.date, backup_dir: Path | None) -
         )
     reminders += dues_reminders(reader, today, thresholds.dues_collection_days)
     reminders += lapse_reminders(reader, today)
+    reminders += talk_reminders(reader, today)
     for problem_id, description, raised in read_open_problems(reader, today, thresholds.problem_open_days):
         days = (today - raised).days
         short = description if len(description) <= 24 else description[:24] + "…"

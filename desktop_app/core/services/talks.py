@@ -14,16 +14,14 @@ from sqlalchemy.orm import Session
 from desktop_app.core.domain.columns import Column, ColumnKind
 from desktop_app.core.domain.enums import AuditAction, TalkWay
 from desktop_app.core.domain.fields import Field, FieldType
-from desktop_app.core.domain.talks import PARTNER_LABELS, WITH_SECRETARY, Coverage, coverage
+from desktop_app.core.domain.talks import PARTNER_LABELS, Coverage
 from desktop_app.core.services.base import RecordService, Validated
 from desktop_app.core.services.people import belonged_on
-from desktop_app.core.services.plain_reads import read_talk_members, read_talks
+from desktop_app.core.services.plain_reads import PARTNER_KEY, read_coverage, read_partner
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.models import Member, Talk, TalkParticipant
-from desktop_app.core.storage.plain import Reader
 
 F = FieldType
-PARTNER_KEY = "talk_partner"  # app_settings: whom every member must have talked with (domain.talks)
 
 
 class TalkService(RecordService):
@@ -123,17 +121,3 @@ class TalkService(RecordService):
                 f"谈心谈话：每名党员须与{label}谈话",
                 {"谈话对象": [PARTNER_LABELS.get(before, "书记"), label]} if before != partner else {},
             )
-
-
-def read_partner(reader: Reader) -> str:
-    kept = reader.setting(PARTNER_KEY)
-    return kept if kept in PARTNER_LABELS else WITH_SECRETARY
-
-
-def read_coverage(reader: Reader, year: int, today: dt.date) -> Coverage:
-    """The year's coverage, as of its last day (this year: as of today)."""
-    as_of = min(dt.date(year, 12, 31), today)
-    members = read_talk_members(reader, as_of)
-    expected = {member.id for member, belongs in members if belongs}
-    talks = read_talks(reader, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    return coverage(year, [member for member, _ in members], expected, talks, read_partner(reader))
