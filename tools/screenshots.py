@@ -29,6 +29,8 @@ NAMES = (
     "meetings",
     "residents",
     "members",
+    "talks",
+    "talk-coverage",
     "dues",
     "lapses",
     "studio",

@@ -31,6 +31,7 @@ EXPECTED_DIALOGS = {
     "PartyGroupForm",
     "StudioActivityForm",
     "StudioProblemForm",
+    "TalkForm",
     "AttachmentsDialog",
     "RestoreDialog",
     "ImportDialog",

@@ -51,10 +51,10 @@ class Coverage:
     partner: str  # WITH_SECRETARY or WITH_COMMITTEE
     committee_pairs: list[tuple[str, str, bool]]  # (name, name, talked), in roster order
     members_without: list[TalkMember]  # expected members with no talk with the required partner yet
-    members_expected: int
+    members_expected: int  # the members who owe a talk with a partner
     member_member_talks: int  # talks among members none of whom sat on the committee then
     talks: int
-    partners: int  # the members one must have talked with (none: no 书记 is recorded)
+    partner_ids: frozenset[int]  # the members one must have talked with (none: no 书记 is recorded)
 
     @property
     def pairs_done(self) -> int:
@@ -90,13 +90,9 @@ def coverage(
         if served_together:
             pairs.append((first.name, second.name, frozenset((first.id, second.id)) in talked_pairs))
     partners = {m.id for m in committee if partner == WITH_COMMITTEE or m.role.strip() == SECRETARY_ROLE}
-    without = []
-    for member in members:
-        if member.id not in expected_ids or (member.id in partners and len(partners) == 1):
-            continue  # the only partner cannot talk with themself
-        others = partners - {member.id}
-        if not any(frozenset((member.id, other)) in talked_pairs for other in others):
-            without.append(member)
+    # Who owes a talk with a partner: every member of the day, but the one partner cannot talk with themself.
+    owing = [m for m in members if m.id in expected_ids and not (m.id in partners and len(partners) == 1)]
+    without = [m for m in owing if not any(frozenset((m.id, other)) in talked_pairs for other in partners - {m.id})]
     committee_ids = {m.id for m in committee}
     member_member = sum(1 for _, people in talks if not people & committee_ids)
-    return Coverage(year, partner, pairs, without, len(expected_ids), member_member, len(talks), len(partners))
+    return Coverage(year, partner, pairs, without, len(owing), member_member, len(talks), frozenset(partners))

@@ -40,6 +40,8 @@ VIEWS = (
     ("三会一课", "records", "MeetingView"),
     ("居民", "records", "ResidentView"),
     ("党员", "records", "MemberView"),
+    ("谈心谈话", "records", "TalkView"),
+    ("谈话覆盖", "talk_coverage", "TalkCoverageView"),
     ("党费", "dues", "DuesView"),
     ("六个月提醒", "lapses", "LapsesView"),
     ("书记工作室", "studio", "StudioView"),
@@ -67,6 +69,7 @@ RECORD_VIEWS = {
     "meeting": ("MeetingView", None),
     "resident": ("ResidentView", None),
     "member": ("MemberView", None),
+    "talk": ("TalkView", None),
     "studio_activity": ("StudioView", 0),
     "studio_problem": ("StudioView", 1),
 }
@@ -283,6 +286,7 @@ class MainWindow(QMainWindow):
         pages = {  # reminders and first steps that lead to a page (and a part of it), not a record
             "backup": "SettingsView",
             "dues": "DuesView",
+            "talk_coverage": "TalkCoverageView",
             first_steps.PROFILE: "SettingsView",
             first_steps.NORMS: "SettingsView",
             first_steps.BACKUP_PLACE: "SettingsView",

@@ -16,15 +16,18 @@ from desktop_app.core.domain.enums import (
     MemberType,
     PracticeStatus,
     ResidentStatus,
+    TalkWay,
 )
 from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
+from desktop_app.core.services.talks import TalkService
 from desktop_app.core.services.visits import VisitService
 from desktop_app.ui.forms.base import S
 from desktop_app.ui.forms.care import CareForm
 from desktop_app.ui.forms.meetings import MeetingForm
 from desktop_app.ui.forms.people import MemberForm, PartyGroupForm, ResidentForm
+from desktop_app.ui.forms.talks import TalkForm
 from desktop_app.ui.forms.visits import VisitForm
 from desktop_app.ui.kit import file_dialogs, prompts
 from desktop_app.ui.kit.file_dialogs import FileKind
@@ -62,6 +65,23 @@ class VisitView(RecordView[VisitService]):
 
     def make_filters(self) -> list[QueryFilter]:
         return [DateRangeFilter(), ChoiceFilter("全部举措进展", by_key("practice_status", enum_values(PracticeStatus)))]
+
+
+class TalkView(RecordView[TalkService]):
+    title = "谈心谈话"
+    form_class = TalkForm
+    search_hint = "搜索主题（Ctrl+F）"
+
+    def make_service(self) -> TalkService:
+        return TalkService(self.context.db)
+
+    def make_filters(self) -> list[QueryFilter]:
+        members = [(m.id, m.name) for m in MemberService(self.context.db).active_members()]
+        return [
+            DateRangeFilter(),
+            ChoiceFilter("全部方式", by_key("way", enum_values(TalkWay))),
+            ChoiceFilter("全部党员", by_key("member_id", members)),
+        ]
 
 
 class MeetingView(RecordView[MeetingService]):

@@ -1,0 +1,76 @@
+"""谈心谈话 by clicks and keys at 1366×768: from 谈话覆盖, Enter on a member without a talk opens a new talk with
+them and the 书记 ticked; typed and saved, it is read back and the member leaves the list."""
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.core.services.people import MemberService
+from desktop_app.core.services.talks import TalkService
+from desktop_app.ui.shell.main_window import MainWindow
+from desktop_app.ui.views.talk_coverage import TalkCoverageView
+
+Key = Qt.Key
+
+
+def test_a_talk_is_recorded_from_the_coverage_page_by_keys(qtbot, context, click_page, drive_modal, type_text):
+    members = MemberService(context.db)
+    secretary = members.create(
+        {"name": "朱国萍", "join_date": dt.date(2000, 7, 1), "is_committee": True, "committee_role": "书记"}
+    )
+    wang = members.create({"name": "王秀英", "join_date": dt.date(2000, 7, 1)})
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    click_page(window, "谈话覆盖")
+    page = window.stack.currentWidget()
+    assert isinstance(page, TalkCoverageView)
+    assert [page.without.index(r, 0).data() for r in range(page.without.rowCount())] == ["王秀英"]
+    assert "党员与书记：0/1 人已谈（0%）" in page.summary.text()
+    page.without_table.setFocus()
+    qtbot.keyClick(page.without_table, Key.Key_Down)
+
+    def fill(form):
+        assert sorted(form.participants.chosen()) == sorted([wang, secretary]), "both ticked"
+        form.editors["topic"].widget.setFocus()
+        type_text(form.editors["topic"].widget, "了解家庭困难")
+        qtbot.keyClick(form.editors["topic"].widget, Key.Key_Return)
+
+    drive_modal(lambda: qtbot.keyClick(page.without_table, Key.Key_Return), fill)
+    talks = TalkService(context.db)
+    [talk_id] = talks.list_ids()
+    saved = talks.get(talk_id)
+    assert saved["topic"] == "了解家庭困难"
+    assert saved["date"] == dt.date.today()
+    assert sorted(saved["participant_ids"]) == sorted([wang, secretary])
+    click_page(window, "谈话覆盖")
+    assert page.without.rowCount() == 0, "read afresh when shown again"
+
+
+def test_a_talk_with_one_person_stays_open_with_the_reason(qtbot, context, click_page, drive_modal, type_text):
+    MemberService(context.db).create({"name": "王秀英", "join_date": dt.date(2000, 7, 1)})
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    click_page(window, "谈心谈话")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    view = window.stack.currentWidget()
+    view.table.setFocus()
+    said = []
+
+    def one_person(form):
+        form.participants.filter.setFocus()
+        qtbot.keyClick(form.participants.filter, Key.Key_Down)
+        qtbot.keyClick(form.participants.list, Key.Key_Space)
+        form.editors["topic"].widget.setFocus()
+        type_text(form.editors["topic"].widget, "谈心")
+        qtbot.keyClick(form.editors["topic"].widget, Key.Key_Return)
+        said.append(form.general_error.text())
+        assert form.isVisible(), "a failed save keeps the form open with what was typed"
+        qtbot.keyClick(form.editors["topic"].widget, Key.Key_Escape)
+
+    drive_modal(lambda: qtbot.keyClick(view.table, Key.Key_N, Qt.KeyboardModifier.ControlModifier), one_person)
+    assert "至少要有两名党员" in said[0]
+    assert TalkService(context.db).count() == 0
