@@ -135,3 +135,28 @@ def test_the_workbench_reminds_from_the_fourth_quarter(branch):
     ]
     [first, _] = [r for r in workbench_of(db, dt.date(YEAR, 10, 1)).reminders if r.text.startswith("谈心谈话")]
     assert first.target.kind == "talk_coverage"
+
+
+def test_the_report_lists_the_talks_without_their_record_and_the_coverage(branch, tmp_path):
+    import openpyxl
+
+    from desktop_app.core.domain.periods import Period
+    from desktop_app.core.exchange.reports.registry import export_report
+
+    db, p = branch
+    talk(db, dt.date(YEAR, 4, 2), p["书记"], p["委员"], record="家中老人生病", way=TalkWay.HOME)
+    talk(db, dt.date(YEAR, 4, 9), p["书记"], p["党员"])
+    target = tmp_path / "谈心谈话.xlsx"
+    assert export_report(db, "talks", Period.parse(f"{YEAR}Q2"), target).rows == 2
+    book = openpyxl.load_workbook(target)
+    records = [r for r in book["谈话记录"].iter_rows(values_only=True) if isinstance(r[0], int)]
+    assert [(r[2], set(r[3].split("、")), r[4]) for r in records] == [
+        ("上门", {"李建华", "朱国萍"}, "谈心"),
+        ("面谈", {"王秀英", "朱国萍"}, "谈心"),
+    ]
+    assert all("老人" not in str(cell) for row in book["谈话记录"].iter_rows(values_only=True) for cell in row)
+    coverage = {r[0]: r[1:] for r in book["覆盖情况"].iter_rows(values_only=True) if r[0]}
+    assert coverage["支部委员两两之间（对）"] == (1, 1, 1)
+    assert coverage["党员与书记（人）"] == (2, 2, 1), "陈芳 joins in November, after the quarter; not the 书记"
+    lacking = [r[1] for r in book["尚未谈话"].iter_rows(values_only=True) if isinstance(r[0], int)]
+    assert lacking == []

@@ -16,6 +16,7 @@ from desktop_app.core.exchange.reports.meetings import MeetingsReport
 from desktop_app.core.exchange.reports.members import MembersReport
 from desktop_app.core.exchange.reports.street import STREET_REPORTS
 from desktop_app.core.exchange.reports.studio import StudioReport
+from desktop_app.core.exchange.reports.talks import TalksReport
 from desktop_app.core.exchange.reports.visits import VisitsReport
 from desktop_app.core.exchange.reports.workbook import ReportBook, ReportHeader, atomic_target, protect_with_password
 from desktop_app.core.services.profile import ProfileService
@@ -24,7 +25,16 @@ from desktop_app.core.storage.database import Database
 
 REPORTS: dict[str, type[Report]] = {
     r.kind: r
-    for r in (MeetingsReport, CareReport, VisitsReport, MembersReport, StudioReport, DuesReport, LapsesReport)
+    for r in (
+        MeetingsReport,
+        CareReport,
+        VisitsReport,
+        MembersReport,
+        StudioReport,
+        DuesReport,
+        LapsesReport,
+        TalksReport,
+    )
 }
 REPORT_LABELS = {kind: cls.title for kind, cls in REPORTS.items()}
 # The street office's consolidated reports, added up from the communities' packages.
