@@ -1,9 +1,10 @@
 """谈心谈话 coverage for a year (pure).
 
 《中国共产党支部工作条例（试行）》第十九条: "党支部应当经常开展谈心谈话。党支部委员之间、党支部委员和党员之间、
-党员和党员之间，每年谈心谈话一般不少于1次。" A branch of 600 members cannot track 3,000 pairs, so the program checks what a secretary can act on:
+党员和党员之间，每年谈心谈话一般不少于1次。"
+A branch of 600 members cannot track 3,000 pairs, so the program checks what a secretary can act on:
 - the 支部委员 with each other, pair by pair (those who served together in the year);
-- every member with at least one 支部委员: the 书记 by default, any 支部委员 when 设置 says so;
+- every member with at least one 支部委员: the 书记 by default, any 支部委员 when the 谈话覆盖 page says so;
 - member-with-member talks are counted, not required pair by pair.
 Who belonged is the membership-on-a-day rule (a talk's participants are refused when they did not belong on its
 day, so every recorded talk counts); who is expected is who belongs on the day the coverage is read for (a
