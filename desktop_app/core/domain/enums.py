@@ -66,6 +66,30 @@ class TalkWay(LabeledEnum):
     HOME = "home", "上门"
 
 
+class ReviewGrade(LabeledEnum):
+    """民主评议党员: the branch's 评定."""
+
+    EXCELLENT = "excellent", "优秀"
+    QUALIFIED = "qualified", "合格"
+    BASIC = "basic", "基本合格"
+    UNQUALIFIED = "unqualified", "不合格"
+
+
+class ReviewDisposal(LabeledEnum):
+    """What the branch decided for a member judged 不合格."""
+
+    CORRECT = "correct", "限期改正"
+    PERSUADE = "persuade", "劝其退党"
+    REMOVE = "remove", "除名"
+
+
+class ReviewBody(LabeledEnum):
+    """The meeting that decided the 评定."""
+
+    GENERAL_ASSEMBLY = "general_assembly", "支部大会"
+    COMMITTEE = "committee", "支委会"
+
+
 class MeetingKind(LabeledEnum):
     GENERAL_ASSEMBLY = "general_assembly", "支部党员大会"
     COMMITTEE = "committee", "支部委员会会议"

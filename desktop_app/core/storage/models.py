@@ -47,6 +47,9 @@ from desktop_app.core.domain.enums import (
     PracticeStatus,
     ProblemStatus,
     ResidentStatus,
+    ReviewBody,
+    ReviewDisposal,
+    ReviewGrade,
     StudioActivityKind,
     TalkWay,
 )
@@ -364,6 +367,43 @@ class TalkParticipant(Base):
     member: Mapped[Member] = relationship()
 
     __table_args__ = (Index("ix_talk_participants_member_id", "member_id"),)
+
+
+class MemberReview(TimestampMixin, Base):
+    """民主评议党员 of a year: set up from that year's 民主评议党员 meeting (who belonged on its day is listed)."""
+
+    __tablename__ = "member_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    meeting_date: Mapped[dt.date] = mapped_column(Date)
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)  # the 支部大会 or 支委会 that decided the 评定
+    decided_by: Mapped[ReviewBody | None] = mapped_column(enum_column(ReviewBody))
+
+    entries: Mapped[list[MemberReviewEntry]] = relationship(
+        cascade="all, delete-orphan", order_by="MemberReviewEntry.member_id"
+    )
+
+
+class MemberReviewEntry(Base):
+    """One member's 自评, the 互评/测评 votes per grade, the 评定, and for 不合格 the 处置."""
+
+    __tablename__ = "member_review_entries"
+
+    review_id: Mapped[int] = mapped_column(ForeignKey("member_reviews.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    self_assessed: Mapped[bool] = mapped_column(Boolean, default=False)
+    votes_excellent: Mapped[int] = mapped_column(Integer, default=0)
+    votes_qualified: Mapped[int] = mapped_column(Integer, default=0)
+    votes_basic: Mapped[int] = mapped_column(Integer, default=0)
+    votes_unqualified: Mapped[int] = mapped_column(Integer, default=0)
+    grade: Mapped[ReviewGrade | None] = mapped_column(enum_column(ReviewGrade))
+    disposal: Mapped[ReviewDisposal | None] = mapped_column(enum_column(ReviewDisposal))
+    disposal_date: Mapped[dt.date | None] = mapped_column(Date)
+    disposal_ref: Mapped[str] = mapped_column(String(200), default="")
+
+    member: Mapped[Member] = relationship()
 
 
 class Meeting(RecordRow):

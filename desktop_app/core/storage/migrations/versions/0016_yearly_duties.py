@@ -1,4 +1,5 @@
-"""谈心谈话 (talks and who took part) and the dates of a member's term on the 支部委员会
+"""The branch's yearly duties: 谈心谈话 (talks and who took part), the dates of a member's term on the 支部委员会,
+and 民主评议党员 (a year's review and each member's entry)
 
 Revision ID: 0016
 Revises: 0013 (the lead re-chains it after 0014 and 0015 at the merge)
@@ -65,9 +66,63 @@ def upgrade() -> None:
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.add_column(sa.Column("committee_from", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("committee_until", sa.Date(), nullable=True))
+    op.create_table(
+        "member_reviews",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("meeting_id", sa.Integer(), nullable=True),
+        sa.Column("meeting_date", sa.Date(), nullable=False),
+        sa.Column("decided_on", sa.Date(), nullable=True),
+        sa.Column(
+            "decided_by",
+            sa.Enum("general_assembly", "committee", name="reviewbody", native_enum=False, length=32),
+            nullable=True,
+        ),
+        sa.Column("created_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"], ["meetings.id"], name=op.f("fk_member_reviews_meeting_id_meetings"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_member_reviews")),
+        sa.UniqueConstraint("year", name=op.f("uq_member_reviews_year")),
+    )
+    op.create_table(
+        "member_review_entries",
+        sa.Column("review_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("self_assessed", sa.Boolean(), nullable=False),
+        sa.Column("votes_excellent", sa.Integer(), nullable=False),
+        sa.Column("votes_qualified", sa.Integer(), nullable=False),
+        sa.Column("votes_basic", sa.Integer(), nullable=False),
+        sa.Column("votes_unqualified", sa.Integer(), nullable=False),
+        sa.Column(
+            "grade",
+            sa.Enum("excellent", "qualified", "basic", "unqualified", name="reviewgrade", native_enum=False, length=32),
+            nullable=True,
+        ),
+        sa.Column(
+            "disposal",
+            sa.Enum("correct", "persuade", "remove", name="reviewdisposal", native_enum=False, length=32),
+            nullable=True,
+        ),
+        sa.Column("disposal_date", sa.Date(), nullable=True),
+        sa.Column("disposal_ref", sa.String(length=200), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_member_review_entries_member_id_members"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["review_id"],
+            ["member_reviews.id"],
+            name=op.f("fk_member_review_entries_review_id_member_reviews"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("review_id", "member_id", name=op.f("pk_member_review_entries")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("member_review_entries")
+    op.drop_table("member_reviews")
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.drop_column("committee_until")
         batch_op.drop_column("committee_from")
