@@ -31,6 +31,7 @@ NAMES = (
     "members",
     "talks",
     "talk-coverage",
+    "reviews",
     "dues",
     "lapses",
     "studio",

@@ -12,6 +12,7 @@ from desktop_app.core.services.reviews import ENTRY_KEYS, ReviewService
 
 YEAR = 2026
 MEETING_DAY = dt.date(YEAR, 12, 18)
+DECIDED = {"decided_on": MEETING_DAY, "decided_by": ReviewBody.GENERAL_ASSEMBLY}
 
 
 @pytest.fixture
@@ -72,16 +73,16 @@ def test_an_unqualified_member_needs_the_disposal_and_nothing_is_half_written(br
         李建华={"grade": ReviewGrade.UNQUALIFIED, "votes_unqualified": "20"},
     )
     with pytest.raises(ValidationError, match="李建华）：评定为不合格的，须选择处置方式并填写处置日期"):
-        reviews.save(YEAR, MEETING_DAY, ReviewBody.GENERAL_ASSEMBLY, rows)
+        reviews.save(YEAR, DECIDED, rows)
     assert reviews.sheet(YEAR).counts[ReviewGrade.EXCELLENT] == 0, "nothing saved"
     with pytest.raises(ValidationError, match="请填写作出评定的会议"):
-        reviews.save(YEAR, None, None, entries(sheet, 朱国萍={"grade": ReviewGrade.QUALIFIED}))
+        reviews.save(YEAR, {}, entries(sheet, 朱国萍={"grade": ReviewGrade.QUALIFIED}))
     with pytest.raises(ValidationError, match="朱国萍）：优秀票"):
-        reviews.save(YEAR, MEETING_DAY, ReviewBody.GENERAL_ASSEMBLY, entries(sheet, 朱国萍={"votes_excellent": "很多"}))
+        reviews.save(YEAR, DECIDED, entries(sheet, 朱国萍={"votes_excellent": "很多"}))
     rows[[r.name for r in sheet.rows].index("李建华")].update(
         disposal=ReviewDisposal.CORRECT, disposal_date=dt.date(YEAR, 12, 25), disposal_ref="支委会决定"
     )
-    reviews.save(YEAR, MEETING_DAY, ReviewBody.GENERAL_ASSEMBLY, rows)
+    reviews.save(YEAR, DECIDED, rows)
     saved = reviews.sheet(YEAR)
     assert saved.counts == {
         ReviewGrade.EXCELLENT: 1,
@@ -101,7 +102,11 @@ def test_the_excellent_limit_warns_and_never_blocks(branch):
     reviews.set_up(YEAR)
     sheet = reviews.sheet(YEAR)
     excellent = {"grade": ReviewGrade.EXCELLENT}
-    reviews.save(YEAR, MEETING_DAY, ReviewBody.COMMITTEE, entries(sheet, 朱国萍=excellent, 李建华=excellent))
+    reviews.save(
+        YEAR,
+        {"decided_on": "2026-12-20", "decided_by": ReviewBody.COMMITTEE},
+        entries(sheet, 朱国萍=excellent, 李建华=excellent),
+    )
     assert reviews.warning(reviews.sheet(YEAR)) == "", "no limit by default"
     reviews.set_excellent_limit(66)
     assert reviews.warning(reviews.sheet(YEAR)) == "评为优秀的有 2 人，占参评党员 67%，超过本支部设定的 66%"

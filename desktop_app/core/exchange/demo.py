@@ -31,6 +31,8 @@ from desktop_app.core.domain.enums import (
     PracticeStatus,
     ProblemStatus,
     ResidentStatus,
+    ReviewBody,
+    ReviewGrade,
     StudioActivityKind,
     TalkWay,
 )
@@ -38,6 +40,7 @@ from desktop_app.core.domain.errors import AppError
 from desktop_app.core.domain.normalize import id_check_digit
 from desktop_app.core.domain.pinyin import initials, sort_key
 from desktop_app.core.domain.talks import SECRETARY_ROLE
+from desktop_app.core.services.people import belonged_on
 from desktop_app.core.services.registry import record_services
 from desktop_app.core.services.reminder_settings import StartDateService
 from desktop_app.core.storage.database import Database
@@ -52,6 +55,8 @@ from desktop_app.core.storage.models import (
     DuesPayment,
     Meeting,
     Member,
+    MemberReview,
+    MemberReviewEntry,
     PartyGroup,
     ProblemDiscussion,
     Resident,
@@ -458,6 +463,7 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         studio = _fill_studio(session, spec, handlers, today, days_back, rng)
         dues = _fill_dues(session, member_rows, handlers[0], today, rng)
         talks = _fill_talks(session, member_rows, today)
+        reviews = _fill_reviews(session, today)
         for service in record_services(db).values():
             service.refresh_search_text(session)
         # The demo community has kept its records here from the first day of its history.
@@ -473,6 +479,7 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         **studio,
         "dues_payments": dues,
         "talks": talks,
+        "member_reviews": reviews,
     }
 
 
@@ -663,6 +670,47 @@ def _fill_talks(session: Any, members: Sequence[Any], today: dt.date) -> int:
         ],
     )
     return len(talks)
+
+
+def _fill_reviews(session: Any, today: dt.date) -> int:
+    """Each year's 民主评议 from its 民主评议党员 meeting, decided the same day by the 支部大会: most members 合格,
+    a few 优秀, one 基本合格; 自评 done by nearly all. Its own draw, so the rest of the demo stays as it was."""
+    rng = random.Random(today.year)
+    held = session.execute(
+        select(Meeting.id, Meeting.date)
+        .where(Meeting.kind == MeetingKind.MEMBER_REVIEW, Meeting.deleted_at.is_(None))
+        .order_by(Meeting.date)
+    ).all()
+    latest = {day.year: (meeting_id, day) for meeting_id, day in held}  # the year's last one decides
+    for year, (meeting_id, day) in sorted(latest.items()):
+        review = MemberReview(
+            year=year, meeting_id=meeting_id, meeting_date=day, decided_on=day, decided_by=ReviewBody.GENERAL_ASSEMBLY
+        )
+        listed = session.scalars(select(Member.id).where(Member.deleted_at.is_(None), belonged_on(day))).all()
+        voters = len(listed)
+        for index, member_id in enumerate(listed):
+            grade = (
+                ReviewGrade.BASIC
+                if index == len(listed) // 2
+                else (ReviewGrade.EXCELLENT if rng.random() < 0.15 else ReviewGrade.QUALIFIED)
+            )
+            excellent = rng.randint(0, voters // 3) if grade is not ReviewGrade.EXCELLENT else voters * 2 // 3
+            basic = rng.randint(0, 2) if grade is not ReviewGrade.BASIC else voters // 2
+            review.entries.append(
+                MemberReviewEntry(
+                    member_id=member_id,
+                    self_assessed=rng.random() < 0.95,
+                    votes_excellent=excellent,
+                    votes_qualified=max(voters - excellent - basic, 0),
+                    votes_basic=basic,
+                    votes_unqualified=0,
+                    grade=grade,
+                    disposal_ref="",
+                )
+            )
+        session.add(review)
+    session.flush()
+    return len(latest)
 
 
 def _drifting_status(day: dt.date, today: dt.date, drawn: AttendanceStatus) -> AttendanceStatus:

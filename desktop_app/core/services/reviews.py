@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop_app.core.domain.enums import AuditAction, MeetingKind, ReviewBody, ReviewDisposal, ReviewGrade
 from desktop_app.core.domain.errors import AppError, ValidationError
@@ -35,6 +36,10 @@ ENTRY_FIELDS = (
     Field("disposal_ref", "处置决定文号或说明", F.TEXT, max_length=200),
 )
 ENTRY_KEYS = tuple(field.name for field in ENTRY_FIELDS)
+HEAD_FIELDS = (
+    Field("decided_on", "评定日期", F.DATE),
+    Field("decided_by", "作出评定的会议", F.ENUM, enum=ReviewBody),
+)
 
 
 @dataclass(frozen=True)
@@ -62,19 +67,28 @@ class ReviewService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    def _meeting(self, session: Session, year: int) -> Meeting | None:
+        """The year's 民主评议党员 meeting (the latest, if more than one was recorded)."""
+        return session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.deleted_at.is_(None),
+                Meeting.kind == MeetingKind.MEMBER_REVIEW,
+                Meeting.date.between(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+            )
+            .order_by(Meeting.date.desc(), Meeting.id.desc())
+        ).first()
+
+    def meeting_day(self, year: int) -> dt.date | None:
+        with self.db.read_session() as session:
+            meeting = self._meeting(session, year)
+            return meeting.date if meeting else None
+
     def set_up(self, year: int) -> int:
-        """The year's review from its (latest) 民主评议党员 meeting: every member who belonged on that day is listed;
+        """The year's review from its 民主评议党员 meeting: every member who belonged on that day is listed;
         entries already made are kept. Returns how many members are listed."""
         with self.db.session() as session:
-            meeting = session.scalars(
-                select(Meeting)
-                .where(
-                    Meeting.deleted_at.is_(None),
-                    Meeting.kind == MeetingKind.MEMBER_REVIEW,
-                    Meeting.date.between(dt.date(year, 1, 1), dt.date(year, 12, 31)),
-                )
-                .order_by(Meeting.date.desc(), Meeting.id.desc())
-            ).first()
+            meeting = self._meeting(session, year)
             if meeting is None:
                 raise AppError(f"{year}年还没有登记“民主评议党员”会议：请先在“三会一课”中登记，再建立评议名单。")
             review = session.scalar(select(MemberReview).where(MemberReview.year == year))
@@ -119,13 +133,11 @@ class ReviewService:
             )
 
     def check(
-        self,
-        sheet: ReviewSheet,
-        decided_on: dt.date | None,
-        decided_by: ReviewBody | None,
-        entries: Sequence[Mapping[str, Any]],
-    ) -> list[dict[str, Any]]:
-        """Every row cleaned by the same field specs, and the rules across them; ValidationError names the row."""
+        self, sheet: ReviewSheet, head: Mapping[str, Any], entries: Sequence[Mapping[str, Any]]
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The deciding meeting and every row cleaned by the same field specs, and the rules across them;
+        ValidationError names the row."""
+        decided = clean_values(HEAD_FIELDS, head)
         cleaned = []
         for number, (row, values) in enumerate(zip(sheet.rows, entries, strict=True), start=1):
             where = f"第 {number} 行（{row.name}）"
@@ -140,26 +152,21 @@ class ReviewService:
             elif entry["disposal"] is not None or entry["disposal_date"] is not None:
                 raise ValidationError({"entries": f"{where}：只有评定为不合格的才填写处置"})
             cleaned.append(entry)
-        if any(entry["grade"] is not None for entry in cleaned) and (decided_on is None or decided_by is None):
+        graded = any(entry["grade"] is not None for entry in cleaned)
+        if graded and (decided["decided_on"] is None or decided["decided_by"] is None):
             raise ValidationError({"decided_on": "已有评定结果：请填写作出评定的会议（支部大会或支委会）及其日期"})
-        return cleaned
+        return decided, cleaned
 
-    def save(
-        self,
-        year: int,
-        decided_on: dt.date | None,
-        decided_by: ReviewBody | None,
-        entries: Sequence[Mapping[str, Any]],
-    ) -> None:
-        """All rows in one transaction, or none."""
+    def save(self, year: int, head: Mapping[str, Any], entries: Sequence[Mapping[str, Any]]) -> None:
+        """The deciding meeting (`decided_on`, `decided_by`) and all rows in one transaction, or nothing."""
         sheet = self.sheet(year)
         if sheet is None:
             raise AppError(f"{year}年的民主评议还没有建立名单。")
-        cleaned = self.check(sheet, decided_on, decided_by, entries)
+        decided, cleaned = self.check(sheet, head, entries)
         with self.db.session() as session:
             review = session.scalar(select(MemberReview).where(MemberReview.year == year))
             assert review is not None  # read above, never deleted
-            review.decided_on, review.decided_by = decided_on, decided_by
+            review.decided_on, review.decided_by = decided["decided_on"], decided["decided_by"]
             by_member = {entry.member_id: entry for entry in review.entries}
             for row, values in zip(sheet.rows, cleaned, strict=True):
                 for key, value in values.items():

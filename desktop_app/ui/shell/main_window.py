@@ -42,6 +42,7 @@ VIEWS = (
     ("党员", "records", "MemberView"),
     ("谈心谈话", "records", "TalkView"),
     ("谈话覆盖", "talk_coverage", "TalkCoverageView"),
+    ("民主评议", "reviews", "ReviewView"),
     ("党费", "dues", "DuesView"),
     ("六个月提醒", "lapses", "LapsesView"),
     ("书记工作室", "studio", "StudioView"),

@@ -1,0 +1,65 @@
+"""民主评议 by clicks and keys at 1366×768: the list set up from the meeting, votes typed, the 评定 chosen, a
+不合格 without its 处置 refused in place, then saved and read back."""
+
+import datetime as dt
+
+from PySide6.QtCore import QPoint, Qt
+
+from desktop_app.core.domain.enums import ReviewBody, ReviewGrade
+from desktop_app.core.services.meetings import MeetingService
+from desktop_app.core.services.people import MemberService
+from desktop_app.core.services.reviews import ReviewService
+from desktop_app.ui.shell.main_window import MainWindow
+from desktop_app.ui.views.reviews import ReviewView
+
+Key = Qt.Key
+LEFT = Qt.MouseButton.LeftButton
+
+
+def choose(qtbot, editor, value, key):
+    """Step through a choice editor by keys until `value` is chosen (a few presses at most)."""
+    editor.widget.setFocus()
+    for _ in range(len(ReviewGrade) + 2):
+        if editor.value() is value:
+            return
+        qtbot.keyClick(editor.widget, key)
+    raise AssertionError(f"{value} not reached by keys: {editor.widget.currentText()}")
+
+
+def test_a_review_is_typed_and_saved_by_keys_and_clicks(qtbot, context, click_page, type_text):
+    today = dt.date.today()
+    MemberService(context.db).create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
+    MeetingService(context.db).create({"kind": "member_review", "date": today, "topic": "民主评议党员"})
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    click_page(window, "民主评议")
+    page = window.stack.currentWidget()
+    assert isinstance(page, ReviewView)
+    assert not page.save_button.isEnabled(), "nothing to save before the list is set up"
+    qtbot.mouseClick(page.set_up_button, LEFT)
+    assert page.table.rowCount() == 1
+    assert page.table.item(0, 0).text() == "朱国萍"
+
+    votes = page.table.editor(0, 3).widget
+    votes.setFocus()
+    type_text(votes, "12")
+    grade = page.table.editor(0, 7)
+    choose(qtbot, grade, ReviewGrade.UNQUALIFIED, Key.Key_Down)
+    choose(qtbot, page.decided_by, ReviewBody.GENERAL_ASSEMBLY, Key.Key_Down)
+    day = page.decided_on.typed.line
+    day.setFocus()
+    type_text(day, f"{today:%Y-%m-%d}")
+    qtbot.mouseClick(page.save_button, LEFT, pos=QPoint(5, 5))
+    assert "须选择处置方式并填写处置日期" in page.error.text(), "said in place, what was typed kept"
+    assert page.table.editor(0, 7).value() is ReviewGrade.UNQUALIFIED
+    assert ReviewService(context.db).sheet(today.year).counts[ReviewGrade.UNQUALIFIED] == 0
+
+    choose(qtbot, grade, ReviewGrade.QUALIFIED, Key.Key_Up)
+    qtbot.mouseClick(page.save_button, LEFT, pos=QPoint(5, 5))
+    assert page.error.text() == "已保存。"
+    saved = ReviewService(context.db).sheet(today.year)
+    assert saved.rows[0].values["votes_excellent"] == 12
+    assert saved.rows[0].values["grade"] is ReviewGrade.QUALIFIED
+    assert saved.decided_on == today
+    assert saved.decided_by is ReviewBody.GENERAL_ASSEMBLY
