@@ -32,14 +32,14 @@ class ReviewTable(EditorTable):
                 TableColumn("姓名", None, sample="欧阳建国"),
                 TableColumn("党小组", None, sample="第10党小组"),
                 TableColumn("自评", lambda: BoolEditor("已完成")),
-                TableColumn("优秀票", count_editor),
-                TableColumn("合格票", count_editor),
-                TableColumn("基本合格票", count_editor),
-                TableColumn("不合格票", count_editor),
+                TableColumn("优秀", count_editor),
+                TableColumn("合格", count_editor),
+                TableColumn("基本合格", count_editor),
+                TableColumn("不合格", count_editor),
                 TableColumn("评定", lambda: ChoiceEditor(enum_choices(ReviewGrade), optional=True)),
                 TableColumn("处置", lambda: ChoiceEditor(enum_choices(ReviewDisposal), optional=True)),
                 TableColumn("处置日期", lambda: DateEditor(optional=True)),
-                TableColumn("处置决定文号或说明", lambda: TextEditor(max_length=200), stretch=True),
+                TableColumn("文号或说明", lambda: TextEditor(max_length=200), stretch=True),
             )
         )
 
@@ -104,6 +104,11 @@ class ReviewView(Page):
         bottom.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(
+            QLabel(
+                "“优秀”至“不合格”四列是互评和民主测评中各等次的得票数；评定为不合格的，须填处置、处置日期和决定文号或说明。"
+            )
+        )
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
         self.sheet: ReviewSheet | None = None
