@@ -114,3 +114,32 @@ def test_the_excellent_limit_warns_and_never_blocks(branch):
     assert reviews.warning(reviews.sheet(YEAR)) == "", "two of three is within 67%"
     with pytest.raises(ValidationError, match="1 到 100"):
         reviews.set_excellent_limit(0)
+
+
+def test_the_report_has_each_member_and_the_counts_per_grade(branch, tmp_path):
+    import openpyxl
+
+    from desktop_app.core.domain.periods import Period
+    from desktop_app.core.exchange.reports.registry import export_report
+
+    db, _ = branch
+    reviews = ReviewService(db)
+    reviews.set_up(YEAR)
+    sheet = reviews.sheet(YEAR)
+    unqualified = {
+        "grade": ReviewGrade.UNQUALIFIED,
+        "disposal": ReviewDisposal.PERSUADE,
+        "disposal_date": dt.date(YEAR, 12, 28),
+        "disposal_ref": "支部大会决定",
+    }
+    rows = entries(sheet, 朱国萍={"grade": ReviewGrade.EXCELLENT, "votes_excellent": "3"}, 李建华=unqualified)
+    reviews.save(YEAR, DECIDED, rows)
+    target = tmp_path / "民主评议.xlsx"
+    assert export_report(db, "reviews", Period.parse(f"{YEAR}"), target).rows == 3
+    book = openpyxl.load_workbook(target)
+    detail = {r[1]: r for r in book["评议结果"].iter_rows(values_only=True) if isinstance(r[0], int)}
+    assert detail["朱国萍"][3:9] == ("未完成", 3, 0, 0, 0, "优秀")
+    assert detail["李建华"][8:12] == ("不合格", "劝其退党", dt.datetime(YEAR, 12, 28), "支部大会决定")
+    assert detail["陈芳"][8] == "未评定"
+    totals = {r[0]: r[1] for r in book["按等次汇总"].iter_rows(values_only=True) if r[0] and isinstance(r[1], int)}
+    assert totals == {"优秀": 1, "合格": 0, "基本合格": 0, "不合格": 1, "未评定": 1, "参评党员": 3}
