@@ -267,6 +267,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "studio_activities": "工作室活动",
         "studio_problems": "工作室问题",
         "dues_payments": "党费缴纳",
+        "talks": "谈心谈话",
+        "member_reviews": "民主评议（年度）",
     }
     print("已载入示例数据：" + "，".join(f"{labels[k]} {v} 条" for k, v in counts.items()))
     return 0
