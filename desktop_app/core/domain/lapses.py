@@ -21,11 +21,9 @@ Each month of a member is marked once, per rule:
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-
-from desktop_app.core.domain.enums import AttendanceStatus
 
 RULE_MONTHS = 6  # 党章 第九条
 WARN_FROM = 4  # the 工作台 warns from this many months, two before the rule's six
@@ -78,15 +76,14 @@ def trailing_run(marks: Mapping[Month, Mark], months: Sequence[Month]) -> Run:
     return Run(tuple(reversed(counted)), tuple(reversed(inside)))
 
 
-def meeting_mark(listed: Iterable[AttendanceStatus], running: bool) -> Mark:
-    """A month's mark from the member's attendance at the meetings they were listed for (a 请假 always has its
-    reason: the meeting form asks for it)."""
-    statuses = set(listed)
-    if AttendanceStatus.PRESENT in statuses:
+def meeting_mark(present: int, on_leave: int, absent: int, running: bool) -> Mark:
+    """A month's mark from how often the member was listed at a meeting and present, on leave or absent (a 请假
+    always has its reason: the meeting form asks for it)."""
+    if present:
         return Mark.BREAKS
-    if not statuses or running:
+    if running or not (on_leave or absent):
         return Mark.SILENT
-    return Mark.COUNTS if AttendanceStatus.ABSENT in statuses else Mark.EXCUSED
+    return Mark.COUNTS if absent else Mark.EXCUSED
 
 
 def dues_mark(owed: Decimal | None, paid: Decimal, relieved: bool, running: bool) -> Mark:

@@ -9,10 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from desktop_app.core.domain.enums import AttendanceStatus
 from desktop_app.core.domain.lapses import Mark, Month, Run, dues_mark, meeting_mark, trailing_run
-from desktop_app.core.services.dues_ledger import ZERO, LedgerRow, read_ledger
-from desktop_app.core.services.plain_reads import read_listed_attendance, read_members_on
+from desktop_app.core.services.dues_ledger import ZERO, LedgerRow, month_end, read_ledger
+from desktop_app.core.services.plain_reads import read_attendance_by_month, read_members_on
 from desktop_app.core.storage.plain import Reader
 
 if TYPE_CHECKING:
@@ -44,28 +43,37 @@ def months_up_to(today: dt.date) -> list[Month]:
     ]
 
 
-def read_lapses(reader: Reader, today: dt.date, month_over: bool = False) -> list[Lapse]:
+def read_lapses(
+    reader: Reader, today: dt.date, month_over: bool = False, ledgers_read: dict[int, list[LedgerRow]] | None = None
+) -> list[Lapse]:
     """Every member who belongs to the branch today, with both runs (most of them empty). `month_over`: today's
-    month is counted as a whole (a report as of a past month's end), not as the running month."""
+    month is counted as a whole (a report as of a past month's end), not as the running month. `ledgers_read`:
+    whole years' 党费 ledgers the caller has read (the 工作台 reads this year's for its own reminder), kept there."""
+    known = ledgers_read if ledgers_read is not None else {}
     months = months_up_to(today)
     running = None if month_over else months[-1]
-    listed: dict[int, dict[Month, list[AttendanceStatus]]] = defaultdict(lambda: defaultdict(list))
-    for member_id, day, status in read_listed_attendance(reader, dt.date(months[0][0], 1, 1), today):
-        listed[member_id][(day.year, day.month)].append(AttendanceStatus(status))
-    ledgers: dict[int, dict[int, LedgerRow]] = {
-        year: {row.member_id: row for row in read_ledger(reader, year)} for year in sorted({y for y, _ in months})
-    }
+    spans = [(dt.date(year, month, 1), month_end(year, month)) for year, month in months]
+    listed: dict[int, dict[Month, tuple[int, int, int]]] = defaultdict(dict)
+    for member_id, index, present, leave, absent in read_attendance_by_month(reader, spans):
+        listed[member_id][months[index]] = (present, leave, absent)
+    for year in {y for y, _ in months} - known.keys():
+        known[year] = read_ledger(reader, year)
+    ledgers = {year: {row.member_id: row for row in rows} for year, rows in known.items()}
     lapses = []
     for member_id, name, group in read_members_on(reader, today):
         attended = listed.get(member_id, {})
-        meeting_marks = {month: meeting_mark(attended.get(month, ()), month == running) for month in months}
+        # A month the member was listed in no meeting is silent: trailing_run takes it so when it is not marked.
+        meeting_marks = {month: meeting_mark(*counts, running=month == running) for month, counts in attended.items()}
         dues_marks: dict[Month, Mark] = {}
-        for year, month in months:
+        for year in {y for y, _ in months}:
             row = ledgers[year].get(member_id)
-            if row is not None:
-                owed = row.owed.get(month)
-                paid = row.paid.get(month, ZERO)
-                dues_marks[(year, month)] = dues_mark(owed, paid, month in row.relieved, (year, month) == running)
+            if row is None:
+                continue
+            # Only months owed or paid can be marked; the others stay silent (not marked).
+            for month in row.owed.keys() | row.paid.keys():
+                if (year, month) <= months[-1]:
+                    owed, paid = row.owed.get(month), row.paid.get(month, ZERO)
+                    dues_marks[(year, month)] = dues_mark(owed, paid, month in row.relieved, (year, month) == running)
         lapses.append(
             Lapse(member_id, name, group, trailing_run(meeting_marks, months), trailing_run(dues_marks, months))
         )

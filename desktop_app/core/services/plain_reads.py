@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from desktop_app.core.domain.enums import MeetingKind, MemberStatus, NormPeriod, ProblemStatus
+from desktop_app.core.domain.enums import AttendanceStatus, MeetingKind, MemberStatus, NormPeriod, ProblemStatus
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.domain.rules import Group, HeldMeeting, Norm
 from desktop_app.core.domain.talks import PARTNER_LABELS, WITH_SECRETARY, Coverage, TalkMember, coverage
@@ -18,6 +18,7 @@ MODE_LABELS = {COMMUNITY: "居民区", STREET: "街道"}
 MODE_KEY = "app_mode"
 NORMS_CONFIRMED_KEY = "norms_confirmed"  # the day 设置 first saved the 三会一课 norms (开始使用)
 PROFILE_ID = 1  # the one row of community_profile
+PRESENT, ON_LEAVE = AttendanceStatus.PRESENT.value, AttendanceStatus.ON_LEAVE.value
 PARTNER_KEY = "talk_partner"  # whom every member must have talked with (domain.talks), a 谈心谈话 setting
 
 
@@ -124,17 +125,26 @@ def read_members_on(reader: Reader, on: dt.date) -> list[tuple[int, str, str]]:
     ]
 
 
-def read_listed_attendance(reader: Reader, start: dt.date, end: dt.date) -> list[tuple[int, dt.date, str]]:
-    """Who was listed for which meeting in the range (not those in the 回收站): (member, day, status)."""
-    return [
-        (member_id, day(date), status)
-        for member_id, date, status in reader.rows(
-            "SELECT meeting_attendance.member_id, meetings.date, meeting_attendance.status"
+def read_attendance_by_month(
+    reader: Reader, months: list[tuple[dt.date, dt.date]]
+) -> list[tuple[int, int, int, int, int]]:
+    """Per member and month (its index in `months`, each a first and last day), how often the member was listed
+    at a meeting (not one in the 回收站) and marked present, on leave, absent: (member, month, present, leave,
+    absent). Counted in SQL, a statement a month on the date index: a large branch's two years come as a few
+    thousand rows (one statement bucketing the months with CASE took four times as long on SQLite)."""
+    found = []
+    for index, (first, last) in enumerate(months):
+        for member_id, present, leave, listed in reader.rows(
+            "SELECT meeting_attendance.member_id,"
+            " SUM(CASE WHEN meeting_attendance.status = :present THEN 1 ELSE 0 END),"
+            " SUM(CASE WHEN meeting_attendance.status = :leave THEN 1 ELSE 0 END), COUNT(*)"
             " FROM meeting_attendance JOIN meetings ON meetings.id = meeting_attendance.meeting_id"
-            " WHERE meetings.deleted_at IS NULL AND meetings.date BETWEEN :first AND :last",
-            {"first": start, "last": end},
-        )
-    ]
+            " WHERE meetings.deleted_at IS NULL AND meetings.date BETWEEN :first AND :last"
+            " GROUP BY meeting_attendance.member_id",
+            {"present": PRESENT, "leave": ON_LEAVE, "first": first, "last": last},
+        ):
+            found.append((member_id, index, int(present), int(leave), int(listed) - int(present) - int(leave)))
+    return found
 
 
 def read_talk_members(reader: Reader, on: dt.date) -> list[tuple[TalkMember, bool]]:

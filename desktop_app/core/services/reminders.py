@@ -13,7 +13,7 @@ from desktop_app.core.domain.lapses import RULE_MONTHS, months_text
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.domain.rules import SCOPE_WORDS, UnitState, evaluate_compliance
 from desktop_app.core.domain.talks import PARTNER_LABELS, REMIND_FROM_MONTH
-from desktop_app.core.services.dues_ledger import read_ledger
+from desktop_app.core.services.dues_ledger import LedgerRow, read_ledger
 from desktop_app.core.services.lapses import read_lapses
 from desktop_app.core.services.plain_reads import (
     read_coverage,
@@ -108,19 +108,26 @@ def meeting_reminders(reader: Reader, today: dt.date) -> list[Reminder]:
     return reminders
 
 
-def dues_reminders(reader: Reader, today: dt.date, collection_days: int) -> list[Reminder]:
-    """This month's 党费 not yet recorded after the day set in 设置."""
+def dues_reminders(
+    reader: Reader, today: dt.date, collection_days: int, ledgers_read: dict[int, list[LedgerRow]]
+) -> list[Reminder]:
+    """This month's 党费 not yet recorded after the day set in 设置. `ledgers_read`: years read, shared with
+    `lapse_reminders`."""
     if today.day > collection_days:
-        this_month = [row for row in read_ledger(reader, today.year) if row.owed.get(today.month, 0) > 0]
+        if today.year not in ledgers_read:
+            ledgers_read[today.year] = read_ledger(reader, today.year)
+        this_month = [row for row in ledgers_read[today.year] if row.owed.get(today.month, 0) > 0]
         if this_month and not any(today.month in row.paid for row in this_month):
             return [Reminder(f"本月（{today.month}月）党费尚未收缴", Target("dues"))]
     return []
 
 
-def lapse_reminders(reader: Reader, today: dt.date) -> list[Reminder]:
+def lapse_reminders(
+    reader: Reader, today: dt.date, ledgers_read: dict[int, list[LedgerRow]] | None = None
+) -> list[Reminder]:
     """Each member four months or more into 党章 第九条's six, by name and with the months missed."""
     reminders = []
-    for lapse in read_lapses(reader, today):
+    for lapse in read_lapses(reader, today, ledgers_read=ledgers_read):
         for what, run in (("未参加组织生活", lapse.meetings), ("未缴党费", lapse.dues)):
             if run.warned:
                 act = f"已满 {RULE_MONTHS} 个月，请支部按党章第九条研究处置" if run.reached else "请尽早联系"
@@ -169,8 +176,9 @@ def compute_reminders(reader: Reader, today: dt.date, backup_dir: Path | None) -
         reminders.append(
             Reminder(f"借鉴举措已过期限：{description}（{day(due):%Y-%m-%d}）", Target("visit", visit_id), True)
         )
-    reminders += dues_reminders(reader, today, thresholds.dues_collection_days)
-    reminders += lapse_reminders(reader, today)
+    ledgers_read: dict[int, list[LedgerRow]] = {}  # each year's 党费 ledger read once for both
+    reminders += dues_reminders(reader, today, thresholds.dues_collection_days, ledgers_read)
+    reminders += lapse_reminders(reader, today, ledgers_read)
     reminders += talk_reminders(reader, today)
     for problem_id, description, raised in read_open_problems(reader, today, thresholds.problem_open_days):
         days = (today - raised).days
