@@ -11,7 +11,6 @@ from PySide6.QtGui import QDesktopServices, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -39,6 +38,7 @@ from desktop_app.core.services.reminders import THRESHOLD_LABELS
 from desktop_app.core.storage import backup as backup_mod
 from desktop_app.ui.kit import file_dialogs, prompts
 from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.combo_box import ComboBox
 from desktop_app.ui.kit.context import AppContext
 from desktop_app.ui.kit.editors import DateEditor
 from desktop_app.ui.kit.file_dialogs import FileKind
@@ -185,7 +185,7 @@ class NormBox(QGroupBox):
         form = QFormLayout()
         self.rows = {}
         for norm in self.service.list():
-            period = QComboBox()
+            period = ComboBox()
             for value in NormPeriod:
                 period.addItem(value.label, value)
             count = QSpinBox()
@@ -377,7 +377,7 @@ class ThresholdBox(QGroupBox):
         self.start_date.widget.setToolTip("这一天之前的月份、季度和年度不提醒漏开的会议（那时的记录在纸质台账中）")
         form.addRow("启用日期（从这天起提醒漏开的会议）", self.start_date.widget)
         self.ui_settings = context.settings
-        self.text_size = QComboBox()
+        self.text_size = ComboBox()
         for label, points in SIZES.items():
             self.text_size.addItem(f"{label}（{points} 磅）", points)
         form.addRow("界面字号（看不清时调大）", self.text_size)
@@ -422,7 +422,7 @@ class DuesBox(QGroupBox):
         super().__init__("党费")
         self.service = DuesService(context.db)
         form = QFormLayout(self)
-        self.rounding = QComboBox()
+        self.rounding = ComboBox()
         for mode, label in ROUNDINGS.items():
             self.rounding.addItem(label, mode)
         self.rounding.setToolTip("用于此后的核定；已核定的金额不变，如需按新方式计算请重新核定")
