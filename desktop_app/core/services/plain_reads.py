@@ -16,7 +16,8 @@ COMMUNITY, STREET = "community", "street"
 MODE_LABELS = {COMMUNITY: "居民区", STREET: "街道"}
 MODE_KEY = "app_mode"
 NORMS_CONFIRMED_KEY = "norms_confirmed"  # the day 设置 first saved the 三会一课 norms (开始使用)
-# The community's profile: the one row of community_profile a login sees (its community's; on a single PC, the only one).
+# The community's profile: the one row of community_profile a login sees (its community's; on a single PC, the
+# only one).
 PROFILE_QUERY = "SELECT {} FROM community_profile ORDER BY id LIMIT 1"
 
 

@@ -155,13 +155,16 @@ def binned_index(table: str) -> Index:
     return Index(f"ix_{table}_binned", "deleted_at", sqlite_where=BINNED_ROWS, postgresql_where=BINNED_ROWS)
 
 
+COMMUNITY_NAME_LENGTH = 100
+
+
 class Community(Base):
     """A 居民区 of the database: one on a single PC, many on a 街道's server (`desktop-app server add-community`)."""
 
     __tablename__ = "communities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(COMMUNITY_NAME_LENGTH), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
 
 
@@ -446,7 +449,7 @@ class MeetingNorm(Base):
     count: Mapped[int] = mapped_column(Integer)
     per_group: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    __mapper_args__ = {"primary_key": [kind]}
+    __mapper_args__ = {"primary_key": [kind]}  # noqa: RUF012 (SQLAlchemy reads it, never changes it)
 
 
 class Attachment(CommunityOwned, TimestampMixin, SoftDeleteMixin, Base):
@@ -671,4 +674,4 @@ class AppSetting(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[object] = mapped_column(JSON)
 
-    __mapper_args__ = {"primary_key": [key]}
+    __mapper_args__ = {"primary_key": [key]}  # noqa: RUF012 (SQLAlchemy reads it, never changes it)

@@ -110,6 +110,12 @@ def upgrade() -> None:
     )
     if postgres:
         op.execute(CURRENT_COMMUNITY)
+        # 0001 wrote the profile's row with its id, which PostgreSQL's sequence did not count: the next
+        # community's profile would take id 1 again.
+        op.execute(
+            "SELECT setval(pg_get_serial_sequence('community_profile', 'id'),"
+            " (SELECT COALESCE(max(id), 0) + 1 FROM community_profile), false)"
+        )
     for table in COMMUNITY_TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("community_id", sa.Integer(), nullable=False, server_default="1"))
