@@ -5,7 +5,9 @@ program's own services on their connection and sees their community only."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import os
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -371,3 +373,19 @@ def test_a_db_url_with_a_password_is_refused_and_nothing_is_done(postgres, capsy
     assert "数据库地址中不能含密码" in capsys.readouterr().err
     with psycopg.connect(host="127.0.0.1", port=postgres.port, user="postgres", dbname=name) as conn:
         assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone() == (0,)
+
+
+def test_the_server_commands_are_these_four_and_keep_nothing_on_the_pc(shared, tmp_path, monkeypatch):
+    from desktop_app.cli import build_parser
+
+    [commands] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    [actions] = [a for a in commands.choices["server"]._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(actions.choices) == {"init", "add-community", "add-user", "disable-user"}  # each tested here
+    home = tmp_path / "本机"
+    home.mkdir()
+    monkeypatch.chdir(home)
+    assert run("init", "--db-url", shared.owner_url) == 0
+    assert run("disable-user", shared.logins["leaver"], "--db-url", shared.owner_url) == 0
+    data_dir = Path(os.environ["DESKTOP_APP_DATA_DIR"])
+    assert not data_dir.exists() or not any(data_dir.iterdir())
+    assert not any(home.iterdir())
