@@ -72,7 +72,8 @@ def _data_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
         "--db-url",
         metavar="URL",
         default=default,
-        help="数据库地址（SQLAlchemy URL），例如以后接入街道的 PostgreSQL 服务器",
+        help="多人共用时服务器上的数据库：postgresql+psycopg://登录名@服务器:端口/数据库（不含密码，"
+        "密码写在 ~/.pgpass 中）",
     )
     parser.add_argument(
         "--password-file",
@@ -216,6 +217,7 @@ def _open(args: argparse.Namespace):
     from desktop_app.core.storage.startup import open_database
 
     directory = resolve_data_dir(args.data_dir)
+    _refuse_password_in_db_url(args)
     if args.db_url is None:
         command = " ".join(filter(None, (args.command, getattr(args, "action", None))))
         if not database_path(directory).is_file() and command not in CREATING:
@@ -529,6 +531,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         from desktop_app.selftest import run_self_test
 
         return run_self_test()
+    _refuse_password_in_db_url(args)
     password = _scripted_password(args)
     ahead = None
     if password is not None and args.db_url is None:
@@ -540,6 +543,15 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from desktop_app.ui.app import run_gui
 
     return run_gui(args.data_dir, args.db_url, quit_when=args.quit_when, password=password, ahead=ahead)
+
+
+def _refuse_password_in_db_url(args: argparse.Namespace) -> None:
+    """A server address with a password would show in the process list and the shell's history: refused; the
+    password comes from libpq's ~/.pgpass (the sign-in dialog or a prompt later)."""
+    if args.db_url is not None:
+        from desktop_app.core.storage.server import refuse_password_in_url
+
+        refuse_password_in_url(args.db_url)
 
 
 def cmd_server(args: argparse.Namespace) -> int:

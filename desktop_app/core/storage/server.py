@@ -191,10 +191,6 @@ def refuse_password_in_url(url: str) -> None:
             "请写成 postgresql+psycopg://用户@服务器/数据库：密码会在终端中提示输入，或写在 libpq 的标准密码文件"
             " ~/.pgpass（Windows：%APPDATA%\\postgresql\\pgpass.conf，只有本人可读）中。"
         )
-    if not parsed.drivername.startswith("postgresql"):
-        raise AppError(
-            f"服务器命令只用于 PostgreSQL 服务器，地址应以 postgresql+psycopg:// 开头，而不是 {parsed.drivername}://。"
-        )
 
 
 def server_engine(url: str, password: str | None = None) -> Engine:
@@ -202,6 +198,10 @@ def server_engine(url: str, password: str | None = None) -> Engine:
     text. Without one, libpq finds it in ~/.pgpass or the server asks for none."""
     refuse_password_in_url(url)
     address = make_url(url)
+    if not address.drivername.startswith("postgresql"):
+        raise AppError(
+            f"服务器命令只用于 PostgreSQL 服务器，地址应以 postgresql+psycopg:// 开头，而不是 {address.drivername}://。"
+        )
     if password is not None:
         address = address.set(password=password)
     return create_engine(address, hide_parameters=True)
