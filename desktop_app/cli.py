@@ -15,6 +15,8 @@ from desktop_app import APP_NAME, __version__
 from desktop_app.core.domain.errors import AppError
 
 if TYPE_CHECKING:  # the CLI imports the storage only when a command runs
+    from sqlalchemy import Engine
+
     from desktop_app.core.storage.database import Database
 
 
@@ -556,28 +558,39 @@ def _refuse_password_in_db_url(args: argparse.Namespace) -> None:
 
 def cmd_server(args: argparse.Namespace) -> int:
     """Shared mode on a PostgreSQL server: the schema and role model, communities, accounts (the owner's work)."""
+    from sqlalchemy.exc import DBAPIError
+
     from desktop_app.core.storage import server
 
     server.refuse_password_in_url(args.db_url)  # before anything is asked or connected
     new_password = _new_server_password(args) if args.action == "add-user" else None
     engine = _server_engine(args.db_url)
     try:
-        if args.action == "init":
-            lines = server.init(engine)
-        elif args.action == "add-community":
-            lines = [server.add_community(engine, args.name)]
-        elif args.action == "add-user":
-            assert new_password is not None
-            lines = [server.add_user(engine, args.login, args.role, args.community, new_password)]
-        else:
-            lines = [server.disable_user(engine, args.login)]
+        lines = _server_action(engine, args, new_password)
+    except DBAPIError as exc:
+        raise AppError(
+            f"服务器拒绝了这个操作（{exc.orig}），什么也没有做。这些命令要用数据库所有者或超级用户的账号运行。"
+        ) from exc
     finally:
         engine.dispose()
     print("\n".join(lines))
     return 0
 
 
-def _server_engine(url: str):
+def _server_action(engine: Engine, args: argparse.Namespace, new_password: str | None) -> list[str]:
+    from desktop_app.core.storage import server
+
+    if args.action == "init":
+        return server.init(engine)
+    if args.action == "add-community":
+        return [server.add_community(engine, args.name)]
+    if args.action == "add-user":
+        assert new_password is not None
+        return [server.add_user(engine, args.login, args.role, args.community, new_password)]
+    return [server.disable_user(engine, args.login)]
+
+
+def _server_engine(url: str) -> Engine:
     """An engine on the server, connected once: the password from libpq's ~/.pgpass, else typed at a prompt
     (never from the address, the command line or our files)."""
     from sqlalchemy.engine import make_url

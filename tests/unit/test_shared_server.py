@@ -389,3 +389,17 @@ def test_the_server_commands_are_these_four_and_keep_nothing_on_the_pc(shared, t
     data_dir = Path(os.environ["DESKTOP_APP_DATA_DIR"])
     assert not data_dir.exists() or not any(data_dir.iterdir())
     assert not any(home.iterdir())
+
+
+def test_commands_before_init_or_without_the_owners_rights_are_refused_plainly(postgres, shared, capsys, tmp_path):
+    name = f"uninit_{uuid.uuid4().hex[:10]}"
+    postgres.execute(f"CREATE DATABASE {name}")
+    assert run("add-community", "新居民区", "--db-url", postgres.url(name)) == 1
+    assert "请先运行 server init" in capsys.readouterr().err
+    with pytest.MonkeyPatch.context() as patch:
+        pgpass = tmp_path / "pgpass"
+        pgpass.write_text(f"127.0.0.1:*:{shared.name}:{shared.logins['sec_a']}:{PASSWORD}\n", encoding="utf-8")
+        pgpass.chmod(0o600)
+        patch.setenv("PGPASSFILE", str(pgpass))
+        assert run("add-community", "新居民区", "--db-url", shared.url_of(shared.logins["sec_a"])) == 1
+    assert "服务器拒绝了这个操作" in capsys.readouterr().err

@@ -348,11 +348,22 @@ MEETING_NORMS = (
 STUDIO_TOPICS = ("业委会建设", "小区治理", "加装电梯", "美丽楼道", "物业管理", "其他")
 
 
+def require_init(conn: Connection) -> None:
+    """The commands after `init` need its tables and roles."""
+    ready = (
+        conn.execute(text("SELECT to_regclass('public.server_settings') IS NOT NULL")).scalar()
+        and conn.execute(text("SELECT 1 FROM server_settings WHERE key = 'role_model'")).first()
+    )
+    if not ready:
+        raise AppError("这个数据库还没有建立书记工作台的结构和角色：请先运行 server init，什么也没有做。")
+
+
 def add_community(engine: Engine, name: str) -> str:
     name = name.strip()
     if not name or len(name) > COMMUNITY_NAME_LENGTH:
         raise AppError("居民区名称不能为空，也不能超过 100 个字，什么也没有做。")
     with engine.begin() as conn:
+        require_init(conn)
         if conn.execute(text("SELECT 1 FROM communities WHERE name = :name"), {"name": name}).first():
             raise AppError(f"居民区“{name}”已经存在，什么也没有做。")
         # The database's first community was made by the migration without a name: the first one added is it.
@@ -424,6 +435,7 @@ def add_user(engine: Engine, login: str, role_label: str, community_name: str | 
         raise AppError(f"{role.label}账号不属于某个居民区，不要给 --community，什么也没有做。")
     passwords.require_strong(password, [login, community_name or ""])
     with engine.begin() as conn:
+        require_init(conn)
         community = None
         if community_name:
             community = conn.execute(
@@ -447,6 +459,7 @@ def add_user(engine: Engine, login: str, role_label: str, community_name: str | 
 
 def disable_user(engine: Engine, login: str) -> str:
     with engine.begin() as conn:
+        require_init(conn)
         found = conn.execute(
             text("SELECT role, disabled FROM server_logins WHERE login = :login"), {"login": login}
         ).first()
