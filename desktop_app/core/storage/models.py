@@ -143,8 +143,17 @@ LIVE_ROWS = text("deleted_at IS NULL")
 
 
 def live_index(table: str, *columns: str) -> Index:
-    """A covering index of the live rows in list order, ending with search_text."""
-    return Index(f"ix_{table}_live", *columns, "id", "search_text", sqlite_where=LIVE_ROWS, postgresql_where=LIVE_ROWS)
+    """A covering index of the live rows in list order, with search_text, and community_id: row-level security on a
+    shared server reads it, and without it every listed id would be looked up in the table (migration 0014)."""
+    return Index(
+        f"ix_{table}_live",
+        *columns,
+        "id",
+        "search_text",
+        "community_id",
+        sqlite_where=LIVE_ROWS,
+        postgresql_where=LIVE_ROWS,
+    )
 
 
 BINNED_ROWS = text("deleted_at IS NOT NULL")
@@ -328,6 +337,7 @@ class CareAction(RecordRow):
             "category_id",
             "date",
             "amount",
+            "community_id",
             sqlite_where=LIVE_ROWS,
             postgresql_where=LIVE_ROWS,
         ),
@@ -580,7 +590,7 @@ class DuesAssessment(CommunityOwned, TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("member_id", "year", "from_month"),
         # A year's 核定 for the 党费 grid, read from the index alone.
-        Index("ix_dues_assessments_year", "year", "member_id", "from_month", "monthly_amount"),
+        Index("ix_dues_assessments_year", "year", "member_id", "from_month", "monthly_amount", "community_id"),
     )
 
 
@@ -602,7 +612,7 @@ class DuesPayment(CommunityOwned, TimestampMixin, SoftDeleteMixin, Base):
 
     __table_args__ = (
         # By year, member and month, with what the 党费 grid sums: its payments are read from the index alone.
-        Index("ix_dues_payments_ledger", "year", "member_id", "month", "deleted_at", "amount"),
+        Index("ix_dues_payments_ledger", "year", "member_id", "month", "deleted_at", "amount", "community_id"),
     )
 
 

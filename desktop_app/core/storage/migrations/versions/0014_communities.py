@@ -51,6 +51,30 @@ COMMUNITY_TABLES = (
 NAMED_ONCE = ("party_groups", "care_categories", "studio_topics")
 # Keyed by (community, key) in the table.
 KEYED = {"meeting_norms": "kind", "app_settings": "key"}
+LIVE = sa.text("deleted_at IS NULL")
+# Covering indexes (lists, search, the 工作台, the 党费 grid) that row-level security must be able to read from
+# alone: community_id at their end. (name, table, columns before, partial on the live rows)
+COVERING = (
+    ("ix_residents_live", "residents", ["name_pinyin", "id", "search_text"], True),
+    ("ix_members_live", "members", ["name_pinyin", "id", "search_text"], True),
+    ("ix_care_actions_live", "care_actions", ["date", "id", "search_text"], True),
+    ("ix_study_visits_live", "study_visits", ["date", "id", "search_text"], True),
+    ("ix_meetings_live", "meetings", ["date", "id", "search_text"], True),
+    ("ix_studio_activities_live", "studio_activities", ["date", "id", "search_text"], True),
+    ("ix_studio_problems_live", "studio_problems", ["raised_date", "id", "search_text"], True),
+    ("ix_care_actions_live_category_day", "care_actions", ["category_id", "date", "amount"], True),
+    ("ix_dues_assessments_year", "dues_assessments", ["year", "member_id", "from_month", "monthly_amount"], False),
+    ("ix_dues_payments_ledger", "dues_payments", ["year", "member_id", "month", "deleted_at", "amount"], False),
+)
+
+
+def rebuild_covering(with_community: bool) -> None:
+    for name, table, columns, live in COVERING:
+        where = LIVE if live else None
+        op.drop_index(name, table_name=table)
+        columns = [*columns, *(["community_id"] if with_community else [])]
+        op.create_index(name, table, columns, sqlite_where=where, postgresql_where=where)
+
 
 # The login's community: its row in server_logins; for the owner or a superuser of a database that holds one
 # community (a single PostgreSQL database without shared mode, the tests' server), that one. Any other login
@@ -139,10 +163,12 @@ def upgrade() -> None:
                 batch_op.create_unique_constraint(op.f("uq_community_profile_community_id"), ["community_id"])
         if postgres:
             op.execute(f"ALTER TABLE {table} ALTER COLUMN community_id SET DEFAULT shuji_current_community()")
+    rebuild_covering(with_community=True)
 
 
 def downgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
+    rebuild_covering(with_community=False)
     for table in reversed(COMMUNITY_TABLES):
         with op.batch_alter_table(table, schema=None) as batch_op:
             if table == "community_profile":
