@@ -403,3 +403,36 @@ def test_commands_before_init_or_without_the_owners_rights_are_refused_plainly(p
         patch.setenv("PGPASSFILE", str(pgpass))
         assert run("add-community", "新居民区", "--db-url", shared.url_of(shared.logins["sec_a"])) == 1
     assert "服务器拒绝了这个操作" in capsys.readouterr().err
+
+
+def test_passwords_are_asked_at_the_terminal_when_none_is_kept(shared, capsys, tmp_path, monkeypatch):
+    import getpass
+
+    typed: list[str] = []
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": typed.pop(0))
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))  # no .pgpass: the server's password is asked
+    secretary = ["--db-url", shared.url_of(shared.logins["sec_a"])]
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert run("disable-user", shared.logins["worker_a"], *secretary) == 1
+    assert "服务器要求密码" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    typed[:] = [PASSWORD]
+    assert run("disable-user", shared.logins["worker_a"], *secretary) == 1  # signed in, then refused: not the owner
+    assert "服务器拒绝了这个操作" in capsys.readouterr().err
+    assert typed == []
+    login = f"typed_{uuid.uuid4().hex[:6]}"
+    owner = ["--db-url", shared.owner_url]
+    typed[:] = [PASSWORD, PASSWORD + "x"]
+    assert run("add-user", login, "--role", "街道", *owner) == 1
+    assert "两次输入的密码不一致" in capsys.readouterr().err
+    typed[:] = [PASSWORD, PASSWORD]
+    assert run("add-user", login, "--role", "街道", *owner) == 0
+    assert f"已建立街道账号 {login}（全部居民区的汇总）" in capsys.readouterr().out
+    with psycopg.connect(
+        host="127.0.0.1", port=shared.postgres.port, user=login, password=PASSWORD, dbname=shared.name
+    ) as conn:
+        assert conn.execute("SELECT count(*) > 0 FROM street_people_totals").fetchone() == (True,)
+    with shared.owner() as conn:
+        assert conn.execute(
+            "SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", (shared.logins["worker_a"],)
+        ).fetchone() == (True,)
