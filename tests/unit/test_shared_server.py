@@ -436,3 +436,43 @@ def test_passwords_are_asked_at_the_terminal_when_none_is_kept(shared, capsys, t
         assert conn.execute(
             "SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", (shared.logins["worker_a"],)
         ).fetchone() == (True,)
+
+
+def test_an_owner_who_is_no_superuser_sets_up_the_server(postgres, tmp_path, monkeypatch, capsys):
+    """As an IT person would: a database owned by a login with CREATEROLE only, signing in by password."""
+    owner, name = f"owner_{uuid.uuid4().hex[:6]}", f"owned_{uuid.uuid4().hex[:10]}"
+    postgres.execute(f"CREATE ROLE {owner} LOGIN CREATEROLE PASSWORD '{PASSWORD}'")
+    postgres.execute(f"CREATE DATABASE {name} OWNER {owner}")
+    secretary = f"sec_{uuid.uuid4().hex[:6]}"
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text("".join(f"127.0.0.1:*:{name}:{login}:{PASSWORD}\n" for login in (owner, secretary)))
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    new_password = tmp_path / "new.txt"
+    new_password.write_text(PASSWORD, encoding="utf-8")
+    url = ["--db-url", f"postgresql+psycopg://{owner}@127.0.0.1:{postgres.port}/{name}"]
+    assert run("init", *url) == 0
+    assert run("add-community", "康乐居民区", *url) == 0
+    assert run("add-community", "长桥居民区", *url) == 0
+    command = ["add-user", secretary, "--role", "书记", "--community", "长桥居民区"]
+    assert run(*command, "--new-password-file", str(new_password), *url) == 0, capsys.readouterr().err
+    from desktop_app.core.services.people import ResidentService
+
+    db = open_database(tmp_path / "client", url=f"postgresql+psycopg://{secretary}@127.0.0.1:{postgres.port}/{name}")
+    try:
+        ResidentService(db).create({"name": "新居民", "address": "5号楼"})
+    finally:
+        db.dispose()
+    with psycopg.connect(host="127.0.0.1", port=postgres.port, user="postgres", dbname=name) as conn:
+        placed = conn.execute("SELECT c.name FROM residents r JOIN communities c ON c.id = r.community_id").fetchall()
+    assert placed == [("长桥居民区",)]
+
+
+def test_every_table_but_the_servers_own_carries_its_community():
+    """A new table of records (a later migration's) must carry community_id (models.CommunityOwned): else every
+    community on a server would see its rows. `server init` then guards it like the others."""
+    from desktop_app.core.storage.models import Base
+
+    apart = {"communities", "server_logins", "server_settings", *server.STREET_COPY_TABLES}
+    assert set(Base.metadata.tables) - apart == set(server.community_tables())
+    assert all(not Base.metadata.tables[name].c.community_id.nullable for name in server.community_tables())
