@@ -233,6 +233,14 @@ def test_a_secretary_never_reaches_another_community(shared):
             conn, "INSERT INTO residents (community_id, name, search_text) VALUES (%s, '混入', '')", community_b
         )
         assert "row-level security" in message
+        # Nor may a row of A refer to B's: a foreign key alone is checked past row-level security.
+        message = refused(
+            conn,
+            "INSERT INTO care_actions (date, category_id, resident_id, recipient_name, search_text)"
+            " SELECT '2026-03-06', category_id, %s, '借用', '' FROM care_actions LIMIT 1",
+            other["resident"],
+        )
+        assert "row-level security" in message
         # A session variable is no boundary: setting one changes nothing.
         conn.execute("SELECT set_config('app.community_id', '999', false)")
         conn.execute("SET ROLE NONE")

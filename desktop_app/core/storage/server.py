@@ -285,14 +285,27 @@ def _grants(conn: Connection) -> None:
     conn.exec_driver_sql(f"GRANT SELECT ON communities, server_logins TO {admin}")
 
 
+def references_within_reach(table: str) -> list[str]:
+    """What a row written to `table` must refer to only inside the login's community: a foreign key is checked
+    past row-level security, so without this a row could point at another community's resident or member. Each
+    reference is looked up through the writer's own policies."""
+    guarded = set(community_tables())
+    return [
+        f"({key.parent.name} IS NULL OR EXISTS (SELECT 1 FROM {key.column.table.name} referred"
+        f" WHERE referred.{key.column.name} = {table}.{key.parent.name}))"
+        for key in sorted(Base.metadata.tables[table].foreign_keys, key=lambda k: k.parent.name)
+        if key.column.table.name in guarded and key.column.table.name != "communities"
+    ]
+
+
 def _policies(conn: Connection) -> None:
     for table in community_tables():
+        own = "community_id = (SELECT shuji_current_community())"
         conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         conn.exec_driver_sql(f"DROP POLICY IF EXISTS community_rows ON {table}")
         conn.exec_driver_sql(
-            f"CREATE POLICY community_rows ON {table}"
-            " USING (community_id = (SELECT shuji_current_community()))"
-            " WITH CHECK (community_id = (SELECT shuji_current_community()))"
+            f"CREATE POLICY community_rows ON {table} USING ({own})"
+            f" WITH CHECK ({' AND '.join([own, *references_within_reach(table)])})"
         )
     for table in binned_tables():
         conn.exec_driver_sql(
