@@ -129,11 +129,15 @@ AUDIT_OVERVIEW = """
     SELECT c.name AS community, a.at, a.os_user AS login, a.action, a.record_kind, a.record_id
     FROM audit_log a JOIN communities c ON c.id = a.community_id"""
 
-PHONE_MASK = (
-    "CASE WHEN phone IS NULL OR phone = '' THEN phone"
-    " WHEN length(phone) <= 7 THEN left(phone, 2) || repeat('*', length(phone) - 2)"
-    " ELSE left(phone, 3) || repeat('*', length(phone) - 7) || right(phone, 4) END"
-)  # as core.domain.masking.mask_phone shows it
+
+def masked_phone(value: str) -> str:
+    """SQL for a phone as core.domain.masking.mask_phone shows it (138****5678)."""
+    return (
+        f"CASE WHEN {value} IS NULL OR {value} = '' THEN {value}"
+        f" WHEN length({value}) <= 7 THEN left({value}, 2) || repeat('*', length({value}) - 2)"
+        f" ELSE left({value}, 3) || repeat('*', length({value}) - 7) || right({value}, 4) END"
+    )
+
 
 FUNCTIONS = """
 CREATE OR REPLACE FUNCTION shuji_current_role() RETURNS text
@@ -317,20 +321,16 @@ def _policies(conn: Connection) -> None:
 def _views(conn: Connection) -> None:
     """Views run with their owner's rights (past row-level security), so each says whose rows it shows: the
     login's community (residents_masked) or only numbers (the 街道's)."""
-    columns = [c.name for c in Base.metadata.tables["residents"].c if c.name not in ("id_number",)]
-    shown = ", ".join(
-        f"{PHONE_MASK} AS phone"
-        if c == "phone"
-        else "replace(search_text, COALESCE(phone, ''), "
-        + PHONE_MASK.replace("phone", "COALESCE(phone, '')")
-        + ") AS search_text"
-        if c == "search_text"
-        else c
-        for c in columns
-    )
+    typed_phone = "COALESCE(phone, '')"
+    shown = {
+        "phone": f"{masked_phone('phone')} AS phone",
+        # search_text holds the phone as typed: there it is masked the same way.
+        "search_text": f"replace(search_text, {typed_phone}, {masked_phone(typed_phone)}) AS search_text",
+    }
+    columns = ", ".join(shown.get(c.name, c.name) for c in Base.metadata.tables["residents"].c if c.name != "id_number")
     conn.exec_driver_sql(
         "CREATE OR REPLACE VIEW residents_masked WITH (security_barrier) AS"
-        f" SELECT {shown} FROM residents WHERE community_id = (SELECT shuji_current_community())"
+        f" SELECT {columns} FROM residents WHERE community_id = (SELECT shuji_current_community())"
     )
     conn.exec_driver_sql("GRANT SELECT ON residents_masked TO shuji_worker, shuji_secretary")
     for name, query in STREET_VIEWS.items():
