@@ -474,6 +474,17 @@ def test_an_owner_who_is_no_superuser_sets_up_the_server(postgres, tmp_path, mon
     with psycopg.connect(host="127.0.0.1", port=postgres.port, user="postgres", dbname=name) as conn:
         placed = conn.execute("SELECT c.name FROM residents r JOIN communities c ON c.id = r.community_id").fetchall()
     assert placed == [("长桥居民区",)]
+    capsys.readouterr()
+    with psycopg.connect(
+        host="127.0.0.1", port=postgres.port, user=secretary, password=PASSWORD, dbname=name, autocommit=True
+    ) as still_open:
+        assert still_open.execute("SELECT count(*) FROM residents").fetchone() == (1,)
+        assert run("disable-user", secretary, *url) == 0
+        said = capsys.readouterr().out
+        assert f"已停用书记账号 {secretary}" in said
+        # An owner without pg_signal_backend cannot end it; what it still has open sees nothing from now on.
+        assert "要等关闭后才断开" in said
+        assert still_open.execute("SELECT count(*) FROM residents").fetchone() == (0,)
 
 
 def test_every_table_but_the_servers_own_carries_its_community():

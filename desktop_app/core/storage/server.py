@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage import migrate, passwords
@@ -480,12 +480,18 @@ def disable_user(engine: Engine, login: str) -> str:
             raise AppError(f"没有书记工作台的账号“{login}”，什么也没有做。")
         conn.exec_driver_sql(f"ALTER ROLE {login} NOLOGIN")
         conn.execute(text("UPDATE server_logins SET disabled = true WHERE login = :login"), {"login": login})
-        ended = conn.execute(
-            text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = :login"),
-            {"login": login},
-        ).scalar()
+    # From here its open connections see no row (the policies ask for an account that is not disabled); ending
+    # them needs pg_signal_backend, which an owner who is no superuser may lack: then they stay until they close.
+    try:
+        with engine.begin() as conn:
+            ended = conn.execute(
+                text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = :login"),
+                {"login": login},
+            ).scalar()
+        note = f"，断开了它正在使用的 {ended} 个连接" if ended else ""
+    except DBAPIError:
+        note = "（它已打开的连接看不到任何数据，但要等关闭后才断开：立即断开需要 pg_signal_backend 权限）"
     label = ROLE_BY_KEY[found.role].label
-    note = f"，断开了它正在使用的 {ended} 个连接" if ended else ""
     if found.disabled:
         return f"{label}账号 {login} 本来就已停用{note}。"
     return f"已停用{label}账号 {login}：不能再登录，也看不到任何数据{note}；它的操作记录保留。"
