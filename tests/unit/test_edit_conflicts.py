@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_app.core.domain.day_text import moment_text
 from desktop_app.core.domain.enums import AttendanceStatus, MeetingKind
@@ -74,7 +73,8 @@ def test_the_second_save_is_refused_naming_who_and_when_and_mine_can_win(db, oth
     assert mine.get(resident_id)["address"] == "3号楼202室"
     with db.read_session() as session:
         row = session.get(Resident, resident_id)
-        assert row is not None and row.updated_by == (audit.os_user() if db.is_sqlite else db.engine.url.username)
+        assert row is not None
+        assert row.updated_by == (audit.os_user() if db.is_sqlite else db.engine.url.username)
 
 
 def test_a_change_to_attendance_alone_is_a_new_version_of_the_meeting(db, other_person):
@@ -105,15 +105,18 @@ def test_a_record_moved_to_the_bin_meanwhile_is_said_so(db, other_person):
     assert ResidentService(other_db).get(resident_id)["notes"] == ""
 
 
-def test_a_write_racing_another_changes_nothing(db, other_person):
-    """Between one client's read and its write the other saves: the stale UPDATE matches no row
-    (version_id_col), and the service turns it into the same conflict."""
+def test_a_save_racing_another_changes_nothing(db, other_person):
+    """The other client saves between this one's read and its write (while this one validates): the stale
+    UPDATE matches no row (version_id_col), nothing is written, and the person hears who saved."""
     other_db, other_name = other_person
+
+    class SavedMeanwhile(ResidentService):
+        def validate(self, session, cleaned, values, record_id):
+            if record_id is not None:
+                ResidentService(other_db).update(record_id, {"name": "朱国萍", "address": "5号楼102室"})
+            return super().validate(session, cleaned, values, record_id)
+
     resident_id = ResidentService(db).create({"name": "朱国萍", "address": "3号楼201室"})
-    with pytest.raises(StaleDataError), db.session() as session:
-        row = session.get(Resident, resident_id)
-        assert row is not None
-        ResidentService(other_db).update(resident_id, {"name": "朱国萍", "address": "5号楼102室"})
-        row.address = "3号楼202室"
-        session.flush()
+    with pytest.raises(EditConflictError, match=f"已被 {other_name} 于"):
+        SavedMeanwhile(db).update(resident_id, {"name": "朱国萍", "address": "3号楼202室"})
     assert ResidentService(db).get(resident_id)["address"] == "5号楼102室"
