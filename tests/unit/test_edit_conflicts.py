@@ -3,20 +3,23 @@ when; nothing of either person is lost. On both engines, as two clients of the s
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from desktop_app.core.domain.day_text import moment_text
-from desktop_app.core.domain.enums import AttendanceStatus, MeetingKind
+from desktop_app.core.domain.enums import AttendanceStatus, DuesPaymentKind, MeetingKind
 from desktop_app.core.domain.errors import EditConflictError
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, ResidentService
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database, build_engine, sqlite_url
-from desktop_app.core.storage.models import Resident
+from desktop_app.core.storage.models import DuesPayment, Member, Resident
 
 
 @pytest.fixture
@@ -120,3 +123,52 @@ def test_a_save_racing_another_changes_nothing(db, other_person):
     with pytest.raises(EditConflictError, match=f"已被 {other_name} 于"):
         SavedMeanwhile(db).update(resident_id, {"name": "朱国萍", "address": "3号楼202室"})
     assert ResidentService(db).get(resident_id)["address"] == "5号楼102室"
+
+
+def test_two_people_marking_one_month_paid_record_one_payment(postgres, tmp_path):
+    """党费 marks: the second marking waits for the first and finds the month paid. A server only: on the PC one
+    program at a time holds the data directory, and SQLite writes one at a time."""
+    import threading
+
+    from desktop_app.core.domain.enums import DuesCategory, DuesPaymentWay
+    from desktop_app.core.services.dues import Basis, DuesService
+    from desktop_app.core.storage.startup import open_database
+    from tests.conftest import POSTGRES_TEMPLATE
+
+    name = f"t_{uuid.uuid4().hex}"
+    postgres.execute(f"CREATE DATABASE {name} TEMPLATE {POSTGRES_TEMPLATE}")
+    db = open_database(tmp_path / "server-side", url=postgres.url(name))
+    other = Database(build_engine(postgres.url(name)), db.data_dir)
+    try:
+        member_id = MemberService(db).create({"name": "王建国", "join_date": "2000-07-01"})
+        dues = DuesService(db)
+        dues.assess_year(2026, {member_id: Basis(DuesCategory.EMPLOYED, Decimal("4000"))}, dt.date(2026, 1, 5))
+        paid_on = dt.date(2026, 5, 10)
+        written: list[int] = []
+        with other.session() as session:  # the first marking, not yet committed
+            session.execute(select(Member.id).where(Member.id == member_id).with_for_update())
+            session.add(
+                DuesPayment(
+                    member_id=member_id,
+                    year=2026,
+                    month=5,
+                    amount=Decimal("40.00"),
+                    paid_on=paid_on,
+                    way=DuesPaymentWay.CASH,
+                    kind=DuesPaymentKind.REGULAR,
+                )
+            )
+            session.flush()
+            second = threading.Thread(
+                target=lambda: written.append(dues.pay([(member_id, 5)], 2026, paid_on, DuesPaymentWay.CASH))
+            )
+            second.start()
+            second.join(0.5)
+            assert second.is_alive(), "the second marking waits for the first"
+        second.join(10)
+        assert written == [0], "the month was paid by the first: not paid twice"
+        with db.read_session() as session:
+            assert session.scalar(select(func.count()).where(DuesPayment.member_id == member_id)) == 1
+    finally:
+        other.dispose()
+        db.dispose()
