@@ -316,7 +316,7 @@ class RecordService:
         what = "移到了回收站" if obj.deleted_at is not None else "修改了"
         who = obj.updated_by or "另一位用户"
         message = (
-            f"在您编辑期间，这条{self.kind_label}已被 {who} 于 {moment_text(obj.updated_at)} {what}，"
+            f"在您编辑期间，{self.describe(session, obj.id)}已被 {who} 于 {moment_text(obj.updated_at)} {what}，"
             "您的修改还没有保存。您填写的内容都还在：可以查看对方的修改，以我的为准保存，或放弃我的修改。"
         )
         theirs = self.to_form(obj)
