@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -21,6 +21,9 @@ from desktop_app.core.storage import cipher
 from desktop_app.core.storage.changes import Change, ChangeFeed, taken, track_changes
 from desktop_app.core.storage.paths import ATTACHMENT_DIRNAME, BACKUP_DIRNAME, DATABASE_FILENAME
 from desktop_app.core.storage.plain import Reader
+
+if TYPE_CHECKING:
+    from desktop_app.core.storage.server_notify import OwnConnections, ServerChangeListener
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -231,10 +234,28 @@ class Database:
     gate: ReplacementGate = field(default_factory=ReplacementGate, repr=False)
     # Told what each successful commit wrote (tables and row keys): pages showing that data read it afresh.
     changes: ChangeFeed = field(default_factory=ChangeFeed, repr=False)
+    _own_connections: OwnConnections | None = field(init=False, default=None, repr=False)
+    _listener: ServerChangeListener | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
         track_changes(self._factory)
+        if not self.is_sqlite:
+            from desktop_app.core.storage.server_notify import OwnConnections  # the models: not on the PC's start
+
+            self._own_connections = OwnConnections(self.engine)
+
+    def listen_for_others(self) -> None:
+        """On a server, `changes` tells from now on what other clients commit too (see storage.server_notify);
+        on the PC nobody else writes."""
+        if self._own_connections is not None and self._listener is None:
+            from desktop_app.core.storage.server_notify import ServerChangeListener
+
+            self._listener = ServerChangeListener(self.engine, self.changes, self._own_connections).start()
+
+    @property
+    def listener(self) -> ServerChangeListener | None:
+        return self._listener
 
     @property
     def is_sqlite(self) -> bool:
@@ -322,6 +343,9 @@ class Database:
                 result.close()
 
     def dispose(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         self.engine.dispose()
 
 
