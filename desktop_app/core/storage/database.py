@@ -79,6 +79,8 @@ def environment_failure(exc: BaseException) -> DatabaseEnvironmentError | None:
             return DatabaseEnvironmentError(_EXTENDED_CODES[name])
         primary = next((code for code in _ENVIRONMENT_CODES if name == code or name.startswith(code + "_")), None)
         return DatabaseEnvironmentError(_ENVIRONMENT_CODES[primary]) if primary else None
+    if (isinstance(exc, DBAPIError) and exc.connection_invalidated) or _server_unreachable(original):
+        return DatabaseEnvironmentError(SERVER_AWAY_MESSAGE)
     if not isinstance(original, (*cipher.database_errors(), OperationalError)):
         return None
     text = str(original).lower()
@@ -86,6 +88,30 @@ def environment_failure(exc: BaseException) -> DatabaseEnvironmentError | None:
         if needle in text:
             return DatabaseEnvironmentError(message)
     return None
+
+
+SERVER_AWAY_MESSAGE = (
+    "连接不上数据库服务器，或连接断开了（服务器没有响应或网络不通），刚才的操作没有完成。没有保存的内容都还在："
+    "请检查网络，稍后再试一次；不会改用本机的数据。"
+)
+# libpq's words for a server that cannot be reached or went away (psycopg carries no code for them).
+_SERVER_AWAY_WORDS = (
+    "connection failed",
+    "could not connect",
+    "server closed the connection unexpectedly",
+    "terminating connection",
+    "connection timeout expired",
+    "the connection is closed",
+    "consuming input failed",
+    "connection is lost",
+)
+
+
+def _server_unreachable(original: BaseException | None) -> bool:
+    if type(original).__module__.split(".")[0] != "psycopg" or type(original).__name__ != "OperationalError":
+        return False
+    text = str(original).lower()
+    return any(words in text for words in _SERVER_AWAY_WORDS)
 
 
 def raise_if_environment(exc: BaseException) -> None:
@@ -138,12 +164,20 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def build_engine(url: str, key: bytes | None = None) -> Engine:
-    """The engine; an SQLite file with a `key` is opened through SQLCipher, keyed on every new connection."""
+def build_engine(url: str, key: bytes | None = None, password: str | None = None) -> Engine:
+    """The engine; an SQLite file with a `key` is opened through SQLCipher, keyed on every new connection. A
+    server's `password` (typed at sign-in, or from the keyring) is handed to the driver, never put in the URL."""
     # Long work (exports, imports) runs on a worker thread; a pooled connection is still
     # used by one thread at a time, so SQLite's same-thread check is not needed.
-    connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
-    options: dict[str, Any] = {"module": cipher.sqlcipher()} if key is not None and url.startswith("sqlite") else {}
+    on_file = url.startswith("sqlite")
+    connect_args: dict[str, Any] = {"check_same_thread": False} if on_file else {}
+    options: dict[str, Any] = {"module": cipher.sqlcipher()} if key is not None and on_file else {}
+    if not on_file:
+        # A connection the server or the network dropped is found before use and opened again: the next try
+        # after the server is back simply works.
+        options["pool_pre_ping"] = True
+        if password is not None:
+            connect_args["password"] = password
     try:
         # hide_parameters: a failed statement's message (in a log, a crash report) must not carry the
         # values being saved (phones, ID numbers, illness).

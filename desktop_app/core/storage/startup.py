@@ -164,6 +164,7 @@ def open_database(
     check: bool = True,
     key: bytes | None = None,
     check_integrity: bool = True,
+    password: str | None = None,
 ) -> Database:
     """Open (creating if needed) and migrate the database.
 
@@ -173,6 +174,7 @@ def open_database(
     (`keys.open_keys`): a new file is created encrypted with it, and plain files an earlier
     version left are encrypted first (`conversion.encrypt_data`). `check_integrity=False` leaves out the
     quick_check of the whole file (after a normal last run the GUI runs it in the background instead).
+    `password`: a server's, typed at sign-in (never in `url`).
     """
     directory = resolve_data_dir(data_dir)
     if directory.exists() and not directory.is_dir():
@@ -204,7 +206,7 @@ def open_database(
             shutil.rmtree(unfinished, ignore_errors=True)
         if key is not None and check and needs_encrypting(db_file, directory / BACKUP_DIRNAME):
             converted = encrypt_data(db_file, directory / BACKUP_DIRNAME, key).describe()
-    engine = build_engine(url, key if db_file is not None else None)
+    engine = build_engine(url, key if db_file is not None else None, password)
     db = Database(engine, directory, key if db_file is not None else None)
     db.conversion_report = converted
     if not check:
