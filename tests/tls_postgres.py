@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from desktop_app.core.storage.server_connection import ServerConnection
 from tests.postgres import SUPERUSER, PostgresServer
 
 
@@ -127,3 +128,26 @@ class TlsPostgresServer(PostgresServer):
             self._options,
             "start",
         )
+
+
+def office_account(server: TlsPostgresServer, password: str) -> tuple[ServerConnection, str]:
+    """A database at head on the office server, and one person's own login with `password`: (connection, login)."""
+    import uuid
+
+    from desktop_app.core.storage import migrate
+    from desktop_app.core.storage.database import build_engine
+
+    name = f"t_{uuid.uuid4().hex}"
+    login = f"sg_{uuid.uuid4().hex[:8]}"
+    server.execute(f"CREATE DATABASE {name}")
+    engine = build_engine(server.url(name))
+    try:
+        migrate.upgrade(engine)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"CREATE ROLE {login} LOGIN PASSWORD '{password}'")
+            conn.exec_driver_sql(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {login}")
+            conn.exec_driver_sql(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {login}")
+    finally:
+        engine.dispose()
+    url = f"postgresql+psycopg://{login}@127.0.0.1:{server.port}/{name}"
+    return ServerConnection.checked(url, server.ca_file), login

@@ -4,8 +4,6 @@ next start without the password. A real PostgreSQL with TLS and SCRAM (tests/tls
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from sqlalchemy import text
 
@@ -14,41 +12,14 @@ from desktop_app.core.services.people import ResidentService
 from desktop_app.core.storage import server_connection
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.server_connection import REQUIRE, ServerConnection, SignInError
-from tests.postgres import find_bindir
-from tests.tls_postgres import TlsPostgresServer
+from tests.tls_postgres import office_account
 
 PASSWORD = "梅陇三村-2026-秋天的银杏"
 
 
-@pytest.fixture(scope="module")
-def office_server(postgres):  # `postgres` first: it fails (never skips) on Linux without the binaries
-    server = TlsPostgresServer(find_bindir()).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 @pytest.fixture
-def account(office_server, postgres):
-    """A database at head on the office server, and one person's login on it: (connection, login)."""
-    name = f"t_{uuid.uuid4().hex}"
-    login = f"sg_{uuid.uuid4().hex[:8]}"
-    office_server.execute(f"CREATE DATABASE {name}")
-    from desktop_app.core.storage import migrate
-    from desktop_app.core.storage.database import build_engine
-
-    engine = build_engine(office_server.url(name))
-    try:
-        migrate.upgrade(engine)
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f"CREATE ROLE {login} LOGIN PASSWORD '{PASSWORD}'")
-            conn.exec_driver_sql(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {login}")
-            conn.exec_driver_sql(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {login}")
-    finally:
-        engine.dispose()
-    url = f"postgresql+psycopg://{login}@127.0.0.1:{office_server.port}/{name}"
-    return ServerConnection.checked(url, office_server.ca_file), login
+def account(office_server):
+    return office_account(office_server, PASSWORD)
 
 
 def test_signed_in_over_verified_tls_with_the_persons_own_password(account):

@@ -24,8 +24,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from desktop_app.core.domain.errors import AppError, ValidationError
 from desktop_app.core.storage.database import build_engine
+from desktop_app.core.storage.paths import SERVER_CONNECTION_FILENAME
 
-SETTINGS_FILENAME = "server-connection.json"
 KEYRING_SERVICE = "书记工作台（数据库服务器）"
 VERIFY_FULL = "verify-full"
 REQUIRE = "require"
@@ -123,6 +123,11 @@ class ServerConnection:
             raise self._refusal(exc) from exc
         return engine
 
+    def try_sign_in(self, password: str | None) -> None:
+        """Whether the server takes this person and password (SignInError if not); the program then opens the
+        data with them (`open_database(data_dir, engine_url(), password=…)`)."""
+        self.sign_in(password).dispose()
+
     def _refusal(self, exc: DBAPIError) -> SignInError:
         said = str(exc.orig).lower()
         host = self.address.host
@@ -144,7 +149,7 @@ class ServerConnection:
 
 
 def settings_path(data_dir: Path) -> Path:
-    return data_dir / SETTINGS_FILENAME
+    return data_dir / SERVER_CONNECTION_FILENAME
 
 
 def load(data_dir: Path) -> ServerConnection | None:
