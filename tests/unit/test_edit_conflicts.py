@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from desktop_app.core.domain.day_text import moment_text
 from desktop_app.core.domain.enums import AttendanceStatus, DuesPaymentKind, MeetingKind
-from desktop_app.core.domain.errors import EditConflictError
+from desktop_app.core.domain.errors import ConcurrentWriteError, EditConflictError
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService, ResidentService
 from desktop_app.core.storage import audit
@@ -172,3 +172,21 @@ def test_two_people_marking_one_month_paid_record_one_payment(postgres, tmp_path
     finally:
         other.dispose()
         db.dispose()
+
+
+def test_any_other_write_over_a_row_saved_meanwhile_is_refused_in_chinese(db, other_person):
+    """Not only the forms: whatever writes a record read before another client saved it (an import's update)
+    writes nothing and says why, instead of a crash report."""
+    other_db, _ = other_person
+    resident_id = ResidentService(db).create({"name": "朱国萍", "address": "3号楼201室"})
+
+    def write_over_a_stale_read() -> None:
+        with db.session() as session:
+            row = session.get(Resident, resident_id)
+            assert row is not None
+            ResidentService(other_db).update(resident_id, {"name": "朱国萍", "address": "5号楼102室"})
+            row.address = "3号楼202室"
+
+    with pytest.raises(ConcurrentWriteError, match="刚刚被别人修改了"):
+        write_over_a_stale_read()
+    assert ResidentService(db).get(resident_id)["address"] == "5号楼102室"

@@ -53,6 +53,11 @@ class DatabaseDamagedError(AppError):
         self.backup = backup
 
 
+class ConcurrentWriteError(AppError):
+    """A write found its row saved by someone else since it was read (a version that moved on): nothing of this
+    unit of work was written."""
+
+
 class EditConflictError(AppError):
     """Someone else saved the record while this person edited it; nothing of theirs was overwritten.
 

@@ -13,12 +13,11 @@ from typing import Any, ClassVar
 from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
-from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_app.core.domain.columns import Column, cell_text
 from desktop_app.core.domain.day_text import moment_text
 from desktop_app.core.domain.enums import AuditAction
-from desktop_app.core.domain.errors import EditConflictError, NotFoundError, ValidationError
+from desktop_app.core.domain.errors import ConcurrentWriteError, EditConflictError, NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values, labels_of
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database, like_pattern
@@ -308,7 +307,7 @@ class RecordService:
                         self._titles(session, [record_id])[record_id],
                         changes,
                     )
-        except StaleDataError as exc:  # saved by someone else between our read and our write
+        except ConcurrentWriteError as exc:  # saved by someone else between our read and our write
             with self.db.read_session() as session:
                 raise self._conflict(session, self._load(session, record_id), values) from exc
 

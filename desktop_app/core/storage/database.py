@@ -15,8 +15,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from desktop_app.core.domain.errors import AppError, DatabaseEnvironmentError
+from desktop_app.core.domain.errors import AppError, ConcurrentWriteError, DatabaseEnvironmentError
 from desktop_app.core.storage import cipher
 from desktop_app.core.storage.changes import Change, ChangeFeed, taken, track_changes
 from desktop_app.core.storage.paths import ATTACHMENT_DIRNAME, BACKUP_DIRNAME, DATABASE_FILENAME
@@ -90,6 +91,7 @@ def environment_failure(exc: BaseException) -> DatabaseEnvironmentError | None:
     return None
 
 
+CONCURRENT_WRITE_MESSAGE = "保存时发现要改的记录刚刚被别人修改了，为了不覆盖对方的修改，这次什么都没有保存。请重新打开这条记录，看过对方的修改后再改。"
 SERVER_AWAY_MESSAGE = (
     "连接不上数据库服务器，或连接断开了（服务器没有响应或网络不通），刚才的操作没有完成。没有保存的内容都还在："
     "请检查网络，稍后再试一次；不会改用本机的数据。"
@@ -340,6 +342,9 @@ class Database:
                 if commit:
                     session.commit()
                     change = taken(session)
+            except StaleDataError as exc:
+                session.rollback()
+                raise ConcurrentWriteError(CONCURRENT_WRITE_MESSAGE) from exc
             except BaseException as exc:
                 session.rollback()
                 raise_if_environment(exc)
