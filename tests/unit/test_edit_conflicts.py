@@ -190,3 +190,22 @@ def test_any_other_write_over_a_row_saved_meanwhile_is_refused_in_chinese(db, ot
     with pytest.raises(ConcurrentWriteError, match="刚刚被别人修改了"):
         write_over_a_stale_read()
     assert ResidentService(db).get(resident_id)["address"] == "5号楼102室"
+
+
+def test_an_import_that_updates_a_record_is_a_new_version_of_it(db, tmp_path):
+    import openpyxl
+
+    from desktop_app.core.exchange.roster.commit import commit_import
+    from desktop_app.core.exchange.roster.preview import preview_import
+
+    residents = ResidentService(db)
+    resident_id = residents.create({"name": "李四", "phone": "13900000000", "address": "旧地址"})
+    opened = residents.get(resident_id)
+    book = openpyxl.Workbook()
+    for row in (["姓名", "电话", "住址"], ["李四", "139-0000-0000", "新地址"]):
+        book.active.append(row)
+    book.save(tmp_path / "roster.xlsx")
+    commit_import(db, preview_import(db, "residents", tmp_path / "roster.xlsx", update_duplicates=True))
+    with pytest.raises(EditConflictError, match="修改了"):
+        residents.update(resident_id, {**opened, "notes": "表单里打的字"}, opened["version"])
+    assert residents.get(resident_id)["address"] == "新地址"

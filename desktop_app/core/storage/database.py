@@ -91,7 +91,10 @@ def environment_failure(exc: BaseException) -> DatabaseEnvironmentError | None:
     return None
 
 
-CONCURRENT_WRITE_MESSAGE = "保存时发现要改的记录刚刚被别人修改了，为了不覆盖对方的修改，这次什么都没有保存。请重新打开这条记录，看过对方的修改后再改。"
+CONCURRENT_WRITE_MESSAGE = (
+    "保存时发现要改的记录刚刚被别人修改了，为了不覆盖对方的修改，这次什么都没有保存。"
+    "请重新打开这条记录，看过对方的修改后再改。"
+)
 SERVER_AWAY_MESSAGE = (
     "连接不上数据库服务器，或连接断开了（服务器没有响应或网络不通），刚才的操作没有完成。没有保存的内容都还在："
     "请检查网络，稍后再试一次；不会改用本机的数据。"
