@@ -3,6 +3,7 @@ click; a page not shown reads it when it is shown. Two real clients of a real Po
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -13,6 +14,7 @@ from desktop_app.core.storage.database import Database, build_engine
 from desktop_app.core.storage.server_notify import install_change_triggers
 from desktop_app.core.storage.startup import open_database
 from desktop_app.ui.kit.context import AppContext
+from desktop_app.ui.views.dashboard import DashboardView
 from desktop_app.ui.views.records import CareView, ResidentView
 from tests.conftest import POSTGRES_TEMPLATE
 
@@ -68,3 +70,22 @@ def test_another_persons_save_appears_on_the_open_page(qtbot, mine, theirs):
     hidden.show()
     hidden.show_fresh()
     assert hidden.record_count() == 1
+
+
+def test_the_workbench_counts_follow_another_persons_care_action(qtbot, mine, theirs):
+    view = DashboardView(mine)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    listener = mine.db.listener
+    assert listener is not None
+    assert listener.listening.wait(10)
+    care = view.panel.care
+
+    def cared_this_year() -> int:
+        return sum(int(care.item(row, 1).text()) for row in range(care.rowCount()))
+
+    before = cared_this_year()
+    resident_id = ResidentService(theirs).create({"name": "朱国萍"})
+    CareService(theirs).create({"date": dt.date.today(), "category_id": 1, "resident_id": resident_id, "item": "蛋糕"})
+    qtbot.waitUntil(lambda: cared_this_year() == before + 1, timeout=10000)
