@@ -92,5 +92,8 @@ class EditConflictDialog(QDialog):
 
 def settle_conflict(conflict: EditConflictError, parent: QWidget | None) -> ConflictChoice:
     dialog = EditConflictDialog(conflict, parent)
-    dialog.exec()
-    return dialog.choice
+    try:
+        dialog.exec()
+        return dialog.choice
+    finally:
+        dialog.deleteLater()  # not kept under the form once answered

@@ -86,6 +86,9 @@ def sign_in(connection: ServerConnection, parent: QWidget | None) -> tuple[Serve
     except SignInError as exc:
         problem = None if exc.needs_password else str(exc)
     dialog = SignInDialog(connection, parent, problem)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return dialog.connection, dialog.signed_in_password
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.connection, dialog.signed_in_password
+    finally:
+        dialog.deleteLater()  # asked once: not kept under the window for the rest of the run

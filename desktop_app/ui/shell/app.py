@@ -166,6 +166,9 @@ def run_gui(
         lock.release()
 
 
+UNVERIFIED_SERVER = "服务器证书未验证（不安全）"
+
+
 def server_in_use(window: MainWindow, directory: Path, db_url: str | None) -> tuple[str | None, str | None] | None:
     """Shared mode: the server from --db-url, else the one kept in 设置 → 连接服务器, signed in to as the person:
     (its address with TLS, their password); (None, None) for this PC's own file; None when they cancelled."""
@@ -185,8 +188,15 @@ def server_in_use(window: MainWindow, directory: Path, db_url: str | None) -> tu
     if signed_in is None:
         return None
     person, password = signed_in
-    if person.warning:
-        window.statusBar().showMessage(person.warning)
+    if person.warning:  # in sight for as long as the program runs, whatever else the status bar says
+        from PySide6.QtWidgets import QLabel
+
+        from desktop_app.ui.kit.styles import ERROR_STYLE
+
+        unverified = QLabel(UNVERIFIED_SERVER, window.statusBar())  # owned by Qt from the start
+        unverified.setStyleSheet(ERROR_STYLE)
+        unverified.setToolTip(person.warning)
+        window.statusBar().addPermanentWidget(unverified)
     return person.engine_url(), password
 
 
