@@ -215,12 +215,12 @@ def open_database(
         migrate.upgrade(engine, backup_dir=db.backup_dir, db_file=db_file, key=db.key)
     except DBAPIError as exc:
         engine.dispose()
-        raise_if_environment(exc)
-        if db_file is None and isinstance(exc, OperationalError):
+        if db_file is None and isinstance(exc, OperationalError):  # before the general words: name the server
             raise AppError(
                 f"无法连接数据库服务器（{make_url(url).host or '本机'}）：服务器没有响应或拒绝了连接。"
                 "请检查服务器地址、网络和服务器是否在运行，稍后再试；本机的数据不受影响。"
             ) from exc
+        raise_if_environment(exc)
         raise AppError(
             f"无法打开数据文件 {db_file or url}：文件已损坏，或不是书记工作台的数据文件（{exc.orig}）"
         ) from exc
