@@ -503,6 +503,8 @@ class SettingsView(Page):
         self.data = DataBox(context)
         self.data.data_replaced.connect(self.data_replaced)
         left.addWidget(self.data)
+        self.server = ServerBox(context)  # where the data lives: this PC's file or the office's server
+        left.addWidget(self.server)
         self.saved_boxes: tuple[ProfileBox | NormBox | ThresholdBox | DuesBox | ServerBox, ...]
         # Boxes that show what other pages change and save on their own buttons: read afresh when shown.
         self.shown_boxes: tuple[StreetOfficeBox | CategoryBox | StreetKeyBox, ...]
@@ -510,8 +512,6 @@ class SettingsView(Page):
             # A street office's copy keeps no records of its own: its key and its list of communities.
             self.street_office = StreetOfficeBox(context)
             right.addWidget(self.street_office)
-            self.server = ServerBox(context)
-            right.addWidget(self.server)
             self.saved_boxes = (self.profile, self.server)
             self.shown_boxes = (self.street_office,)
         else:
@@ -525,8 +525,6 @@ class SettingsView(Page):
             right.addWidget(self.dues)
             self.street_key = StreetKeyBox(context)
             right.addWidget(self.street_key)
-            self.server = ServerBox(context)
-            right.addWidget(self.server)
             self.saved_boxes = (self.profile, self.norms, self.thresholds, self.dues, self.server)
             self.shown_boxes = (self.categories, self.street_key)
         left.addStretch(1)
