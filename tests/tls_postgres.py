@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from desktop_app.core.storage.server_connection import ServerConnection
-from tests.postgres import SUPERUSER, PostgresServer
+from tests.postgres import SUPERUSER, PostgresServer, plain_login
 
 
 def _name(common_name: str) -> x509.Name:
@@ -144,9 +144,7 @@ def office_account(server: TlsPostgresServer, password: str) -> tuple[ServerConn
     try:
         migrate.upgrade(engine)
         with engine.begin() as conn:
-            conn.exec_driver_sql(f"CREATE ROLE {login} LOGIN PASSWORD '{password}'")
-            conn.exec_driver_sql(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {login}")
-            conn.exec_driver_sql(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {login}")
+            plain_login(conn, login, password)
     finally:
         engine.dispose()
     url = f"postgresql+psycopg://{login}@127.0.0.1:{server.port}/{name}"

@@ -20,6 +20,7 @@ from desktop_app.core.services.people import MemberService, ResidentService
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database, build_engine, sqlite_url
 from desktop_app.core.storage.models import DuesPayment, Member, Resident
+from tests.postgres import plain_login
 
 
 @pytest.fixture
@@ -39,11 +40,11 @@ def other_person(db: Database, request: pytest.FixtureRequest) -> Iterator[tuple
         server = request.getfixturevalue("postgres")
         name = f"sg_{uuid.uuid4().hex[:8]}"
         database = db.engine.url.database
-        server.execute(f"CREATE ROLE {name} LOGIN")
+        password = uuid.uuid4().hex  # every login but the tests' superuser signs in with its SCRAM password
         with db.engine.begin() as conn:
-            conn.exec_driver_sql(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {name}")
-            conn.exec_driver_sql(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {name}")
-        engine = build_engine(make_url(server.url(database)).set(username=name).render_as_string(False))
+            plain_login(conn, name, password)
+        url = make_url(server.url(database)).set(username=name).render_as_string(False)
+        engine = build_engine(url, password=password)
     other = Database(engine, db.data_dir)
     yield other, name
     other.dispose()
