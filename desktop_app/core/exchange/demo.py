@@ -41,6 +41,7 @@ from desktop_app.core.domain.normalize import id_check_digit
 from desktop_app.core.domain.pinyin import initials, sort_key
 from desktop_app.core.domain.talks import SECRETARY_ROLE
 from desktop_app.core.services.people import belonged_on
+from desktop_app.core.services.profile import the_profile
 from desktop_app.core.services.registry import record_services
 from desktop_app.core.services.reminder_settings import StartDateService
 from desktop_app.core.storage.database import Database
@@ -50,7 +51,6 @@ from desktop_app.core.storage.models import (
     Attendance,
     CareAction,
     CareCategory,
-    CommunityProfile,
     DuesAssessment,
     DuesPayment,
     Meeting,
@@ -294,7 +294,7 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
     with db.session() as session:
         if session.scalar(select(func.count(Resident.id))) or session.scalar(select(func.count(Member.id))):
             raise AppError("数据库中已有居民或党员，示例数据只能载入空白数据库。请换一个数据目录。")
-        profile = session.get(CommunityProfile, 1)
+        profile = the_profile(session)
         assert profile is not None  # the first migration creates it
         # Each seed its own community, so a street office's demo adds several up.
         community = "康宁居民区" if seed == 2023 else f"示例{seed}号居民区"

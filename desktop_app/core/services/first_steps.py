@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop_app.core.services.plain_reads import NORMS_CONFIRMED_KEY, PROFILE_ID
+from desktop_app.core.services.plain_reads import NORMS_CONFIRMED_KEY, PROFILE_QUERY
 from desktop_app.core.services.reminders import Target
 from desktop_app.core.storage.backup_files import OFFSITE_BACKUP_KEY
 from desktop_app.core.storage.plain import Reader
@@ -33,7 +33,7 @@ def _any_live(reader: Reader, table: str) -> bool:
 
 def first_steps(reader: Reader) -> list[FirstStep]:
     """The five steps and whether each is done; empty once the program is in use (see the module's note)."""
-    profile = reader.rows(f"SELECT {', '.join(PROFILE_NEEDED)} FROM community_profile WHERE id = ?", (PROFILE_ID,))
+    profile = reader.rows(PROFILE_QUERY.format(", ".join(PROFILE_NEEDED)))
     steps = [
         FirstStep("填写居民区信息", bool(profile) and all(profile[0]), Target(PROFILE)),
         FirstStep("导入党员名册", _any_live(reader, "members"), Target(MEMBERS)),

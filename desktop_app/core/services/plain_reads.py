@@ -17,7 +17,9 @@ COMMUNITY, STREET = "community", "street"
 MODE_LABELS = {COMMUNITY: "居民区", STREET: "街道"}
 MODE_KEY = "app_mode"
 NORMS_CONFIRMED_KEY = "norms_confirmed"  # the day 设置 first saved the 三会一课 norms (开始使用)
-PROFILE_ID = 1  # the one row of community_profile
+# The community's profile: the one row of community_profile a login sees (its community's; on a single PC, the
+# only one).
+PROFILE_QUERY = "SELECT {} FROM community_profile ORDER BY id LIMIT 1"
 PRESENT, ON_LEAVE = AttendanceStatus.PRESENT.value, AttendanceStatus.ON_LEAVE.value
 PARTNER_KEY = "talk_partner"  # whom every member must have talked with (domain.talks), a 谈心谈话 setting
 
@@ -28,7 +30,7 @@ def read_mode(reader: Reader) -> str:
 
 
 def read_community_name(reader: Reader) -> str:
-    return reader.scalar("SELECT community_name FROM community_profile WHERE id = ?", (PROFILE_ID,)) or ""
+    return reader.scalar(PROFILE_QUERY.format("community_name")) or ""
 
 
 def belonged_on_sql(day: str) -> str:

@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
-from desktop_app.core.services.plain_reads import PROFILE_ID
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import CommunityProfile
@@ -43,7 +45,7 @@ class ProfileService:
 
     def get(self) -> Profile:
         with self.db.read_session() as session:
-            row = session.get(CommunityProfile, PROFILE_ID)
+            row = the_profile(session)
             if row is None:
                 return Profile(*("",) * len(self.fields))
             return Profile(**{f.name: getattr(row, f.name) for f in self.fields})
@@ -51,14 +53,20 @@ class ProfileService:
     def save(self, values: Mapping[str, Any]) -> Profile:
         cleaned = clean_values(self.fields, values)
         with self.db.session() as session:
-            row = session.get(CommunityProfile, PROFILE_ID)
+            row = the_profile(session)
             if row is None:
-                row = CommunityProfile(id=PROFILE_ID)
+                row = CommunityProfile()
                 session.add(row)
+                session.flush()
             before = {name: getattr(row, name) for name in cleaned}
             for name, value in cleaned.items():
                 setattr(row, name, value)
             changes = audit.field_diff(self.fields, before, cleaned)
             if changes:
-                audit.record(session, AuditAction.UPDATE, "profile", PROFILE_ID, "居民区信息", changes)
+                audit.record(session, AuditAction.UPDATE, "profile", row.id, "居民区信息", changes)
         return Profile(**cleaned)
+
+
+def the_profile(session: Session) -> CommunityProfile | None:
+    """The community's profile: the one row a login sees (its community's; on a single PC, the only one)."""
+    return session.scalars(select(CommunityProfile).order_by(CommunityProfile.id).limit(1)).first()

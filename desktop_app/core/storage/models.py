@@ -14,6 +14,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     Enum,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -29,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy import (
     false as sa_false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from desktop_app.core.domain.enums import (
     AttendanceStatus,
@@ -102,6 +103,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class CommunityOwned:
+    """Rows of one 居民区. On a shared server many communities live in one database: each row carries its
+    community, filled by the database itself (SQLite: the one community, 1; PostgreSQL: the login's community,
+    `shuji_current_community()`, migration 0014), and row-level security shows a login only its own. So the
+    program reads and writes as if the database held its community alone."""
+
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="RESTRICT"), server_default=FetchedValue()
+    )
+
+
 class TimestampMixin:
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
     updated_at: Mapped[dt.datetime] = mapped_column(
@@ -122,9 +134,23 @@ class SearchableMixin(SoftDeleteMixin):
     search_text: Mapped[str] = mapped_column(Text, default="")
 
 
-class RecordRow(TimestampMixin, SearchableMixin, Base):
+class VersionedMixin:
+    """Two people editing one record never overwrite each other silently (migration 0015): every save
+    raises `version` (SQLAlchemy's version_id_col: an UPDATE that finds another version changes nothing
+    and fails), and names who saved it last, for the one who finds it changed."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    updated_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 (SQLAlchemy calls it with the mapped class)
+        return {"version_id_col": cls.version}
+
+
+class RecordRow(VersionedMixin, CommunityOwned, TimestampMixin, SearchableMixin, Base):
     """A row of a record kind a person lists, searches, edits and deletes to the 回收站 (residents,
-    members, care actions, meetings, …): what the shared service code relies on."""
+    members, care actions, meetings, …): what the shared service code relies on. A meeting's attendance
+    and a study visit's 借鉴举措 are saved with their meeting or visit, whose version covers them."""
 
     __abstract__ = True
 
@@ -135,8 +161,17 @@ LIVE_ROWS = text("deleted_at IS NULL")
 
 
 def live_index(table: str, *columns: str) -> Index:
-    """A covering index of the live rows in list order, ending with search_text."""
-    return Index(f"ix_{table}_live", *columns, "id", "search_text", sqlite_where=LIVE_ROWS, postgresql_where=LIVE_ROWS)
+    """A covering index of the live rows in list order, with search_text, and community_id: row-level security on a
+    shared server reads it, and without it every listed id would be looked up in the table (migration 0014)."""
+    return Index(
+        f"ix_{table}_live",
+        *columns,
+        "id",
+        "search_text",
+        "community_id",
+        sqlite_where=LIVE_ROWS,
+        postgresql_where=LIVE_ROWS,
+    )
 
 
 BINNED_ROWS = text("deleted_at IS NOT NULL")
@@ -147,8 +182,46 @@ def binned_index(table: str) -> Index:
     return Index(f"ix_{table}_binned", "deleted_at", sqlite_where=BINNED_ROWS, postgresql_where=BINNED_ROWS)
 
 
-class CommunityProfile(Base):
+COMMUNITY_NAME_LENGTH = 100
+
+
+class Community(Base):
+    """A 居民区 of the database: one on a single PC, many on a 街道's server (`desktop-app server add-community`)."""
+
+    __tablename__ = "communities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(COMMUNITY_NAME_LENGTH), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class ServerLogin(Base):
+    """A person's login on a shared server: their role and, but for 街道 and 管理员, their community. Only the
+    database owner writes it; the policies read it through `shuji_current_community()` (SECURITY DEFINER),
+    keyed on `session_user`, which no login can change (a session variable anyone can set is no boundary)."""
+
+    __tablename__ = "server_logins"
+
+    login: Mapped[str] = mapped_column(String(63), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id", ondelete="RESTRICT"))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class ServerSetting(Base):
+    """Settings of the whole server, apart from each community's `app_settings` (e.g. the role model's version
+    `server init` installed)."""
+
+    __tablename__ = "server_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[object] = mapped_column(JSON)
+
+
+class CommunityProfile(CommunityOwned, Base):
     __tablename__ = "community_profile"
+    __table_args__ = (UniqueConstraint("community_id"),)  # one profile per community
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_name: Mapped[str] = mapped_column(String(100), default="")
@@ -186,7 +259,7 @@ class Resident(RecordRow):
 class PartyGroup(RecordRow):
     __tablename__ = "party_groups"
 
-    name: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
     leader_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", use_alter=True, ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(Text, default="")
     # A group is judged only for the months it existed (migration 0008).
@@ -194,6 +267,8 @@ class PartyGroup(RecordRow):
     dissolved_date: Mapped[dt.date | None] = mapped_column(Date)
 
     leader: Mapped[Member | None] = relationship(foreign_keys=[leader_id], post_update=True)
+
+    __table_args__ = (UniqueConstraint("community_id", "name"),)  # a name once per community
 
 
 class Member(RecordRow):
@@ -232,19 +307,21 @@ class Member(RecordRow):
     )
 
 
-class CareCategory(TimestampMixin, Base):
+class CareCategory(CommunityOwned, TimestampMixin, Base):
     """User data: seeded with the five 六维关怀 kinds plus 其他; retired, never deleted."""
 
     __tablename__ = "care_categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
     default_item: Mapped[str] = mapped_column(String(100), default="")
     default_amount: Mapped[Decimal | None] = mapped_column(MONEY)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     # Records of this category may carry an illness detail, which is never exported by default.
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (UniqueConstraint("community_id", "name"),)  # a name once per community
 
 
 class CareAction(RecordRow):
@@ -282,6 +359,7 @@ class CareAction(RecordRow):
             "category_id",
             "date",
             "amount",
+            "community_id",
             sqlite_where=LIVE_ROWS,
             postgresql_where=LIVE_ROWS,
         ),
@@ -315,7 +393,7 @@ class StudyVisit(RecordRow):
     )
 
 
-class VisitParticipant(Base):
+class VisitParticipant(CommunityOwned, Base):
     __tablename__ = "visit_participants"
 
     visit_id: Mapped[int] = mapped_column(ForeignKey("study_visits.id", ondelete="CASCADE"), primary_key=True)
@@ -324,7 +402,7 @@ class VisitParticipant(Base):
     member: Mapped[Member] = relationship()
 
 
-class AdoptedPractice(Base):
+class AdoptedPractice(CommunityOwned, Base):
     __tablename__ = "adopted_practices"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -358,7 +436,7 @@ class Talk(RecordRow):
     )
 
 
-class TalkParticipant(Base):
+class TalkParticipant(CommunityOwned, Base):
     __tablename__ = "talk_participants"
 
     talk_id: Mapped[int] = mapped_column(ForeignKey("talks.id", ondelete="CASCADE"), primary_key=True)
@@ -369,13 +447,13 @@ class TalkParticipant(Base):
     __table_args__ = (Index("ix_talk_participants_member_id", "member_id"),)
 
 
-class MemberReview(TimestampMixin, Base):
+class MemberReview(CommunityOwned, TimestampMixin, Base):
     """民主评议党员 of a year: set up from that year's 民主评议党员 meeting (who belonged on its day is listed)."""
 
     __tablename__ = "member_reviews"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, unique=True)
+    year: Mapped[int] = mapped_column(Integer)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
     meeting_date: Mapped[dt.date] = mapped_column(Date)
     decided_on: Mapped[dt.date | None] = mapped_column(Date)  # the 支部大会 or 支委会 that decided the 评定
@@ -385,8 +463,10 @@ class MemberReview(TimestampMixin, Base):
         cascade="all, delete-orphan", order_by="MemberReviewEntry.member_id"
     )
 
+    __table_args__ = (UniqueConstraint("community_id", "year"),)  # one review a year per community
 
-class MemberReviewEntry(Base):
+
+class MemberReviewEntry(CommunityOwned, Base):
     """One member's 自评, the 互评/测评 votes per grade, the 评定, and for 不合格 the 处置."""
 
     __tablename__ = "member_review_entries"
@@ -444,7 +524,7 @@ class Meeting(RecordRow):
     )
 
 
-class Attendance(Base):
+class Attendance(CommunityOwned, Base):
     __tablename__ = "meeting_attendance"
 
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
@@ -463,13 +543,19 @@ class MeetingNorm(Base):
 
     __tablename__ = "meeting_norms"
 
+    # The table's key is (community_id, kind); the program, which sees one community's rows, knows a norm by kind.
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="RESTRICT"), primary_key=True, server_default=FetchedValue()
+    )
     kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind), primary_key=True)
     period: Mapped[NormPeriod] = mapped_column(enum_column(NormPeriod))
     count: Mapped[int] = mapped_column(Integer)
     per_group: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    __mapper_args__ = {"primary_key": [kind]}  # noqa: RUF012 (SQLAlchemy reads it, never changes it)
 
-class Attachment(TimestampMixin, SoftDeleteMixin, Base):
+
+class Attachment(CommunityOwned, TimestampMixin, SoftDeleteMixin, Base):
     """A photo or scan of any record, stored under its content hash in the data directory."""
 
     __tablename__ = "attachments"
@@ -484,7 +570,7 @@ class Attachment(TimestampMixin, SoftDeleteMixin, Base):
     __table_args__ = (Index("ix_attachments_owner", "owner_kind", "owner_id"),)
 
 
-class AuditEntry(Base):
+class AuditEntry(CommunityOwned, Base):
     """操作记录: who did what to which record, and which fields changed from what to what."""
 
     __tablename__ = "audit_log"
@@ -528,15 +614,17 @@ class StudioActivity(RecordRow):
     )
 
 
-class StudioTopic(TimestampMixin, Base):
+class StudioTopic(CommunityOwned, TimestampMixin, Base):
     """课题 of the problem ledger: user data, seeded; retired, never deleted."""
 
     __tablename__ = "studio_topics"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (UniqueConstraint("community_id", "name"),)  # a name once per community
 
 
 class StudioProblem(RecordRow):
@@ -567,7 +655,7 @@ class StudioProblem(RecordRow):
     )
 
 
-class ProblemDiscussion(Base):
+class ProblemDiscussion(CommunityOwned, Base):
     """Which activities discussed a problem."""
 
     __tablename__ = "studio_problem_activities"
@@ -576,7 +664,7 @@ class ProblemDiscussion(Base):
     activity_id: Mapped[int] = mapped_column(ForeignKey("studio_activities.id", ondelete="CASCADE"), primary_key=True)
 
 
-class DuesAssessment(TimestampMixin, Base):
+class DuesAssessment(CommunityOwned, TimestampMixin, Base):
     """核定: a member's monthly dues for a year, from a month on. Fixed at the year's start; a change the
     secretary records during the year is a new row from its month, and the earlier months keep theirs."""
 
@@ -595,11 +683,11 @@ class DuesAssessment(TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("member_id", "year", "from_month"),
         # A year's 核定 for the 党费 grid, read from the index alone.
-        Index("ix_dues_assessments_year", "year", "member_id", "from_month", "monthly_amount"),
+        Index("ix_dues_assessments_year", "year", "member_id", "from_month", "monthly_amount", "community_id"),
     )
 
 
-class DuesPayment(TimestampMixin, SoftDeleteMixin, Base):
+class DuesPayment(CommunityOwned, TimestampMixin, SoftDeleteMixin, Base):
     """One month's dues paid (or a 自愿多交, month 0), with when, how and who collected it."""
 
     __tablename__ = "dues_payments"
@@ -617,11 +705,11 @@ class DuesPayment(TimestampMixin, SoftDeleteMixin, Base):
 
     __table_args__ = (
         # By year, member and month, with what the 党费 grid sums: its payments are read from the index alone.
-        Index("ix_dues_payments_ledger", "year", "member_id", "month", "deleted_at", "amount"),
+        Index("ix_dues_payments_ledger", "year", "member_id", "month", "deleted_at", "amount", "community_id"),
     )
 
 
-class DuesRelief(TimestampMixin, SoftDeleteMixin, Base):
+class DuesRelief(CommunityOwned, TimestampMixin, SoftDeleteMixin, Base):
     """减免: a reduced or waived amount for some months, with the branch's decision and the approval above it."""
 
     __tablename__ = "dues_reliefs"
@@ -682,5 +770,11 @@ class AppSetting(Base):
 
     __tablename__ = "app_settings"
 
+    # As meeting_norms: keyed (community_id, key) in the table, by key in the program.
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="RESTRICT"), primary_key=True, server_default=FetchedValue()
+    )
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[object] = mapped_column(JSON)
+
+    __mapper_args__ = {"primary_key": [key]}  # noqa: RUF012 (SQLAlchemy reads it, never changes it)

@@ -68,7 +68,8 @@ class EditorTable(QTableWidget):
             width = metrics.horizontalAdvance(column.header) + 2 * CELL_PADDING
             if column.make is not None:
                 sample = column.make().widget
-                width = max(width, sample.sizeHint().width())
+                # A cell's widget gets the column less its grid line.
+                width = max(width, sample.sizeHint().width() + (1 if self.showGrid() else 0))
                 sample.deleteLater()
             elif column.sample:
                 width = max(width, metrics.horizontalAdvance(column.sample) + 2 * CELL_PADDING)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.domain import normalize
 from desktop_app.core.domain.enums import LabeledEnum
 from desktop_app.core.domain.fields import Field, FieldType
+from desktop_app.ui.kit.combo_box import ComboBox
 from desktop_app.ui.kit.formatting import FIRST_DAY, LAST_DAY, iso_date, setup_date_edit
 
 NOT_SET = "未填"
@@ -230,7 +231,7 @@ class ChoiceEditor(Editor[QComboBox]):
     """
 
     def __init__(self, choices: Sequence[tuple[Any, str]], optional: bool, empty_label: str = "") -> None:
-        self.widget = QComboBox()
+        self.widget = ComboBox()
         self.optional = optional
         self.empty_label = empty_label
         self._values: list[Any] = []

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from desktop_app.core.domain.periods import QUARTER_NAMES, Period
+from desktop_app.ui.kit.combo_box import ComboBox
 from desktop_app.ui.kit.formatting import date_edit, python_date
 
 
@@ -23,18 +24,18 @@ class PeriodPicker(QWidget):
         today = dt.date.today()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.unit = QComboBox()
+        self.unit = ComboBox()
         for label, value in self.UNITS if custom else self.UNITS[:3]:
             self.unit.addItem(label, value)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(today.year)
         self.year.setSuffix(" 年")
-        self.quarter = QComboBox()
+        self.quarter = ComboBox()
         for number, name in enumerate(QUARTER_NAMES, start=1):
             self.quarter.addItem(f"第{name}季度", number)
         self.quarter.setCurrentIndex((today.month - 1) // 3)
-        self.month = QComboBox()
+        self.month = ComboBox()
         for month in range(1, 13):
             self.month.addItem(f"{month} 月", month)
         self.month.setCurrentIndex(today.month - 1)

@@ -12,7 +12,6 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, QObj
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from desktop_app.core.services.dues import Basis, DuesService
 from desktop_app.core.services.dues_ledger import MONTHS, LedgerRow, due_through, totals
 from desktop_app.core.services.people import PartyGroupService
 from desktop_app.ui.kit.column_widths import ColumnWidths, Room
+from desktop_app.ui.kit.combo_box import ComboBox
 from desktop_app.ui.kit.context import AppContext
 from desktop_app.ui.kit.dialog_buttons import ok_cancel
 from desktop_app.ui.kit.formatting import date_edit, iso_date, python_date
@@ -94,7 +94,7 @@ class AssessDialog(RecordingDialog):
         super().__init__(record, parent)
         self.setWindowTitle(f"核定党费：{name}")
         form = QFormLayout(self)
-        self.category = QComboBox()
+        self.category = ComboBox()
         self.category.addItems([category.label for category in DuesCategory])
         self.base = QLineEdit()
         self.base.setPlaceholderText("在职填税后月工资，离退休填基本离退休费（元）")
@@ -309,15 +309,15 @@ class DuesView(Page):
         self.year.setRange(2000, 2100)
         self.year.setValue(dt.date.today().year)
         self.year.setSuffix(" 年")
-        self.group = QComboBox()
+        self.group = ComboBox()
         self.group.addItem("全部党小组", None)
         for group_id, name in PartyGroupService(context.db).choices():
             self.group.addItem(name, group_id)
-        self.show_only = QComboBox()
+        self.show_only = ComboBox()
         self.show_only.addItem("全部党员", "all")
         self.show_only.addItem("本月未缴", "unpaid_now")
         self.show_only.addItem("连续 6 个月未缴", "at_risk")
-        self.way = QComboBox()
+        self.way = ComboBox()
         self.way.addItems([way.label for way in DuesPaymentWay])
         # The day the money was handed over (a payment entered later keeps its own day; 补缴 and 预交 count from it).
         self.paid_on = date_edit(QDate.currentDate())

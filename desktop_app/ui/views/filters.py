@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from desktop_app.core.domain.enums import LabeledEnum
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.services.base import ListQuery
+from desktop_app.ui.kit.combo_box import ComboBox
 from desktop_app.ui.kit.formatting import date_edit, python_date
 
 
@@ -41,7 +42,7 @@ class ChoiceFilter(QueryFilter):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._choices: list[dict[str, Any]] = [{}]
-        self.combo = QComboBox()
+        self.combo = ComboBox()
         self.combo.addItem(all_label)
         for filters, label in choices:
             self._choices.append(filters)
@@ -63,7 +64,7 @@ class DateRangeFilter(QueryFilter):
         super().__init__()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.quick = QComboBox()
+        self.quick = ComboBox()
         for label, value in self.QUICK:
             self.quick.addItem(label, value)
         self.start = date_edit(QDate.currentDate().addMonths(-1))

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QMainWindow,
     QToolBar,
@@ -35,6 +34,7 @@ from desktop_app.ui.views.filters import QueryFilter
 
 SEARCH_DELAY_MS = 250
 MOST_CHARS = 20  # a column sized to its contents is at most this many Chinese characters wide
+WIDE_CHARS = 8  # a wide column (a topic, a place) shows at least this many, the list scrolling sideways if need be
 
 
 class RecordView(Page, Generic[S]):
@@ -101,9 +101,6 @@ class RecordView(Page, Generic[S]):
         self.table.horizontalHeader().setSortIndicatorShown(True)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(not self.wide_columns)
-        for key in self.wide_columns:
-            column = next(i for i, c in enumerate(self.service.columns()) if c.key == key)
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionsMovable(True)
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -127,12 +124,13 @@ class RecordView(Page, Generic[S]):
             [
                 Room(
                     samples=(DATE_SAMPLE,) if spec.kind is ColumnKind.DATE else tuple(m.label for m in spec.enum or ()),
-                    chars=4,
+                    chars=WIDE_CHARS if spec.key in self.wide_columns else 4,
                 )
                 for spec in self.service.columns()
             ],
             contents=True,
             at_most_chars=MOST_CHARS,
+            wide=[column for column, spec in enumerate(self.service.columns()) if spec.key in self.wide_columns],
         )
         remembered = self._restore_columns()
         if remembered:

@@ -9,7 +9,6 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,6 +23,7 @@ from desktop_app.core.exchange.reports.base import ExportOptions, ExportResult, 
 from desktop_app.core.exchange.reports.registry import REPORTS, export_report, report_for
 from desktop_app.ui.kit import file_dialogs
 from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.combo_box import ComboBox
 from desktop_app.ui.kit.context import AppContext
 from desktop_app.ui.kit.file_dialogs import FileKind
 from desktop_app.ui.kit.operations import attempt
@@ -46,7 +46,7 @@ class ReportsView(Page):
         self.last_result: ExportResult | None = None
         box = QGroupBox(self.box_title)
         form = QFormLayout(box)
-        self.kind = QComboBox()
+        self.kind = ComboBox()
         for kind, report in self.catalogue.items():
             self.kind.addItem(report.title, kind)
         self.period = PeriodPicker()

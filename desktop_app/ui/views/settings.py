@@ -11,7 +11,6 @@ from PySide6.QtGui import QDesktopServices, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -39,6 +38,7 @@ from desktop_app.core.services.reminders import THRESHOLD_LABELS
 from desktop_app.core.storage import backup as backup_mod
 from desktop_app.ui.kit import file_dialogs, prompts
 from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.combo_box import ComboBox
 from desktop_app.ui.kit.context import AppContext
 from desktop_app.ui.kit.editors import DateEditor
 from desktop_app.ui.kit.file_dialogs import FileKind
@@ -49,6 +49,7 @@ from desktop_app.ui.kit.profile_fields import ProfileFields
 from desktop_app.ui.kit.signals import on_click
 from desktop_app.ui.kit.text_size import SIZES, save_points, saved_points
 from desktop_app.ui.kit.ui_settings import IDLE_MINUTES_KEY, idle_minutes
+from desktop_app.ui.views.server_box import ServerBox
 from desktop_app.ui.views.street_boxes import StreetKeyBox, StreetOfficeBox
 
 if TYPE_CHECKING:
@@ -185,7 +186,7 @@ class NormBox(QGroupBox):
         form = QFormLayout()
         self.rows = {}
         for norm in self.service.list():
-            period = QComboBox()
+            period = ComboBox()
             for value in NormPeriod:
                 period.addItem(value.label, value)
             count = QSpinBox()
@@ -377,7 +378,7 @@ class ThresholdBox(QGroupBox):
         self.start_date.widget.setToolTip("这一天之前的月份、季度和年度不提醒漏开的会议（那时的记录在纸质台账中）")
         form.addRow("启用日期（从这天起提醒漏开的会议）", self.start_date.widget)
         self.ui_settings = context.settings
-        self.text_size = QComboBox()
+        self.text_size = ComboBox()
         for label, points in SIZES.items():
             self.text_size.addItem(f"{label}（{points} 磅）", points)
         form.addRow("界面字号（看不清时调大）", self.text_size)
@@ -422,7 +423,7 @@ class DuesBox(QGroupBox):
         super().__init__("党费")
         self.service = DuesService(context.db)
         form = QFormLayout(self)
-        self.rounding = QComboBox()
+        self.rounding = ComboBox()
         for mode, label in ROUNDINGS.items():
             self.rounding.addItem(label, mode)
         self.rounding.setToolTip("用于此后的核定；已核定的金额不变，如需按新方式计算请重新核定")
@@ -502,14 +503,16 @@ class SettingsView(Page):
         self.data = DataBox(context)
         self.data.data_replaced.connect(self.data_replaced)
         left.addWidget(self.data)
-        self.saved_boxes: tuple[ProfileBox | NormBox | ThresholdBox | DuesBox, ...]
+        self.server = ServerBox(context)  # where the data lives: this PC's file or the office's server
+        left.addWidget(self.server)
+        self.saved_boxes: tuple[ProfileBox | NormBox | ThresholdBox | DuesBox | ServerBox, ...]
         # Boxes that show what other pages change and save on their own buttons: read afresh when shown.
         self.shown_boxes: tuple[StreetOfficeBox | CategoryBox | StreetKeyBox, ...]
         if street:
             # A street office's copy keeps no records of its own: its key and its list of communities.
             self.street_office = StreetOfficeBox(context)
             right.addWidget(self.street_office)
-            self.saved_boxes = (self.profile,)
+            self.saved_boxes = (self.profile, self.server)
             self.shown_boxes = (self.street_office,)
         else:
             self.norms = NormBox(context)
@@ -522,7 +525,7 @@ class SettingsView(Page):
             right.addWidget(self.dues)
             self.street_key = StreetKeyBox(context)
             right.addWidget(self.street_key)
-            self.saved_boxes = (self.profile, self.norms, self.thresholds, self.dues)
+            self.saved_boxes = (self.profile, self.norms, self.thresholds, self.dues, self.server)
             self.shown_boxes = (self.categories, self.street_key)
         left.addStretch(1)
         right.addStretch(1)
@@ -538,7 +541,7 @@ class SettingsView(Page):
         bottom.setContentsMargins(9, 0, 9, 6)
         self.saved_note = QLabel()
         self.save_button = QPushButton("保存设置")
-        self.save_button.setToolTip("保存居民区信息、频次要求和提醒设置（Ctrl+S）")
+        self.save_button.setToolTip("保存居民区信息、频次要求、提醒设置和服务器连接（Ctrl+S）")
         on_click(self.save_button.clicked, self.save)
         shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -553,7 +556,7 @@ class SettingsView(Page):
     def state(self) -> object:
         return [box.state() for box in self.boxes()]
 
-    def boxes(self) -> tuple[ProfileBox | NormBox | ThresholdBox | DuesBox, ...]:
+    def boxes(self) -> tuple[ProfileBox | NormBox | ThresholdBox | DuesBox | ServerBox, ...]:
         """The boxes 保存设置 saves, each keeping what was typed when it fails."""
         return self.saved_boxes
 

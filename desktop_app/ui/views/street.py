@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,6 +34,7 @@ from desktop_app.core.exchange.reports.registry import STREET
 from desktop_app.core.services.street import StreetPackageService, grid
 from desktop_app.ui.kit import file_dialogs, prompts
 from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.combo_box import ComboBox
 from desktop_app.ui.kit.context import AppContext
 from desktop_app.ui.kit.file_dialogs import FileKind
 from desktop_app.ui.kit.formatting import moment_text
@@ -71,7 +71,7 @@ class StreetDashboardView(Page):
         self.year.setRange(2000, 2100)
         self.year.setValue(today.year)
         self.year.setSuffix(" 年")
-        self.unit = QComboBox()
+        self.unit = ComboBox()
         self.unit.addItem("按季度", "quarter")
         self.unit.addItem("按月", "month")
         self.missing = QLabel()

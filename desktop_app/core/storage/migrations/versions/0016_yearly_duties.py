@@ -1,8 +1,9 @@
 """The branch's yearly duties: 谈心谈话 (talks and who took part), the dates of a member's term on the 支部委员会,
-and 民主评议党员 (a year's review and each member's entry)
+and 民主评议党员 (a year's review and each member's entry). Each row carries its community (as migration 0014's
+tables do); a talk carries its version and who saved it last (as migration 0015's records do).
 
 Revision ID: 0016
-Revises: 0013 (the lead re-chains it after 0014 and 0015 at the merge)
+Revises: 0015
 Create Date: 2026-12-06
 """
 
@@ -12,9 +13,11 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0013"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+COMMUNITY_TABLES = ("talks", "talk_participants", "member_reviews", "member_review_entries")
 
 
 def upgrade() -> None:
@@ -31,13 +34,19 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False),
         sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("deleted_at", sa.DateTime(), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("updated_by", sa.String(length=100), server_default="", nullable=False),
+        sa.Column("community_id", sa.Integer(), server_default="1", nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"], ["communities.id"], name=op.f("fk_talks_community_id_communities"), ondelete="RESTRICT"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_talks")),
     )
     with op.batch_alter_table("talks", schema=None) as batch_op:
         batch_op.create_index("ix_talks_date", ["date"], unique=False)
         batch_op.create_index(
             "ix_talks_live",
-            ["date", "id", "search_text"],
+            ["date", "id", "search_text", "community_id"],
             unique=False,
             sqlite_where=sa.text("deleted_at IS NULL"),
             postgresql_where=sa.text("deleted_at IS NULL"),
@@ -58,6 +67,13 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["talk_id"], ["talks.id"], name=op.f("fk_talk_participants_talk_id_talks"), ondelete="CASCADE"
+        ),
+        sa.Column("community_id", sa.Integer(), server_default="1", nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["communities.id"],
+            name=op.f("fk_talk_participants_community_id_communities"),
+            ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("talk_id", "member_id", name=op.f("pk_talk_participants")),
     )
@@ -83,8 +99,15 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["meeting_id"], ["meetings.id"], name=op.f("fk_member_reviews_meeting_id_meetings"), ondelete="SET NULL"
         ),
+        sa.Column("community_id", sa.Integer(), server_default="1", nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["communities.id"],
+            name=op.f("fk_member_reviews_community_id_communities"),
+            ondelete="RESTRICT",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_member_reviews")),
-        sa.UniqueConstraint("year", name=op.f("uq_member_reviews_year")),
+        sa.UniqueConstraint("community_id", "year", name=op.f("uq_member_reviews_community_id")),
     )
     op.create_table(
         "member_review_entries",
@@ -116,8 +139,18 @@ def upgrade() -> None:
             name=op.f("fk_member_review_entries_review_id_member_reviews"),
             ondelete="CASCADE",
         ),
+        sa.Column("community_id", sa.Integer(), server_default="1", nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["communities.id"],
+            name=op.f("fk_member_review_entries_community_id_communities"),
+            ondelete="RESTRICT",
+        ),
         sa.PrimaryKeyConstraint("review_id", "member_id", name=op.f("pk_member_review_entries")),
     )
+    if op.get_bind().dialect.name == "postgresql":  # a new row's community is the login's (migration 0014)
+        for table in COMMUNITY_TABLES:
+            op.execute(f"ALTER TABLE {table} ALTER COLUMN community_id SET DEFAULT shuji_current_community()")
 
 
 def downgrade() -> None:
