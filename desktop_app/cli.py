@@ -587,6 +587,11 @@ def _server_action(engine: Engine, args: argparse.Namespace, new_password: str |
 
     if args.action == "upload":
         return _upload(engine, args)
+    if args.action == "backup":
+        from desktop_app.core.storage import pg_programs
+
+        # The password typed at the prompt, if any (else pg_dump finds it where libpq looks: ~/.pgpass).
+        return pg_programs.dump(args.db_url, engine.url.password, Path(args.to))
     if args.action == "init":
         return server.init(engine)
     if args.action == "add-community":
@@ -800,6 +805,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_user.add_argument("--community", metavar="名称", help="书记、社工所属的居民区")
     add_user.add_argument("--new-password-file", metavar="文件", help="新账号的密码所在的文件（第一行），供脚本使用")
     on_server("disable-user", "停用一个账号（不能再登录，操作记录保留）").add_argument("login", metavar="登录名")
+    on_server("backup", "用 PostgreSQL 的 pg_dump 备份整个数据库（需要这台电脑装有 pg_dump）").add_argument(
+        "--to", required=True, metavar="文件.dump", help="备份写到这个新文件（pg_restore 可读的格式）"
+    )
     moving_in = on_server(
         "upload",
         "把一台电脑上的数据（全部记录、附件、党费和操作记录）迁入服务器上新建的一个居民区，核对一致后才写入",
