@@ -168,13 +168,12 @@ def test_upload_moves_every_record_file_and_audit_line_and_refuses_a_second_time
         assert [(e.at, e.os_user, e.summary) for e in lines_there if e.summary != "从单机数据迁入服务器"] == lines_here
         [moved] = [e for e in lines_there if e.summary == "从单机数据迁入服务器"]
         assert moved.os_user == "postgres"
-        # The attachment's file is in the database, whole, and belongs to the same resident.
-        [info] = AttachmentService(source).list("resident", first_here)
+        # The attachment's file is in the database, whole, the same resident's, read by the 书记 through the program.
         [owner] = [i for i in residents_there.list_ids() if AttachmentService(db).list("resident", i)]
         assert residents_there.get(owner)["name"] == residents_here.get(first_here)["name"]
-        with server.owner() as conn:
-            stored = conn.execute("SELECT data FROM attachment_contents WHERE sha256 = %s", (info.path.name[:64],))
-            assert stored.fetchone() == (PHOTO,)
+        [there] = AttachmentService(db).list("resident", owner)
+        assert there.path is None
+        assert AttachmentService(db).read(there) == PHOTO
     finally:
         db.dispose()
         source.dispose()

@@ -21,10 +21,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, func, select, text
 
 from desktop_app.core.domain.errors import AppError
-from desktop_app.core.services.attachments import AttachmentService, stored_path
+from desktop_app.core.services.attachments import AttachmentInfo, AttachmentService
 from desktop_app.core.services.plain_reads import STREET, read_mode
 from desktop_app.core.services.registry import record_services
-from desktop_app.core.storage import cipher
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import Base, Money
 from desktop_app.core.storage.server import community_tables, require_init
@@ -135,26 +134,19 @@ def read_source(db: Database) -> Source:
     for row in rows["attachments"]:
         if row["sha256"] in files:
             continue
-        path = stored_path(db.attachment_dir, row["sha256"], row["original_name"], sealed=db.key is not None)
-        if not path.is_file():
+        name, sha256 = row["original_name"], row["sha256"]
+        info = AttachmentInfo(row["id"], name, row["size"], sha256, service.stored_path(sha256, name))
+        if not info.exists:
             raise AppError(
-                f"附件“{row['original_name']}”的文件不在数据目录中（{path}），没有迁入任何数据。"
+                f"附件“{name}”的文件不在数据目录中（{info.path}），没有迁入任何数据。"
                 "请先在程序中用“设置 → 检查数据库”查看缺少的附件。"
             )
-        data = path.read_bytes() if db.key is None else _unseal(service, path, row["original_name"])
-        if hashlib.sha256(data).hexdigest() != row["sha256"]:
-            raise AppError(f"附件“{row['original_name']}”的文件已损坏（内容与记录不符），没有迁入任何数据。")
-        files[row["sha256"]] = data
+        data = service.read(info)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise AppError(f"附件“{name}”的文件已损坏（内容与记录不符），没有迁入任何数据。")
+        files[sha256] = data
     tallies[FILES] = Tally(len(files), ((SIZE, Decimal(sum(len(data) for data in files.values()))),))
     return Source(rows, tallies, files)
-
-
-def _unseal(service: AttachmentService, path: Any, name: str) -> bytes:
-    assert service.db.key is not None
-    try:
-        return cipher.unseal(path.read_bytes(), service.db.key)
-    except ValueError as exc:
-        raise AppError(f"附件“{name}”无法解密（文件已改动，或不属于这份数据），没有迁入任何数据。") from exc
 
 
 def upload_tables() -> list[Table]:
