@@ -244,3 +244,41 @@ def test_a_community_in_use_an_unknown_one_or_no_data_are_refused(server, pc, tm
     assert upload(server, empty, community) == 1
     assert "中没有书记工作台（本版本）的加密数据" in capsys.readouterr().err
     assert not any(empty.iterdir())
+
+
+def test_an_owner_who_is_no_superuser_moves_data_in(postgres, pc, tmp_path, monkeypatch, capsys):
+    """As the README has the IT person do it: the database's owner (CREATEROLE only), signing in by password."""
+    from desktop_app.core.storage.audit import AuditService
+
+    owner, name = f"owner_{uuid.uuid4().hex[:6]}", f"owned_{uuid.uuid4().hex[:10]}"
+    postgres.execute(f"CREATE ROLE {owner} LOGIN CREATEROLE PASSWORD '{PASSWORD}'")
+    postgres.execute(f"CREATE DATABASE {name} OWNER {owner}")
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"127.0.0.1:*:{name}:{owner}:{PASSWORD}\n", encoding="utf-8")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    url = ["--db-url", f"postgresql+psycopg://{owner}@127.0.0.1:{postgres.port}/{name}"]
+    assert main(["server", "init", *url]) == 0
+    assert main(["server", "add-community", "康宁居民区", *url]) == 0
+    assert main(["server", "add-community", "梅陇六村", *url]) == 0
+    assert main(["server", "upload", "--from", str(pc), "--community", "梅陇六村", *url]) == 0
+    assert "与本机完全一致" in capsys.readouterr().out
+    source = open_database(pc, key=keys.open_keys(pc, TEST_PASSWORD))
+    try:
+        users = {line.os_user for line in AuditService(source).entries()}
+        with source.engine.connect() as conn:
+            residents = conn.exec_driver_sql("SELECT count(*) FROM residents").scalar()
+    finally:
+        source.dispose()
+    with psycopg.connect(host="127.0.0.1", port=postgres.port, user="postgres", dbname=name) as conn:
+        moved = conn.execute(
+            "SELECT a.os_user FROM audit_log a JOIN communities c ON c.id = a.community_id"
+            " WHERE c.name = '梅陇六村' AND a.record_kind = 'server_upload'"
+        ).fetchall()
+        kept = {u for (u,) in conn.execute("SELECT os_user FROM audit_log WHERE record_kind <> 'server_upload'")}
+        placed = conn.execute(
+            "SELECT c.name, count(*) FROM residents r JOIN communities c ON c.id = r.community_id GROUP BY 1"
+        ).fetchall()
+    assert moved == [(owner,)]
+    assert kept == users
+    assert placed == [("梅陇六村", residents)]
