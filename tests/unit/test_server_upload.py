@@ -239,6 +239,18 @@ def test_a_community_in_use_an_unknown_one_or_no_data_are_refused(server, pc, tm
     assert server.count("residents", community) == 1
     assert upload(server, pc, "没有这个居民区") == 1
     assert "服务器上没有名为“没有这个居民区”的居民区" in capsys.readouterr().err
+    fresh = server.community("新村居民区")
+    wrong = tmp_path / "wrong-password.txt"
+    wrong.write_text("不是这个密码\n", encoding="utf-8")
+    command = ["server", "upload", "--from", str(pc), "--community", fresh, "--db-url", server.owner_url]
+    assert main([*command, "--password-file", str(wrong)]) == 1
+    assert "密码或恢复密钥不正确" in capsys.readouterr().err
+    assert server.count("audit_log", fresh) == 0
+    right = tmp_path / "password.txt"
+    right.write_text(TEST_PASSWORD + "\n", encoding="utf-8")
+    monkeypatch.delenv("DESKTOP_APP_PASSWORD")
+    assert main([*command, "--password-file", str(right)]) == 0
+    assert server.count("residents", fresh) > 0
     empty = tmp_path / "空文件夹"
     empty.mkdir()
     assert upload(server, empty, community) == 1
