@@ -5,6 +5,7 @@ already in use and a server that changes what is written (the check after the mo
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -132,6 +133,9 @@ def test_upload_moves_every_record_file_and_audit_line_and_refuses_a_second_time
     said = capsys.readouterr().out
     assert f"迁入服务器上的居民区“{community}”" in said
     assert "与本机完全一致" in said
+    assert "党费核定" in said
+    assert "基数合计（个人收入，不显示）" in said
+    assert not re.search(r"基数合计 \d", said), "党费 bases are incomes: compared, never shown"
 
     source = open_database(pc, key=keys.open_keys(pc, TEST_PASSWORD))
     db = secretary_of(server, community, tmp_path, monkeypatch)
@@ -168,6 +172,8 @@ def test_upload_moves_every_record_file_and_audit_line_and_refuses_a_second_time
         assert [(e.at, e.os_user, e.summary) for e in lines_there if e.summary != "从单机数据迁入服务器"] == lines_here
         [moved] = [e for e in lines_there if e.summary == "从单机数据迁入服务器"]
         assert moved.os_user == "postgres"
+        assert "党费核定" in moved.details
+        assert not re.search(r"基数合计 \d", moved.details)
         # The attachment's file is in the database, whole, the same resident's, read by the 书记 through the program.
         [owner] = [i for i in residents_there.list_ids() if AttachmentService(db).list("resident", i)]
         assert residents_there.get(owner)["name"] == residents_here.get(first_here)["name"]

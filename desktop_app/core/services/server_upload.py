@@ -78,6 +78,8 @@ def label(table: str) -> str:
 # Money columns as the 操作记录 and the reports name them; the files' total size apart.
 SUM_LABELS = {"amount": "金额", "base": "基数", "monthly_amount": "月缴金额", "default_amount": "默认金额"}
 SIZE = "size"
+# Compared like the others, never shown (nor written to the 操作记录): 党费 bases are incomes.
+UNSHOWN_SUMS = {"base"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,10 @@ class Tally:
 
     def describe(self, table: str) -> str:
         totals = "".join(
-            f"，共 {total:.0f} 字节" if column == SIZE else f"，{SUM_LABELS.get(column, column)}合计 {total} 元"
+            f"，共 {total:.0f} 字节"
+            if column == SIZE
+            else f"，{SUM_LABELS.get(column, column)}合计"
+            + ("（个人收入，不显示）" if column in UNSHOWN_SUMS else f" {total} 元")
             for column, total in self.sums
         )
         return f"{label(table)} {self.rows} 条{totals}"
