@@ -182,11 +182,7 @@ def upload(source_db: Database, target: Engine, community_name: str, source_labe
         _refuse_used(conn, community, community_name)
         for name in reversed(SEEDED):
             conn.execute(text(f"DELETE FROM {name} WHERE community_id = :c"), {"c": community})
-        # The PC's audit lines keep their own times and users: the server's stamp is held back for this
-        # transaction alone (transactional DDL: no other session ever sees it off).
-        conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_stamp"))
         _write(conn, community, source, kinds)
-        conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_stamp"))
         written = {table.name: tally(conn, table, community) for table in upload_tables()}
         written[FILES] = _files_tally(conn, community)
         _refuse_differences(source.tallies, written)
@@ -246,7 +242,8 @@ def _refuse_used(conn: Connection, community: int, name: str) -> None:
 
 
 def _write(conn: Connection, community: int, source: Source, kinds: dict[str, str]) -> None:
-    tables = upload_tables()
+    # The audit lines last: nothing refers to them, and holding back their stamp locks the table (below).
+    tables = sorted(upload_tables(), key=lambda table: table.name == "audit_log")
     new_ids: dict[str, dict[int, int]] = {}  # every table's ids first: references by kind go either way
     for table in tables:
         old = [row["id"] for row in source.rows[table.name]] if "id" in table.c else []
@@ -277,13 +274,26 @@ def _write(conn: Connection, community: int, source: Source, kinds: dict[str, st
             elif table.name == "audit_log" and row["record_id"] is not None and row["record_kind"] in kinds:
                 # A record purged since keeps its lines (its name is in their summary), pointing at nothing.
                 row["record_id"] = new_ids.get(kinds[row["record_kind"]], {}).get(row["record_id"])
-        if rows:
+        if table.name == "audit_log":
+            _keep_their_stamps(conn, table, rows)
+        elif rows:
             conn.execute(table.insert(), rows)
+        if table.name == "attachments":
+            files = Base.metadata.tables[FILES]
+            for sha256, data in source.files.items():
+                conn.execute(files.insert().values(community_id=community, sha256=sha256, data=data))
     for table, column, row_id, value in cycles:
         conn.execute(table.update().where(table.c.id == row_id).values({column: value}))
-    files = Base.metadata.tables[FILES]
-    for sha256, data in source.files.items():
-        conn.execute(files.insert().values(community_id=community, sha256=sha256, data=data))
+
+
+def _keep_their_stamps(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """The PC's audit lines keep their own times and users: the server's stamp is held back for this transaction
+    alone (transactional DDL: no other session ever sees it off). The ALTER locks the table until the commit, so
+    other clients' audit lines wait: it comes last, only the check and the commit after it."""
+    conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_stamp"))
+    if rows:
+        conn.execute(table.insert(), rows)
+    conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_stamp"))
 
 
 def new_id(new_ids: dict[str, dict[int, int]], table: str, old: int) -> int:
