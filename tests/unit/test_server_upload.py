@@ -86,6 +86,9 @@ def pc_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
         photo = directory.parent / "门牌照片.png"
         photo.write_bytes(PHOTO)
         AttachmentService(db).add("resident", first, photo)
+        scan = directory.parent / "已删除居民的材料.pdf"
+        scan.write_bytes(b"%PDF-1.4 " + bytes(range(200)))
+        AttachmentService(db).add("resident", gone, scan)  # left behind by the purge, as the program leaves it
         residents.soft_delete([gone])
         residents.purge([gone])
     finally:
@@ -180,6 +183,14 @@ def test_upload_moves_every_record_file_and_audit_line_and_refuses_a_second_time
         [there] = AttachmentService(db).list("resident", owner)
         assert there.path is None
         assert AttachmentService(db).read(there) == PHOTO
+        # The purged resident's attachment came along, its file too, still belonging to no record.
+        with server.owner() as conn:
+            orphans = conn.execute(
+                "SELECT a.original_name, length(f.data) FROM attachments a"
+                " JOIN attachment_contents f ON f.sha256 = a.sha256 AND f.community_id = a.community_id"
+                " WHERE a.owner_id = 0"
+            ).fetchall()
+        assert orphans == [("已删除居民的材料.pdf", 209)]
     finally:
         db.dispose()
         source.dispose()

@@ -269,10 +269,11 @@ def _write(conn: Connection, community: int, source: Source, kinds: dict[str, st
                     row[column] = None
                 else:
                     row[column] = new_id(new_ids, referred, row[column])
+            # A record purged (永久删除) leaves its attachments and audit lines behind, pointing at nothing: so they
+            # stay (0 is no record's id: never another record's, here or in another community).
             if table.name == "attachments":
-                row["owner_id"] = new_id(new_ids, kinds[row["owner_kind"]], row["owner_id"])
+                row["owner_id"] = new_ids.get(kinds[row["owner_kind"]], {}).get(row["owner_id"], 0)
             elif table.name == "audit_log" and row["record_id"] is not None and row["record_kind"] in kinds:
-                # A record purged since keeps its lines (its name is in their summary), pointing at nothing.
                 row["record_id"] = new_ids.get(kinds[row["record_kind"]], {}).get(row["record_id"])
         if table.name == "audit_log":
             _keep_their_stamps(conn, table, rows)
