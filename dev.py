@@ -193,7 +193,9 @@ def cmd_server(args: list[str]) -> int:
 
 
 def cmd_build(args: list[str]) -> int:
-    """The PyInstaller bundle in dist/, then the .deb (Linux) or the Inno Setup installer (Windows)."""
+    """The PyInstaller bundle in dist/, then the .deb (Linux) or the Inno Setup installer (Windows). On Linux the
+    spec checks the bundle as it writes it (packaging/audit.py: size budget, glibc floor, each library's origin)
+    and fails the build on any of them."""
     python = ensure_env("build")
     code = subprocess.run(
         [

@@ -132,6 +132,20 @@ def postgres() -> Iterator[object]:
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def office_server(postgres) -> Iterator[object]:
+    """A second server as an office runs one: TLS with a certificate from its own CA, SCRAM passwords
+    (tests/tls_postgres.py). After `postgres`, which fails (never skips) on Linux without the binaries."""
+    from tests.postgres import find_bindir
+    from tests.tls_postgres import TlsPostgresServer
+
+    server = TlsPostgresServer(find_bindir()).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 POSTGRES_TEMPLATE = "shuji_head"
 ENGINES = ("sqlite", "postgresql")
 

@@ -103,3 +103,15 @@ class PostgresServer:
             f"host=127.0.0.1 port={self.port} user={SUPERUSER} dbname=postgres", autocommit=True
         ) as conn:
             conn.execute(sql)  # type: ignore[arg-type]
+
+
+def plain_login(conn, login: str, password: str) -> None:
+    """A login with every right on the tables and the database's one community (as `server add-user` records a
+    person's community): for tests of a second client, without the server's roles and policies."""
+    conn.exec_driver_sql(f"CREATE ROLE {login} LOGIN PASSWORD '{password}'")
+    conn.exec_driver_sql(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {login}")
+    conn.exec_driver_sql(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {login}")
+    conn.exec_driver_sql(
+        "INSERT INTO server_logins (login, role, community_id) "
+        f"SELECT '{login}', 'secretary', min(id) FROM communities"
+    )

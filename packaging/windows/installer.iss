@@ -29,7 +29,9 @@ Name: "chinesesimplified"; MessagesFile: "compiler:Languages\ChineseSimplified.i
 Name: "desktopicon"; Description: "在桌面创建快捷方式"; GroupDescription: "附加快捷方式:"; Flags: unchecked
 
 [Files]
-Source: "..\..\dist\desktop-app\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+; What the spec kept: its exclusions (unused Qt plugins, modules and translations) apply on Windows too. Listed
+; again here: Qt's software OpenGL, which a bundle made by an older spec still carries, debug symbols and caches.
+Source: "..\..\dist\desktop-app\*"; DestDir: "{app}"; Excludes: "opengl32sw.dll,*.pdb,__pycache__"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
 Name: "{group}\书记工作台"; Filename: "{app}\desktop-app.exe"

@@ -51,3 +51,32 @@ class DatabaseDamagedError(AppError):
     def __init__(self, message: str, backup: Path | None = None) -> None:
         super().__init__(message)
         self.backup = backup
+
+
+class ConcurrentWriteError(AppError):
+    """A write found its row saved by someone else since it was read (a version that moved on): nothing of this
+    unit of work was written."""
+
+
+class EditConflictError(AppError):
+    """Someone else saved the record while this person edited it; nothing of theirs was overwritten.
+
+    `theirs` is the record as it is saved now (the values a form shows, with its `version`), `changes`
+    {label: [mine, theirs]} what differs from what this person typed: the form keeps their input and lets
+    them look, save theirs over it (`theirs["version"]` as the version they saw), or take the saved one."""
+
+    def __init__(
+        self,
+        message: str,
+        theirs: dict[str, object],
+        changes: dict[str, list[str | None]],
+    ) -> None:
+        super().__init__(message)
+        self.theirs = theirs
+        self.changes = changes
+
+    @property
+    def version(self) -> int:
+        version = self.theirs["version"]
+        assert isinstance(version, int)
+        return version

@@ -15,8 +15,9 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
 
 from desktop_app.core.domain.columns import Column, cell_text
+from desktop_app.core.domain.day_text import moment_text
 from desktop_app.core.domain.enums import AuditAction
-from desktop_app.core.domain.errors import NotFoundError, ValidationError
+from desktop_app.core.domain.errors import ConcurrentWriteError, EditConflictError, NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values, labels_of
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database, like_pattern
@@ -74,6 +75,8 @@ class RecordService:
     default_descending: ClassVar[bool] = True
     # The kind's filter keys, and the condition each makes of the value a list chose.
     filters: ClassVar[dict[str, Callable[[Any], ColumnElement[bool]]]] = {}
+    # The parts of a record saved with it beyond its fields (attendance, 借鉴举措 …), as a conflict names them.
+    part_labels: ClassVar[dict[str, str]] = {}
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -248,14 +251,16 @@ class RecordService:
     def get(self, record_id: int) -> dict[str, Any]:
         """The record's values as a form shows them."""
         with self.db.read_session() as session:
-            values = self.to_form(self._load(session, record_id))
+            obj = self._load(session, record_id)
+            values = self.to_form(obj)
             values["id"] = record_id
+            values["version"] = obj.version  # handed back to `update`: was it saved by someone else meanwhile?
             return values
 
     def create(self, values: Mapping[str, Any]) -> int:
         with self.db.session() as session:
             validated = self._validated(session, values, None)
-            obj = self.model()
+            obj = self.model(updated_by=audit.actor(session))
             self.apply(session, obj, validated)
             session.add(obj)
             session.flush()
@@ -272,25 +277,72 @@ class RecordService:
             )
             return record_id
 
-    def update(self, record_id: int, values: Mapping[str, Any]) -> None:
-        with self.db.session() as session:
-            obj = self._load(session, record_id)
-            before = self.audit_values(obj)
-            validated = self._validated(session, values, record_id)
-            self.apply(session, obj, validated)
-            session.flush()
-            session.expire(obj)  # relationships (group, attendance) are read afresh for the after-state
-            self.refresh_search_text(session, [record_id])
-            changes = audit.field_diff(self.fields, before, self.audit_values(obj))
-            if changes:
-                audit.record(
-                    session,
-                    AuditAction.UPDATE,
-                    self.kind_key,
-                    record_id,
-                    self._titles(session, [record_id])[record_id],
-                    changes,
-                )
+    def update(self, record_id: int, values: Mapping[str, Any], version: int | None = None) -> None:
+        """Save `values` over the record. `version`: the one the form was opened with (`get`); when someone
+        has saved the record since, nothing is written and EditConflictError says who and when. Without it the
+        record is still never overwritten by a save that ran at the same time (version_id_col)."""
+        try:
+            with self.db.session() as session:
+                obj = self._load(session, record_id)
+                if version is not None and obj.version != version:
+                    raise self._conflict(session, obj, values)
+                who = audit.actor(session)  # asked before the changes: a query would flush them on its own
+                before = self.audit_values(obj)
+                validated = self._validated(session, values, record_id)
+                self.apply(session, obj, validated)
+                # Always an UPDATE of the row, so its version moves also when only its parts (attendance,
+                # 借鉴举措) changed: whoever holds the old version learns of it.
+                obj.updated_by = who
+                obj.updated_at = dt.datetime.now()
+                session.flush()
+                session.expire(obj)  # relationships (group, attendance) are read afresh for the after-state
+                self.refresh_search_text(session, [record_id])
+                changes = audit.field_diff(self.fields, before, self.audit_values(obj))
+                if changes:
+                    audit.record(
+                        session,
+                        AuditAction.UPDATE,
+                        self.kind_key,
+                        record_id,
+                        self._titles(session, [record_id])[record_id],
+                        changes,
+                    )
+        except ConcurrentWriteError as exc:  # saved by someone else between our read and our write
+            with self.db.read_session() as session:
+                raise self._conflict(session, self._load(session, record_id), values) from exc
+
+    def _conflict(self, session: Session, obj: Any, mine: Mapping[str, Any]) -> EditConflictError:
+        what = "移到了回收站" if obj.deleted_at is not None else "修改了"
+        who = obj.updated_by or "另一位用户"
+        message = (
+            f"在您编辑期间，{self.describe(session, obj.id)}已被 {who} 于 {moment_text(obj.updated_at)} {what}，"
+            "您的修改还没有保存。您填写的内容都还在：可以查看对方的修改，以我的为准保存，或放弃我的修改。"
+        )
+        theirs = self.to_form(obj)
+        theirs["id"] = obj.id
+        theirs["version"] = obj.version
+        return EditConflictError(message, theirs, self.differences(obj, mine, theirs))
+
+    def differences(self, obj: Any, mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, list[str | None]]:
+        """{label: [what this person typed, what is saved now]} where they differ, in the words forms use."""
+        try:
+            typed: Mapping[str, Any] = {**mine, **clean_values(self.fields, mine)}
+        except ValidationError:
+            typed = mine  # what was typed does not validate yet: shown as it was typed
+
+        def named(values: Mapping[str, Any]) -> dict[str, Any]:
+            shown = {}
+            for spec in self.fields:
+                value = values.get(spec.name)
+                if spec.type is FieldType.REF and isinstance(value, int):
+                    value = referenced_name(obj, spec.name, value)
+                shown[spec.name] = value
+            for part in self.part_labels:
+                shown[part] = values.get(part)
+            return shown
+
+        labels = {**labels_of(self.fields), **self.part_labels}
+        return audit.diff(named(typed), named(theirs), labels)
 
     def _titles(self, session: Session, ids: Sequence[int]) -> dict[int, str]:
         model = self.model
@@ -319,7 +371,7 @@ class RecordService:
                 if not found:
                     continue
                 titles = self._titles(session, found)
-                session.execute(make_stmt(model.id.in_(found)))
+                session.execute(make_stmt(model.id.in_(found), audit.actor(session)))
                 for record_id in found:
                     audit.record(session, action, self.kind_key, record_id, titles.get(record_id, ""))
                 changed += len(found)
@@ -328,18 +380,23 @@ class RecordService:
     def soft_delete(self, ids: Iterable[int]) -> int:
         """Move records to the 回收站."""
         now = dt.datetime.now()
-        return self._bulk(
-            ids, AuditAction.DELETE, False, lambda where: update(self.model).where(where).values(deleted_at=now)
-        )
+        return self._bulk(ids, AuditAction.DELETE, False, lambda where, who: self._moved(where, who, now))
 
     def restore(self, ids: Iterable[int]) -> int:
-        return self._bulk(
-            ids, AuditAction.RESTORE, True, lambda where: update(self.model).where(where).values(deleted_at=None)
+        return self._bulk(ids, AuditAction.RESTORE, True, lambda where, who: self._moved(where, who, None))
+
+    def _moved(self, where: ColumnElement[bool], who: str, deleted_at: dt.datetime | None) -> Any:
+        """Into or out of the 回收站, as a new version: a form still open on the record learns of it."""
+        model = self.model
+        return (
+            update(model)
+            .where(where)
+            .values(deleted_at=deleted_at, version=model.version + 1, updated_by=who, updated_at=dt.datetime.now())
         )
 
     def purge(self, ids: Iterable[int]) -> int:
         """Delete for good; only records already in the 回收站."""
-        return self._bulk(ids, AuditAction.PURGE, True, lambda where: delete(self.model).where(where))
+        return self._bulk(ids, AuditAction.PURGE, True, lambda where, _who: delete(self.model).where(where))
 
     def deleted_entries(self) -> list[tuple[int, str, dt.datetime]]:
         """(id, title, deleted_at) of this kind's records in the 回收站."""

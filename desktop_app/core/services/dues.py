@@ -26,6 +26,7 @@ from desktop_app.core.services.dues_ledger import MONTHS, ZERO, LedgerRow, at_ri
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import DuesAssessment, DuesPayment, DuesRelief, Member
+from desktop_app.core.storage.plain import Reader
 
 
 @dataclass(frozen=True)
@@ -192,8 +193,14 @@ class DuesService:
                     f"{year}年{month}月的党费已超过 {CATCH_UP_MONTHS} 个月，不能补缴（按规定补缴不超过 6 个月），"
                     "没有记录任何缴费。"
                 )
-        rows = {row.member_id: row for row in self.ledger(year)}
         with self.db.session() as session:
+            # Two people marking one member's months at once: the second waits for the first's commit (a row
+            # lock on a server), then reads its payments and leaves those months alone, never paid twice.
+            # SQLite has one writer and one program per data directory.
+            member_ids = sorted({member_id for member_id, _ in cells})
+            session.execute(select(Member.id).where(Member.id.in_(member_ids)).with_for_update())
+            reader = Reader(session.connection().connection.driver_connection, self.db.engine.dialect.paramstyle)
+            rows = {row.member_id: row for row in read_ledger(reader, year)}
             written = 0
             for member_id, month in cells:
                 row = rows.get(member_id)

@@ -48,6 +48,7 @@ class MeetingService(RecordService):
     }
     kind_key = "meeting"
     kind_label = "三会一课记录"
+    part_labels: ClassVar[dict[str, str]] = {"attendance": "出席情况"}
     default_sort = "date"
     fields = (
         Field("kind", "会议类别", F.ENUM, required=True, enum=MeetingKind),

@@ -89,6 +89,7 @@ class StudioProblemService(RecordService):
     }
     kind_key = "studio_problem"
     kind_label = "问题台账"
+    part_labels: ClassVar[dict[str, str]] = {"discussed_in": "研讨过的活动"}
     default_sort = "raised_date"
     fields = (
         Field("raised_date", "提出日期", F.DATE, required=True),

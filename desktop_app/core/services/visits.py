@@ -37,6 +37,7 @@ class VisitService(RecordService):
     }
     kind_key = "visit"
     kind_label = "学习考察记录"
+    part_labels: ClassVar[dict[str, str]] = {"participant_ids": "参加人员", "practices": "借鉴举措"}
     default_sort = "date"
     fields = (
         Field("date", "日期", F.DATE, required=True),

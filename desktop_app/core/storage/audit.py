@@ -11,7 +11,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.domain.enums import AuditAction, LabeledEnum
@@ -26,6 +26,13 @@ def os_user() -> str:
         return getpass.getuser()
     except Exception:  # no login name on some service accounts: record that honestly
         return "未知用户"
+
+
+def actor(session: Session) -> str:
+    """Who is saving: the login on a server (each person signs in with their own account), else the OS user."""
+    if session.get_bind().dialect.name == "postgresql":
+        return str(session.scalar(select(literal_column("session_user"))))
+    return os_user()
 
 
 RETIRED_LABEL = {"retired": "已停用"}

@@ -4,7 +4,7 @@ Every write goes through `Database.session()`; the session notes the rows each f
 primary key) and the tables a bulk statement wrote, and after a successful commit `ChangeFeed.publish`
 hands one `Change` to the subscribers. A rolled-back unit of work tells nothing. No Qt here: the GUI bridges
 the feed to a signal (ui/kit/changes.py), and a server's notifications (PostgreSQL LISTEN/NOTIFY, carrying only
-table names and ids) are meant to feed the same `publish`.
+table names and ids: storage/server_notify.py) feed the same `publish`.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ class Change:
     statement (an import, an UPDATE … WHERE) lists no keys: any of its rows may have changed."""
 
     rows: Mapping[str, frozenset[RowKey]] = field(default_factory=dict)
+    # Written by another client of the same server (told by its notifications), not by this program: a page
+    # showing it reads afresh at once, as nobody here will.
+    elsewhere: bool = False
 
     @property
     def tables(self) -> frozenset[str]:

@@ -9,18 +9,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from desktop_app.core.domain.errors import AppError, DatabaseEnvironmentError
+from desktop_app.core.domain.errors import AppError, ConcurrentWriteError, DatabaseEnvironmentError
 from desktop_app.core.storage import cipher
 from desktop_app.core.storage.changes import Change, ChangeFeed, taken, track_changes
 from desktop_app.core.storage.paths import ATTACHMENT_DIRNAME, BACKUP_DIRNAME, DATABASE_FILENAME
 from desktop_app.core.storage.plain import Reader
+
+if TYPE_CHECKING:
+    from desktop_app.core.storage.server_notify import OwnConnections, ServerChangeListener
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -76,6 +80,8 @@ def environment_failure(exc: BaseException) -> DatabaseEnvironmentError | None:
             return DatabaseEnvironmentError(_EXTENDED_CODES[name])
         primary = next((code for code in _ENVIRONMENT_CODES if name == code or name.startswith(code + "_")), None)
         return DatabaseEnvironmentError(_ENVIRONMENT_CODES[primary]) if primary else None
+    if (isinstance(exc, DBAPIError) and exc.connection_invalidated) or _server_unreachable(original):
+        return DatabaseEnvironmentError(SERVER_AWAY_MESSAGE)
     if not isinstance(original, (*cipher.database_errors(), OperationalError)):
         return None
     text = str(original).lower()
@@ -83,6 +89,34 @@ def environment_failure(exc: BaseException) -> DatabaseEnvironmentError | None:
         if needle in text:
             return DatabaseEnvironmentError(message)
     return None
+
+
+CONCURRENT_WRITE_MESSAGE = (
+    "保存时发现要改的记录刚刚被别人修改了，为了不覆盖对方的修改，这次什么都没有保存。"
+    "请重新打开这条记录，看过对方的修改后再改。"
+)
+SERVER_AWAY_MESSAGE = (
+    "连接不上数据库服务器，或连接断开了（服务器没有响应或网络不通），刚才的操作没有完成。没有保存的内容都还在："
+    "请检查网络，稍后再试一次；不会改用本机的数据。"
+)
+# libpq's words for a server that cannot be reached or went away (psycopg carries no code for them).
+_SERVER_AWAY_WORDS = (
+    "connection failed",
+    "could not connect",
+    "server closed the connection unexpectedly",
+    "terminating connection",
+    "connection timeout expired",
+    "the connection is closed",
+    "consuming input failed",
+    "connection is lost",
+)
+
+
+def _server_unreachable(original: BaseException | None) -> bool:
+    if type(original).__module__.split(".")[0] != "psycopg" or type(original).__name__ != "OperationalError":
+        return False
+    text = str(original).lower()
+    return any(words in text for words in _SERVER_AWAY_WORDS)
 
 
 def raise_if_environment(exc: BaseException) -> None:
@@ -135,12 +169,20 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def build_engine(url: str, key: bytes | None = None) -> Engine:
-    """The engine; an SQLite file with a `key` is opened through SQLCipher, keyed on every new connection."""
+def build_engine(url: str, key: bytes | None = None, password: str | None = None) -> Engine:
+    """The engine; an SQLite file with a `key` is opened through SQLCipher, keyed on every new connection. A
+    server's `password` (typed at sign-in, or from the keyring) is handed to the driver, never put in the URL."""
     # Long work (exports, imports) runs on a worker thread; a pooled connection is still
     # used by one thread at a time, so SQLite's same-thread check is not needed.
-    connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
-    options: dict[str, Any] = {"module": cipher.sqlcipher()} if key is not None and url.startswith("sqlite") else {}
+    on_file = url.startswith("sqlite")
+    connect_args: dict[str, Any] = {"check_same_thread": False} if on_file else {}
+    options: dict[str, Any] = {"module": cipher.sqlcipher()} if key is not None and on_file else {}
+    if not on_file:
+        # A connection the server or the network dropped is found before use and opened again: the next try
+        # after the server is back simply works.
+        options["pool_pre_ping"] = True
+        if password is not None:
+            connect_args["password"] = password
     try:
         # hide_parameters: a failed statement's message (in a log, a crash report) must not carry the
         # values being saved (phones, ID numbers, illness).
@@ -231,10 +273,28 @@ class Database:
     gate: ReplacementGate = field(default_factory=ReplacementGate, repr=False)
     # Told what each successful commit wrote (tables and row keys): pages showing that data read it afresh.
     changes: ChangeFeed = field(default_factory=ChangeFeed, repr=False)
+    _own_connections: OwnConnections | None = field(init=False, default=None, repr=False)
+    _listener: ServerChangeListener | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
         track_changes(self._factory)
+        if not self.is_sqlite:
+            from desktop_app.core.storage.server_notify import OwnConnections  # the models: not on the PC's start
+
+            self._own_connections = OwnConnections(self.engine)
+
+    def listen_for_others(self) -> None:
+        """On a server, `changes` tells from now on what other clients commit too (see storage.server_notify);
+        on the PC nobody else writes."""
+        if self._own_connections is not None and self._listener is None:
+            from desktop_app.core.storage.server_notify import ServerChangeListener
+
+            self._listener = ServerChangeListener(self.engine, self.changes, self._own_connections).start()
+
+    @property
+    def listener(self) -> ServerChangeListener | None:
+        return self._listener
 
     @property
     def is_sqlite(self) -> bool:
@@ -285,6 +345,9 @@ class Database:
                 if commit:
                     session.commit()
                     change = taken(session)
+            except StaleDataError as exc:
+                session.rollback()
+                raise ConcurrentWriteError(CONCURRENT_WRITE_MESSAGE) from exc
             except BaseException as exc:
                 session.rollback()
                 raise_if_environment(exc)
@@ -322,6 +385,9 @@ class Database:
                 result.close()
 
     def dispose(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         self.engine.dispose()
 
 

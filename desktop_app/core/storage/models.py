@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy import (
     false as sa_false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from desktop_app.core.domain.enums import (
     AttendanceStatus,
@@ -131,9 +131,23 @@ class SearchableMixin(SoftDeleteMixin):
     search_text: Mapped[str] = mapped_column(Text, default="")
 
 
-class RecordRow(CommunityOwned, TimestampMixin, SearchableMixin, Base):
+class VersionedMixin:
+    """Two people editing one record never overwrite each other silently (migration 0015): every save
+    raises `version` (SQLAlchemy's version_id_col: an UPDATE that finds another version changes nothing
+    and fails), and names who saved it last, for the one who finds it changed."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    updated_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 (SQLAlchemy calls it with the mapped class)
+        return {"version_id_col": cls.version}
+
+
+class RecordRow(VersionedMixin, CommunityOwned, TimestampMixin, SearchableMixin, Base):
     """A row of a record kind a person lists, searches, edits and deletes to the 回收站 (residents,
-    members, care actions, meetings, …): what the shared service code relies on."""
+    members, care actions, meetings, …): what the shared service code relies on. A meeting's attendance
+    and a study visit's 借鉴举措 are saved with their meeting or visit, whose version covers them."""
 
     __abstract__ = True
 
@@ -479,7 +493,7 @@ class Attachment(CommunityOwned, TimestampMixin, SoftDeleteMixin, Base):
 
 
 class AttachmentContent(CommunityOwned, Base):
-    """An attachment's file on a server (migration 0015): kept in the database (bytea), so no client PC holds a
+    """An attachment's file on a server (migration 0016): kept in the database (bytea), so no client PC holds a
     copy, the server's backups carry it and row-level security guards it. A single PC keeps its files sealed in
     the data directory instead, and this table empty."""
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 DATA_DIR_ENV = "DESKTOP_APP_DATA_DIR"
 DATABASE_FILENAME = "shuji.sqlite3"
+# Shared mode: the server this PC signs in to at start (address and CA file; never a password).
+SERVER_CONNECTION_FILENAME = "server-connection.json"
 BACKUP_DIRNAME = "backups"
 ATTACHMENT_DIRNAME = "attachments"
 LOG_DIRNAME = "logs"

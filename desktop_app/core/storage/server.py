@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from desktop_app.core.domain.errors import AppError
-from desktop_app.core.storage import migrate, passwords
+from desktop_app.core.storage import migrate, passwords, server_notify
 from desktop_app.core.storage.models import COMMUNITY_NAME_LENGTH, Base
 
 
@@ -230,6 +230,7 @@ def init(engine: Engine) -> list[str]:
         _policies(conn)
         _views(conn)
         conn.exec_driver_sql(AUDIT_TRIGGERS)
+        server_notify.install_change_triggers(conn)  # other clients' pages follow each commit
         conn.execute(text("DELETE FROM server_settings WHERE key = 'role_model'"))
         conn.execute(
             text("INSERT INTO server_settings (key, value) VALUES ('role_model', :value)"),

@@ -164,6 +164,7 @@ def open_database(
     check: bool = True,
     key: bytes | None = None,
     check_integrity: bool = True,
+    password: str | None = None,
 ) -> Database:
     """Open (creating if needed) and migrate the database.
 
@@ -173,6 +174,7 @@ def open_database(
     (`keys.open_keys`): a new file is created encrypted with it, and plain files an earlier
     version left are encrypted first (`conversion.encrypt_data`). `check_integrity=False` leaves out the
     quick_check of the whole file (after a normal last run the GUI runs it in the background instead).
+    `password`: a server's, typed at sign-in (never in `url`).
     """
     directory = resolve_data_dir(data_dir)
     if directory.exists() and not directory.is_dir():
@@ -204,7 +206,7 @@ def open_database(
             shutil.rmtree(unfinished, ignore_errors=True)
         if key is not None and check and needs_encrypting(db_file, directory / BACKUP_DIRNAME):
             converted = encrypt_data(db_file, directory / BACKUP_DIRNAME, key).describe()
-    engine = build_engine(url, key if db_file is not None else None)
+    engine = build_engine(url, key if db_file is not None else None, password)
     db = Database(engine, directory, key if db_file is not None else None)
     db.conversion_report = converted
     if not check:
@@ -213,12 +215,12 @@ def open_database(
         migrate.upgrade(engine, backup_dir=db.backup_dir, db_file=db_file, key=db.key)
     except DBAPIError as exc:
         engine.dispose()
-        raise_if_environment(exc)
-        if db_file is None and isinstance(exc, OperationalError):
+        if db_file is None and isinstance(exc, OperationalError):  # before the general words: name the server
             raise AppError(
                 f"无法连接数据库服务器（{make_url(url).host or '本机'}）：服务器没有响应或拒绝了连接。"
                 "请检查服务器地址、网络和服务器是否在运行，稍后再试；本机的数据不受影响。"
             ) from exc
+        raise_if_environment(exc)
         raise AppError(
             f"无法打开数据文件 {db_file or url}：文件已损坏，或不是书记工作台的数据文件（{exc.orig}）"
         ) from exc

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.domain.errors import ValidationError
+from desktop_app.core.domain.errors import EditConflictError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType
 from desktop_app.core.services.base import RecordService
+from desktop_app.ui.dialogs.edit_conflict import ConflictChoice, settle_conflict
 from desktop_app.ui.kit import prompts
 from desktop_app.ui.kit.editors import Editor, editor_for
 from desktop_app.ui.kit.errors import report_failure
@@ -100,6 +101,8 @@ class RecordForm(QDialog, Generic[S]):
             QShortcut(QKeySequence(keys), self).activated.connect(self.save)
 
         values = service.get(record_id) if record_id else self.defaults()
+        # The version this form edits: a save finds out whether someone else saved the record meanwhile.
+        self.version: int | None = values.get("version")
         if initial:
             values.update(initial)
         self.load(values)
@@ -208,12 +211,16 @@ class RecordForm(QDialog, Generic[S]):
             return
         try:
             if self.record_id:
-                self.service.update(self.record_id, values)
+                self.service.update(self.record_id, values, self.version)
                 self.saved_id = self.record_id
             else:
                 self.saved_id = self.service.create(values)
         except ValidationError as exc:
             self.show_errors(exc.errors)
+            return
+        except EditConflictError as exc:
+            self.show_errors({})
+            self.settle(exc)
             return
         except Exception as exc:  # the one failure route; the form stays open with what was typed
             self.show_errors({})
@@ -221,6 +228,15 @@ class RecordForm(QDialog, Generic[S]):
             return
         self.after_save(self.saved_id)
         super().accept()
+
+    def settle(self, conflict: EditConflictError) -> None:
+        """Someone else saved the record meanwhile: the person chooses; by default the form stays as typed."""
+        choice = settle_conflict(conflict, self)
+        if choice is ConflictChoice.MINE:
+            self.version = conflict.version  # saved over the version they have now seen
+            self.save()
+        elif choice is ConflictChoice.THEIRS:
+            self.discard_unsaved()
 
     def after_save(self, record_id: int) -> None:
         """Hook for work that needs the saved id."""

@@ -3,7 +3,8 @@
 Pages listen to `DataChanges.changed`: a page showing a table that changed marks itself stale and reads
 afresh when it is next shown (`Page.show_fresh`). A commit on the GUI thread is told at once; one on a worker
 (an import, a restore's check) waits in a queue the GUI thread empties: the worker touches nothing of Qt's
-(see ui/kit/background.py). A server's notifications would be queued the same way.
+(see ui/kit/background.py). Another client's saves, told by the server's listener thread, are queued the same way;
+a shown page reads them afresh at once (`Page`).
 """
 
 from __future__ import annotations

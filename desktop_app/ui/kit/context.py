@@ -25,6 +25,7 @@ class AppContext:
 
     def __post_init__(self) -> None:
         self.changes = DataChanges(self.db.changes)
+        self.db.listen_for_others()  # on a server: other clients' saves reach the pages too
 
     @classmethod
     def open(cls, db: Database) -> AppContext:

@@ -41,6 +41,7 @@ class FileKind(Enum):
     STREET_KEY = "street/key_dir"
     PACKAGE_OUT = "street/package_out"
     PACKAGE_IN = "street/package_dir"
+    SERVER_CA = "server/ca_dir"  # the server's certificate (CA) file, from the office's IT person
 
 
 def documents_folder() -> Path:

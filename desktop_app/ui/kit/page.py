@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from desktop_app.ui.kit.context import AppContext
     from desktop_app.ui.shell.main_window import MainWindow
     from desktop_app.ui.views.record_view import RecordView
+
+
+REFRESH_AFTER_MS = 300  # another client's burst of saves read once: pages follow within a second
 
 
 class Page(QWidget):
@@ -32,10 +35,22 @@ class Page(QWidget):
         self.context = context
         self.stale = False
         context.changes.changed.connect(self._data_changed)
+        # Another client's saves come in bursts: a shown page reads afresh once after the burst.
+        self._refresh_soon = QTimer(self)
+        self._refresh_soon.setSingleShot(True)
+        self._refresh_soon.setInterval(REFRESH_AFTER_MS)
+        self._refresh_soon.timeout.connect(self._refresh_if_shown)
 
     def _data_changed(self, change: Change) -> None:
         if self.reads is None or change.touches(self.reads):
             self.stale = True
+            # This program's own saves refresh the page that made them; another client's would go unseen.
+            if change.elsewhere and self.isVisible():
+                self._refresh_soon.start()
+
+    def _refresh_if_shown(self) -> None:
+        if self.isVisible():
+            self.show_fresh()
 
     def show_fresh(self) -> None:
         """The page is shown again: read afresh if the data it shows changed since (on any page)."""

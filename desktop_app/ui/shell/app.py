@@ -13,7 +13,7 @@ import logging
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop_app import APP_NAME, __version__
 from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage.lock import InstanceLock
-from desktop_app.core.storage.paths import LOG_DIRNAME, resolve_data_dir
+from desktop_app.core.storage.paths import LOG_DIRNAME, SERVER_CONNECTION_FILENAME, resolve_data_dir
 from desktop_app.resources import resource
 from desktop_app.ui.kit.input_rules import install_input_rules
 from desktop_app.ui.kit.text_size import DEFAULT_POINTS
@@ -132,6 +132,10 @@ def run_gui(
         app.commitDataRequest.connect(window.ask_before_session_ends)
         window.show()
         install_input_rules(app)
+        server = server_in_use(window, directory, db_url)
+        if server is None:
+            return 0  # the person did not sign in: nothing is opened, never this PC's own file instead
+        db_url, server_password = server
         if quit_when == "shown":
             QTimer.singleShot(0, lambda: stop_when("shown"))
         else:
@@ -149,6 +153,7 @@ def run_gui(
                     password=password,
                     check_first=last_run is not None,
                     ahead=ahead,
+                    server_password=server_password,
                 )
 
             QTimer.singleShot(0, open_after_notice)
@@ -159,6 +164,40 @@ def run_gui(
             db.dispose()
         crashes.stop()
         lock.release()
+
+
+UNVERIFIED_SERVER = "服务器证书未验证（不安全）"
+
+
+def server_in_use(window: MainWindow, directory: Path, db_url: str | None) -> tuple[str | None, str | None] | None:
+    """Shared mode: the server from --db-url, else the one kept in 设置 → 连接服务器, signed in to as the person:
+    (its address with TLS, their password); (None, None) for this PC's own file; None when they cancelled."""
+    if db_url is None and not (directory / SERVER_CONNECTION_FILENAME).exists():
+        return None, None  # this PC's own file: nothing of the database layer loads before the first look
+    from desktop_app.core.storage import server_connection
+    from desktop_app.core.storage.server_connection import VERIFY_FULL, ServerConnection
+    from desktop_app.ui.dialogs.sign_in import sign_in
+
+    kept = server_connection.load(directory)
+    if db_url is None:
+        assert kept is not None
+        connection = kept
+    else:  # the CA file and TLS kept for this PC apply to a server named on the command line too
+        connection = ServerConnection(db_url, kept.ca_file if kept else None, kept.tls if kept else VERIFY_FULL)
+    signed_in = sign_in(connection, window)
+    if signed_in is None:
+        return None
+    person, password = signed_in
+    if person.warning:  # in sight for as long as the program runs, whatever else the status bar says
+        from PySide6.QtWidgets import QLabel
+
+        from desktop_app.ui.kit.styles import ERROR_STYLE
+
+        unverified = QLabel(UNVERIFIED_SERVER, window.statusBar())  # owned by Qt from the start
+        unverified.setStyleSheet(ERROR_STYLE)
+        unverified.setToolTip(person.warning)
+        window.statusBar().addPermanentWidget(unverified)
+    return person.engine_url(), password
 
 
 def tell_unclean_exit(window: MainWindow, notice: str, scripted: bool) -> None:
@@ -189,6 +228,7 @@ def open_data(
     password: str | None = None,
     check_first: bool = True,
     ahead: Future[tuple[bytes, WorkbenchData | None]] | None = None,
+    server_password: str | None = None,
 ) -> BackgroundTask | None:
     """The data key first (the password, or a new password at the first start), then the 工作台 read straight
     from the file and shown (`first_look`), then the database opened on a worker thread — an earlier version's
@@ -197,7 +237,17 @@ def open_data(
     never opened: the newest good backup is offered instead. `stop(code)` ends the program when there is
     nothing to open. `ahead`: the key and the first look a script's start has on the way. Returns the task
     under way (the opening, or the first look or the wait for it, which starts the opening)."""
-    opening = Opening(window, directory, db_url, opened, Moments(quit_when), stop, password, check_first)
+    opening = Opening(
+        window,
+        directory,
+        db_url,
+        opened,
+        Moments(quit_when),
+        stop,
+        password,
+        check_first,
+        server_password=server_password,
+    )
     return opening.start(ahead)
 
 
@@ -216,6 +266,7 @@ class Opening:
     key: bytes | None = None
     converting: bool = False
     weakness: str | None = None  # why the password that opened the data is weak; "" strong; None not judged yet
+    server_password: str | None = field(default=None, repr=False)  # the person's, typed at sign-in (shared mode)
 
     def start(self, ahead: Future[tuple[bytes, WorkbenchData | None]] | None) -> BackgroundTask | None:
         from desktop_app.core.storage.paths import NETWORK_WARNING, is_network_path
@@ -317,7 +368,9 @@ class Opening:
         opening = BackgroundTask(
             self.window,
             label,
-            lambda progress: open_and_read(self.directory, self.db_url, self.key, self.check_first, read_workbench),
+            lambda progress: open_and_read(
+                self.directory, self.db_url, self.key, self.check_first, read_workbench, self.server_password
+            ),
             self.ready,
             self.refused,
             quiet=not self.converting,
@@ -433,7 +486,12 @@ def first_look(data_file: Path, key: bytes | None) -> WorkbenchData | None:
 
 
 def open_and_read(
-    directory: Path, db_url: str | None, key: bytes | None, check_first: bool, read_workbench: bool
+    directory: Path,
+    db_url: str | None,
+    key: bytes | None,
+    check_first: bool,
+    read_workbench: bool,
+    server_password: str | None = None,
 ) -> tuple[Database, WorkbenchData | None]:
     """On a worker: the database opened, and the 工作台's data read if it was not read before and is the
     first page shown (a community's copy that has been set up)."""
@@ -442,7 +500,7 @@ def open_and_read(
     from desktop_app.core.services.workbench import workbench_of
     from desktop_app.core.storage.startup import open_database
 
-    db = open_database(directory, db_url, key=key, check_integrity=check_first)
+    db = open_database(directory, db_url, key=key, check_integrity=check_first, password=server_password)
     try:
         first_page = read_workbench and ProfileService(db).get().is_set and ModeService(db).get() == COMMUNITY
         return db, workbench_of(db) if first_page else None

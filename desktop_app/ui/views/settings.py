@@ -49,6 +49,7 @@ from desktop_app.ui.kit.profile_fields import ProfileFields
 from desktop_app.ui.kit.signals import on_click
 from desktop_app.ui.kit.text_size import SIZES, save_points, saved_points
 from desktop_app.ui.kit.ui_settings import IDLE_MINUTES_KEY, idle_minutes
+from desktop_app.ui.views.server_box import ServerBox
 from desktop_app.ui.views.street_boxes import StreetKeyBox, StreetOfficeBox
 
 if TYPE_CHECKING:
@@ -513,14 +514,16 @@ class SettingsView(Page):
         self.data = DataBox(context)
         self.data.data_replaced.connect(self.data_replaced)
         left.addWidget(self.data)
-        self.saved_boxes: tuple[ProfileBox | NormBox | ThresholdBox | DuesBox, ...]
+        self.server = ServerBox(context)  # where the data lives: this PC's file or the office's server
+        left.addWidget(self.server)
+        self.saved_boxes: tuple[ProfileBox | NormBox | ThresholdBox | DuesBox | ServerBox, ...]
         # Boxes that show what other pages change and save on their own buttons: read afresh when shown.
         self.shown_boxes: tuple[StreetOfficeBox | CategoryBox | StreetKeyBox, ...]
         if street:
             # A street office's copy keeps no records of its own: its key and its list of communities.
             self.street_office = StreetOfficeBox(context)
             right.addWidget(self.street_office)
-            self.saved_boxes = (self.profile,)
+            self.saved_boxes = (self.profile, self.server)
             self.shown_boxes = (self.street_office,)
         else:
             self.norms = NormBox(context)
@@ -533,7 +536,7 @@ class SettingsView(Page):
             right.addWidget(self.dues)
             self.street_key = StreetKeyBox(context)
             right.addWidget(self.street_key)
-            self.saved_boxes = (self.profile, self.norms, self.thresholds, self.dues)
+            self.saved_boxes = (self.profile, self.norms, self.thresholds, self.dues, self.server)
             self.shown_boxes = (self.categories, self.street_key)
         left.addStretch(1)
         right.addStretch(1)
@@ -549,7 +552,7 @@ class SettingsView(Page):
         bottom.setContentsMargins(9, 0, 9, 6)
         self.saved_note = QLabel()
         self.save_button = QPushButton("保存设置")
-        self.save_button.setToolTip("保存居民区信息、频次要求和提醒设置（Ctrl+S）")
+        self.save_button.setToolTip("保存居民区信息、频次要求、提醒设置和服务器连接（Ctrl+S）")
         on_click(self.save_button.clicked, self.save)
         shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -564,7 +567,7 @@ class SettingsView(Page):
     def state(self) -> object:
         return [box.state() for box in self.boxes()]
 
-    def boxes(self) -> tuple[ProfileBox | NormBox | ThresholdBox | DuesBox, ...]:
+    def boxes(self) -> tuple[ProfileBox | NormBox | ThresholdBox | DuesBox | ServerBox, ...]:
         """The boxes 保存设置 saves, each keeping what was typed when it fails."""
         return self.saved_boxes
 

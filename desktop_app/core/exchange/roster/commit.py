@@ -64,7 +64,17 @@ def commit_import(db: Database, preview: ImportPreview) -> ImportResult:
         if inserts:
             session.execute(insert(kind.model), inserts)
         if updates:
-            session.execute(update(kind.model), updates)
+            # Each row updated from the version it has now (read in this transaction): a person's save racing
+            # the import makes it fail whole (ConcurrentWriteError), never silently undone.
+            versions = dict(
+                session.execute(
+                    select(kind.model.id, kind.model.version).where(kind.model.id.in_([u["id"] for u in updates]))
+                ).all()
+            )
+            who = audit.actor(session)
+            session.execute(
+                update(kind.model), [{**u, "version": versions[u["id"]], "updated_by": who} for u in updates]
+            )
         touched = select(kind.model.id).where(
             (kind.model.id >= first_new) | kind.model.id.in_([u["id"] for u in updates])
         )
