@@ -152,8 +152,8 @@ def sign_in_text(made: DevServer) -> str:
         where = f"（{account.community}）" if account.community else ""
         if account.role == "书记":
             lines.append(
-                f"  {account.role}{where} {account.login}："
-                f"PGPASSFILE={made.pgpass} python3 dev.py run --data-dir {made.data_dir(account.login)}"
+                f"  {account.role}{where} {account.login}（--db-url {made.url(account.login)}）：\n"
+                f"    PGPASSFILE={made.pgpass} python3 dev.py run --data-dir {made.data_dir(account.login)}"
             )
     lines += ["", "其他角色（程序还没有它们的界面）用 psql 试它们能看到什么："]
     for account in made.accounts:

@@ -51,6 +51,7 @@ def test_dev_server_has_two_demo_communities_and_an_account_of_every_role(dev_se
             assert kept.ca_file == dev_server.server.ca_file
             assert kept.warning is None, "verify-full, not only-encrypt"
             assert str(dev_server.data_dir(account.login)) in said
+            assert f"--db-url {dev_server.url(account.login)}" in said
             kept.try_sign_in(account.password)
     db = open_database(dev_server.root / "try", url=dev_server.url("kangning_shuji"))  # by PGPASSFILE, as printed
     try:
