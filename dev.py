@@ -182,6 +182,16 @@ def cmd_bench(args: list[str]) -> int:
     return subprocess.run([str(python), "-m", "benchmarks.run", *args], cwd=ROOT, env=offscreen_env()).returncode
 
 
+def cmd_server(args: list[str]) -> int:
+    """A local PostgreSQL with two demo communities and an account of every role (tools/dev_server.py), until
+    Ctrl+C; its binaries and driver come with the test extra."""
+    python = ensure_env("test")
+    try:
+        return subprocess.run([str(python), "-m", "tools.dev_server", *args], cwd=ROOT).returncode
+    except KeyboardInterrupt:  # the server's process stops itself on the same Ctrl+C
+        return 0
+
+
 def cmd_build(args: list[str]) -> int:
     """The PyInstaller bundle in dist/, then the .deb (Linux) or the Inno Setup installer (Windows). On Linux the
     spec checks the bundle as it writes it (packaging/audit.py: size budget, glibc floor, each library's origin)
@@ -224,6 +234,7 @@ COMMANDS = {
     "test": (cmd_test, "创建环境并运行代码检查、类型检查和快速测试（--all：再加打包、崩溃与基准测试，CI 用它）"),
     "screenshots": (cmd_screenshots, "在离屏模式下用示例数据为每个界面截图"),
     "bench": (cmd_bench, "性能基准（--quick：小数据快速跑一遍）"),
+    "server": (cmd_server, "启动本机的 PostgreSQL，载入两个居民区的示例数据和各角色的账号（Ctrl+C 停止）"),
     "build": (cmd_build, "用 PyInstaller 打包到 dist/，Linux 上再生成 .deb，Windows 上用 Inno Setup 生成安装程序"),
 }
 

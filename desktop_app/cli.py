@@ -136,6 +136,11 @@ def _data_key(args: argparse.Namespace) -> bytes | None:
         return _new_keys(args, directory)
     if not keys.has_keys(directory):
         return None  # encrypted data whose keys.json is gone: the opening says what is wrong
+    return keys.open_keys(directory, _data_password(args))
+
+
+def _data_password(args: argparse.Namespace) -> str:
+    """The password (or recovery key) of encrypted data: a file, the environment, or a prompt that does not echo."""
     secret = _scripted_password(args)
     if secret is None and sys.stdin.isatty():
         import getpass
@@ -143,7 +148,7 @@ def _data_key(args: argparse.Namespace) -> bytes | None:
         secret = getpass.getpass("密码或恢复密钥：")
     if secret is None:
         raise AppError(f"这份数据已加密，需要密码：请用 --password-file 或环境变量 {PASSWORD_VARIABLE} 提供。")
-    return keys.open_keys(directory, secret)
+    return secret
 
 
 def _new_keys(args: argparse.Namespace, directory: Path) -> bytes:
@@ -582,6 +587,13 @@ def cmd_server(args: argparse.Namespace) -> int:
 def _server_action(engine: Engine, args: argparse.Namespace, new_password: str | None) -> list[str]:
     from desktop_app.core.storage import server
 
+    if args.action == "upload":
+        return _upload(engine, args)
+    if args.action == "backup":
+        from desktop_app.core.storage import pg_programs
+
+        # The password typed at the prompt, if any (else pg_dump finds it where libpq looks: ~/.pgpass).
+        return pg_programs.dump(args.db_url, engine.url.password, Path(args.to))
     if args.action == "init":
         return server.init(engine)
     if args.action == "add-community":
@@ -590,6 +602,29 @@ def _server_action(engine: Engine, args: argparse.Namespace, new_password: str |
         assert new_password is not None
         return [server.add_user(engine, args.login, args.role, args.community, new_password)]
     return [server.disable_user(engine, args.login)]
+
+
+def _upload(engine: Engine, args: argparse.Namespace) -> list[str]:
+    """A single PC's data directory moved into a community on the server (its own password, held by this command
+    alone meanwhile: the program must not write to it while it moves)."""
+    from desktop_app.core.services.server_upload import upload
+    from desktop_app.core.storage import keys
+    from desktop_app.core.storage.database import database_path
+    from desktop_app.core.storage.lock import InstanceLock
+    from desktop_app.core.storage.startup import open_database
+
+    directory = Path(args.from_dir).expanduser().resolve()
+    if not database_path(directory).is_file() or not keys.has_keys(directory):
+        raise AppError(
+            f"“{directory}”中没有书记工作台（本版本）的加密数据，什么也没有做。请确认 --from 给的是数据目录"
+            "（程序“设置 → 数据”中显示的位置）；以前版本的数据请先用本程序打开一次。"
+        )
+    with InstanceLock(directory):
+        db = open_database(directory, key=keys.open_keys(directory, _data_password(args)))
+        try:
+            return upload(db, engine, args.community, str(directory))
+        finally:
+            db.dispose()
 
 
 def _server_engine(url: str) -> Engine:
@@ -775,6 +810,22 @@ def build_parser() -> argparse.ArgumentParser:
     add_user.add_argument("--community", metavar="名称", help="书记、社工所属的居民区")
     add_user.add_argument("--new-password-file", metavar="文件", help="新账号的密码所在的文件（第一行），供脚本使用")
     on_server("disable-user", "停用一个账号（不能再登录，操作记录保留）").add_argument("login", metavar="登录名")
+    on_server("backup", "用 PostgreSQL 的 pg_dump 备份整个数据库（需要这台电脑装有 pg_dump）").add_argument(
+        "--to", required=True, metavar="文件.dump", help="备份写到这个新文件（pg_restore 可读的格式）"
+    )
+    moving_in = on_server(
+        "upload",
+        "把一台电脑上的数据（全部记录、附件、党费和操作记录）迁入服务器上新建的一个居民区，核对一致后才写入",
+    )
+    moving_in.add_argument("--from", dest="from_dir", required=True, metavar="数据目录", help="那台电脑的数据目录")
+    moving_in.add_argument(
+        "--community", required=True, metavar="名称", help="迁入到的居民区（先用 add-community 建立）"
+    )
+    moving_in.add_argument(
+        "--password-file",
+        metavar="文件",
+        help=f"那份数据的密码（或恢复密钥）所在的文件；也可用环境变量 {PASSWORD_VARIABLE}；都没有时在终端中提示输入",
+    )
     template = add("template", cmd_template, "生成居民或党员名册的导入模板")
     template.add_argument("kind", choices=["residents", "members"])
     template.add_argument("--out", required=True, metavar="文件.xlsx")

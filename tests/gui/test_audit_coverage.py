@@ -44,6 +44,8 @@ AUDITED: dict[str, tuple[str | None, str]] = {
     "server add-community": (None, SERVER_WORK),
     "server add-user": (None, SERVER_WORK),
     "server disable-user": (None, SERVER_WORK),
+    "server backup": (None, "整个服务器的备份，不是某个居民区的数据（tests/unit/test_server_backup.py）"),
+    "server upload": ("从单机数据迁入服务器", "记入服务器上那个居民区的操作记录（tests/unit/test_server_upload.py）"),
     # the main menu and 设置 → 数据
     "菜单 帮助 → 使用说明": (None, "只显示说明"),
     "菜单 帮助 → 关于书记工作台": (None, "只显示版本"),

@@ -1,5 +1,6 @@
 import pytest
 
+from desktop_app.core.domain.errors import AppError
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.exchange.demo import fill_demo
 from desktop_app.core.services.attachments import AttachmentService
@@ -25,8 +26,15 @@ def test_attachments_are_stored_by_content_hash(db, tmp_path):
     listed = attachments.list("meeting", 1)
     assert [a.id for a in listed] == [first, second]
     assert listed[0].original_name == "签到表.jpg"
-    assert listed[0].path == listed[1].path, "the same content is stored once"
-    assert listed[0].path.read_bytes() == photo.read_bytes()
+    assert attachments.read(listed[1]) == photo.read_bytes()
+    if db.is_sqlite:  # a PC keeps the file in its data directory
+        assert listed[0].path == listed[1].path, "the same content is stored once"
+        assert listed[0].path.read_bytes() == photo.read_bytes()
+    else:  # a server in the database, and the PC keeps no copy
+        assert [a.path for a in listed] == [None, None]
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM attachment_contents").scalar() == 1, "stored once"
+        assert not db.attachment_dir.exists()
     assert listed[0].is_image
     attachments.remove(first)
     assert [a.id for a in attachments.list("meeting", 1)] == [second]
@@ -38,7 +46,15 @@ def test_check_reports_a_missing_attachment_file(db, tmp_path):
     attachments = AttachmentService(db)
     attachments.add("visit", 3, scan)
     assert check_database(db).ok
-    attachments.list("visit", 3)[0].path.unlink()
+    [info] = attachments.list("visit", 3)
+    if db.is_sqlite:
+        info.path.unlink()
+        assert not info.exists
+    else:  # the file is the server's: gone from the database
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM attachment_contents")
+        with pytest.raises(AppError, match=r"scan\.pdf.*不在服务器上"):
+            attachments.read(info)
     report = check_database(db)
     assert not report.ok
     assert any("scan.pdf" in line for line in report.lines)

@@ -388,7 +388,8 @@ def test_the_server_commands_are_these_four_and_keep_nothing_on_the_pc(shared, t
 
     [commands] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
     [actions] = [a for a in commands.choices["server"]._actions if isinstance(a, argparse._SubParsersAction)]
-    assert set(actions.choices) == {"init", "add-community", "add-user", "disable-user"}  # each tested here
+    # each tested here; upload and backup in tests/unit/test_server_upload.py and test_server_backup.py
+    assert set(actions.choices) == {"init", "add-community", "add-user", "disable-user", "upload", "backup"}
     home = tmp_path / "本机"
     home.mkdir()
     monkeypatch.chdir(home)

@@ -7,14 +7,14 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.domain.errors import AppError, NotFoundError
 from desktop_app.core.storage import audit, cipher
 from desktop_app.core.storage.database import Database
-from desktop_app.core.storage.models import Attachment
+from desktop_app.core.storage.models import Attachment, AttachmentContent
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
@@ -32,7 +32,8 @@ class AttachmentInfo:
     id: int
     original_name: str
     size: int
-    path: Path
+    sha256: str
+    path: Path | None  # the (sealed) file on a PC; None on a server, which keeps the file in the database
 
     @property
     def is_image(self) -> bool:
@@ -40,19 +41,31 @@ class AttachmentInfo:
 
     @property
     def exists(self) -> bool:
-        return self.path.exists()
+        return self.path is None or self.path.exists()
 
 
 class AttachmentService:
+    """On a PC the files are kept in the data directory, sealed under the data key; on a server in the database
+    (`attachment_contents`, bytea): no client keeps a copy, and the server's policies and backups cover them."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def stored_path(self, sha256: str, original_name: str) -> Path:
-        """Where the file is kept: sealed under the data key when the data is encrypted (no file type shown)."""
+    def stored_path(self, sha256: str, original_name: str) -> Path | None:
+        """Where the file is kept: sealed under the data key when the data is encrypted (no file type shown);
+        None on a server."""
+        if not self.db.is_sqlite:
+            return None
         return stored_path(self.db.attachment_dir, sha256, original_name, sealed=self.db.key is not None)
 
     def read(self, info: AttachmentInfo) -> bytes:
         """The file's contents, unsealed if the data is encrypted."""
+        if info.path is None:
+            with self.db.read_session() as session:
+                kept = session.scalar(select(AttachmentContent.data).where(AttachmentContent.sha256 == info.sha256))
+            if kept is None:
+                raise AppError(f"附件“{info.original_name}”的文件不在服务器上（可能已被删除），请联系信息技术人员。")
+            return kept
         data = info.path.read_bytes()
         if self.db.key is None:
             return data
@@ -82,12 +95,15 @@ class AttachmentService:
         data = source.read_bytes()
         sha256 = hashlib.sha256(data).hexdigest()
         target = self.stored_path(sha256, source.name)
-        if not target.exists():
+        if target is not None and not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(target.name + ".partial")
             partial.write_bytes(data if self.db.key is None else cipher.seal(data, self.db.key))
             partial.replace(target)
         with self.db.session() as session:
+            kept = select(AttachmentContent.id).where(AttachmentContent.sha256 == sha256)
+            if target is None and session.scalar(kept) is None:
+                session.add(AttachmentContent(sha256=sha256, data=data))
             row = Attachment(
                 owner_kind=owner_kind, owner_id=owner_id, sha256=sha256, original_name=source.name, size=size
             )
@@ -113,9 +129,25 @@ class AttachmentService:
         )
         with self.db.read_session() as session:
             return [
-                AttachmentInfo(a.id, a.original_name, a.size, self.stored_path(a.sha256, a.original_name))
+                AttachmentInfo(a.id, a.original_name, a.size, a.sha256, self.stored_path(a.sha256, a.original_name))
                 for a in session.scalars(stmt)
             ]
+
+    def missing(self) -> tuple[str, ...]:
+        """The names of attachments whose file is gone (检查数据库)."""
+        with self.db.read_session() as session:
+            if not self.db.is_sqlite:
+                kept = select(AttachmentContent.id).where(AttachmentContent.sha256 == Attachment.sha256)
+                return tuple(session.scalars(select(Attachment.original_name).where(~kept.exists())))
+            stored = session.execute(select(Attachment.sha256, Attachment.original_name)).all()
+        sealed = self.db.key is not None
+        return tuple(
+            name for sha256, name in stored if not stored_path(self.db.attachment_dir, sha256, name, sealed).exists()
+        )
+
+    def count(self) -> int:
+        with self.db.read_session() as session:
+            return session.scalar(select(func.count(Attachment.id))) or 0
 
     def remove(self, attachment_id: int) -> None:
         """Soft removal: the file stays, so a restore brings the attachment back."""

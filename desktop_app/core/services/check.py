@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from desktop_app.core.services.attachments import AttachmentService
 from desktop_app.core.storage import migrate
 from desktop_app.core.storage.database import Database
-from desktop_app.core.storage.models import Attachment
 
 
 @dataclass
@@ -50,12 +49,10 @@ def check_database(db: Database) -> CheckReport:
     else:
         report.bad(f"数据版本 {revision or '未知'} 与程序要求的 {head} 不一致")
     attachments = AttachmentService(db)
-    with db.read_session() as session:
-        stored = session.execute(select(Attachment.sha256, Attachment.original_name)).all()
-    missing = [name for sha, name in stored if not attachments.stored_path(sha, name).exists()]
+    missing = attachments.missing()
     if missing:
         report.bad(f"有 {len(missing)} 个附件文件缺失：{'、'.join(missing[:5])}")
     else:
-        report.good(f"附件文件齐全（共 {len(stored)} 个）")
+        report.good(f"附件文件齐全（共 {attachments.count()} 个）")
     report.lines.append("检查结果：正常" if report.ok else f"检查结果：发现 {report.problems} 个问题")
     return report

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -568,6 +569,19 @@ class Attachment(CommunityOwned, TimestampMixin, SoftDeleteMixin, Base):
     size: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_attachments_owner", "owner_kind", "owner_id"),)
+
+
+class AttachmentContent(CommunityOwned, Base):
+    """An attachment's file on a server (migration 0016): kept in the database (bytea), so no client PC holds a
+    copy, the server's backups carry it and row-level security guards it. A single PC keeps its files sealed in
+    the data directory instead, and this table empty."""
+
+    __tablename__ = "attachment_contents"
+    __table_args__ = (UniqueConstraint("community_id", "sha256"),)  # a file once per community
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class AuditEntry(CommunityOwned, Base):

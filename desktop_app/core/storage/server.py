@@ -91,6 +91,7 @@ WORKER_WRITES = (
     "studio_problems",
     "studio_problem_activities",
     "attachments",
+    "attachment_contents",
 )
 WORKER_READS = ("members", "care_categories", "studio_topics", "party_groups", "community_profile", "app_settings")
 WORKER_LINK_DELETES = ("visit_participants", "adopted_practices", "studio_problem_activities")

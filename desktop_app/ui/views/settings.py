@@ -249,21 +249,27 @@ class DataBox(QGroupBox):
         location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         location.setWordWrap(True)
         layout.addWidget(location)
-        note = QLabel("每天第一次打开时自动备份（保留最近 7 天、4 周、12 个月），导入和升级前也会自动备份。")
+        on_server = not context.db.is_sqlite
+        note = QLabel(
+            "数据在数据库服务器上，由信息技术人员用 PostgreSQL 自己的工具备份（单击“立即备份”查看说明）。"
+            if on_server
+            else "每天第一次打开时自动备份（保留最近 7 天、4 周、12 个月），导入和升级前也会自动备份。"
+        )
         note.setWordWrap(True)
         layout.addWidget(note)
         buttons = QHBoxLayout()
         for text, slot in (
             ("打开数据目录", self.open_directory),
-            ("立即备份", self.backup_now),
-            ("备份到其他位置…", self.backup_elsewhere),
-            ("从备份恢复…", self.restore),
+            # A server is backed up by its own tools, not by this PC: these three explain that instead.
+            ("立即备份", self.explain_server_backups if on_server else self.backup_now),
+            ("备份到其他位置…", self.explain_server_backups if on_server else self.backup_elsewhere),
+            ("从备份恢复…", self.explain_server_backups if on_server else self.restore),
             ("检查数据库", self.check),
         ):
             button = QPushButton(text)
             on_click(button.clicked, slot)
             buttons.addWidget(button)
-            if slot == self.backup_elsewhere:
+            if text == "备份到其他位置…":
                 self.elsewhere_button = button
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -319,6 +325,11 @@ class DataBox(QGroupBox):
             lambda result: self.report.setText("密码已修改。下次启动和解锁时请使用新密码。"),
         )
         self.task.start()
+
+    def explain_server_backups(self) -> None:
+        from desktop_app.core.storage.pg_programs import SERVER_BACKUPS
+
+        prompts.inform(self, SERVER_BACKUPS, "服务器的备份")
 
     def open_directory(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.db.data_dir)))
