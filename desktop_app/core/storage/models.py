@@ -24,8 +24,8 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    column,
     func,
-    text,
 )
 from sqlalchemy import (
     false as sa_false,
@@ -139,7 +139,8 @@ class RecordRow(CommunityOwned, TimestampMixin, SearchableMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
 
 
-LIVE_ROWS = text("deleted_at IS NULL")
+# The partial indexes' predicates, as expressions: the statements that use them say `reads.rules.live`.
+LIVE_ROWS = column("deleted_at").is_(None)
 
 
 def live_index(table: str, *columns: str) -> Index:
@@ -156,7 +157,7 @@ def live_index(table: str, *columns: str) -> Index:
     )
 
 
-BINNED_ROWS = text("deleted_at IS NOT NULL")
+BINNED_ROWS = column("deleted_at").is_not(None)
 
 
 def binned_index(table: str) -> Index:

@@ -36,7 +36,7 @@ def head_revision() -> str:
     return known_revisions()[-1]
 
 
-# A named parameter in the statements here (`:day`), as SQLite's driver and SQLAlchemy's text() write it.
+# A named parameter in the statements of core.reads (`:day`), as SQLite's driver and SQLAlchemy's text() write it.
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
@@ -71,9 +71,8 @@ class Reader:
         found = self.rows(sql, params)
         return found[0][0] if found else None
 
-    def setting(self, key: str) -> Any:
-        """A value kept in `app_settings` (see storage.app_settings), or None."""
-        value = self.scalar("SELECT value FROM app_settings WHERE key = ?", (key,))
+    def json_value(self, value: Any) -> Any:
+        """A JSON column's value as Python (see storage.app_settings)."""
         return json.loads(value) if self._json_as_text and isinstance(value, str) else value
 
 
@@ -103,7 +102,3 @@ def moment(value: str | dt.datetime) -> dt.datetime:
 def money(fen: int) -> Decimal:
     """A Money column's whole fen as yuan (see storage.models.Money)."""
     return (Decimal(fen) / 100).quantize(FEN)
-
-
-def placeholders(count: int) -> str:
-    return ", ".join("?" * count)

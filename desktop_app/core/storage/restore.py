@@ -88,7 +88,8 @@ def carried_keys(source: Path) -> Iterator[Path | None]:
         yield Path(bundle.extract(KEYS_FILENAME, tmp))
 
 
-def _opens(path: Path, key: bytes) -> bool:
+def opens_with(path: Path, key: bytes | None) -> bool:
+    """The file opens as a database with this key (None: as a plain file, as any SQLite program reads it)."""
     try:
         query_file(path, "SELECT count(*) FROM sqlite_master", key=key)
     except cipher.database_errors():
@@ -102,7 +103,7 @@ def file_key(path: Path, key: bytes | None, name: str, bundle_secret: str | None
     recovery key unwraps from the keys it carries."""
     if cipher.is_plain(path):
         return None
-    if key is not None and _opens(path, key):
+    if key is not None and opens_with(path, key):
         return key
     if (path.parent / KEYS_FILENAME).is_file():
         if bundle_secret is None:
@@ -113,7 +114,7 @@ def file_key(path: Path, key: bytes | None, name: str, bundle_secret: str | None
             bundle_key = keys.open_keys(path.parent, bundle_secret)
         except keys.WrongPasswordError as exc:
             raise keys.WrongPasswordError(f"这个密码或恢复密钥打不开备份包“{name}”，未做任何改动。") from exc
-        if _opens(path, bundle_key):
+        if opens_with(path, bundle_key):
             return bundle_key
     raise InvalidBackupError(f"“{name}”不是书记工作台的备份文件（或是加密的，而没有能打开它的密钥），未做任何改动。")
 
