@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
@@ -13,6 +14,21 @@ from desktop_app.core.exchange.reports.base import BATCH, C, ExportOptions, Prog
 from desktop_app.core.exchange.reports.workbook import ReportBook, ReportColumn
 from desktop_app.core.storage import plain
 from desktop_app.core.storage.models import CareAction, CareCategory
+
+
+class LedgerLine(NamedTuple):
+    """A row of `CareReport.ledger_query` as the database stores it (see Database.fetch_stored)."""
+
+    date: str | dt.date  # ISO text on SQLite
+    category: str
+    recipient: str
+    address: str | None
+    item: str | None
+    amount_fen: int | None
+    handled_by: str | None
+    status: str  # CareStatus's value
+    notes: str | None
+    illness: str | None = None  # only when chosen
 
 
 class CareReport(Report):
@@ -71,13 +87,24 @@ class CareReport(Report):
         # The largest report reads stored values (ISO date text, whole fen): no per-row type processing.
         for stored in self.db.fetch_stored(stmt):
             written += 1
-            values = list(stored)
-            values[0] = plain.day(values[0])
-            if (fen := values[5]) is not None:
+            line = LedgerLine(*stored)
+            if (fen := line.amount_fen) is not None:
                 total_fen += fen
-                values[5] = fen / 100  # the number Excel keeps, as float(Decimal) would give
-            values[7] = status_labels[values[7]]
-            ledger.write_row([written, *values])
+            cells = [
+                written,
+                plain.day(line.date),
+                line.category,
+                line.recipient,
+                line.address,
+                line.item,
+                None if fen is None else fen / 100,  # the number Excel keeps, as float(Decimal) would give
+                line.handled_by,
+                status_labels[line.status],
+                line.notes,
+            ]
+            if options.include_illness:
+                cells.append(line.illness)
+            ledger.write_row(cells)
             if written % BATCH == 0:
                 progress(written, total_rows)
         if written:
@@ -90,14 +117,14 @@ class CareReport(Report):
 
         summary = book.sheet("分类汇总", f"{heading}（分类汇总）", self.SUMMARY)
         totals_by_category = CareService(self.db).totals_by_category(period.start, period.end)
-        for number, (name, count, amount) in enumerate(totals_by_category, start=1):
-            summary.write_row((number, name, count, amount))
+        for number, total in enumerate(totals_by_category, start=1):
+            summary.write_row((number, total.category, total.actions, total.amount))
         summary.write_row(
             (
                 "合计",
                 None,
-                sum(c for _, c, _ in totals_by_category),
-                sum((a for _, _, a in totals_by_category), Decimal("0.00")),
+                sum(total.actions for total in totals_by_category),
+                sum((total.amount for total in totals_by_category), Decimal("0.00")),
             ),
             total=True,
         )
