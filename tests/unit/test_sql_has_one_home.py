@@ -159,6 +159,8 @@ def test_every_statement_of_the_workbench_is_a_reads_text_whatever_the_day(demo_
     assert data.reminders, "the demo's data holds something to remind of"
     assert data.latest
     assert any(total.actions for total in data.care_totals)
+    assert data.meetings.series, "the charts' counts"
+    assert data.care.series
     defined = {" ".join(statement.split()) for statement in statements().values()}
     on_sqlite = {re.sub(r"%\((\w+)\)s", r":\1", text) for text in first}  # psycopg's spelling, back to ours
     assert on_sqlite <= defined
