@@ -24,16 +24,20 @@ STORAGE = PACKAGE / "core" / "storage"
 # community's records, and sits in storage, below core/reads.
 SERVER_ADMINISTRATION = STORAGE / "server.py"
 
-# Words only a statement or a fragment of one says, written as SQL writes them (upper case).
+# Words only a statement or a fragment of one says, in either case ("Select" alone is English: lower-case
+# select counts only with its FROM).
 SQL_WORDS = re.compile(
-    r"\b(SELECT|PRAGMA|INSERT INTO|DELETE FROM|UPDATE \w+ SET|CREATE (TABLE|INDEX|UNIQUE)|DROP (TABLE|INDEX)"
-    r"|ALTER TABLE|ATTACH DATABASE|IS (NOT )?NULL|GROUP BY|ORDER BY|(LEFT |CROSS )?(OUTER )?JOIN \w+ ON|COALESCE\("
-    r"|CASE WHEN|BETWEEN \S+ AND)\b"
+    r"\b((?-i:SELECT)|select\b.*\bfrom|PRAGMA|INSERT INTO|DELETE FROM|UPDATE \w+ SET|ALTER TABLE|ATTACH DATABASE"
+    r"|CREATE (TABLE|INDEX|UNIQUE)|DROP (TABLE|INDEX)|IS (NOT )?NULL|GROUP BY|ORDER BY"
+    r"|(LEFT |CROSS )?(OUTER )?JOIN \w+ ON|COALESCE\(|CASE WHEN|BETWEEN \S+ AND)\b",
+    re.IGNORECASE,
 )
 # The one exemption: the storage layer's plumbing of the engine and the file, which reads no record — the
 # connection's pragmas and key, SQLCipher's export, the probes that tell a database file (sqlite_master) and
 # its schema revision (alembic_version) before any model is loaded.
-ENGINE_PLUMBING = re.compile(r"PRAGMA|sqlite_master|alembic_version|sqlcipher_export|(ATTACH|DETACH) DATABASE")
+ENGINE_PLUMBING = re.compile(
+    r"PRAGMA|sqlite_master|alembic_version|sqlcipher_export|(ATTACH|DETACH) DATABASE", re.IGNORECASE
+)
 
 
 def sql_literals(source: str) -> list[tuple[int, str]]:
@@ -66,10 +70,16 @@ def read(reader, table, day):
     """Nor this: SELECT * FROM nowhere."""
     reader.rows(f"SELECT id FROM {table} WHERE day <= :day")
     reader.rows("PRAGMA foreign_keys=ON")
+    reader.rows("select count(*) from members where deleted_at is null")
     return "Select a file", "请选择", "null"
 '''
     found = [text for _, text in sorted(sql_literals(source))]
-    assert found == ["deleted_at IS NULL", "SELECT id FROM ", "PRAGMA foreign_keys=ON"]
+    assert found == [
+        "deleted_at IS NULL",
+        "SELECT id FROM ",
+        "PRAGMA foreign_keys=ON",
+        "select count(*) from members where deleted_at is null",
+    ]
 
 
 def test_sql_text_lives_only_in_core_reads_and_the_migrations():
