@@ -1,5 +1,5 @@
-"""党费's month grid, read through the driver alone (see storage.plain): the 工作台 reads this year's at
-start-up before the ORM has loaded, and the 党费 page, the reports and the packages read it the same way.
+"""党费's month grid, put together from the rows of core.reads.dues (through the driver alone): the 工作台 reads
+this year's at start-up before the ORM has loaded, and the 党费 page, the reports and the packages read it the same way.
 What each month owes follows the 核定 in force from its month on, less any 减免, for the months the member
 belonged to the branch at their end; what was paid is summed per month."""
 
