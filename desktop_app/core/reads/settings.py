@@ -1,5 +1,5 @@
-"""What is kept beside the records: settings (`app_settings`), the community's profile, the schema's revision
-and the first 操作记录 entry."""
+"""What is kept beside the records: settings (`app_settings`), the community's profile and the first 操作记录
+entry."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ SETTING = "SELECT value FROM app_settings WHERE key = :key"
 COMMUNITY_NAME = "SELECT community_name FROM community_profile ORDER BY id LIMIT 1"
 # What 开始使用 asks of the profile: the community, its Party organisation and its secretary named.
 PROFILE_FILLED = "SELECT community_name, org_name, secretary_name FROM community_profile ORDER BY id LIMIT 1"
-SCHEMA_REVISION = "SELECT version_num FROM alembic_version"
 FIRST_AUDIT_ENTRY = "SELECT MIN(at) FROM audit_log"
 
 
@@ -41,10 +40,6 @@ def profile_filled(reader: Reader) -> bool:
     """The community, its Party organisation and its secretary are all named."""
     found = reader.rows(PROFILE_FILLED)
     return bool(found) and all(found[0])
-
-
-def schema_revision(reader: Reader) -> str | None:
-    return reader.scalar(SCHEMA_REVISION)
 
 
 def first_audit_day(reader: Reader) -> dt.date | None:

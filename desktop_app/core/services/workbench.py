@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 from desktop_app.core.reads.care import CareTotal, care_totals, newest_care
 from desktop_app.core.reads.meetings import newest_meetings
-from desktop_app.core.reads.settings import COMMUNITY, read_community_name, read_mode, schema_revision
+from desktop_app.core.reads.settings import COMMUNITY, read_community_name, read_mode
 from desktop_app.core.reads.visits import newest_visits
 from desktop_app.core.services.first_steps import FirstStep, first_steps
 from desktop_app.core.services.reminders import Reminder, compute_reminders
 from desktop_app.core.services.statistics import MonthlySeries, care_per_month, meetings_per_month
 from desktop_app.core.storage.paths import BACKUP_DIRNAME
-from desktop_app.core.storage.plain import Reader, head_revision, open_reader
+from desktop_app.core.storage.plain import Reader, head_revision, open_reader, schema_revision
 
 if TYPE_CHECKING:
     from desktop_app.core.storage.database import Database

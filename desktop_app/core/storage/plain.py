@@ -36,6 +36,15 @@ def head_revision() -> str:
     return known_revisions()[-1]
 
 
+# The file's schema revision as Alembic keeps it: plumbing of the file, asked before any model is loaded (by the
+# start-up's first look, the migration and a backup's inspection alike).
+REVISION_QUERY = "SELECT version_num FROM alembic_version"
+
+
+def schema_revision(reader: Reader) -> str | None:
+    return reader.scalar(REVISION_QUERY)
+
+
 # A named parameter in the statements of core.reads (`:day`), as SQLite's driver and SQLAlchemy's text() write it.
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 

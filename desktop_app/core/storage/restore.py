@@ -24,6 +24,7 @@ from desktop_app.core.storage.backup import (
 )
 from desktop_app.core.storage.database import Database, query_file
 from desktop_app.core.storage.keys import KEYS_FILENAME
+from desktop_app.core.storage.plain import REVISION_QUERY
 from desktop_app.core.storage.targets import input_file
 
 REQUIRED_TABLES = {"residents", "members", "care_actions", "meetings", "study_visits", "alembic_version"}
@@ -147,7 +148,7 @@ def inspect_backup(source: Path, key: bytes | None = None, bundle_secret: str | 
             tables = {row[0] for row in conn.execute("select name from sqlite_master where type='table'")}
             if not tables >= REQUIRED_TABLES:
                 raise InvalidBackupError(f"“{source.name}”不是书记工作台的备份文件（缺少数据表），未做任何改动。")
-            revision = conn.execute("select version_num from alembic_version").fetchone()
+            revision = conn.execute(REVISION_QUERY).fetchone()
             counts = {label: conn.execute(live_count(table)).fetchone()[0] for table, label in COUNTED.items()}
         except cipher.database_errors() as exc:
             raise InvalidBackupError(f"备份文件“{source.name}”无法读取（{exc}），未做任何改动。") from exc
