@@ -174,3 +174,20 @@ def test_every_statement_of_the_workbench_is_a_reads_text_whatever_the_day(demo_
     defined = {" ".join(statement.split()) for statement in statements().values()}
     on_sqlite = {re.sub(r"%\((\w+)\)s", r":\1", text) for text in first}  # psycopg's spelling, back to ours
     assert on_sqlite <= defined
+
+
+def test_the_settings_reads_answer_alike_on_both_engines(engine_db):
+    """JSON settings come as text from SQLite's driver and decoded from psycopg's: the same answers either way."""
+    from desktop_app.core.services.mode import ModeService
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.core.services.workbench import workbench_of
+
+    modes = ModeService(engine_db)
+    assert modes.get() == settings.COMMUNITY
+    ProfileService(engine_db).save({"community_name": "康宁居民区"})
+    assert workbench_of(engine_db).community == "康宁居民区"
+    modes.set(settings.STREET)
+    assert modes.get() == settings.STREET
+    with engine_db.plain() as reader:
+        first = settings.first_audit_day(reader)
+    assert first in {dt.date.today(), dt.datetime.now(dt.UTC).date()}, "the profile's save is the first entry"
