@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -55,29 +56,22 @@ class MemberMonths(NamedTuple):
 
 
 class Assessment(NamedTuple):
-    member_id: int
     from_month: int
     monthly: Decimal
 
 
 class Relief(NamedTuple):
-    member_id: int
     first_month: int
     last_month: int
     monthly: Decimal
 
 
-class MonthPaid(NamedTuple):
-    member_id: int
-    month: int
-    amount: Decimal  # the entries netted
-    corrected: bool  # a 更正 among them
+class Payments(NamedTuple):
+    """A year's payments by member, grouped as they are read (thousands of rows: no object per row)."""
 
-
-class Voluntary(NamedTuple):
-    member_id: int
-    paid_on: dt.date
-    amount: Decimal
+    paid: dict[int, dict[int, Decimal]]  # member -> month -> the month's entries netted
+    corrected: dict[int, set[int]]  # member -> the months with a 更正 among their entries
+    voluntary: dict[int, list[tuple[dt.date, Decimal]]]  # member -> 自愿多交 as (day handed over, amount)
 
 
 class Yuan:
@@ -110,29 +104,30 @@ def members_belonging(reader: Reader, year: int, group_id: int | None = None) ->
     ]
 
 
-def assessments(reader: Reader, year: int, yuan: Yuan) -> list[Assessment]:
-    """The year's 核定, each from its month, in month order."""
-    return [
-        Assessment(member_id, month, yuan(fen)) for member_id, month, fen in reader.rows(ASSESSMENTS, {"year": year})
-    ]
+def assessments(reader: Reader, year: int, yuan: Yuan) -> dict[int, list[Assessment]]:
+    """The year's 核定 by member, each from its month, in month order."""
+    found: dict[int, list[Assessment]] = defaultdict(list)
+    for member_id, month, fen in reader.rows(ASSESSMENTS, {"year": year}):
+        found[member_id].append(Assessment(month, yuan(fen)))
+    return found
 
 
-def reliefs(reader: Reader, year: int, yuan: Yuan) -> list[Relief]:
-    return [
-        Relief(member_id, first, last, yuan(fen))
-        for member_id, first, last, fen in reader.rows(RELIEFS, {"year": year})
-    ]
+def reliefs(reader: Reader, year: int, yuan: Yuan) -> dict[int, list[Relief]]:
+    """The year's 减免 by member."""
+    found: dict[int, list[Relief]] = defaultdict(list)
+    for member_id, first, last, fen in reader.rows(RELIEFS, {"year": year}):
+        found[member_id].append(Relief(first, last, yuan(fen)))
+    return found
 
 
-def paid_per_month(reader: Reader, year: int, yuan: Yuan) -> list[MonthPaid]:
-    return [
-        MonthPaid(member_id, month, yuan(fen), least < 0)
-        for member_id, month, fen, least in reader.rows(PAID_PER_MONTH, {"year": year})
-    ]
-
-
-def voluntary(reader: Reader, year: int, yuan: Yuan) -> list[Voluntary]:
-    return [
-        Voluntary(member_id, day(paid_on), yuan(fen))
-        for member_id, paid_on, fen in reader.rows(VOLUNTARY, {"year": year})
-    ]
+def payments(reader: Reader, year: int, yuan: Yuan) -> Payments:
+    paid: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    corrected: dict[int, set[int]] = defaultdict(set)
+    for member_id, month, fen, least in reader.rows(PAID_PER_MONTH, {"year": year}):
+        paid[member_id][month] = yuan(fen)
+        if least < 0:
+            corrected[member_id].add(month)
+    voluntary: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for member_id, paid_on, fen in reader.rows(VOLUNTARY, {"year": year}):
+        voluntary[member_id].append((day(paid_on), yuan(fen)))
+    return Payments(paid, corrected, voluntary)

@@ -6,7 +6,6 @@ belonged to the branch at their end; what was paid is summed per month."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -95,34 +94,21 @@ def read_ledger(reader: Reader, year: int, group_id: int | None = None) -> list[
     """Every member of the branch in the year, what each month owes (after 减免) and what was paid."""
     members = dues.members_belonging(reader, year, group_id)
     yuan = dues.Yuan()
-    assessments: dict[int, list[dues.Assessment]] = defaultdict(list)
-    for assessment in dues.assessments(reader, year, yuan):
-        assessments[assessment.member_id].append(assessment)
-    reliefs: dict[int, list[dues.Relief]] = defaultdict(list)
-    for relief in dues.reliefs(reader, year, yuan):
-        reliefs[relief.member_id].append(relief)
-    paid: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    corrected: dict[int, set[int]] = defaultdict(set)
-    for month_paid in dues.paid_per_month(reader, year, yuan):
-        paid[month_paid.member_id][month_paid.month] = month_paid.amount
-        if month_paid.corrected:
-            corrected[month_paid.member_id].add(month_paid.month)
-    voluntary: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    for given in dues.voluntary(reader, year, yuan):
-        voluntary[given.member_id].append((given.paid_on, given.amount))
+    assessments, reliefs = dues.assessments(reader, year, yuan), dues.reliefs(reader, year, yuan)
+    paid, corrected, voluntary = dues.payments(reader, year, yuan)
     rows = []
     no_reliefs: list[dues.Relief] = []
     for member in members:
         member_id = member.member_id
         # The amount in force each month: the latest 核定 from that month or before (none yet: not owed).
         in_force: list[Decimal | None] = [None] * 13
-        for assessment in assessments.get(member_id, ()):
-            in_force[assessment.from_month :] = [assessment.monthly] * (13 - assessment.from_month)
+        for start, amount in assessments.get(member_id, ()):
+            in_force[start:] = [amount] * (13 - start)
         relieved = set()
-        for relief in reliefs.get(member_id, no_reliefs):
-            for month in range(relief.first_month, relief.last_month + 1):
+        for first, last, amount in reliefs.get(member_id, no_reliefs):
+            for month in range(first, last + 1):
                 if in_force[month] is not None:
-                    in_force[month] = relief.monthly
+                    in_force[month] = amount
                     relieved.add(month)
         owed = {month: due for month in member.months if (due := in_force[month]) is not None}
         rows.append(
