@@ -100,7 +100,7 @@ def statements() -> dict[str, str]:
         f"{module.__name__}.{name}": value
         for module in (care, dues, meetings, records, settings, studio, visits)
         for name, value in vars(module).items()
-        if isinstance(value, str) and value.startswith("SELECT ")
+        if isinstance(value, str) and value.startswith("SELECT ") and not name.startswith("_")
     } | {f"{records.__name__}.ANY_LIVE[{table}]": statement for table, statement in records.ANY_LIVE.items()}
 
 
