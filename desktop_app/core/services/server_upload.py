@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, func, select, text
 
 from desktop_app.core.domain.errors import AppError
+from desktop_app.core.reads.settings import STREET, read_mode
 from desktop_app.core.services.attachments import AttachmentInfo, AttachmentService
-from desktop_app.core.services.plain_reads import STREET, read_mode
 from desktop_app.core.services.registry import record_services
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import Base, Money
