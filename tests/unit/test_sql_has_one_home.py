@@ -19,10 +19,10 @@ PACKAGE = Path(desktop_app.__file__).parent
 READS = PACKAGE / "core" / "reads"
 MIGRATIONS = PACKAGE / "core" / "storage" / "migrations"
 STORAGE = PACKAGE / "core" / "storage"
-# The shared server's administration (`desktop-app server …`): its roles, grants, row-level security and the views
-# it serves, written as DDL the way a migration is, and its own tables of communities and logins. It reads no
-# community's records, and sits in storage, below core/reads.
-SERVER_ADMINISTRATION = STORAGE / "server.py"
+# The shared server's administration (`desktop-app server …`): its roles, grants, row-level security, the views
+# it serves and the change triggers it installs (server_notify), written as DDL the way a migration is, and its
+# own tables of communities and logins. It reads no community's records, and sits in storage, below core/reads.
+SERVER_ADMINISTRATION = (STORAGE / "server.py", STORAGE / "server_notify.py")
 
 # Words only a statement or a fragment of one says, in either case ("Select" alone is English: lower-case
 # select counts only with its FROM).
@@ -34,9 +34,9 @@ SQL_WORDS = re.compile(
 )
 # The one exemption: the storage layer's plumbing of the engine and the file, which reads no record — the
 # connection's pragmas and key, SQLCipher's export, the probes that tell a database file (sqlite_master) and
-# its schema revision (alembic_version) before any model is loaded.
+# its schema revision (alembic_version) before any model is loaded, and a server connection's liveness probe.
 ENGINE_PLUMBING = re.compile(
-    r"PRAGMA|sqlite_master|alembic_version|sqlcipher_export|(ATTACH|DETACH) DATABASE", re.IGNORECASE
+    r"PRAGMA|sqlite_master|alembic_version|sqlcipher_export|(ATTACH|DETACH) DATABASE|^SELECT 1$", re.IGNORECASE
 )
 
 
@@ -85,7 +85,7 @@ def read(reader, table, day):
 def test_sql_text_lives_only_in_core_reads_and_the_migrations():
     misplaced = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        if path.is_relative_to(READS) or path.is_relative_to(MIGRATIONS) or path == SERVER_ADMINISTRATION:
+        if path.is_relative_to(READS) or path.is_relative_to(MIGRATIONS) or path in SERVER_ADMINISTRATION:
             continue
         for line, text in sql_literals(path.read_text(encoding="utf-8")):
             if path.is_relative_to(STORAGE) and ENGINE_PLUMBING.search(text):
