@@ -53,10 +53,10 @@ def run_self_test() -> int:
 def _open(data: Path, context: dict[str, Any]) -> str:
     """An encrypted database, as every real one is: a throwaway password, the file unreadable without it."""
     import secrets
-    import sqlite3
 
     from desktop_app.core.storage import keys, migrate
     from desktop_app.core.storage.paths import DATABASE_FILENAME
+    from desktop_app.core.storage.restore import opens_with
     from desktop_app.core.storage.startup import open_database
 
     password = secrets.token_urlsafe(16)
@@ -65,11 +65,9 @@ def _open(data: Path, context: dict[str, Any]) -> str:
     context["db"] = db
     if keys.open_keys(data, recovery) != data_key:
         raise RuntimeError("恢复密钥打不开数据")
-    try:
-        sqlite3.connect(data / DATABASE_FILENAME).execute("SELECT count(*) FROM sqlite_master").fetchall()
-    except sqlite3.DatabaseError:
-        return f"已加密，数据版本 {migrate.current_revision(db.engine)}"
-    raise RuntimeError("数据文件没有加密")
+    if opens_with(data / DATABASE_FILENAME, None):  # as Python's sqlite3, or any SQLite program, would read it
+        raise RuntimeError("数据文件没有加密")
+    return f"已加密，数据版本 {migrate.current_revision(db.engine)}"
 
 
 def _write_records(context: dict[str, Any]) -> str:

@@ -393,13 +393,3 @@ def test_many_marks_made_by_mistake_are_undone_together_or_not_at_all(db, dues):
     assert all(not row_of(dues, i).unpaid(5) for i in ids), "refused: all three still paid"
     assert len(dues.undo_last([(i, 5) for i in ids], YEAR, dt.date.today())) == 3
     assert all(row_of(dues, i).unpaid(5) for i in ids)
-
-
-def test_the_member_on_a_day_rule_binds_its_days_and_formats_no_value_into_sql():
-    from desktop_app.core.services.plain_reads import belonged_on_params, belonged_on_sql
-
-    fragment = belonged_on_sql("end_of_march")
-    assert "'" not in fragment, "no value written into the statement"
-    assert ":end_of_march" in fragment
-    assert ":active_status" in fragment
-    assert belonged_on_params(end_of_march=dt.date(2026, 3, 31))["end_of_march"] == dt.date(2026, 3, 31)

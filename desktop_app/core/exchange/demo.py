@@ -40,7 +40,7 @@ from desktop_app.core.domain.errors import AppError
 from desktop_app.core.domain.normalize import id_check_digit
 from desktop_app.core.domain.pinyin import initials, sort_key
 from desktop_app.core.domain.talks import SECRETARY_ROLE
-from desktop_app.core.services.people import belonged_on
+from desktop_app.core.reads.clauses import belonged_on
 from desktop_app.core.services.profile import the_profile
 from desktop_app.core.services.registry import record_services
 from desktop_app.core.services.reminder_settings import StartDateService

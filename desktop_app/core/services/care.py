@@ -17,8 +17,8 @@ from desktop_app.core.domain.enums import AuditAction, CareStatus
 from desktop_app.core.domain.errors import NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.domain.pinyin import initials
+from desktop_app.core.reads.care import CareTotal, care_totals
 from desktop_app.core.services.base import RecordService, Validated, name_taken
-from desktop_app.core.services.plain_reads import read_care_totals
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import CareAction, CareCategory, Resident
@@ -230,10 +230,10 @@ class CareService(RecordService):
             raise self.invalid(errors)
         return settled
 
-    def totals_by_category(self, start: dt.date, end: dt.date) -> list[tuple[str, int, Decimal]]:
-        """(category, number of care actions, total amount) in a date range, in category order."""
+    def totals_by_category(self, start: dt.date, end: dt.date) -> list[CareTotal]:
+        """Each category's number of care actions and their amount in a date range, in category order."""
         with self.db.plain() as reader:
-            return read_care_totals(reader, start, end)
+            return care_totals(reader, start, end)
 
     def apply(self, session: Session, obj: Any, validated: Validated) -> None:
         super().apply(session, obj, validated)

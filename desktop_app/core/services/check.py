@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import text
-
 from desktop_app.core.services.attachments import AttachmentService
-from desktop_app.core.storage import migrate
+from desktop_app.core.storage import migrate, sqlite_checks
 from desktop_app.core.storage.database import Database
 
 
@@ -32,14 +30,14 @@ def check_database(db: Database) -> CheckReport:
     report = CheckReport()
     with db.engine.connect() as conn:
         if db.is_sqlite:
-            rows = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
-            if rows == ["ok"]:
+            problems = sqlite_checks.integrity_problems(conn)
+            if not problems:
                 report.good("数据文件完整性检查通过")
             else:
-                report.bad("数据文件已损坏：" + "；".join(rows[:5]))
-            broken = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+                report.bad("数据文件已损坏：" + "；".join(problems[:5]))
+            broken = sqlite_checks.broken_references(conn)
             if broken:
-                tables = sorted({row[0] for row in broken})
+                tables = sorted(set(broken))
                 report.bad(f"有 {len(broken)} 条记录引用了不存在的数据（表：{'、'.join(tables)}）")
             else:
                 report.good("记录之间的引用关系正确")

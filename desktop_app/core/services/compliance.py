@@ -17,7 +17,7 @@ from desktop_app.core.domain.rules import (
     evaluate_compliance,
     vote_quorum_met,
 )
-from desktop_app.core.services.plain_reads import read_groups, read_held, read_norms
+from desktop_app.core.reads.meetings import read_groups, read_held, read_norms
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import Attendance, Meeting
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from desktop_app.core.domain.lapses import Mark, Month, Run, dues_mark, meeting_mark, trailing_run
-from desktop_app.core.services.dues_ledger import ZERO, LedgerRow, month_end, read_ledger
-from desktop_app.core.services.plain_reads import read_attendance_by_month, read_members_on
+from desktop_app.core.reads.dues import month_end
+from desktop_app.core.reads.duties import read_attendance_by_month, read_members_on
+from desktop_app.core.services.dues_ledger import ZERO, LedgerRow, read_ledger
 from desktop_app.core.storage.plain import Reader
 
 if TYPE_CHECKING:

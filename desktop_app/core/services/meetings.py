@@ -15,9 +15,11 @@ from desktop_app.core.domain.enums import AttendanceStatus, AuditAction, Meeting
 from desktop_app.core.domain.errors import NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.domain.rules import AttendanceSummary, Norm, summarize_attendance
+from desktop_app.core.reads.clauses import belonged_on
+from desktop_app.core.reads.meetings import read_norms
+from desktop_app.core.reads.settings import NORMS_CONFIRMED_KEY
 from desktop_app.core.services.base import RecordService, Validated
-from desktop_app.core.services.people import MemberBrief, MemberService, belonged_on, brief_select, could_vote_on
-from desktop_app.core.services.plain_reads import NORMS_CONFIRMED_KEY, read_norms
+from desktop_app.core.services.people import MemberBrief, MemberService, brief_select, could_vote_on
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import Attendance, Meeting, MeetingNorm, Member, PartyGroup

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.domain.errors import AppError
-from desktop_app.core.services.plain_reads import COMMUNITY, MODE_KEY, MODE_LABELS, STREET, read_mode
+from desktop_app.core.reads.settings import COMMUNITY, MODE_KEY, MODE_LABELS, STREET, read_mode
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Date, Select, and_, bindparam, case, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.core.domain.columns import Column, ColumnKind
@@ -15,8 +15,8 @@ from desktop_app.core.domain.enums import Gender, MemberStatus, MemberType, Resi
 from desktop_app.core.domain.fields import Field, FieldType
 from desktop_app.core.domain.normalize import id_birth_date, id_is_male
 from desktop_app.core.domain.pinyin import initials, sort_key
+from desktop_app.core.reads.clauses import belonged_on
 from desktop_app.core.services.base import ListQuery, RecordService, Validated, name_taken
-from desktop_app.core.services.plain_reads import belonged_on_params, belonged_on_sql
 from desktop_app.core.storage.models import Member, PartyGroup, Resident
 
 F = FieldType
@@ -215,14 +215,6 @@ def id_number_disagreements(cleaned: Mapping[str, Any]) -> list[str]:
             f"性别“{gender.label}”与身份证号不一致（身份证号为{'男' if id_is_male(id_number) else '女'}性）"
         )
     return warnings
-
-
-def belonged_on(day: dt.date) -> Any:
-    """SQL: the member was in the branch on `day` (see plain_reads.belonged_on_sql)."""
-    bound = belonged_on_params(belonged_day=day).items()
-    return text(belonged_on_sql("belonged_day")).bindparams(
-        *(bindparam(name, value, type_=Date if isinstance(value, dt.date) else None) for name, value in bound)
-    )
 
 
 def could_vote_on(day: dt.date | None) -> Any:

@@ -1,5 +1,5 @@
 """What is due: the 工作台's reminders, computed from the data and the thresholds in 设置, read through the
-driver alone (see storage.plain) so the 工作台 shows them before the ORM has loaded."""
+driver alone (core.reads) so the 工作台 shows them before the ORM has loaded."""
 
 from __future__ import annotations
 
@@ -8,22 +8,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.domain.enums import CareStatus, NormPeriod, PracticeStatus
+from desktop_app.core.domain.enums import NormPeriod
 from desktop_app.core.domain.lapses import RULE_MONTHS, months_text
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.domain.rules import SCOPE_WORDS, UnitState, evaluate_compliance
 from desktop_app.core.domain.talks import PARTNER_LABELS, REMIND_FROM_MONTH
+from desktop_app.core.reads.care import follow_ups_due
+from desktop_app.core.reads.duties import read_coverage
+from desktop_app.core.reads.meetings import read_groups, read_held, read_norms
+from desktop_app.core.reads.settings import first_audit_day, setting
+from desktop_app.core.reads.studio import open_problems
+from desktop_app.core.reads.visits import overdue_practices
 from desktop_app.core.services.dues_ledger import LedgerRow, read_ledger
 from desktop_app.core.services.lapses import read_lapses
-from desktop_app.core.services.plain_reads import (
-    read_coverage,
-    read_groups,
-    read_held,
-    read_norms,
-    read_open_problems,
-)
 from desktop_app.core.storage.backup_files import list_backups
-from desktop_app.core.storage.plain import Reader, day, moment
+from desktop_app.core.storage.plain import Reader
 
 PREVIOUS_WORDS = {NormPeriod.MONTH: "上月", NormPeriod.QUARTER: "上季度", NormPeriod.YEAR: "去年"}
 THRESHOLDS_KEY = "reminder_thresholds"
@@ -50,7 +49,7 @@ THRESHOLD_LABELS = {
 
 
 def read_thresholds(reader: Reader) -> Thresholds:
-    kept = reader.setting(THRESHOLDS_KEY)
+    kept = setting(reader, THRESHOLDS_KEY)
     stored = kept if isinstance(kept, dict) else {}
     defaults = Thresholds()
     return Thresholds(**{name: int(stored.get(name, getattr(defaults, name))) for name in THRESHOLD_LABELS})
@@ -59,11 +58,10 @@ def read_thresholds(reader: Reader) -> Thresholds:
 def read_start_date(reader: Reader) -> dt.date:
     """The 启用日期: the day the program took over from paper (see reminder_settings.StartDateService); for
     data from before it was recorded, the day of the first entry in 操作记录."""
-    kept = reader.setting(START_DATE_KEY)
+    kept = setting(reader, START_DATE_KEY)
     if isinstance(kept, str):
         return dt.date.fromisoformat(kept)
-    first = reader.scalar("SELECT MIN(at) FROM audit_log")
-    return moment(first).date() if first is not None else dt.date.today()
+    return first_audit_day(reader) or dt.date.today()
 
 
 @dataclass(frozen=True)
@@ -158,32 +156,24 @@ def compute_reminders(reader: Reader, today: dt.date, backup_dir: Path | None) -
     thresholds = read_thresholds(reader)
     reminders = meeting_reminders(reader, today)
     horizon = today + dt.timedelta(days=thresholds.follow_up_days_ahead)
-    for record_id, name, when in reader.rows(
-        "SELECT id, recipient_name, follow_up_date FROM care_actions WHERE deleted_at IS NULL AND status = ?"
-        " AND follow_up_date <= ? ORDER BY follow_up_date, id",
-        (CareStatus.FOLLOW_UP.value, horizon.isoformat()),
-    ):
-        late = day(when) < today
-        text = f"关怀回访：{name}（{day(when):%Y-%m-%d}{'，已过期' if late else ''}）"
-        reminders.append(Reminder(text, Target("care", record_id), late))
-    for visit_id, description, due in reader.rows(
-        "SELECT adopted_practices.visit_id, adopted_practices.description, adopted_practices.due_date"
-        " FROM adopted_practices JOIN study_visits ON study_visits.id = adopted_practices.visit_id"
-        " WHERE study_visits.deleted_at IS NULL AND adopted_practices.status != ? AND adopted_practices.due_date < ?"
-        " ORDER BY adopted_practices.due_date, adopted_practices.id",
-        (PracticeStatus.DONE.value, today.isoformat()),
-    ):
-        reminders.append(
-            Reminder(f"借鉴举措已过期限：{description}（{day(due):%Y-%m-%d}）", Target("visit", visit_id), True)
-        )
+    for follow_up in follow_ups_due(reader, horizon):
+        late = follow_up.due < today
+        text = f"关怀回访：{follow_up.recipient}（{follow_up.due:%Y-%m-%d}{'，已过期' if late else ''}）"
+        reminders.append(Reminder(text, Target("care", follow_up.care_id), late))
+    for practice in overdue_practices(reader, today):
+        text = f"借鉴举措已过期限：{practice.description}（{practice.due:%Y-%m-%d}）"
+        reminders.append(Reminder(text, Target("visit", practice.visit_id), True))
     ledgers_read: dict[int, list[LedgerRow]] = {}  # each year's 党费 ledger read once for both
     reminders += dues_reminders(reader, today, thresholds.dues_collection_days, ledgers_read)
     reminders += lapse_reminders(reader, today, ledgers_read)
     reminders += talk_reminders(reader, today)
-    for problem_id, description, raised in read_open_problems(reader, today, thresholds.problem_open_days):
-        days = (today - raised).days
+    for problem in open_problems(reader, today - dt.timedelta(days=thresholds.problem_open_days)):
+        days = (today - problem.raised).days
+        description = problem.description
         short = description if len(description) <= 24 else description[:24] + "…"
-        reminders.append(Reminder(f"工作室问题已 {days} 天未解决：{short}", Target("studio_problem", problem_id), True))
+        reminders.append(
+            Reminder(f"工作室问题已 {days} 天未解决：{short}", Target("studio_problem", problem.problem_id), True)
+        )
     if backup_dir is not None:
         backups = list_backups(backup_dir)
         if not backups:

@@ -16,7 +16,7 @@ from desktop_app.core.domain.enums import AuditAction, MeetingKind, ReviewBody, 
 from desktop_app.core.domain.errors import AppError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.domain.reviews import excellent_warning, grade_counts
-from desktop_app.core.services.people import belonged_on
+from desktop_app.core.reads.clauses import belonged_on
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import Meeting, Member, MemberReview, MemberReviewEntry, PartyGroup

@@ -18,21 +18,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, select, text
+from sqlalchemy import Connection, Engine, Table, delete, func, select, true
 
 from desktop_app.core.domain.errors import AppError
+from desktop_app.core.reads.settings import STREET, read_mode
 from desktop_app.core.services.attachments import AttachmentInfo, AttachmentService
-from desktop_app.core.services.plain_reads import STREET, read_mode
 from desktop_app.core.services.registry import record_services
 from desktop_app.core.storage.database import Database
-from desktop_app.core.storage.models import Base, Money
-from desktop_app.core.storage.server import community_tables, require_init
+from desktop_app.core.storage.models import Base, Community, Money
+from desktop_app.core.storage.server import audit_stamps_held, community_tables, require_init
 
 UPLOAD_KIND = "server_upload"  # the audit line that records a move: its record kind
 # What `server add-community` gives a new community, replaced by the PC's own.
 SEEDED = ("community_profile", "care_categories", "meeting_norms", "studio_topics", "app_settings")
 # The files of attachments are moved apart (from the data directory into attachment_contents).
 FILES = "attachment_contents"
+AUDIT = Base.metadata.tables["audit_log"]
 
 TABLE_LABELS = {
     "community_profile": "居民区信息",
@@ -172,32 +173,32 @@ def upload(source_db: Database, target: Engine, community_name: str, source_labe
     kinds = kind_tables(source_db)
     with target.begin() as conn:
         require_init(conn)
-        community = conn.execute(
-            text("SELECT id FROM communities WHERE name = :name"), {"name": community_name}
-        ).scalar()
+        community = conn.execute(select(Community.id).where(Community.name == community_name)).scalar()
         if community is None:
             raise AppError(
                 f"服务器上没有名为“{community_name}”的居民区：请先用 server add-community 建立，什么也没有做。"
             )
         _refuse_used(conn, community, community_name)
         for name in reversed(SEEDED):
-            conn.execute(text(f"DELETE FROM {name} WHERE community_id = :c"), {"c": community})
+            seeded = Base.metadata.tables[name]
+            conn.execute(delete(seeded).where(seeded.c.community_id == community))
         _write(conn, community, source, kinds)
         written = {table.name: tally(conn, table, community) for table in upload_tables()}
         written[FILES] = _files_tally(conn, community)
         _refuse_differences(source.tallies, written)
         summary = "；".join(source.tallies[name].describe(name) for name in _reported(source.tallies))
         conn.execute(
-            text(
-                "INSERT INTO audit_log (community_id, at, os_user, action, record_kind, summary, changes, details,"
-                " unmasked) VALUES (:c, localtimestamp, '', 'import', :kind, :summary, '{}', :details, false)"
-            ),
-            {
-                "c": community,
-                "kind": UPLOAD_KIND,
-                "summary": "从单机数据迁入服务器",
-                "details": f"来源：{source_label}。{summary}",
-            },
+            AUDIT.insert().values(
+                community_id=community,
+                at=func.localtimestamp(),
+                os_user="",
+                action="import",
+                record_kind=UPLOAD_KIND,
+                summary="从单机数据迁入服务器",
+                changes={},
+                details=f"来源：{source_label}。{summary}",
+                unmasked=False,
+            )
         )
     return [
         f"已把“{source_label}”的数据迁入服务器上的居民区“{community_name}”：",
@@ -214,11 +215,10 @@ def _reported(tallies: dict[str, Tally]) -> Iterable[str]:
 def _refuse_used(conn: Connection, community: int, name: str) -> None:
     """A community already moved into, or already holding records, is refused: nothing is merged."""
     moved = conn.execute(
-        text(
-            "SELECT at, os_user, details FROM audit_log WHERE community_id = :c AND record_kind = :kind"
-            " ORDER BY id LIMIT 1"
-        ),
-        {"c": community, "kind": UPLOAD_KIND},
+        select(AUDIT.c.at, AUDIT.c.os_user, AUDIT.c.details)
+        .where(AUDIT.c.community_id == community, AUDIT.c.record_kind == UPLOAD_KIND)
+        .order_by(AUDIT.c.id)
+        .limit(1)
     ).first()
     if moved is not None:
         raise AppError(
@@ -248,9 +248,9 @@ def _write(conn: Connection, community: int, source: Source, kinds: dict[str, st
     for table in tables:
         old = [row["id"] for row in source.rows[table.name]] if "id" in table.c else []
         if old:
+            sequence = func.pg_get_serial_sequence(table.name, "id")
             fresh = conn.execute(
-                text(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)"),
-                {"n": len(old)},
+                select(func.nextval(sequence)).select_from(func.generate_series(1, len(old)))
             ).scalars()
             new_ids[table.name] = dict(zip(old, fresh, strict=True))
     cycles: list[tuple[Table, str, int, int]] = []  # a party group's leader, a member of it: set once both exist
@@ -288,13 +288,11 @@ def _write(conn: Connection, community: int, source: Source, kinds: dict[str, st
 
 
 def _keep_their_stamps(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """The PC's audit lines keep their own times and users: the server's stamp is held back for this transaction
-    alone (transactional DDL: no other session ever sees it off). The ALTER locks the table until the commit, so
-    other clients' audit lines wait: it comes last, only the check and the commit after it."""
-    conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_stamp"))
-    if rows:
-        conn.execute(table.insert(), rows)
-    conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_stamp"))
+    """The PC's audit lines keep their own times and users (server.audit_stamps_held): this comes last, only the
+    check and the commit after it, since holding the stamps back locks the table until the commit."""
+    with audit_stamps_held(conn):
+        if rows:
+            conn.execute(table.insert(), rows)
 
 
 def new_id(new_ids: dict[str, dict[int, int]], table: str, old: int) -> int:
@@ -309,13 +307,13 @@ def new_id(new_ids: dict[str, dict[int, int]], table: str, old: int) -> int:
 
 def _files_tally(conn: Connection, community: int) -> Tally:
     """The files as the server holds them: each one's SHA-256 computed by the server must be its name."""
+    files = Base.metadata.tables[FILES]
     count, size, intact = conn.execute(
-        text(
-            "SELECT count(*), COALESCE(sum(length(data)), 0),"
-            " COALESCE(bool_and(encode(sha256(data), 'hex') = sha256), true)"
-            " FROM attachment_contents WHERE community_id = :c"
-        ),
-        {"c": community},
+        select(
+            func.count(),
+            func.coalesce(func.sum(func.length(files.c.data)), 0),
+            func.coalesce(func.bool_and(func.encode(func.sha256(files.c.data), "hex") == files.c.sha256), true()),
+        ).where(files.c.community_id == community)
     ).one()
     return Tally(int(count) if intact else -1, ((SIZE, Decimal(size)),))
 

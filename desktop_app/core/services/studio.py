@@ -14,8 +14,8 @@ from desktop_app.core.domain.columns import Column, ColumnKind
 from desktop_app.core.domain.enums import AuditAction, ProblemStatus, StudioActivityKind
 from desktop_app.core.domain.errors import NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
+from desktop_app.core.reads.studio import OpenProblem, open_problems
 from desktop_app.core.services.base import RecordService, Validated, name_taken
-from desktop_app.core.services.plain_reads import read_open_problems
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import ProblemDiscussion, StudioActivity, StudioProblem, StudioTopic
@@ -185,10 +185,10 @@ class StudioProblemService(RecordService):
         values["discussed_in"] = [d.activity_id for d in obj.discussions]
         return values
 
-    def open_since(self, today: dt.date, days: int) -> list[tuple[int, str, dt.date]]:
-        """Problems still open that were raised at least `days` days ago: (id, description, raised)."""
+    def open_since(self, today: dt.date, days: int) -> list[OpenProblem]:
+        """Problems still open that were raised at least `days` days ago."""
         with self.db.plain() as reader:
-            return read_open_problems(reader, today, days)
+            return open_problems(reader, today - dt.timedelta(days=days))
 
     def status_counts(self, start: dt.date, end: dt.date) -> list[tuple[str, dict[ProblemStatus, int]]]:
         """Per topic, how many problems raised in the range are in each state."""

@@ -15,9 +15,9 @@ from desktop_app.core.domain.columns import Column, ColumnKind
 from desktop_app.core.domain.enums import AuditAction, TalkWay
 from desktop_app.core.domain.fields import Field, FieldType
 from desktop_app.core.domain.talks import PARTNER_LABELS, Coverage
+from desktop_app.core.reads.clauses import belonged_on
+from desktop_app.core.reads.duties import PARTNER_KEY, read_coverage, read_partner
 from desktop_app.core.services.base import RecordService, Validated
-from desktop_app.core.services.people import belonged_on
-from desktop_app.core.services.plain_reads import PARTNER_KEY, read_coverage, read_partner
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.models import Member, Talk, TalkParticipant
 

@@ -1,4 +1,4 @@
-"""工作台: everything the first page shows, read in one go through the driver alone (see storage.plain): at
+"""工作台: everything the first page shows, read in one go through the driver alone (core.reads): at
 start-up on a connection of its own, on a worker, before the ORM has loaded; afterwards on the open database.
 The reminders, the two 12-month charts, this year's care, the latest records, and a new program's first steps."""
 
@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.core.domain.enums import MeetingKind
+from desktop_app.core.reads.care import CareTotal, care_totals, newest_care
+from desktop_app.core.reads.meetings import newest_meetings
+from desktop_app.core.reads.settings import COMMUNITY, read_community_name, read_mode
+from desktop_app.core.reads.visits import newest_visits
 from desktop_app.core.services.first_steps import FirstStep, first_steps
-from desktop_app.core.services.plain_reads import COMMUNITY, read_care_totals, read_community_name, read_mode
 from desktop_app.core.services.reminders import Reminder, compute_reminders
 from desktop_app.core.services.statistics import MonthlySeries, care_per_month, meetings_per_month
 from desktop_app.core.storage.paths import BACKUP_DIRNAME
-from desktop_app.core.storage.plain import Reader, day, head_revision, open_reader
+from desktop_app.core.storage.plain import Reader, head_revision, open_reader, schema_revision
 
 if TYPE_CHECKING:
     from desktop_app.core.storage.database import Database
@@ -31,7 +32,7 @@ class WorkbenchData:
     reminders: list[Reminder]
     meetings: MonthlySeries
     care: MonthlySeries
-    care_totals: list[tuple[str, int, Decimal]]  # this year: category, count, amount
+    care_totals: list[CareTotal]  # this year's
     latest: list[str]  # the newest care actions, meetings and visits, as lines
     first_steps: list[FirstStep]  # 开始使用, for a program not yet in use (else empty)
 
@@ -44,7 +45,7 @@ def workbench_data(reader: Reader, today: dt.date, backup_dir: Path | None) -> W
         reminders=compute_reminders(reader, today, backup_dir),
         meetings=meetings_per_month(reader, today),
         care=care_per_month(reader, today),
-        care_totals=read_care_totals(reader, dt.date(today.year, 1, 1), today),
+        care_totals=care_totals(reader, dt.date(today.year, 1, 1), today),
         latest=latest_lines(reader),
         first_steps=first_steps(reader),
     )
@@ -63,7 +64,7 @@ def first_look(data_file: Path, key: bytes | None, today: dt.date | None = None)
     (a wrong key, damage) raises, and the proper opening says what is wrong."""
     reader = open_reader(data_file, key)
     try:
-        if reader.scalar("SELECT version_num FROM alembic_version") != head_revision():
+        if schema_revision(reader) != head_revision():
             return None
         if read_mode(reader) != COMMUNITY or not read_community_name(reader):
             return None
@@ -74,15 +75,8 @@ def first_look(data_file: Path, key: bytes | None, today: dt.date | None = None)
 
 def latest_lines(reader: Reader) -> list[str]:
     """The newest care actions, meetings and visits, as their lists order them (newest first)."""
-    newest = f"WHERE {{0}}.deleted_at IS NULL ORDER BY {{0}}.date DESC, {{0}}.id DESC LIMIT {LATEST}"
-    care = reader.rows(
-        "SELECT care_actions.date, care_categories.name, care_actions.recipient_name FROM care_actions"
-        " JOIN care_categories ON care_categories.id = care_actions.category_id " + newest.format("care_actions")
-    )
-    meetings = reader.rows("SELECT date, kind, topic FROM meetings " + newest.format("meetings"))
-    visits = reader.rows("SELECT date, destination FROM study_visits " + newest.format("study_visits"))
     return [
-        *(f"【关怀】{day(date):%Y-%m-%d} {category} {name}" for date, category, name in care),
-        *(f"【三会一课】{day(date):%Y-%m-%d} {MeetingKind(kind).label}：{topic}" for date, kind, topic in meetings),
-        *(f"【学习考察】{day(date):%Y-%m-%d} {destination}" for date, destination in visits),
+        *(f"【关怀】{c.date:%Y-%m-%d} {c.category} {c.recipient}" for c in newest_care(reader, LATEST)),
+        *(f"【三会一课】{m.date:%Y-%m-%d} {m.kind.label}：{m.topic}" for m in newest_meetings(reader, LATEST)),
+        *(f"【学习考察】{v.date:%Y-%m-%d} {v.destination}" for v in newest_visits(reader, LATEST)),
     ]

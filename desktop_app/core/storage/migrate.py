@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from desktop_app.core.domain.errors import AppError, DatabaseTooNewError
 from desktop_app.core.storage.backup import make_backup
-from desktop_app.core.storage.plain import MIGRATIONS_DIR, head_revision, known_revisions
+from desktop_app.core.storage.plain import MIGRATIONS_DIR, REVISION_QUERY, head_revision, known_revisions
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -27,7 +27,7 @@ def alembic_config() -> Config:
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         try:
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return conn.execute(text(REVISION_QUERY)).scalar()
         except (OperationalError, ProgrammingError):
             return None  # a new, empty database
 

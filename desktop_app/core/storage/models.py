@@ -25,8 +25,8 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    column,
     func,
-    text,
 )
 from sqlalchemy import (
     false as sa_false,
@@ -158,7 +158,8 @@ class RecordRow(VersionedMixin, CommunityOwned, TimestampMixin, SearchableMixin,
     id: Mapped[int] = mapped_column(primary_key=True)
 
 
-LIVE_ROWS = text("deleted_at IS NULL")
+# The partial indexes' predicates, as expressions: the statements that use them say `reads.rules.live`.
+LIVE_ROWS = column("deleted_at").is_(None)
 
 
 def live_index(table: str, *columns: str) -> Index:
@@ -175,7 +176,7 @@ def live_index(table: str, *columns: str) -> Index:
     )
 
 
-BINNED_ROWS = text("deleted_at IS NOT NULL")
+BINNED_ROWS = column("deleted_at").is_not(None)
 
 
 def binned_index(table: str) -> Index:

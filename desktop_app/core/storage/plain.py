@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,44 +36,49 @@ def head_revision() -> str:
     return known_revisions()[-1]
 
 
-# A named parameter in the statements here (`:day`), as SQLite's driver and SQLAlchemy's text() write it.
+# The file's schema revision as Alembic keeps it: plumbing of the file, asked before any model is loaded (by the
+# start-up's first look, the migration and a backup's inspection alike).
+REVISION_QUERY = "SELECT version_num FROM alembic_version"
+
+
+def schema_revision(reader: Reader) -> str | None:
+    return reader.scalar(REVISION_QUERY)
+
+
+# A named parameter in the statements of core.reads (`:day`), as SQLite's driver and SQLAlchemy's text() write it.
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
 class Reader:
-    """Statements on a DB-API connection, written with `?` placeholders (positional parameters) or `:name` ones
-    (a mapping of parameters), whatever the driver's own style: no value is ever formatted into the text."""
+    """Statements on a DB-API connection (those of core.reads), written with `:name` parameters whatever the driver's
+    own style: no value is ever formatted into the text."""
 
     def __init__(self, connection: Any, paramstyle: str = "qmark") -> None:
         self.connection = connection
-        self._placeholder = "?" if paramstyle == "qmark" else "%s"
-        # SQLite's driver hands JSON columns over as text; psycopg (PostgreSQL) decodes them itself.
-        self._json_as_text = paramstyle == "qmark"
+        # SQLite's driver takes `:name` as it is; psycopg (PostgreSQL) spells it `%(name)s`.
+        self._sqlite = paramstyle == "qmark"
+        # SQLite's driver hands JSON columns over as text; psycopg decodes them itself.
+        self._json_as_text = self._sqlite
 
-    def rows(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[tuple[Any, ...]]:
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
         cursor = self.connection.cursor()
         try:
-            if isinstance(params, Mapping):
-                named = sql if self._placeholder == "?" else _NAMED.sub(r"%(\1)s", sql)
-                cursor.execute(named, {name: self._stored(value) for name, value in params.items()})
-            else:
-                positional = sql if self._placeholder == "?" else sql.replace("?", self._placeholder)
-                cursor.execute(positional, tuple(self._stored(value) for value in params))
+            named = sql if self._sqlite else _NAMED.sub(r"%(\1)s", sql)
+            cursor.execute(named, {name: self._stored(value) for name, value in (params or {}).items()})
             return list(cursor.fetchall())
         finally:
             cursor.close()
 
     def _stored(self, value: Any) -> Any:
         """A date as the file keeps it: ISO text on SQLite (whose driver's own date adapter is deprecated)."""
-        return value.isoformat() if self._placeholder == "?" and isinstance(value, dt.date) else value
+        return value.isoformat() if self._sqlite and isinstance(value, dt.date) else value
 
-    def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
+    def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         found = self.rows(sql, params)
         return found[0][0] if found else None
 
-    def setting(self, key: str) -> Any:
-        """A value kept in `app_settings` (see storage.app_settings), or None."""
-        value = self.scalar("SELECT value FROM app_settings WHERE key = ?", (key,))
+    def json_value(self, value: Any) -> Any:
+        """A JSON column's value as Python (see storage.app_settings)."""
         return json.loads(value) if self._json_as_text and isinstance(value, str) else value
 
 
@@ -103,7 +108,3 @@ def moment(value: str | dt.datetime) -> dt.datetime:
 def money(fen: int) -> Decimal:
     """A Money column's whole fen as yuan (see storage.models.Money)."""
     return (Decimal(fen) / 100).quantize(FEN)
-
-
-def placeholders(count: int) -> str:
-    return ", ".join("?" * count)

@@ -24,6 +24,7 @@ from desktop_app.core.storage.backup import (
 )
 from desktop_app.core.storage.database import Database, query_file
 from desktop_app.core.storage.keys import KEYS_FILENAME
+from desktop_app.core.storage.plain import REVISION_QUERY
 from desktop_app.core.storage.targets import input_file
 
 REQUIRED_TABLES = {"residents", "members", "care_actions", "meetings", "study_visits", "alembic_version"}
@@ -88,7 +89,8 @@ def carried_keys(source: Path) -> Iterator[Path | None]:
         yield Path(bundle.extract(KEYS_FILENAME, tmp))
 
 
-def _opens(path: Path, key: bytes) -> bool:
+def opens_with(path: Path, key: bytes | None) -> bool:
+    """The file opens as a database with this key (None: as a plain file, as any SQLite program reads it)."""
     try:
         query_file(path, "SELECT count(*) FROM sqlite_master", key=key)
     except cipher.database_errors():
@@ -102,7 +104,7 @@ def file_key(path: Path, key: bytes | None, name: str, bundle_secret: str | None
     recovery key unwraps from the keys it carries."""
     if cipher.is_plain(path):
         return None
-    if key is not None and _opens(path, key):
+    if key is not None and opens_with(path, key):
         return key
     if (path.parent / KEYS_FILENAME).is_file():
         if bundle_secret is None:
@@ -113,9 +115,21 @@ def file_key(path: Path, key: bytes | None, name: str, bundle_secret: str | None
             bundle_key = keys.open_keys(path.parent, bundle_secret)
         except keys.WrongPasswordError as exc:
             raise keys.WrongPasswordError(f"这个密码或恢复密钥打不开备份包“{name}”，未做任何改动。") from exc
-        if _opens(path, bundle_key):
+        if opens_with(path, bundle_key):
             return bundle_key
     raise InvalidBackupError(f"“{name}”不是书记工作台的备份文件（或是加密的，而没有能打开它的密钥），未做任何改动。")
+
+
+def live_count(table_name: str) -> str:
+    """SQLite's statement counting a table's records not in the 回收站, for a raw connection to a backup file (no
+    engine opens it): made from the models' own predicate of live rows, so no SQL is written here."""
+    from sqlalchemy import func, select, table
+    from sqlalchemy.dialects import sqlite
+
+    from desktop_app.core.storage.models import LIVE_ROWS
+
+    counted = select(func.count()).select_from(table(table_name)).where(LIVE_ROWS)
+    return str(counted.compile(dialect=sqlite.dialect()))
 
 
 def inspect_backup(source: Path, key: bytes | None = None, bundle_secret: str | None = None) -> BackupContents:
@@ -134,11 +148,8 @@ def inspect_backup(source: Path, key: bytes | None = None, bundle_secret: str | 
             tables = {row[0] for row in conn.execute("select name from sqlite_master where type='table'")}
             if not tables >= REQUIRED_TABLES:
                 raise InvalidBackupError(f"“{source.name}”不是书记工作台的备份文件（缺少数据表），未做任何改动。")
-            revision = conn.execute("select version_num from alembic_version").fetchone()
-            counts = {
-                label: conn.execute(f"select count(*) from {table} where deleted_at is null").fetchone()[0]
-                for table, label in COUNTED.items()
-            }
+            revision = conn.execute(REVISION_QUERY).fetchone()
+            counts = {label: conn.execute(live_count(table)).fetchone()[0] for table, label in COUNTED.items()}
         except cipher.database_errors() as exc:
             raise InvalidBackupError(f"备份文件“{source.name}”无法读取（{exc}），未做任何改动。") from exc
         finally:

@@ -20,6 +20,8 @@ import hmac
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, create_engine, text
@@ -180,6 +182,16 @@ CREATE OR REPLACE TRIGGER audit_log_unchangeable BEFORE UPDATE OR DELETE ON audi
 CREATE OR REPLACE TRIGGER audit_log_not_truncated BEFORE TRUNCATE ON audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION shuji_audit_unchangeable();
 """
+
+
+@contextmanager
+def audit_stamps_held(conn: Connection) -> Iterator[None]:
+    """Audit lines written meanwhile keep their own times and users (a PC's, moved in): the server's stamp is held
+    back for this transaction alone (transactional DDL: no other session ever sees it off; the ALTER locks the
+    table until the commit, so other clients' audit lines wait)."""
+    conn.exec_driver_sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_stamp")
+    yield
+    conn.exec_driver_sql("ALTER TABLE audit_log ENABLE TRIGGER audit_log_stamp")
 
 
 def refuse_password_in_url(url: str) -> None:

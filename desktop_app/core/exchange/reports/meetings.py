@@ -90,7 +90,7 @@ class MeetingsReport(Report):
                     Meeting.id,
                     Meeting.date,
                     Meeting.kind,
-                    PartyGroup.name,
+                    PartyGroup.name.label("group_name"),
                     Meeting.topic,
                     Meeting.host,
                     Meeting.recorder,
@@ -107,7 +107,7 @@ class MeetingsReport(Report):
             written = 0
             for row in all_rows(session, stmt):
                 written += 1
-                kind_text = MeetingKind(row.kind).label + (f"（{row[3]}）" if row[3] else "")
+                kind_text = MeetingKind(row.kind).label + (f"（{row.group_name}）" if row.group_name else "")
                 rate = row.attended_count / row.expected_count if row.expected_count else None
                 people = (("主持", row.host), ("记录", row.recorder), ("授课", row.lecturer))
                 detail.write_row(

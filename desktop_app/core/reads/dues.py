@@ -1,0 +1,133 @@
+"""党费: what the month grid is made of — who belonged at each month's end, the 核定, the 减免 and the payments of
+a year (see services.dues_ledger, which puts them together)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from desktop_app.core.reads.rules import belonged_on, belonged_on_params, live
+from desktop_app.core.storage.plain import Reader, day, money
+
+MONTHS = range(1, 13)
+# The months a 12-bit number stands for (bit 0: January), for every such number.
+MONTHS_OF_BITS = [tuple(month for month in MONTHS if bits >> (month - 1) & 1) for bits in range(1 << 12)]
+
+# Each member with the months they belonged to the branch at the end of, as bits (January the lowest), in one
+# statement: twelve month ends, each its own parameter.
+_MONTHS_BELONGED = " + ".join(
+    f"(CASE WHEN {belonged_on(f'end_of_{month}')} THEN {1 << (month - 1)} ELSE 0 END)" for month in MONTHS
+)
+_MEMBERS = (
+    f"SELECT members.id, members.name, party_groups.name, {_MONTHS_BELONGED} FROM members"
+    " LEFT OUTER JOIN party_groups ON party_groups.id = members.group_id"
+    f" WHERE {live('members')}{{in_group}}"
+    " ORDER BY members.group_id, members.name_pinyin, members.id"
+)
+MEMBERS = _MEMBERS.format(in_group="")
+MEMBERS_OF_GROUP = _MEMBERS.format(in_group=" AND members.group_id = :group_id")
+ASSESSMENTS = (
+    "SELECT member_id, from_month, monthly_amount FROM dues_assessments WHERE year = :year ORDER BY from_month"
+)
+RELIEFS = (
+    "SELECT member_id, from_month, to_month, monthly_amount FROM dues_reliefs"
+    f" WHERE year = :year AND {live('dues_reliefs')}"
+)
+# A 更正 is the only payment with a negative amount: MIN tells the corrected months from the same index.
+PAID_PER_MONTH = (
+    "SELECT member_id, month, SUM(amount), MIN(amount) FROM dues_payments"
+    f" WHERE year = :year AND {live('dues_payments')} AND month BETWEEN 1 AND 12 GROUP BY member_id, month"
+)
+# Month 0: a 自愿多交, which pays no month and is counted by the day it was handed over.
+VOLUNTARY = (
+    "SELECT member_id, paid_on, amount FROM dues_payments"
+    f" WHERE year = :year AND {live('dues_payments')} AND month = 0 ORDER BY paid_on, id"
+)
+
+
+class MemberMonths(NamedTuple):
+    member_id: int
+    name: str
+    group: str  # empty: in no 党小组
+    months: tuple[int, ...]  # the months at whose end the member belonged to the branch
+
+
+class Assessment(NamedTuple):
+    from_month: int
+    monthly: Decimal
+
+
+class Relief(NamedTuple):
+    first_month: int
+    last_month: int
+    monthly: Decimal
+
+
+class Payments(NamedTuple):
+    """A year's payments by member, grouped as they are read (thousands of rows: no object per row)."""
+
+    paid: dict[int, dict[int, Decimal]]  # member -> month -> the month's entries netted
+    corrected: dict[int, set[int]]  # member -> the months with a 更正 among their entries
+    voluntary: dict[int, list[tuple[dt.date, Decimal]]]  # member -> 自愿多交 as (day handed over, amount)
+
+
+class Yuan:
+    """Whole fen as yuan, each amount converted once: a year's grid repeats the same few amounts thousands of times."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, Decimal] = {}
+
+    def __call__(self, fen: int) -> Decimal:
+        found = self.known.get(fen)
+        if found is None:
+            found = self.known[fen] = money(fen)
+        return found
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def members_belonging(reader: Reader, year: int, group_id: int | None = None) -> list[MemberMonths]:
+    """The members (not in the 回收站) who belonged to the branch at the end of at least one month of the year,
+    in roster order; of one 党小组 when `group_id` is given."""
+    params: dict[str, Any] = belonged_on_params(**{f"end_of_{month}": month_end(year, month) for month in MONTHS})
+    if group_id is not None:
+        params["group_id"] = group_id
+    return [
+        MemberMonths(member_id, name, group or "", MONTHS_OF_BITS[bits])
+        for member_id, name, group, bits in reader.rows(MEMBERS if group_id is None else MEMBERS_OF_GROUP, params)
+        if bits
+    ]
+
+
+def assessments(reader: Reader, year: int, yuan: Yuan) -> dict[int, list[Assessment]]:
+    """The year's 核定 by member, each from its month, in month order."""
+    found: dict[int, list[Assessment]] = defaultdict(list)
+    for member_id, month, fen in reader.rows(ASSESSMENTS, {"year": year}):
+        found[member_id].append(Assessment(month, yuan(fen)))
+    return found
+
+
+def reliefs(reader: Reader, year: int, yuan: Yuan) -> dict[int, list[Relief]]:
+    """The year's 减免 by member."""
+    found: dict[int, list[Relief]] = defaultdict(list)
+    for member_id, first, last, fen in reader.rows(RELIEFS, {"year": year}):
+        found[member_id].append(Relief(first, last, yuan(fen)))
+    return found
+
+
+def payments(reader: Reader, year: int, yuan: Yuan) -> Payments:
+    paid: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    corrected: dict[int, set[int]] = defaultdict(set)
+    for member_id, month, fen, least in reader.rows(PAID_PER_MONTH, {"year": year}):
+        paid[member_id][month] = yuan(fen)
+        if least < 0:
+            corrected[member_id].add(month)
+    voluntary: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for member_id, paid_on, fen in reader.rows(VOLUNTARY, {"year": year}):
+        voluntary[member_id].append((day(paid_on), yuan(fen)))
+    return Payments(paid, corrected, voluntary)

@@ -1,0 +1,118 @@
+"""The branch's yearly duties: who belonged on a day, the months' attendance, and 谈心谈话 with its coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from desktop_app.core.domain.enums import AttendanceStatus
+from desktop_app.core.domain.talks import PARTNER_LABELS, WITH_SECRETARY, Coverage, TalkMember, coverage
+from desktop_app.core.reads.rules import belonged_on, belonged_on_params, live
+from desktop_app.core.reads.settings import setting
+from desktop_app.core.storage.plain import Reader, day, optional_day
+
+PARTNER_KEY = "talk_partner"  # whom every member must have talked with (domain.talks), a 谈心谈话 setting
+ROSTER_ORDER = "ORDER BY members.group_id, members.name_pinyin, members.id"
+MEMBERS_ON = (
+    "SELECT members.id, members.name, party_groups.name FROM members"
+    " LEFT OUTER JOIN party_groups ON party_groups.id = members.group_id"
+    f" WHERE {live('members')} AND {belonged_on('on_day')} {ROSTER_ORDER}"
+)
+# One month's attendance per member, counted in SQL on the date index: a large branch's two years come as a
+# few thousand rows (one statement bucketing the months with CASE took four times as long on SQLite).
+MONTH_ATTENDANCE = (
+    "SELECT meeting_attendance.member_id,"
+    " SUM(CASE WHEN meeting_attendance.status = :present THEN 1 ELSE 0 END),"
+    " SUM(CASE WHEN meeting_attendance.status = :leave THEN 1 ELSE 0 END), COUNT(*)"
+    " FROM meeting_attendance JOIN meetings ON meetings.id = meeting_attendance.meeting_id"
+    f" WHERE {live('meetings')} AND meetings.date BETWEEN :first AND :last"
+    " GROUP BY meeting_attendance.member_id"
+)
+TALK_MEMBERS = (
+    "SELECT members.id, members.name, party_groups.name, members.is_committee, members.committee_role,"
+    f" members.committee_from, members.committee_until, CASE WHEN {belonged_on('on_day')} THEN 1 ELSE 0 END"
+    " FROM members LEFT OUTER JOIN party_groups ON party_groups.id = members.group_id"
+    f" WHERE {live('members')} {ROSTER_ORDER}"
+)
+TALKS = (
+    "SELECT talks.id, talks.date, talk_participants.member_id FROM talks"
+    " JOIN talk_participants ON talk_participants.talk_id = talks.id"
+    f" WHERE {live('talks')} AND talks.date BETWEEN :first AND :last"
+)
+
+
+class MemberOnDay(NamedTuple):
+    id: int
+    name: str
+    group: str  # the 党小组's name, or ""
+
+
+class MonthAttendance(NamedTuple):
+    member_id: int
+    month: int  # the index of the month in the months asked about
+    present: int
+    on_leave: int
+    absent: int
+
+
+class Talk(NamedTuple):
+    date: dt.date
+    people: frozenset[int]
+
+
+def read_members_on(reader: Reader, on: dt.date) -> list[MemberOnDay]:
+    """The members who belong to the branch on the day, by group and name."""
+    return [
+        MemberOnDay(member_id, name, group or "")
+        for member_id, name, group in reader.rows(MEMBERS_ON, belonged_on_params(on_day=on))
+    ]
+
+
+def read_attendance_by_month(reader: Reader, months: list[tuple[dt.date, dt.date]]) -> list[MonthAttendance]:
+    """Per member and month (each a first and last day), how often the member was listed at a meeting (not one in
+    the 回收站) and marked present, on leave, absent."""
+    status = {"present": AttendanceStatus.PRESENT.value, "leave": AttendanceStatus.ON_LEAVE.value}
+    found = []
+    for index, (first, last) in enumerate(months):
+        bound = {**status, "first": first, "last": last}
+        for member_id, present, leave, listed in reader.rows(MONTH_ATTENDANCE, bound):
+            present, leave = int(present), int(leave)
+            found.append(MonthAttendance(member_id, index, present, leave, int(listed) - present - leave))
+    return found
+
+
+def read_talk_members(reader: Reader, on: dt.date) -> list[tuple[TalkMember, bool]]:
+    """Every member not in the 回收站 as 谈心谈话 needs them, in roster order, and whether they belong on the day."""
+    return [
+        (
+            TalkMember(
+                member_id, name, group or "", bool(committee), role or "", optional_day(since), optional_day(until)
+            ),
+            bool(belongs),
+        )
+        for member_id, name, group, committee, role, since, until, belongs in reader.rows(
+            TALK_MEMBERS, belonged_on_params(on_day=on)
+        )
+    ]
+
+
+def read_talks(reader: Reader, start: dt.date, end: dt.date) -> list[Talk]:
+    """The 谈心谈话 in the range (not those in the 回收站), each with its participants' ids."""
+    talks: dict[int, tuple[dt.date, set[int]]] = {}
+    for talk_id, date, member_id in reader.rows(TALKS, {"first": start, "last": end}):
+        talks.setdefault(talk_id, (day(date), set()))[1].add(member_id)
+    return [Talk(date, frozenset(people)) for date, people in talks.values()]
+
+
+def read_partner(reader: Reader) -> str:
+    kept = setting(reader, PARTNER_KEY)
+    return kept if kept in PARTNER_LABELS else WITH_SECRETARY
+
+
+def read_coverage(reader: Reader, year: int, today: dt.date) -> Coverage:
+    """The year's 谈心谈话 coverage, as of its last day (this year: as of today)."""
+    as_of = min(dt.date(year, 12, 31), today)
+    members = read_talk_members(reader, as_of)
+    expected = {member.id for member, belongs in members if belongs}
+    talks = read_talks(reader, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return coverage(year, [member for member, _ in members], expected, talks, read_partner(reader))
