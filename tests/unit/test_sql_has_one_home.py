@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import desktop_app
-from desktop_app.core.reads import care, dues, meetings, records, settings, studio, visits
+from desktop_app.core.reads import care, dues, duties, meetings, records, settings, studio, visits
 from desktop_app.core.reads.rules import belonged_on, belonged_on_params
 from desktop_app.core.storage.plain import Reader
 
@@ -98,7 +98,7 @@ def statements() -> dict[str, str]:
     """Every statement the driver-only reads define, by module and name."""
     return {
         f"{module.__name__}.{name}": value
-        for module in (care, dues, meetings, records, settings, studio, visits)
+        for module in (care, dues, duties, meetings, records, settings, studio, visits)
         for name, value in vars(module).items()
         if isinstance(value, str) and value.startswith("SELECT ") and not name.startswith("_")
     } | {f"{records.__name__}.ANY_LIVE[{table}]": statement for table, statement in records.ANY_LIVE.items()}
