@@ -529,17 +529,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
         from desktop_app.selftest import run_self_test
 
         return run_self_test()
-    password = _scripted_password(args)
-    ahead = None
-    if password is not None and args.db_url is None:
-        # Before Qt loads: the key and the 工作台 are read on a thread while the window is built.
-        from desktop_app.core.services.look_ahead import look_ahead
-        from desktop_app.core.storage.paths import resolve_data_dir
-
-        ahead = look_ahead(resolve_data_dir(args.data_dir), password)
     from desktop_app.ui.shell.app import run_gui
 
-    return run_gui(args.data_dir, args.db_url, quit_when=args.quit_when, password=password, ahead=ahead)
+    return run_gui(args.data_dir, args.db_url, password=_scripted_password(args))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -549,8 +541,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--self-test", action="store_true", help="自检：在临时目录中试用全部功能（不碰真实数据），通过时退出码为 0"
     )
     _data_options(parser, top_level=True)
-    # For benchmarks: start as a user would, and quit once the window is shown, or its data ready.
-    parser.add_argument("--quit-when", choices=["shown", "ready", "open"], help=argparse.SUPPRESS)
     parser.set_defaults(handler=cmd_gui, command=None)
     sub = parser.add_subparsers(title="子命令", metavar="子命令", parser_class=ChineseArgumentParser)
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.storage import keys
 from desktop_app.core.storage.keys import LOSS_WARNING, RECOVERY_KEY_NOTICE
 from desktop_app.core.storage.passwords import ADVICE, SCORE_LABELS, PasswordVerdict, judge
-from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.background import BackgroundTask, run_in_background
 from desktop_app.ui.kit.dialog_buttons import ok_cancel
 from desktop_app.ui.kit.errors import report_failure
 from desktop_app.ui.kit.signals import on_click
@@ -278,14 +278,14 @@ class UnlockDialog(QDialog):
             return
         self.ok_button.setEnabled(False)
         directory, judged = self.data_dir, not self.locked
-        self.task = BackgroundTask(
-            self,
-            "正在核对密码…",
-            lambda progress: (keys.open_keys(directory, secret), judge(secret).reason if judged else ""),
-            self._opened,
-            self._refused,
+        self.task = run_in_background(
+            label="正在核对密码…",
+            work=lambda: (keys.open_keys(directory, secret), judge(secret).reason if judged else ""),
+            on_done=self._opened,
+            on_error=self._refused,
+            parent=self,
+            progress_dialog=True,
         )
-        self.task.start()
 
     def _opened(self, key_and_weakness: tuple[bytes, str]) -> None:
         key, self.weakness = key_and_weakness
