@@ -70,3 +70,15 @@ def test_a_scripts_main_window_is_painted_before_any_heavy_module_loads(keyed_da
     imported = imported_before_painted(keyed_data_dir, DESKTOP_APP_PASSWORD=TEST_PASSWORD)
     assert_light(imported, "desktop_app.ui.shell.main_window")
     assert "desktop_app.ui.dialogs.passwords" not in imported, "a script's start asks nothing"
+
+
+def test_an_unknown_moment_is_named_and_nothing_is_printed(monkeypatch, capsys):
+    from desktop_app.ui.shell.moments import VARIABLE, Moments
+
+    monkeypatch.setenv(VARIABLE, "shwon")
+    moments = Moments.from_environment()
+    moments.reached("shown")
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert "shwon" in printed.err
+    assert "painted、shown、ready、open" in printed.err
