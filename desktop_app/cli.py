@@ -649,14 +649,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
-    from desktop_app.core.storage.targets import os_failure
-
     try:
         return args.handler(args)
     except AppError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # the machine refused (read-only, missing, full): its errno, in Chinese
+        from desktop_app.core.storage.targets import os_failure  # not on the way to the first window
+
         print(f"错误：{os_failure(exc)}", file=sys.stderr)
         return 1
     except UnicodeError:  # text that cannot be written as it is (a lone surrogate in a name or path)

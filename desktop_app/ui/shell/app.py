@@ -98,7 +98,6 @@ def run_gui(data_dir: str | None = None, db_url: str | None = None, password: st
     event loop, and at the end running work waited for and the data closed. `password`: a script's
     (`--password-file`, DESKTOP_APP_PASSWORD): no password dialog is shown."""
     from desktop_app.core.storage.crashlog import CrashRecorder
-    from desktop_app.ui.kit.background import BackgroundTask
     from desktop_app.ui.kit.errors import install_exception_hook
 
     app = create_application(input_rules=False)  # installed once the first window is painted
@@ -125,6 +124,8 @@ def run_gui(data_dir: str | None = None, db_url: str | None = None, password: st
     try:
         return app.exec() if start.run() else start.exit_code or 0
     finally:
+        from desktop_app.ui.kit.background import BackgroundTask
+
         BackgroundTask.wait_all()
         start.close()
         crashes.stop()
@@ -202,9 +203,9 @@ class Start:
 
     def begin(self) -> None:
         """The first window is on screen: the one background task starts, and the input rules take over."""
+        self.moments.reached("painted")
         from desktop_app.ui.kit.background import START_UP_POLL_MS, News, run_in_background
 
-        self.moments.reached("painted")
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         install_input_rules(app)
