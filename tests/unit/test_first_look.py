@@ -62,7 +62,9 @@ def test_a_scripts_opening_reads_the_first_look_then_opens_the_data(encrypted):
     with pytest.raises(WrongPasswordError):
         wrong.run(pytest.fail)
     looks: list = []
-    opened = DataOpening(encrypted.data_dir, None, PASSWORD, check_first=False).run(looks.append)
+    opening = DataOpening(encrypted.data_dir, None, PASSWORD, check_first=False)
+    opening.first_window_painted()
+    opened = opening.run(looks.append)
     assert opened is not None
     try:
         assert opened.db.key == encrypted.key
@@ -77,6 +79,7 @@ def test_a_persons_opening_waits_for_the_key_or_ends_when_they_quit(encrypted):
     checked_first = DataOpening(encrypted.data_dir, None, None, check_first=True)
     assert not checked_first.key_from_script
     checked_first.give_key(encrypted.key)
+    checked_first.first_window_painted()
     looks: list = []
     opened = checked_first.run(looks.append)
     assert opened is not None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -39,9 +40,10 @@ class Opened:
 
 class DataOpening:
     """One opening of a data directory (or a server's database, `db_url`). A script's `password` is turned into the
-    key on the worker; otherwise the window gives the key (`give_key`) or gives up (`give_up`) while the worker
-    imports the database layer. `check_first`: the whole file is checked before it is used (after a run that did
-    not end normally)."""
+    key on the worker at once; otherwise the window gives the key (`give_key`) or gives up (`give_up`) while the
+    worker imports the database layer. Nothing heavy is imported before the window says its first window is on
+    screen (`first_window_painted`). `check_first`: the whole file is checked before it is used (after a run that
+    did not end normally)."""
 
     def __init__(self, directory: Path, db_url: str | None, password: str | None, check_first: bool) -> None:
         from desktop_app.core.storage import keys
@@ -53,6 +55,7 @@ class DataOpening:
         self.script_password = password if db_url is None and keys.has_keys(directory) else None
         self.key: bytes | None = None  # the key the data was opened with, once it is known
         self._key: Future[bytes | None] = Future()
+        self._painted = threading.Event()
 
     @property
     def key_from_script(self) -> bool:
@@ -65,6 +68,10 @@ class DataOpening:
     def give_up(self) -> None:
         """The person chose to quit before the data was opened: the worker ends without opening it."""
         self._key.cancel()
+        self._painted.set()
+
+    def first_window_painted(self) -> None:
+        self._painted.set()
 
     def encrypts_plain_data(self) -> bool:
         """An earlier version's plain file, encrypted while it opens (a while, on a large one)."""
@@ -78,37 +85,39 @@ class DataOpening:
 
         from desktop_app.core.storage import keys
 
-        if self.script_password is not None:
-            key: bytes | None = keys.open_keys(self.directory, self.script_password)
-        else:
-            import_data_layer()  # while the person types the password
+        key = keys.open_keys(self.directory, self.script_password) if self.script_password is not None else None
+        first = self._first_look(key, first_look_read)  # a script's: while the window is made
+        self._painted.wait()  # nothing heavy before the first window is on screen
+        import_data_layer()  # a person's start: while they type the password
+        if self.script_password is None:
             try:
                 key = self._key.result()
             except CancelledError:
                 return None
+            first = self._first_look(key, first_look_read)
         self.key = key
-        first = self._first_look(key)
-        if first is not None:
-            first_look_read(first)
-        import_data_layer()
         return open_and_read(self.directory, self.db_url, key, self.check_first, read_workbench=first is None)
 
     def _exists(self) -> bool:
         return self.data_file.exists() and self.data_file.stat().st_size > 0
 
-    def _first_look(self, key: bytes | None) -> WorkbenchData | None:
-        """The 工作台 from the file before the database layer opens it; None where the first page must wait for the
-        proper opening: a server, data of an earlier version (plain, to encrypt; or to migrate), a copy not set up,
-        a street office's copy, a check first, a file that cannot be read so (which the opening then explains)."""
+    def _first_look(self, key: bytes | None, read: Callable[[WorkbenchData], None]) -> WorkbenchData | None:
+        """The 工作台 from the file before the database layer opens it, told to `read`; None where the first page
+        must wait for the proper opening: a server, data of an earlier version (plain, to encrypt; or to migrate),
+        a copy not set up, a street office's copy, a check first, a file that cannot be read so (which the opening
+        then explains)."""
         if key is None or self.check_first or not self._exists() or self.encrypts_plain_data():
             return None
         from desktop_app.core.services.workbench import first_look
 
         try:
-            return first_look(self.data_file, key)
+            looked = first_look(self.data_file, key)
         except Exception as exc:
             log.info("the 工作台 waits for the data to open: %s", exc)
             return None
+        if looked is not None:
+            read(looked)
+        return looked
 
 
 def import_data_layer() -> None:

@@ -170,14 +170,17 @@ class Start:
         """The start as a person sees it; False when there is nothing to open (they quit, or were told why):
         1. the notice that the last run did not end normally, before anything asks;
         2. the first window: the password (a new one and the recovery key at the first start); the main window
-           when a script gave the password or the data is on a server. Once it is painted the one background
-           task starts (`begin`): the database layer is imported while the person types;
+           when a script gave the password or the data is on a server. Once it is painted
+           (`first_window_painted`) the one background task (`begin`) imports the database layer, while the
+           person types (a script's task starts at once: its key and 工作台 are read while the window is made);
         3. the key, handed to the task, which reads the 工作台 from the file and opens the data;
         4. the main window, awaiting the task: its first look (`first_look_read`), then the data (`ready`)."""
+        if self.opening.key_from_script:
+            self.begin()  # its key and 工作台 are read while the window is made
         if self.window is None:
-            self._first_paint = FirstPaint(self.begin)
+            self._first_paint = FirstPaint(self.first_window_painted)
         else:
-            self.begin()
+            self.first_window_painted()
         if self.last_run is not None and self.password is None:
             tell_unclean_exit(None, self.last_run)
         needs_key = not self.opening.key_from_script and self.db_url is None
@@ -202,13 +205,8 @@ class Start:
         return True
 
     def begin(self) -> None:
-        """The first window is on screen: the one background task starts, and the input rules take over."""
-        self.moments.reached("painted")
         from desktop_app.ui.kit.background import START_UP_POLL_MS, News, run_in_background
 
-        app = QApplication.instance()
-        assert isinstance(app, QApplication)
-        install_input_rules(app)
         news = News()
         self.task = run_in_background(
             label="正在打开数据…",
@@ -221,6 +219,16 @@ class Start:
             poll_ms=START_UP_POLL_MS,
         )
         self.say_when_converting()
+
+    def first_window_painted(self) -> None:
+        """The first window is on screen: the heavy imports may begin, and the input rules take over."""
+        self.moments.reached("painted")
+        self.opening.first_window_painted()
+        if self.task is None:
+            self.begin()
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        install_input_rules(app)
 
     def ask_key(self) -> tuple[bytes, str | None] | None:
         return data_key(None, self.directory, self.password)
