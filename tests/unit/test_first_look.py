@@ -64,7 +64,12 @@ def test_a_scripts_opening_reads_the_first_look_then_opens_the_data(encrypted):
     looks: list = []
     opening = DataOpening(encrypted.data_dir, None, PASSWORD, check_first=False)
     opening.first_window_painted()
-    opened = opening.run(looks.append)
+
+    def shown(look):  # what the window does with it
+        looks.append(look)
+        opening.first_look_shown()
+
+    opened = opening.run(shown)
     assert opened is not None
     try:
         assert opened.db.key == encrypted.key

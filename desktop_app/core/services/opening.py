@@ -42,8 +42,9 @@ class DataOpening:
     """One opening of a data directory (or a server's database, `db_url`). A script's `password` is turned into the
     key on the worker at once; otherwise the window gives the key (`give_key`) or gives up (`give_up`) while the
     worker imports the database layer. Nothing heavy is imported before the window says its first window is on
-    screen (`first_window_painted`). `check_first`: the whole file is checked before it is used (after a run that
-    did not end normally)."""
+    screen (`first_window_painted`), nor before a script's first look is shown (`first_look_shown`): the imports
+    would hold the interpreter while the window builds it. `check_first`: the whole file is checked before it is
+    used (after a run that did not end normally)."""
 
     def __init__(self, directory: Path, db_url: str | None, password: str | None, check_first: bool) -> None:
         from desktop_app.core.storage import keys
@@ -56,6 +57,7 @@ class DataOpening:
         self.key: bytes | None = None  # the key the data was opened with, once it is known
         self._key: Future[bytes | None] = Future()
         self._painted = threading.Event()
+        self._look_shown = threading.Event()
 
     @property
     def key_from_script(self) -> bool:
@@ -69,9 +71,13 @@ class DataOpening:
         """The person chose to quit before the data was opened: the worker ends without opening it."""
         self._key.cancel()
         self._painted.set()
+        self._look_shown.set()
 
     def first_window_painted(self) -> None:
         self._painted.set()
+
+    def first_look_shown(self) -> None:
+        self._look_shown.set()
 
     def encrypts_plain_data(self) -> bool:
         """An earlier version's plain file, encrypted while it opens (a while, on a large one)."""
@@ -87,7 +93,9 @@ class DataOpening:
 
         key = keys.open_keys(self.directory, self.script_password) if self.script_password is not None else None
         first = self._first_look(key, first_look_read)  # a script's: while the window is made
-        self._painted.wait()  # nothing heavy before the first window is on screen
+        self._painted.wait()  # nothing heavy before the first window is on screen, and its 工作台
+        if first is not None:
+            self._look_shown.wait()
         import_data_layer()  # a person's start: while they type the password
         if self.script_password is None:
             try:

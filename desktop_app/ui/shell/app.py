@@ -263,7 +263,10 @@ class Start:
 
     def first_look_read(self, first: WorkbenchData) -> None:
         assert self.window is not None  # the look needs the key, which comes once the window is made
-        self.window.show_first_look(first)
+        try:
+            self.window.show_first_look(first)
+        finally:
+            self.opening.first_look_shown()  # the opening goes on, shown or not
         self.moments.reached("ready")
 
     def ready(self, opened: Opened | None) -> None:
