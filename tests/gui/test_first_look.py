@@ -155,3 +155,24 @@ def test_a_scripts_wrong_password_is_told_and_the_program_ends(qtbot, community,
     assert window.first_look is None
     assert window.context is None
     assert started.opened == []
+
+
+def test_a_program_ended_before_its_first_look_is_shown_ends_at_once(community):
+    """Ended at the moment its main window is shown (the 工作台 read, not yet on screen): the opening under way is
+    given up, not waited for (it would wait for the look to be shown)."""
+    import os
+    import subprocess
+    import sys
+
+    directory, _ = community
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DESKTOP_APP_PASSWORD": PASSWORD}
+    env["DESKTOP_APP_MOMENTS"] = "shown"
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "--data-dir", str(directory)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-1] == "shown"

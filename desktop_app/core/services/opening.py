@@ -58,6 +58,7 @@ class DataOpening:
         self._key: Future[bytes | None] = Future()
         self._painted = threading.Event()
         self._look_shown = threading.Event()
+        self._given_up = False
 
     @property
     def key_from_script(self) -> bool:
@@ -68,7 +69,9 @@ class DataOpening:
         self._key.set_result(key)
 
     def give_up(self) -> None:
-        """The person chose to quit before the data was opened: the worker ends without opening it."""
+        """The person chose to quit (or the program ends) before the data was opened: the worker ends without
+        opening it."""
+        self._given_up = True
         self._key.cancel()
         self._painted.set()
         self._look_shown.set()
@@ -96,6 +99,8 @@ class DataOpening:
         self._painted.wait()  # nothing heavy before the first window is on screen, and its 工作台
         if first is not None:
             self._look_shown.wait()
+        if self._given_up:
+            return None
         import_data_layer()  # a person's start: while they type the password
         if self.script_password is None:
             try:

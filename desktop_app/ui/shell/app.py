@@ -126,6 +126,7 @@ def run_gui(data_dir: str | None = None, db_url: str | None = None, password: st
     finally:
         from desktop_app.ui.kit.background import BackgroundTask
 
+        start.opening.give_up()  # an opening still under way is not finished for nobody
         BackgroundTask.wait_all()
         start.close()
         crashes.stop()
