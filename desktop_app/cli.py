@@ -541,17 +541,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
         return run_self_test()
     _refuse_password_in_db_url(args)
-    password = _scripted_password(args)
-    ahead = None
-    if password is not None and args.db_url is None:
-        # Before Qt loads: the key and the 工作台 are read on a thread while the window is built.
-        from desktop_app.core.services.look_ahead import look_ahead
-        from desktop_app.core.storage.paths import resolve_data_dir
-
-        ahead = look_ahead(resolve_data_dir(args.data_dir), password)
     from desktop_app.ui.shell.app import run_gui
 
-    return run_gui(args.data_dir, args.db_url, quit_when=args.quit_when, password=password, ahead=ahead)
+    return run_gui(args.data_dir, args.db_url, password=_scripted_password(args))
 
 
 def _refuse_password_in_db_url(args: argparse.Namespace) -> None:
@@ -679,8 +671,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--self-test", action="store_true", help="自检：在临时目录中试用全部功能（不碰真实数据），通过时退出码为 0"
     )
     _data_options(parser, top_level=True)
-    # For benchmarks: start as a user would, and quit once the window is shown, or its data ready.
-    parser.add_argument("--quit-when", choices=["shown", "ready", "open"], help=argparse.SUPPRESS)
     parser.set_defaults(handler=cmd_gui, command=None)
     sub = parser.add_subparsers(title="子命令", metavar="子命令", parser_class=ChineseArgumentParser)
 
@@ -838,14 +828,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
-    from desktop_app.core.storage.targets import os_failure
-
     try:
         return args.handler(args)
     except AppError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # the machine refused (read-only, missing, full): its errno, in Chinese
+        from desktop_app.core.storage.targets import os_failure  # not on the way to the first window
+
         print(f"错误：{os_failure(exc)}", file=sys.stderr)
         return 1
     except UnicodeError:  # text that cannot be written as it is (a lone surrogate in a name or path)

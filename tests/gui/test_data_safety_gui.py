@@ -95,24 +95,23 @@ def start_as_the_program_does(qtbot, data_dir, drive_modal, *handlers, check_fir
     """The window shown, then the data opened as `run_gui` opens it (`check_first`: after a run that did not
     end normally), the dialogs on the way driven by `handlers`; the window and the exit code the program
     would end with."""
-    from desktop_app.ui.shell.app import open_data
+    from desktop_app.ui.shell.app import Start
 
     window = MainWindow(settings=ui_settings(data_dir))
     qtbot.addWidget(window)
     window.show()
     stopped: list[int] = []
-    opened: list = []
+    started = Start(data_dir, None, None, check_first=check_first, window=window, stop=stopped.append)
 
     def start():
-        task = open_data(window, data_dir, None, opened, stop=stopped.append, check_first=check_first)
-        qtbot.waitUntil(lambda: bool(stopped) or window.context is not None, timeout=20000)
-        assert task is not None
-        assert task.done
+        if started.run():
+            qtbot.waitUntil(lambda: bool(stopped) or window.context is not None, timeout=20000)
+        assert started.task is not None
+        qtbot.waitUntil(lambda: started.task.done, timeout=20000)
 
     drive_modal(start, *handlers)
-    for db in opened:
-        qtbot.waitUntil(lambda: not BackgroundTask._running, timeout=20000)  # the day's backup
-        db.dispose()
+    qtbot.waitUntil(lambda: not BackgroundTask._running, timeout=20000)  # the day's backup
+    started.close()
     return window, stopped
 
 

@@ -9,19 +9,19 @@ import threading
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from desktop_app.core.services import opening as opening_module
 from desktop_app.core.services.care import CareCategoryService, CareService
-from desktop_app.core.services.look_ahead import look_ahead
 from desktop_app.core.services.profile import ProfileService
 from desktop_app.core.storage import keys
 from desktop_app.core.storage.startup import open_database
 from desktop_app.ui.forms.base import RecordForm
 from desktop_app.ui.kit.background import BackgroundTask
 from desktop_app.ui.kit.ui_settings import ui_settings
-from desktop_app.ui.shell import app as app_module
+from desktop_app.ui.shell.app import Start
 from desktop_app.ui.shell.main_window import MainWindow
 from desktop_app.ui.views.dashboard import DashboardView
 from desktop_app.ui.views.records import CareView
-from tests.gui.conftest import PASSWORD
+from tests.gui.conftest import PASSWORD, answer
 
 
 @pytest.fixture
@@ -49,40 +49,43 @@ def community(tmp_path):
 def held_opening(monkeypatch):
     """The database layer's opening waits until the test lets it go on (set the event)."""
     go_on = threading.Event()
-    real = app_module.open_and_read
+    real = opening_module.open_and_read
 
-    def opening_when_let(*args):
+    def opening_when_let(*args, **kwargs):
         assert go_on.wait(20), "the test never let the opening go on"
-        return real(*args)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(app_module, "open_and_read", opening_when_let)
+    monkeypatch.setattr(opening_module, "open_and_read", opening_when_let)
     return go_on
 
 
-def start(qtbot, directory, ahead):
+def start(qtbot, directory, drive_modal=None, type_text=None):
+    """The program's start on a window already shown: a script's (its password given), or with `drive_modal` a
+    person's, who types the password into the dialog."""
     window = MainWindow(settings=ui_settings(directory))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    opened: list = []
-    app_module.open_data(
-        window, directory, None, opened, stop=pytest.fail, password=PASSWORD, check_first=False, ahead=ahead
-    )
+    if drive_modal is None:
+        started = Start(directory, None, PASSWORD, window=window, stop=pytest.fail)
+        assert started.run()
+    else:
+        started = Start(directory, None, None, window=window, stop=pytest.fail)
+        assert drive_modal(started.run, answer(qtbot, type_text, PASSWORD))
     qtbot.waitUntil(lambda: window.first_look is not None, timeout=20000)
-    return window, opened
+    return window, started
 
 
-def finish(qtbot, opened):
+def finish(qtbot, started):
     qtbot.waitUntil(lambda: not BackgroundTask._running, timeout=20000)  # the day's backup, the file's check
-    for db in opened:
-        db.dispose()
+    started.close()
 
 
 def test_a_page_clicked_before_the_data_is_open_is_shown_once_it_is(
     qtbot, community, held_opening, reminder_lines, click_page
 ):
     directory, _ = community
-    window, opened = start(qtbot, directory, look_ahead(directory, PASSWORD))  # a script's start
+    window, started = start(qtbot, directory)  # a script's start
     panel = window.first_look
     assert window.context is None, "the database layer has not opened the data yet"
     assert window.stack.currentWidget() is panel
@@ -101,16 +104,16 @@ def test_a_page_clicked_before_the_data_is_open_is_shown_once_it_is(
     dashboard = window.view(0)
     assert isinstance(dashboard, DashboardView)
     assert dashboard.panel is panel, "the 工作台 shown first is the page's, not a second copy"
-    finish(qtbot, opened)
+    finish(qtbot, started)
 
 
 def test_a_reminder_clicked_before_the_data_is_open_opens_its_record_once_it_is(
-    qtbot, community, held_opening, monkeypatch, click_reminder
+    qtbot, community, held_opening, monkeypatch, click_reminder, drive_modal, type_text
 ):
     directory, care_id = community
     forms: list[RecordForm] = []
     monkeypatch.setattr(RecordForm, "exec", lambda form: forms.append(form) or 0)
-    window, opened = start(qtbot, directory, None)  # a person's start: the look is read after the password
+    window, started = start(qtbot, directory, drive_modal, type_text)  # the look is read after the password
     click_reminder(window.first_look, "王奶奶")
     assert forms == []
     held_opening.set()
@@ -118,14 +121,14 @@ def test_a_reminder_clicked_before_the_data_is_open_opens_its_record_once_it_is(
     [form] = forms
     assert form.record_id == care_id
     assert isinstance(window.stack.currentWidget(), CareView)
-    finish(qtbot, opened)
+    finish(qtbot, started)
 
 
 def test_the_workbench_shown_first_stays_on_screen_when_the_data_is_open(
     qtbot, community, held_opening, reminder_lines
 ):
     directory, _ = community
-    window, opened = start(qtbot, directory, look_ahead(directory, PASSWORD))
+    window, started = start(qtbot, directory)
     panel = window.first_look
     held_opening.set()
     qtbot.waitUntil(lambda: window.context is not None, timeout=20000)
@@ -135,7 +138,7 @@ def test_the_workbench_shown_first_stays_on_screen_when_the_data_is_open(
     assert panel.isVisible(), "the 工作台 still shows, now as the page's"
     assert not panel.visibleRegion().isEmpty()
     assert any("王奶奶" in line for line in reminder_lines(panel))
-    finish(qtbot, opened)
+    finish(qtbot, started)
 
 
 def test_a_scripts_wrong_password_is_told_and_the_program_ends(qtbot, community, shown_errors):
@@ -144,20 +147,32 @@ def test_a_scripts_wrong_password_is_told_and_the_program_ends(qtbot, community,
     qtbot.addWidget(window)
     window.show()
     stopped: list[int] = []
-    opened: list = []
-    app_module.open_data(
-        window,
-        directory,
-        None,
-        opened,
-        stop=stopped.append,
-        password="不是这个密码",
-        check_first=False,
-        ahead=look_ahead(directory, "不是这个密码"),
-    )
+    started = Start(directory, None, "不是这个密码", window=window, stop=stopped.append)
+    assert started.run()
     qtbot.waitUntil(lambda: bool(stopped), timeout=20000)
     assert stopped == [1]
     assert any("密码或恢复密钥不正确" in message for _, message in shown_errors)
     assert window.first_look is None
     assert window.context is None
-    assert opened == []
+    assert started.opened == []
+
+
+def test_a_program_ended_before_its_first_look_is_shown_ends_at_once(community):
+    """Ended at the moment its main window is shown (the 工作台 read, not yet on screen): the opening under way is
+    given up, not waited for (it would wait for the look to be shown)."""
+    import os
+    import subprocess
+    import sys
+
+    directory, _ = community
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DESKTOP_APP_PASSWORD": PASSWORD}
+    env["DESKTOP_APP_MOMENTS"] = "shown"
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "--data-dir", str(directory)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-1] == "shown"

@@ -15,7 +15,7 @@ from desktop_app.core.storage.restore import restore_backup
 from desktop_app.core.storage.startup import open_database
 from desktop_app.ui.kit.background import BackgroundTask
 from desktop_app.ui.kit.ui_settings import ui_settings
-from desktop_app.ui.shell.app import open_data
+from desktop_app.ui.shell.app import Start
 from desktop_app.ui.shell.main_window import MainWindow
 from tests.conftest import TEST_DATA_KEY, TEST_PASSWORD
 from tests.unit.test_every_way_in import files_under, readable, secrets_of
@@ -28,7 +28,7 @@ def test_a_first_start_in_the_window_and_what_follows_leave_nothing_readable(qtb
     window = MainWindow(settings=ui_settings(tmp_path / "ui"))
     qtbot.addWidget(window)
     window.show()
-    opened: list = []
+    started = Start(data, None, None, check_first=True, window=window, stop=lambda code: None)
 
     def new_password(dialog):
         qtbot.keyClicks(dialog.first, TEST_PASSWORD)
@@ -45,7 +45,7 @@ def test_a_first_start_in_the_window_and_what_follows_leave_nothing_readable(qtb
         qtbot.keyClick(dialog, Key.Key_Return)
 
     def start():
-        open_data(window, data, None, opened, stop=lambda code: None)
+        assert started.run()
         qtbot.waitUntil(lambda: window.context is not None, timeout=30000)
 
     drive_modal(start, new_password, recovery_key, first_run)
@@ -75,5 +75,4 @@ def test_a_first_start_in_the_window_and_what_follows_leave_nothing_readable(qtb
         assert readable([*files_under(tmp_path / "street"), package], secrets) == []
     finally:
         street.dispose()
-    for each in opened:
-        each.dispose()
+    started.close()

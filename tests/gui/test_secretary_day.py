@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QPushButton
 from desktop_app.core.storage.paths import DATABASE_FILENAME
 from desktop_app.ui.kit.background import BackgroundTask
 from desktop_app.ui.kit.ui_settings import ui_settings
-from desktop_app.ui.shell.app import open_data
+from desktop_app.ui.shell.app import Start
 from desktop_app.ui.shell.main_window import MainWindow
 
 Key = _Qt.Key
@@ -81,8 +81,10 @@ def test_a_secretarys_day_by_keyboard(
         qtbot.keyClick(name, Key.Key_Return)
 
     def start():
-        opening = open_data(window, directory, None, opened)
-        qtbot.waitUntil(lambda: opening.done and window.context is not None, timeout=20000)
+        started = Start(directory, None, None, check_first=True, window=window)
+        assert started.run()
+        opened.append(started)
+        qtbot.waitUntil(lambda: started.task.done and window.context is not None, timeout=20000)
 
     drive_modal(start, set_password, record_recovery_key, first_run)
     assert window.windowTitle().endswith("康宁居民区")
@@ -211,8 +213,8 @@ def test_a_secretarys_day_by_keyboard(
     )
     assert "已导出 1 页会议记录" in window.statusBar().currentMessage()
     window.close()
-    for db in opened:
-        db.dispose()
+    for started in opened:
+        started.close()
 
     # A new process on the same data.
     [recovery] = record_recovery_key.shown

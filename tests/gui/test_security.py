@@ -146,7 +146,7 @@ def test_a_new_password_in_settings_opens_the_same_data(qtbot, encrypted, drive_
 
 def test_start_up_asks_for_the_password_of_encrypted_data(qtbot, tmp_path, drive_modal, type_text):
     from desktop_app.core.services.profile import ProfileService
-    from desktop_app.ui.shell.app import open_data
+    from desktop_app.ui.shell.app import Start
 
     data_key, _ = keys.create_keys(tmp_path, PASSWORD)
     db = open_database(tmp_path, key=data_key)
@@ -155,11 +155,10 @@ def test_start_up_asks_for_the_password_of_encrypted_data(qtbot, tmp_path, drive
     window = MainWindow(settings=ui_settings(tmp_path))
     qtbot.addWidget(window)
     window.show()
-    opened: list = []
+    started = Start(tmp_path, None, None, check_first=True, window=window, stop=pytest.fail)
 
     def start():
-        task = open_data(window, tmp_path, None, opened, stop=pytest.fail)
-        assert task is not None
+        assert started.run()
         qtbot.waitUntil(lambda: window.context is not None, timeout=20000)
 
     drive_modal(start, answer(qtbot, type_text, PASSWORD))
@@ -169,8 +168,7 @@ def test_start_up_asks_for_the_password_of_encrypted_data(qtbot, tmp_path, drive
     from desktop_app.ui.kit.background import BackgroundTask
 
     qtbot.waitUntil(lambda: not BackgroundTask._running, timeout=20000)
-    for opened_db in opened:
-        opened_db.dispose()
+    started.close()
 
 
 def test_restoring_encrypted_backups_and_another_pcs_bundle(qtbot, encrypted, tmp_path_factory, asked, monkeypatch):
@@ -324,7 +322,7 @@ def test_change_password_refuses_the_communitys_name(qtbot, encrypted, drive_mod
 def test_a_weak_old_password_still_opens_and_is_met_by_one_nudge(qtbot, tmp_path, drive_modal, type_text, told):
     from desktop_app.core.services.profile import ProfileService
     from desktop_app.ui.kit.background import BackgroundTask
-    from desktop_app.ui.shell.app import open_data
+    from desktop_app.ui.shell.app import Start
 
     data_key, _ = keys.create_keys(tmp_path, "123456")  # set by an earlier version, before the rule
     db = open_database(tmp_path, key=data_key)
@@ -333,10 +331,10 @@ def test_a_weak_old_password_still_opens_and_is_met_by_one_nudge(qtbot, tmp_path
     window = MainWindow(settings=ui_settings(tmp_path))
     qtbot.addWidget(window)
     window.show()
-    opened: list = []
+    started = Start(tmp_path, None, None, check_first=True, window=window, stop=pytest.fail)
 
     def start():
-        open_data(window, tmp_path, None, opened, stop=pytest.fail)
+        assert started.run()
         qtbot.waitUntil(lambda: window.context is not None, timeout=20000)
 
     drive_modal(start, answer(qtbot, type_text, "123456"))
@@ -349,8 +347,7 @@ def test_a_weak_old_password_still_opens_and_is_met_by_one_nudge(qtbot, tmp_path
     assert window.idle_lock is not None
     drive_modal(window.idle_lock.lock, answer(qtbot, type_text, "123456"))
     assert len([message for message in told if "修改密码" in message]) == 1, "once a start, not at every unlock"
-    for opened_db in opened:
-        opened_db.dispose()
+    started.close()
 
 
 def test_a_scripts_first_start_with_a_weak_password_is_refused(qtbot, tmp_path):
@@ -401,10 +398,9 @@ def test_the_change_password_texts_are_whole_at_1366x768(qtbot, encrypted, drive
 
 
 def test_a_scripts_weak_password_opens_and_the_status_bar_says_to_change_it(qtbot, tmp_path):
-    from desktop_app.core.services.look_ahead import look_ahead
     from desktop_app.core.services.profile import ProfileService
     from desktop_app.ui.kit.background import BackgroundTask
-    from desktop_app.ui.shell.app import open_data
+    from desktop_app.ui.shell.app import Start
 
     data_key, _ = keys.create_keys(tmp_path, "qq123456")
     db = open_database(tmp_path, key=data_key)
@@ -413,12 +409,10 @@ def test_a_scripts_weak_password_opens_and_the_status_bar_says_to_change_it(qtbo
     window = MainWindow(settings=ui_settings(tmp_path))
     qtbot.addWidget(window)
     window.show()
-    opened: list = []
-    ahead = look_ahead(tmp_path, "qq123456")
-    open_data(window, tmp_path, None, opened, stop=pytest.fail, password="qq123456", check_first=False, ahead=ahead)
+    started = Start(tmp_path, None, "qq123456", window=window, stop=pytest.fail)
+    assert started.run()
     qtbot.waitUntil(lambda: "不够安全" in window.statusBar().currentMessage(), timeout=20000)
     assert window.context is not None
     assert window.context.db.key == data_key, "a script's weak password still opens: nobody waits for a question"
     qtbot.waitUntil(lambda: not BackgroundTask._running, timeout=20000)
-    for opened_db in opened:
-        opened_db.dispose()
+    started.close()

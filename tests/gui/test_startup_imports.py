@@ -1,8 +1,10 @@
-"""The window is shown before the heavy layers load: nothing imports them on the way there.
+"""The first window is painted before the heavy layers load: nothing imports them on the way there.
 
-Start-up speed rests on this (docs/ARCHITECTURE.md, Performance); one top-level import in the
-wrong module would undo it without failing anything else. Runs in a fresh interpreter, since
-this test session has long imported everything.
+Start-up speed rests on this (docs/ARCHITECTURE.md, Performance); one top-level import in the wrong module would undo
+it without failing anything else. Each test runs the program in a fresh interpreter (this test session has long
+imported everything) with `-X importtime`, whose report goes to the same pipe as the program's moments
+(DESKTOP_APP_MOMENTS): every module whose line comes before `painted` was imported before the first window was on
+screen.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
-# Loaded only once the window shows (the database, Excel, the services and views).
+from tests.conftest import TEST_PASSWORD
+
+# Loaded only once the first window is painted (the database, Excel, the services and views).
 HEAVY = [
     "sqlalchemy",
     "alembic",
@@ -24,27 +29,56 @@ HEAVY = [
 ]
 
 
-def imported_modules(importtime_output: str) -> set[str]:
-    """Module names from `python -X importtime`'s report (`import time: self | cumulative |   name`)."""
+def imported_before_painted(data_dir: Path, **env: str) -> set[str]:
+    """The program started on `data_dir`, ended at its first window's paint: what it had imported by then."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "desktop_app", "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "DESKTOP_APP_MOMENTS": "painted", **env},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    lines = done.stdout.splitlines()
+    assert "painted" in lines, done.stdout[-2000:]
+    before = lines[: lines.index("painted")]
+    # `import time: self | cumulative |   name`, a line when each import ends
     return {
         line.rsplit("|", 1)[1].strip()
-        for line in importtime_output.splitlines()
+        for line in before
         if line.startswith("import time:") and "|" in line and not line.rstrip().endswith("imported package")
     }
 
 
-def test_showing_the_window_loads_no_heavy_module(tmp_path):
-    """The program as a person starts it, quitting once its window is shown."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "desktop_app", "--data-dir", str(tmp_path), "--quit-when", "shown"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    imported = imported_modules(done.stderr)
-    assert "desktop_app.ui.shell.main_window" in imported, "the report covers the start-up path"
+def assert_light(imported: set[str], first_window_module: str) -> None:
+    assert first_window_module in imported, "the report covers the way to the first window"
     loaded = sorted(name for name in HEAVY if name in imported)
-    assert loaded == [], f"loaded before the window was shown: {loaded}"
+    assert loaded == [], f"loaded before the first window was painted: {loaded}"
+
+
+def test_the_password_dialog_is_painted_before_any_heavy_module_loads(keyed_data_dir, monkeypatch):
+    monkeypatch.delenv("DESKTOP_APP_PASSWORD")  # a person's start: the password is asked
+    assert_light(imported_before_painted(keyed_data_dir), "desktop_app.ui.dialogs.passwords")
+
+
+def test_the_first_starts_new_password_dialog_is_painted_before_any_heavy_module_loads(tmp_path):
+    assert_light(imported_before_painted(tmp_path / "new"), "desktop_app.ui.dialogs.passwords")
+
+
+def test_a_scripts_main_window_is_painted_before_any_heavy_module_loads(keyed_data_dir):
+    imported = imported_before_painted(keyed_data_dir, DESKTOP_APP_PASSWORD=TEST_PASSWORD)
+    assert_light(imported, "desktop_app.ui.shell.main_window")
+    assert "desktop_app.ui.dialogs.passwords" not in imported, "a script's start asks nothing"
+
+
+def test_an_unknown_moment_is_named_and_nothing_is_printed(monkeypatch, capsys):
+    from desktop_app.ui.shell.moments import VARIABLE, Moments
+
+    monkeypatch.setenv(VARIABLE, "shwon")
+    moments = Moments.from_environment()
+    moments.reached("shown")
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert "shwon" in printed.err
+    assert "painted、shown、ready、open" in printed.err

@@ -1,5 +1,6 @@
 """The 工作台 read straight from the file (before the database layer loads) is the one the open database
-gives, and is not read where the first page must wait for the data to open."""
+gives, and is not read where the first page must wait for the data to open; the opening's one piece of work
+(`DataOpening.run`) reads it first, then opens the data."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import datetime as dt
 import pytest
 
 from desktop_app.core.exchange.demo import fill_demo
-from desktop_app.core.services.look_ahead import look_ahead
 from desktop_app.core.services.mode import STREET, ModeService
+from desktop_app.core.services.opening import DataOpening
 from desktop_app.core.services.workbench import first_look, workbench_of
 from desktop_app.core.storage import keys
 from desktop_app.core.storage.keys import WrongPasswordError
@@ -54,15 +55,44 @@ def test_the_first_page_waits_for_data_to_set_up_migrate_or_of_a_street_office(e
     assert first_look(data_file, encrypted.key) is None, "a street office's copy shows its own pages"
 
 
-def test_a_wrong_password_ahead_is_told_where_the_data_is_opened(encrypted):
+def test_a_scripts_opening_reads_the_first_look_then_opens_the_data(encrypted):
     fill_demo(encrypted, "small", today=TODAY)
-    ahead = look_ahead(encrypted.data_dir, "不是这个密码")
-    assert ahead is not None
+    wrong = DataOpening(encrypted.data_dir, None, "不是这个密码", check_first=False)
+    assert wrong.key_from_script
     with pytest.raises(WrongPasswordError):
-        ahead.result(timeout=20)
-    right = look_ahead(encrypted.data_dir, PASSWORD)
-    assert right is not None
-    key, looked = right.result(timeout=20)
-    assert key == encrypted.key
-    assert looked is not None
-    assert looked.community == workbench_of(encrypted).community
+        wrong.run(pytest.fail)
+    looks: list = []
+    opening = DataOpening(encrypted.data_dir, None, PASSWORD, check_first=False)
+    opening.first_window_painted()
+
+    def shown(look):  # what the window does with it
+        looks.append(look)
+        opening.first_look_shown()
+
+    opened = opening.run(shown)
+    assert opened is not None
+    try:
+        assert opened.db.key == encrypted.key
+        assert [look.community for look in looks] == [workbench_of(encrypted).community]
+        assert opened.workbench is None, "the 工作台 was read once, before the data was opened"
+    finally:
+        opened.db.dispose()
+
+
+def test_a_persons_opening_waits_for_the_key_or_ends_when_they_quit(encrypted):
+    fill_demo(encrypted, "small", today=TODAY)
+    checked_first = DataOpening(encrypted.data_dir, None, None, check_first=True)
+    assert not checked_first.key_from_script
+    checked_first.give_key(encrypted.key)
+    checked_first.first_window_painted()
+    looks: list = []
+    opened = checked_first.run(looks.append)
+    assert opened is not None
+    try:
+        assert looks == [], "after a run that did not end normally nothing is shown before the file is checked"
+        assert opened.workbench == workbench_of(encrypted), "the 工作台 is read with the data instead"
+    finally:
+        opened.db.dispose()
+    quitting = DataOpening(encrypted.data_dir, None, None, check_first=False)
+    quitting.give_up()
+    assert quitting.run(pytest.fail) is None

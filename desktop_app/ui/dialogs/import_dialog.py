@@ -29,7 +29,7 @@ from desktop_app.core.exchange.roster.kinds import kind_for
 from desktop_app.core.exchange.roster.preview import ImportPreview, preview_import
 from desktop_app.core.storage.database import Database
 from desktop_app.ui.kit import file_dialogs
-from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.background import BackgroundTask, News, run_in_background
 from desktop_app.ui.kit.file_dialogs import FileKind
 from desktop_app.ui.kit.screen import fit_to_screen
 from desktop_app.ui.kit.signals import on_click
@@ -121,9 +121,9 @@ class SheetImportDialog(QDialog):
         self.preview = None
         self.table.setRowCount(0)
         self.summary.setText("正在检查…")
-        self.task = BackgroundTask(self, "正在检查表格…", self.read(self.path), self._previewed)
+        self.task = self._run("正在检查表格…", self.read(self.path), self._previewed)
         self.task.failed.connect(lambda exc: self.summary.setText(f"无法导入：{exc}"))
-        return self.task.start()
+        return self.task
 
     def _previewed(self, preview: Any) -> None:
         self.preview = preview
@@ -140,9 +140,15 @@ class SheetImportDialog(QDialog):
         if self.preview is None or not self.preview.ok:
             return None
         self.import_button.setEnabled(False)
-        self.task = BackgroundTask(self, "正在写入…", self.write(self.preview), self._committed)
+        self.task = self._run("正在写入…", self.write(self.preview), self._committed)
         self.task.failed.connect(lambda exc: self.summary.setText(f"未写入：{exc}"))
-        return self.task.start()
+        return self.task
+
+    def _run(self, label: str, work: Work, on_done: Callable[[Any], None]) -> BackgroundTask:
+        progress = News()
+        return run_in_background(
+            label=label, work=lambda: work(progress), on_done=on_done, parent=self, progress_dialog=True, news=progress
+        )
 
     def _committed(self, result: Any) -> None:
         self.written(result)

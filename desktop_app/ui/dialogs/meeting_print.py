@@ -15,7 +15,7 @@ from desktop_app.core.exchange.reports.pdf_text import repair_text_layer
 from desktop_app.core.services.meetings import MeetingRecord, MeetingService
 from desktop_app.core.services.profile import ProfileService
 from desktop_app.core.storage.targets import begin_partial, discard, output_file, partial_path, put_in_place
-from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.background import BackgroundTask, run_in_background
 from desktop_app.ui.kit.formatting import chinese_date
 from desktop_app.ui.kit.operations import attempt
 
@@ -128,9 +128,21 @@ def export_meeting_pdf(
 
     def print_pages(html: str) -> None:
         if attempt(parent, lambda: lay_out_pdf(html, target)).ok:
-            BackgroundTask(parent, "正在导出PDF…", lambda progress: finish_pdf(target), on_done).start()
+            run_in_background(
+                label="正在导出PDF…",
+                work=lambda: finish_pdf(target),
+                on_done=on_done,
+                parent=parent,
+                progress_dialog=True,
+            )
 
-    return BackgroundTask(parent, "正在导出PDF…", lambda progress: meetings_html(service, ids), print_pages).start()
+    return run_in_background(
+        label="正在导出PDF…",
+        work=lambda: meetings_html(service, ids),
+        on_done=print_pages,
+        parent=parent,
+        progress_dialog=True,
+    )
 
 
 def print_meetings(parent: QWidget, service: MeetingService, ids: Sequence[int]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QGuiApplication
@@ -24,11 +25,13 @@ from PySide6.QtWidgets import (
 from desktop_app.core.storage import keys
 from desktop_app.core.storage.keys import LOSS_WARNING, RECOVERY_KEY_NOTICE
 from desktop_app.core.storage.passwords import ADVICE, SCORE_LABELS, PasswordVerdict, judge
-from desktop_app.ui.kit.background import BackgroundTask
 from desktop_app.ui.kit.dialog_buttons import ok_cancel
 from desktop_app.ui.kit.errors import report_failure
 from desktop_app.ui.kit.signals import on_click
 from desktop_app.ui.kit.styles import ERROR_STYLE
+
+if TYPE_CHECKING:
+    from desktop_app.ui.kit.background import BackgroundTask
 
 PASSWORD_DIALOG_WIDTH = 480
 
@@ -278,14 +281,16 @@ class UnlockDialog(QDialog):
             return
         self.ok_button.setEnabled(False)
         directory, judged = self.data_dir, not self.locked
-        self.task = BackgroundTask(
-            self,
-            "正在核对密码…",
-            lambda progress: (keys.open_keys(directory, secret), judge(secret).reason if judged else ""),
-            self._opened,
-            self._refused,
+        from desktop_app.ui.kit.background import run_in_background  # not before the first window is painted
+
+        self.task = run_in_background(
+            label="正在核对密码…",
+            work=lambda: (keys.open_keys(directory, secret), judge(secret).reason if judged else ""),
+            on_done=self._opened,
+            on_error=self._refused,
+            parent=self,
+            progress_dialog=True,
         )
-        self.task.start()
 
     def _opened(self, key_and_weakness: tuple[bytes, str]) -> None:
         key, self.weakness = key_and_weakness

@@ -30,7 +30,7 @@ from desktop_app.core.storage.restore import (
     restore_backup,
 )
 from desktop_app.ui.kit import file_dialogs, prompts
-from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.background import BackgroundTask, run_in_background
 from desktop_app.ui.kit.file_dialogs import FileKind
 from desktop_app.ui.kit.formatting import moment_text
 from desktop_app.ui.kit.operations import attempt
@@ -133,8 +133,14 @@ class RestoreDialog(QDialog):
             self.result_info = result
             self.accept()
 
-        self.task = BackgroundTask(self, "正在从备份恢复…", lambda progress: restore_backup(db, path, secret), restored)
-        return self.task.start()
+        self.task = run_in_background(
+            label="正在从备份恢复…",
+            work=lambda: restore_backup(db, path, secret),
+            on_done=restored,
+            parent=self,
+            progress_dialog=True,
+        )
+        return self.task
 
     def _inspect(self, path: Path, secret: str | None) -> BackupContents | None:
         """What the backup holds; None when it is a bundle that needs its own password first."""

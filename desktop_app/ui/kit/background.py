@@ -1,12 +1,14 @@
-"""Long work (export, import, backup) on a worker thread, with a progress dialog; the window stays live.
+"""Long work in one call: `run_in_background(label=…, work=…, on_done=…, on_error=…)`.
 
-The worker is a plain Python thread that calls nothing of Qt's: the GUI thread polls it. Two crashes
-came from Qt work done off the GUI thread. PySide builds a Python QObject's meta-object lazily, and a
-QThread worker invoking its slot raced with the GUI thread inside `PySide::MetaObjectBuilder::update`
-(seen in the test suite under gdb). And Python's cyclic garbage collector runs in whichever thread
-allocates: in a worker it deleted Qt widgets only Python still held (a closed form in a reference
-cycle), off the GUI thread. So the worker touches no Qt object, and while work runs the collector waits;
-it collects on the GUI thread once the last task has finished.
+The work runs on a plain Python thread that calls nothing of Qt's; the GUI thread polls it for news and for the
+outcome, and hands the outcome to `on_done` (or the failure to `on_error`, else to the one failure route). While it
+runs, the window's status bar shows the label; a progress dialog as well where asked. A QThread worker invoking its
+slot crashed once inside `PySide::MetaObjectBuilder::update`, racing the GUI thread: hence the plain thread.
+
+Python's cyclic garbage collector runs in whichever thread allocates. Run in a worker, it deleted Qt objects only
+Python still held (a closed form in a reference cycle) off the GUI thread: a crash later, inside Qt. So a collection
+that runs on a worker keeps what it finds (`gc.garbage`, through DEBUG_SAVEALL for that collection only), and the GUI
+thread lets it go (`GarbageOffTheWorkers`). The collector itself is never switched off.
 """
 
 from __future__ import annotations
@@ -17,25 +19,35 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QMainWindow, QProgressDialog, QWidget
 
 from desktop_app.ui.kit.errors import report_failure
 
-ProgressCallback = Callable[[int, int], None]
 POLL_MS = 30
 # Start-up work is short and a person waits for it: found out sooner (a poll every 30 ms came 15 ms late on
 # average), for the cost of a few more wake-ups while it runs.
 START_UP_POLL_MS = 3
+GARBAGE_POLL_MS = 500
+
+
+class News:
+    """What the work tells while it runs (the core's progress callbacks call it with done and total): written by
+    the worker, read by the GUI thread's poll, the latest only."""
+
+    def __init__(self) -> None:
+        self.told: tuple[Any, ...] | None = None
+        self.count = 0
+
+    def __call__(self, *told: Any) -> None:
+        self.told = told
+        self.count += 1
 
 
 class BackgroundTask(QObject):
-    """Run `work(progress)` on a worker thread; `on_done(result)` runs on the GUI thread afterwards.
-
-    Every task is kept referenced until its work has finished, whoever drops it (a second export
-    replacing the first, a view rebuilt after a restore), and the program waits for running work
-    before it exits.
-    """
+    """One piece of work under way (see `run_in_background`). Every task stays referenced until its work has
+    finished, whoever drops it (a second export replacing the first, a view rebuilt after a restore), and the
+    program waits for running work before it exits."""
 
     finished = Signal()
     failed = Signal(object)
@@ -46,43 +58,47 @@ class BackgroundTask(QObject):
         self,
         parent: QWidget | None,
         label: str,
-        work: Callable[[ProgressCallback], Any],
+        work: Callable[[], Any],
         on_done: Callable[[Any], None],
-        on_failure: Callable[[BaseException], None] | None = None,
-        quiet: bool = False,
-        poll_ms: int = POLL_MS,
+        on_error: Callable[[BaseException], None] | None,
+        news: News | None,
+        on_news: Callable[..., None] | None,
+        poll_ms: int,
     ) -> None:
-        """`parent`: whose end ends the task's telling (None only for quiet work with its own `on_failure`).
-        `quiet` work (the start-up backup) shows no progress dialog and leaves the window free to use;
-        `on_failure` replaces the failure dialog where a failure is only worth a note; `poll_ms`: how often
-        the GUI thread looks whether the work is done."""
         super().__init__(parent)
         self.parent_widget = parent
+        self.label = label
         self.work = work
         self.on_done = on_done
-        self.on_failure = on_failure
+        self.on_error = on_error
+        self.news = news
+        self.on_news = on_news
         self.done = False
-        self._progress: tuple[int, int] = (0, 0)  # written by the worker, read by the GUI thread
-        self._outcome: tuple[bool, Any] | None = None
+        self.dialog: QProgressDialog | None = None
+        self._news_seen = 0
+        self._outcome: tuple[bool, Any] | None = None  # written by the worker, read by the GUI thread
         self._thread = threading.Thread(target=self._run, name=f"书记工作台：{label}", daemon=True)
-        self.dialog = None if quiet else QProgressDialog(label, "", 0, 0, parent)
-        if self.dialog is not None:
-            self.dialog.setWindowTitle("请稍候")
-            self.dialog.setCancelButton(None)
-            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-            self.dialog.setMinimumDuration(400)
         # Not a child of the task: if the view that started it is destroyed, the poll still ends the task.
         self._poll = QTimer()
         self._poll.setInterval(poll_ms)
         # Through a plain function: a slot of this object would be disconnected if the object went first.
         self._poll.timeout.connect(lambda: self._check())
 
+    def show_progress_dialog(self, label: str | None = None) -> None:
+        """A window-modal progress dialog over the parent while the work runs (after 0.4 s)."""
+        dialog = QProgressDialog(label or self.label, "", 0, 0, self.parent_widget)
+        dialog.setWindowTitle("请稍候")
+        dialog.setCancelButton(None)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)
+        self.dialog = dialog
+
     def start(self) -> BackgroundTask:
-        if not BackgroundTask._running:
-            gc.disable()  # see the module's note: garbage waits for the GUI thread
+        GarbageOffTheWorkers.install()
         BackgroundTask._running.add(self)
         self._thread.start()
         self._poll.start()
+        self._tell_status()
         return self
 
     @classmethod
@@ -95,55 +111,103 @@ class BackgroundTask(QObject):
         for task in list(cls._running):
             task._thread.join()
         cls._running.clear()
-        gc.enable()
 
     # -- the worker thread: plain Python, nothing of Qt's --------------------------------
     def _run(self) -> None:
         try:
-            result = self.work(self._report)
+            result = self.work()
         except BaseException as exc:  # everything reaches the GUI thread, so no dialog waits forever
             self._outcome = (False, exc)
         else:
             self._outcome = (True, result)
 
-    def _report(self, done: int, total: int) -> None:
-        self._progress = (done, total)
-
     # -- the GUI thread ------------------------------------------------------------------
     def _check(self) -> None:
         alive = shiboken6.isValid(self)  # its view may have been destroyed while the work ran
-        done, total = self._progress
-        if total > 0 and alive and self.dialog is not None and self._outcome is None:
-            self.dialog.setMaximum(total)
-            self.dialog.setValue(min(done, total))
-        if self._outcome is None:
+        outcome = self._outcome
+        if alive:
+            self._pass_news()
+        if outcome is None:
             return
         self._poll.stop()
         self._thread.join()
         self.done = True
         BackgroundTask._running.discard(self)
-        try:
-            if not alive:
-                return  # nobody is left to tell
-            if self.dialog is not None:
-                self.dialog.reset()
-                self.dialog.close()
-            succeeded, value = self._outcome
-            if succeeded:
-                self.on_done(value)
-            elif self.on_failure is not None:
-                self.on_failure(value)
-            else:
-                report_failure(self.parent_widget, value)
-            if not succeeded:
-                self.failed.emit(value)
-            self.finished.emit()
-        finally:
-            # After the result is shown: the first collection after start-up walks every object the imports
-            # made (tens of milliseconds), and the person should not wait for it.
-            if not BackgroundTask._running:
-                gc.enable()
-                gc.collect()
+        if not alive:
+            return  # nobody is left to tell
+        self._tell_status()
+        if self.dialog is not None:
+            self.dialog.reset()
+            self.dialog.close()
+        succeeded, value = outcome
+        if succeeded:
+            self.on_done(value)
+        elif self.on_error is not None:
+            self.on_error(value)
+        else:
+            report_failure(self.parent_widget, value)
+        if not succeeded:
+            self.failed.emit(value)
+        self.finished.emit()
+
+    def _pass_news(self) -> None:
+        news = self.news
+        if news is None or news.count == self._news_seen or news.told is None:
+            return
+        self._news_seen = news.count
+        if self.on_news is not None:
+            self.on_news(*news.told)
+        elif self.dialog is not None and len(news.told) == 2:
+            done, total = news.told
+            if total > 0:
+                self.dialog.setMaximum(total)
+                self.dialog.setValue(min(done, total))
+
+    def _tell_status(self) -> None:
+        """The status bar of the window the work belongs to shows the newest running task's label."""
+        window = main_window_of(self.parent_widget)
+        if window is None:
+            return
+        bar = window.statusBar()
+        labels = [task.label for task in BackgroundTask._running if main_window_of(task.parent_widget) is window]
+        if labels:
+            bar.showMessage(labels[-1])
+        elif not self.done or bar.currentMessage() == self.label:
+            bar.clearMessage()
+
+
+def main_window_of(widget: QWidget | None) -> QMainWindow | None:
+    """The main window a widget (or the dialog it is in) belongs to."""
+    while widget is not None and shiboken6.isValid(widget):
+        top = widget.window()
+        if isinstance(top, QMainWindow):
+            return top
+        widget = top.parentWidget()
+    return None
+
+
+def run_in_background(
+    *,
+    label: str,
+    work: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None] | None = None,
+    parent: QWidget | None = None,
+    progress_dialog: bool = False,
+    news: News | None = None,
+    on_news: Callable[..., None] | None = None,
+    poll_ms: int = POLL_MS,
+) -> BackgroundTask:
+    """Run `work()` on a worker thread; `on_done(result)` runs on the GUI thread afterwards, or `on_error(exc)`
+    (without it, the failure is told the one way, `errors.report_failure`). `label` (Chinese: 正在备份…) is shown in
+    the status bar of `parent`'s window while the work runs, and in a progress dialog over `parent` if
+    `progress_dialog`. `news` is what the work tells while it runs: done and total for the dialog, or anything
+    `on_news` takes. `poll_ms`: how often the GUI thread looks for news and the outcome. `parent` also decides
+    when nobody is left to tell: a task whose parent is gone ends quietly."""
+    task = BackgroundTask(parent, label, work, on_done, on_error, news, on_news, poll_ms)
+    if progress_dialog:
+        task.show_progress_dialog()
+    return task.start()
 
 
 def wait_for(parent: QWidget | None, label: str, work: Callable[[], Any]) -> Any:
@@ -162,10 +226,52 @@ def wait_for(parent: QWidget | None, label: str, work: Callable[[], Any]) -> Any
         outcome.append((False, exc))
         loop.quit()
 
-    BackgroundTask(parent, label, lambda progress: work(), done, failed).start()
+    run_in_background(label=label, work=work, on_done=done, on_error=failed, parent=parent, progress_dialog=True)
     if not outcome:
         loop.exec()
     succeeded, value = outcome[0]
     if not succeeded:
         raise value
     return value
+
+
+class GarbageOffTheWorkers:
+    """A collection that runs on a thread other than the GUI thread keeps its garbage (DEBUG_SAVEALL for that
+    collection only); the GUI thread lets it go every GARBAGE_POLL_MS, with a collection of the generation it was
+    moved to. Qt objects among it are so deleted where Qt needs them deleted. Installed once, by the first task."""
+
+    installed: ClassVar[GarbageOffTheWorkers | None] = None
+
+    def __init__(self, gui_thread: int) -> None:
+        self.gui_thread = gui_thread
+        self.kept_in = -1  # the oldest generation a worker's collection moved garbage into; -1: none
+
+    @classmethod
+    def install(cls) -> None:
+        if cls.installed is not None:
+            return
+        guard = cls(threading.get_ident())
+        gc.callbacks.append(guard.collecting)
+        timer = QTimer(QCoreApplication.instance())
+        timer.setInterval(GARBAGE_POLL_MS)
+        timer.timeout.connect(guard.let_go)
+        timer.start()
+        cls.installed = guard
+
+    def collecting(self, phase: str, info: dict[str, int]) -> None:
+        if threading.get_ident() == self.gui_thread:
+            return
+        if phase == "start":
+            gc.set_debug(gc.get_debug() | gc.DEBUG_SAVEALL)
+            return
+        gc.set_debug(gc.get_debug() & ~gc.DEBUG_SAVEALL)
+        if info["collected"]:
+            self.kept_in = max(self.kept_in, min(info["generation"] + 1, 2))
+
+    def let_go(self) -> None:
+        """On the GUI thread: what the workers' collections kept is collected here."""
+        if self.kept_in < 0:
+            return
+        generation, self.kept_in = self.kept_in, -1
+        gc.garbage.clear()
+        gc.collect(generation)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.domain.errors import AppError, DatabaseEnvironmentError, ValidationError
-from desktop_app.core.storage.targets import os_failure
 
 log = logging.getLogger("desktop_app")
 
@@ -80,6 +79,8 @@ def report_failure(parent: QWidget | None, exc: BaseException) -> None:
         show_message(parent, "无法完成操作", str(exc))
     elif isinstance(exc, OSError):  # the machine refused (a read-only folder, a missing drive): not a bug
         log.warning("os failure: errno %s", exc.errno)
+        from desktop_app.core.storage.targets import os_failure  # (tempfile and more) not before the first window
+
         show_message(parent, "无法完成操作", f"{os_failure(exc)}\n\n已保存的数据不受影响。")
     else:
         details = "".join(traceback.format_exception(exc))

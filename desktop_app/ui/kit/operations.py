@@ -1,6 +1,6 @@
 """The one way a widget runs work that may fail (in the spirit of Anki's CollectionOp): the work runs, and a
 failure takes the one route, `errors.report_failure` — a plain message for the person's or the machine's
-problem, a crash dialog with details for a bug. Slow work goes to `background.BackgroundTask` instead, which
+problem, a crash dialog with details for a bug. Slow work goes to `background.run_in_background` instead, which
 reports the same way."""
 
 from __future__ import annotations

@@ -112,22 +112,20 @@ class RecordTableModel(QStandardItemModel):
 
     def _read_rest(self) -> None:
         """The whole list's ids on a worker; one reading at a time, the newest query's next when it ends."""
-        from desktop_app.ui.kit.background import BackgroundTask
+        from desktop_app.ui.kit.background import run_in_background
 
         if self._reading_rest:
             return
         self._reading_rest = True
         generation, query = self._generation, self.query
         owner = self.parent()
-        task = BackgroundTask(
-            owner if isinstance(owner, QWidget) else None,
-            "",
-            lambda progress: self._read(query),
-            lambda found: self._rest_read(generation, *found),
-            self._rest_failed,
-            quiet=True,
+        run_in_background(
+            label="正在读取列表的其余记录…",
+            work=lambda: self._read(query),
+            on_done=lambda found: self._rest_read(generation, *found),
+            on_error=self._rest_failed,
+            parent=owner if isinstance(owner, QWidget) else None,
         )
-        task.start()
 
     def _rest_read(self, generation: int, ids: list[int], texts: list[str] | None) -> None:
         self._reading_rest = False

@@ -1,9 +1,7 @@
-"""Starting the GUI: Qt's Chinese translation, a CJK font, the instance lock, then the window,
-then the data.
-
-The main window is shown before the database layer is even imported: a secretary sees the
-program at once, and the 工作台 fills in a moment later, read straight from the data file
-(`first_look`) while the database layer loads behind it. Heavy modules load in `open_data`.
+"""Starting the GUI, in the order a person sees it (`Start.run`): the first window (the password) before anything
+heavy is imported, then the main window, which awaits the one background task that opens the data
+(`core.services.opening.DataOpening`): the 工作台 shows as soon as it is read from the file, the pages once the
+database layer has opened the data.
 """
 
 from __future__ import annotations
@@ -12,14 +10,12 @@ import gc
 import logging
 import sys
 from collections.abc import Callable
-from concurrent.futures import Future
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.core.domain.errors import AppError
@@ -28,8 +24,10 @@ from desktop_app.core.storage.paths import LOG_DIRNAME, SERVER_CONNECTION_FILENA
 from desktop_app.resources import resource
 from desktop_app.ui.kit.input_rules import install_input_rules
 from desktop_app.ui.kit.text_size import DEFAULT_POINTS
+from desktop_app.ui.shell.moments import Moments
 
 if TYPE_CHECKING:
+    from desktop_app.core.services.opening import Opened
     from desktop_app.core.services.workbench import WorkbenchData
     from desktop_app.core.storage.database import Database
     from desktop_app.ui.kit.background import BackgroundTask
@@ -95,25 +93,14 @@ def create_application(argv: list[str] | None = None, input_rules: bool = True) 
     return app
 
 
-def run_gui(
-    data_dir: str | None = None,
-    db_url: str | None = None,
-    quit_when: str | None = None,
-    password: str | None = None,
-    ahead: Future[tuple[bytes, WorkbenchData | None]] | None = None,
-) -> int:
-    """`quit_when` is for benchmarks: start as a user would, then quit when the window is "shown", the 工作台
-    is "ready" (its data shown, clicks taken) or every page can open ("open"). `password` is a script's
-    (`--password-file`, DESKTOP_APP_PASSWORD): no password dialog is shown; `ahead` has its data key and
-    the 工作台's first look on the way (see services.look_ahead)."""
+def run_gui(data_dir: str | None = None, db_url: str | None = None, password: str | None = None) -> int:
+    """The program with its window: Qt, the instance lock and the crash marker, then the start (`Start.run`), the
+    event loop, and at the end running work waited for and the data closed. `password`: a script's
+    (`--password-file`, DESKTOP_APP_PASSWORD): no password dialog is shown."""
     from desktop_app.core.storage.crashlog import CrashRecorder
-    from desktop_app.ui.kit.background import BackgroundTask
     from desktop_app.ui.kit.errors import install_exception_hook
-    from desktop_app.ui.kit.text_size import apply_points, saved_points
-    from desktop_app.ui.kit.ui_settings import ui_settings
-    from desktop_app.ui.shell.main_window import MainWindow
 
-    app = create_application(input_rules=False)  # installed once the first window is shown, below
+    app = create_application(input_rules=False)  # installed once the first window is painted
     directory = resolve_data_dir(data_dir)
     install_exception_hook(directory / LOG_DIRNAME)
     lock = InstanceLock(directory)
@@ -124,44 +111,24 @@ def run_gui(
         return 1
     crashes = CrashRecorder(directory / LOG_DIRNAME)
     last_run = crashes.start()
-    opened: list[Database] = []
+    # The whole file is checked before it is used only after a run that did not end normally; otherwise the same
+    # check runs in the background once the 工作台 is in use.
+    start = Start(
+        directory,
+        db_url,
+        password,
+        last_run=last_run,
+        check_first=last_run is not None,
+        moments=Moments.from_environment(),
+    )
     try:
-        settings = ui_settings(directory)
-        apply_points(saved_points(settings))
-        window = MainWindow(settings=settings)
-        app.commitDataRequest.connect(window.ask_before_session_ends)
-        window.show()
-        install_input_rules(app)
-        server = server_in_use(window, directory, db_url)
-        if server is None:
-            return 0  # the person did not sign in: nothing is opened, never this PC's own file instead
-        db_url, server_password = server
-        if quit_when == "shown":
-            QTimer.singleShot(0, lambda: stop_when("shown"))
-        else:
-            # The start-up check of the whole file only after a run that did not end normally; otherwise
-            # the same check runs in the background once the 工作台 is in use.
-            def open_after_notice() -> None:
-                if last_run is not None:
-                    tell_unclean_exit(window, last_run, scripted=password is not None)
-                open_data(
-                    window,
-                    directory,
-                    db_url,
-                    opened,
-                    quit_when,
-                    password=password,
-                    check_first=last_run is not None,
-                    ahead=ahead,
-                    server_password=server_password,
-                )
-
-            QTimer.singleShot(0, open_after_notice)
-        return app.exec()
+        return app.exec() if start.run() else start.exit_code or 0
     finally:
+        from desktop_app.ui.kit.background import BackgroundTask
+
+        start.opening.give_up()  # an opening still under way is not finished for nobody
         BackgroundTask.wait_all()
-        for db in opened:
-            db.dispose()
+        start.close()
         crashes.stop()
         lock.release()
 
@@ -200,211 +167,224 @@ def server_in_use(window: MainWindow, directory: Path, db_url: str | None) -> tu
     return person.engine_url(), password
 
 
-def tell_unclean_exit(window: MainWindow, notice: str, scripted: bool) -> None:
-    """The notice that the last run did not end normally, read before the opening asks or tells anything
-    (the password, a refusal): two dialogs never stack. A script's start waits for nobody: the status bar."""
-    from desktop_app.ui.kit import errors
+class Start:
+    """One start of the program, from the first window to the 工作台 in use. `last_run`: the notice that the last
+    run did not end normally (None: it did); `check_first`: the whole file checked before it is used. `window`: a
+    main window already shown (tests); else one is made. `stop(code)` ends the program once its event loop runs."""
 
-    log.warning("the last run did not end normally")
-    if scripted:
-        window.statusBar().showMessage(notice.split("\n")[0], 15000)
-    else:
-        errors.show_message(window, "上次没有正常退出", notice)
+    def __init__(
+        self,
+        directory: Path,
+        db_url: str | None,
+        password: str | None,
+        last_run: str | None = None,
+        check_first: bool = False,
+        moments: Moments | None = None,
+        window: MainWindow | None = None,
+        stop: Callable[[int], None] = QApplication.exit,
+    ) -> None:
+        from desktop_app.core.services.opening import DataOpening
 
+        self.directory = directory
+        self.db_url = db_url
+        self.password = password
+        self.last_run = last_run
+        self.moments = moments or Moments(None)
+        self.window = window
+        self.stop_program = stop
+        self.exit_code: int | None = None
+        self.opening = DataOpening(directory, db_url, password, check_first)
+        self.task: BackgroundTask | None = None
+        self.weakness: str | None = None  # why the password that opened the data is weak; "" strong; None unjudged
+        self.converting = False
+        self.opened: list[Database] = []
+        self._first_paint: FirstPaint | None = None
+        self._window_paint: FirstPaint | None = None
 
-def stop_when(moment: str) -> None:
-    """For benchmarks (`--quit-when`): say the moment on stdout, as it happens, then quit."""
-    print(moment, flush=True)
-    QApplication.quit()
+    def run(self) -> bool:
+        """The start as a person sees it; False when there is nothing to open (they quit, or were told why):
+        1. the notice that the last run did not end normally, before anything asks;
+        2. the first window: the password (a new one and the recovery key at the first start); the main window
+           when a script gave the password or the data is on a server. Once it is painted
+           (`first_window_painted`) the one background task (`begin`) imports the database layer, while the
+           person types (a script's task starts at once: its key and 工作台 are read while the window is made);
+        3. the key, handed to the task, which reads the 工作台 from the file and opens the data;
+        4. the main window, awaiting the task: its first look (`first_look_read`), then the data (`ready`)."""
+        if self.opening.key_from_script:
+            self.begin()  # its key and 工作台 are read while the window is made
+        if self.window is None:
+            self._first_paint = FirstPaint(self.first_window_painted)
+        else:
+            self.first_window_painted()
+        if self.last_run is not None and self.password is None:
+            tell_unclean_exit(None, self.last_run)
+        on_server = self.db_url is not None or (self.directory / SERVER_CONNECTION_FILENAME).exists()
+        needs_key = not self.opening.key_from_script and not on_server
+        unlocked = None
+        try:
+            unlocked = self.ask_key() if needs_key else None
+        except Exception as exc:  # a script's first start with a weak password, an unreadable keys file
+            self.report_and_stop(exc)
+        if self.exit_code is not None or (needs_key and unlocked is None):
+            self.opening.give_up()
+            self.exit_code = self.exit_code or 0
+            return False
+        self.show_window()
+        if on_server:
+            assert self.window is not None
+            server = server_in_use(self.window, self.directory, self.db_url)
+            if server is None:  # the person did not sign in: nothing is opened, never this PC's own file instead
+                self.opening.give_up()
+                self.exit_code = 0
+                return False
+            url, server_password = server
+            assert url is not None, "on a server: its address, signed in to"
+            self.db_url = url
+            self.opening.give_server(url, server_password)
+            return True
+        self.converting = self.opening.encrypts_plain_data()
+        if needs_key:
+            assert unlocked is not None
+            key, self.weakness = unlocked
+            self.opening.give_key(key)
+        self.say_when_converting()
+        return True
 
+    def begin(self) -> None:
+        from desktop_app.ui.kit.background import START_UP_POLL_MS, News, run_in_background
 
-def open_data(
-    window: MainWindow,
-    directory: Path,
-    db_url: str | None,
-    opened: list[Database],
-    quit_when: str | None = None,
-    stop: Callable[[int], None] = QApplication.exit,
-    password: str | None = None,
-    check_first: bool = True,
-    ahead: Future[tuple[bytes, WorkbenchData | None]] | None = None,
-    server_password: str | None = None,
-) -> BackgroundTask | None:
-    """The data key first (the password, or a new password at the first start), then the 工作台 read straight
-    from the file and shown (`first_look`), then the database opened on a worker thread — an earlier version's
-    plain data is encrypted then, and after a run that did not end normally the whole file is checked before
-    anything is shown — and the window filled. Nothing heavy runs on the window's thread. A damaged file is
-    never opened: the newest good backup is offered instead. `stop(code)` ends the program when there is
-    nothing to open. `ahead`: the key and the first look a script's start has on the way. Returns the task
-    under way (the opening, or the first look or the wait for it, which starts the opening)."""
-    opening = Opening(
-        window,
-        directory,
-        db_url,
-        opened,
-        Moments(quit_when),
-        stop,
-        password,
-        check_first,
-        server_password=server_password,
-    )
-    return opening.start(ahead)
+        news = News()
+        self.task = run_in_background(
+            label="正在打开数据…",
+            work=lambda: self.opening.run(news),
+            news=news,
+            on_news=self.first_look_read,
+            on_done=self.ready,
+            on_error=self.refused,
+            parent=self.window,
+            poll_ms=START_UP_POLL_MS,
+        )
+        self.say_when_converting()
 
+    def first_window_painted(self) -> None:
+        """The first window is on screen: the heavy imports may begin, and the input rules take over."""
+        self.moments.reached("painted")
+        self.opening.first_window_painted()
+        if self.task is None:
+            self.begin()
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        install_input_rules(app)
 
-@dataclass
-class Opening:
-    """One opening of the data, from the key to the filled window (see open_data)."""
+    def ask_key(self) -> tuple[bytes, str | None] | None:
+        return data_key(None, self.directory, self.password)
 
-    window: MainWindow
-    directory: Path
-    db_url: str | None
-    opened: list[Database]
-    moments: Moments
-    stop: Callable[[int], None]
-    password: str | None
-    check_first: bool
-    key: bytes | None = None
-    converting: bool = False
-    weakness: str | None = None  # why the password that opened the data is weak; "" strong; None not judged yet
-    server_password: str | None = field(default=None, repr=False)  # the person's, typed at sign-in (shared mode)
-
-    def start(self, ahead: Future[tuple[bytes, WorkbenchData | None]] | None) -> BackgroundTask | None:
+    def show_window(self) -> None:
         from desktop_app.core.storage.paths import NETWORK_WARNING, is_network_path
-        from desktop_app.ui.kit.background import START_UP_POLL_MS, BackgroundTask
+        from desktop_app.ui.kit.text_size import apply_points, saved_points
+        from desktop_app.ui.kit.ui_settings import ui_settings
+        from desktop_app.ui.shell.main_window import MainWindow
 
-        if ahead is None:
-            # The database layer loads while the person types the password; a failure here comes back where
-            # the data is opened, and is told there.
-            BackgroundTask(
-                self.window,
-                "",
-                lambda progress: import_data_layer(),
-                lambda result: None,
-                lambda exc: log.warning("importing the data layer ahead failed: %s", exc),
-                quiet=True,
-            ).start()
+        if self.window is None:
+            settings = ui_settings(self.directory)
+            apply_points(saved_points(settings))
+            self.window = MainWindow(settings=settings)
+            app = QApplication.instance()
+            assert isinstance(app, QApplication)
+            app.commitDataRequest.connect(self.window.ask_before_session_ends)
+            self._window_paint = FirstPaint(lambda: self.moments.reached("shown"), self.window)
+            self.window.show()
+        if self.task is not None:
+            self.task.parent_widget = self.window
+        if self.last_run is not None and self.password is not None:
+            tell_unclean_exit(self.window, self.last_run)
         if self.db_url is None and is_network_path(self.directory):
             QMessageBox.warning(self.window, APP_NAME, NETWORK_WARNING)
-        if ahead is not None:
-            waiting = BackgroundTask(
-                self.window,
-                "",
-                lambda progress: ahead.result(),
-                self.known,
-                self.unopenable,
-                quiet=True,
-                poll_ms=START_UP_POLL_MS,
-            )
-            return waiting.start()
-        if self.db_url is None:
-            try:
-                unlocked = data_key(self.window, self.directory, self.password)
-            except Exception as exc:
-                self.unopenable(exc)
-                return None
-            if unlocked is None:
-                self.stop(0)
-                return None
-            key, self.weakness = unlocked
-            return self.go_on(key, None, look=True)
-        return self.go_on(None, None)
 
-    def known(self, key_and_look: tuple[bytes, WorkbenchData | None]) -> None:
-        self.go_on(*key_and_look)
+    def say_when_converting(self) -> None:
+        """An earlier version's plain data is encrypted while it opens: a progress dialog, it takes a while."""
+        if self.converting and self.task is not None and self.task.dialog is None and not self.task.done:
+            self.task.parent_widget = self.window
+            self.task.show_progress_dialog("正在加密已有的数据和备份…")
 
-    def unopenable(self, exc: BaseException) -> None:
-        """A script's wrong password, an unreadable keys file: told, then the end."""
-        from desktop_app.ui.kit.errors import report_failure
-
-        report_failure(self.window, exc)
-        self.stop(1)
-
-    def go_on(self, key: bytes | None, first: WorkbenchData | None, look: bool = False) -> BackgroundTask:
-        """With the key: the 工作台's first look shown where it may be (`first`, or read now if `look`), then
-        the database opened properly."""
-        from desktop_app.core.storage import cipher
-        from desktop_app.core.storage.paths import DATABASE_FILENAME
-        from desktop_app.ui.kit.background import START_UP_POLL_MS, BackgroundTask
-
-        self.key = key
-        data_file = self.directory / DATABASE_FILENAME
-        existing = data_file.exists() and data_file.stat().st_size > 0
-        # An earlier version's plain file is encrypted while opening: said, it takes a while on a large one.
-        self.converting = key is not None and existing and cipher.is_plain(data_file)
-        if self.db_url is not None or key is None or self.converting or self.check_first or not existing:
-            return self.open_properly(read_workbench=True)
-        if not look:
-            self.show_first(first)
-            return self.open_properly(read_workbench=first is None)
-        reading = BackgroundTask(
-            self.window,
-            "",
-            lambda progress: first_look(data_file, key),
-            self.looked,
-            self.not_looked,
-            quiet=True,
-            poll_ms=START_UP_POLL_MS,
-        )
-        return reading.start()
-
-    def show_first(self, first: WorkbenchData | None) -> None:
-        if first is not None:
+    def first_look_read(self, first: WorkbenchData) -> None:
+        assert self.window is not None  # the look needs the key, which comes once the window is made
+        try:
             self.window.show_first_look(first)
-            self.moments.reached("ready")
+        finally:
+            self.opening.first_look_shown()  # the opening goes on, shown or not
+        self.moments.reached("ready")
 
-    def looked(self, first: WorkbenchData | None) -> None:
-        self.show_first(first)
-        self.open_properly(read_workbench=first is None)
-
-    def not_looked(self, exc: BaseException) -> None:
-        log.info("the 工作台 waits for the data to open: %s", exc)  # the opening says what is wrong, if anything
-        self.open_properly(read_workbench=True)
-
-    def open_properly(self, read_workbench: bool) -> BackgroundTask:
-        from desktop_app.ui.kit.background import START_UP_POLL_MS, BackgroundTask
-
-        label = "正在加密已有的数据和备份…" if self.converting else "正在打开数据…"
-        # Only the long conversion gets a progress dialog; an ordinary opening is said in the status bar.
-        opening = BackgroundTask(
-            self.window,
-            label,
-            lambda progress: open_and_read(
-                self.directory, self.db_url, self.key, self.check_first, read_workbench, self.server_password
-            ),
-            self.ready,
-            self.refused,
-            quiet=not self.converting,
-            poll_ms=START_UP_POLL_MS,
-        )
-        return opening.start()
-
-    def ready(self, opened_data: tuple[Database, WorkbenchData | None]) -> None:
-        db, workbench = opened_data
-        self.opened.append(db)
-        self.show_first(workbench)
-        if not fill_window(self.window, db, self.stop, scripted=self.password is not None):
+    def ready(self, opened: Opened | None) -> None:
+        if opened is None:
+            return  # the person quit before the data was opened
+        assert self.window is not None
+        self.opened.append(opened.db)
+        if opened.workbench is not None:
+            self.first_look_read(opened.workbench)
+        if not fill_window(self.window, opened.db, self.stop, scripted=self.password is not None):
             return
         QTimer.singleShot(0, freeze_start_up_objects)
         self.nudge_if_weak()
         self.moments.reached("ready")
         self.moments.reached("open")
-        if not self.check_first and db.file_path is not None:
-            check_in_background(db, self.window)
+        if not self.opening.check_first and opened.db.file_path is not None:
+            check_in_background(opened.db, self.window)
+
+    def refused(self, exc: BaseException) -> None:
+        """The data cannot be opened: a damaged file's newest good backup is offered; anything else is told (a
+        script's wrong password, a busy or newer file), and the program ends."""
+        from desktop_app.core.domain.errors import DatabaseDamagedError
+        from desktop_app.core.services.opening import Opened
+        from desktop_app.core.storage.startup import restore_over_damaged
+        from desktop_app.ui.kit import prompts
+        from desktop_app.ui.kit.background import run_in_background
+
+        backup = exc.backup if isinstance(exc, DatabaseDamagedError) else None
+        if backup is not None and prompts.ask(
+            self.window, f"{exc}\n\n现在用这个备份恢复吗？当前的数据文件会原样另存一份。"
+        ):
+            key = self.opening.key
+            run_in_background(
+                label="正在从备份恢复…",
+                work=lambda: Opened(restore_over_damaged(self.directory, self.db_url, backup, key), None),
+                on_done=self.ready,
+                on_error=self.refused,
+                parent=self.window,
+                progress_dialog=True,
+            )
+            return
+        if backup is None:
+            self.report_and_stop(exc)
+        else:
+            self.stop(1)
+
+    def report_and_stop(self, exc: BaseException) -> None:
+        from desktop_app.ui.kit.errors import report_failure
+
+        report_failure(self.window, exc)  # the person's or the machine's problem in plain words; a bug as a crash
+        self.stop(1)
+
+    def stop(self, code: int) -> None:
+        self.exit_code = code
+        self.stop_program(code)
 
     def nudge_if_weak(self) -> None:
         """An earlier password that would not be accepted today still opens its data, once a start the person
         is asked to change it (a script's start says so in the status bar)."""
         from desktop_app.core.storage.passwords import judge
-        from desktop_app.ui.kit.background import BackgroundTask
+        from desktop_app.ui.kit.background import run_in_background
 
-        if self.weakness is None and self.password is not None and self.key is not None:
+        if self.weakness is None and self.password is not None and self.db_url is None:
             password = self.password
-            BackgroundTask(self.window, "", lambda progress: judge(password).reason, self.nudge, quiet=True).start()
+            run_in_background(
+                label="正在核对密码强度…", work=lambda: judge(password).reason, on_done=self.nudge, parent=self.window
+            )
             return
         self.nudge(self.weakness or "")
 
     def nudge(self, weakness: str) -> None:
-        if not weakness:
+        if not weakness or self.window is None:
             return
         from desktop_app.ui.kit import prompts
 
@@ -415,29 +395,40 @@ class Opening:
         else:
             prompts.inform(self.window, told, "建议修改密码")
 
-    def refused(self, exc: BaseException) -> None:
-        from desktop_app.core.domain.errors import DatabaseDamagedError
-        from desktop_app.core.storage.startup import restore_over_damaged
-        from desktop_app.ui.kit import prompts
-        from desktop_app.ui.kit.background import BackgroundTask
-        from desktop_app.ui.kit.errors import report_failure
+    def close(self) -> None:
+        for db in self.opened:
+            db.dispose()
 
-        backup = exc.backup if isinstance(exc, DatabaseDamagedError) else None
-        if backup is not None and prompts.ask(
-            self.window, f"{exc}\n\n现在用这个备份恢复吗？当前的数据文件会原样另存一份。"
-        ):
-            restoring = BackgroundTask(
-                self.window,
-                "正在从备份恢复…",
-                lambda progress: (restore_over_damaged(self.directory, self.db_url, backup, self.key), None),
-                self.ready,
-                self.refused,
-            )
-            restoring.start()
-            return
-        if backup is None:
-            report_failure(self.window, exc)  # the person's or the machine's problem in plain words; a bug as a crash
-        self.stop(1)
+
+class FirstPaint(QObject):
+    """Calls back once, after the first paint of `watched` (of any widget when None): what comes then never
+    delays the first window."""
+
+    def __init__(self, callback: Callable[[], None], watched: QWidget | None = None) -> None:
+        super().__init__()
+        self.callback = callback
+        self.watched: QObject | None = watched if watched is not None else QApplication.instance()
+        assert self.watched is not None
+        self.watched.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.watched is not None:
+            self.watched.removeEventFilter(self)
+            self.watched = None
+            QTimer.singleShot(0, self.callback)
+        return False
+
+
+def tell_unclean_exit(window: MainWindow | None, notice: str) -> None:
+    """The notice that the last run did not end normally, read before the opening asks or tells anything (the
+    password, a refusal): two dialogs never stack. A script's start waits for nobody: the window's status bar."""
+    from desktop_app.ui.kit import errors
+
+    log.warning("the last run did not end normally")
+    if window is not None:
+        window.statusBar().showMessage(notice.split("\n")[0], 15000)
+    else:
+        errors.show_message(None, "上次没有正常退出", notice)
 
 
 def freeze_start_up_objects() -> None:
@@ -449,67 +440,7 @@ def freeze_start_up_objects() -> None:
     gc.freeze()
 
 
-class Moments:
-    """For benchmarks (`--quit-when`): the moment asked for, said once, when it is first reached."""
-
-    def __init__(self, wanted: str | None) -> None:
-        self.wanted = wanted
-        self.said = False
-
-    def reached(self, moment: str) -> None:
-        if moment == self.wanted and not self.said:
-            self.said = True
-            QTimer.singleShot(0, lambda: stop_when(moment))
-
-
-# What opening the data imports: loaded on a worker while a person types the password. Only the core: a
-# module defining Qt classes is imported on the GUI thread (PySide builds their meta-objects as it goes).
-DATA_LAYER = (
-    "desktop_app.core.storage.startup",
-    "desktop_app.core.services.mode",
-    "desktop_app.core.services.profile",
-)
-
-
-def import_data_layer() -> None:
-    import importlib
-
-    for name in DATA_LAYER:
-        importlib.import_module(name)
-
-
-def first_look(data_file: Path, key: bytes | None) -> WorkbenchData | None:
-    """On a worker: the 工作台 read from the file before the database layer is loaded (see services.workbench)."""
-    from desktop_app.core.services.workbench import first_look as look
-
-    return look(data_file, key)
-
-
-def open_and_read(
-    directory: Path,
-    db_url: str | None,
-    key: bytes | None,
-    check_first: bool,
-    read_workbench: bool,
-    server_password: str | None = None,
-) -> tuple[Database, WorkbenchData | None]:
-    """On a worker: the database opened, and the 工作台's data read if it was not read before and is the
-    first page shown (a community's copy that has been set up)."""
-    from desktop_app.core.services.mode import COMMUNITY, ModeService
-    from desktop_app.core.services.profile import ProfileService
-    from desktop_app.core.services.workbench import workbench_of
-    from desktop_app.core.storage.startup import open_database
-
-    db = open_database(directory, db_url, key=key, check_integrity=check_first, password=server_password)
-    try:
-        first_page = read_workbench and ProfileService(db).get().is_set and ModeService(db).get() == COMMUNITY
-        return db, workbench_of(db) if first_page else None
-    except BaseException:
-        db.dispose()
-        raise
-
-
-def data_key(window: MainWindow, directory: Path, password: str | None) -> tuple[bytes, str | None] | None:
+def data_key(parent: QWidget | None, directory: Path, password: str | None) -> tuple[bytes, str | None] | None:
     """The key that opens the data, and why the password typed is weak ("" if it is not; None when a script's
     password is judged later): from the password (asked, or a script's); at the first start of this version,
     a new password strong enough (`passwords.require_strong`) and the recovery key shown once. None: the
@@ -522,18 +453,18 @@ def data_key(window: MainWindow, directory: Path, password: str | None) -> tuple
     if keys.has_keys(directory):
         if password is not None:
             return keys.open_keys(directory, password), None
-        dialog = UnlockDialog(directory, window)
+        dialog = UnlockDialog(directory, parent)
         return (dialog.key, dialog.weakness) if dialog.exec() and dialog.key is not None else None
     if password is None:
-        password = choose_password(window, converting=(directory / DATABASE_FILENAME).exists())
+        password = choose_password(parent, converting=(directory / DATABASE_FILENAME).exists())
         if password is None:
             return None
         from desktop_app.ui.kit.background import wait_for
 
         # The key derivation is calibrated to about half a second a wrap here, two wraps: on a worker.
         chosen = password
-        new_key, recovery = wait_for(window, "正在设置密码…", lambda: keys.create_keys(directory, chosen))
-        RecoveryKeyDialog(recovery, window).exec()
+        new_key, recovery = wait_for(parent, "正在设置密码…", lambda: keys.create_keys(directory, chosen))
+        RecoveryKeyDialog(recovery, parent).exec()
         return new_key, ""
     require_strong(password)  # a script's first start: it knows its password, which must hold as a person's
     return keys.create_keys(directory, password)[0], ""
@@ -577,7 +508,7 @@ def check_in_background(db: Database, window: MainWindow) -> BackgroundTask:
     工作台 is in use; the person hears of it only if something is wrong."""
     from desktop_app.core.storage.backup import integrity_problems
     from desktop_app.ui.kit import errors
-    from desktop_app.ui.kit.background import BackgroundTask
+    from desktop_app.ui.kit.background import run_in_background
 
     assert db.file_path is not None
     path, key = db.file_path, db.key
@@ -592,16 +523,20 @@ def check_in_background(db: Database, window: MainWindow) -> BackgroundTask:
                 "或从最近的备份恢复；需要时请联系技术支持。",
             )
 
-    task = BackgroundTask(window, "", lambda progress: integrity_problems(path, quick=True, key=key), told, quiet=True)
-    task.failed.connect(lambda exc: log.warning("background check of %s could not run: %s", path, exc))
-    return task.start()
+    return run_in_background(
+        label="正在检查数据文件…",
+        work=lambda: integrity_problems(path, quick=True, key=key),
+        on_done=told,
+        on_error=lambda exc: log.warning("background check of %s could not run: %s", path, exc),
+        parent=window,
+    )
 
 
 def start_up_backup(db: Database, window: MainWindow) -> BackgroundTask:
     """The daily backup, on a worker thread while the 工作台 is already in use; on failure the program
     still works, and says why in the status bar."""
     from desktop_app.core.storage.backup import auto_backup
-    from desktop_app.ui.kit.background import BackgroundTask
+    from desktop_app.ui.kit.background import run_in_background
     from desktop_app.ui.kit.errors import report_failure
 
     def made(path: Path | None) -> None:
@@ -616,4 +551,6 @@ def start_up_backup(db: Database, window: MainWindow) -> BackgroundTask:
         log.warning("start-up backup failed: %s", exc)
         window.statusBar().showMessage(f"自动备份未完成：{exc}", 15000)
 
-    return BackgroundTask(window, "正在备份…", lambda progress: auto_backup(db), made, failed, quiet=True).start()
+    return run_in_background(
+        label="正在备份…", work=lambda: auto_backup(db), on_done=made, on_error=failed, parent=window
+    )

@@ -22,7 +22,7 @@ from desktop_app.core.domain.errors import AppError
 from desktop_app.core.exchange.reports.base import ExportOptions, ExportResult, Report
 from desktop_app.core.exchange.reports.registry import REPORTS, export_report, report_for
 from desktop_app.ui.kit import file_dialogs
-from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.background import BackgroundTask, News, run_in_background
 from desktop_app.ui.kit.combo_box import ComboBox
 from desktop_app.ui.kit.context import AppContext
 from desktop_app.ui.kit.file_dialogs import FileKind
@@ -159,15 +159,18 @@ class ReportsView(Page):
         options, catalogue = self.options(password), self.catalogue
         self.export_button.setEnabled(False)
         self.status.setText("正在导出…")
-        self.task = BackgroundTask(
-            self,
-            f"正在导出{self.kind.currentText()}…",
-            lambda progress: export_report(db, kind, period, target, options, progress, catalogue=catalogue),
-            self._exported,
+        progress = News()
+        self.task = run_in_background(
+            label=f"正在导出{self.kind.currentText()}…",
+            work=lambda: export_report(db, kind, period, target, options, progress, catalogue=catalogue),
+            on_done=self._exported,
+            parent=self,
+            progress_dialog=True,
+            news=progress,
         )
         self.task.finished.connect(lambda: self.export_button.setEnabled(True))
         self.task.failed.connect(lambda exc: self.status.setText("导出未完成。"))
-        return self.task.start()
+        return self.task
 
     def _exported(self, result: ExportResult) -> None:
         self.last_result = result

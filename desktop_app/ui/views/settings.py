@@ -37,7 +37,7 @@ from desktop_app.core.services.reminder_settings import StartDateService, Thresh
 from desktop_app.core.services.reminders import THRESHOLD_LABELS
 from desktop_app.core.storage import backup as backup_mod
 from desktop_app.ui.kit import file_dialogs, prompts
-from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.background import BackgroundTask, run_in_background
 from desktop_app.ui.kit.combo_box import ComboBox
 from desktop_app.ui.kit.context import AppContext
 from desktop_app.ui.kit.editors import DateEditor
@@ -318,13 +318,13 @@ class DataBox(QGroupBox):
             security_events.record_pending(db)  # 修改密码 (and any wrong password on the way) into 操作记录
 
         # The old password's derivation, the calibration and the new wrap: about a second and a half, on a worker.
-        self.task = BackgroundTask(
-            self,
-            "正在修改密码…",
-            lambda progress: change(),
-            lambda result: self.report.setText("密码已修改。下次启动和解锁时请使用新密码。"),
+        self.task = run_in_background(
+            label="正在修改密码…",
+            work=change,
+            on_done=lambda result: self.report.setText("密码已修改。下次启动和解锁时请使用新密码。"),
+            parent=self,
+            progress_dialog=True,
         )
-        self.task.start()
 
     def explain_server_backups(self) -> None:
         from desktop_app.core.storage.pg_programs import SERVER_BACKUPS
@@ -336,14 +336,14 @@ class DataBox(QGroupBox):
 
     def backup_now(self, target: Path | None = None) -> BackgroundTask:
         db = self.context.db
-        task = BackgroundTask(
-            self,
-            "正在备份…",
-            lambda progress: backup_mod.backup_now(db, target),
-            lambda path: self.report.setText(f"已备份到：{path}"),
+        self.task = run_in_background(
+            label="正在备份…",
+            work=lambda: backup_mod.backup_now(db, target),
+            on_done=lambda path: self.report.setText(f"已备份到：{path}"),
+            parent=self,
+            progress_dialog=True,
         )
-        self.task = task
-        return task.start()
+        return self.task
 
     def backup_elsewhere(self) -> None:
         chosen = file_dialogs.folder(self, self.context.settings, FileKind.BACKUP, "选择备份位置（如 U 盘）")
@@ -361,13 +361,14 @@ class DataBox(QGroupBox):
     def check(self) -> BackgroundTask:
         """The full integrity check reads the whole file (seconds on a large one): on a worker thread."""
         db = self.context.db
-        self.task = BackgroundTask(
-            self,
-            "正在检查数据库…",
-            lambda progress: check_database(db),
-            lambda report: self.report.setText("\n".join(report.lines)),
+        self.task = run_in_background(
+            label="正在检查数据库…",
+            work=lambda: check_database(db),
+            on_done=lambda report: self.report.setText("\n".join(report.lines)),
+            parent=self,
+            progress_dialog=True,
         )
-        return self.task.start()
+        return self.task
 
 
 class ThresholdBox(QGroupBox):

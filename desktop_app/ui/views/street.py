@@ -33,7 +33,7 @@ from desktop_app.core.exchange.reports.base import Report
 from desktop_app.core.exchange.reports.registry import STREET
 from desktop_app.core.services.street import StreetPackageService, grid
 from desktop_app.ui.kit import file_dialogs, prompts
-from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.background import BackgroundTask, News, run_in_background
 from desktop_app.ui.kit.combo_box import ComboBox
 from desktop_app.ui.kit.context import AppContext
 from desktop_app.ui.kit.file_dialogs import FileKind
@@ -247,13 +247,16 @@ class PackagesView(Page):
     def import_paths(self, paths: list[Path], add_units: bool = False) -> BackgroundTask:
         file_dialogs.remember(self.context.settings, FileKind.PACKAGE_IN, paths[0])  # dropped files too
         db = self.context.db
-        self.task = BackgroundTask(
-            self,
-            "正在导入数据包…",
-            lambda progress: import_packages(db, paths, add_units, progress),
-            self._imported,
+        progress = News()
+        self.task = run_in_background(
+            label="正在导入数据包…",
+            work=lambda: import_packages(db, paths, add_units, progress),
+            on_done=self._imported,
+            parent=self,
+            progress_dialog=True,
+            news=progress,
         )
-        return self.task.start()
+        return self.task
 
     def _imported(self, outcomes: list[ImportOutcome]) -> None:
         self.outcomes = outcomes

@@ -28,7 +28,7 @@ from desktop_app.core.exchange.packages.build import BuiltPackage, build_package
 from desktop_app.core.services.street import StreetKeyService, StreetUnitService, UnitInfo
 from desktop_app.core.storage.recipient_key import PublicKey
 from desktop_app.ui.kit import file_dialogs, prompts
-from desktop_app.ui.kit.background import BackgroundTask
+from desktop_app.ui.kit.background import BackgroundTask, run_in_background
 from desktop_app.ui.kit.context import AppContext
 from desktop_app.ui.kit.dialog_buttons import ok_cancel
 from desktop_app.ui.kit.file_dialogs import FileKind
@@ -148,12 +148,16 @@ class PackageBox(QGroupBox):
         db, period, names = self.context.db, self.period.period(), self.names.isChecked()
         self.build_button.setEnabled(False)
         self.status.setText("正在生成…")
-        self.task = BackgroundTask(
-            self, "正在生成数据包…", lambda progress: build_package(db, period, target, names), self._built
+        self.task = run_in_background(
+            label="正在生成数据包…",
+            work=lambda: build_package(db, period, target, names),
+            on_done=self._built,
+            parent=self,
+            progress_dialog=True,
         )
         self.task.finished.connect(lambda: self.build_button.setEnabled(True))
         self.task.failed.connect(lambda exc: self.status.setText("数据包未生成。"))
-        return self.task.start()
+        return self.task
 
     def _built(self, built: BuiltPackage) -> None:
         self.built = built
