@@ -4,7 +4,8 @@
 
 Both start on the same demo data (made once by the installed program) with the same password, offscreen, until the
 window is painted and until the 工作台 is ready (`DESKTOP_APP_MOMENTS`); the runs alternate so the machine's moods
-fall on both. The development side is `python -m desktop_app` from this checkout's .venv (`python3 dev.py run` makes it).
+fall on both. The development side is `python -m desktop_app` from this checkout's .venv (`python3 dev.py run`
+makes it).
 """
 
 from __future__ import annotations
