@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
@@ -58,9 +58,10 @@ class MissingQtTranslations(QTranslator):
         ("QAbstractFileIconProvider", "File"): "文件",
     }
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
-        # None (a null string) lets Qt ask the next translator; an empty string would blank the text.
-        return self.TEXTS.get((context, source))
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+        # None (a null string) lets Qt ask the next translator; an empty string would blank the text. (PySide6
+        # 6.9's stubs say str, though Qt takes the null string.)
+        return cast(str, self.TEXTS.get((context, source)))
 
 
 def pick_font_family() -> str | None:
