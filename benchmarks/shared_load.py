@@ -71,9 +71,7 @@ COMMUNITIES = tuple(
 class ClientPlan:
     login: str
     role: str  # as `server add-user --role` takes it
-    community: str
     port: int
-    seconds: float
     folder: str
     hot_care_id: int
     own_community: int  # this community's id: every row read must carry it
@@ -517,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
         facts = community_facts(postgres)
         with tempfile.TemporaryDirectory() as folder:
             plans = [
-                ClientPlan(login, role, c.name, postgres.port, args.seconds, folder, facts[c.name][1], facts[c.name][0])
+                ClientPlan(login, role, postgres.port, folder, facts[c.name][1], facts[c.name][0])
                 for c in communities[: args.clients // 2]
                 for login, role in (logins(c)[who] for who in CLIENTS_PER_COMMUNITY)
             ]
