@@ -178,8 +178,13 @@ def cmd_screenshots(args: list[str]) -> int:
 
 
 def cmd_bench(args: list[str]) -> int:
-    python = ensure_env()
-    return subprocess.run([str(python), "-m", "benchmarks.run", *args], cwd=ROOT, env=offscreen_env()).returncode
+    """`--shared`: the shared mode's load benchmark (benchmarks/shared_load.py), on a PostgreSQL it starts
+    itself from the test extra's binaries."""
+    shared = "--shared" in args
+    python = ensure_env("test" if shared else "")
+    module = "benchmarks.shared_load" if shared else "benchmarks.run"
+    args = [arg for arg in args if arg != "--shared"]
+    return subprocess.run([str(python), "-m", module, *args], cwd=ROOT, env=offscreen_env()).returncode
 
 
 def cmd_server(args: list[str]) -> int:
@@ -233,7 +238,7 @@ COMMANDS = {
     "run": (cmd_run, "创建环境并启动书记工作台"),
     "test": (cmd_test, "创建环境并运行代码检查、类型检查和快速测试（--all：再加打包、崩溃与基准测试，CI 用它）"),
     "screenshots": (cmd_screenshots, "在离屏模式下用示例数据为每个界面截图"),
-    "bench": (cmd_bench, "性能基准（--quick：小数据快速跑一遍）"),
+    "bench": (cmd_bench, "性能基准（--quick：小数据快速跑一遍；--shared：服务器多人共用的负载基准）"),
     "server": (cmd_server, "启动本机的 PostgreSQL，载入两个居民区的示例数据和各角色的账号（Ctrl+C 停止）"),
     "build": (cmd_build, "用 PyInstaller 打包到 dist/，Linux 上再生成 .deb，Windows 上用 Inno Setup 生成安装程序"),
 }

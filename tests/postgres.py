@@ -71,6 +71,14 @@ class PostgresServer:
             f"local all all trust\nhost all {SUPERUSER} 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n",
             encoding="utf-8",
         )
+        return self.launch()
+
+    def start_copy(self, cluster: Path) -> PostgresServer:
+        """A cluster kept from an earlier run (its data folder, copied while it was stopped), started afresh."""
+        shutil.copytree(cluster, self.data)
+        return self.launch()
+
+    def launch(self) -> PostgresServer:
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off -c unix_socket_directories={self.root}"
         self._run(
             "pg_ctl",
@@ -87,9 +95,14 @@ class PostgresServer:
         )
         return self
 
-    def stop(self) -> None:
+    def stop(self, keep_to: Path | None = None) -> None:
+        """Stop and remove the cluster; `keep_to`: first copy its data folder there (stopped cleanly, to start
+        again with `start_copy`)."""
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            mode = "fast" if keep_to else "immediate"
+            self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+            if keep_to:
+                shutil.copytree(self.data, keep_to)
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -112,6 +125,5 @@ def plain_login(conn, login: str, password: str) -> None:
     conn.exec_driver_sql(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {login}")
     conn.exec_driver_sql(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {login}")
     conn.exec_driver_sql(
-        "INSERT INTO server_logins (login, role, community_id) "
-        f"SELECT '{login}', 'secretary', min(id) FROM communities"
+        f"INSERT INTO server_logins (login, role, community_id) SELECT '{login}', 'secretary', min(id) FROM communities"
     )
