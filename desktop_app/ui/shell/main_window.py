@@ -13,13 +13,14 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize
+from PySide6.QtCore import QEvent, QSettings, QSize
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget, QWidget
 
 from desktop_app import APP_NAME
 from desktop_app.ui.kit.page import Page
 from desktop_app.ui.kit.screen import fit_to_screen
+from desktop_app.ui.kit.text_size import DEFAULT_POINTS
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QSessionManager
@@ -40,14 +41,15 @@ VIEWS = (
     ("三会一课", "records", "MeetingView"),
     ("居民", "records", "ResidentView"),
     ("党员", "records", "MemberView"),
-    ("谈心谈话", "records", "TalkView"),
-    ("谈话覆盖", "talk_coverage", "TalkCoverageView"),
-    ("民主评议", "reviews", "ReviewView"),
     ("党费", "dues", "DuesView"),
-    ("六个月提醒", "lapses", "LapsesView"),
     ("书记工作室", "studio", "StudioView"),
     ("报表导出", "reports", "ReportsView"),
     ("回收站", "recycle", "RecycleView"),
+    # The yearly duties after the first ten: the pages people had keep their Ctrl+1 … Ctrl+0.
+    ("谈心谈话", "records", "TalkView"),
+    ("谈话覆盖", "talk_coverage", "TalkCoverageView"),
+    ("民主评议", "reviews", "ReviewView"),
+    ("六个月提醒", "lapses", "LapsesView"),
     ("操作记录", "audit", "AuditView"),
     ("设置", "settings", "SettingsView"),
 )
@@ -94,6 +96,28 @@ def pages_for(mode: object) -> Pages:
     return STREET_VIEWS if mode == "street" else VIEWS
 
 
+class Navigation(QListWidget):
+    """The pages' list. Its rows' padding shrinks as the 字号 grows (7 px at 标准, 2 at 特大), so that every page, 设置
+    among them, stays in sight on a 1366×768 screen at every 字号."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.padding = ""
+        self._fit_padding()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_padding()
+
+    def _fit_padding(self) -> None:
+        vertical = max(2, 7 - (self.font().pointSize() - DEFAULT_POINTS))
+        padding = f"QListWidget::item {{ padding: {vertical}px 12px; }}"
+        if padding != self.padding:  # a style sheet set again would tell of a font change again
+            self.padding = padding
+            self.setStyleSheet(padding)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, context: AppContext | None = None, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -103,10 +127,9 @@ class MainWindow(QMainWindow):
             settings = context.settings
         self.settings = settings
         self.setWindowTitle(APP_NAME)
-        self.nav = QListWidget()
+        self.nav = Navigation()
         self.nav.setMinimumWidth(120)
         self.nav.setMaximumWidth(220)
-        self.nav.setStyleSheet("QListWidget::item { padding: 7px 12px; }")
         self.stack = QStackedWidget()
         self._built: dict[int, Page] = {}
         self.pages: Pages = ()

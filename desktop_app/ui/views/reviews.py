@@ -94,6 +94,9 @@ class ReviewView(Page):
         side.addWidget(self.summary, 1)
         top.addLayout(side, 1)
         self.table = ReviewTable()
+        # On a page (not a form that scrolls sideways as a whole) the table scrolls its own columns sideways at the
+        # larger 字号, instead of widening the window past the screen.
+        self.table.setMinimumWidth(0)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b3261e")
@@ -104,11 +107,11 @@ class ReviewView(Page):
         bottom.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(
-            QLabel(
-                "“优秀”至“不合格”四列是互评和民主测评中各等次的得票数；评定为不合格的，须填处置、处置日期和决定文号或说明。"
-            )
+        explained = QLabel(
+            "“优秀”至“不合格”四列是互评和民主测评中各等次的得票数；评定为不合格的，须填处置、处置日期和决定文号或说明。"
         )
+        explained.setWordWrap(True)
+        layout.addWidget(explained)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
         self.sheet: ReviewSheet | None = None
