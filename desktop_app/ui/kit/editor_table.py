@@ -44,9 +44,14 @@ def focus_target(widget: QWidget) -> QWidget:
 
 
 class EditorTable(QTableWidget):
-    def __init__(self, columns: Sequence[TableColumn], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, columns: Sequence[TableColumn], parent: QWidget | None = None, scrolls_itself: bool = False
+    ) -> None:
+        """`scrolls_itself`: a table on a page (not in a form that scrolls sideways as a whole) keeps every column
+        at the width it needs and scrolls its own columns sideways, instead of widening the window."""
         super().__init__(0, len(columns), parent)
         self.columns = tuple(columns)
+        self.scrolls_itself = scrolls_itself
         self.setHorizontalHeaderLabels([column.header for column in self.columns])
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setTabKeyNavigation(False)
@@ -73,11 +78,21 @@ class EditorTable(QTableWidget):
                 sample.deleteLater()
             elif column.sample:
                 width = max(width, metrics.horizontalAdvance(column.sample) + 2 * CELL_PADDING)
-            mode = QHeaderView.ResizeMode.Stretch if column.stretch else QHeaderView.ResizeMode.Interactive
-            header.setSectionResizeMode(index, mode)
+            stretch = column.stretch and not self.scrolls_itself
+            header.setSectionResizeMode(
+                index, QHeaderView.ResizeMode.Stretch if stretch else QHeaderView.ResizeMode.Interactive
+            )
             self.setColumnWidth(index, width)
             total += width
-        self.setMinimumWidth(total + 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width())
+        if self.scrolls_itself:
+            header.setStretchLastSection(True)  # the spare width, where there is some
+        else:
+            self.setMinimumWidth(total + 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and self.scrolls_itself:  # a page outlives a change of 字号
+            self._fit_columns()
 
     # -- rows ------------------------------------------------------------------------------
     def add_row(self, values: Sequence[Any]) -> list[Editor[Any] | None]:

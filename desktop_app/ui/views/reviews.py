@@ -40,7 +40,8 @@ class ReviewTable(EditorTable):
                 TableColumn("处置", lambda: ChoiceEditor(enum_choices(ReviewDisposal), optional=True)),
                 TableColumn("处置日期", lambda: DateEditor(optional=True)),
                 TableColumn("文号或说明", lambda: TextEditor(max_length=200), stretch=True),
-            )
+            ),
+            scrolls_itself=True,  # a page's table: its columns scroll sideways at the larger 字号
         )
 
     def show_sheet(self, sheet: ReviewSheet | None) -> None:
@@ -94,9 +95,6 @@ class ReviewView(Page):
         side.addWidget(self.summary, 1)
         top.addLayout(side, 1)
         self.table = ReviewTable()
-        # On a page (not a form that scrolls sideways as a whole) the table scrolls its own columns sideways at the
-        # larger 字号, instead of widening the window past the screen.
-        self.table.setMinimumWidth(0)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b3261e")
