@@ -12,8 +12,7 @@ from desktop_app.core.domain.fields import Field
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.services.talks import TalkService
 from desktop_app.ui.forms.base import RecordForm
-from desktop_app.ui.forms.visits import name_matches
-from desktop_app.ui.kit.check_list import CheckList
+from desktop_app.ui.forms.visits import members_to_tick
 from desktop_app.ui.kit.editors import Editor, LongTextEditor, editor_for
 
 
@@ -33,13 +32,7 @@ class TalkForm(RecordForm[TalkService]):
     def build_extra(self) -> None:
         people = QGroupBox("谈话人员（至少两人）")
         layout = QVBoxLayout(people)
-        members = MemberService(self.service.db).active_members()
-        self.participants = CheckList(
-            [(member.id, member.name) for member in members],
-            "按姓名或拼音首字母筛选",
-            name_matches,
-            "可输入姓名或拼音首字母，清空后显示全部。",
-        )
+        self.participants = members_to_tick(MemberService(self.service.db))
         self.participants.list.setMinimumHeight(160)
         layout.addWidget(self.participants)
         self.content.addWidget(people)

@@ -39,6 +39,16 @@ def name_matches(needle: str, name: str) -> bool:
     return needle in name or needle in initials(name)
 
 
+def members_to_tick(members: MemberService) -> CheckList:
+    """The active members, to tick who took part (a study visit, a talk), filtered by name or pinyin initials."""
+    return CheckList(
+        [(member.id, member.name) for member in members.active_members()],
+        "按姓名或拼音首字母筛选",
+        name_matches,
+        "可输入姓名或拼音首字母，清空后显示全部。",
+    )
+
+
 class PracticeTable(EditorTable):
     """Rows of 借鉴举措: description, owner, due date, progress, each cell typed into its own editor."""
 
@@ -95,13 +105,7 @@ class VisitForm(RecordForm[VisitService]):
         row = QHBoxLayout()
         people = QGroupBox("参加人员")
         people_layout = QVBoxLayout(people)
-        members = MemberService(self.service.db).active_members()
-        self.participants = CheckList(
-            [(member.id, member.name) for member in members],
-            "按姓名或拼音首字母筛选",
-            name_matches,
-            "可输入姓名或拼音首字母，清空后显示全部。",
-        )
+        self.participants = members_to_tick(MemberService(self.service.db))
         self.participants.list.setMinimumHeight(140)
         people_layout.addWidget(self.participants)
         row.addWidget(people, 1)
