@@ -82,3 +82,36 @@ def test_an_unknown_moment_is_named_and_nothing_is_printed(monkeypatch, capsys):
     assert printed.out == ""
     assert "shwon" in printed.err
     assert "painted、shown、ready、open" in printed.err
+
+
+FIRST_WINDOWS = """
+import sys
+from pathlib import Path
+
+import PySide6.QtCore
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.ui.dialogs.passwords import NewPasswordDialog, UnlockDialog
+from desktop_app.ui.shell.app import create_application
+
+app = create_application(input_rules=False)
+for dialog in (UnlockDialog(Path(sys.argv[1])), NewPasswordDialog("新密码", "设置密码")):
+    dialog.show()
+    QApplication.processEvents()
+    dialog.close()
+print("built the Qt namespace" if "Qt" in vars(PySide6.QtCore) else "without the Qt namespace")
+"""
+
+
+def test_the_password_windows_are_made_without_building_qts_namespace(keyed_data_dir):
+    """PySide builds the hundred enums of Qt's namespace (about 45 ms) when a module imports `Qt`, or to choose the
+    overload of a constructor such as QDialogButtonBox(StandardButton): the first windows do without it."""
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_WINDOWS, str(keyed_data_dir)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "without the Qt namespace"

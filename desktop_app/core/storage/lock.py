@@ -8,7 +8,6 @@ The file holds the owner's pid and host only to tell the user who has it.
 from __future__ import annotations
 
 import os
-import socket
 import sys
 from pathlib import Path
 
@@ -65,7 +64,7 @@ class InstanceLock:
         os.lseek(fd, 0, os.SEEK_SET)
         os.ftruncate(fd, 0)
         # Windows locks byte 0, so the owner text starts after it.
-        os.write(fd, f" pid={os.getpid()} host={socket.gethostname()}".encode())
+        os.write(fd, f" pid={os.getpid()} host={_host_name()}".encode())
         os.fsync(fd)
         self._fd = fd
 
@@ -97,3 +96,8 @@ class InstanceLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _host_name() -> str:
+    """This computer's name, without importing socket (a few ms before the first window)."""
+    return os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTERNAME", "")

@@ -12,6 +12,7 @@ from html import escape
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
+from desktop_app.ui.kit.dialog_buttons import standard_buttons
 from desktop_app.ui.kit.screen import fit_to_screen
 
 
@@ -146,7 +147,7 @@ class GuideDialog(QDialog):
         self.text = QTextBrowser()
         self.text.setHtml(GUIDE_HTML)
         layout.addWidget(self.text, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = standard_buttons(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

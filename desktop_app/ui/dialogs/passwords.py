@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.storage import keys
 from desktop_app.core.storage.keys import LOSS_WARNING, RECOVERY_KEY_NOTICE
 from desktop_app.core.storage.passwords import ADVICE, SCORE_LABELS, PasswordVerdict, judge
-from desktop_app.ui.kit.dialog_buttons import ok_cancel
+from desktop_app.ui.kit.dialog_buttons import ok_cancel, standard_buttons
 from desktop_app.ui.kit.errors import report_failure
 from desktop_app.ui.kit.signals import on_click
 from desktop_app.ui.kit.styles import ERROR_STYLE
@@ -177,6 +177,10 @@ class RecoveryKeyDialog(QDialog):
     """The recovery key, shown once: to print or write down before going on."""
 
     def __init__(self, recovery: str, parent: QWidget | None = None) -> None:
+        # Importing Qt's namespace builds its hundred enums (about 45 ms): not on the way to the first window,
+        # which is this module's UnlockDialog.
+        from PySide6.QtCore import Qt
+
         super().__init__(parent)
         self.recovery = recovery
         self.setWindowTitle("恢复密钥")
@@ -204,7 +208,7 @@ class RecoveryKeyDialog(QDialog):
         layout.addLayout(actions)
         self.recorded = QCheckBox("我已抄写或打印了恢复密钥")
         layout.addWidget(self.recorded)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons = standard_buttons(QDialogButtonBox.StandardButton.Ok)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("继续")
         self.ok_button.setEnabled(False)
@@ -259,7 +263,7 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.secret)
         self.error = _error_label()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons = standard_buttons(QDialogButtonBox.StandardButton.Ok)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("解锁" if locked else "打开")
         buttons.accepted.connect(self.accept)

@@ -25,6 +25,7 @@ from desktop_app.core.domain.fields import Field, FieldType
 from desktop_app.core.services.base import RecordService
 from desktop_app.ui.dialogs.edit_conflict import ConflictChoice, settle_conflict
 from desktop_app.ui.kit import prompts
+from desktop_app.ui.kit.dialog_buttons import standard_buttons
 from desktop_app.ui.kit.editors import Editor, editor_for
 from desktop_app.ui.kit.errors import report_failure
 from desktop_app.ui.kit.screen import fit_to_screen
@@ -90,7 +91,7 @@ class RecordForm(QDialog, Generic[S]):
             self.body.addWidget(column, 1)
         self.build_extra()
         outer.addWidget(self.general_error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = standard_buttons(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         self.buttons.accepted.connect(self.save)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.domain.errors import AppError, DatabaseEnvironmentError, ValidationError
+from desktop_app.ui.kit.dialog_buttons import standard_buttons
 
 log = logging.getLogger("desktop_app")
 
@@ -42,7 +43,7 @@ class ErrorDialog(QDialog):
         self.details.setVisible(False)
         self.details.setMinimumHeight(220)
         layout.addWidget(self.details)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons = standard_buttons(QDialogButtonBox.StandardButton.Ok)
         toggle = QPushButton("显示详细信息")
         toggle.setCheckable(True)
         toggle.toggled.connect(self.details.setVisible)

@@ -22,7 +22,6 @@ from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage.lock import InstanceLock
 from desktop_app.core.storage.paths import LOG_DIRNAME, SERVER_CONNECTION_FILENAME, resolve_data_dir
 from desktop_app.resources import resource
-from desktop_app.ui.kit.input_rules import install_input_rules
 from desktop_app.ui.kit.text_size import DEFAULT_POINTS
 from desktop_app.ui.shell.moments import Moments
 
@@ -90,6 +89,8 @@ def create_application(argv: list[str] | None = None, input_rules: bool = True) 
         font.setPointSize(DEFAULT_POINTS)
         app.setFont(font)
     if input_rules:
+        from desktop_app.ui.kit.input_rules import install_input_rules
+
         install_input_rules(app)
     return app
 
@@ -273,6 +274,8 @@ class Start:
         self.opening.first_window_painted()
         if self.task is None:
             self.begin()
+        from desktop_app.ui.kit.input_rules import install_input_rules  # its widget types: after the first paint
+
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         install_input_rules(app)

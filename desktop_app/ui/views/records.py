@@ -30,6 +30,7 @@ from desktop_app.ui.forms.people import MemberForm, PartyGroupForm, ResidentForm
 from desktop_app.ui.forms.talks import TalkForm
 from desktop_app.ui.forms.visits import VisitForm
 from desktop_app.ui.kit import file_dialogs, prompts
+from desktop_app.ui.kit.dialog_buttons import standard_buttons
 from desktop_app.ui.kit.file_dialogs import FileKind
 from desktop_app.ui.kit.formatting import iso_date
 from desktop_app.ui.kit.operations import attempt
@@ -252,7 +253,7 @@ class MemberView(RosterImportView[MemberService]):
         fit_to_screen(dialog, QSize(560, 420))
         layout = QVBoxLayout(dialog)
         layout.addWidget(PartyGroupView(self.context, dialog))
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close = standard_buttons(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         close.rejected.connect(dialog.reject)
         layout.addWidget(close)
