@@ -74,3 +74,44 @@ def test_a_talk_with_one_person_stays_open_with_the_reason(qtbot, context, click
     drive_modal(lambda: qtbot.keyClick(view.table, Key.Key_N, Qt.KeyboardModifier.ControlModifier), one_person)
     assert "至少要有两名党员" in said[0]
     assert TalkService(context.db).count() == 0
+
+
+def test_letters_typed_in_the_participants_list_filter_it_for_the_next_person(
+    qtbot, context, click_page, drive_modal, type_text
+):
+    """After ticking one person (filter, ↓, Space) the cursor is in the list; typing the next person's initials
+    there starts a new filter (the letters used to vanish, and the next Space unticked the first person)."""
+    members = MemberService(context.db)
+    zhu = members.create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
+    chen = members.create({"name": "陈建珍", "join_date": dt.date(2001, 7, 1)})
+    members.create({"name": "程凤海", "join_date": dt.date(2002, 7, 1)})
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    click_page(window, "谈心谈话")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    view = window.stack.currentWidget()
+    view.table.setFocus()
+    seen = []
+
+    def two_people(form):
+        type_text(form.editors["topic"].widget, "谈心")
+        picker = form.participants
+        qtbot.keyClicks(picker.filter, "zgp")
+        qtbot.keyClick(picker.filter, Key.Key_Down)
+        qtbot.keyClick(picker.list, Key.Key_Space)
+        assert form.focusWidget() is picker.list
+        qtbot.keyClick(picker.list, "c")  # the cursor is still in the list, ...
+        qtbot.keyClicks(form.focusWidget(), "jz")  # ... and the next letters go where it is then
+        seen.append((picker.filter.text(), form.focusWidget() is picker.filter))
+        qtbot.keyClick(picker.filter, Key.Key_Down)
+        qtbot.keyClick(picker.list, Key.Key_Space)
+        seen.append(sorted(picker.chosen()))
+        qtbot.keyClick(form.editors["topic"].widget, Key.Key_Return)
+
+    drive_modal(lambda: qtbot.keyClick(view.table, Key.Key_N, Qt.KeyboardModifier.ControlModifier), two_people)
+    assert seen[0] == ("cjz", True), "letters typed in the list go to the filter box"
+    assert seen[1] == sorted([zhu, chen])
+    [talk_id] = TalkService(context.db).list_ids()
+    assert sorted(TalkService(context.db).get(talk_id)["participant_ids"]) == sorted([zhu, chen])

@@ -1,5 +1,6 @@
 """A list of people or things to tick, with a filter box above it, worked by keys: ↓ from the box goes into the
-list, Space ticks or unticks, a filter that matches nothing says so (参加人员 of a 学习考察)."""
+list, Space ticks or unticks, letters typed in the list start a new filter (the next person's initials, right
+after ticking one), a filter that matches nothing says so (参加人员 of a 学习考察, a talk's 谈话人员)."""
 
 from __future__ import annotations
 
@@ -78,6 +79,13 @@ class CheckList(QWidget):
     def _first_shown(self) -> QListWidgetItem | None:
         return next((item for item in self.items() if not item.isHidden()), None)
 
+    @staticmethod
+    def _starts_a_filter(event: QKeyEvent) -> bool:
+        """A letter, digit or Chinese character typed without Ctrl or Alt (Space ticks; keys that move stay)."""
+        text = event.text()
+        held = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        return not held and len(text) == 1 and text.isprintable() and not text.isspace()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.filter and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
@@ -86,6 +94,12 @@ class CheckList(QWidget):
                 if first is not None:
                     self.list.setFocus(Qt.FocusReason.TabFocusReason)
                     self.list.setCurrentItem(first)
+                return True
+        if watched is self.list and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if self._starts_a_filter(event):
+                self.filter.setText(event.text())
+                self.filter.setFocus(Qt.FocusReason.OtherFocusReason)
                 return True
         if watched is self.list and event.type() == QEvent.Type.FocusIn:
             # Entered by Tab: Space needs an item under the cursor to tick.
