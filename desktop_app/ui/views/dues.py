@@ -342,7 +342,9 @@ class DuesView(Page):
         self.table.verticalHeader().setVisible(False)
         # Widths in the font's own measure (sizing to the contents would read every row), kept when the 字号
         # changes while the page is open; all in sight on a 1366-wide screen at the standard size.
-        person, group, amount = Room(chars=3), Room(chars=4), Room(samples=("✓1234.56",))
+        # A name of four characters (欧阳秀英), a group such as 第10党小组.
+        person, group = Room(chars=4), Room(samples=("第10党小组",), chars=5)
+        amount = Room(samples=("✓1234.56",))
         self.widths = ColumnWidths(self.table, (person, group, *(amount,) * 12, amount, amount, amount))
         self.widths.fit()
         self.table.addActions(
