@@ -66,16 +66,19 @@ def test_a_review_is_typed_and_saved_by_keys_and_clicks(qtbot, context, click_pa
 
 
 def placeholder_cut(line) -> bool:
-    """Whether `line` shows its placeholder cut short (with …): what Qt keeps beside the text of a line edit like
-    it (margins, frame, the clear button's room) is learned from the size hint of a plain one."""
-    from PySide6.QtWidgets import QLineEdit
+    """Whether `line` shows its placeholder cut short (with …), measured as QLineEdit paints it: the style's
+    contents rectangle, less 2 px of margin on each side and, with a clear button, the button's room (its icon,
+    the icon margin and 6 px: QLineEditPrivate's side-widget parameters)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionFrame
 
-    plain = QLineEdit()
-    plain.setFont(line.font())
-    plain.setClearButtonEnabled(line.isClearButtonEnabled())
-    metrics = line.fontMetrics()
-    beside_text = plain.sizeHint().width() - metrics.horizontalAdvance("x" * 17)
-    return line.width() - beside_text < metrics.horizontalAdvance(line.placeholderText())
+    option = QStyleOptionFrame()
+    line.initStyleOption(option)
+    style = line.style()
+    room = style.subElementRect(QStyle.SubElement.SE_LineEditContents, option, line).width() - 2 * 2
+    if line.isClearButtonEnabled():
+        room -= style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconMargin, None, line)
+        room -= style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconSize, None, line) + 6
+    return line.fontMetrics().horizontalAdvance(line.placeholderText()) > room
 
 
 def test_empty_dates_show_their_whole_hint_at_1366x768(qtbot, demo_context, click_page):

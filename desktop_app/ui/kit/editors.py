@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
+    QStyle,
     QToolButton,
     QWidget,
 )
@@ -87,12 +88,19 @@ class LongTextEditor(Editor[QPlainTextEdit]):
 
 class _HintedLineEdit(QLineEdit):
     """A line edit wide enough for its placeholder: "未填（如 2024-03-05）" was cut to "未填（如 2024-…" in
-    民主评议's 评定日期 and in a table's date cells, which take the editor's size hint as their width."""
+    民主评议's 评定日期 and in a table's date cells, which take the editor's size hint as their width.
+
+    Qt's own hint is 17 x's and what surrounds the text; the clear button's room (icon, its margin and 6 px,
+    as Qt lays out a side widget) is not in it, though the text loses that room to the button."""
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         metrics = self.fontMetrics()
-        beside_text = hint.width() - metrics.horizontalAdvance("x" * 17)  # Qt's hint: 17 x's and the margins
+        beside_text = hint.width() - metrics.horizontalAdvance("x") * 17
+        if self.isClearButtonEnabled():
+            style = self.style()
+            icon = style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconSize, None, self)
+            beside_text += style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconMargin, None, self) + icon + 6
         return QSize(max(hint.width(), metrics.horizontalAdvance(self.placeholderText()) + beside_text), hint.height())
 
 
