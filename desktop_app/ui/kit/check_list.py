@@ -22,9 +22,10 @@ class CheckList(QWidget):
         matches: Callable[[str, str], bool],
         not_found_hint: str = "清空筛选后显示全部。",
         parent: QWidget | None = None,
+        unit: str = "项",
     ) -> None:
         """`matches(needle, label)`: whether a lower-case filter text finds a choice (by name, pinyin initials);
-        `not_found_hint`: what to try when nothing matches."""
+        `not_found_hint`: what to try when nothing matches; `unit`: what the chosen are counted in (人)."""
         super().__init__(parent)
         self.matches = matches
         self.not_found_hint = not_found_hint
@@ -44,9 +45,17 @@ class CheckList(QWidget):
         self.not_found.setStyleSheet(ERROR_STYLE)
         self.not_found.setWordWrap(True)
         self.not_found.hide()
+        # Who is ticked, always in sight: ticks made elsewhere (a talk opened from 谈话覆盖) or scrolled away
+        # would otherwise be unticked by a person who ticks the same name again.
+        self.unit = unit
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
         layout.addWidget(self.filter)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.not_found)
+        layout.addWidget(self.summary)
+        self._say_chosen()
+        self.list.itemChanged.connect(lambda _item: self._say_chosen())
         self.filter.textChanged.connect(self._apply_filter)
         self.filter.installEventFilter(self)
         self.list.installEventFilter(self)
@@ -65,6 +74,10 @@ class CheckList(QWidget):
         for item in self.items():
             ticked = item.data(Qt.ItemDataRole.UserRole) in wanted
             item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+
+    def _say_chosen(self) -> None:
+        labels = [item.text() for item in self.items() if item.checkState() == Qt.CheckState.Checked]
+        self.summary.setText(f"已选 {len(labels)} {self.unit}：{'、'.join(labels)}" if labels else "尚未选择")
 
     def _apply_filter(self, text: str) -> None:
         needle = text.strip().lower()
