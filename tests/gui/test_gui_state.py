@@ -735,3 +735,43 @@ def test_window_manager_close_with_an_invalid_meeting_form_keeps_it_open_with_th
     assert "必须填写" in seen[1], "the form says in Chinese what is missing"
     assert window.isVisible()
     assert len(MeetingService(window.context.db).list_ids(ListQuery())) == before
+
+
+def test_window_manager_close_with_a_dues_dialog_open_asks_and_saves_what_was_typed(
+    qtbot, office_window, click_page, type_text, drive_modal, window_manager
+):
+    """Not only record forms: a 党费 dialog with a typed base is asked about the same way (取消 keeps it, 保存
+    records it) — before, closing the window either did nothing or would have dropped the typed base."""
+    from decimal import Decimal
+
+    from desktop_app.core.services.dues import DuesService
+
+    window = office_window
+    click_page(window, "党费")
+    view = window.stack.currentWidget()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(0, 0))
+    member = view.model.rows[0].member_id
+    seen = []
+
+    def type_cancel_then_save(dialog):
+        dialog.base.setFocus()
+        type_text(dialog.base, "3000.01")
+        asked = close_with_form_open(qtbot, window, window_manager, dialog, click_answer(qtbot, "取消"))
+        seen.append(([text for _, text in asked], dialog.isVisible(), dialog.base.text()))
+        asked = close_with_form_open(qtbot, window, window_manager, dialog, click_answer(qtbot, "保存"))
+        seen.append((len(asked), dialog.isVisible()))
+
+    drive_modal(
+        lambda: qtbot.keyClick(view.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier), type_cancel_then_save
+    )
+    (texts, kept_open, base), (asked_again, still_open) = seen
+    [text] = texts
+    assert "核定党费" in text, "the dialog is named in the question"
+    assert (kept_open, base) == (True, "3000.01"), "取消 keeps the dialog and the typed base"
+    assert (asked_again, still_open) == (1, False), "保存 records it"
+    qtbot.waitUntil(lambda: not window.isVisible())
+    ledger = {row.member_id: row for row in DuesService(window.context.db).ledger(dt.date.today().year)}
+    assert ledger[member].owed[12] == Decimal("30.00"), "the base typed was recorded: 1 % of 3000.01 a month"

@@ -402,13 +402,17 @@ class MainWindow(QMainWindow):
         )
 
     def unsaved_work(self) -> list[UnsavedWork]:
-        """Open forms first (they are on top), then the pages: what closing would lose."""
+        """Open forms and dialogs first (they are on top), then the pages: what closing would lose."""
         if self.context is None:
             return []  # before the data is open nothing can have been typed
-        from desktop_app.ui.forms.base import RecordForm
+        from PySide6.QtWidgets import QDialog
 
-        forms: list[UnsavedWork] = [form for form in self.findChildren(RecordForm) if form.isVisible()]
-        return forms + list(self._built.values())
+        from desktop_app.ui.kit.unsaved import UnsavedWork
+
+        dialogs: list[UnsavedWork] = [
+            dialog for dialog in self.findChildren(QDialog) if dialog.isVisible() and isinstance(dialog, UnsavedWork)
+        ]
+        return dialogs + list(self._built.values())
 
     def may_close(self) -> bool:
         """Ask 保存 / 不保存 / 取消 about everything unsaved, while the window is still on screen."""

@@ -84,6 +84,18 @@ class RecordingDialog(QDialog):
             return
         super().accept()
 
+    # -- closing with the window (ui.kit.unsaved) ---------------------------------------
+    def unsaved(self) -> list[str]:
+        typed = any(edit.isModified() for edit in self.findChildren(QLineEdit))
+        return [f"“{self.windowTitle()}”中填写的内容"] if self.isVisible() and typed else []
+
+    def save_unsaved(self) -> bool:
+        self.accept()
+        return not self.isVisible()  # refused: the reason is said in the dialog, what was typed stays
+
+    def discard_unsaved(self) -> None:
+        self.reject()
+
 
 class AssessDialog(RecordingDialog):
     """核定 one member: the category and the monthly base (or a farmer's amount); from a month, for a change."""
