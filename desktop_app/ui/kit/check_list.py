@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QStyle, QVBoxLayout, QWidget
 
 from desktop_app.ui.kit.styles import ERROR_STYLE
 
@@ -45,6 +45,7 @@ class CheckList(QWidget):
         self.not_found.setStyleSheet(ERROR_STYLE)
         self.not_found.setWordWrap(True)
         self.not_found.hide()
+        self.list.setMinimumWidth(self.room_for_labels())
         # Who is ticked, always in sight: ticks made elsewhere (a talk opened from 谈话覆盖) or scrolled away
         # would otherwise be unticked by a person who ticks the same name again.
         self.unit = unit
@@ -60,6 +61,18 @@ class CheckList(QWidget):
         self.filter.installEventFilter(self)
         self.list.installEventFilter(self)
         self.setFocusProxy(self.filter)
+
+    def room_for_labels(self, at_most_chars: int = 12) -> int:
+        """The list's width that shows every label whole (a name), or at least `at_most_chars` characters of a
+        long one: beside a wide table (学习考察's 借鉴举措 at 特大) the list was squeezed to “陈建…”."""
+        metrics = self.list.fontMetrics()
+        widest = max((metrics.horizontalAdvance(item.text()) for item in self.items()), default=0)
+        style = self.list.style()
+        check = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, self.list)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.list) + 1
+        scroll_bar = style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self.list)
+        text = min(widest, metrics.horizontalAdvance("字" * at_most_chars))
+        return text + check + 4 * margin + scroll_bar + 2 * self.list.frameWidth()
 
     def items(self) -> list[QListWidgetItem]:
         return [self.list.item(index) for index in range(self.list.count())]
