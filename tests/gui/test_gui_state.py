@@ -610,7 +610,7 @@ WM_PROTOCOLS, WM_DELETE_WINDOW = 301, 302  # the X server's numbers for the two 
 
 @pytest.fixture
 def window_manager(monkeypatch):
-    """`close(window)`: what a window manager does for the title bar's × or Alt+F4 on X11: a WM_DELETE_WINDOW
+    """`close(window)`: what a window manager does for the title bar's × on X11: a WM_DELETE_WINDOW
     client message to the window, handed by Qt's xcb platform to the application's native event filters
     before Qt itself sees it (and drops it while a modal dialog blocks the window)."""
     import ctypes

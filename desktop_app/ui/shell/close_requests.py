@@ -1,4 +1,4 @@
-"""The window system's close of a window that a modal dialog blocks (the title bar's ×, Alt+F4, the taskbar's
+"""The window system's close of a window that a modal dialog blocks (the title bar's ×, the taskbar's
 关闭窗口) reaches the window's own close.
 
 Qt drops such a request before any event is made of it: with a record form open, the main window's close
