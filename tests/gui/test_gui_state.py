@@ -775,3 +775,45 @@ def test_window_manager_close_with_a_dues_dialog_open_asks_and_saves_what_was_ty
     qtbot.waitUntil(lambda: not window.isVisible())
     ledger = {row.member_id: row for row in DuesService(window.context.db).ledger(dt.date.today().year)}
     assert ledger[member].owed[12] == Decimal("30.00"), "the base typed was recorded: 1 % of 3000.01 a month"
+
+
+def test_a_windows_close_message_of_the_blocked_window_is_asked_about_too(
+    qtbot, office_window, click_page, type_text, drive_modal
+):
+    """On Windows the taskbar's 关闭窗口 sends WM_CLOSE to the main window, which Qt drops as well while a form
+    blocks it; the same filter takes it (the message is made here as Windows lays out a MSG)."""
+    import ctypes
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.ui.shell import close_requests
+
+    window = office_window
+    asked = []
+
+    def close_by_windows(form):
+        type_text(form.editors["recipient_name"].widget, "王测试丙")
+        message = close_requests.WindowsMessage(hwnd=int(window.winId()), message=close_requests.WM_CLOSE)
+
+        def answer(waited=0):
+            box = QApplication.activeModalWidget()
+            if isinstance(box, QMessageBox):
+                asked.append(box.text())
+                click_answer(qtbot, "取消")(box)
+            elif waited < 3000:
+                QTimer.singleShot(10, lambda: answer(waited + 10))
+
+        QTimer.singleShot(0, answer)
+        handled = [
+            f.nativeEventFilter(b"windows_generic_MSG", ctypes.addressof(message))[0] for f in close_requests._installed
+        ]
+        assert handled == [True]
+        qtbot.wait(200)
+        asked.append(form.editors["recipient_name"].value())
+        qtbot.keyClick(form, Qt.Key.Key_Escape)
+
+    new_care_form(qtbot, window, click_page, drive_modal, close_by_windows)
+    assert len(asked) == 2
+    assert "“新增关怀记录”表单" in asked[0]
+    assert asked[1] == "王测试丙", "取消 keeps what was typed"
+    assert window.isVisible()
