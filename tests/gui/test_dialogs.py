@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileSystemModel, QMessageBox, QPushButton
 
@@ -194,3 +195,31 @@ def test_one_failure_route_for_every_widget(qtbot, app, shown_errors):
     assert shown_errors[-1] == ("无法保存", "姓名：必须填写")
     assert not attempt(None, lambda: 1 / 0).ok
     assert shown_errors[-1][0] == "crash", "a bug gets the crash dialog with details"
+
+
+@pytest.mark.parametrize("label", ["标准", "特大"])
+def test_the_sign_in_fields_keep_their_height_at_every_text_size(qtbot, app, text_size_restored, type_text, label):
+    """At 特大 the dialog opened at its preferred 560×300, too low for its wrapped notes: the layout squeezed
+    登录名 and 密码 to 28 px for text that needs 38. A window is sized at least to what its layout needs at
+    that width (kit.screen.fit_to_screen)."""
+    from PySide6.QtWidgets import QLineEdit
+
+    from desktop_app.core.storage.server_connection import ServerConnection
+    from desktop_app.ui.dialogs.sign_in import SignInDialog
+    from desktop_app.ui.kit.text_size import SIZES, apply_points
+
+    apply_points(SIZES[label])
+    connection = ServerConnection("postgresql+psycopg://shuji@192.168.1.10:5432/shuji")
+    dialog = SignInDialog(connection, problem="无法连接服务器")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    squeezed = [
+        f"{edit.height()} < {edit.minimumSizeHint().height()}"
+        for edit in dialog.findChildren(QLineEdit)
+        if edit.height() < edit.minimumSizeHint().height()
+    ]
+    assert squeezed == []
+    assert dialog.height() <= 768
+    type_text(dialog.password, "abc")
+    assert dialog.password.text() == "abc"

@@ -601,3 +601,219 @@ def test_qt_own_file_dialog_shows_dates_and_sizes_as_the_program_does(
     assert Path(where) == folder, "the dialog opened where a street key was last chosen"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", modified), modified
     assert "字节" in size, size
+
+
+# -- the window manager's close while a modal form is open ------------------------------------------
+
+WM_PROTOCOLS, WM_DELETE_WINDOW = 301, 302  # the X server's numbers for the two atoms (any two will do)
+
+
+@pytest.fixture
+def window_manager(monkeypatch):
+    """`close(window)`: what a window manager does for the title bar's × on X11: a WM_DELETE_WINDOW
+    client message to the window, handed by Qt's xcb platform to the application's native event filters
+    before Qt itself sees it (and drops it while a modal dialog blocks the window)."""
+    import ctypes
+
+    from desktop_app.ui.shell import close_requests
+
+    monkeypatch.setattr(close_requests, "x11_atoms", lambda names: (WM_PROTOCOLS, WM_DELETE_WINDOW))
+    for installed in close_requests._installed:
+        monkeypatch.setattr(installed, "_x11", None)
+
+    def close(window):
+        event = close_requests.XcbClientMessage(
+            response_type=33 | 0x80, format=32, window=int(window.winId()), type=WM_PROTOCOLS
+        )
+        event.data32[0] = WM_DELETE_WINDOW
+        # The filters the program installed see the message first (PySide6's dispatcher cannot be handed one
+        # from Python, so they are called as it calls them); one that takes it ends it there.
+        message = (b"xcb_generic_event_t", ctypes.addressof(event))
+        if any(installed.nativeEventFilter(*message)[0] for installed in close_requests._installed):
+            return
+        if QApplication.activeModalWidget() is None:  # Qt's own handling: a close event to the window, ...
+            close_from_title_bar(window)
+        # ... but none while a modal dialog blocks the window: Qt drops the request.
+
+    return close
+
+
+def close_with_form_open(qtbot, window, window_manager, form, answer):
+    """The window manager closes `window` while `form` is open over it; `answer(box)` answers the question
+    asked (at once, inside the close: nothing else runs meanwhile). Returns whether a question came."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+
+    def answer_when_asked(waited=0):
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            asked.append((window.isVisible(), box.text()))
+            answer(box)
+        elif waited < 3000:
+            QTimer.singleShot(10, lambda: answer_when_asked(waited + 10))
+
+    QTimer.singleShot(0, lambda: answer_when_asked())
+    window_manager(window)
+    qtbot.wait(200)  # the close runs from the event loop, as the window manager's message does
+    return asked
+
+
+def care_names(context, name):
+    from desktop_app.core.services.care import CareService
+
+    service = CareService(context.db)
+    return [service.get(record_id)["recipient_name"] for record_id in service.list_ids(ListQuery(text=name))]
+
+
+def new_care_form(qtbot, window, click_page, drive_modal, handle):
+    click_page(window, "关怀记录")
+    page = window.stack.currentWidget()
+    drive_modal(lambda: qtbot.keyClick(page.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier), handle)
+
+
+def test_window_manager_close_with_a_care_form_open_asks_and_cancel_keeps_what_was_typed(
+    qtbot, office_window, click_page, type_text, drive_modal, window_manager
+):
+    window = office_window
+    seen = []
+
+    def type_cancel_then_discard(form):
+        type_text(form.editors["recipient_name"].widget, "王测试甲")
+        asked = close_with_form_open(qtbot, window, window_manager, form, click_answer(qtbot, "取消"))
+        seen.append((asked, window.isVisible(), form.isVisible(), form.editors["recipient_name"].value()))
+        asked = close_with_form_open(qtbot, window, window_manager, form, click_answer(qtbot, "不保存"))
+        seen.append((len(asked), form.isVisible()))
+
+    new_care_form(qtbot, window, click_page, drive_modal, type_cancel_then_discard)
+    (asked, shown, form_shown, name), discarded = seen
+    assert len(asked) == 1, "the window manager's close asks about the open form"
+    assert asked[0][0], "asked while the window is still on screen"
+    assert "“新增关怀记录”表单" in asked[0][1]
+    assert (shown, form_shown, name) == (True, True, "王测试甲"), "取消 keeps the window, the form and the name"
+    assert discarded == (1, False), "不保存 closes the form"
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert care_names(window.context, "王测试甲") == [], "不保存 saves nothing"
+
+
+def test_window_manager_close_with_a_care_form_open_saves_it_when_asked(
+    qtbot, office_window, click_page, type_text, drive_modal, window_manager
+):
+    window = office_window
+
+    def type_and_save(form):
+        type_text(form.editors["recipient_name"].widget, "王测试乙")
+        assert close_with_form_open(qtbot, window, window_manager, form, click_answer(qtbot, "保存"))
+
+    new_care_form(qtbot, window, click_page, drive_modal, type_and_save)
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert care_names(window.context, "王测试乙") == ["王测试乙"]
+
+
+def test_window_manager_close_with_an_invalid_meeting_form_keeps_it_open_with_the_error(
+    qtbot, office_window, click_page, type_text, drive_modal, window_manager
+):
+    from desktop_app.core.services.meetings import MeetingService
+
+    window = office_window
+    click_page(window, "三会一课")
+    page = window.stack.currentWidget()
+    before = len(MeetingService(window.context.db).list_ids(ListQuery()))
+    seen = []
+
+    def type_place_and_save(form):
+        type_text(form.editors["place"].widget, "居民区活动室")  # 主题 is required and left empty
+        asked = close_with_form_open(qtbot, window, window_manager, form, click_answer(qtbot, "保存"))
+        seen.append((len(asked), window.isVisible(), form.isVisible(), form.editors["place"].value()))
+        seen.append(form.error_labels["topic"].text())
+        qtbot.keyClick(form, Qt.Key.Key_Escape)  # the test leaves the form (its own question is answered 是)
+
+    drive_modal(
+        lambda: qtbot.keyClick(page.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier), type_place_and_save
+    )
+    assert seen[0] == (1, True, True, "居民区活动室"), "a failed save keeps the window, the form and what was typed"
+    assert "必须填写" in seen[1], "the form says in Chinese what is missing"
+    assert window.isVisible()
+    assert len(MeetingService(window.context.db).list_ids(ListQuery())) == before
+
+
+def test_window_manager_close_with_a_dues_dialog_open_asks_and_saves_what_was_typed(
+    qtbot, office_window, click_page, type_text, drive_modal, window_manager
+):
+    """Not only record forms: a 党费 dialog with a typed base is asked about the same way (取消 keeps it, 保存
+    records it) — before, closing the window either did nothing or would have dropped the typed base."""
+    from decimal import Decimal
+
+    from desktop_app.core.services.dues import DuesService
+
+    window = office_window
+    click_page(window, "党费")
+    view = window.stack.currentWidget()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(0, 0))
+    member = view.model.rows[0].member_id
+    seen = []
+
+    def type_cancel_then_save(dialog):
+        dialog.base.setFocus()
+        type_text(dialog.base, "3000.01")
+        asked = close_with_form_open(qtbot, window, window_manager, dialog, click_answer(qtbot, "取消"))
+        seen.append(([text for _, text in asked], dialog.isVisible(), dialog.base.text()))
+        asked = close_with_form_open(qtbot, window, window_manager, dialog, click_answer(qtbot, "保存"))
+        seen.append((len(asked), dialog.isVisible()))
+
+    drive_modal(
+        lambda: qtbot.keyClick(view.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier), type_cancel_then_save
+    )
+    (texts, kept_open, base), (asked_again, still_open) = seen
+    [text] = texts
+    assert "核定党费" in text, "the dialog is named in the question"
+    assert (kept_open, base) == (True, "3000.01"), "取消 keeps the dialog and the typed base"
+    assert (asked_again, still_open) == (1, False), "保存 records it"
+    qtbot.waitUntil(lambda: not window.isVisible())
+    ledger = {row.member_id: row for row in DuesService(window.context.db).ledger(dt.date.today().year)}
+    assert ledger[member].owed[12] == Decimal("30.00"), "the base typed was recorded: 1 % of 3000.01 a month"
+
+
+def test_a_windows_close_message_of_the_blocked_window_is_asked_about_too(
+    qtbot, office_window, click_page, type_text, drive_modal
+):
+    """On Windows the taskbar's 关闭窗口 sends WM_CLOSE to the main window, which Qt drops as well while a form
+    blocks it; the same filter takes it (the message is made here as Windows lays out a MSG)."""
+    import ctypes
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.ui.shell import close_requests
+
+    window = office_window
+    asked = []
+
+    def close_by_windows(form):
+        type_text(form.editors["recipient_name"].widget, "王测试丙")
+        message = close_requests.WindowsMessage(hwnd=int(window.winId()), message=close_requests.WM_CLOSE)
+
+        def answer(waited=0):
+            box = QApplication.activeModalWidget()
+            if isinstance(box, QMessageBox):
+                asked.append(box.text())
+                click_answer(qtbot, "取消")(box)
+            elif waited < 3000:
+                QTimer.singleShot(10, lambda: answer(waited + 10))
+
+        QTimer.singleShot(0, answer)
+        handled = [
+            f.nativeEventFilter(b"windows_generic_MSG", ctypes.addressof(message))[0] for f in close_requests._installed
+        ]
+        assert handled == [True]
+        qtbot.wait(200)
+        asked.append(form.editors["recipient_name"].value())
+        qtbot.keyClick(form, Qt.Key.Key_Escape)
+
+    new_care_form(qtbot, window, click_page, drive_modal, close_by_windows)
+    assert len(asked) == 2
+    assert "“新增关怀记录”表单" in asked[0]
+    assert asked[1] == "王测试丙", "取消 keeps what was typed"
+    assert window.isVisible()

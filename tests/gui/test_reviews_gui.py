@@ -63,3 +63,40 @@ def test_a_review_is_typed_and_saved_by_keys_and_clicks(qtbot, context, click_pa
     assert saved.rows[0].values["grade"] is ReviewGrade.QUALIFIED
     assert saved.decided_on == today
     assert saved.decided_by is ReviewBody.GENERAL_ASSEMBLY
+
+
+def placeholder_cut(line) -> bool:
+    """Whether `line` shows its placeholder cut short (with …), measured as QLineEdit paints it: the style's
+    contents rectangle, less 2 px of margin on each side and, with a clear button, the button's room (its icon,
+    the icon margin and 6 px: QLineEditPrivate's side-widget parameters)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
+    option = QStyleOptionFrame()
+    line.initStyleOption(option)
+    style = line.style()
+    room = style.subElementRect(QStyle.SubElement.SE_LineEditContents, option, line).width() - 2 * 2
+    if line.isClearButtonEnabled():
+        room -= style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconMargin, None, line)
+        room -= style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconSize, None, line) + 6
+    return line.fontMetrics().horizontalAdvance(line.placeholderText()) > room
+
+
+def test_empty_dates_show_their_whole_hint_at_1366x768(qtbot, demo_context, click_page):
+    """评定日期 and each row's 处置日期, empty, say “未填（如 2024-03-05）” whole (they showed “未填（如 2024-…”)."""
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    click_page(window, "民主评议")
+    page = window.stack.currentWidget()
+    assert isinstance(page, ReviewView)
+    assert page.decided_on.value() is None, "this year's review is not decided yet"
+    cut = ["评定日期"] if placeholder_cut(page.decided_on.typed.line) else []
+    service = ReviewService(demo_context.db)
+    page.year.setValue(next(year for year in range(page.year.value(), 2000, -1) if service.sheet(year)))
+    assert page.table.rowCount() > 0
+    for row in range(page.table.rowCount()):
+        line = page.table.editor(row, 9).widget.line
+        if page.table.editor(row, 9).value() is None and placeholder_cut(line):
+            cut.append(f"第 {row + 1} 行的处置日期")
+            break
+    assert cut == []

@@ -74,3 +74,82 @@ def test_a_talk_with_one_person_stays_open_with_the_reason(qtbot, context, click
     drive_modal(lambda: qtbot.keyClick(view.table, Key.Key_N, Qt.KeyboardModifier.ControlModifier), one_person)
     assert "至少要有两名党员" in said[0]
     assert TalkService(context.db).count() == 0
+
+
+def test_letters_typed_in_the_participants_list_filter_it_for_the_next_person(
+    qtbot, context, click_page, drive_modal, type_text
+):
+    """After ticking one person (filter, ↓, Space) the cursor is in the list; typing the next person's initials
+    there starts a new filter (the letters used to vanish, and the next Space unticked the first person)."""
+    members = MemberService(context.db)
+    zhu = members.create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
+    chen = members.create({"name": "陈建珍", "join_date": dt.date(2001, 7, 1)})
+    members.create({"name": "程凤海", "join_date": dt.date(2002, 7, 1)})
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    click_page(window, "谈心谈话")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    view = window.stack.currentWidget()
+    view.table.setFocus()
+    seen = []
+
+    def two_people(form):
+        type_text(form.editors["topic"].widget, "谈心")
+        picker = form.participants
+        qtbot.keyClicks(picker.filter, "zgp")
+        qtbot.keyClick(picker.filter, Key.Key_Down)
+        qtbot.keyClick(picker.list, Key.Key_Space)
+        assert form.focusWidget() is picker.list
+        qtbot.keyClick(picker.list, "c")  # the cursor is still in the list, ...
+        qtbot.keyClicks(form.focusWidget(), "jz")  # ... and the next letters go where it is then
+        seen.append((picker.filter.text(), form.focusWidget() is picker.filter))
+        qtbot.keyClick(picker.filter, Key.Key_Down)
+        qtbot.keyClick(picker.list, Key.Key_Space)
+        seen.append(sorted(picker.chosen()))
+        qtbot.keyClick(form.editors["topic"].widget, Key.Key_Return)
+
+    drive_modal(lambda: qtbot.keyClick(view.table, Key.Key_N, Qt.KeyboardModifier.ControlModifier), two_people)
+    assert seen[0] == ("cjz", True), "letters typed in the list go to the filter box"
+    assert seen[1] == sorted([zhu, chen])
+    [talk_id] = TalkService(context.db).list_ids()
+    assert sorted(TalkService(context.db).get(talk_id)["participant_ids"]) == sorted([zhu, chen])
+
+
+def test_the_people_ticked_are_in_sight_when_the_talk_opens_from_the_coverage_page(
+    qtbot, context, click_page, drive_modal
+):
+    """Opened from 谈话覆盖, the 书记 and the member are ticked far down the list: the form says who is ticked,
+    so a person does not tick the 书记 again (which unticks her)."""
+    members = MemberService(context.db)
+    members.create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1), "is_committee": True, "committee_role": "书记"})
+    members.create({"name": "王秀英", "join_date": dt.date(2000, 7, 1)})
+    for number, name in enumerate(["陈建珍", "程凤海", "崔志建", "贾燕志", "孔春文", "廖峰敏", "廖静", "林宝文"]):
+        members.create({"name": name, "join_date": dt.date(2001, 1, 1) + dt.timedelta(days=number)})
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    click_page(window, "谈话覆盖")
+    page = window.stack.currentWidget()
+    names = [page.without.index(r, 0).data() for r in range(page.without.rowCount())]
+    page.without_table.setFocus()
+    for _ in range(names.index("王秀英") + 1):
+        qtbot.keyClick(page.without_table, Key.Key_Down)
+    said = []
+
+    def look(form):
+        picker = form.participants
+        said.append((picker.summary.isVisible(), picker.summary.text()))
+        qtbot.keyClicks(picker.filter, "zgp")  # the 书记 ticked again by a person who could not see her tick
+        qtbot.keyClick(picker.filter, Key.Key_Down)
+        qtbot.keyClick(picker.list, Key.Key_Space)
+        said.append(picker.summary.text())
+        qtbot.keyClick(picker.list, Key.Key_Space)
+        qtbot.keyClick(form, Key.Key_Escape)
+
+    drive_modal(lambda: qtbot.keyClick(page.without_table, Key.Key_Return), look)
+    visible, first = said[0]
+    assert visible
+    assert sorted(first.removeprefix("已选 2 人：").split("、")) == sorted(["朱国萍", "王秀英"])
+    assert said[1] == "已选 1 人：王秀英", "a tick undone is said at once"

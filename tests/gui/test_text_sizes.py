@@ -77,3 +77,39 @@ def test_a_street_offices_pages_fit_at_the_smallest_and_largest_text_size(
         title = window.nav.item(row).text()
         click_page(window, title)
         assert_page_fits(qtbot, window, title)
+
+
+@pytest.mark.parametrize("label", ["标准", "特大"])
+def test_a_study_visits_participants_show_their_names_whole(
+    qtbot, demo_context, click_page, drive_modal, text_size_restored, label
+):
+    """学习考察 → Ctrl+N at 1366×768: beside the 借鉴举措 table the 参加人员 list was squeezed at 特大 until a
+    name read “陈建…”; the list keeps room for every name (the form scrolls sideways instead)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyle
+
+    apply_points(SIZES[label])
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    click_page(window, "学习考察")
+    page = window.stack.currentWidget()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    cut = []
+
+    def look(form):
+        people = form.participants.list
+        style = people.style()
+        # What an item's text gets: the row less the check box and the item's margins on both sides.
+        beside = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, people) + 4 * (
+            style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, people) + 1
+        )
+        for row in range(people.count()):
+            name = people.item(row).text()
+            if people.fontMetrics().horizontalAdvance(name) + beside > people.viewport().width():
+                cut.append(name)
+        qtbot.keyClick(form, Qt.Key.Key_Escape)
+
+    drive_modal(lambda: qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier), look)
+    assert cut == []

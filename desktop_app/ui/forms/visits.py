@@ -46,6 +46,7 @@ def members_to_tick(members: MemberService) -> CheckList:
         "按姓名或拼音首字母筛选",
         name_matches,
         "可输入姓名或拼音首字母，清空后显示全部。",
+        unit="人",
     )
 
 

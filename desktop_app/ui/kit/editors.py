@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QDate, QLocale, Qt, SignalInstance
+from PySide6.QtCore import QDate, QLocale, QSize, Qt, SignalInstance
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
+    QStyle,
     QToolButton,
     QWidget,
 )
@@ -85,6 +86,24 @@ class LongTextEditor(Editor[QPlainTextEdit]):
         return self.widget.textChanged
 
 
+class _HintedLineEdit(QLineEdit):
+    """A line edit wide enough for its placeholder: "未填（如 2024-03-05）" was cut to "未填（如 2024-…" in
+    民主评议's 评定日期 and in a table's date cells, which take the editor's size hint as their width.
+
+    Qt's own hint is 17 x's and what surrounds the text; the clear button's room (icon, its margin and 6 px,
+    as Qt lays out a side widget) is not in it, though the text loses that room to the button."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        metrics = self.fontMetrics()
+        beside_text = hint.width() - metrics.horizontalAdvance("x") * 17
+        if self.isClearButtonEnabled():
+            style = self.style()
+            icon = style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconSize, None, self)
+            beside_text += style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconMargin, None, self) + icon + 6
+        return QSize(max(hint.width(), metrics.horizontalAdvance(self.placeholderText()) + beside_text), hint.height())
+
+
 class _TypedValueEdit(QWidget):
     """An optional date or time typed as text: empty means 未填, Tab always leaves.
 
@@ -99,7 +118,7 @@ class _TypedValueEdit(QWidget):
         self.parse_text, self.format_value = parse, show
         self.row = QHBoxLayout(self)
         self.row.setContentsMargins(0, 0, 0, 0)
-        self.line = QLineEdit()
+        self.line = _HintedLineEdit()
         self.line.setPlaceholderText(placeholder)
         self.line.setClearButtonEnabled(True)
         self.line.editingFinished.connect(self._tidy)

@@ -31,5 +31,11 @@ def fitted(preferred: QSize, widget: QWidget | None = None) -> QSize:
 
 
 def fit_to_screen(widget: QWidget, preferred: QSize) -> None:
-    """Size a window to `preferred`, shrunk where needed to fit the screen it opens on."""
-    widget.resize(fitted(preferred, widget))
+    """Size a window to `preferred`, shrunk where needed to fit the screen it opens on; never lower than its
+    layout needs at that width (wrapped notes take more lines at a larger 字号, and a window left at the
+    preferred height squeezed its fields instead)."""
+    size = fitted(preferred, widget)
+    layout = widget.layout()
+    if layout is not None and layout.hasHeightForWidth():
+        size.setHeight(max(size.height(), layout.totalHeightForWidth(size.width())))
+    widget.resize(fitted(size, widget))

@@ -4,15 +4,16 @@ asked while the window is still on screen."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.ui.kit import prompts
 
 
+@runtime_checkable
 class UnsavedWork(Protocol):
-    """A page or an open form that may hold edits not yet saved."""
+    """A page or an open form or dialog that may hold edits not yet saved."""
 
     def unsaved(self) -> list[str]:
         """What is unsaved, in the person's words (e.g. "设置"); empty when nothing is."""

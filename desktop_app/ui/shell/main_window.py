@@ -21,6 +21,7 @@ from desktop_app import APP_NAME
 from desktop_app.ui.kit.page import Page
 from desktop_app.ui.kit.screen import fit_to_screen
 from desktop_app.ui.kit.text_size import DEFAULT_POINTS
+from desktop_app.ui.shell import close_requests
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QSessionManager
@@ -121,6 +122,7 @@ class Navigation(QListWidget):
 class MainWindow(QMainWindow):
     def __init__(self, context: AppContext | None = None, settings: QSettings | None = None) -> None:
         super().__init__()
+        close_requests.install()  # the window's close still asks when a modal form is open over it
         self.context: AppContext | None = None
         if settings is None:
             assert context is not None, "settings come from the context when none are given"
@@ -400,13 +402,17 @@ class MainWindow(QMainWindow):
         )
 
     def unsaved_work(self) -> list[UnsavedWork]:
-        """Open forms first (they are on top), then the pages: what closing would lose."""
+        """Open forms and dialogs first (they are on top), then the pages: what closing would lose."""
         if self.context is None:
             return []  # before the data is open nothing can have been typed
-        from desktop_app.ui.forms.base import RecordForm
+        from PySide6.QtWidgets import QDialog
 
-        forms: list[UnsavedWork] = [form for form in self.findChildren(RecordForm) if form.isVisible()]
-        return forms + list(self._built.values())
+        from desktop_app.ui.kit.unsaved import UnsavedWork
+
+        dialogs: list[UnsavedWork] = [
+            dialog for dialog in self.findChildren(QDialog) if dialog.isVisible() and isinstance(dialog, UnsavedWork)
+        ]
+        return dialogs + list(self._built.values())
 
     def may_close(self) -> bool:
         """Ask 保存 / 不保存 / 取消 about everything unsaved, while the window is still on screen."""
@@ -421,8 +427,7 @@ class MainWindow(QMainWindow):
                 self.nav.setCurrentRow(index)
 
     def ask_before_session_ends(self, manager: QSessionManager) -> None:
-        """Logging out or shutting down: the same question (a modal form blocks the window's own close, so
-        this is how a form open at that moment is asked about); 取消 cancels the logout where it can."""
+        """Logging out or shutting down: the same question; 取消 cancels the logout where it can."""
         if manager.allowsInteraction():
             if self.may_close():
                 self._settled = True  # the windows' close that follows does not ask again

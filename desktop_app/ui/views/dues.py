@@ -84,6 +84,18 @@ class RecordingDialog(QDialog):
             return
         super().accept()
 
+    # -- closing with the window (ui.kit.unsaved) ---------------------------------------
+    def unsaved(self) -> list[str]:
+        typed = any(edit.isModified() for edit in self.findChildren(QLineEdit))
+        return [f"“{self.windowTitle()}”中填写的内容"] if self.isVisible() and typed else []
+
+    def save_unsaved(self) -> bool:
+        self.accept()
+        return not self.isVisible()  # refused: the reason is said in the dialog, what was typed stays
+
+    def discard_unsaved(self) -> None:
+        self.reject()
+
 
 class AssessDialog(RecordingDialog):
     """核定 one member: the category and the monthly base (or a farmer's amount); from a month, for a change."""
@@ -342,7 +354,9 @@ class DuesView(Page):
         self.table.verticalHeader().setVisible(False)
         # Widths in the font's own measure (sizing to the contents would read every row), kept when the 字号
         # changes while the page is open; all in sight on a 1366-wide screen at the standard size.
-        person, group, amount = Room(chars=3), Room(chars=4), Room(samples=("✓1234.56",))
+        # A name of four characters (欧阳秀英), a group such as 第10党小组.
+        person, group = Room(chars=4), Room(samples=("第10党小组",), chars=5)
+        amount = Room(samples=("✓1234.56",))
         self.widths = ColumnWidths(self.table, (person, group, *(amount,) * 12, amount, amount, amount))
         self.widths.fit()
         self.table.addActions(
