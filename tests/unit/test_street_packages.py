@@ -17,6 +17,7 @@ from desktop_app.cli import main
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.exchange.demo import fill_demo
 from desktop_app.core.exchange.packages.build import build_package, package_period
+from desktop_app.core.exchange.packages.format import FORMAT_VERSION
 from desktop_app.core.exchange.packages.street_import import (
     ALREADY,
     HISTORY,
@@ -183,7 +184,8 @@ def test_every_refusal_says_why_and_leaves_the_street_data_unchanged(tmp_path, c
     truncated = tmp_path / "truncated.sjb"
     truncated.write_bytes(good.read_bytes()[:500])
     newer = tmp_path / "newer.sjb"
-    newer.write_bytes(good.read_bytes().replace(b'"format": 1', b'"format": 9', 1))
+    current = f'"format": {FORMAT_VERSION}'.encode()
+    newer.write_bytes(good.read_bytes().replace(current, b'"format": 9', 1))
     not_a_package = tmp_path / "报表.sjb"
     not_a_package.write_text("这不是数据包")
     capsys.readouterr()

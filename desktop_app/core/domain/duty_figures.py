@@ -80,8 +80,8 @@ class Counts:
 class ReviewCounts(Counts):
     KEY = "reviews"
     TITLE = "民主评议"
-    EXPLAINED = "人数：各居民区本年民主评议党员会议当天在册的党员（名单人数），其中已作出评定的和评为各等次的。"
-    NONE_TEXT = "本年尚未开展民主评议"
+    EXPLAINED = "人数：各居民区当年民主评议党员会议当天在册的党员（名单人数），其中已作出评定的和评为各等次的。"
+    NONE_TEXT = "当年尚未开展民主评议"
 
     listed: int
     rated: int
