@@ -35,12 +35,14 @@ from desktop_app.core.exchange.packages.contents import duties_part
 from desktop_app.core.exchange.packages.format import PackageRefusedError, read_package
 from desktop_app.core.exchange.packages.street_import import IMPORTED, REFUSED, import_packages
 from desktop_app.core.exchange.reports.registry import STREET, export_report
+from desktop_app.core.exchange.reports.workbook import READABLE_POINTS, printed_points
 from desktop_app.core.services.mode import ModeService
 from desktop_app.core.services.street import StreetKeyService, StreetPackageService, StreetUnitService
 from desktop_app.core.storage.models import StreetPackage
 from desktop_app.core.storage.startup import open_database
 from tests.conftest import TEST_DATA_KEY
 from tests.packages import format_1
+from tests.unit.test_reports import column_widths
 from tests.unit.test_street_packages import rows
 
 TODAY = dt.date.today()
@@ -48,8 +50,8 @@ LAST_YEAR = TODAY.year - 1  # the demo's review of last year is held (18 Decembe
 
 
 def by_community(path: Path, sheet: str) -> dict[str, tuple]:
-    """A street sheet's rows by community name, and its 合计 row as 合计."""
-    return {row[0] if row[0] == "合计" else row[1]: row for row in rows(path, sheet)}
+    """A street duty sheet's rows by community name (its 合计 row as 合计): 数据截至, the numbers, 说明."""
+    return {row[0].split("（")[0]: row[1:] for row in rows(path, sheet)}
 
 
 def own_report(db, kind: str, period: Period, target: Path) -> Path:
@@ -183,42 +185,49 @@ def test_the_street_adds_up_each_communitys_duties_and_says_why_one_has_none(str
     assert export_report(street_db, "duties", Period.year(LAST_YEAR), report, catalogue=STREET).rows == 3
     workbook = openpyxl.load_workbook(report)
     assert workbook.sheetnames == [section.TITLE for section in SECTIONS]
+    for sheet in workbook.worksheets:  # each sheet prints on A4 landscape, one page wide, the title repeated
+        assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "landscape"
+        fitted = sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert fitted and sheet.page_setup.fitToWidth in (None, 1), "one page wide (1 is the file's default)"
+        assert sheet.page_setup.fitToHeight == 0 and sheet.print_title_rows == "$1:$3"
+        assert printed_points(column_widths(sheet)) >= READABLE_POINTS, sheet.title
 
+    # Each row: 数据截至, the numbers, 说明.
     reviews = by_community(report, "民主评议")
     grades = [grade.label for grade in ReviewGrade]
     for name in ("示例11号居民区", "示例12号居民区"):
         counts = own_review_counts(own[name]["reviews"])
-        row = reviews[name]
-        assert row[2] == dt.datetime(LAST_YEAR, 12, 31), "数据截至: the fourth quarter's end"
-        assert row[3:5] == (counts["参评党员"], counts["参评党员"] - counts["未评定"])
-        assert list(row[5:9]) == [counts[label] for label in grades]
-        assert row[9] is None
-    old, absent = reviews["示例13号居民区"], reviews["未报居民区"]
-    assert old[3:9] == (None,) * 6 and old[9] == NOT_CARRIED
-    assert absent[3:9] == (None,) * 6 and absent[9] == NOT_REPORTED
+        as_of, listed, rated, *by_grade, note = reviews[name]
+        assert as_of == dt.datetime(LAST_YEAR, 12, 31), "数据截至: the fourth quarter's end"
+        assert (listed, rated) == (counts["参评党员"], counts["参评党员"] - counts["未评定"])
+        assert by_grade == [counts[label] for label in grades]
+        assert note is None
+    for name, why in (("示例13号居民区", NOT_CARRIED), ("未报居民区", NOT_REPORTED)):
+        as_of, *numbers, note = reviews[name]
+        assert numbers == [None] * 6 and note == why, "no number at all, and the reason"
     summed = reviews["合计"]
-    assert summed[1] == "2 个居民区"
-    assert summed[3:9] == tuple(reviews["示例11号居民区"][i] + reviews["示例12号居民区"][i] for i in range(3, 9))
+    assert summed[1:7] == tuple(reviews["示例11号居民区"][i] + reviews["示例12号居民区"][i] for i in range(1, 7))
+    assert rows(report, "民主评议")[-1][0] == "合计（2 个居民区）"
 
     talks = by_community(report, "谈心谈话")
     for name in ("示例11号居民区", "示例12号居民区"):
         pairs, members, between, every = own_coverage(own[name]["talks"])
-        row = talks[name]
-        assert row[3:5] == pairs and row[6:8] == members and row[9:11] == (between[1], every[1])
-        assert row[5] == pytest.approx(pairs[1] / pairs[0])
-        assert row[8] == pytest.approx(members[1] / members[0])
-    assert talks["示例13号居民区"][11] == NOT_CARRIED
-    assert talks["合计"][5] == pytest.approx(talks["合计"][4] / talks["合计"][3]), "the street's own share, not a mean"
+        _, pairs_due, pairs_done, pair_share, due, done, member_share, among, overall, _ = talks[name]
+        assert (pairs_due, pairs_done) == pairs and (due, done) == members and (among, overall) == (between[1], every[1])
+        assert pair_share == pytest.approx(pairs[1] / pairs[0])
+        assert member_share == pytest.approx(members[1] / members[0])
+    assert talks["示例13号居民区"][-1] == NOT_CARRIED
+    _, pairs_due, pairs_done, pair_share, *_ = talks["合计"]
+    assert pair_share == pytest.approx(pairs_done / pairs_due), "the street's own share, not a mean of shares"
 
     lapses = by_community(report, "六个月提醒")
-    assert lapses["示例11号居民区"][3] > 0 and lapses["示例13号居民区"][8] == NOT_CARRIED
+    assert lapses["示例11号居民区"][1] > 0 and lapses["示例13号居民区"][-1] == NOT_CARRIED
 
     # The same street, one quarter: the review of December was still to come on 31 March.
     quarter = tmp_path / "street-duties-q1.xlsx"
     export_report(street_db, "duties", Period.quarter(LAST_YEAR, 1), quarter, catalogue=STREET)
-    early = by_community(quarter, "民主评议")
-    assert early["示例11号居民区"][3:9] == (None,) * 6
-    assert early["示例11号居民区"][9] == ReviewCounts.NONE_TEXT
+    _, *numbers, note = by_community(quarter, "民主评议")["示例11号居民区"]
+    assert numbers == [None] * 6 and note == ReviewCounts.NONE_TEXT
 
 
 def test_a_program_of_format_1_refuses_a_new_package_with_its_message(street, tmp_path):

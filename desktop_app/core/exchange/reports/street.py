@@ -20,6 +20,7 @@ from desktop_app.core.storage.models import StreetPackage
 ZERO = Decimal("0.00")
 Pieces = street_sums.Pieces
 UNIT_WIDTH = 20  # a community's name, and 小计 after it, on one line
+DUTY_UNIT_WIDTH = 16  # a community's name (a longer one wraps)
 
 
 class StreetReport(Report):
@@ -298,21 +299,21 @@ class StreetDutiesReport(StreetReport):
                 section.TITLE,
                 f"{heading}（{section.TITLE}）",
                 (
-                    ReportColumn("序号", C.INDEX),
-                    ReportColumn("居民区", width=UNIT_WIDTH),
-                    ReportColumn("数据截至", C.DATE),
+                    # Narrower than the other sheets' (no 序号): eight numbers still print at 9 pt or more.
+                    ReportColumn("居民区", width=DUTY_UNIT_WIDTH),
+                    ReportColumn("数据截至", C.DATE, width=11),
                     *(ReportColumn(c.heading, C.PERCENT if c.percent else C.COUNT) for c in section.COLUMNS),
                     ReportColumn("说明", C.LONG_TEXT, width=12),
                 ),
             )
             rows = [duty_row(figures.get(code), section) for code, _ in listed]
-            for number, ((_, name), row) in enumerate(zip(listed, rows, strict=True), start=1):
+            for (_, name), row in zip(listed, rows, strict=True):
                 cells = row.counts.cells() if row.counts else (None,) * len(section.COLUMNS)
-                sheet.write_row((number, name, row.as_of, *cells, row.note))
+                sheet.write_row((name, row.as_of, *cells, row.note))
             summed = total(rows)
             if summed is not None:
                 counted = sum(1 for row in rows if row.counts)
-                sheet.write_row(("合计", f"{counted} 个居民区", None, *summed.cells(), None), True)
+                sheet.write_row((f"合计（{counted} 个居民区）", None, *summed.cells(), None), True)
             sheet.write_note(section.EXPLAINED)
             sheet.finish()
         progress(len(listed), len(listed))
