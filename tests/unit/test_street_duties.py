@@ -65,7 +65,7 @@ def own_review_counts(path: Path) -> dict[str, int]:
 
 
 def own_coverage(path: Path) -> list[tuple]:
-    """The community's 谈心谈话情况表, 覆盖情况: (应谈, 已谈) of the 支委 pairs and of the members, then the talk counts."""
+    """The community's 谈心谈话情况表, 覆盖情况: (应谈, 已谈) of the 支委 pairs, of the members, then the talks."""
     table = rows(path, "覆盖情况")
     return [(row[1], row[2]) for row in table]
 
@@ -94,7 +94,8 @@ def test_a_package_carries_the_years_duties_as_the_communitys_own_reports_count_
     assert [reviews.excellent, reviews.qualified, reviews.basic, reviews.unqualified] == [
         own[grade.label] for grade in ReviewGrade
     ]
-    assert reviews.excellent and reviews.qualified, "the demo has several grades: the comparison compares something"
+    assert reviews.excellent, "the demo has several grades: the comparison compares something"
+    assert reviews.qualified
 
     talks = figures.row(TalkCounts).counts
     pairs, members, between, every = own_coverage(own_report(db, "talks", year, tmp_path / "talks.xlsx"))
@@ -126,11 +127,12 @@ def test_the_duties_are_read_as_of_the_packages_period(db, tmp_path):
     assert first.row(ReviewCounts).note == ReviewCounts.NONE_TEXT
     whole = DutyFigures.from_part(duties_part(db, Period.year(LAST_YEAR)))
     talks_march, talks_year = first.row(TalkCounts).counts, whole.row(TalkCounts).counts
-    assert isinstance(talks_march, TalkCounts) and isinstance(talks_year, TalkCounts)
+    assert isinstance(talks_march, TalkCounts)
+    assert isinstance(talks_year, TalkCounts)
     own = own_report(db, "talks", march, tmp_path / "talks-q1.xlsx")
     held_by_march = rows(own, "谈话记录")
     assert talks_march.talks == len(held_by_march) < talks_year.talks, "a talk after 31 March is not in it"
-    pairs, members, between, every = own_coverage(own)
+    pairs, members, _between, every = own_coverage(own)
     assert (talks_march.pairs_done, talks_march.members_done, talks_march.talks) == (pairs[1], members[1], every[1])
     assert talks_march.members_done < talks_year.members_done
     running = DutyFigures.from_part(duties_part(db, Period.year(TODAY.year), today=TODAY))
@@ -186,10 +188,13 @@ def test_the_street_adds_up_each_communitys_duties_and_says_why_one_has_none(str
     workbook = openpyxl.load_workbook(report)
     assert workbook.sheetnames == [section.TITLE for section in SECTIONS]
     for sheet in workbook.worksheets:  # each sheet prints on A4 landscape, one page wide, the title repeated
-        assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.paperSize == 9
+        assert sheet.page_setup.orientation == "landscape"
         fitted = sheet.sheet_properties.pageSetUpPr.fitToPage
-        assert fitted and sheet.page_setup.fitToWidth in (None, 1), "one page wide (1 is the file's default)"
-        assert sheet.page_setup.fitToHeight == 0 and sheet.print_title_rows == "$1:$3"
+        assert fitted
+        assert sheet.page_setup.fitToWidth in (None, 1), "one page wide (1 is the file's default)"
+        assert sheet.page_setup.fitToHeight == 0
+        assert sheet.print_title_rows == "$1:$3"
         assert printed_points(column_widths(sheet)) >= READABLE_POINTS, sheet.title
 
     # Each row: 数据截至, the numbers, 说明.
@@ -204,7 +209,8 @@ def test_the_street_adds_up_each_communitys_duties_and_says_why_one_has_none(str
         assert note is None
     for name, why in (("示例13号居民区", NOT_CARRIED), ("未报居民区", NOT_REPORTED)):
         as_of, *numbers, note = reviews[name]
-        assert numbers == [None] * 6 and note == why, "no number at all, and the reason"
+        assert numbers == [None] * 6, "no number at all"
+        assert note == why
     summed = reviews["合计"]
     assert summed[1:7] == tuple(reviews["示例11号居民区"][i] + reviews["示例12号居民区"][i] for i in range(1, 7))
     assert rows(report, "民主评议")[-1][0] == "合计（2 个居民区）"
@@ -213,7 +219,9 @@ def test_the_street_adds_up_each_communitys_duties_and_says_why_one_has_none(str
     for name in ("示例11号居民区", "示例12号居民区"):
         pairs, members, between, every = own_coverage(own[name]["talks"])
         _, pairs_due, pairs_done, pair_share, due, done, member_share, among, overall, _ = talks[name]
-        assert (pairs_due, pairs_done) == pairs and (due, done) == members and (among, overall) == (between[1], every[1])
+        assert (pairs_due, pairs_done) == pairs
+        assert (due, done) == members
+        assert (among, overall) == (between[1], every[1])
         assert pair_share == pytest.approx(pairs[1] / pairs[0])
         assert member_share == pytest.approx(members[1] / members[0])
     assert talks["示例13号居民区"][-1] == NOT_CARRIED
@@ -221,13 +229,15 @@ def test_the_street_adds_up_each_communitys_duties_and_says_why_one_has_none(str
     assert pair_share == pytest.approx(pairs_done / pairs_due), "the street's own share, not a mean of shares"
 
     lapses = by_community(report, "六个月提醒")
-    assert lapses["示例11号居民区"][1] > 0 and lapses["示例13号居民区"][-1] == NOT_CARRIED
+    assert lapses["示例11号居民区"][1] > 0
+    assert lapses["示例13号居民区"][-1] == NOT_CARRIED
 
     # The same street, one quarter: the review of December was still to come on 31 March.
     quarter = tmp_path / "street-duties-q1.xlsx"
     export_report(street_db, "duties", Period.quarter(LAST_YEAR, 1), quarter, catalogue=STREET)
     _, *numbers, note = by_community(quarter, "民主评议")["示例11号居民区"]
-    assert numbers == [None] * 6 and note == ReviewCounts.NONE_TEXT
+    assert numbers == [None] * 6
+    assert note == ReviewCounts.NONE_TEXT
 
 
 def test_a_program_of_format_1_refuses_a_new_package_with_its_message(street, tmp_path):
@@ -246,12 +256,16 @@ def test_a_program_of_format_1_refuses_a_new_package_with_its_message(street, tm
             read_package(data, private, own.fingerprint, target.name)
         [outcome] = import_packages(street_db, [target], add_units=True)
     said = str(refused.value)
-    assert "由更新版本的程序生成" in said and "本程序只认识到 1" in said and said.endswith("请先升级本程序。")
-    assert outcome.outcome == REFUSED and outcome.message == said
+    assert "由更新版本的程序生成" in said
+    assert "本程序只认识到 1" in said
+    assert said.endswith("请先升级本程序。")
+    assert outcome.outcome == REFUSED
+    assert outcome.message == said
     assert StreetPackageService(street_db).packages() == [], "nothing written"
     # Today's street program reads it.
     manifest, parts = read_package(data, private, own.fingerprint, target.name)
-    assert manifest.format_version == 2 and set(parts[PART]) == {"year", "as_of", *(s.KEY for s in SECTIONS)}
+    assert manifest.format_version == 2
+    assert set(parts[PART]) == {"year", "as_of", *(s.KEY for s in SECTIONS)}
 
 
 def test_an_old_package_and_one_stored_before_format_2_read_as_not_carried(street, tmp_path):
@@ -266,7 +280,8 @@ def test_an_old_package_and_one_stored_before_format_2_read_as_not_carried(stree
     assert outcome.outcome == IMPORTED
     with street_db.read_session() as session:
         stored = session.scalar(select(StreetPackage))
-        assert stored is not None and stored.format_version == 1
+        assert stored is not None
+        assert stored.format_version == 1
         assert stored.content[PART] == {}, "upgraded to format 2's shape: an empty duties part"
     [(code, figures)] = StreetPackageService(street_db).duties(Period.year(LAST_YEAR)).items()
     assert [figures.row(section).note for section in SECTIONS] == [NOT_CARRIED] * len(SECTIONS)
@@ -285,8 +300,9 @@ def test_an_old_package_and_one_stored_before_format_2_read_as_not_carried(stree
 
 
 def test_a_section_is_counts_none_to_count_or_not_carried_and_adds_up_by_its_counts():
-    reviews = ReviewCounts.of(10, {ReviewGrade.EXCELLENT: 2, ReviewGrade.QUALIFIED: 7, ReviewGrade.BASIC: 0,
-                                   ReviewGrade.UNQUALIFIED: 0})
+    reviews = ReviewCounts.of(
+        10, {ReviewGrade.EXCELLENT: 2, ReviewGrade.QUALIFIED: 7, ReviewGrade.BASIC: 0, ReviewGrade.UNQUALIFIED: 0}
+    )
     assert (reviews.listed, reviews.rated) == (10, 9)
     talks = TalkCounts(pairs_due=0, pairs_done=0, members_due=4, members_done=3, member_talks=1, talks=5)
     assert talks.cells()[2] is None, "no 支委 pairs: no share, not 0%"
@@ -298,9 +314,15 @@ def test_a_section_is_counts_none_to_count_or_not_carried_and_adds_up_by_its_cou
     assert nothing_yet.row(ReviewCounts).note == ReviewCounts.NONE_TEXT
     assert duty_row(None, TalkCounts).note == NOT_REPORTED
     more = TalkCounts(pairs_due=6, pairs_done=3, members_due=6, members_done=6, member_talks=0, talks=9)
-    summed = total([figures.row(TalkCounts), duty_row(None, TalkCounts), DutyFigures.from_part({}).row(TalkCounts),
-                    DutyRow(None, more, "")])
+    summed = total(
+        [
+            figures.row(TalkCounts),
+            duty_row(None, TalkCounts),
+            DutyFigures.from_part({}).row(TalkCounts),
+            DutyRow(None, more, ""),
+        ]
+    )
     assert summed == TalkCounts(pairs_due=6, pairs_done=3, members_due=10, members_done=9, member_talks=1, talks=14)
-    assert summed.cells()[2] == 0.5 and summed.cells()[5] == 0.9
+    assert summed.cells()[2] == 0.5
+    assert summed.cells()[5] == 0.9
     assert total([duty_row(None, TalkCounts)]) is None
-

@@ -12,10 +12,10 @@ from typing import Any, ClassVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.domain.duty_figures import DutyFigures
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.domain.errors import AppError, ValidationError
 from desktop_app.core.domain.periods import Period
-from desktop_app.core.domain.duty_figures import DutyFigures
 from desktop_app.core.domain.street_sums import Verdict, duties, meetings_verdict
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
@@ -242,7 +242,11 @@ class StreetPackageService:
 
     def duties(self, period: Period) -> dict[str, DutyFigures]:
         """Per unit code that reported inside `period`: its yearly duties as of the latest package's end."""
-        return {code: figures for code, pieces in self.current_contents(period).items() if (figures := duties(pieces)) is not None}
+        return {
+            code: figures
+            for code, pieces in self.current_contents(period).items()
+            if (figures := duties(pieces)) is not None
+        }
 
     def reported(self, period: Period) -> set[str]:
         """The unit codes with a current package inside `period` (their contents left unread)."""

@@ -93,7 +93,9 @@ class StreetDashboardView(Page):
         self.duty_tables: dict[str, QTableWidget] = {}
         for section in SECTIONS:
             table = self._read_only_table()
-            explained = QLabel(f"{section.EXPLAINED}数字为所选年度各居民区最近一次报送的数据包中的情况（截至该包期末）。")
+            explained = QLabel(
+                f"{section.EXPLAINED}数字为所选年度各居民区最近一次报送的数据包中的情况（截至该包期末）。"
+            )
             explained.setWordWrap(True)
             self.duty_tables[section.KEY] = table
             self.tabs.addTab(self._tab(table, explained), section.TITLE)
@@ -185,7 +187,6 @@ class StreetDashboardView(Page):
                 + ("：" + "、".join(absent) if absent else "。")
             )
         self.count_changed.emit(len(rows))
-
 
     @staticmethod
     def _show_duty(

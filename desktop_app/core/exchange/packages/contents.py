@@ -270,7 +270,7 @@ def talk_counts(db: Database, period: Period, today: dt.date) -> TalkCounts:
 
 
 def lapse_counts(db: Database, period: Period, today: dt.date) -> LapseCounts:
-    """党章第九条's runs as the 六个月提醒 page and report count them at the period's end: how many members, no names."""
+    """党章第九条's runs as the 六个月提醒 page and report count them at the period's end: how many members."""
     lapses = lapses_at_end(db, period.end, today)
     return LapseCounts(
         members=len(lapses),

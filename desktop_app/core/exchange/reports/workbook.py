@@ -82,8 +82,10 @@ class ReportColumn:
 
     @property
     def cells(self) -> int:
-        """Wide enough for the header's longest line (a header may be given in lines: "支委之间\n应谈对数")."""
-        return max(self.width or DEFAULT_WIDTHS[self.kind], *(display_width(line) + 2 for line in self.header.split("\n")))
+        """Wide enough for the header's longest line (a header may come in lines: "支委之间\n应谈对数")."""
+        return max(
+            self.width or DEFAULT_WIDTHS[self.kind], *(display_width(line) + 2 for line in self.header.split("\n"))
+        )
 
 
 @dataclass(frozen=True)
