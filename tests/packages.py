@@ -4,7 +4,8 @@ with the same parts, less the duties part that format 2 added."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
@@ -24,3 +25,13 @@ def format_1() -> Iterator[None]:
 
     with patch.object(format, "FORMAT_VERSION", 1), patch.object(build, "build_parts", parts_of_format_1):
         yield
+
+
+def quarters(db: Any, year: int, folder: Path, seed: int, old: bool = False) -> list[Path]:
+    """The four quarterly packages of a year from a community (`old`: as the program of format 1 made them)."""
+    files = []
+    for quarter in range(1, 5):
+        files.append(folder / f"{seed}-Q{quarter}.sjb")
+        with format_1() if old else nullcontext():
+            build.build_package(db, build.package_period(f"{year}Q{quarter}"), files[-1])
+    return files

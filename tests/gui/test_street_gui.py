@@ -186,7 +186,7 @@ def test_the_dashboard_shows_each_communitys_yearly_duties_after_a_real_import(
     from desktop_app.core.services.reviews import ReviewService
     from desktop_app.core.services.street import StreetUnitService
     from desktop_app.core.services.talks import TalkService
-    from tests.packages import format_1
+    from tests.packages import quarters
 
     last_year = YEAR - 1
     context, key = street_context(db)
@@ -196,13 +196,7 @@ def test_the_dashboard_shows_each_communitys_yearly_duties_after_a_real_import(
         community = open_database(tmp_path / f"community-{seed}", key=TEST_DATA_KEY)
         fill_demo(community, "small", seed=seed)
         StreetKeyService(community).set_street_key(key)
-        for quarter in range(1, 5):
-            files.append(tmp_path / f"{seed}-Q{quarter}.sjb")
-            if seed == 22:
-                with format_1():
-                    build_package(community, package_period(f"{last_year}Q{quarter}"), files[-1])
-            else:
-                build_package(community, package_period(f"{last_year}Q{quarter}"), files[-1])
+        files += quarters(community, last_year, tmp_path, seed, old=seed == 22)
         if seed == 21:
             review = ReviewService(community).sheet(last_year)
             coverage = TalkService(community).coverage(last_year)

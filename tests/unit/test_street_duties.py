@@ -36,14 +36,11 @@ from desktop_app.core.exchange.packages.format import PackageRefusedError, read_
 from desktop_app.core.exchange.packages.street_import import IMPORTED, REFUSED, import_packages
 from desktop_app.core.exchange.reports.registry import STREET, export_report
 from desktop_app.core.exchange.reports.workbook import READABLE_POINTS, printed_points
-from desktop_app.core.services.mode import ModeService
 from desktop_app.core.services.street import StreetKeyService, StreetPackageService, StreetUnitService
 from desktop_app.core.storage.models import StreetPackage
-from desktop_app.core.storage.startup import open_database
-from tests.conftest import TEST_DATA_KEY
-from tests.packages import format_1
+from tests.packages import format_1, quarters
 from tests.unit.test_reports import column_widths
-from tests.unit.test_street_packages import rows
+from tests.unit.test_street_packages import community, rows
 
 TODAY = dt.date.today()
 LAST_YEAR = TODAY.year - 1  # the demo's review of last year is held (18 December), this year's may still be to come
@@ -142,22 +139,6 @@ def test_the_duties_are_read_as_of_the_packages_period(db, tmp_path):
 # -- the street's side -------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def street(tmp_path):
-    street_db = open_database(tmp_path / "street", key=TEST_DATA_KEY)
-    ModeService(street_db).become_street("示例街道")
-    key = StreetKeyService(street_db).create_key_pair("示例街道")
-    yield street_db, key
-    street_db.dispose()
-
-
-def community(tmp_path: Path, seed: int, key):
-    db = open_database(tmp_path / f"community-{seed}", key=TEST_DATA_KEY)
-    fill_demo(db, "small", seed=seed)
-    StreetKeyService(db).set_street_key(key)
-    return db
-
-
 def test_the_street_adds_up_each_communitys_duties_and_says_why_one_has_none(street, tmp_path):
     """Two communities send the quarters of last year by today's program, one by a program of format 1, one sends
     nothing: the street's 党员教育管理工作汇总表 has each one's numbers as its own reports count them, and for the
@@ -172,13 +153,7 @@ def test_the_street_adds_up_each_communitys_duties_and_says_why_one_has_none(str
             kind: own_report(db, kind, Period.year(LAST_YEAR), tmp_path / f"{seed}-{kind}.xlsx")
             for kind in ("reviews", "talks")
         }
-        for quarter in range(1, 5):
-            files.append(tmp_path / f"{seed}-Q{quarter}.sjb")
-            if seed == 13:
-                with format_1():
-                    build_package(db, package_period(f"{LAST_YEAR}Q{quarter}"), files[-1])
-            else:
-                build_package(db, package_period(f"{LAST_YEAR}Q{quarter}"), files[-1])
+        files += quarters(db, LAST_YEAR, tmp_path, seed, old=seed == 13)
         db.dispose()
     assert [o.outcome for o in import_packages(street_db, files, add_units=True)] == [IMPORTED] * len(files)
     StreetUnitService(street_db).add("310199999", "未报居民区")

@@ -54,15 +54,6 @@ def community(base: Path, seed: int, street_key) -> object:
     return db
 
 
-@pytest.fixture
-def street(tmp_path):
-    db = open_database(tmp_path / "street", key=TEST_DATA_KEY)
-    ModeService(db).become_street("示例街道")
-    key = StreetKeyService(db).create_key_pair("示例街道")
-    yield db, key
-    db.dispose()
-
-
 def test_a_year_added_up_from_quarterly_packages_equals_each_communitys_own_year_reports(street, tmp_path):
     street_db, key = street
     own: dict[str, dict[str, Path]] = {}
