@@ -764,9 +764,10 @@ def build_parser() -> argparse.ArgumentParser:
     street_export = act("export", "导出汇总报表")
     street_export.add_argument(
         "kind",
-        choices=["meetings", "care", "visits", "studio", "dues", "missing"],
+        choices=["meetings", "care", "visits", "studio", "dues", "duties", "missing"],
         help="meetings：三会一课开展情况汇总表；care：六维关怀汇总表；visits：学习考察及借鉴举措汇总表；"
-        "studio：书记工作室问题台账汇总表；dues：党费收缴情况汇总表；missing：未报送名单",
+        "studio：书记工作室问题台账汇总表；dues：党费收缴情况汇总表；"
+        "duties：党员教育管理工作汇总表（民主评议、谈心谈话、连续六个月提醒）；missing：未报送名单",
     )
     street_export.add_argument("--period", required=True, metavar="期间", help="2026（全年）、2026Q3 或 2026-07")
     street_export.add_argument("--out", required=True, metavar="文件.xlsx")

@@ -172,3 +172,82 @@ def test_a_community_without_the_street_key_is_told_and_offered_to_import_it(
     qtbot.waitUntil(lambda: box.built is not None, timeout=20000)
     assert target.exists()
     assert "第1版" in box.status.text()
+
+
+def test_the_dashboard_shows_each_communitys_yearly_duties_after_a_real_import(
+    qtbot, db, tmp_path, monkeypatch, asked, click_page
+):
+    """At 1366×768: packages of last year imported by 导入数据包…, one of them made by a program of format 1, and a
+    community that sent nothing; the 汇总工作台's 民主评议 and 谈心谈话 tabs show each community's numbers, or across
+    them why there are none, every column in sight."""
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    from desktop_app.core.domain.enums import ReviewGrade
+    from desktop_app.core.services.reviews import ReviewService
+    from desktop_app.core.services.street import StreetUnitService
+    from desktop_app.core.services.talks import TalkService
+    from tests.packages import quarters
+
+    last_year = YEAR - 1
+    context, key = street_context(db)
+    StreetUnitService(db).add("310199999", "未报居民区")
+    files = []
+    for seed in (21, 22):
+        community = open_database(tmp_path / f"community-{seed}", key=TEST_DATA_KEY)
+        fill_demo(community, "small", seed=seed)
+        StreetKeyService(community).set_street_key(key)
+        files += quarters(community, last_year, tmp_path, seed, old=seed == 22)
+        if seed == 21:
+            review = ReviewService(community).sheet(last_year)
+            coverage = TalkService(community).coverage(last_year)
+        community.dispose()
+    assert review is not None
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    click_page(window, "数据包")
+    packages = window.stack.currentWidget()
+    assert isinstance(packages, PackagesView)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(f) for f in files], ""))
+    qtbot.mouseClick(packages.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: packages.table.rowCount() == len(files), timeout=30000)
+
+    click_page(window, "汇总工作台")
+    dashboard = window.stack.currentWidget()
+    assert isinstance(dashboard, StreetDashboardView)
+    dashboard.year.setFocus()
+    qtbot.keyClick(dashboard.year, Qt.Key.Key_Down)  # last year
+    assert dashboard.year.value() == last_year
+    bar = dashboard.tabs.tabBar()
+    assert [bar.tabText(i) for i in range(bar.count())] == ["报送与三会一课", "民主评议", "谈心谈话", "六个月提醒"]
+
+    def shown(tab: int):
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(tab).center())
+        table = dashboard.tabs.currentWidget().findChild(QAbstractScrollArea)
+        assert table is dashboard.duty_tables[("reviews", "talks", "lapses")[tab - 1]]
+        qtbot.waitUntil(table.isVisible)
+        assert not table.horizontalScrollBar().isVisible(), "every column in sight at 1366×768"
+        header = table.horizontalHeader()
+        for column in range(table.columnCount()):
+            lines = table.horizontalHeaderItem(column).text().split("\n")
+            widest = max(header.fontMetrics().horizontalAdvance(line) for line in lines)
+            assert header.sectionSize(column) >= widest, f"the heading of column {column} is read whole"
+        rows = {table.item(r, 0).text().split("（")[0]: r for r in range(table.rowCount())}
+        return table, rows
+
+    table, rows = shown(1)
+    r = rows["示例21号居民区"]
+    counts = review.counts
+    expected = [len(review.rows), sum(counts.values()), *(counts[grade] for grade in ReviewGrade)]
+    assert [table.item(r, c).text() for c in range(1, 8)] == [f"{last_year}-12-31", *map(str, expected)]
+    for name, why in (("示例22号居民区", "旧版数据包无此项"), ("未报居民区", "未报")):
+        assert table.item(rows[name], 2).text() == why
+        assert table.columnSpan(rows[name], 2) == 6, "said once across the numbers: no zeros"
+    assert table.item(rows["合计"], 2).text() == str(len(review.rows)), "合计 of the one community with numbers"
+
+    table, rows = shown(2)
+    r = rows["示例21号居民区"]
+    assert table.item(r, 4).text() == f"{coverage.committee_share:.0%}"
+    assert table.item(r, 7).text() == f"{coverage.member_share:.0%}"
+    assert table.item(rows["示例22号居民区"], 2).text() == "旧版数据包无此项"

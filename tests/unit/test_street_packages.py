@@ -17,6 +17,7 @@ from desktop_app.cli import main
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.exchange.demo import fill_demo
 from desktop_app.core.exchange.packages.build import build_package, package_period
+from desktop_app.core.exchange.packages.format import FORMAT_VERSION
 from desktop_app.core.exchange.packages.street_import import (
     ALREADY,
     HISTORY,
@@ -51,15 +52,6 @@ def community(base: Path, seed: int, street_key) -> object:
     fill_demo(db, "small", seed=seed)
     StreetKeyService(db).set_street_key(street_key)
     return db
-
-
-@pytest.fixture
-def street(tmp_path):
-    db = open_database(tmp_path / "street", key=TEST_DATA_KEY)
-    ModeService(db).become_street("示例街道")
-    key = StreetKeyService(db).create_key_pair("示例街道")
-    yield db, key
-    db.dispose()
 
 
 def test_a_year_added_up_from_quarterly_packages_equals_each_communitys_own_year_reports(street, tmp_path):
@@ -183,7 +175,8 @@ def test_every_refusal_says_why_and_leaves_the_street_data_unchanged(tmp_path, c
     truncated = tmp_path / "truncated.sjb"
     truncated.write_bytes(good.read_bytes()[:500])
     newer = tmp_path / "newer.sjb"
-    newer.write_bytes(good.read_bytes().replace(b'"format": 1', b'"format": 9', 1))
+    current = f'"format": {FORMAT_VERSION}'.encode()
+    newer.write_bytes(good.read_bytes().replace(current, b'"format": 9', 1))
     not_a_package = tmp_path / "报表.sjb"
     not_a_package.write_text("这不是数据包")
     capsys.readouterr()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from desktop_app.core.domain.duty_figures import PART, DutyFigures
 from desktop_app.core.domain.enums import MeetingKind, NormPeriod, PracticeStatus, ProblemStatus
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.domain.rules import Group, HeldMeeting, Norm, evaluate_compliance
@@ -162,3 +163,13 @@ def dues(pieces: Pieces) -> DuesSums:
         sum((Decimal(m["paid"]) for m in months), ZERO),
         sum((Decimal(content["dues"]["voluntary"]) for _, content in pieces), ZERO),
     )
+
+
+def duties(pieces: Pieces) -> DutyFigures | None:
+    """The yearly duties as of the latest of the pieces: they are the state of the year on a day, not sums of
+    months, so a year from four quarters is its fourth quarter's. None: nothing reported. A package stored before
+    format 2 has no duties part, read as one that carried none."""
+    if not pieces:
+        return None
+    latest = max(pieces, key=lambda piece: piece[0].end)[1]
+    return DutyFigures.from_part(latest.get(PART) or {})

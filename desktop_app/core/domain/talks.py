@@ -77,10 +77,12 @@ def coverage(
     expected_ids: set[int],
     talks: Sequence[tuple[dt.date, frozenset[int]]],
     partner: str = WITH_SECRETARY,
+    as_of: dt.date | None = None,
 ) -> Coverage:
     """`members`: everyone who belonged in the year, in roster order; `expected_ids`: those who belong on the day
-    read for; `talks`: the year's talks as (day, participant ids)."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    read for; `talks`: the year's talks up to that day as (day, participant ids); `as_of`: the day read for (the
+    year's end when not given), so a 支委 whose term begins after it is not yet owed a talk."""
+    start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), as_of or dt.date.max)
     committee = [m for m in members if m.on_committee_within(start, end)]
     talked_pairs = {frozenset(pair) for _, people in talks for pair in itertools.combinations(sorted(people), 2)}
     pairs = []

@@ -110,9 +110,10 @@ def read_partner(reader: Reader) -> str:
 
 
 def read_coverage(reader: Reader, year: int, today: dt.date) -> Coverage:
-    """The year's 谈心谈话 coverage, as of its last day (this year: as of today)."""
+    """The year's 谈心谈话 coverage, as of its last day (this year, or a report's period that ends sooner: as of
+    `today`): who belongs then, the 支委 who served by then, and the talks held up to then."""
     as_of = min(dt.date(year, 12, 31), today)
     members = read_talk_members(reader, as_of)
     expected = {member.id for member, belongs in members if belongs}
-    talks = read_talks(reader, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    return coverage(year, [member for member, _ in members], expected, talks, read_partner(reader))
+    talks = read_talks(reader, dt.date(year, 1, 1), as_of)
+    return coverage(year, [member for member, _ in members], expected, talks, read_partner(reader), as_of)

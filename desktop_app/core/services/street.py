@@ -12,10 +12,11 @@ from typing import Any, ClassVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.domain.duty_figures import DutyFigures
 from desktop_app.core.domain.enums import AuditAction
 from desktop_app.core.domain.errors import AppError, ValidationError
 from desktop_app.core.domain.periods import Period
-from desktop_app.core.domain.street_sums import Verdict, meetings_verdict
+from desktop_app.core.domain.street_sums import Verdict, duties, meetings_verdict
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import StreetPackage, StreetUnit
@@ -238,6 +239,14 @@ class StreetPackageService:
         for code, text, content in rows:
             found.setdefault(code, []).append((Period.parse(text), content))
         return {code: covering(pieces) for code, pieces in found.items()}
+
+    def duties(self, period: Period) -> dict[str, DutyFigures]:
+        """Per unit code that reported inside `period`: its yearly duties as of the latest package's end."""
+        return {
+            code: figures
+            for code, pieces in self.current_contents(period).items()
+            if (figures := duties(pieces)) is not None
+        }
 
     def reported(self, period: Period) -> set[str]:
         """The unit codes with a current package inside `period` (their contents left unread)."""

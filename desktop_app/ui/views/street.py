@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_app.core.domain.duty_figures import SECTIONS, Cell, Counts, DutyFigures, DutyRow, duty_row, total
 from desktop_app.core.domain.periods import QUARTER_NAMES, Period
 from desktop_app.core.exchange.packages.street_import import (
     REFUSED,
@@ -52,6 +54,7 @@ STATE_COLORS = {
     "未报": QColor("#ffffff"),
 }
 MISSED_COLOR = QColor("#b03a2e")
+NOTE_COLOR = QColor("#7f8c8d")  # a row with no numbers: 未报, 旧版数据包无此项, 本年尚未开展…
 MET_COLOR = QColor("#1e6b35")
 NOT_JUDGED = "—"  # nothing reported: nothing to judge
 
@@ -76,9 +79,7 @@ class StreetDashboardView(Page):
         self.unit.addItem("按月", "month")
         self.missing = QLabel()
         self.missing.setWordWrap(True)
-        self.table = QTableWidget()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
+        self.table = self._read_only_table()
         # A 未达标 line wraps in its column: rows as tall as their text, following the columns' widths.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         legend = QLabel(
@@ -86,6 +87,18 @@ class StreetDashboardView(Page):
             "三会一课：按收到的数据判断是否达到频次要求，与汇总报表的“达标情况”一致；未达标时列出实开/应开次数。"
         )
         legend.setWordWrap(True)
+        # One tab for what arrived and 三会一课, then one per yearly duty the packages carry (民主评议, 谈心谈话 …).
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._tab(self.table, legend), "报送与三会一课")
+        self.duty_tables: dict[str, QTableWidget] = {}
+        for section in SECTIONS:
+            table = self._read_only_table()
+            explained = QLabel(
+                f"{section.EXPLAINED}数字为所选年度各居民区最近一次报送的数据包中的情况（截至该包期末）。"
+            )
+            explained.setWordWrap(True)
+            self.duty_tables[section.KEY] = table
+            self.tabs.addTab(self._tab(table, explained), section.TITLE)
         top = QHBoxLayout()
         top.addWidget(self.year)
         top.addWidget(self.unit)
@@ -93,13 +106,28 @@ class StreetDashboardView(Page):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.missing)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(legend)
+        layout.addWidget(self.tabs, 1)
         self.setFocusProxy(self.table)
         self.year.valueChanged.connect(self.reload)
         self.unit.currentIndexChanged.connect(self.reload)
         self.rows = 0
         self.reload()
+
+    @staticmethod
+    def _read_only_table() -> QTableWidget:
+        table = QTableWidget()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        return table
+
+    @staticmethod
+    def _tab(table: QTableWidget, below: QLabel) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(table, 1)
+        layout.addWidget(below)
+        return page
 
     def periods(self) -> list[Period]:
         year = self.year.value()
@@ -142,6 +170,9 @@ class StreetDashboardView(Page):
             for column in range(1, self.table.columnCount()):
                 self.table.setColumnWidth(column, header.sectionSizeHint(column) + 16)
         self.rows = len(rows)
+        duties = StreetPackageService(self.context.db).duties(Period.year(self.year.value()))
+        for section in SECTIONS:
+            self._show_duty(self.duty_tables[section.KEY], section, [(row.name, row.code) for row in rows], duties)
         # Who is missing now: the period that holds today, if it is in the year shown.
         current = next((i for i, p in enumerate(periods) if today in p), None)
         if not rows:
@@ -156,6 +187,62 @@ class StreetDashboardView(Page):
                 + ("：" + "、".join(absent) if absent else "。")
             )
         self.count_changed.emit(len(rows))
+
+    @staticmethod
+    def _show_duty(
+        table: QTableWidget, section: type[Counts], units: list[tuple[str, str]], duties: dict[str, DutyFigures]
+    ) -> None:
+        """A duty's table: each community's numbers for the year as of its latest package, or across them why there
+        are none; then the street's 合计 of those that have numbers."""
+        table.clearSpans()
+        table.clear()
+        table.setColumnCount(2 + len(section.COLUMNS))
+        table.setHorizontalHeaderLabels(["居民区", "数据截至", *(column.heading for column in section.COLUMNS)])
+        shown = [duty_row(duties.get(code), section) for _, code in units]
+        summed = total(shown)
+        table.setRowCount(len(units) + (summed is not None))
+        for r, ((name, code), row) in enumerate(zip(units, shown, strict=True)):
+            table.setItem(r, 0, QTableWidgetItem(f"{name}（{code}）"))
+            table.setItem(r, 1, centered(row.as_of.isoformat() if row.as_of else "—"))
+            StreetDashboardView._duty_cells(table, r, section, row)
+        if summed is not None:
+            r = len(units)
+            counted = sum(1 for row in shown if row.counts is not None)
+            table.setItem(r, 0, QTableWidgetItem(f"合计（{counted} 个居民区）"))
+            table.setItem(r, 1, centered(""))
+            StreetDashboardView._duty_cells(table, r, section, DutyRow(None, summed, ""))
+            bold = QFont(table.font())
+            bold.setBold(True)
+            for column in range(table.columnCount()):
+                item = table.item(r, column)
+                if item is not None:
+                    item.setFont(bold)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+
+    @staticmethod
+    def _duty_cells(table: QTableWidget, r: int, section: type[Counts], row: DutyRow) -> None:
+        if row.counts is None:
+            note = centered(row.note)
+            note.setForeground(QBrush(NOTE_COLOR))
+            table.setItem(r, 2, note)
+            table.setSpan(r, 2, 1, len(section.COLUMNS))
+            return
+        for c, (column, value) in enumerate(zip(section.COLUMNS, row.counts.cells(), strict=True), start=2):
+            table.setItem(r, c, centered(cell_text(value, column.percent)))
+
+
+def cell_text(value: Cell, percent: bool) -> str:
+    if value is None:
+        return "—"  # a share of nothing (no 支委 pairs): not 0%
+    return f"{value:.0%}" if percent else str(value)
+
+
+def centered(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+    return item
 
 
 class PackagesView(Page):

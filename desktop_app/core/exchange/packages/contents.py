@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
+from desktop_app.core.domain.duty_figures import Counts, LapseCounts, ReviewCounts, TalkCounts, to_part
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.domain.rules import evaluate_compliance
+from desktop_app.core.exchange.packages.format import DUTIES
 from desktop_app.core.services.care import CareService
 from desktop_app.core.services.compliance import ComplianceService
 from desktop_app.core.services.dues import DuesService
 from desktop_app.core.services.dues_ledger import MONTHS, LedgerRow
+from desktop_app.core.services.lapses import lapses_at_end
+from desktop_app.core.services.reviews import ReviewService
+from desktop_app.core.services.talks import TalkService
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import (
     AdoptedPractice,
@@ -53,6 +59,7 @@ def build_parts(db: Database, period: Period, include_names: bool = False) -> di
         "visits": visits_part(db, period),
         "studio": studio_part(db, period),
         "dues": dues_part(ledgers, period),
+        DUTIES: duties_part(db, period),
     }
     if include_names:
         parts["names"] = names_part(db, ledgers, period)
@@ -234,6 +241,59 @@ def dues_part(ledgers: dict[int, list[LedgerRow]], period: Period) -> dict[str, 
             )
         voluntary += sum((row.voluntary_within(period.start, period.end) for row in rows), ZERO)
     return {"months": months, "voluntary": money(voluntary)}
+
+
+def as_of(period: Period, today: dt.date) -> dt.date:
+    """The day a package's duties are read for: the period's last, or today while it runs."""
+    return min(period.end, today)
+
+
+def review_counts(db: Database, period: Period, today: dt.date) -> ReviewCounts | None:
+    """The year's 民主评议 as the community's 民主评议党员情况表 counts it; None while its meeting is still to come."""
+    sheet = ReviewService(db).sheet(period.end.year)
+    if sheet is None or sheet.meeting_date > as_of(period, today):
+        return None
+    return ReviewCounts.of(len(sheet.rows), sheet.counts)
+
+
+def talk_counts(db: Database, period: Period, today: dt.date) -> TalkCounts:
+    """The year's 谈心谈话 coverage as the 谈话覆盖 page and the 谈心谈话情况表 compute it, as of the day."""
+    shown = TalkService(db).coverage(period.end.year, today=as_of(period, today))
+    return TalkCounts(
+        pairs_due=len(shown.committee_pairs),
+        pairs_done=shown.pairs_done,
+        members_due=shown.members_expected,
+        members_done=shown.members_expected - len(shown.members_without),
+        member_talks=shown.member_member_talks,
+        talks=shown.talks,
+    )
+
+
+def lapse_counts(db: Database, period: Period, today: dt.date) -> LapseCounts:
+    """党章第九条's runs as the 六个月提醒 page and report count them at the period's end: how many members."""
+    lapses = lapses_at_end(db, period.end, today)
+    return LapseCounts(
+        members=len(lapses),
+        meetings_warned=sum(1 for lapse in lapses if lapse.meetings.warned),
+        meetings_reached=sum(1 for lapse in lapses if lapse.meetings.reached),
+        dues_warned=sum(1 for lapse in lapses if lapse.dues.warned),
+        dues_reached=sum(1 for lapse in lapses if lapse.dues.reached),
+    )
+
+
+# The duties a package carries (domain.duty_figures.SECTIONS): each one read of the period, as of its end.
+DUTY_READS: dict[str, Callable[[Database, Period, dt.date], Counts | None]] = {
+    ReviewCounts.KEY: review_counts,
+    TalkCounts.KEY: talk_counts,
+    LapseCounts.KEY: lapse_counts,
+}
+
+
+def duties_part(db: Database, period: Period, today: dt.date | None = None) -> dict[str, Any]:
+    """The yearly duties of the year the period ends in, as of its last day (a period still running: today)."""
+    today = today or dt.date.today()
+    sections = {key: read(db, period, today) for key, read in DUTY_READS.items()}
+    return to_part(period.end.year, as_of(period, today), sections)
 
 
 def names_part(db: Database, ledgers: dict[int, list[LedgerRow]], period: Period) -> dict[str, Any]:

@@ -1,8 +1,8 @@
-"""The data package file (.sjb), format version 1.
+"""The data package file (.sjb), format version 2.
 
     MAGIC                      b"SHUJI-PACKAGE\\n"
     header length              4 bytes, big-endian
-    header                     JSON: {"format": 1, "to": <street key fingerprint>,
+    header                     JSON: {"format": <version>, "to": <street key fingerprint>,
                                       "ephemeral": <base64 X25519 public key>, "nonce": <base64>}
     ciphertext                 AES-256-GCM (recipient_key.seal_to) of a ZIP archive holding
                                manifest.json and one <part>.json per part
@@ -14,6 +14,10 @@ version, whether names are included, and the SHA-256 of every part, checked agai
 
 A later program reads an older package by upgrading its parts one version at a time (UPGRADES);
 a package of a newer format than this program knows is refused with a plain reason.
+
+Versions: 1, the first; 2 adds the `duties` part (民主评议, 谈心谈话 and the six-month warning: see
+domain.duty_figures). A version 1 package becomes a version 2 one with an empty `duties` part: its program
+carried none of them, and the street shows 旧版数据包无此项 there, never a zero.
 """
 
 from __future__ import annotations
@@ -29,14 +33,22 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from desktop_app.core.domain.duty_figures import PART as DUTIES
 from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage.recipient_key import OpenFailedError, PublicKey, open_sealed, seal_to
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAGIC = b"SHUJI-PACKAGE\n"
 SUFFIX = ".sjb"
+
+
+def _duties_not_carried(parts: dict[str, Any]) -> dict[str, Any]:
+    """1 -> 2: an empty duties part, every section absent (not carried, as opposed to nothing to count)."""
+    return {**parts, DUTIES: {}}
+
+
 # format version -> the function that turns its parts into the next version's
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _duties_not_carried}
 
 
 class PackageRefusedError(AppError):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from desktop_app.core.domain import street_sums
+from desktop_app.core.domain.duty_figures import SECTIONS, duty_row, total
 from desktop_app.core.domain.enums import MeetingKind, PracticeStatus, ProblemStatus
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.exchange.reports.base import C, ExportOptions, Progress, Report
@@ -19,6 +20,7 @@ from desktop_app.core.storage.models import StreetPackage
 ZERO = Decimal("0.00")
 Pieces = street_sums.Pieces
 UNIT_WIDTH = 20  # a community's name, and 小计 after it, on one line
+DUTY_UNIT_WIDTH = 16  # a community's name (a longer one wraps)
 
 
 class StreetReport(Report):
@@ -279,6 +281,45 @@ class StreetDuesReport(StreetReport):
         return len(communities)
 
 
+class StreetDutiesReport(StreetReport):
+    """One sheet per yearly duty the packages carry (domain.duty_figures.SECTIONS): each community's numbers as of
+    its latest package inside the period, or why there are none (未报, 旧版数据包无此项, 本年尚未开展…)."""
+
+    kind = "street-duties"
+    title = "党员教育管理工作汇总表"
+
+    def write(self, book: ReportBook, heading: str, period: Period, options: ExportOptions, progress: Progress) -> int:
+        service = StreetPackageService(self.db)
+        figures, names = service.duties(period), service.names()
+        # Every community expected (a 停用 one only if it reported): one with nothing in the period says 未报.
+        expected = {unit.code for unit in StreetUnitService(self.db).list(include_retired=False)}
+        listed = [(code, names.get(code, code)) for code in sorted(expected | figures.keys())]
+        for section in SECTIONS:
+            sheet = book.sheet(
+                section.TITLE,
+                f"{heading}（{section.TITLE}）",
+                (
+                    # Narrower than the other sheets' (no 序号): eight numbers still print at 9 pt or more.
+                    ReportColumn("居民区", width=DUTY_UNIT_WIDTH),
+                    ReportColumn("数据截至", C.DATE, width=11),
+                    *(ReportColumn(c.heading, C.PERCENT if c.percent else C.COUNT) for c in section.COLUMNS),
+                    ReportColumn("说明", C.LONG_TEXT, width=12),
+                ),
+            )
+            rows = [duty_row(figures.get(code), section) for code, _ in listed]
+            for (_, name), row in zip(listed, rows, strict=True):
+                cells = row.counts.cells() if row.counts else (None,) * len(section.COLUMNS)
+                sheet.write_row((name, row.as_of, *cells, row.note))
+            summed = total(rows)
+            if summed is not None:
+                counted = sum(1 for row in rows if row.counts)
+                sheet.write_row((f"合计（{counted} 个居民区）", None, *summed.cells(), None), True)
+            sheet.write_note(section.EXPLAINED)
+            sheet.finish()
+        progress(len(listed), len(listed))
+        return len(figures)
+
+
 class StreetMissingReport(StreetReport):
     kind = "street-missing"
     title = "未报送数据包居民区名单"
@@ -315,5 +356,6 @@ STREET_REPORTS: tuple[type[StreetReport], ...] = (
     StreetVisitsReport,
     StreetStudioReport,
     StreetDuesReport,
+    StreetDutiesReport,
     StreetMissingReport,
 )

@@ -82,7 +82,10 @@ class ReportColumn:
 
     @property
     def cells(self) -> int:
-        return max(self.width or DEFAULT_WIDTHS[self.kind], display_width(self.header) + 2)
+        """Wide enough for the header's longest line (a header may come in lines: "支委之间\n应谈对数")."""
+        return max(
+            self.width or DEFAULT_WIDTHS[self.kind], *(display_width(line) + 2 for line in self.header.split("\n"))
+        )
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,9 @@ class SheetWriter:
             self._across(1, split, last, period, formats["info_right"])
         for column, spec in enumerate(self.columns):
             self.sheet.write_string(2, column, spec.header, formats["header"])
+        header_lines = max(spec.header.count("\n") + 1 for spec in self.columns)
+        if header_lines > 1:  # headers given in lines: a row as tall as they are
+            self.sheet.set_row(2, LINE_HEIGHT * header_lines + 3)
         self.row = HEADER_ROWS
         # Worked out once per sheet: how each column wraps, how its values are written, its formats.
         self._plan: list[tuple[int, bool, Any, Any, Any]] = []
@@ -285,7 +291,11 @@ class SheetWriter:
             self.data_rows += 1
 
     def write_note(self, text: str) -> None:
-        """A line across the whole table (e.g. 本期无记录)."""
+        """A line across the whole table (e.g. 本期无记录); a longer one wraps, its row as tall as its lines (a merged
+        cell is not grown by LibreOffice or WPS on opening)."""
+        lines = wrapped_lines(text, max(int(sum(spec.cells for spec in self.columns) * 0.85) - 1, 1))
+        if lines > 1:
+            self.sheet.set_row(self.row, LINE_HEIGHT * lines + 3)
         self.sheet.merge_range(self.row, 0, self.row, len(self.columns) - 1, text, self.book.formats["note"])
         self.row += 1
 
@@ -335,7 +345,7 @@ class ReportBook:
             "info": add({**base, "align": "left"}),
             "info_right": add({**base, "align": "right"}),
             "header": add({**cell, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#D9D9D9"}),
-            "note": add({**cell, "align": "center"}),
+            "note": add({**cell, "align": "center", "text_wrap": True}),
         }
         kinds: dict[str, dict[str, object]] = {
             "text": {"text_wrap": True},
