@@ -698,12 +698,13 @@ def build_parser() -> argparse.ArgumentParser:
     export = add("export", cmd_export, "导出上报街道的 Excel 报表")
     export.add_argument(
         "kind",
-        choices=["meetings", "care", "visits", "members", "studio", "dues", "lapses", "talks", "reviews"],
+        choices=["meetings", "care", "visits", "members", "studio", "dues", "lapses", "talks", "reviews", "transfers"],
         help="meetings：三会一课落实情况统计表；care：关怀工作台账；visits：学习考察记录表；members：党员名册；"
         "studio：书记工作室活动情况表；dues：党费收缴情况表（明细、汇总、公示）；"
         "lapses：党员连续未参加组织生活、未缴党费提醒表（党章第九条，连续 4 个月起）；"
         "talks：谈心谈话情况表（谈话记录、全年覆盖情况、尚未谈话的党员）；"
-        "reviews：民主评议党员情况表（每名党员的自评、得票、评定和处置，按等次汇总）",
+        "reviews：民主评议党员情况表（每名党员的自评、得票、评定和处置，按等次汇总）；"
+        "transfers：党员组织关系转接登记表（组织关系转接：转入转出的介绍信、经手人、回执，逾期未收回执的标出）",
     )
     export.add_argument(
         "--period",

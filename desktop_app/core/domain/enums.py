@@ -66,6 +66,13 @@ class TalkWay(LabeledEnum):
     HOME = "home", "上门"
 
 
+class TransferDirection(LabeledEnum):
+    """组织关系转接: into this branch or out of it."""
+
+    IN = "in", "转入"
+    OUT = "out", "转出"
+
+
 class ReviewGrade(LabeledEnum):
     """民主评议党员: the branch's 评定."""
 

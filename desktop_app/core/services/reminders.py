@@ -21,6 +21,7 @@ from desktop_app.core.reads.studio import open_problems
 from desktop_app.core.reads.visits import overdue_practices
 from desktop_app.core.services.dues_ledger import LedgerRow, read_ledger
 from desktop_app.core.services.lapses import read_lapses
+from desktop_app.core.services.transfers import overdue_receipts
 from desktop_app.core.storage.backup_files import list_backups
 from desktop_app.core.storage.plain import Reader
 
@@ -150,6 +151,16 @@ def talk_reminders(reader: Reader, today: dt.date) -> list[Reminder]:
     return reminders
 
 
+def transfer_reminders(reader: Reader, today: dt.date) -> list[Reminder]:
+    """Each 转出 whose 回执 has not come back three months after it (domain.transfers); opens the member."""
+    reminders = []
+    for transfer in overdue_receipts(reader, today):
+        where = f"转往{transfer.organisation}" if transfer.organisation else f"介绍信{transfer.letter_no}"
+        text = f"组织关系转接：{transfer.name} {transfer.date:%Y-%m-%d} {where}，3 个月未收到回执"
+        reminders.append(Reminder(text, Target("member", transfer.member_id), True))
+    return reminders
+
+
 def compute_reminders(reader: Reader, today: dt.date, backup_dir: Path | None) -> list[Reminder]:
     """Everything due today. `backup_dir`: where the automatic backups go (None for a server database,
     which is backed up by its own means)."""
@@ -167,6 +178,7 @@ def compute_reminders(reader: Reader, today: dt.date, backup_dir: Path | None) -
     reminders += dues_reminders(reader, today, thresholds.dues_collection_days, ledgers_read)
     reminders += lapse_reminders(reader, today, ledgers_read)
     reminders += talk_reminders(reader, today)
+    reminders += transfer_reminders(reader, today)
     for problem in open_problems(reader, today - dt.timedelta(days=thresholds.problem_open_days)):
         days = (today - problem.raised).days
         description = problem.description

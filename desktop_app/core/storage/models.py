@@ -54,6 +54,7 @@ from desktop_app.core.domain.enums import (
     ReviewGrade,
     StudioActivityKind,
     TalkWay,
+    TransferDirection,
 )
 from desktop_app.core.storage import plain
 
@@ -301,12 +302,34 @@ class Member(RecordRow):
     notes: Mapped[str] = mapped_column(Text, default="")
 
     group: Mapped[PartyGroup | None] = relationship(foreign_keys=[group_id])
+    # The 转入 and 转出 letters (migration 0018), saved with the member; their dates are copied into
+    # transfer_in_date and left_date, which the membership-on-a-day rule reads.
+    transfers: Mapped[list[MemberTransfer]] = relationship(
+        cascade="all, delete-orphan", order_by="MemberTransfer.direction"
+    )
 
     __table_args__ = (
         Index("ix_members_group_id", "group_id"),
         live_index("members", "name_pinyin"),
         binned_index("members"),
     )
+
+
+class MemberTransfer(CommunityOwned, Base):
+    """组织关系转接: a member's 转入 to the branch or 转出 from it, with its 介绍信 and 回执 (at most one of each
+    direction per member, as the member has one 转入 date and one 转出 date)."""
+
+    __tablename__ = "member_transfers"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    direction: Mapped[TransferDirection] = mapped_column(enum_column(TransferDirection), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    organisation: Mapped[str] = mapped_column(String(100), default="")  # 转往 (out) / 来自 (in)
+    letter_no: Mapped[str] = mapped_column(String(50), default="")  # 介绍信编号
+    handled_by: Mapped[str] = mapped_column(String(50), default="")  # 经手人
+    receipt_date: Mapped[dt.date | None] = mapped_column(Date)  # 回执: received (out) / sent back (in)
+
+    __table_args__ = (Index("ix_member_transfers_date", "direction", "date"),)
 
 
 class CareCategory(CommunityOwned, TimestampMixin, Base):

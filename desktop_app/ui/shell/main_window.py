@@ -50,6 +50,7 @@ VIEWS = (
     ("谈话覆盖", "talk_coverage", "TalkCoverageView"),
     ("民主评议", "reviews", "ReviewView"),
     ("六个月提醒", "lapses", "LapsesView"),
+    ("组织关系转接", "transfers", "TransfersView"),
     ("操作记录", "audit", "AuditView"),
     ("设置", "settings", "SettingsView"),
 )

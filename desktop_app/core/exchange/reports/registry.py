@@ -18,6 +18,7 @@ from desktop_app.core.exchange.reports.reviews import ReviewsReport
 from desktop_app.core.exchange.reports.street import STREET_REPORTS
 from desktop_app.core.exchange.reports.studio import StudioReport
 from desktop_app.core.exchange.reports.talks import TalksReport
+from desktop_app.core.exchange.reports.transfers import TransfersReport
 from desktop_app.core.exchange.reports.visits import VisitsReport
 from desktop_app.core.exchange.reports.workbook import ReportBook, ReportHeader, atomic_target, protect_with_password
 from desktop_app.core.services.profile import ProfileService
@@ -36,6 +37,7 @@ REPORTS: dict[str, type[Report]] = {
         LapsesReport,
         TalksReport,
         ReviewsReport,
+        TransfersReport,
     )
 }
 REPORT_LABELS = {kind: cls.title for kind, cls in REPORTS.items()}
