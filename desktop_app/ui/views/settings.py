@@ -618,6 +618,7 @@ class SettingsView(Page):
         if box is not None and focus is not None:
             focus.setFocus()
             self.scroll_area.ensureWidgetVisible(box, 0, 0)  # the whole box where it fits, else its top
+
     def unsaved(self) -> list[str]:
         return ["设置页中的修改"] if self.is_dirty() else []
 
