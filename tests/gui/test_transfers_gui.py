@@ -58,7 +58,7 @@ def test_a_transfer_out_typed_in_the_member_form_shows_overdue_and_its_receipt_c
     assert (saved.date, saved.letter_no, saved.handled_by) == (left, "沪徐组转〔2026〕017号", "朱国萍")
     assert members.get(leaving)["status"].value == "transferred"
 
-    click_page(window, "组织关系转接")
+    click_page(window, "关系转接")
     page = window.stack.currentWidget()
     assert isinstance(page, TransfersView)
     model = page.model
@@ -83,7 +83,7 @@ def test_a_transfer_out_typed_in_the_member_form_shows_overdue_and_its_receipt_c
     drive_modal(lambda: qtbot.keyClick(page.table, Qt.Key.Key_Return), receipt_came)
     [closed] = transfers_between(context.db, *EVER)
     assert closed.receipt_date == dt.date.today()
-    click_page(window, "组织关系转接")
+    click_page(window, "关系转接")
     assert model.rowCount() == 0, "nothing awaits a 回执 any more"
     assert page.empty_note.text() == "没有要显示的组织关系转接。"
 
@@ -104,4 +104,4 @@ def test_the_yearly_duties_pages_come_after_the_first_ten(qtbot, context):
         "报表导出",
         "回收站",
     ]
-    assert titles[10:15] == ["谈心谈话", "谈话覆盖", "民主评议", "六个月提醒", "组织关系转接"]
+    assert titles[10:15] == ["谈心谈话", "谈话覆盖", "民主评议", "六个月提醒", "关系转接"]

@@ -137,7 +137,7 @@ def test_the_report_lists_the_transfers_with_their_receipts(db, tmp_path):
     ]
     assert rows[0][8].startswith("逾期未收回执（应于 2026-06-15 前）")
     [total] = [r for r in sheet.iter_rows(values_only=True) if r[0] == "合计"]
-    assert total[1] == "转入 1 人，转出 1 人"
+    assert total[4] == "转入 1 人，转出 1 人"
 
 
 def test_the_demo_holds_transfers_with_a_receipt_three_months_late(db):

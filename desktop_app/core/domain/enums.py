@@ -73,6 +73,14 @@ class TransferDirection(LabeledEnum):
     OUT = "out", "转出"
 
 
+class MobileParticipation(LabeledEnum):
+    """How a 流动党员 takes part in 组织生活 while away."""
+
+    RETURNS = "returns", "回原支部参加"
+    HOST = "host", "在流入地参加"
+    ONLINE = "online", "线上参加"
+
+
 class ReviewGrade(LabeledEnum):
     """民主评议党员: the branch's 评定."""
 

@@ -28,6 +28,7 @@ from desktop_app.core.domain.enums import (
     MeetingKind,
     MemberStatus,
     MemberType,
+    MobileParticipation,
     PracticeStatus,
     ProblemStatus,
     ResidentStatus,
@@ -60,6 +61,7 @@ from desktop_app.core.storage.models import (
     MemberReview,
     MemberReviewEntry,
     MemberTransfer,
+    MobileMember,
     PartyGroup,
     ProblemDiscussion,
     Resident,
@@ -468,6 +470,7 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         talks = _fill_talks(session, member_rows, today)
         reviews = _fill_reviews(session, today)
         transfers = _fill_transfers(session, today, today - dt.timedelta(days=days_back))
+        mobile = _fill_mobile(session, today)
         for service in record_services(db).values():
             service.refresh_search_text(session)
         # The demo community has kept its records here from the first day of its history.
@@ -485,6 +488,7 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         "talks": talks,
         "member_reviews": reviews,
         "member_transfers": transfers,
+        "mobile_members": mobile,
     }
 
 
@@ -775,6 +779,53 @@ def _fill_transfers(session: Any, today: dt.date, history_start: dt.date) -> int
         day = (today - dt.timedelta(days=days_ago)).replace(day=1)
         _leave(session, row.id, day)
         transfer(row.id, TransferDirection.OUT, day, today if answered else None)
+    session.flush()
+    return count
+
+
+# The demo's 流动党员: days since leaving (and since coming back), where, fixed or not, how they take part, the
+# 流入地党组织 and days since the last contact. The first is six months away at a fixed place (the 工作台 advises a
+# transfer), the second has not been reached for three months.
+AWAY = (
+    (240, None, "江苏省昆山市花桥镇（物流公司）", True, MobileParticipation.HOST, "中共昆山市花桥镇绿地社区委员会", 20),
+    (95, None, "浙江省杭州市余杭区（软件公司）", True, MobileParticipation.ONLINE, "", 100),
+    (60, None, "外省市跑长途运输", False, MobileParticipation.RETURNS, "", 5),
+    (700, 330, "安徽省合肥市（援建项目）", True, MobileParticipation.HOST, "中共合肥市蜀山区笔架山街道工委", 340),
+)
+
+
+def _fill_mobile(session: Any, today: dt.date) -> int:
+    """流动党员 among the demo's members (not the one drifting away, nor those who leave): its own draw."""
+    rng = random.Random(today.toordinal() + 19)
+    rows = session.execute(
+        select(Member.id, Member.join_date, Member.phone)
+        .where(Member.status == MemberStatus.ACTIVE, Member.is_committee.is_(False))
+        .order_by(Member.id)
+    ).all()
+    candidates = rows[len(rows) // 2 + 1 : -2]
+    count = 0
+    for (left_ago, back_ago, place, fixed, way, host, contact_ago), row in zip(AWAY, candidates[::3], strict=False):
+        left_on = today - dt.timedelta(days=left_ago)
+        if row.join_date >= left_on:
+            continue
+        session.add(
+            MobileMember(
+                member_id=row.id,
+                left_on=left_on,
+                returned_on=today - dt.timedelta(days=back_ago) if back_ago else None,
+                place=place,
+                fixed_place=fixed,
+                contact=row.phone,
+                host_organisation=host,
+                card_no=f"沪流{today.year - left_ago // 365}{rng.randint(10000, 99999)}"
+                if way is not MobileParticipation.RETURNS
+                else "",
+                participation=way,
+                last_contact=today - dt.timedelta(days=contact_ago),
+                notes="",
+            )
+        )
+        count += 1
     session.flush()
     return count
 

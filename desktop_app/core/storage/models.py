@@ -45,6 +45,7 @@ from desktop_app.core.domain.enums import (
     MeetingKind,
     MemberStatus,
     MemberType,
+    MobileParticipation,
     NormPeriod,
     PracticeStatus,
     ProblemStatus,
@@ -330,6 +331,35 @@ class MemberTransfer(CommunityOwned, Base):
     receipt_date: Mapped[dt.date | None] = mapped_column(Date)  # 回执: received (out) / sent back (in)
 
     __table_args__ = (Index("ix_member_transfers_date", "direction", "date"),)
+
+
+class MobileMember(RecordRow):
+    """流动党员: a member away from the branch for work or living (migration 0019), from the day they left to the
+    day they came back (none: still away), where, how to reach them and how they take part in 组织生活."""
+
+    __tablename__ = "mobile_members"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    left_on: Mapped[dt.date] = mapped_column(Date)  # 外出日期
+    returned_on: Mapped[dt.date | None] = mapped_column(Date)  # 返回日期
+    place: Mapped[str] = mapped_column(String(100), default="")  # 外出地点
+    fixed_place: Mapped[bool] = mapped_column(Boolean, default=True)  # 外出地点固定
+    contact: Mapped[str | None] = mapped_column(String(20))  # 联系电话 (masked like a phone)
+    host_organisation: Mapped[str] = mapped_column(String(100), default="")  # 流入地党组织
+    card_no: Mapped[str] = mapped_column(String(50), default="")  # 流动党员活动证编号
+    participation: Mapped[MobileParticipation] = mapped_column(
+        enum_column(MobileParticipation), default=MobileParticipation.RETURNS
+    )
+    last_contact: Mapped[dt.date | None] = mapped_column(Date)  # 最近联系日期
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    member: Mapped[Member] = relationship()
+
+    __table_args__ = (
+        Index("ix_mobile_members_member_id", "member_id"),
+        live_index("mobile_members", "left_on"),
+        binned_index("mobile_members"),
+    )
 
 
 class CareCategory(CommunityOwned, TimestampMixin, Base):

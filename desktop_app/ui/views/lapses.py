@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 RULE_NOTE = (
     f"《中国共产党章程》第九条：党员没有正当理由，连续{RULE_MONTHS}个月不参加党的组织生活，或不交纳党费，"
     f"或不做党所分配的工作，就被认为是自行脱党。本页从连续 {WARN_FROM} 个月起提醒，请尽早联系本人；"
-    "程序只提醒，不改变任何人的党籍状态。请假并说明原因的月份单列，不算缺席。"
+    "程序只提醒，不改变任何人的党籍状态。请假并说明原因的月份、流动党员在流入地或线上参加的月份单列，不算缺席。"
 )
 
 
@@ -31,7 +31,16 @@ def run_text(run: Run) -> str:
 
 
 class LapseModel(ListTableModel):
-    HEADERS = ("姓名", "党小组", "连续未参加组织生活", "未参加的月份", "其中请假", "连续未缴党费", "未缴的月份")
+    HEADERS = (
+        "姓名",
+        "党小组",
+        "连续未参加组织生活",
+        "未参加的月份",
+        "其中请假",
+        "流动在外参加",
+        "连续未缴党费",
+        "未缴的月份",
+    )
 
     def cells(self, row: Lapse) -> tuple[str, ...]:
         return (
@@ -40,12 +49,13 @@ class LapseModel(ListTableModel):
             run_text(row.meetings),
             months_text(row.meetings.months),
             months_text(row.meetings.excused),
+            months_text(row.meetings.elsewhere),
             run_text(row.dues),
             months_text(row.dues.months),
         )
 
     def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.isValid() and role == Qt.ItemDataRole.ForegroundRole and index.column() in (2, 5):
+        if index.isValid() and role == Qt.ItemDataRole.ForegroundRole and index.column() in (2, 6):
             run = self.rows[index.row()].meetings if index.column() == 2 else self.rows[index.row()].dues
             return Qt.GlobalColor.red if run.warned else None
         return super().data(index, role)
@@ -83,7 +93,7 @@ class LapsesView(Page):
         self.setFocusProxy(self.table)
         self.reload()
         months = ("2025年11月、12月，2026年1月、2月",)
-        rooms = (Room(chars=5), Room(chars=6), Room(chars=5), Room(months), Room(chars=8), Room(chars=5))
+        rooms = (Room(chars=5), Room(chars=6), Room(chars=5), Room(months), Room(chars=8), Room(chars=8), Room(chars=5))
         ColumnWidths(self.table, rooms).fit()
 
     def connect_window(self, window: MainWindow) -> None:

@@ -14,6 +14,7 @@ from desktop_app.core.exchange.reports.dues import DuesReport
 from desktop_app.core.exchange.reports.lapses import LapsesReport
 from desktop_app.core.exchange.reports.meetings import MeetingsReport
 from desktop_app.core.exchange.reports.members import MembersReport
+from desktop_app.core.exchange.reports.mobile import MobileMembersReport
 from desktop_app.core.exchange.reports.reviews import ReviewsReport
 from desktop_app.core.exchange.reports.street import STREET_REPORTS
 from desktop_app.core.exchange.reports.studio import StudioReport
@@ -38,6 +39,7 @@ REPORTS: dict[str, type[Report]] = {
         TalksReport,
         ReviewsReport,
         TransfersReport,
+        MobileMembersReport,
     )
 }
 REPORT_LABELS = {kind: cls.title for kind, cls in REPORTS.items()}

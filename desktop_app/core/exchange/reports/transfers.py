@@ -48,7 +48,7 @@ class TransfersReport(Report):
             counts = {d: sum(1 for t in transfers if t.direction is d) for d in TransferDirection}
             overdue = sum(1 for t in transfers if receipt_state(t, today).startswith("逾期"))
             words = "，".join(f"{d.label} {n} 人" for d, n in counts.items())
-            sheet.write_row(("合计", words, None, None, None, None, None, None, f"逾期未收回执 {overdue} 人"), True)
+            sheet.write_row(("合计", None, None, None, words, None, None, None, f"逾期未收回执 {overdue} 人"), True)
         sheet.finish()
         progress(len(transfers), len(transfers))
         return len(transfers)
