@@ -278,6 +278,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "dues_payments": "党费缴纳",
         "talks": "谈心谈话",
         "member_reviews": "民主评议（年度）",
+        "member_transfers": "组织关系转接",
+        "mobile_members": "流动党员",
     }
     print("已载入示例数据：" + "，".join(f"{labels[k]} {v} 条" for k, v in counts.items()))
     return 0

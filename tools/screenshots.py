@@ -38,6 +38,7 @@ NAMES = (
     "reviews",
     "lapses",
     "transfers",
+    "mobile",
     "audit",
     "settings",
 )

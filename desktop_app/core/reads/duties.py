@@ -135,7 +135,7 @@ AWAITING_RECEIPT = (
     " member_transfers.organisation, member_transfers.letter_no, member_transfers.handled_by,"
     " member_transfers.receipt_date FROM member_transfers JOIN members ON members.id = member_transfers.member_id"
     f" WHERE {live('members')} AND member_transfers.direction = :out AND member_transfers.receipt_date IS NULL"
-    " AND (member_transfers.letter_no <> '' OR member_transfers.organisation <> '')"
+    " AND (member_transfers.letter_no <> :blank OR member_transfers.organisation <> :blank)"
     " ORDER BY member_transfers.date, members.name_pinyin"
 )
 
@@ -161,7 +161,7 @@ def read_transfers(reader: Reader, start: dt.date, end: dt.date) -> list[Transfe
 
 def read_awaiting_receipt(reader: Reader) -> list[Transfer]:
     """The 转出 with a 介绍信 whose 回执 has not come back, oldest first."""
-    return [_transfer(row) for row in reader.rows(AWAITING_RECEIPT, {"out": TransferDirection.OUT.value})]
+    return [_transfer(row) for row in reader.rows(AWAITING_RECEIPT, {"out": TransferDirection.OUT.value, "blank": ""})]
 
 
 # -- 流动党员 ------------------------------------------------------------------------------------
