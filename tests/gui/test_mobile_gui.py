@@ -4,7 +4,7 @@ phone masked; the 工作台's 流动党员 tab lists them with their last contac
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.domain.enums import MobileParticipation
 from desktop_app.core.services.mobile import MobileMemberService
@@ -12,15 +12,6 @@ from desktop_app.core.services.people import MemberService
 from desktop_app.ui.shell.main_window import MainWindow
 
 Key = Qt.Key
-
-
-def typed(qtbot, type_text, form, name, text):
-    widget = form.editors[name].widget
-    line = widget.findChild(QLineEdit) or widget
-    line.setFocus()
-    line.selectAll()
-    type_text(line, text)
-    qtbot.keyClick(line, Key.Key_Tab)
 
 
 def chosen(qtbot, form, name, value):
@@ -35,7 +26,7 @@ def chosen(qtbot, form, name, value):
 
 
 def test_a_mobile_member_is_typed_in_and_the_workbench_lists_them_with_the_last_contact(
-    qtbot, context, click_page, drive_modal, type_text
+    qtbot, context, click_page, drive_modal, type_into
 ):
     members = MemberService(context.db)
     members.create({"name": "王秀英", "join_date": dt.date(2000, 7, 1)})
@@ -54,12 +45,12 @@ def test_a_mobile_member_is_typed_in_and_the_workbench_lists_them_with_the_last_
         frame = form.frameGeometry()
         assert frame.height() <= 768, "the form fits the office screen"
         chosen(qtbot, form, "member_id", zhang)
-        typed(qtbot, type_text, form, "place", "江苏省昆山市花桥镇")
+        type_into(form, "place", "江苏省昆山市花桥镇")
         chosen(qtbot, form, "participation", MobileParticipation.HOST)
-        typed(qtbot, type_text, form, "host_organisation", "中共昆山市花桥镇绿地社区委员会")
-        typed(qtbot, type_text, form, "card_no", "HQ2026-0317")
-        typed(qtbot, type_text, form, "contact", "13812345678")
-        typed(qtbot, type_text, form, "last_contact", f"{contacted:%Y-%m-%d}")
+        type_into(form, "host_organisation", "中共昆山市花桥镇绿地社区委员会")
+        type_into(form, "card_no", "HQ2026-0317")
+        type_into(form, "contact", "13812345678")
+        type_into(form, "last_contact", f"{contacted:%Y-%m-%d}")
         qtbot.keyClick(form.editors["card_no"].widget, Key.Key_Return)
 
     drive_modal(lambda: qtbot.keyClick(view.table, Key.Key_N, Qt.KeyboardModifier.ControlModifier), fill)

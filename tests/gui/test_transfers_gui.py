@@ -4,7 +4,6 @@
 import datetime as dt
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QLineEdit
 
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.services.transfers import transfers_between
@@ -14,18 +13,8 @@ from desktop_app.ui.views.transfers import TransfersView
 EVER = (dt.date(1900, 1, 1), dt.date(9999, 12, 31))
 
 
-def typed(qtbot, type_text, form, name, text):
-    """Into a field as a person types: a date into its line, Chinese through the input method."""
-    widget = form.editors[name].widget
-    line = widget.findChild(QLineEdit) or widget
-    line.setFocus()
-    line.selectAll()
-    type_text(line, text)
-    qtbot.keyClick(line, Qt.Key.Key_Tab)
-
-
 def test_a_transfer_out_typed_in_the_member_form_shows_overdue_and_its_receipt_closes_it(
-    qtbot, context, click_page, drive_modal, type_text
+    qtbot, context, click_page, drive_modal, type_into
 ):
     members = MemberService(context.db)
     leaving = members.create({"name": "周立群", "join_date": dt.date(2000, 7, 1)})
@@ -44,13 +33,13 @@ def test_a_transfer_out_typed_in_the_member_form_shows_overdue_and_its_receipt_c
         frame = form.frameGeometry()
         assert frame.width() <= 1366, "the form fits the office screen"
         assert frame.height() <= 768, "the form fits the office screen"
-        typed(qtbot, type_text, form, "left_date", f"{left:%Y-%m-%d}")
+        type_into(form, "left_date", f"{left:%Y-%m-%d}")
         status = form.editors["status"].widget
         status.setFocus()
         qtbot.keyClick(status, Qt.Key.Key_End)  # 已转出, the last status
-        typed(qtbot, type_text, form, "transfer_out_to", "中共闵行区古美路街道平南居民区委员会")
-        typed(qtbot, type_text, form, "transfer_out_letter", "沪徐组转〔2026〕017号")
-        typed(qtbot, type_text, form, "transfer_out_handler", "朱国萍")
+        type_into(form, "transfer_out_to", "中共闵行区古美路街道平南居民区委员会")
+        type_into(form, "transfer_out_letter", "沪徐组转〔2026〕017号")
+        type_into(form, "transfer_out_handler", "朱国萍")
         qtbot.keyClick(form.editors["transfer_out_handler"].widget, Qt.Key.Key_Return)
 
     drive_modal(lambda: qtbot.keyClick(view.table, Qt.Key.Key_Return), transfer_out)
@@ -77,7 +66,7 @@ def test_a_transfer_out_typed_in_the_member_form_shows_overdue_and_its_receipt_c
 
     def receipt_came(form):
         assert form.record_id == leaving, "the member's own record"
-        typed(qtbot, type_text, form, "transfer_out_receipt", f"{dt.date.today():%Y-%m-%d}")
+        type_into(form, "transfer_out_receipt", f"{dt.date.today():%Y-%m-%d}")
         qtbot.keyClick(form.editors["transfer_out_handler"].widget, Qt.Key.Key_Return)
 
     drive_modal(lambda: qtbot.keyClick(page.table, Qt.Key.Key_Return), receipt_came)
@@ -104,4 +93,5 @@ def test_the_yearly_duties_pages_come_after_the_first_ten(qtbot, context):
         "报表导出",
         "回收站",
     ]
-    assert titles[10:15] == ["谈心谈话", "谈话覆盖", "民主评议", "六个月提醒", "关系转接"]
+    assert titles[10:16] == ["谈心谈话", "谈话覆盖", "民主评议", "六个月提醒", "关系转接", "流动党员"]
+    assert titles[16:] == ["操作记录", "设置"]

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.core.domain.lapses import RULE_MONTHS, WARN_FROM, Run, months_text
 from desktop_app.core.services.lapses import Lapse, lapses_of
-from desktop_app.core.services.reminders import Target
 from desktop_app.ui.kit.column_widths import ColumnWidths, Room
 from desktop_app.ui.kit.list_model import ListTableModel
-from desktop_app.ui.kit.page import Page
+from desktop_app.ui.views.member_rows import MemberRowsPage
 
 if TYPE_CHECKING:
     from desktop_app.ui.kit.context import AppContext
-    from desktop_app.ui.shell.main_window import MainWindow
 
 RULE_NOTE = (
     f"《中国共产党章程》第九条：党员没有正当理由，连续{RULE_MONTHS}个月不参加党的组织生活，或不交纳党费，"
@@ -61,14 +59,12 @@ class LapseModel(ListTableModel):
         return super().data(index, role)
 
 
-class LapsesView(Page):
+class LapsesView(MemberRowsPage):
     title = "六个月提醒"
     reads = frozenset(
         {"members", "meetings", "meeting_attendance", "dues_assessments", "dues_payments", "dues_reliefs"}
     )
     reads_the_clock = True  # the running month never counts: a new month changes the runs
-
-    member_chosen = Signal(object)  # a Target: the member to open
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -77,13 +73,7 @@ class LapsesView(Page):
         self.only_warned = QCheckBox(f"只显示连续 {WARN_FROM} 个月及以上的党员")
         self.only_warned.setChecked(True)
         self.only_warned.toggled.connect(lambda _checked: self.reload())
-        self.model = LapseModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.activated.connect(self.open_member)
+        self.table = self.member_table(LapseModel(self))
         self.empty_note = QLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(note)
@@ -96,19 +86,9 @@ class LapsesView(Page):
         rooms = (Room(chars=5), Room(chars=6), Room(chars=5), Room(months), Room(chars=8), Room(chars=8), Room(chars=5))
         ColumnWidths(self.table, rooms).fit()
 
-    def connect_window(self, window: MainWindow) -> None:
-        self.member_chosen.connect(window.follow_reminder)
-
     def reload(self) -> None:
         rows = lapses_of(self.context.db)
         shown = [row for row in rows if row.warned] if self.only_warned.isChecked() else rows
         self.model.set_rows(shown)
         self.empty_note.setText("" if shown else f"没有连续 {WARN_FROM} 个月及以上未参加组织生活或未缴党费的党员。")
         self.count_changed.emit(len(shown))
-
-    def record_count(self) -> int:
-        return self.model.rowCount()
-
-    def open_member(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.member_chosen.emit(Target("member", self.model.rows[index.row()].member_id))

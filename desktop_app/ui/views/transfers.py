@@ -6,20 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.core.domain.enums import TransferDirection
 from desktop_app.core.domain.transfers import RECEIPT_MONTHS, Transfer, receipt_overdue, receipt_state
-from desktop_app.core.services.reminders import Target
 from desktop_app.core.services.transfers import transfers_between
 from desktop_app.ui.kit.column_widths import ColumnWidths, Room
 from desktop_app.ui.kit.list_model import ListTableModel
-from desktop_app.ui.kit.page import Page
+from desktop_app.ui.views.member_rows import MemberRowsPage
 
 if TYPE_CHECKING:
     from desktop_app.ui.kit.context import AppContext
-    from desktop_app.ui.shell.main_window import MainWindow
 
 NOTE = (
     "党员转出、转入本支部时，登记介绍信编号、转往或来自的党组织、经手人和回执。转出后 "
@@ -55,12 +53,10 @@ class TransferModel(ListTableModel):
         return super().data(index, role)
 
 
-class TransfersView(Page):
+class TransfersView(MemberRowsPage):
     title = "组织关系转接"
     reads = frozenset({"members", "member_transfers"})
     reads_the_clock = True  # a 回执 becomes overdue as days pass
-
-    member_chosen = Signal(object)  # a Target: the member to open
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -68,13 +64,8 @@ class TransfersView(Page):
         note.setWordWrap(True)
         self.only_awaiting = QCheckBox("只显示尚未收到回执的转出")
         self.only_awaiting.toggled.connect(lambda _checked: self.reload())
-        self.model = TransferModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.activated.connect(self.open_member)
+        self.transfers = TransferModel(self)
+        self.table = self.member_table(self.transfers)
         self.empty_note = QLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(note)
@@ -94,11 +85,8 @@ class TransfersView(Page):
         )
         ColumnWidths(self.table, rooms).fit()
 
-    def connect_window(self, window: MainWindow) -> None:
-        self.member_chosen.connect(window.follow_reminder)
-
     def reload(self) -> None:
-        self.model.today = dt.date.today()
+        self.transfers.today = dt.date.today()
         rows = transfers_between(self.context.db, *EVER)
         if self.only_awaiting.isChecked():
             rows = [
@@ -109,10 +97,3 @@ class TransfersView(Page):
         self.model.set_rows(rows)
         self.empty_note.setText("" if rows else "没有要显示的组织关系转接。")
         self.count_changed.emit(len(rows))
-
-    def record_count(self) -> int:
-        return self.model.rowCount()
-
-    def open_member(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.member_chosen.emit(Target("member", self.model.rows[index.row()].member_id))
