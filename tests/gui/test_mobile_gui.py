@@ -77,7 +77,7 @@ def test_a_mobile_member_is_typed_in_and_the_workbench_lists_them_with_the_last_
     assert tabs.tabText(1) == "流动党员（1 人）"
     line = panel.away.item(0).text()
     assert line.startswith("• 张卫东")
-    assert f"最近联系 {contacted:%Y-%m-%d}（10 天前）" in line
+    assert line.startswith(f"• 张卫东　最近联系 {contacted:%Y-%m-%d}（10 天前）")
     panel.away.setFocus()
     panel.away.setCurrentRow(0)
     opened = []

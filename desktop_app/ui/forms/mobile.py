@@ -15,6 +15,7 @@ from desktop_app.ui.kit.editors import ChoiceEditor, Editor, editor_for
 
 class MobileMemberForm(RecordForm[MobileMemberService]):
     noun = "流动党员"
+    initial_size = (980, 500)
     sections = (
         ("member_id", "left_on", "place", "fixed_place", "participation", "host_organisation"),
         ("card_no", "contact", "last_contact", "returned_on", "notes"),

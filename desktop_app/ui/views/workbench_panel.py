@@ -172,8 +172,10 @@ class WorkbenchPanel(QWidget):
         self.away.clear()
         for person in away:
             mark = "⚠ " if quiet(person, today) else "• "
-            text = f"{mark}{person.name}　{person.place}（{person.participation.label}）　{contact_text(person, today)}"
+            # The last contact first: the list is narrow, and it is what the secretary acts on.
+            text = f"{mark}{person.name}　{contact_text(person, today)}　{person.place}（{person.participation.label}）"
             item = QListWidgetItem(text)
+            item.setToolTip(text)
             item.setData(Qt.ItemDataRole.UserRole, Target("mobile_member", person.record_id))
             if quiet(person, today):
                 item.setForeground(QBrush(OVERDUE_COLOR))

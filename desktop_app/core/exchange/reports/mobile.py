@@ -84,7 +84,7 @@ class MobileMembersReport(Report):
             ways = {way: sum(1 for _, a in rows if a.participation is way) for way in MobileParticipation}
             words = "，".join(f"{way.label} {n} 人" for way, n in ways.items() if n)
             sheet.write_row(
-                ("合计", f"{len(rows)} 人", None, None, None, words, None, None, None, None, None, None), True
+                ("合计", f"{len(rows)} 人", None, words, None, None, None, None, None, None, None, None), True
             )
         sheet.finish()
         progress(len(rows), len(rows))
