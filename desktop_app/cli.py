@@ -278,6 +278,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "dues_payments": "党费缴纳",
         "talks": "谈心谈话",
         "member_reviews": "民主评议（年度）",
+        "member_transfers": "组织关系转接",
+        "mobile_members": "流动党员",
     }
     print("已载入示例数据：" + "，".join(f"{labels[k]} {v} 条" for k, v in counts.items()))
     return 0
@@ -698,12 +700,27 @@ def build_parser() -> argparse.ArgumentParser:
     export = add("export", cmd_export, "导出上报街道的 Excel 报表")
     export.add_argument(
         "kind",
-        choices=["meetings", "care", "visits", "members", "studio", "dues", "lapses", "talks", "reviews"],
+        choices=[
+            "meetings",
+            "care",
+            "visits",
+            "members",
+            "studio",
+            "dues",
+            "lapses",
+            "talks",
+            "reviews",
+            "transfers",
+            "mobile",
+        ],
         help="meetings：三会一课落实情况统计表；care：关怀工作台账；visits：学习考察记录表；members：党员名册；"
         "studio：书记工作室活动情况表；dues：党费收缴情况表（明细、汇总、公示）；"
         "lapses：党员连续未参加组织生活、未缴党费提醒表（党章第九条，连续 4 个月起）；"
         "talks：谈心谈话情况表（谈话记录、全年覆盖情况、尚未谈话的党员）；"
-        "reviews：民主评议党员情况表（每名党员的自评、得票、评定和处置，按等次汇总）",
+        "reviews：民主评议党员情况表（每名党员的自评、得票、评定和处置，按等次汇总）；"
+        "transfers：党员组织关系转接登记表（组织关系转接：转入转出的介绍信、经手人、回执，逾期未收回执的标出）；"
+        "mobile：流动党员情况表（流动党员：外出地点、参加组织生活方式、流入地党组织、活动证、最近联系，应转组织关系的标出；"
+        "电话默认隐藏中间几位）",
     )
     export.add_argument(
         "--period",
@@ -712,7 +729,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="2023（全年）、2023Q1（季度）、2023-03（月份）或 2023-01-01..2023-06-30",
     )
     export.add_argument("--out", required=True, metavar="文件.xlsx", help="保存到的文件")
-    export.add_argument("--unmasked", action="store_true", help="导出完整的电话和身份证号（默认隐藏中间几位）")
+    export.add_argument(
+        "--unmasked", action="store_true", help="导出完整的电话和身份证号（党员名册、流动党员；默认隐藏中间几位）"
+    )
     export.add_argument("--include-illness", action="store_true", help="导出重病帮困记录的病情说明（默认不导出）")
     export.add_argument(
         "--encrypt",

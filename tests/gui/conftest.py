@@ -182,6 +182,23 @@ def type_text(qtbot):
     return run
 
 
+@pytest.fixture
+def type_into(qtbot, type_text):
+    """`type_into(form, name, text)`: into a form's field as a person types (a date into its line), then Tab."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit
+
+    def run(form, name, text):
+        widget = form.editors[name].widget
+        line = widget.findChild(QLineEdit) or widget
+        line.setFocus()
+        line.selectAll()
+        type_text(line, text)
+        qtbot.keyClick(line, Qt.Key.Key_Tab)
+
+    return run
+
+
 def _runs(text):
     """Split text into runs of ASCII and non-ASCII characters."""
     runs: list[str] = []

@@ -32,6 +32,7 @@ EXPECTED_DIALOGS = {
     "StudioActivityForm",
     "StudioProblemForm",
     "TalkForm",
+    "MobileMemberForm",
     "AttachmentsDialog",
     "RestoreDialog",
     "ImportDialog",

@@ -280,6 +280,53 @@ def test_a_worker_never_reads_id_numbers_illness_or_dues_bases_and_sees_phones_m
         assert "permission denied" in refused(conn, "UPDATE residents SET id_number = NULL WHERE id = %s", resident)
 
 
+def test_transfers_and_mobile_members_are_the_communitys_own_and_no_workers(shared):
+    """组织关系转接 (migration 0018) and 流动党员 (0019): saved by a 书记 through the program's services, row-secured
+    like the other tables (the other community's 书记 sees none and cannot write one for A's member), and no 社工
+    reads them."""
+    from desktop_app.core.services.mobile import MobileMemberService
+    from desktop_app.core.services.people import MemberService
+    from desktop_app.core.services.transfers import transfers_between
+
+    member_a = shared.ids["A"]["member"]
+    db = open_database(shared.root / "client-transfer-a", url=shared.url_of(shared.logins["sec_a"]))
+    try:
+        members = MemberService(db)
+        values = {**members.get(member_a), "transfer_in_date": "2024-09-02", "transfer_in_from": "虹旭居民区党支部"}
+        members.update(member_a, values)
+        [moved] = transfers_between(db, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+        assert (moved.member_id, moved.organisation) == (member_a, "虹旭居民区党支部")
+        away = {"member_id": member_a, "left_on": "2026-03-01", "place": "江苏省昆山市", "contact": PHONES["A"]}
+        mobile = MobileMemberService(db)
+        record = mobile.create(away)
+        assert mobile.list_ids() == [record]
+    finally:
+        db.dispose()
+    with shared.connect("sec_b") as conn:
+        assert conn.execute("SELECT count(*) FROM member_transfers").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM mobile_members").fetchone() == (0,)
+        message = refused(
+            conn,
+            "INSERT INTO mobile_members (member_id, left_on, place, fixed_place, host_organisation, card_no,"
+            " participation, notes, search_text) VALUES (%s, '2026-01-05', '混入', true, '', '', 'returns', '', '')",
+            member_a,
+        )
+        assert "row-level security" in message
+        message = refused(
+            conn,
+            "INSERT INTO member_transfers (member_id, direction, date, organisation, letter_no, handled_by)"
+            " VALUES (%s, 'out', '2026-01-05', '混入', '', '')",
+            member_a,
+        )
+        assert "row-level security" in message
+    with shared.connect("worker_a") as conn:
+        assert "permission denied" in refused(conn, "SELECT * FROM member_transfers")
+        assert "permission denied" in refused(conn, "SELECT contact FROM mobile_members")
+    with shared.owner() as conn:
+        [community] = conn.execute("SELECT DISTINCT community_id FROM member_transfers").fetchall()
+        assert community == conn.execute("SELECT community_id FROM members WHERE id = %s", (member_a,)).fetchone()
+
+
 def test_the_street_reads_numbers_per_community_and_no_row_of_personal_data(shared):
     with shared.connect("street") as conn:
         for table in server.community_tables():

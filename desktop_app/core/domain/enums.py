@@ -66,6 +66,21 @@ class TalkWay(LabeledEnum):
     HOME = "home", "上门"
 
 
+class TransferDirection(LabeledEnum):
+    """组织关系转接: into this branch or out of it."""
+
+    IN = "in", "转入"
+    OUT = "out", "转出"
+
+
+class MobileParticipation(LabeledEnum):
+    """How a 流动党员 takes part in 组织生活 while away."""
+
+    RETURNS = "returns", "回原支部参加"
+    HOST = "host", "在流入地参加"
+    ONLINE = "online", "线上参加"
+
+
 class ReviewGrade(LabeledEnum):
     """民主评议党员: the branch's 评定."""
 

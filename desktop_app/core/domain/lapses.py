@@ -14,6 +14,10 @@ Each month of a member is marked once, per rule:
 - 党费: a month owed and not paid at all counts; a month paid (in advance, or 补缴 later, even partly) or settled
   by an approved 减免 breaks the run; a month not owed (before joining, after leaving, paid at the member's
   单位) neither counts nor breaks.
+- 流动党员 (domain.mobile): a month in which the member was away and takes part at the 流入地 or online, and attended
+  nothing here, is shown as such (在外参加): like a 请假 it neither counts nor breaks — the branch cannot see that
+  organisation's meetings, and a member who stops taking part both there and here is still warned of by the
+  months around it. A 流动党员 who returns for meetings is counted as every member is.
 - The running month never counts (it is not over; the meeting or the payment may still come), but a meeting
   attended or a payment made in it breaks the run at once.
 """
@@ -35,6 +39,7 @@ class Mark(enum.Enum):
     COUNTS = "counts"  # missed without a reason
     BREAKS = "breaks"  # took part or paid
     EXCUSED = "excused"  # 请假 with a reason: shown as such, neither counts nor breaks
+    ELSEWHERE = "elsewhere"  # a 流动党员 taking part at the 流入地 or online: shown as such, neither counts nor breaks
     SILENT = "silent"  # nothing was due
 
 
@@ -44,6 +49,7 @@ class Run:
 
     months: tuple[Month, ...] = ()
     excused: tuple[Month, ...] = ()
+    elsewhere: tuple[Month, ...] = ()  # away as a 流动党员 taking part there
 
     @property
     def length(self) -> int:
@@ -61,28 +67,34 @@ class Run:
 def trailing_run(marks: Mapping[Month, Mark], months: Sequence[Month]) -> Run:
     """The run that ends at the last of `months` (oldest first): counting months back to the first that breaks."""
     counted: list[Month] = []
-    excused: list[Month] = []
+    shown_apart: dict[Mark, list[Month]] = {Mark.EXCUSED: [], Mark.ELSEWHERE: []}
     for month in reversed(months):
         mark = marks.get(month, Mark.SILENT)
         if mark is Mark.BREAKS:
             break
         if mark is Mark.COUNTS:
             counted.append(month)
-        elif mark is Mark.EXCUSED:
-            excused.append(month)
-    # An excused month older than every counted one is not inside the run.
-    oldest = counted[-1] if counted else None
-    inside = [m for m in excused if oldest is not None and m > oldest] if counted else excused
-    return Run(tuple(reversed(counted)), tuple(reversed(inside)))
+        elif mark in shown_apart:
+            shown_apart[mark].append(month)
+
+    def inside(apart: list[Month]) -> tuple[Month, ...]:
+        """An excused month older than every counted one is not inside the run."""
+        kept = [m for m in apart if m > counted[-1]] if counted else apart
+        return tuple(reversed(kept))
+
+    return Run(tuple(reversed(counted)), inside(shown_apart[Mark.EXCUSED]), inside(shown_apart[Mark.ELSEWHERE]))
 
 
-def meeting_mark(present: int, on_leave: int, absent: int, running: bool) -> Mark:
+def meeting_mark(present: int, on_leave: int, absent: int, running: bool, elsewhere: bool = False) -> Mark:
     """A month's mark from how often the member was listed at a meeting and present, on leave or absent (a 请假
-    always has its reason: the meeting form asks for it)."""
+    always has its reason: the meeting form asks for it). `elsewhere`: away that month as a 流动党员 who takes part
+    at the 流入地 or online."""
     if present:
         return Mark.BREAKS
     if running or not (on_leave or absent):
         return Mark.SILENT
+    if elsewhere:
+        return Mark.ELSEWHERE
     return Mark.COUNTS if absent else Mark.EXCUSED
 
 

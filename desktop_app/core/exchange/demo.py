@@ -28,6 +28,7 @@ from desktop_app.core.domain.enums import (
     MeetingKind,
     MemberStatus,
     MemberType,
+    MobileParticipation,
     PracticeStatus,
     ProblemStatus,
     ResidentStatus,
@@ -35,10 +36,12 @@ from desktop_app.core.domain.enums import (
     ReviewGrade,
     StudioActivityKind,
     TalkWay,
+    TransferDirection,
 )
 from desktop_app.core.domain.errors import AppError
 from desktop_app.core.domain.normalize import id_check_digit
 from desktop_app.core.domain.pinyin import initials, sort_key
+from desktop_app.core.domain.rules import summarize_attendance
 from desktop_app.core.domain.talks import SECRETARY_ROLE
 from desktop_app.core.reads.clauses import belonged_on
 from desktop_app.core.services.profile import the_profile
@@ -57,6 +60,8 @@ from desktop_app.core.storage.models import (
     Member,
     MemberReview,
     MemberReviewEntry,
+    MemberTransfer,
+    MobileMember,
     PartyGroup,
     ProblemDiscussion,
     Resident,
@@ -464,6 +469,8 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         dues = _fill_dues(session, member_rows, handlers[0], today, rng)
         talks = _fill_talks(session, member_rows, today)
         reviews = _fill_reviews(session, today)
+        transfers = _fill_transfers(session, today, today - dt.timedelta(days=days_back))
+        mobile = _fill_mobile(session, today)
         for service in record_services(db).values():
             service.refresh_search_text(session)
         # The demo community has kept its records here from the first day of its history.
@@ -480,11 +487,13 @@ def fill_demo(db: Database, size: str = "small", seed: int = 2023, today: dt.dat
         "dues_payments": dues,
         "talks": talks,
         "member_reviews": reviews,
+        "member_transfers": transfers,
+        "mobile_members": mobile,
     }
 
 
 # Changes when the demo's contents do, so cached data sets (the bench's) are made anew.
-DEMO_VERSION = 5
+DEMO_VERSION = 6
 
 # 缴费类别 as a Shanghai community's members are: mostly retired, some in work, a few students and 低保.
 DUES_MIX = (
@@ -711,6 +720,143 @@ def _fill_reviews(session: Any, today: dt.date) -> int:
         session.add(review)
     session.flush()
     return len(latest)
+
+
+# 组织关系转接: where the demo's members came from and went to, as a Shanghai 介绍信 names them.
+TRANSFER_PLACES = (
+    "中共长宁区仙霞新村街道虹旭居民区支部委员会",
+    "中共闵行区古美路街道平南居民区委员会",
+    "中共浦东新区潍坊新村街道梅园居民区总支部委员会",
+    "中共杨浦区五角场街道政民居民区支部委员会",
+    "中共江苏省昆山市花桥镇党委",
+)
+# The demo's two recent 转出: days before today, and whether the 回执 came back (the first is three months late).
+RECENT_LEAVERS = ((100, False), (40, False))
+
+
+def _fill_transfers(session: Any, today: dt.date, history_start: dt.date) -> int:
+    """The 转入 and 转出 of the demo's members, with their 介绍信 and 回执. Members already marked 已转出 left before
+    the demo's history, as did a few who came in; two members leave in the last months, the first with its 回执
+    three months late (a 工作台 reminder): their records after leaving are taken away, as if never entered. Its
+    own draw, so the rest of the demo stays as it was."""
+    rng = random.Random(today.toordinal() + 18)
+    handlers = ("朱国萍", "陈静")
+    rows = session.execute(
+        select(Member.id, Member.join_date, Member.status, Member.is_committee).order_by(Member.id)
+    ).all()
+    count = 0
+
+    def letter(day: dt.date) -> str:
+        return f"沪组转〔{day.year}〕{rng.randint(1, 300):03d}号"
+
+    def transfer(member_id: int, direction: TransferDirection, day: dt.date, receipt: dt.date | None) -> None:
+        nonlocal count
+        session.add(
+            MemberTransfer(
+                member_id=member_id,
+                direction=direction,
+                date=day,
+                organisation=rng.choice(TRANSFER_PLACES),
+                letter_no=letter(day),
+                handled_by=rng.choice(handlers),
+                receipt_date=receipt,
+            )
+        )
+        count += 1
+
+    ordinary = [row for row in rows if row.status is MemberStatus.ACTIVE and not row.is_committee]
+    for row in rows:  # left before the records begin
+        day = history_start - dt.timedelta(days=rng.randint(30, 700))
+        if row.status is MemberStatus.TRANSFERRED and row.join_date < day:
+            session.get(Member, row.id).left_date = day
+            transfer(row.id, TransferDirection.OUT, day, day + dt.timedelta(days=rng.randint(10, 40)))
+    for row in ordinary[3::17]:  # came in before the records begin
+        day = history_start - dt.timedelta(days=rng.randint(60, 1500))
+        if row.join_date < day:
+            session.get(Member, row.id).transfer_in_date = day
+            transfer(row.id, TransferDirection.IN, day, day + dt.timedelta(days=rng.randint(3, 20)))
+    for (days_ago, answered), row in zip(RECENT_LEAVERS, ordinary[-2:], strict=False):
+        day = (today - dt.timedelta(days=days_ago)).replace(day=1)
+        _leave(session, row.id, day)
+        transfer(row.id, TransferDirection.OUT, day, today if answered else None)
+    session.flush()
+    return count
+
+
+# The demo's 流动党员: days since leaving (and since coming back), where, fixed or not, how they take part, the
+# 流入地党组织 and days since the last contact. The first is six months away at a fixed place (the 工作台 advises a
+# transfer), the second has not been reached for three months.
+AWAY = (
+    (240, None, "江苏省昆山市花桥镇（物流公司）", True, MobileParticipation.HOST, "中共昆山市花桥镇绿地社区委员会", 20),
+    (95, None, "浙江省杭州市余杭区（软件公司）", True, MobileParticipation.ONLINE, "", 100),
+    (60, None, "外省市跑长途运输", False, MobileParticipation.RETURNS, "", 5),
+    (700, 330, "安徽省合肥市（援建项目）", True, MobileParticipation.HOST, "中共合肥市蜀山区笔架山街道工委", 340),
+)
+
+
+def _fill_mobile(session: Any, today: dt.date) -> int:
+    """流动党员 among the demo's members (not the one drifting away, nor those who leave): its own draw."""
+    rng = random.Random(today.toordinal() + 19)
+    rows = session.execute(
+        select(Member.id, Member.join_date, Member.phone)
+        .where(Member.status == MemberStatus.ACTIVE, Member.is_committee.is_(False))
+        .order_by(Member.id)
+    ).all()
+    candidates = rows[len(rows) // 2 + 1 : -2]
+    count = 0
+    for (left_ago, back_ago, place, fixed, way, host, contact_ago), row in zip(AWAY, candidates[::3], strict=False):
+        left_on = today - dt.timedelta(days=left_ago)
+        if row.join_date >= left_on:
+            continue
+        session.add(
+            MobileMember(
+                member_id=row.id,
+                left_on=left_on,
+                returned_on=today - dt.timedelta(days=back_ago) if back_ago else None,
+                place=place,
+                fixed_place=fixed,
+                contact=row.phone,
+                host_organisation=host,
+                card_no=f"沪流{today.year - left_ago // 365}{rng.randint(10000, 99999)}"
+                if way is not MobileParticipation.RETURNS
+                else "",
+                participation=way,
+                last_contact=today - dt.timedelta(days=contact_ago),
+                notes="",
+            )
+        )
+        count += 1
+    session.flush()
+    return count
+
+
+def _leave(session: Any, member_id: int, day: dt.date) -> None:
+    """The member leaves the branch on `day`: not listed at a meeting, a talk or a 民主评议 from then, and no 党费
+    for the months from then."""
+    member = session.get(Member, member_id)
+    member.status, member.left_date = MemberStatus.TRANSFERRED, day
+    later = select(Meeting.id).where(Meeting.date >= day)
+    for meeting in session.scalars(select(Meeting).where(Meeting.id.in_(later))):
+        kept = [entry for entry in meeting.attendance if entry.member_id != member_id]
+        if len(kept) != len(meeting.attendance):
+            left = next(entry for entry in meeting.attendance if entry.member_id == member_id)
+            meeting.voting_members -= 1 if left.can_vote else 0
+            if meeting.vote_taken and meeting.votes_for and left.can_vote and left.status is AttendanceStatus.PRESENT:
+                meeting.votes_for -= 1  # their vote was never cast
+            meeting.attendance = kept
+            summary = summarize_attendance(entry.status for entry in kept)
+            meeting.expected_count, meeting.attended_count = summary.expected, summary.attended
+    for talk in session.scalars(select(Talk).where(Talk.date >= day)):
+        people = [p for p in talk.participants if p.member_id != member_id]
+        if len(people) < 2:
+            session.delete(talk)
+        else:
+            talk.participants = people
+    for review in session.scalars(select(MemberReview).where(MemberReview.meeting_date >= day)):
+        review.entries = [entry for entry in review.entries if entry.member_id != member_id]
+    for payment in session.scalars(select(DuesPayment).where(DuesPayment.member_id == member_id)):
+        if (payment.year, payment.month) >= (day.year, day.month):
+            session.delete(payment)
 
 
 def _drifting_status(day: dt.date, today: dt.date, drawn: AttendanceStatus) -> AttendanceStatus:

@@ -1,12 +1,15 @@
-"""The branch's yearly duties: who belonged on a day, the months' attendance, and 谈心谈话 with its coverage."""
+"""The branch's yearly duties: who belonged on a day, the months' attendance, 谈心谈话 with its coverage,
+组织关系转接 and 流动党员."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import NamedTuple
 
-from desktop_app.core.domain.enums import AttendanceStatus
+from desktop_app.core.domain.enums import AttendanceStatus, MobileParticipation, TransferDirection
+from desktop_app.core.domain.mobile import Away
 from desktop_app.core.domain.talks import PARTNER_LABELS, WITH_SECRETARY, Coverage, TalkMember, coverage
+from desktop_app.core.domain.transfers import Transfer
 from desktop_app.core.reads.rules import belonged_on, belonged_on_params, live
 from desktop_app.core.reads.settings import setting
 from desktop_app.core.storage.plain import Reader, day, optional_day
@@ -117,3 +120,82 @@ def read_coverage(reader: Reader, year: int, today: dt.date) -> Coverage:
     expected = {member.id for member, belongs in members if belongs}
     talks = read_talks(reader, dt.date(year, 1, 1), as_of)
     return coverage(year, [member for member, _ in members], expected, talks, read_partner(reader), as_of)
+
+
+# -- 组织关系转接 ------------------------------------------------------------------------------
+TRANSFERS = (
+    "SELECT member_transfers.member_id, members.name, member_transfers.direction, member_transfers.date,"
+    " member_transfers.organisation, member_transfers.letter_no, member_transfers.handled_by,"
+    " member_transfers.receipt_date FROM member_transfers JOIN members ON members.id = member_transfers.member_id"
+    f" WHERE {live('members')} AND member_transfers.date BETWEEN :first AND :last"
+    " ORDER BY member_transfers.date DESC, members.name_pinyin, member_transfers.direction"
+)
+# The 转出 still awaiting their 回执 (few: a 回执 closes one), whatever their day.
+AWAITING_RECEIPT = (
+    "SELECT member_transfers.member_id, members.name, member_transfers.direction, member_transfers.date,"
+    " member_transfers.organisation, member_transfers.letter_no, member_transfers.handled_by,"
+    " member_transfers.receipt_date FROM member_transfers JOIN members ON members.id = member_transfers.member_id"
+    f" WHERE {live('members')} AND member_transfers.direction = :out AND member_transfers.receipt_date IS NULL"
+    " AND (member_transfers.letter_no <> :blank OR member_transfers.organisation <> :blank)"
+    " ORDER BY member_transfers.date, members.name_pinyin"
+)
+
+
+def _transfer(row: tuple) -> Transfer:
+    member_id, name, direction, date, organisation, letter_no, handled_by, receipt = row
+    return Transfer(
+        member_id,
+        name,
+        TransferDirection(direction),
+        day(date),
+        organisation,
+        letter_no,
+        handled_by,
+        optional_day(receipt),
+    )
+
+
+def read_transfers(reader: Reader, start: dt.date, end: dt.date) -> list[Transfer]:
+    """The 转入 and 转出 of members not in the 回收站 in the range, newest first."""
+    return [_transfer(row) for row in reader.rows(TRANSFERS, {"first": start, "last": end})]
+
+
+def read_awaiting_receipt(reader: Reader) -> list[Transfer]:
+    """The 转出 with a 介绍信 whose 回执 has not come back, oldest first."""
+    return [_transfer(row) for row in reader.rows(AWAITING_RECEIPT, {"out": TransferDirection.OUT.value, "blank": ""})]
+
+
+# -- 流动党员 ------------------------------------------------------------------------------------
+AWAY = (
+    "SELECT mobile_members.id, mobile_members.member_id, members.name, mobile_members.left_on,"
+    " mobile_members.returned_on, mobile_members.place, mobile_members.fixed_place, mobile_members.participation,"
+    " mobile_members.last_contact FROM mobile_members JOIN members ON members.id = mobile_members.member_id"
+    f" WHERE {live('mobile_members')} AND {live('members')} AND mobile_members.left_on <= :last"
+    " AND (mobile_members.returned_on IS NULL OR mobile_members.returned_on > :first)"
+    " ORDER BY members.name_pinyin, mobile_members.left_on"
+)
+
+
+def read_away(reader: Reader, first: dt.date, last: dt.date) -> list[Away]:
+    """The 流动党员 away on some day from `first` to `last` (not in the 回收站), by name."""
+    return [
+        Away(
+            record_id,
+            member_id,
+            name,
+            day(left_on),
+            optional_day(returned_on),
+            place,
+            bool(fixed),
+            MobileParticipation(participation),
+            optional_day(contact),
+        )
+        for record_id, member_id, name, left_on, returned_on, place, fixed, participation, contact in reader.rows(
+            AWAY, {"first": first, "last": last}
+        )
+    ]
+
+
+def read_away_now(reader: Reader, today: dt.date) -> list[Away]:
+    """The 流动党员 away today, by name."""
+    return [away for away in read_away(reader, today, today) if away.away_on(today)]

@@ -137,8 +137,12 @@ class RecordService:
         for spec in self.fields:
             setattr(obj, spec.name, validated[spec.name])
 
+    def field_value(self, obj: Any, name: str) -> Any:
+        """A field's saved value: a column of the row, or (in subclasses) of a part saved with it."""
+        return getattr(obj, name)
+
     def to_form(self, obj: Any) -> dict[str, Any]:
-        return {spec.name: getattr(obj, spec.name) for spec in self.fields}
+        return {spec.name: self.field_value(obj, spec.name) for spec in self.fields}
 
     def warnings(self, values: Mapping[str, Any], today: dt.date | None = None) -> list[str]:
         """What is allowed but probably mistyped (a date in the future, an ID number that disagrees with
@@ -157,7 +161,7 @@ class RecordService:
         """The record as 操作记录 words it: references by name; kinds with lists add them by label."""
         values = {}
         for spec in self.fields:
-            value = getattr(obj, spec.name)
+            value = self.field_value(obj, spec.name)
             if spec.type is FieldType.REF and value is not None:
                 value = referenced_name(obj, spec.name, value)
             values[spec.name] = value

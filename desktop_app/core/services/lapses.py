@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from desktop_app.core.domain.lapses import Mark, Month, Run, dues_mark, meeting_mark, trailing_run
 from desktop_app.core.reads.dues import month_end
-from desktop_app.core.reads.duties import read_attendance_by_month, read_members_on
+from desktop_app.core.reads.duties import read_attendance_by_month, read_away, read_members_on
 from desktop_app.core.services.dues_ledger import ZERO, LedgerRow, read_ledger
 from desktop_app.core.storage.plain import Reader
 
@@ -60,11 +60,20 @@ def read_lapses(
     for year in {y for y, _ in months} - known.keys():
         known[year] = read_ledger(reader, year)
     ledgers = {year: {row.member_id: row for row in rows} for year, rows in known.items()}
+    # The months each 流动党员 taking part elsewhere was away (domain.mobile).
+    elsewhere: dict[int, set[Month]] = defaultdict(set)
+    for away in read_away(reader, spans[0][0], spans[-1][1]):
+        if away.elsewhere:
+            elsewhere[away.member_id] |= {m for m, span in zip(months, spans, strict=True) if away.away_in(*span)}
     lapses = []
     for member_id, name, group in read_members_on(reader, today):
         attended = listed.get(member_id, {})
+        away_months = elsewhere.get(member_id, set())
         # A month the member was listed in no meeting is silent: trailing_run takes it so when it is not marked.
-        meeting_marks = {month: meeting_mark(*counts, running=month == running) for month, counts in attended.items()}
+        meeting_marks = {
+            month: meeting_mark(*counts, running=month == running, elsewhere=month in away_months)
+            for month, counts in attended.items()
+        }
         dues_marks: dict[Month, Mark] = {}
         for year in {y for y, _ in months}:
             row = ledgers[year].get(member_id)

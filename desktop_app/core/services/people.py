@@ -11,15 +11,39 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.core.domain.columns import Column, ColumnKind
-from desktop_app.core.domain.enums import Gender, MemberStatus, MemberType, ResidentStatus
+from desktop_app.core.domain.enums import Gender, MemberStatus, MemberType, ResidentStatus, TransferDirection
 from desktop_app.core.domain.fields import Field, FieldType
 from desktop_app.core.domain.normalize import id_birth_date, id_is_male
 from desktop_app.core.domain.pinyin import initials, sort_key
 from desktop_app.core.reads.clauses import belonged_on
 from desktop_app.core.services.base import ListQuery, RecordService, Validated, name_taken
-from desktop_app.core.storage.models import Member, PartyGroup, Resident
+from desktop_app.core.storage.models import Member, MemberTransfer, PartyGroup, Resident
 
 F = FieldType
+# The member form's 组织关系转接 fields: per direction, the member's date field and the record's columns by field.
+TRANSFER_FIELDS = {
+    TransferDirection.IN: (
+        "transfer_in_date",
+        {
+            "organisation": "transfer_in_from",
+            "letter_no": "transfer_in_letter",
+            "handled_by": "transfer_in_handler",
+            "receipt_date": "transfer_in_receipt",
+        },
+    ),
+    TransferDirection.OUT: (
+        "left_date",
+        {
+            "organisation": "transfer_out_to",
+            "letter_no": "transfer_out_letter",
+            "handled_by": "transfer_out_handler",
+            "receipt_date": "transfer_out_receipt",
+        },
+    ),
+}
+TRANSFER_DETAILS = {
+    name: (direction, column) for direction, (_, details) in TRANSFER_FIELDS.items() for column, name in details.items()
+}
 GroupLeader = aliased(Member, name="leader")
 
 
@@ -105,6 +129,15 @@ class MemberService(RecordService):
         Field("full_date", "转正日期", F.DATE),
         Field("transfer_in_date", "转入本支部日期", F.DATE),
         Field("left_date", "转出或离开日期", F.DATE),
+        # 组织关系转接 (a MemberTransfer of each direction, saved with the member): the 介绍信 and its 回执.
+        Field("transfer_in_from", "转入：来自党组织", F.TEXT, max_length=100),
+        Field("transfer_in_letter", "转入：介绍信编号", F.TEXT, max_length=50),
+        Field("transfer_in_handler", "转入：经手人", F.TEXT, max_length=50),
+        Field("transfer_in_receipt", "转入：回执寄回日期", F.DATE),
+        Field("transfer_out_to", "转出：转往党组织", F.TEXT, max_length=100),
+        Field("transfer_out_letter", "转出：介绍信编号", F.TEXT, max_length=50),
+        Field("transfer_out_handler", "转出：经手人", F.TEXT, max_length=50),
+        Field("transfer_out_receipt", "转出：回执收到日期", F.DATE),
         Field("group_id", "党小组", F.REF),
         Field("phone", "联系电话", F.PHONE),
         Field("id_number", "身份证号", F.ID_NUMBER),
@@ -159,6 +192,19 @@ class MemberService(RecordService):
                 raise self.field_error(name, f"{label}不能早于入党日期 {joined:%Y-%m-%d}")
         if cleaned["left_date"] is not None and cleaned["status"] is not MemberStatus.TRANSFERRED:
             raise self.field_error("status", "填写了转出或离开日期时，状态应为“已转出”")
+        for direction, (date_name, details) in TRANSFER_FIELDS.items():
+            day, word = cleaned[date_name], direction.label
+            if day is None:
+                filled = next((name for name in details.values() if cleaned[name]), None)
+                if filled is not None:
+                    what = next(spec.label for spec in self.fields if spec.name == filled).split("：")[1]
+                    message = f"填写了{what}，请同时填写{word}日期"
+                    raise self.field_error(date_name, message)
+                continue
+            receipt_name = details["receipt_date"]
+            receipt = cleaned[receipt_name]
+            if receipt is not None and receipt < day:
+                raise self.field_error(receipt_name, f"回执日期不能早于{word}日期 {day:%Y-%m-%d}")
         since, until = cleaned["committee_from"], cleaned["committee_until"]
         if since is not None and until is not None and until < since:
             raise self.field_error("committee_until", f"任支委止不能早于任支委起 {since:%Y-%m-%d}")
@@ -172,9 +218,32 @@ class MemberService(RecordService):
         }
 
     def apply(self, session: Session, obj: Any, validated: Validated) -> None:
-        super().apply(session, obj, validated)
+        for spec in self.fields:
+            if spec.name not in TRANSFER_DETAILS:
+                setattr(obj, spec.name, validated[spec.name])
         obj.name_initials = initials(obj.name)
         obj.name_pinyin = sort_key(obj.name)
+        # The member's 转入 and 转出 dates are the records' dates: a record for each date given.
+        kept = {transfer.direction: transfer for transfer in obj.transfers}
+        transfers = []
+        for direction, (date_name, details) in TRANSFER_FIELDS.items():
+            if validated[date_name] is None:
+                continue
+            transfer = kept.get(direction) or MemberTransfer(direction=direction)
+            transfer.date = validated[date_name]
+            for column, name in details.items():
+                setattr(transfer, column, validated[name])
+            transfers.append(transfer)
+        obj.transfers = transfers
+
+    def field_value(self, obj: Any, name: str) -> Any:
+        if name not in TRANSFER_DETAILS:
+            return super().field_value(obj, name)
+        direction, column = TRANSFER_DETAILS[name]
+        transfer = next((t for t in obj.transfers if t.direction is direction), None)
+        if transfer is None:
+            return None if column == "receipt_date" else ""
+        return getattr(transfer, column)
 
     def active_members(self) -> list[MemberBrief]:
         return self.briefs(brief_select().where(Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from desktop_app.core.services.base import RecordService
 from desktop_app.core.services.care import CareService
 from desktop_app.core.services.meetings import MeetingService
+from desktop_app.core.services.mobile import MobileMemberService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.core.services.studio import StudioActivityService, StudioProblemService
 from desktop_app.core.services.talks import TalkService
@@ -23,5 +24,6 @@ def record_services(db: Database) -> dict[str, RecordService]:
         StudioActivityService(db),
         StudioProblemService(db),
         TalkService(db),
+        MobileMemberService(db),
     ]
     return {service.kind_key: service for service in services}

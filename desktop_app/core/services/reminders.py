@@ -10,17 +10,19 @@ from typing import Any
 
 from desktop_app.core.domain.enums import NormPeriod
 from desktop_app.core.domain.lapses import RULE_MONTHS, months_text
+from desktop_app.core.domain.mobile import TRANSFER_ADVICE_MONTHS, transfer_advised
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.domain.rules import SCOPE_WORDS, UnitState, evaluate_compliance
 from desktop_app.core.domain.talks import PARTNER_LABELS, REMIND_FROM_MONTH
 from desktop_app.core.reads.care import follow_ups_due
-from desktop_app.core.reads.duties import read_coverage
+from desktop_app.core.reads.duties import read_away_now, read_coverage
 from desktop_app.core.reads.meetings import read_groups, read_held, read_norms
 from desktop_app.core.reads.settings import first_audit_day, setting
 from desktop_app.core.reads.studio import open_problems
 from desktop_app.core.reads.visits import overdue_practices
 from desktop_app.core.services.dues_ledger import LedgerRow, read_ledger
 from desktop_app.core.services.lapses import read_lapses
+from desktop_app.core.services.transfers import overdue_receipts
 from desktop_app.core.storage.backup_files import list_backups
 from desktop_app.core.storage.plain import Reader
 
@@ -150,6 +152,30 @@ def talk_reminders(reader: Reader, today: dt.date) -> list[Reminder]:
     return reminders
 
 
+def transfer_reminders(reader: Reader, today: dt.date) -> list[Reminder]:
+    """Each 转出 whose 回执 has not come back three months after it (domain.transfers); opens the member."""
+    reminders = []
+    for transfer in overdue_receipts(reader, today):
+        where = f"转往{transfer.organisation}" if transfer.organisation else f"介绍信{transfer.letter_no}"
+        text = f"组织关系转接：{transfer.name} {transfer.date:%Y-%m-%d} {where}，3 个月未收到回执"
+        reminders.append(Reminder(text, Target("member", transfer.member_id), True))
+    return reminders
+
+
+def mobile_reminders(reader: Reader, today: dt.date) -> list[Reminder]:
+    """Each 流动党员 away six months or more at a fixed place: the rules ask for a transfer of the 组织关系
+    (domain.mobile); opens the 流动党员 record."""
+    reminders = []
+    for away in read_away_now(reader, today):
+        if transfer_advised(away, today):
+            text = (
+                f"流动党员：{away.name} 自 {away.left_on:%Y-%m-%d} 在{away.place}，外出满 {TRANSFER_ADVICE_MONTHS} 个月"
+                "且地点固定，应将组织关系转到流入地党组织"
+            )
+            reminders.append(Reminder(text, Target("mobile_member", away.record_id)))
+    return reminders
+
+
 def compute_reminders(reader: Reader, today: dt.date, backup_dir: Path | None) -> list[Reminder]:
     """Everything due today. `backup_dir`: where the automatic backups go (None for a server database,
     which is backed up by its own means)."""
@@ -167,6 +193,8 @@ def compute_reminders(reader: Reader, today: dt.date, backup_dir: Path | None) -
     reminders += dues_reminders(reader, today, thresholds.dues_collection_days, ledgers_read)
     reminders += lapse_reminders(reader, today, ledgers_read)
     reminders += talk_reminders(reader, today)
+    reminders += transfer_reminders(reader, today)
+    reminders += mobile_reminders(reader, today)
     for problem in open_problems(reader, today - dt.timedelta(days=thresholds.problem_open_days)):
         days = (today - problem.raised).days
         description = problem.description

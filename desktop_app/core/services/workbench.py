@@ -1,6 +1,7 @@
 """工作台: everything the first page shows, read in one go through the driver alone (core.reads): at
 start-up on a connection of its own, on a worker, before the ORM has loaded; afterwards on the open database.
-The reminders, the two 12-month charts, this year's care, the latest records, and a new program's first steps."""
+The reminders, the two 12-month charts, this year's care, the latest records, the 流动党员 away with their last
+contact, and a new program's first steps."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop_app.core.domain.mobile import Away
 from desktop_app.core.reads.care import CareTotal, care_totals, newest_care
+from desktop_app.core.reads.duties import read_away_now
 from desktop_app.core.reads.meetings import newest_meetings
 from desktop_app.core.reads.settings import COMMUNITY, read_community_name, read_mode
 from desktop_app.core.reads.visits import newest_visits
@@ -35,6 +38,7 @@ class WorkbenchData:
     care_totals: list[CareTotal]  # this year's
     latest: list[str]  # the newest care actions, meetings and visits, as lines
     first_steps: list[FirstStep]  # 开始使用, for a program not yet in use (else empty)
+    away: list[Away]  # the 流动党员 away today, with their last contact
 
 
 def workbench_data(reader: Reader, today: dt.date, backup_dir: Path | None) -> WorkbenchData:
@@ -48,6 +52,7 @@ def workbench_data(reader: Reader, today: dt.date, backup_dir: Path | None) -> W
         care_totals=care_totals(reader, dt.date(today.year, 1, 1), today),
         latest=latest_lines(reader),
         first_steps=first_steps(reader),
+        away=read_away_now(reader, today),
     )
 
 

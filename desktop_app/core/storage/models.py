@@ -45,6 +45,7 @@ from desktop_app.core.domain.enums import (
     MeetingKind,
     MemberStatus,
     MemberType,
+    MobileParticipation,
     NormPeriod,
     PracticeStatus,
     ProblemStatus,
@@ -54,6 +55,7 @@ from desktop_app.core.domain.enums import (
     ReviewGrade,
     StudioActivityKind,
     TalkWay,
+    TransferDirection,
 )
 from desktop_app.core.storage import plain
 
@@ -301,11 +303,62 @@ class Member(RecordRow):
     notes: Mapped[str] = mapped_column(Text, default="")
 
     group: Mapped[PartyGroup | None] = relationship(foreign_keys=[group_id])
+    # The 转入 and 转出 letters (migration 0018), saved with the member; their dates are copied into
+    # transfer_in_date and left_date, which the membership-on-a-day rule reads.
+    transfers: Mapped[list[MemberTransfer]] = relationship(
+        cascade="all, delete-orphan", order_by="MemberTransfer.direction"
+    )
 
     __table_args__ = (
         Index("ix_members_group_id", "group_id"),
         live_index("members", "name_pinyin"),
         binned_index("members"),
+    )
+
+
+class MemberTransfer(CommunityOwned, Base):
+    """组织关系转接: a member's 转入 to the branch or 转出 from it, with its 介绍信 and 回执 (at most one of each
+    direction per member, as the member has one 转入 date and one 转出 date)."""
+
+    __tablename__ = "member_transfers"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    direction: Mapped[TransferDirection] = mapped_column(enum_column(TransferDirection), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    organisation: Mapped[str] = mapped_column(String(100), default="")  # 转往 (out) / 来自 (in)
+    letter_no: Mapped[str] = mapped_column(String(50), default="")  # 介绍信编号
+    handled_by: Mapped[str] = mapped_column(String(50), default="")  # 经手人
+    receipt_date: Mapped[dt.date | None] = mapped_column(Date)  # 回执: received (out) / sent back (in)
+
+    __table_args__ = (Index("ix_member_transfers_date", "direction", "date"),)
+
+
+class MobileMember(RecordRow):
+    """流动党员: a member away from the branch for work or living (migration 0019), from the day they left to the
+    day they came back (none: still away), where, how to reach them and how they take part in 组织生活."""
+
+    __tablename__ = "mobile_members"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    left_on: Mapped[dt.date] = mapped_column(Date)  # 外出日期
+    returned_on: Mapped[dt.date | None] = mapped_column(Date)  # 返回日期
+    place: Mapped[str] = mapped_column(String(100), default="")  # 外出地点
+    fixed_place: Mapped[bool] = mapped_column(Boolean, default=True)  # 外出地点固定
+    contact: Mapped[str | None] = mapped_column(String(20))  # 联系电话 (masked like a phone)
+    host_organisation: Mapped[str] = mapped_column(String(100), default="")  # 流入地党组织
+    card_no: Mapped[str] = mapped_column(String(50), default="")  # 流动党员活动证编号
+    participation: Mapped[MobileParticipation] = mapped_column(
+        enum_column(MobileParticipation), default=MobileParticipation.RETURNS
+    )
+    last_contact: Mapped[dt.date | None] = mapped_column(Date)  # 最近联系日期
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    member: Mapped[Member] = relationship()
+
+    __table_args__ = (
+        Index("ix_mobile_members_member_id", "member_id"),
+        live_index("mobile_members", "left_on"),
+        binned_index("mobile_members"),
     )
 
 

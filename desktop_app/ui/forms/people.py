@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel
+
 from desktop_app.core.domain.fields import Field
-from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
+from desktop_app.core.services.people import TRANSFER_FIELDS, MemberService, PartyGroupService, ResidentService
 from desktop_app.ui.forms.base import RecordForm
 from desktop_app.ui.kit.editors import ChoiceEditor, Editor, editor_for
 
@@ -28,11 +30,29 @@ class MemberForm(RecordForm[MemberService]):
             "is_committee",
             "committee_role",
             "status",
-            "transfer_in_date",
-            "left_date",
             "notes",
         ),
     )
+    # 组织关系转接: the 转入 and the 转出, side by side under the member's own fields.
+    transfer_boxes = tuple(
+        (title, (date_name, *details.values()))
+        for title, (date_name, details) in zip(("转入本支部", "转出"), TRANSFER_FIELDS.values(), strict=True)
+    )
+
+    def build_extra(self) -> None:
+        transfers = QGroupBox("组织关系转接（介绍信与回执）")
+        row = QHBoxLayout(transfers)
+        for title, names in self.transfer_boxes:
+            box = QGroupBox(title)
+            form = QFormLayout(box)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            for name in names:
+                self._add_row(form, self.specs[name])
+                label = form.labelForField(self._rows[name][1])
+                if isinstance(label, QLabel):  # the box says which way: 来自党组织, not 转入：来自党组织
+                    label.setText(self.specs[name].label.split("：")[-1])
+            row.addWidget(box, 1)
+        self.content.addWidget(transfers)
 
     def make_editor(self, spec: Field) -> Editor:
         editor = editor_for(spec)

@@ -51,6 +51,8 @@ VIEWS = (
     ("谈话覆盖", "talk_coverage", "TalkCoverageView"),
     ("民主评议", "reviews", "ReviewView"),
     ("六个月提醒", "lapses", "LapsesView"),
+    ("关系转接", "transfers", "TransfersView"),  # 组织关系转接: the navigation holds five characters at 特大
+    ("流动党员", "records", "MobileMemberView"),
     ("操作记录", "audit", "AuditView"),
     ("设置", "settings", "SettingsView"),
 )
@@ -74,6 +76,7 @@ RECORD_VIEWS = {
     "resident": ("ResidentView", None),
     "member": ("MemberView", None),
     "talk": ("TalkView", None),
+    "mobile_member": ("MobileMemberView", None),
     "studio_activity": ("StudioView", 0),
     "studio_problem": ("StudioView", 1),
 }

@@ -14,18 +14,21 @@ from desktop_app.core.domain.enums import (
     MeetingKind,
     MemberStatus,
     MemberType,
+    MobileParticipation,
     PracticeStatus,
     ResidentStatus,
     TalkWay,
 )
 from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.meetings import MeetingService
+from desktop_app.core.services.mobile import MobileMemberService
 from desktop_app.core.services.people import MemberService, PartyGroupService, ResidentService
 from desktop_app.core.services.talks import TalkService
 from desktop_app.core.services.visits import VisitService
 from desktop_app.ui.forms.base import S
 from desktop_app.ui.forms.care import CareForm
 from desktop_app.ui.forms.meetings import MeetingForm
+from desktop_app.ui.forms.mobile import MobileMemberForm
 from desktop_app.ui.forms.people import MemberForm, PartyGroupForm, ResidentForm
 from desktop_app.ui.forms.talks import TalkForm
 from desktop_app.ui.forms.visits import VisitForm
@@ -81,6 +84,24 @@ class TalkView(RecordView[TalkService]):
         return [
             DateRangeFilter(),
             ChoiceFilter("全部方式", by_key("way", enum_values(TalkWay))),
+            ChoiceFilter("全部党员", by_key("member_id", members)),
+        ]
+
+
+class MobileMemberView(RecordView[MobileMemberService]):
+    title = "流动党员"
+    form_class = MobileMemberForm
+    wide_columns = ("place", "host_organisation")
+    search_hint = "搜索外出地点、流入地党组织、活动证编号、备注（Ctrl+F）"
+
+    def make_service(self) -> MobileMemberService:
+        return MobileMemberService(self.context.db)
+
+    def make_filters(self) -> list[QueryFilter]:
+        members = [(m.id, m.name) for m in MemberService(self.context.db).active_members()]
+        return [
+            ChoiceFilter("全部（含已返回）", by_key("away", [("away", "外出中"), ("back", "已返回")])),
+            ChoiceFilter("全部参加方式", by_key("participation", enum_values(MobileParticipation))),
             ChoiceFilter("全部党员", by_key("member_id", members)),
         ]
 

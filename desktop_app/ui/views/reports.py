@@ -100,7 +100,7 @@ class ReportsView(Page):
             self.status.setText("")
             self.open_folder.setEnabled(False)
         self.form.setRowVisible(self.include_illness, kind == "care" and self.catalogue is REPORTS)
-        self.form.setRowVisible(self.unmasked, kind == "members" and self.catalogue is REPORTS)
+        self.form.setRowVisible(self.unmasked, kind in ("members", "mobile") and self.catalogue is REPORTS)
         try:
             period = self.period.period()
             count = report_for(self.context.db, kind, self.catalogue).count(period)

@@ -1,9 +1,11 @@
 """The 工作台's contents: what to do today (reminders that open the record or form in one click), the last 12
-months in two charts, this year's care in numbers, and the latest records. Shown from data already read, so the
+months in two charts, this year's care in numbers, the latest records, and the 流动党员 away now with their last
+contact (a tab beside the latest records; Enter or a double click opens one). Shown from data already read, so the
 window can show it as the program starts, before the record pages and the database layer have loaded."""
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 from typing import Any
 
@@ -18,16 +20,19 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QStyle,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_app.core.domain.mobile import Away, contact_text, quiet
 from desktop_app.core.services.first_steps import FirstStep
-from desktop_app.core.services.reminders import Reminder
+from desktop_app.core.services.reminders import Reminder, Target
 from desktop_app.core.services.workbench import WorkbenchData
 from desktop_app.ui.kit.chart import MonthlyChart
 from desktop_app.ui.kit.formatting import chinese_date
@@ -95,6 +100,12 @@ class WorkbenchPanel(QWidget):
         self.care.verticalHeader().setVisible(False)
         self.care.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.latest = QListWidget()
+        self.away = QListWidget()
+        self.away.setToolTip("回车或双击打开该流动党员的记录")
+        self.away.itemActivated.connect(self._away_activated)
+        self.lists = QTabWidget()
+        self.lists.addTab(self.latest, "最近记录")
+        self.lists.addTab(self.away, "流动党员")
 
         charts = QWidget()
         chart_layout = QHBoxLayout(charts)
@@ -106,7 +117,7 @@ class WorkbenchPanel(QWidget):
         grid.addWidget(self.todo_box, 0, 0)
         grid.addWidget(self._box("本年关怀", self.care), 0, 1)
         grid.addWidget(self._box("近 12 个月", charts), 1, 0)
-        grid.addWidget(self._box("最近记录", self.latest), 1, 1)
+        grid.addWidget(self.lists, 1, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         grid.setRowStretch(0, 3)
@@ -153,7 +164,30 @@ class WorkbenchPanel(QWidget):
 
         self.latest.clear()
         self.latest.addItems(data.latest)
+        self.show_away(data.away, data.today)
         self.show_first_steps(data.first_steps)
+
+    def show_away(self, away: list[Away], today: dt.date) -> None:
+        """Each 流动党员 away today: where, how they take part, and their last contact (⚠ when long ago)."""
+        self.away.clear()
+        for person in away:
+            mark = "⚠ " if quiet(person, today) else "• "
+            # The last contact first: the list is narrow, and it is what the secretary acts on.
+            text = f"{mark}{person.name}　{contact_text(person, today)}　{person.place}（{person.participation.label}）"
+            item = QListWidgetItem(text)
+            item.setToolTip(text)
+            item.setData(Qt.ItemDataRole.UserRole, Target("mobile_member", person.record_id))
+            if quiet(person, today):
+                item.setForeground(QBrush(OVERDUE_COLOR))
+            self.away.addItem(item)
+        if not away:
+            self.away.addItem("没有外出中的流动党员")
+        self.lists.setTabText(1, f"流动党员（{len(away)} 人）")
+
+    def _away_activated(self, item: QListWidgetItem) -> None:
+        target = item.data(Qt.ItemDataRole.UserRole)
+        if target is not None:
+            self.reminder_activated.emit(target)
 
     def show_first_steps(self, steps: list[FirstStep]) -> None:
         """开始使用: a button a step, opening its page; a done step is ticked (the core says which are done)."""

@@ -27,6 +27,7 @@ class LapsesReport(Report):
         ReportColumn("连续未参加组织生活（月）", C.COUNT, width=10),
         ReportColumn("未参加的月份", C.LONG_TEXT, width=36),
         ReportColumn("其中请假的月份", width=16),
+        ReportColumn("流动在外参加的月份", width=16),
         ReportColumn("连续未缴党费（月）", C.COUNT, width=10),
         ReportColumn("未缴的月份", C.LONG_TEXT, width=36),
         ReportColumn("备注", width=26),
@@ -55,6 +56,7 @@ class LapsesReport(Report):
                     meetings.length or None,
                     months_text(meetings.months),
                     months_text(meetings.excused),
+                    months_text(meetings.elsewhere),
                     dues.length or None,
                     months_text(dues.months),
                     REACHED_NOTE if meetings.reached or dues.reached else f"满 {WARN_FROM} 个月，请尽早联系",
@@ -64,7 +66,7 @@ class LapsesReport(Report):
             in_meetings = sum(1 for lapse in warned if lapse.meetings.warned)
             in_dues = sum(1 for lapse in warned if lapse.dues.warned)
             meetings_total, dues_total = f"未参加组织生活 {in_meetings} 人", f"未缴党费 {in_dues} 人"
-            total = ("合计", f"{len(warned)} 人", None, None, meetings_total, None, None, dues_total, None)
+            total = ("合计", f"{len(warned)} 人", None, None, meetings_total, None, None, None, dues_total, None)
             sheet.write_row(total, True)
         sheet.finish()
         progress(len(warned), len(warned))

@@ -14,10 +14,12 @@ from desktop_app.core.exchange.reports.dues import DuesReport
 from desktop_app.core.exchange.reports.lapses import LapsesReport
 from desktop_app.core.exchange.reports.meetings import MeetingsReport
 from desktop_app.core.exchange.reports.members import MembersReport
+from desktop_app.core.exchange.reports.mobile import MobileMembersReport
 from desktop_app.core.exchange.reports.reviews import ReviewsReport
 from desktop_app.core.exchange.reports.street import STREET_REPORTS
 from desktop_app.core.exchange.reports.studio import StudioReport
 from desktop_app.core.exchange.reports.talks import TalksReport
+from desktop_app.core.exchange.reports.transfers import TransfersReport
 from desktop_app.core.exchange.reports.visits import VisitsReport
 from desktop_app.core.exchange.reports.workbook import ReportBook, ReportHeader, atomic_target, protect_with_password
 from desktop_app.core.services.profile import ProfileService
@@ -36,6 +38,8 @@ REPORTS: dict[str, type[Report]] = {
         LapsesReport,
         TalksReport,
         ReviewsReport,
+        TransfersReport,
+        MobileMembersReport,
     )
 }
 REPORT_LABELS = {kind: cls.title for kind, cls in REPORTS.items()}
