@@ -20,14 +20,17 @@ from desktop_app.core.domain.duty_figures import (
     DutyFigures,
     DutyRow,
     LapseCounts,
+    MobileCounts,
     ReviewCounts,
     TalkCounts,
+    TransferCounts,
     duty_row,
     to_part,
     total,
 )
-from desktop_app.core.domain.enums import ReviewGrade
+from desktop_app.core.domain.enums import ReviewGrade, TransferDirection
 from desktop_app.core.domain.periods import Period
+from desktop_app.core.domain.transfers import receipt_due
 from desktop_app.core.exchange.demo import fill_demo
 from desktop_app.core.exchange.packages import format as package_format
 from desktop_app.core.exchange.packages.build import build_package, package_period
@@ -37,6 +40,7 @@ from desktop_app.core.exchange.packages.street_import import IMPORTED, REFUSED, 
 from desktop_app.core.exchange.reports.registry import STREET, export_report
 from desktop_app.core.exchange.reports.workbook import READABLE_POINTS, printed_points
 from desktop_app.core.services.street import StreetKeyService, StreetPackageService, StreetUnitService
+from desktop_app.core.services.transfers import overdue_receipts, transfers_between
 from desktop_app.core.storage.models import StreetPackage
 from tests.packages import format_1, quarters
 from tests.unit.test_reports import column_widths
@@ -134,6 +138,27 @@ def test_the_duties_are_read_as_of_the_packages_period(db, tmp_path):
     assert talks_march.members_done < talks_year.members_done
     running = DutyFigures.from_part(duties_part(db, Period.year(TODAY.year), today=TODAY))
     assert running.as_of == TODAY
+
+
+def test_a_package_counts_the_transfers_and_the_members_away_as_of_its_day(db):
+    """The demo's year so far: its 转入/转出 as the 组织关系转接 page lists them, the one 转出 whose 回执 is three
+    months late (not yet the day before it fell due), and its 流动党员 away today: one at a 流入地 for eight months
+    (advised to transfer), one online not reached for a hundred days, one who comes back for meetings."""
+    fill_demo(db, "small", seed=11)
+    figures = DutyFigures.from_part(duties_part(db, Period.year(TODAY.year), today=TODAY))
+    transfers = figures.row(TransferCounts).counts
+    listed = transfers_between(db, dt.date(TODAY.year, 1, 1), TODAY)
+    with db.plain() as reader:
+        (overdue,) = overdue_receipts(reader, TODAY)
+    assert transfers == TransferCounts(
+        transfers_in=sum(1 for transfer in listed if transfer.direction is TransferDirection.IN),
+        transfers_out=sum(1 for transfer in listed if transfer.direction is TransferDirection.OUT),
+        receipts_overdue=1,
+    )
+    before_due = receipt_due(overdue) - dt.timedelta(days=1)
+    earlier = DutyFigures.from_part(duties_part(db, Period.year(before_due.year), today=before_due))
+    assert earlier.row(TransferCounts).counts.receipts_overdue == 0
+    assert figures.row(MobileCounts).counts == MobileCounts(away=3, elsewhere=2, transfer_advised=1, quiet=1)
 
 
 # -- the street's side -------------------------------------------------------------------------------------------

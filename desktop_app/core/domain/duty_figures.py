@@ -8,7 +8,10 @@ package was made), one section per duty:
   书记 (or any 支委, each community's own setting), the talks among members and all the talks of the year;
 - 六个月提醒 (党章 第九条, domain.lapses): how many members are four months or more, and six or more, into a run
   without 组织生活 or without 党费. A street office is the 上级党组织 that approves a 除名 under 第九条: the
-  numbers tell it which communities to help before a member reaches six months. Counts only, never names.
+  numbers tell it which communities to help before a member reaches six months. Counts only, never names;
+- 组织关系转接 (domain.transfers): the year's 转入 and 转出 up to that day, and the 转出 whose 回执 was overdue on it;
+- 流动党员 (domain.mobile): the members away on that day, those taking part in 组织生活 elsewhere, those at a fixed
+  place six months or more (advised to transfer their 组织关系) and those not reached for QUIET_DAYS.
 
 A section is a dataclass of whole numbers, added up field by field for the street's 合计, with the columns it
 shows (a share is worked out from two counts, so a 合计 is the street's own share, not an average of shares).
@@ -27,6 +30,8 @@ from typing import Any, ClassVar, Self
 
 from desktop_app.core.domain.enums import ReviewGrade
 from desktop_app.core.domain.lapses import RULE_MONTHS, WARN_FROM
+from desktop_app.core.domain.mobile import QUIET_DAYS, TRANSFER_ADVICE_MONTHS
+from desktop_app.core.domain.transfers import RECEIPT_MONTHS
 
 PART = "duties"  # the package's part (added by format 2)
 NOT_REPORTED = "未报"  # no package of the period from the community
@@ -154,7 +159,48 @@ class LapseCounts(Counts):
     )
 
 
-SECTIONS: tuple[type[Counts], ...] = (ReviewCounts, TalkCounts, LapseCounts)
+@dataclass(frozen=True)
+class TransferCounts(Counts):
+    KEY = "transfers"
+    TITLE = "组织关系转接"
+    EXPLAINED = (
+        f"当年截至数据日的转入、转出人数；转出满{RECEIPT_MONTHS}个月仍未收到回执的（开具介绍信的转出），按数据日计。"
+    )
+
+    transfers_in: int
+    transfers_out: int
+    receipts_overdue: int
+
+    COLUMNS = (
+        counted("转入\n人数", "transfers_in"),
+        counted("转出\n人数", "transfers_out"),
+        counted(f"转出满{RECEIPT_MONTHS}个月\n未收回执", "receipts_overdue"),
+    )
+
+
+@dataclass(frozen=True)
+class MobileCounts(Counts):
+    KEY = "mobile"
+    TITLE = "流动党员"
+    EXPLAINED = (
+        f"数据日在外的流动党员：其中在流入地或线上参加组织生活的，在固定地点满{TRANSFER_ADVICE_MONTHS}个月"
+        f"（应转接组织关系）的，{QUIET_DAYS}天以上未联系的。"
+    )
+
+    away: int
+    elsewhere: int
+    transfer_advised: int
+    quiet: int
+
+    COLUMNS = (
+        counted("在外\n人数", "away"),
+        counted("在流入地或\n线上参加", "elsewhere"),
+        counted(f"固定地点满\n{TRANSFER_ADVICE_MONTHS}个月", "transfer_advised"),
+        counted(f"{QUIET_DAYS}天以上\n未联系", "quiet"),
+    )
+
+
+SECTIONS: tuple[type[Counts], ...] = (ReviewCounts, TalkCounts, LapseCounts, TransferCounts, MobileCounts)
 
 
 def to_part(year: int, as_of: dt.date, sections: Mapping[str, Counts | None]) -> dict[str, Any]:

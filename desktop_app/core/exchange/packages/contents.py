@@ -15,10 +15,22 @@ from typing import Any
 
 from sqlalchemy import select
 
-from desktop_app.core.domain.duty_figures import Counts, LapseCounts, ReviewCounts, TalkCounts, to_part
+from desktop_app.core.domain.duty_figures import (
+    Counts,
+    LapseCounts,
+    MobileCounts,
+    ReviewCounts,
+    TalkCounts,
+    TransferCounts,
+    to_part,
+)
+from desktop_app.core.domain.enums import TransferDirection
+from desktop_app.core.domain.mobile import quiet, transfer_advised
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.domain.rules import evaluate_compliance
+from desktop_app.core.domain.transfers import receipt_due
 from desktop_app.core.exchange.packages.format import DUTIES
+from desktop_app.core.reads.duties import read_away, read_transfers
 from desktop_app.core.services.care import CareService
 from desktop_app.core.services.compliance import ComplianceService
 from desktop_app.core.services.dues import DuesService
@@ -281,11 +293,47 @@ def lapse_counts(db: Database, period: Period, today: dt.date) -> LapseCounts:
     )
 
 
+def transfer_counts(db: Database, period: Period, today: dt.date) -> TransferCounts:
+    """The year's 转入 and 转出 up to the day, and the 转出 whose 回执 was overdue on it (one that came back later
+    was still awaited then)."""
+    day = as_of(period, today)
+    with db.plain() as reader:
+        transfers = read_transfers(reader, dt.date(1900, 1, 1), day)
+    this_year = [transfer for transfer in transfers if transfer.date.year == day.year]
+    return TransferCounts(
+        transfers_in=sum(1 for transfer in this_year if transfer.direction is TransferDirection.IN),
+        transfers_out=sum(1 for transfer in this_year if transfer.direction is TransferDirection.OUT),
+        receipts_overdue=sum(
+            1
+            for transfer in transfers
+            if transfer.direction is TransferDirection.OUT
+            and transfer.has_letter
+            and (transfer.receipt_date is None or transfer.receipt_date > day)
+            and day >= receipt_due(transfer)
+        ),
+    )
+
+
+def mobile_counts(db: Database, period: Period, today: dt.date) -> MobileCounts:
+    """The 流动党员 away on the day, as the 流动党员 page and the 工作台 judge them."""
+    day = as_of(period, today)
+    with db.plain() as reader:
+        away = [record for record in read_away(reader, day, day) if record.away_on(day)]
+    return MobileCounts(
+        away=len(away),
+        elsewhere=sum(1 for record in away if record.elsewhere),
+        transfer_advised=sum(1 for record in away if transfer_advised(record, day)),
+        quiet=sum(1 for record in away if quiet(record, day)),
+    )
+
+
 # The duties a package carries (domain.duty_figures.SECTIONS): each one read of the period, as of its end.
 DUTY_READS: dict[str, Callable[[Database, Period, dt.date], Counts | None]] = {
     ReviewCounts.KEY: review_counts,
     TalkCounts.KEY: talk_counts,
     LapseCounts.KEY: lapse_counts,
+    TransferCounts.KEY: transfer_counts,
+    MobileCounts.KEY: mobile_counts,
 }
 
 
