@@ -44,6 +44,33 @@ def owner_sql(postgres: Any, sql: str) -> None:
         conn.execute(sql)  # type: ignore[arg-type]
 
 
+def profile(operation: Callable[[], Any], repeat: int) -> None:
+    import cProfile
+    import pstats
+
+    operation()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        operation()
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
+def explain_search(work: Any) -> None:
+    """The search's plan as the 书记 runs it (through the policies), with its timings and buffers."""
+    from sqlalchemy import select
+
+    from desktop_app.core.services.base import ListQuery
+    from desktop_app.core.storage.models import Resident
+
+    statement = work.residents._listing(select(Resident.id), ListQuery(text="王"), None)
+    compiled = statement.compile(work.db.engine)
+    with work.db.engine.connect() as conn:
+        plan = conn.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {compiled}", compiled.params).scalars().all()
+    print("\n".join(["搜索居民的执行计划：", *plan]))
+
+
 def measure(name: str, operation: Callable[[], Any], counter: Counter, repeat: int) -> tuple[str, float, float, float]:
     operation()  # a first call settles caches (statements, mappers)
     times, statements = [], []
@@ -60,13 +87,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.shared_ops", description="单个客户端各操作的耗时")
     parser.add_argument("--repeat", type=int, default=30, help="每个操作测几次")
     parser.add_argument("--statements", action="store_true", help="列出服务器上耗时最多的语句（pg_stat_statements）")
+    parser.add_argument(
+        "--profile",
+        choices=("search", "open", "save", "add", "attendance"),
+        help="先在客户端用 cProfile 剖析这个操作（--repeat 次），列出耗时最多的函数",
+    )
+    parser.add_argument("--explain", action="store_true", help="列出搜索居民的执行计划（以书记身份，经过行级安全策略）")
     args = parser.parse_args(argv)
     import tempfile
 
     from desktop_app.core.services.base import ListQuery
 
     community = load.COMMUNITIES[0]
-    postgres = load.start_server(load.COMMUNITIES, CACHE, "-c shared_preload_libraries=pg_stat_statements")
+    postgres = load.start_server(load.COMMUNITIES, CACHE, " -c shared_preload_libraries=pg_stat_statements")
     try:
         owner_sql(postgres, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         facts = load.community_facts(postgres)
@@ -107,6 +140,15 @@ def main(argv: list[str] | None = None) -> int:
                     large_meeting, {**values, "attendance": attendance, "content": work.token()}, values["version"]
                 )
 
+            operations = {
+                "search": search,
+                "open": open_care,
+                "save": save_care,
+                "add": add_care,
+                "attendance": save_attendance,
+            }
+            if args.profile:
+                profile(operations[args.profile], args.repeat)
             owner_sql(postgres, "SELECT pg_stat_statements_reset()")
             results = [
                 measure("搜索居民（编号 + 第一页）", search, counter, args.repeat),
@@ -115,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
                 measure("新增关怀记录（打开 + 新增）", add_care, counter, args.repeat),
                 measure(f"保存出席登记（{rows} 人的党员大会，打开 + 保存）", save_attendance, counter, args.repeat),
             ]
+            if args.explain:
+                explain_search(work)
             work.db.dispose()
         print(f"{'操作':<40}{'中位数 ms':>12}{'p95 ms':>10}{'语句数':>8}")
         for name, median, p95, statements in results:

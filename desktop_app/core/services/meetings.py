@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, Select, case, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from desktop_app.core.domain.columns import Column, ColumnKind
 from desktop_app.core.domain.enums import AttendanceStatus, AuditAction, MeetingKind, NormPeriod
@@ -18,7 +18,7 @@ from desktop_app.core.domain.rules import AttendanceSummary, Norm, summarize_att
 from desktop_app.core.reads.clauses import belonged_on
 from desktop_app.core.reads.meetings import read_norms
 from desktop_app.core.reads.settings import NORMS_CONFIRMED_KEY
-from desktop_app.core.services.base import RecordService, Validated
+from desktop_app.core.services.base import ID_CHUNK, RecordService, Validated
 from desktop_app.core.services.people import MemberBrief, MemberService, brief_select, could_vote_on
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
@@ -185,14 +185,21 @@ class MeetingService(RecordService):
         attendance = validated["attendance"]
         # Who could vote is fixed when a member is first recorded at this meeting, as things stood then;
         # editing the meeting later keeps it, so a 转正 or transfer since never changes a past verdict.
-        recorded = {entry.member_id: entry.can_vote for entry in obj.attendance} if obj.id else {}
+        recorded = {row.member_id: row for row in obj.attendance} if obj.id else {}
         voters_now = self._voters_on(session, validated["date"])
         new_meeting = obj.id is None
         super().apply(session, obj, validated)
-        obj.attendance = [
-            Attendance(**entry, can_vote=recorded.get(entry["member_id"], entry["member_id"] in voters_now))
-            for entry in attendance
-        ]
+        # A member already listed keeps their row (and its can_vote), changed only where the form changed it: a
+        # save that marks one member of 600 writes one row, not 600 (each through the server's policies).
+        rows = []
+        for entry in attendance:
+            row = recorded.get(entry["member_id"])
+            if row is None:
+                row = Attendance(**entry, can_vote=entry["member_id"] in voters_now)
+            else:
+                row.status, row.reason = entry["status"], entry["reason"]
+            rows.append(row)
+        obj.attendance = rows
         summary = summarize_attendance([entry["status"] for entry in attendance])
         obj.expected_count = summary.expected
         obj.attended_count = summary.attended
@@ -216,10 +223,28 @@ class MeetingService(RecordService):
 
     def audit_values(self, obj: Any) -> dict[str, Any]:
         values = super().audit_values(obj)
-        for entry in obj.attendance:
-            values[f"{entry.member.name}的出席情况"] = entry.status
-            values[f"{entry.member.name}的请假或缺席原因"] = audit.Sensitive(entry.reason)
+        attendance = obj.attendance
+        names = self._member_names(object_session(obj), [entry.member_id for entry in attendance])
+        for entry in attendance:
+            name = names.get(entry.member_id) or entry.member.name
+            values[f"{name}的出席情况"] = entry.status
+            values[f"{name}的请假或缺席原因"] = audit.Sensitive(entry.reason)
         return values
+
+    @staticmethod
+    def _member_names(session: Session | None, ids: list[int]) -> dict[int, str]:
+        """The members' names, a statement per chunk of ids: a meeting of the whole branch lists hundreds, and a
+        lazy load per row was a round trip each to a server."""
+        names: dict[int, str] = {}
+        if session is None:
+            return names
+        for start in range(0, len(ids), ID_CHUNK):
+            chunk = ids[start : start + ID_CHUNK]
+            names.update(
+                (member_id, name)
+                for member_id, name in session.execute(select(Member.id, Member.name).where(Member.id.in_(chunk)))
+            )
+        return names
 
     def meeting_dates_and_topics(self, ids: list[int]) -> list[tuple[dt.date, str]]:
         with self.db.read_session() as session:
