@@ -375,14 +375,25 @@ def _community_indexes(conn: Connection) -> None:
     """Each list index again with community_id first, on a server only. The migrations' index (in list order,
     community_id last: what one community's database needs) makes a list or a search under the policies read
     every community's entries and drop the others' (a search in a 400-resident community read all 47,000 of the
-    street's); this one reads the login's community's range alone, in list order. Idempotent (IF NOT EXISTS)."""
+    street's); this one reads the login's community's range alone, in list order. Idempotent: one already there
+    stays; one on other columns (the list index changed since) is made again."""
     for table, name in community_index_names().items():
         index = next(index for index in Base.metadata.tables[table].indexes if index.name == name)
-        columns = ", ".join(column.name for column in index.columns if column.name != "community_id")
+        columns = ["community_id", *(column.name for column in index.columns if column.name != "community_id")]
+        present = conn.execute(text(INDEX_COLUMNS), {"name": f"{name}_by_community"}).scalar()
+        if present is not None and list(present) != columns:
+            conn.exec_driver_sql(f"DROP INDEX {name}_by_community")
         conn.exec_driver_sql(
-            f"CREATE INDEX IF NOT EXISTS {name}_by_community ON {table} (community_id, {columns})"
-            " WHERE deleted_at IS NULL"
+            f"CREATE INDEX IF NOT EXISTS {name}_by_community ON {table} ({', '.join(columns)}) WHERE deleted_at IS NULL"
         )
+
+
+INDEX_COLUMNS = """
+    SELECT array_agg(a.attname::text ORDER BY k.n) FROM pg_class c
+    JOIN pg_index i ON i.indexrelid = c.oid
+    CROSS JOIN unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+    WHERE c.relname = :name AND c.relnamespace = 'public'::regnamespace"""
 
 
 def _views(conn: Connection) -> None:
