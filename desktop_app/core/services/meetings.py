@@ -18,7 +18,7 @@ from desktop_app.core.domain.rules import AttendanceSummary, Norm, summarize_att
 from desktop_app.core.reads.clauses import belonged_on
 from desktop_app.core.reads.meetings import read_norms
 from desktop_app.core.reads.settings import NORMS_CONFIRMED_KEY
-from desktop_app.core.services.base import ID_CHUNK, RecordService, Validated
+from desktop_app.core.services.base import RecordService, Validated
 from desktop_app.core.services.people import MemberBrief, MemberService, brief_select, could_vote_on
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
@@ -224,7 +224,7 @@ class MeetingService(RecordService):
     def audit_values(self, obj: Any) -> dict[str, Any]:
         values = super().audit_values(obj)
         attendance = obj.attendance
-        names = self._member_names(object_session(obj), [entry.member_id for entry in attendance])
+        names = self._member_names(object_session(obj), obj.id)
         for entry in attendance:
             name = names.get(entry.member_id) or entry.member.name
             values[f"{name}的出席情况"] = entry.status
@@ -232,19 +232,18 @@ class MeetingService(RecordService):
         return values
 
     @staticmethod
-    def _member_names(session: Session | None, ids: list[int]) -> dict[int, str]:
-        """The members' names, a statement per chunk of ids: a meeting of the whole branch lists hundreds, and a
-        lazy load per row was a round trip each to a server."""
-        names: dict[int, str] = {}
-        if session is None:
-            return names
-        for start in range(0, len(ids), ID_CHUNK):
-            chunk = ids[start : start + ID_CHUNK]
-            names.update(
-                (member_id, name)
-                for member_id, name in session.execute(select(Member.id, Member.name).where(Member.id.in_(chunk)))
-            )
-        return names
+    def _member_names(session: Session | None, meeting_id: int | None) -> dict[int, str]:
+        """The names of the members the meeting lists, in one statement: a meeting of the whole branch lists
+        hundreds, and a lazy load per row was a round trip each to a server. (A row not yet written is named by
+        its own load.)"""
+        if session is None or meeting_id is None:
+            return {}
+        stmt = (
+            select(Member.id, Member.name)
+            .join(Attendance, Attendance.member_id == Member.id)
+            .where(Attendance.meeting_id == meeting_id)
+        )
+        return dict(session.execute(stmt).all())  # rows: a Result itself would be taken for a mapping
 
     def meeting_dates_and_topics(self, ids: list[int]) -> list[tuple[dt.date, str]]:
         with self.db.read_session() as session:
