@@ -1,13 +1,14 @@
 """One client's operations on the shared server, one at a time: what each costs by itself.
 
-`python -m benchmarks.shared_ops [--repeat 30] [--statements]` starts the load benchmark's server (its kept cluster,
-benchmarks/shared_load.py), signs in as the 书记 of the first `large` community and times, each `--repeat` times, the
-operations the load mixes: a resident search (ids and the first page), opening a care action, editing one, adding
-one, and saving the attendance of a 党员大会 that lists every member of the branch (600 rows). For each: the median
-and p95 in milliseconds and the statements sent per operation (SQLAlchemy's `before_cursor_execute`, a
-statement of an executemany once). Nothing else runs on the server meanwhile, so the figures are the
-operations' own cost; the load benchmark adds the waiting. `--statements` also prints, from pg_stat_statements,
-the statements that took the server the most time.
+`python -m benchmarks.shared_ops [--repeat 30] [--community 1] [--statements] [--explain] [--profile OP]` starts the
+load benchmark's server (its kept cluster, benchmarks/shared_load.py), signs in as the 书记 of a community (the
+first, `large`, unless told) and times, each `--repeat` times, the operations the load mixes: a resident search
+(ids and the first page), opening a care action, editing one, adding one, and saving the attendance of a 党员大会
+that lists every member of the branch (590 rows in a `large` community). For each: the median and p95 in
+milliseconds and the statements sent per operation (SQLAlchemy's `before_cursor_execute`, an executemany once).
+Nothing else runs on the server meanwhile, so the figures are the operations' own cost; the load benchmark adds
+the waiting. `--statements` also prints, from pg_stat_statements, the statements that took the server the most
+time; `--explain` the search's plan through the policies; `--profile OP` a cProfile of one operation.
 """
 
 from __future__ import annotations
@@ -92,13 +93,21 @@ def main(argv: list[str] | None = None) -> int:
         choices=("search", "open", "save", "add", "attendance"),
         help="先在客户端用 cProfile 剖析这个操作（--repeat 次），列出耗时最多的函数",
     )
+    parser.add_argument(
+        "--community",
+        type=int,
+        default=1,
+        help=f"哪个居民区的书记（1 到 {len(load.COMMUNITIES)}；1、2 为 large，其余 small）",
+    )
     parser.add_argument("--explain", action="store_true", help="列出搜索居民的执行计划（以书记身份，经过行级安全策略）")
     args = parser.parse_args(argv)
     import tempfile
 
     from desktop_app.core.services.base import ListQuery
 
-    community = load.COMMUNITIES[0]
+    if not 1 <= args.community <= len(load.COMMUNITIES):
+        parser.error(f"--community 须在 1 到 {len(load.COMMUNITIES)} 之间")
+    community = load.COMMUNITIES[args.community - 1]
     postgres = load.start_server(load.COMMUNITIES, CACHE, " -c shared_preload_libraries=pg_stat_statements")
     try:
         owner_sql(postgres, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
