@@ -132,18 +132,16 @@ def attendance(ids, statuses, reason="外出"):
     ]
 
 
+def group_meeting(meetings, group, marks):
+    return meetings.create(
+        {"kind": "group_meeting", "date": "2023-03-10", "topic": "学习党章", "group_id": group, "attendance": marks}
+    )
+
+
 def test_meeting_counts_come_from_attendance(branch):
     db, g1, ids, _ = branch
     meetings = MeetingService(db)
-    mid = meetings.create(
-        {
-            "kind": "group_meeting",
-            "date": "2023-03-10",
-            "topic": "学习党章",
-            "group_id": g1,
-            "attendance": attendance(ids, [P, P, P, P, L, A]),
-        }
-    )
+    mid = group_meeting(meetings, g1, attendance(ids, [P, P, P, P, L, A]))
     row = meetings.fetch_rows([mid])[0]
     keys = [c.key for c in meetings.columns()]
     assert row[1 + keys.index("expected")] == "6"
@@ -161,15 +159,7 @@ def test_changing_one_mark_rewrites_that_row_alone_and_keeps_the_rest(branch):
     db, g1, ids, probationary = branch
     meetings = MeetingService(db)
     listed = [*ids[:5], probationary]
-    mid = meetings.create(
-        {
-            "kind": "group_meeting",
-            "date": "2023-03-10",
-            "topic": "学习党章",
-            "group_id": g1,
-            "attendance": attendance(listed, [P, P, P, P, P, P]),
-        }
-    )
+    mid = group_meeting(meetings, g1, attendance(listed, [P, P, P, P, P, P]))
     written: list[tuple[str, int]] = []
 
     def count(_conn, _cursor, statement, parameters, _context, executemany):
