@@ -63,10 +63,10 @@ class PostgresServer:
         )
         return self.launch()
 
-    def start_copy(self, cluster: Path) -> PostgresServer:
+    def start_copy(self, cluster: Path, extra_options: str = "") -> PostgresServer:
         """A cluster kept from an earlier run (its data folder, copied while it was stopped), started afresh."""
         shutil.copytree(cluster, self.data)
-        return self.launch()
+        return self.launch(extra_options)
 
     def launch(self, extra_options: str = "") -> PostgresServer:
         """Start the cluster in `data` (again after a stop): loopback, its own port, `extra_options` (e.g. TLS)."""

@@ -132,24 +132,58 @@ def attendance(ids, statuses, reason="外出"):
     ]
 
 
+def group_meeting(meetings, group, marks):
+    return meetings.create(
+        {"kind": "group_meeting", "date": "2023-03-10", "topic": "学习党章", "group_id": group, "attendance": marks}
+    )
+
+
 def test_meeting_counts_come_from_attendance(branch):
     db, g1, ids, _ = branch
     meetings = MeetingService(db)
-    mid = meetings.create(
-        {
-            "kind": "group_meeting",
-            "date": "2023-03-10",
-            "topic": "学习党章",
-            "group_id": g1,
-            "attendance": attendance(ids, [P, P, P, P, L, A]),
-        }
-    )
+    mid = group_meeting(meetings, g1, attendance(ids, [P, P, P, P, L, A]))
     row = meetings.fetch_rows([mid])[0]
     keys = [c.key for c in meetings.columns()]
     assert row[1 + keys.index("expected")] == "6"
     assert row[1 + keys.index("attended")] == "4"
     assert row[1 + keys.index("rate")] == "67%"
     assert meetings.attendance_summary(mid).on_leave == 1
+
+
+def test_changing_one_mark_rewrites_that_row_alone_and_keeps_the_rest(branch):
+    """A save writes the attendance rows the form changed: on a server each row written goes through the
+    policies, and a branch's 党员大会 lists hundreds. The rows left alone are not written at all;
+    a member taken off the list loses their row, one added gets one."""
+    from sqlalchemy import event
+
+    db, g1, ids, probationary = branch
+    meetings = MeetingService(db)
+    listed = [*ids[:5], probationary]
+    mid = group_meeting(meetings, g1, attendance(listed, [P, P, P, P, P, P]))
+    written: list[tuple[str, int]] = []
+
+    def count(_conn, _cursor, statement, parameters, _context, executemany):
+        if "meeting_attendance" in statement.split("(")[0] and not statement.startswith("SELECT"):
+            written.append((statement.split()[0], len(parameters) if executemany else 1))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        values = meetings.get(mid)
+        marks = [dict(row) for row in values["attendance"]]
+        marks[1] = {**marks[1], "status": A, "reason": "出差"}
+        meetings.update(mid, {**values, "attendance": marks}, version=values["version"])
+        assert written == [("UPDATE", 1)]
+        written.clear()
+        values = meetings.get(mid)
+        marks = [row for row in values["attendance"] if row["member_id"] != ids[0]]
+        marks.append({"member_id": ids[5], "status": P, "reason": ""})
+        meetings.update(mid, {**values, "attendance": marks}, version=values["version"])
+        assert sorted(verb for verb, _ in written) == ["DELETE", "INSERT"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    saved = {row["member_id"]: row["status"] for row in meetings.get(mid)["attendance"]}
+    assert saved == {**dict.fromkeys([*ids[1:6], probationary], P), ids[1]: A}
+    assert meetings.attendance_summary(mid).absent == 1
 
 
 def test_meeting_kind_decides_required_fields(branch):

@@ -160,6 +160,28 @@ def test_server_init_twice_changes_nothing(shared):
         assert conn.execute("SELECT count(*) FROM residents").fetchone() == (2,)
 
 
+def test_init_gives_each_list_a_community_first_index_and_remakes_one_that_changed(shared):
+    """The policies' community test is answered from the front of an index: each list's covering index again,
+    community_id first; a second init keeps it, and one left on other columns is made again."""
+    wanted = server.community_index_names()
+    assert {"residents", "members", "care_actions", "meetings"} <= set(wanted)
+
+    def definition(conn: psycopg.Connection, name: str) -> str:
+        row = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", (name,)).fetchone()
+        return row[0] if row else ""
+
+    with shared.owner() as conn:
+        for table, name in wanted.items():
+            assert f"ON public.{table} USING btree (community_id, " in definition(conn, f"{name}_by_community")
+        conn.execute("DROP INDEX ix_residents_live_by_community")
+        conn.execute("CREATE INDEX ix_residents_live_by_community ON residents (community_id, id)")
+    assert run("init", "--db-url", shared.owner_url) == 0
+    with shared.owner() as conn:
+        assert definition(conn, "ix_residents_live_by_community").endswith(
+            "(community_id, name_pinyin, id, search_text) WHERE (deleted_at IS NULL)"
+        )
+
+
 def test_init_says_what_it_did_and_then_that_all_was_in_place(postgres, capsys):
     name = f"fresh_{uuid.uuid4().hex[:10]}"
     postgres.execute(f"CREATE DATABASE {name}")

@@ -54,6 +54,10 @@ def referenced_name(obj: Any, column_name: str, record_id: int) -> str:
     target = next(m.class_ for m in Base.registry.mappers if m.local_table is foreign_key.column.table)
     session = object_session(obj)
     related = session.get(target, record_id) if session is not None else None
+    if session is not None and related is not None:
+        # Held for the session's life: the session keeps what it loaded only while something refers to it, and a
+        # save names its references twice (before and after), which was a second SELECT each on a server.
+        session.info.setdefault("referenced", []).append(related)
     name = getattr(related, "name", None) or getattr(related, "topic", None)
     return name or f"编号 {record_id}"
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, Select, case, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from desktop_app.core.domain.columns import Column, ColumnKind
 from desktop_app.core.domain.enums import AttendanceStatus, AuditAction, MeetingKind, NormPeriod
@@ -185,14 +185,21 @@ class MeetingService(RecordService):
         attendance = validated["attendance"]
         # Who could vote is fixed when a member is first recorded at this meeting, as things stood then;
         # editing the meeting later keeps it, so a 转正 or transfer since never changes a past verdict.
-        recorded = {entry.member_id: entry.can_vote for entry in obj.attendance} if obj.id else {}
+        recorded = {row.member_id: row for row in obj.attendance} if obj.id else {}
         voters_now = self._voters_on(session, validated["date"])
         new_meeting = obj.id is None
         super().apply(session, obj, validated)
-        obj.attendance = [
-            Attendance(**entry, can_vote=recorded.get(entry["member_id"], entry["member_id"] in voters_now))
-            for entry in attendance
-        ]
+        # A member already listed keeps their row (and its can_vote), changed only where the form changed it: a
+        # save that marks one member of 600 writes one row, not 600 (each through the server's policies).
+        rows = []
+        for entry in attendance:
+            row = recorded.get(entry["member_id"])
+            if row is None:
+                row = Attendance(**entry, can_vote=entry["member_id"] in voters_now)
+            else:
+                row.status, row.reason = entry["status"], entry["reason"]
+            rows.append(row)
+        obj.attendance = rows
         summary = summarize_attendance([entry["status"] for entry in attendance])
         obj.expected_count = summary.expected
         obj.attended_count = summary.attended
@@ -216,10 +223,27 @@ class MeetingService(RecordService):
 
     def audit_values(self, obj: Any) -> dict[str, Any]:
         values = super().audit_values(obj)
-        for entry in obj.attendance:
-            values[f"{entry.member.name}的出席情况"] = entry.status
-            values[f"{entry.member.name}的请假或缺席原因"] = audit.Sensitive(entry.reason)
+        attendance = obj.attendance
+        names = self._member_names(object_session(obj), obj.id)
+        for entry in attendance:
+            name = names.get(entry.member_id) or entry.member.name
+            values[f"{name}的出席情况"] = entry.status
+            values[f"{name}的请假或缺席原因"] = audit.Sensitive(entry.reason)
         return values
+
+    @staticmethod
+    def _member_names(session: Session | None, meeting_id: int | None) -> dict[int, str]:
+        """The names of the members the meeting lists, in one statement: a meeting of the whole branch lists
+        hundreds, and a lazy load per row was a round trip each to a server. (A row not yet written is named by
+        its own load.)"""
+        if session is None or meeting_id is None:
+            return {}
+        stmt = (
+            select(Member.id, Member.name)
+            .join(Attendance, Attendance.member_id == Member.id)
+            .where(Attendance.meeting_id == meeting_id)
+        )
+        return dict(session.execute(stmt).all())  # rows: a Result itself would be taken for a mapping
 
     def meeting_dates_and_topics(self, ids: list[int]) -> list[tuple[dt.date, str]]:
         with self.db.read_session() as session:

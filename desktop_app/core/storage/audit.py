@@ -28,10 +28,18 @@ def os_user() -> str:
         return "未知用户"
 
 
+SESSION_USER_KEY = "shuji_session_user"
+
+
 def actor(session: Session) -> str:
-    """Who is saving: the login on a server (each person signs in with their own account), else the OS user."""
+    """Who is saving: the login on a server (each person signs in with their own account), else the OS user.
+    A server connection's login is asked once and kept with the connection (its `info`, which lives as long as
+    the connection does): the login of a connection never changes, and a save saves a round trip."""
     if session.get_bind().dialect.name == "postgresql":
-        return str(session.scalar(select(literal_column("session_user"))))
+        info = session.connection().info
+        if SESSION_USER_KEY not in info:
+            info[SESSION_USER_KEY] = str(session.scalar(select(literal_column("session_user"))))
+        return str(info[SESSION_USER_KEY])
     return os_user()
 
 

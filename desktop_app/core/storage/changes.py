@@ -82,9 +82,10 @@ def _noted(session: Session) -> dict[str, set[RowKey]]:
 def _note_flush(session: Session, _flush: UOWTransaction) -> None:
     """After a flush the rows written have their keys (new rows too); the lists still say what was written."""
     noted = _noted(session)
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    dirty = session.dirty  # computed over the whole session at each asking: once, not once per row (a 600-row save)
+    for obj in (*session.new, *dirty, *session.deleted):
         state = inspect(obj)
-        if obj in session.dirty and not session.is_modified(obj):
+        if obj in dirty and not session.is_modified(obj):
             continue  # touched, not changed
         table = state.mapper.persist_selectable
         keys = noted.setdefault(str(getattr(table, "name", table)), set())
