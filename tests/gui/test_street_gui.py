@@ -182,7 +182,10 @@ def test_the_dashboard_shows_each_communitys_yearly_duties_after_a_real_import(
     them why there are none, every column in sight."""
     from PySide6.QtWidgets import QAbstractScrollArea
 
+    from desktop_app.core.domain.duty_figures import DutyFigures, MobileCounts, TransferCounts
     from desktop_app.core.domain.enums import ReviewGrade
+    from desktop_app.core.domain.periods import Period
+    from desktop_app.core.exchange.packages.contents import duties_part
     from desktop_app.core.services.reviews import ReviewService
     from desktop_app.core.services.street import StreetUnitService
     from desktop_app.core.services.talks import TalkService
@@ -200,6 +203,7 @@ def test_the_dashboard_shows_each_communitys_yearly_duties_after_a_real_import(
         if seed == 21:
             review = ReviewService(community).sheet(last_year)
             coverage = TalkService(community).coverage(last_year)
+            sent = DutyFigures.from_part(duties_part(community, Period.year(last_year)))
         community.dispose()
     assert review is not None
 
@@ -220,12 +224,19 @@ def test_the_dashboard_shows_each_communitys_yearly_duties_after_a_real_import(
     qtbot.keyClick(dashboard.year, Qt.Key.Key_Down)  # last year
     assert dashboard.year.value() == last_year
     bar = dashboard.tabs.tabBar()
-    assert [bar.tabText(i) for i in range(bar.count())] == ["报送与三会一课", "民主评议", "谈心谈话", "六个月提醒"]
+    assert [bar.tabText(i) for i in range(bar.count())] == [
+        "报送与三会一课",
+        "民主评议",
+        "谈心谈话",
+        "六个月提醒",
+        "组织关系转接",
+        "流动党员",
+    ]
 
     def shown(tab: int):
         qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(tab).center())
         table = dashboard.tabs.currentWidget().findChild(QAbstractScrollArea)
-        assert table is dashboard.duty_tables[("reviews", "talks", "lapses")[tab - 1]]
+        assert table is dashboard.duty_tables[("reviews", "talks", "lapses", "transfers", "mobile")[tab - 1]]
         qtbot.waitUntil(table.isVisible)
         assert not table.horizontalScrollBar().isVisible(), "every column in sight at 1366×768"
         header = table.horizontalHeader()
@@ -251,3 +262,12 @@ def test_the_dashboard_shows_each_communitys_yearly_duties_after_a_real_import(
     assert table.item(r, 4).text() == f"{coverage.committee_share:.0%}"
     assert table.item(r, 7).text() == f"{coverage.member_share:.0%}"
     assert table.item(rows["示例22号居民区"], 2).text() == "旧版数据包无此项"
+
+    for tab, section in ((4, TransferCounts), (5, MobileCounts)):
+        table, rows = shown(tab)
+        counts = sent.row(section).counts
+        assert counts is not None
+        r = rows["示例21号居民区"]
+        shown_counts = [table.item(r, c).text() for c in range(2, 2 + len(section.COLUMNS))]
+        assert shown_counts == [str(value) for value in counts.cells()], section.TITLE
+        assert table.item(rows["示例22号居民区"], 2).text() == "旧版数据包无此项"
