@@ -18,4 +18,3 @@ def mask_id_number(id_number: str | None) -> str:
     if len(id_number) <= 7:
         return "*" * len(id_number)
     return id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:]
-

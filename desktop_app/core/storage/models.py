@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -236,6 +236,8 @@ class CommunityProfile(CommunityOwned, Base):
 
 class Resident(RecordRow):
     __tablename__ = "residents"
+    # What a search looks in (search_text), by the program and by the server for a 社工 (storage.server).
+    SEARCHED: ClassVar[tuple[str, ...]] = ("name", "name_initials", "address", "notes", "phone")
 
     name: Mapped[str] = mapped_column(String(50))
     name_initials: Mapped[str] = mapped_column(String(50), default="")

@@ -24,13 +24,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, String, create_engine, literal_column, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage import migrate, passwords, server_notify
-from desktop_app.core.storage.models import COMMUNITY_NAME_LENGTH, Base
+from desktop_app.core.storage.database import search_text_of
+from desktop_app.core.storage.models import COMMUNITY_NAME_LENGTH, Base, Resident
+from desktop_app.core.storage.roles import HIDDEN_FROM_WORKERS, MASKED_VIEWS
 
 
 @dataclass(frozen=True)
@@ -73,14 +76,9 @@ def binned_tables() -> list[str]:
     return [name for name in community_tables() if "deleted_at" in Base.metadata.tables[name].c]
 
 
-# What a 社工 must never read: ID numbers, illness text, phones (seen masked through residents_masked) and the
-# search text that holds the phone; and no 党费 or 三会一课 table at all.
-HIDDEN_FROM_WORKERS = {
-    "residents": ("id_number", "phone", "search_text"),
-    "members": ("id_number", "phone", "search_text", "birth_date", "notes"),
-    "care_actions": ("illness_detail",),
-}
-NOT_WRITTEN_BY_WORKERS = {"residents": ("id_number",)}
+# Never written by a 社工: a new resident's ID number is left empty (the INSERT names the column, its value is
+# refused unless NULL by `residents_no_id_number_from_workers`), an existing one never changes.
+NOT_UPDATED_BY_WORKERS = {"residents": ("id_number",)}
 # The 社工's tables: residents and care, 学习考察, studio (read and write, never delete a record); what they refer
 # to, read only. The link tables a form rewrites when saved may lose rows.
 WORKER_WRITES = (
@@ -184,6 +182,28 @@ CREATE OR REPLACE TRIGGER audit_log_not_truncated BEFORE TRUNCATE ON audit_log
 """
 
 
+def worker_resident_triggers() -> str:
+    """A 社工 saves a resident without reading its phone: the server fills the search text as the program does
+    (`search_text_of` over the same columns, here the row's own), and keeps a new resident's ID number empty."""
+    searched = search_text_of([literal_column(f"NEW.{name}", String) for name in Resident.SEARCHED])
+    expression = searched.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    return f"""
+CREATE OR REPLACE FUNCTION shuji_resident_saved_by_worker() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+BEGIN
+    IF shuji_current_role() = 'worker' THEN
+        IF TG_OP = 'INSERT' AND NEW.id_number IS NOT NULL THEN
+            RAISE EXCEPTION '社工账号不能填写身份证号（由书记填写）' USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        NEW.search_text := {expression};
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER residents_saved_by_worker BEFORE INSERT OR UPDATE ON residents
+    FOR EACH ROW EXECUTE FUNCTION shuji_resident_saved_by_worker();
+"""
+
+
 @contextmanager
 def audit_stamps_held(conn: Connection) -> Iterator[None]:
     """Audit lines written meanwhile keep their own times and users (a PC's, moved in): the server's stamp is held
@@ -242,6 +262,7 @@ def init(engine: Engine) -> list[str]:
         _policies(conn)
         _views(conn)
         conn.exec_driver_sql(AUDIT_TRIGGERS)
+        conn.exec_driver_sql(worker_resident_triggers())
         server_notify.install_change_triggers(conn)  # other clients' pages follow each commit
         conn.execute(text("DELETE FROM server_settings WHERE key = 'role_model'"))
         conn.execute(
@@ -295,9 +316,9 @@ def _grants(conn: Connection) -> None:
         readable = ", ".join(c for c in columns if c not in hidden)
         conn.exec_driver_sql(f"GRANT SELECT ({readable}) ON {table} TO {worker}")
         if table in WORKER_WRITES:
-            unwritten = NOT_WRITTEN_BY_WORKERS.get(table, ())
-            writable = ", ".join(c for c in columns if c not in unwritten and c != "community_id")
-            conn.exec_driver_sql(f"GRANT INSERT ({writable}), UPDATE ({writable}) ON {table} TO {worker}")
+            inserted = [c for c in columns if c != "community_id"]
+            updated = ", ".join(c for c in inserted if c not in NOT_UPDATED_BY_WORKERS.get(table, ()))
+            conn.exec_driver_sql(f"GRANT INSERT ({', '.join(inserted)}), UPDATE ({updated}) ON {table} TO {worker}")
     for table in WORKER_LINK_DELETES:
         conn.exec_driver_sql(f"GRANT DELETE ON {table} TO {worker}")
     conn.exec_driver_sql(f"GRANT SELECT ON communities, server_logins TO {admin}")
@@ -341,7 +362,9 @@ def _views(conn: Connection) -> None:
         # search_text holds the phone as typed: there it is masked the same way.
         "search_text": f"replace(search_text, {typed_phone}, {masked_phone(typed_phone)}) AS search_text",
     }
-    columns = ", ".join(shown.get(c.name, c.name) for c in Base.metadata.tables["residents"].c if c.name != "id_number")
+    _, left_out = MASKED_VIEWS["residents"]
+    residents = Base.metadata.tables["residents"]
+    columns = ", ".join(shown.get(c.name, c.name) for c in residents.c if c.name not in left_out)
     conn.exec_driver_sql(
         "CREATE OR REPLACE VIEW residents_masked WITH (security_barrier) AS"
         f" SELECT {columns} FROM residents WHERE community_id = (SELECT shuji_current_community())"
