@@ -65,6 +65,11 @@ class Reach:
         return self.role == WORKER
 
     @property
+    def whole_community(self) -> bool:
+        """Whether it reads every record of its community (the 工作台, 三会一课, 党费, reports): not a 社工."""
+        return not self.is_worker
+
+    @property
     def may_bin(self) -> bool:
         """Whether records may go to the 回收站, come back, or be purged."""
         return not self.is_worker

@@ -520,7 +520,13 @@ class SettingsView(Page):
         self.saved_boxes: tuple[ProfileBox | NormBox | ThresholdBox | DuesBox | ServerBox, ...]
         # Boxes that show what other pages change and save on their own buttons: read afresh when shown.
         self.shown_boxes: tuple[StreetOfficeBox | CategoryBox | StreetKeyBox, ...]
-        if street:
+        if not context.db.reach.whole_community:
+            # A 社工's: their connection to the server; the community's settings are the 书记's (shown, not theirs
+            # to change: the server lets a 社工 read them only).
+            self.profile.setEnabled(False)
+            self.saved_boxes = (self.server,)
+            self.shown_boxes = ()
+        elif street:
             # A street office's copy keeps no records of its own: its key and its list of communities.
             self.street_office = StreetOfficeBox(context)
             right.addWidget(self.street_office)
