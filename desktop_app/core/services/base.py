@@ -77,6 +77,32 @@ def name_taken(session: Session, model: Any, name: str, record_id: int | None) -
     return session.scalar(stmt) is not None
 
 
+def conflict_message(described: str, obj: Any, binned: bool = False) -> str:
+    """Who saved the row `obj` (a record, a settings row) and when, while this person edited it."""
+    what = "移到了回收站" if binned else "修改了"
+    who = obj.updated_by or "另一位用户"
+    when = moment_text(obj.updated_at) if obj.updated_at is not None else "刚才"
+    return (
+        f"在您编辑期间，{described}已被 {who} 于 {when} {what}，"
+        "您的修改还没有保存。您填写的内容都还在：可以查看对方的修改，以我的为准保存，或放弃我的修改。"
+    )
+
+
+def settings_conflict(
+    described: str, obj: Any, fields: Sequence[Field], mine: Mapping[str, Any], theirs: Mapping[str, Any]
+) -> EditConflictError:
+    """A settings row (the profile, a care category, a norm, a 核定) saved by someone else since this person
+    read it, as records' conflicts are said: `theirs` with the version now saved."""
+    typed = {spec.name: mine.get(spec.name) for spec in fields}
+    saved = {spec.name: theirs.get(spec.name) for spec in fields}
+    hidden = {spec.name for spec in fields if spec.is_sensitive}
+    return EditConflictError(
+        conflict_message(described, obj),
+        {**theirs, "version": obj.version},
+        audit.diff(typed, saved, labels_of(fields), hidden),
+    )
+
+
 class RecordService:
     """Subclasses name their model, fields, columns and filters; the rest is shared."""
 
@@ -388,12 +414,7 @@ class RecordService:
                 raise self._conflict(session, self._load(session, record_id), values) from exc
 
     def _conflict(self, session: Session, obj: Any, mine: Mapping[str, Any]) -> EditConflictError:
-        what = "移到了回收站" if obj.deleted_at is not None else "修改了"
-        who = obj.updated_by or "另一位用户"
-        message = (
-            f"在您编辑期间，{self.describe(session, obj.id)}已被 {who} 于 {moment_text(obj.updated_at)} {what}，"
-            "您的修改还没有保存。您填写的内容都还在：可以查看对方的修改，以我的为准保存，或放弃我的修改。"
-        )
+        message = conflict_message(self.describe(session, obj.id), obj, obj.deleted_at is not None)
         theirs = self.to_form(obj)
         theirs["id"] = obj.id
         theirs["version"] = obj.version
