@@ -147,7 +147,7 @@ class DuesService:
             DuesAssessment.member_id == member_id, DuesAssessment.year == year
         )
         with self.db.read_session() as session:
-            return dict(session.execute(stmt).tuples().all())
+            return {int(month): int(version) for month, version in session.execute(stmt)}
 
     def assessment_version(self, member_id: int, year: int, from_month: int) -> int:
         return self.assessment_versions(member_id, year).get(from_month, 0)
