@@ -29,6 +29,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
+from desktop_app.core.domain.enums import MeetingKind
 from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage import migrate, passwords, server_notify
 from desktop_app.core.storage.database import search_text_of
@@ -124,6 +125,71 @@ STREET_VIEWS = {
         FROM dues_payments p JOIN communities c ON c.id = p.community_id
         WHERE p.deleted_at IS NULL GROUP BY c.name, p.year, p.month""",
 }
+
+
+def street_meeting_verdicts() -> str:
+    """The 街道's 三会一课 verdict per community for a period: `street_meeting_verdicts(first_day, last_day)`, judged
+    as the desktop's compliance check judges (domain.rules.evaluate_compliance, summed per kind as
+    domain.street_sums.kind_sums): each whole month, quarter or year of the period under a norm, per 党小组 where the
+    norm applies to each (only groups that existed all of it; one in the 回收站 counts as dissolved that day); a kind
+    falls short when any of its units held fewer than the norm asks. 达标, or 未达标 with each kind short as
+    实开/应开. Runs with its owner's rights (the 街道 reads no table), and returns numbers and words only."""
+    kinds = ", ".join(f"('{kind.value}', {position}, '{kind.label}')" for position, kind in enumerate(MeetingKind))
+    return f"""
+CREATE OR REPLACE FUNCTION street_meeting_verdicts(first_day date, last_day date)
+RETURNS TABLE (community text, met boolean, verdict text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+WITH kinds (kind, position, label) AS (VALUES {kinds}),
+units AS (
+    SELECT n.community_id, n.kind, n.count, n.per_group, u.first::date AS unit_first,
+           (u.first + s.step - interval '1 day')::date AS unit_last
+    FROM meeting_norms n
+    CROSS JOIN LATERAL (SELECT CASE n.period WHEN 'month' THEN interval '1 month'
+                               WHEN 'quarter' THEN interval '3 months' ELSE interval '1 year' END AS step) s
+    CROSS JOIN LATERAL generate_series(date_trunc(n.period, first_day::timestamp), last_day::timestamp, s.step) u(first)
+    WHERE u.first >= first_day AND u.first + s.step - interval '1 day' <= last_day
+),
+scoped AS (
+    SELECT u.*, NULL::integer AS group_id FROM units u WHERE NOT u.per_group
+    UNION ALL
+    SELECT u.*, g.id FROM units u JOIN party_groups g ON g.community_id = u.community_id
+    WHERE u.per_group AND (g.founded_date IS NULL OR g.founded_date <= u.unit_first)
+      AND (COALESCE(g.dissolved_date, g.deleted_at::date) IS NULL
+           OR COALESCE(g.dissolved_date, g.deleted_at::date) > u.unit_last)
+),
+held_in AS (
+    SELECT sc.community_id, sc.kind, sc.group_id, sc.count, sc.unit_first, sc.unit_last,
+           (SELECT count(*) FROM meetings m WHERE m.community_id = sc.community_id AND m.kind = sc.kind
+              AND m.deleted_at IS NULL AND m.date BETWEEN sc.unit_first AND sc.unit_last
+              AND (sc.group_id IS NULL OR m.group_id = sc.group_id)) AS held
+    FROM scoped sc
+),
+per_kind AS (
+    SELECT community_id, kind, sum(count) AS required, bool_and(held >= count) AS complete
+    FROM held_in GROUP BY community_id, kind
+),
+held_per_kind AS (
+    SELECT j.community_id, j.kind,
+           sum((SELECT count(*) FROM meetings m WHERE m.community_id = j.community_id AND m.kind = j.kind
+                  AND m.deleted_at IS NULL AND m.date BETWEEN first_day AND last_day
+                  AND (j.group_id IS NULL OR m.group_id = j.group_id))) AS held
+    FROM (SELECT DISTINCT community_id, kind, group_id FROM scoped) j GROUP BY j.community_id, j.kind
+),
+short AS (
+    SELECT p.community_id,
+           string_agg(k.label || '（实开' || h.held || '/应开' || p.required || '）', '、' ORDER BY k.position) AS kinds
+    FROM per_kind p JOIN held_per_kind h USING (community_id, kind) JOIN kinds k ON k.kind = p.kind
+    WHERE NOT p.complete GROUP BY p.community_id
+)
+SELECT c.name::text, s.kinds IS NULL, CASE WHEN s.kinds IS NULL THEN '达标' ELSE '未达标：' || s.kinds END
+FROM communities c LEFT JOIN short s ON s.community_id = c.id
+ORDER BY c.name
+$$;
+REVOKE ALL ON FUNCTION street_meeting_verdicts(date, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION street_meeting_verdicts(date, date) TO shuji_street;
+"""
+
+
 # Who did what, for the 街道 and the 管理员: when, which login, what kind of action on which kind of record;
 # the summary and the changes (names, values) stay with the community.
 AUDIT_OVERVIEW = """
@@ -373,6 +439,7 @@ def _views(conn: Connection) -> None:
     for name, query in STREET_VIEWS.items():
         conn.exec_driver_sql(f"CREATE OR REPLACE VIEW {name} AS {query}")
         conn.exec_driver_sql(f"GRANT SELECT ON {name} TO shuji_street")
+    conn.exec_driver_sql(street_meeting_verdicts())
     conn.exec_driver_sql(f"CREATE OR REPLACE VIEW audit_overview AS {AUDIT_OVERVIEW}")
     conn.exec_driver_sql("GRANT SELECT ON audit_overview TO shuji_street, shuji_admin")
 
