@@ -5,6 +5,8 @@ an ID number, a care action with an illness, a member, a study visit."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from desktop_app.core.domain.normalize import id_check_digit
@@ -45,6 +47,14 @@ class Office:
 
     def open_as(self, login: str) -> Database:
         return open_database(self.root / f"{login}-{uuid.uuid4().hex[:6]}", self.url(login), password=PASSWORD)
+
+    @contextmanager
+    def signed_in(self, login: str) -> Iterator[Database]:
+        db = self.open_as(login)
+        try:
+            yield db
+        finally:
+            db.dispose()
 
 
 def make_office(pg_server: object, root: Path) -> Office:

@@ -34,9 +34,8 @@ def office(office_server, tmp_path_factory):
 
 @pytest.fixture
 def secretary(office):
-    db = office.open_as(office.secretary)
-    yield db
-    db.dispose()
+    with office.signed_in(office.secretary) as db:
+        yield db
 
 
 @pytest.fixture

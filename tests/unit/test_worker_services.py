@@ -26,16 +26,14 @@ def office(postgres, tmp_path):
 
 @pytest.fixture
 def worker(office):
-    db = office.open_as(office.worker)
-    yield db
-    db.dispose()
+    with office.signed_in(office.worker) as db:
+        yield db
 
 
 @pytest.fixture
 def secretary(office):
-    db = office.open_as(office.secretary)
-    yield db
-    db.dispose()
+    with office.signed_in(office.secretary) as db:
+        yield db
 
 
 def test_a_worker_lists_searches_and_picks_residents_with_masked_phones(office, worker):

@@ -133,26 +133,13 @@ class CareCategoryService:
         before = {name: getattr(category, name) for name in cleaned}
         for name, value in cleaned.items():
             setattr(category, name, value)
-        audit.record(
-            session,
-            AuditAction.UPDATE,
-            "care_category",
-            category_id,
-            category.name,
-            audit.field_diff(self.fields, before, cleaned),
-        )
+        _logged(session, category, audit.field_diff(self.fields, before, cleaned))
 
     def set_retired(self, category_id: int, retired: bool) -> None:
         with self.db.session() as session:
             category = self._get(session, category_id)
-            audit.record(
-                session,
-                AuditAction.UPDATE,
-                "care_category",
-                category_id,
-                category.name,
-                audit.diff({"retired": category.retired}, {"retired": retired}, audit.RETIRED_LABEL),
-            )
+            changes = audit.diff({"retired": category.retired}, {"retired": retired}, audit.RETIRED_LABEL)
+            _logged(session, category, changes)
             category.retired = retired
 
     def move(self, category_id: int, offset: int) -> None:
@@ -171,6 +158,10 @@ class CareCategoryService:
         if category is None:
             raise NotFoundError("找不到该关怀类别")
         return category
+
+
+def _logged(session: Session, category: CareCategory, changes: dict[str, list[str | None]]) -> None:
+    audit.record(session, AuditAction.UPDATE, "care_category", category.id, category.name, changes)
 
 
 class CareService(RecordService):
