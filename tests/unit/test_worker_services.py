@@ -108,3 +108,47 @@ def test_what_a_worker_may_not_do_is_refused_in_chinese(office, worker, secretar
     assert "没有这样做的权限" in str(refused.value)
     assert "（社工）" in str(refused.value)
     assert "permission denied" not in str(refused.value)
+
+
+def test_a_worker_records_a_study_visit_with_participants_and_practices(office, worker, secretary):
+    from desktop_app.core.services.people import MemberService
+    from desktop_app.core.services.visits import VisitService
+
+    [member] = MemberService(worker).active_members()
+    visits = VisitService(worker)
+    visit = visits.create(
+        {
+            "date": "2026-05-12",
+            "destination": "虹旭小区",
+            "highlights": "楼组自治",
+            "participant_ids": [member.id],
+            "practices": [{"description": "楼道微更新", "owner": "王丽"}],
+        }
+    )
+    form = visits.get(visit)
+    assert form["participant_ids"] == [member.id]
+    visits.update(visit, {**form, "takeaways": "先从一个楼组试点"}, form["version"])
+    saved = VisitService(secretary).get(visit)
+    assert saved["takeaways"] == "先从一个楼组试点"
+    assert [p["description"] for p in saved["practices"]] == ["楼道微更新"]
+    assert saved["participant_ids"] == [member.id]
+
+
+def test_a_worker_records_the_studios_activities_and_problems(office, worker, secretary):
+    from desktop_app.core.services.studio import StudioActivityService, StudioProblemService, StudioTopicService
+
+    activities, problems = StudioActivityService(worker), StudioProblemService(worker)
+    activity = activities.create({"kind": "seminar", "date": "2026-05-20", "topic": "加装电梯协调"})
+    topic = StudioTopicService(worker).list(include_retired=False)[0]
+    problem = problems.create(
+        {
+            "raised_date": "2026-05-20",
+            "source_activity_id": activity,
+            "topic_id": topic.id,
+            "description": "三号楼加装电梯意见不一",
+        }
+    )
+    form = problems.get(problem)
+    problems.update(problem, {**form, "owner": "王丽"}, form["version"])
+    assert StudioProblemService(secretary).get(problem)["owner"] == "王丽"
+    assert StudioActivityService(secretary).get(activity)["topic"] == "加装电梯协调"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, Connection, MetaData, Table, event, func, select
+from sqlalchemy import Column, Connection, MetaData, Result, Table, event, func, select
 from sqlalchemy.orm import ORMExecuteState, defer, sessionmaker
 
 # What a 社工 must never read: ID numbers, illness text, phones (seen masked through residents_masked) and the
@@ -103,19 +103,22 @@ def read_reach(connection: Connection) -> Reach:
 
 def hide_unseen(factory: sessionmaker[Any], reach: Reach) -> None:
     """The sessions of `factory` load records without the columns this login may not read (a resident loaded
-    by a care form, a care action opened by a 社工): touching one raises instead of asking the server."""
+    by a care form, a care action opened by a 社工): touching one raises instead of asking the server. Not a
+    relationship's lazy load (SQLAlchemy builds it past this hook): a 社工's services read a related person's
+    name by column (VisitService.audit_values)."""
     if not reach.is_worker:
         return
 
     @event.listens_for(factory, "do_orm_execute")
-    def _without_hidden(state: ORMExecuteState) -> None:
+    def _without_hidden(state: ORMExecuteState) -> Result[Any] | None:
         if not state.is_select or state.is_column_load:
-            return
+            return None
         options = [
             defer(getattr(entity, name), raiseload=True)
             for described in getattr(state.statement, "column_descriptions", ())
-            if (entity := described.get("entity")) is not None and described.get("expr") is entity
+            if (entity := described.get("entity")) is not None and described.get("type") is entity
             for name in reach.hidden(entity.__table__.name)
         ]
         if options:
             state.statement = state.statement.options(*options)
+        return None
