@@ -93,3 +93,44 @@ def test_escape_goes_back_to_the_form_with_everything_typed(qtbot, drive_modal, 
     assert form.isVisible()
     assert form.editors["address"].widget.text() == "3号楼202室", "what was typed is still there"
     assert service.get(resident_id)["address"] == "5号楼102室", "nothing of theirs overwritten"
+
+
+def test_settings_saved_meanwhile_are_settled_in_the_same_dialog(qtbot, drive_modal, context, type_text):
+    """设置's 居民区信息 saved by another client of the same data while this person typed: the same choice, and
+    以我的为准 saves what they typed over it."""
+    from desktop_app.core.services.profile import ProfileService
+    from desktop_app.ui.views.settings import SettingsView
+
+    db = context.db
+    view = SettingsView(context)
+    qtbot.addWidget(view)
+    view.resize(1366, 768)
+    view.show()
+    qtbot.waitExposed(view)
+    for name, text in (("community_name", "康宁居民区"), ("secretary_name", "李建国")):
+        edit = view.profile.edits[name]
+        edit.setFocus()
+        edit.selectAll()
+        type_text(edit, text)
+    assert db.file_path is not None
+    other = Database(build_engine(sqlite_url(db.file_path), db.key), db.data_dir)
+    try:
+        theirs = ProfileService(other)
+        seen = theirs.get()
+        theirs.save({**vars(seen), "community_name": "康宁居民区", "secretary_name": "朱国萍"}, seen.version)
+    finally:
+        other.dispose()
+    seen_rows: list[list[str]] = []
+
+    def look_then_keep_mine(dialog):
+        assert isinstance(dialog, EditConflictDialog)
+        assert "居民区信息已被" in dialog.message.text()
+        qtbot.mouseClick(button(dialog, "查看对方的修改"), Click)
+        table = dialog.differences
+        seen_rows.extend([table.item(row, column).text() for column in range(3)] for row in range(table.rowCount()))
+        qtbot.mouseClick(button(dialog, "以我的为准"), Click)
+
+    drive_modal(lambda: qtbot.mouseClick(view.save_button, Click), look_then_keep_mine)
+    assert seen_rows == [["书记姓名", "李建国", "朱国萍"]]
+    assert ProfileService(db).get().secretary_name == "李建国"
+    assert view.saved_note.text() == "设置已保存。"

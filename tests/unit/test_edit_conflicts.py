@@ -210,3 +210,87 @@ def test_an_import_that_updates_a_record_is_a_new_version_of_it(db, tmp_path):
     with pytest.raises(EditConflictError, match="修改了"):
         residents.update(resident_id, {**opened, "notes": "表单里打的字"}, opened["version"])
     assert residents.get(resident_id)["address"] == "新地址"
+
+
+# -- the smaller settings records (migration 0020): the profile, a care category, a norm, a 党费 核定 ------------
+def test_the_profile_saved_meanwhile_is_a_conflict_naming_who_and_mine_can_win(db, other_person):
+    from desktop_app.core.services.profile import ProfileService
+
+    other_db, other_name = other_person
+    mine, theirs = ProfileService(db), ProfileService(other_db)
+    seen_by_me, seen_by_them = mine.get(), theirs.get()
+    assert seen_by_me.version == seen_by_them.version
+    named = {"community_name": "康宁居民区"}
+    theirs.save({**vars(seen_by_them), **named, "secretary_name": "朱国萍"}, seen_by_them.version)
+    typed = {**vars(seen_by_me), **named, "secretary_name": "李建国"}
+    with pytest.raises(EditConflictError) as refused:
+        mine.save(typed, seen_by_me.version)
+    conflict = refused.value
+    assert f"居民区信息已被 {other_name} 于" in str(conflict)
+    assert conflict.changes == {"书记姓名": ["李建国", "朱国萍"]}
+    assert mine.get().secretary_name == "朱国萍", "nothing of theirs overwritten"
+    saved = mine.save(typed, conflict.version)  # 以我的为准, having seen theirs
+    assert saved.secretary_name == "李建国"
+    assert saved.version == conflict.version + 1
+    assert theirs.get().secretary_name == "李建国"
+
+
+def test_a_care_category_and_a_norm_saved_meanwhile_are_conflicts(db, other_person):
+    from desktop_app.core.domain.enums import NormPeriod
+    from desktop_app.core.services.care import CareCategoryService
+    from desktop_app.core.services.meetings import NormService
+
+    other_db, other_name = other_person
+    [category] = [c for c in CareCategoryService(db).list() if c.name == "新生儿送鸡蛋"]
+    CareCategoryService(other_db).update(
+        category.id, {"name": "新生儿送鸡蛋", "default_item": "鸡蛋两箱", "sensitive": False}, category.version
+    )
+    mine = {"name": "新生儿送鸡蛋", "default_item": "鸡蛋一箱半", "sensitive": False}
+    with pytest.raises(EditConflictError) as refused:
+        CareCategoryService(db).update(category.id, mine, category.version)
+    assert f"关怀类别“新生儿送鸡蛋”已被 {other_name} 于" in str(refused.value)
+    assert refused.value.changes == {"默认物品": ["鸡蛋一箱半", "鸡蛋两箱"]}
+    CareCategoryService(db).update(category.id, mine, refused.value.version)
+    assert next(c for c in CareCategoryService(other_db).list() if c.id == category.id).default_item == "鸡蛋一箱半"
+
+    norms = NormService(db)
+    versions = norms.versions()
+    lesson = {"period": NormPeriod.QUARTER, "count": 1, "per_group": False}
+    NormService(other_db).save_all({MeetingKind.PARTY_LESSON: {**lesson, "count": 2}}, versions=versions)
+    with pytest.raises(EditConflictError) as refused:
+        norms.save_all({MeetingKind.PARTY_LESSON: {**lesson, "count": 3}}, versions=versions)
+    assert f"“党课”的频次要求已被 {other_name} 于" in str(refused.value)
+    assert refused.value.changes == {"次数": ["3", "2"]}
+    assert refused.value.theirs["kind"] is MeetingKind.PARTY_LESSON
+    assert next(n for n in norms.list() if n.kind is MeetingKind.PARTY_LESSON).count == 2
+
+
+def test_a_dues_assessment_changed_meanwhile_is_a_conflict(db, other_person):
+    from desktop_app.core.domain.enums import DuesCategory
+    from desktop_app.core.services.dues import Basis, DuesService
+
+    other_db, other_name = other_person
+    member = MemberService(db).create({"name": "李建国", "join_date": "2001-07-01"})
+    dues = DuesService(db)
+    dues.assess_year(2026, {member: Basis(DuesCategory.EMPLOYED, Decimal("4000"))}, dt.date(2026, 1, 5))
+    seen = dues.assessment_version(member, 2026, 7)
+    assert seen == 0, "no change from July yet"
+    DuesService(other_db).record_change(
+        member, 2026, 7, Basis(DuesCategory.RETIRED, Decimal("3000")), dt.date(2026, 6, 20), version=seen
+    )
+    with pytest.raises(EditConflictError) as refused:
+        dues.record_change(
+            member, 2026, 7, Basis(DuesCategory.EMPLOYED, Decimal("6000")), dt.date(2026, 6, 21), version=seen
+        )
+    assert f"李建国 2026年7月起的党费核定已被 {other_name} 于" in str(refused.value)
+    assert "计缴基数" in refused.value.changes
+    assert "3000" not in str(refused.value.changes), "the base is personal data: never shown"
+    dues.record_change(
+        member,
+        2026,
+        7,
+        Basis(DuesCategory.EMPLOYED, Decimal("6000")),
+        dt.date(2026, 6, 21),
+        version=refused.value.version,
+    )
+    assert dues.assessment_version(member, 2026, 7) == refused.value.version + 1

@@ -53,6 +53,11 @@ class DatabaseDamagedError(AppError):
         self.backup = backup
 
 
+class PermissionRefusedError(AppError):
+    """The server refused what the signed-in person's role may not do (a 社工 deleting a record): nothing was
+    written."""
+
+
 class ConcurrentWriteError(AppError):
     """A write found its row saved by someone else since it was read (a version that moved on): nothing of this
     unit of work was written."""

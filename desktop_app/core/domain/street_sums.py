@@ -14,7 +14,7 @@ from typing import Any
 from desktop_app.core.domain.duty_figures import PART, DutyFigures
 from desktop_app.core.domain.enums import MeetingKind, NormPeriod, PracticeStatus, ProblemStatus
 from desktop_app.core.domain.periods import Period
-from desktop_app.core.domain.rules import Group, HeldMeeting, Norm, evaluate_compliance
+from desktop_app.core.domain.rules import Group, HeldMeeting, KindCompliance, Norm, evaluate_compliance
 
 Pieces = Sequence[tuple[Period, dict[str, Any]]]
 ZERO = Decimal("0.00")
@@ -46,8 +46,14 @@ def meetings_by_kind(pieces: Pieces, period: Period, today: dt.date) -> dict[Mee
         for _, content in pieces
         for m in content["meetings"]["meetings"]
     ]
+    return kind_sums(evaluate_compliance(period, norms, held, groups, today))
+
+
+def kind_sums(compliance: Sequence[KindCompliance]) -> dict[MeetingKind, KindSum]:
+    """The compliance check's results per meeting kind, 党小组 added together (also what the server's
+    `street_meeting_verdicts` computes, storage.server)."""
     sums: dict[MeetingKind, KindSum] = {}
-    for item in evaluate_compliance(period, norms, held, groups, today):
+    for item in compliance:
         before = sums.get(item.kind)
         judged = bool(item.units)
         complete = item.complete if judged else True
@@ -83,7 +89,10 @@ class Verdict:
 def meetings_verdict(pieces: Pieces, period: Period, today: dt.date) -> Verdict:
     """达标 or 未达标 with what is missing: the one judgement the 汇总工作台 and the 汇总报表 both show. Every kind
     under a norm must have met it in every month, quarter or year of the period the packages cover."""
-    sums = meetings_by_kind(pieces, period, today)
+    return verdict_of(meetings_by_kind(pieces, period, today))
+
+
+def verdict_of(sums: dict[MeetingKind, KindSum]) -> Verdict:
     return Verdict(
         tuple(f"{s.kind.label}（实开{s.held}/应开{s.required}）" for s in sums.values() if s.judged and not s.complete)
     )

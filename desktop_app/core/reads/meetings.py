@@ -12,6 +12,7 @@ from desktop_app.core.reads.rules import live
 from desktop_app.core.storage.plain import Reader, day, moment, optional_day
 
 NORMS = "SELECT kind, period, count, per_group FROM meeting_norms"
+NORM_VERSIONS = "SELECT kind, version FROM meeting_norms"
 HELD = f"SELECT kind, date, group_id FROM meetings WHERE {live('meetings')} AND date BETWEEN :start AND :end"
 # Every group, those in the 回收站 too: each still answers for the time before it went there.
 GROUPS = "SELECT id, name, founded_date, dissolved_date, deleted_at FROM party_groups ORDER BY name"
@@ -43,6 +44,11 @@ def read_norms(reader: Reader) -> list[Norm]:
         for kind, period, count, per_group in reader.rows(NORMS)
     }
     return [by_kind[kind] for kind in MeetingKind if kind in by_kind]
+
+
+def read_norm_versions(reader: Reader) -> dict[MeetingKind, int]:
+    """Each norm's version, as 设置 hands it back when saving (were they saved by someone else meanwhile?)."""
+    return {MeetingKind(kind): version for kind, version in reader.rows(NORM_VERSIONS)}
 
 
 def read_held(reader: Reader, period: Period) -> list[HeldMeeting]:

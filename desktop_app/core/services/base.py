@@ -8,20 +8,33 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.schema import Column as SchemaColumn
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from desktop_app.core.domain.columns import Column, cell_text
 from desktop_app.core.domain.day_text import moment_text
 from desktop_app.core.domain.enums import AuditAction
-from desktop_app.core.domain.errors import ConcurrentWriteError, EditConflictError, NotFoundError, ValidationError
+from desktop_app.core.domain.errors import (
+    ConcurrentWriteError,
+    EditConflictError,
+    NotFoundError,
+    PermissionRefusedError,
+    ValidationError,
+)
 from desktop_app.core.domain.fields import Field, FieldType, clean_values, labels_of
 from desktop_app.core.storage import audit
-from desktop_app.core.storage.database import Database, like_pattern
+from desktop_app.core.storage.database import Database, like_pattern, search_text_of
 from desktop_app.core.storage.models import Base, RecordRow
+from desktop_app.core.storage.roles import NO_BIN
+
+if TYPE_CHECKING:
+    from sqlalchemy.sql.visitors import ExternallyTraversible
 
 
 @dataclass
@@ -68,6 +81,32 @@ def name_taken(session: Session, model: Any, name: str, record_id: int | None) -
     return session.scalar(stmt) is not None
 
 
+def conflict_message(described: str, obj: Any, binned: bool = False) -> str:
+    """Who saved the row `obj` (a record, a settings row) and when, while this person edited it."""
+    what = "移到了回收站" if binned else "修改了"
+    who = obj.updated_by or "另一位用户"
+    when = moment_text(obj.updated_at) if obj.updated_at is not None else "刚才"
+    return (
+        f"在您编辑期间，{described}已被 {who} 于 {when} {what}，"
+        "您的修改还没有保存。您填写的内容都还在：可以查看对方的修改，以我的为准保存，或放弃我的修改。"
+    )
+
+
+def settings_conflict(
+    described: str, obj: Any, fields: Sequence[Field], mine: Mapping[str, Any], theirs: Mapping[str, Any]
+) -> EditConflictError:
+    """A settings row (the profile, a care category, a norm, a 核定) saved by someone else since this person
+    read it, as records' conflicts are said: `theirs` with the version now saved."""
+    typed = {spec.name: mine.get(spec.name) for spec in fields}
+    saved = {spec.name: theirs.get(spec.name) for spec in fields}
+    hidden = {spec.name for spec in fields if spec.is_sensitive}
+    return EditConflictError(
+        conflict_message(described, obj),
+        {**theirs, "version": obj.version},
+        audit.diff(typed, saved, labels_of(fields), hidden),
+    )
+
+
 class RecordService:
     """Subclasses name their model, fields, columns and filters; the rest is shared."""
 
@@ -95,15 +134,14 @@ class RecordService:
 
     def search_text_expr(self) -> Any:
         """SQL that builds search_text from the searchable columns (one definition for every writer)."""
-        parts = [func.coalesce(col, "") for col in self.search_columns()]
-        joined: ColumnElement[Any] = parts[0]
-        for part in parts[1:]:
-            joined = joined + " " + part
-        return func.lower(joined)
+        return search_text_of(self.search_columns())
 
     def refresh_search_text(self, session: Session, ids: Sequence[int] | None = None) -> None:
-        """Recompute search_text for these records (all when None), e.g. after a bulk insert."""
+        """Recompute search_text for these records (all when None), e.g. after a bulk insert. A login that may
+        not read it (a 社工's residents: it holds the phone) leaves it to the server, which fills it as it saves."""
         model = self.model
+        if "search_text" in self.db.reach.hidden(model.__tablename__):
+            return
         stmt = update(model).values(search_text=self.search_text_expr())
         if ids is not None:
             stmt = stmt.where(model.id.in_(list(ids)))
@@ -134,19 +172,37 @@ class RecordService:
             return self._validated(session, values, record_id)
 
     def _validated(self, session: Session, values: Mapping[str, Any], record_id: int | None) -> Validated:
-        return MappingProxyType(self.validate(session, clean_values(self.fields, values), values, record_id))
+        """What saving writes. Left out: the fields this login never sees, and a masked one handed back as it was
+        shown (a 社工's 138****5678): those are kept as stored, never validated, blanked or overwritten."""
+        shown = self._shown_masked(session, record_id)
+        kept = self.unseen_fields() | {name for name, value in shown.items() if values.get(name) == value}
+        typed = {name: value for name, value in values.items() if name not in kept}
+        settled = self.validate(session, clean_values(self.fields, typed), typed, record_id)
+        return MappingProxyType({name: value for name, value in settled.items() if name not in kept})
+
+    def _shown_masked(self, session: Session, record_id: int | None) -> dict[str, Any]:
+        """The record's columns this login sees masked, as its view shows them (none on a PC's file)."""
+        masked = sorted(self.db.reach.masked_columns(self._table))
+        view = self.db.reach.masked(self._table)
+        if record_id is None or not masked or view is None:
+            return {}
+        row = session.execute(select(*(view.c[name] for name in masked)).where(view.c.id == record_id)).first()
+        return dict(zip(masked, row, strict=True)) if row is not None else {}
 
     def apply(self, session: Session, obj: Any, validated: Validated) -> None:
-        """Write a validated record onto its row: the fields here, the kind's lists in subclasses."""
+        """Write a validated record onto its row: the fields here (those it holds: see `_validated`), the kind's
+        lists in subclasses."""
         for spec in self.fields:
-            setattr(obj, spec.name, validated[spec.name])
+            if spec.name in validated:
+                setattr(obj, spec.name, validated[spec.name])
 
     def field_value(self, obj: Any, name: str) -> Any:
         """A field's saved value: a column of the row, or (in subclasses) of a part saved with it."""
         return getattr(obj, name)
 
     def to_form(self, obj: Any) -> dict[str, Any]:
-        return {spec.name: self.field_value(obj, spec.name) for spec in self.fields}
+        unseen = self.unseen_fields()
+        return {spec.name: self.field_value(obj, spec.name) for spec in self.fields if spec.name not in unseen}
 
     def warnings(self, values: Mapping[str, Any], today: dt.date | None = None) -> list[str]:
         """What is allowed but probably mistyped (a date in the future, an ID number that disagrees with
@@ -164,12 +220,46 @@ class RecordService:
     def audit_values(self, obj: Any) -> dict[str, Any]:
         """The record as 操作记录 words it: references by name; kinds with lists add them by label."""
         values = {}
+        unseen = self.unseen_fields()
         for spec in self.fields:
+            if spec.name in unseen:
+                continue
             value = self.field_value(obj, spec.name)
             if spec.type is FieldType.REF and value is not None:
                 value = referenced_name(obj, spec.name, value)
             values[spec.name] = value
         return values
+
+    # -- what the signed-in login sees (storage.roles) ----------------------------
+    @property
+    def _table(self) -> str:
+        return self.model.__tablename__
+
+    def unseen_fields(self) -> frozenset[str]:
+        """Fields this login never sees (a 社工: ID numbers, illness): not in its lists or forms, never written."""
+        return self.db.reach.unseen(self._table)
+
+    def seen(self, columns: list[Column]) -> list[Column]:
+        """The list columns without those this login never sees."""
+        unseen = self.unseen_fields()
+        return [column for column in columns if column.key not in unseen]
+
+    def readable(self, stmt: Select) -> Select:
+        """`stmt` as this login may run it: a table whose hidden columns it sees masked is read through its view
+        (a 社工's residents through residents_masked: phones and the search text masked)."""
+        table = self.model.__table__
+        view = self.db.reach.masked(self._table)
+        if view is None:
+            return stmt
+
+        def swap(element: Any, **_kw: Any) -> Any:
+            if element is table:
+                return view
+            if isinstance(element, SchemaColumn) and element.table is table:
+                return view.c[element.key]
+            return None
+
+        return cast("Select", replacement_traverse(cast("ExternallyTraversible", stmt), {}, swap))
 
     # -- listing ------------------------------------------------------------------
     def column_by_key(self, key: str) -> Column:
@@ -203,12 +293,12 @@ class RecordService:
 
     def list_ids(self, query: ListQuery | None = None, limit: int | None = None) -> list[int]:
         """Ids of the matching records, filtered and sorted by the database."""
-        return self.db.fetch_ids(self._listing(select(self.model.id), query or ListQuery(), limit))
+        return self.db.fetch_ids(self.readable(self._listing(select(self.model.id), query or ListQuery(), limit)))
 
     def list_ids_with_text(self, query: ListQuery, limit: int | None = None) -> list[tuple[int, str]]:
         """(id, search text) of the matching records, in list order: a search typed on narrows what was found
         without reading again (the text comes from the same index as the ids)."""
-        stmt = self._listing(select(self.model.id, self.model.search_text), query, limit)
+        stmt = self.readable(self._listing(select(self.model.id, self.model.search_text), query, limit))
         return [(record_id, text) for record_id, text in self.db.fetch_stored(stmt)]
 
     def _listing(self, stmt: Select, query: ListQuery, limit: int | None) -> Select:
@@ -221,14 +311,14 @@ class RecordService:
         return self._filtered(stmt, query, join).order_by(*order).limit(limit)
 
     def count(self, query: ListQuery | None = None) -> int:
-        stmt = self._filtered(select(func.count(self.model.id)), query or ListQuery(), join=False)
+        stmt = self.readable(self._filtered(select(func.count(self.model.id)), query or ListQuery(), join=False))
         with self.db.read_session() as session:
             return session.scalar(stmt) or 0
 
     @cached_property
     def _stored_statement(self) -> Select:
         stmt = self.joined(select(self.model.id, *(c.expr for c in self.columns())))
-        return stmt.where(self.model.id.in_(bindparam("ids", expanding=True)))
+        return self.readable(stmt.where(self.model.id.in_(bindparam("ids", expanding=True))))
 
     def fetch_stored(self, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
         """The list columns `(id, value, ...)` as the database stores them, by id (see core.columns).
@@ -251,10 +341,22 @@ class RecordService:
 
     # -- reading and writing one record -------------------------------------------
     def _load(self, session: Session, record_id: int) -> Any:
+        """The record, without what this login may not read (storage.roles.hide_unseen); what it sees masked
+        (a 社工: the phone) as its view shows it, so that a form handing it back unchanged changes nothing."""
         obj = session.get(self.model, record_id)
         if obj is None:
             raise NotFoundError(f"找不到这条{self.kind_label}（编号 {record_id}），可能已被永久删除。")
+        for name, value in self._shown_masked(session, record_id).items():
+            set_committed_value(obj, name, value)
         return obj
+
+    def _expire(self, session: Session, obj: Any) -> None:
+        """Read the record afresh when next used, but for the columns this login may not read."""
+        hidden = set(self.db.reach.hidden(self._table))
+        if not hidden:
+            session.expire(obj)
+            return
+        session.expire(obj, [attr.key for attr in sa_inspect(type(obj)).attrs if attr.key not in hidden])
 
     def get(self, record_id: int) -> dict[str, Any]:
         """The record's values as a form shows them."""
@@ -272,7 +374,7 @@ class RecordService:
             self.apply(session, obj, validated)
             session.add(obj)
             session.flush()
-            session.expire(obj)  # references (group, resident) load by name for the log
+            self._expire(session, obj)  # references (group, resident) load by name for the log
             record_id: int = obj.id
             self.refresh_search_text(session, [record_id])
             audit.record(
@@ -303,7 +405,7 @@ class RecordService:
                 obj.updated_by = who
                 obj.updated_at = dt.datetime.now()
                 session.flush()
-                session.expire(obj)  # relationships (group, attendance) are read afresh for the after-state
+                self._expire(session, obj)  # relationships (group, attendance) are read afresh for the after-state
                 self.refresh_search_text(session, [record_id])
                 changes = audit.field_diff(self.fields, before, self.audit_values(obj))
                 if changes:
@@ -320,12 +422,7 @@ class RecordService:
                 raise self._conflict(session, self._load(session, record_id), values) from exc
 
     def _conflict(self, session: Session, obj: Any, mine: Mapping[str, Any]) -> EditConflictError:
-        what = "移到了回收站" if obj.deleted_at is not None else "修改了"
-        who = obj.updated_by or "另一位用户"
-        message = (
-            f"在您编辑期间，{self.describe(session, obj.id)}已被 {who} 于 {moment_text(obj.updated_at)} {what}，"
-            "您的修改还没有保存。您填写的内容都还在：可以查看对方的修改，以我的为准保存，或放弃我的修改。"
-        )
+        message = conflict_message(self.describe(session, obj.id), obj, obj.deleted_at is not None)
         theirs = self.to_form(obj)
         theirs["id"] = obj.id
         theirs["version"] = obj.version
@@ -368,6 +465,8 @@ class RecordService:
         The ids go to the database in chunks: a person may select all 50,000 care actions, and
         SQLite refuses a statement with more than 32,766 variables (999 on older builds).
         """
+        if not self.db.reach.may_bin:
+            raise PermissionRefusedError(NO_BIN)
         model = self.model
         ids = list(ids)
         changed = 0

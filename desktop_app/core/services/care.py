@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.domain.columns import Column, ColumnKind
 from desktop_app.core.domain.enums import AuditAction, CareStatus
-from desktop_app.core.domain.errors import NotFoundError, ValidationError
+from desktop_app.core.domain.errors import ConcurrentWriteError, EditConflictError, NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.domain.pinyin import initials
 from desktop_app.core.reads.care import CareTotal, care_totals
-from desktop_app.core.services.base import RecordService, Validated, name_taken
+from desktop_app.core.services.base import RecordService, Validated, name_taken, settings_conflict
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import CareAction, CareCategory, Resident
@@ -36,6 +36,7 @@ class CategoryInfo:
     retired: bool
     sensitive: bool
     usage: int
+    version: int  # handed back to `update`: was it saved by someone else meanwhile?
 
 
 class CareCategoryService:
@@ -66,6 +67,7 @@ class CareCategoryService:
             CareCategory.retired,
             CareCategory.sensitive,
             usage,
+            CareCategory.version,
         ).order_by(CareCategory.sort_order, CareCategory.id)
         if not include_retired:
             stmt = stmt.where(CareCategory.retired.is_(False))
@@ -100,34 +102,44 @@ class CareCategoryService:
             )
             return category.id
 
-    def update(self, category_id: int, values: Mapping[str, Any]) -> None:
+    def update(self, category_id: int, values: Mapping[str, Any], version: int | None = None) -> None:
+        """`version`: the one the person's dialog was filled from (`list`); when someone has saved the category
+        since (or retired or moved it), nothing is written and EditConflictError says who and when."""
         cleaned = clean_values(self.fields, values)
-        with self.db.session() as session:
-            category = self._get(session, category_id)
-            self._check_name(session, cleaned["name"], category_id)
-            before = {name: getattr(category, name) for name in cleaned}
-            for name, value in cleaned.items():
-                setattr(category, name, value)
-            audit.record(
-                session,
-                AuditAction.UPDATE,
-                "care_category",
-                category_id,
-                category.name,
-                audit.field_diff(self.fields, before, cleaned),
-            )
+        try:
+            with self.db.session() as session:
+                self._update(session, category_id, cleaned, values, version)
+        except ConcurrentWriteError as exc:  # saved by someone else between our read and our write
+            with self.db.read_session() as session:
+                raise self._conflict(self._get(session, category_id), values) from exc
+
+    def _conflict(self, category: CareCategory, mine: Mapping[str, Any]) -> EditConflictError:
+        theirs = {spec.name: getattr(category, spec.name) for spec in self.fields}
+        return settings_conflict(f"关怀类别“{category.name}”", category, self.fields, mine, theirs)
+
+    def _update(
+        self,
+        session: Session,
+        category_id: int,
+        cleaned: Mapping[str, Any],
+        values: Mapping[str, Any],
+        version: int | None,
+    ) -> None:
+        category = self._get(session, category_id)
+        if version is not None and category.version != version:
+            raise self._conflict(category, values)
+        self._check_name(session, cleaned["name"], category_id)
+        category.updated_by = audit.actor(session)
+        before = {name: getattr(category, name) for name in cleaned}
+        for name, value in cleaned.items():
+            setattr(category, name, value)
+        _logged(session, category, audit.field_diff(self.fields, before, cleaned))
 
     def set_retired(self, category_id: int, retired: bool) -> None:
         with self.db.session() as session:
             category = self._get(session, category_id)
-            audit.record(
-                session,
-                AuditAction.UPDATE,
-                "care_category",
-                category_id,
-                category.name,
-                audit.diff({"retired": category.retired}, {"retired": retired}, audit.RETIRED_LABEL),
-            )
+            changes = audit.diff({"retired": category.retired}, {"retired": retired}, audit.RETIRED_LABEL)
+            _logged(session, category, changes)
             category.retired = retired
 
     def move(self, category_id: int, offset: int) -> None:
@@ -146,6 +158,10 @@ class CareCategoryService:
         if category is None:
             raise NotFoundError("找不到该关怀类别")
         return category
+
+
+def _logged(session: Session, category: CareCategory, changes: dict[str, list[str | None]]) -> None:
+    audit.record(session, AuditAction.UPDATE, "care_category", category.id, category.name, changes)
 
 
 class CareService(RecordService):

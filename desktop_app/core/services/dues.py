@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.domain.dues import (
@@ -21,13 +21,30 @@ from desktop_app.core.domain.dues import (
     monthly_dues,
 )
 from desktop_app.core.domain.enums import AuditAction, DuesCategory, DuesPaymentKind, DuesPaymentWay
-from desktop_app.core.domain.errors import AppError, ValidationError
+from desktop_app.core.domain.errors import AppError, ConcurrentWriteError, EditConflictError, ValidationError
+from desktop_app.core.domain.fields import Field, FieldType
+from desktop_app.core.services.base import settings_conflict
 from desktop_app.core.services.dues_ledger import MONTHS, ZERO, LedgerRow, months_between, read_ledger
 from desktop_app.core.services.lapses import read_lapses
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import DuesAssessment, DuesPayment, DuesRelief, Member
 from desktop_app.core.storage.plain import Reader
+
+# A 核定 as a conflict names it: the base is personal data (hidden in the comparison as in the log).
+ASSESSMENT_FIELDS = (
+    Field("category", "缴费类别", FieldType.TEXT),
+    Field("base", "计缴基数", FieldType.MONEY, sensitive=True),
+    Field("monthly_amount", "每月党费", FieldType.MONEY),
+)
+
+
+def _assessed(member_id: int, year: int, from_month: int) -> tuple[ColumnElement[bool], ...]:
+    return (
+        DuesAssessment.member_id == member_id,
+        DuesAssessment.year == year,
+        DuesAssessment.from_month == from_month,
+    )
 
 
 @dataclass(frozen=True)
@@ -115,54 +132,90 @@ class DuesService:
                 )
             )
             added = 0
+            who = audit.actor(session)
             for member_id, basis in bases.items():
                 if member_id in assessed:
                     continue
-                self._assess(session, member_id, year, 1, basis, decided_on, "年度核定")
+                self._assess(session, member_id, year, 1, basis, decided_on, "年度核定", who)
                 added += 1
             return added
 
+    def assessment_versions(self, member_id: int, year: int) -> dict[int, int]:
+        """The versions of the member's 核定 in the year, by the month each is from (none: 0), handed back to
+        `record_change`."""
+        stmt = select(DuesAssessment.from_month, DuesAssessment.version).where(
+            DuesAssessment.member_id == member_id, DuesAssessment.year == year
+        )
+        with self.db.read_session() as session:
+            return {int(month): int(version) for month, version in session.execute(stmt)}
+
+    def assessment_version(self, member_id: int, year: int, from_month: int) -> int:
+        return self.assessment_versions(member_id, year).get(from_month, 0)
+
     def record_change(
-        self, member_id: int, year: int, from_month: int, basis: Basis, decided_on: dt.date, notes: str = ""
+        self,
+        member_id: int,
+        year: int,
+        from_month: int,
+        basis: Basis,
+        decided_on: dt.date,
+        notes: str = "",
+        version: int | None = None,
     ) -> None:
         """A change the secretary records (a new job, retirement): the new amount from `from_month` on; the
-        months before keep the amount they had."""
+        months before keep the amount they had. A 核定 from that month already there is changed in place.
+        `version`: the one the person saw (`assessment_version`, 0 for none); when someone else recorded one
+        since, nothing is written and EditConflictError says who and when."""
         if from_month not in MONTHS:
             raise ValidationError({"from_month": "月份应在 1 到 12 之间"}, {"from_month": "起始月份"})
-        with self.db.session() as session:
-            existing = session.scalar(
-                select(DuesAssessment).where(
-                    DuesAssessment.member_id == member_id,
-                    DuesAssessment.year == year,
-                    DuesAssessment.from_month == from_month,
+        try:
+            with self.db.session() as session:
+                existing = session.scalar(select(DuesAssessment).where(*_assessed(member_id, year, from_month)))
+                if version is not None and (existing.version if existing is not None else 0) != version:
+                    assert existing is not None, "a 核定 is never deleted by the program"
+                    raise self._conflict(session, existing, basis)
+                who = audit.actor(session)
+                self._assess(
+                    session, member_id, year, from_month, basis, decided_on, notes or "变更核定", who, existing
                 )
-            )
-            if existing is not None:
-                session.delete(existing)
-                session.flush()
-            self._assess(session, member_id, year, from_month, basis, decided_on, notes or "变更核定")
+        except ConcurrentWriteError as exc:  # changed by someone else between our read and our write
+            with self.db.read_session() as session:
+                changed = session.scalar(select(DuesAssessment).where(*_assessed(member_id, year, from_month)))
+                assert changed is not None
+                raise self._conflict(session, changed, basis) from exc
+
+    def _conflict(self, session: Session, row: DuesAssessment, mine: Basis) -> EditConflictError:
+        member = session.get(Member, row.member_id)
+        described = f"{member.name if member else row.member_id} {row.year}年{row.from_month}月起的党费核定"
+        theirs = {"category": row.category.label, "base": row.base, "monthly_amount": row.monthly_amount}
+        typed = {"category": mine.category.label, "base": mine.base, "monthly_amount": self.amount(mine)}
+        return settings_conflict(described, row, ASSESSMENT_FIELDS, typed, theirs)
 
     def _assess(
-        self, session: Session, member_id: int, year: int, from_month: int, basis: Basis, day: dt.date, notes: str
+        self,
+        session: Session,
+        member_id: int,
+        year: int,
+        from_month: int,
+        basis: Basis,
+        day: dt.date,
+        notes: str,
+        who: str,
+        row: DuesAssessment | None = None,
     ) -> None:
         amount = self.amount(basis)
-        session.add(
-            DuesAssessment(
-                member_id=member_id,
-                year=year,
-                from_month=from_month,
-                category=basis.category,
-                base=basis.base,
-                monthly_amount=amount,
-                decided_on=day,
-                notes=notes,
-            )
-        )
+        action = AuditAction.CREATE if row is None else AuditAction.UPDATE
+        if row is None:
+            row = DuesAssessment(member_id=member_id, year=year, from_month=from_month)
+            session.add(row)
+        row.updated_by = who
+        row.category, row.base, row.monthly_amount = basis.category, basis.base, amount
+        row.decided_on, row.notes = day, notes
         name = session.get(Member, member_id)
         # The base is personal data: the log says it was set, never what it is.
         audit.record(
             session,
-            AuditAction.CREATE,
+            action,
             "dues_assessment",
             member_id,
             f"{notes}：{name.name if name else member_id} {year}年{from_month}月起",

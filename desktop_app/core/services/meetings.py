@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session, object_session
 
 from desktop_app.core.domain.columns import Column, ColumnKind
 from desktop_app.core.domain.enums import AttendanceStatus, AuditAction, MeetingKind, NormPeriod
-from desktop_app.core.domain.errors import NotFoundError, ValidationError
+from desktop_app.core.domain.errors import ConcurrentWriteError, EditConflictError, NotFoundError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.domain.rules import AttendanceSummary, Norm, summarize_attendance
 from desktop_app.core.reads.clauses import belonged_on
-from desktop_app.core.reads.meetings import read_norms
+from desktop_app.core.reads.meetings import read_norm_versions, read_norms
 from desktop_app.core.reads.settings import NORMS_CONFIRMED_KEY
-from desktop_app.core.services.base import RecordService, Validated
+from desktop_app.core.services.base import RecordService, Validated, settings_conflict
 from desktop_app.core.services.people import MemberBrief, MemberService, brief_select, could_vote_on
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
@@ -342,27 +342,63 @@ class NormService:
         with self.db.plain() as reader:
             return read_norms(reader)
 
-    def save_all(self, values: Mapping[MeetingKind, Mapping[str, Any]], reviewed: bool = False) -> None:
+    def versions(self) -> dict[MeetingKind, int]:
+        """Each norm's version, handed back to `save_all` with what the person typed over it."""
+        with self.db.plain() as reader:
+            return read_norm_versions(reader)
+
+    def save_all(
+        self,
+        values: Mapping[MeetingKind, Mapping[str, Any]],
+        reviewed: bool = False,
+        versions: Mapping[MeetingKind, int] | None = None,
+    ) -> None:
         """设置's 保存: every norm in one transaction. `reviewed`: the person went through them (changed one, or
-        came to them from 开始使用), so they count as set even where kept as they were."""
+        came to them from 开始使用), so they count as set even where kept as they were. `versions`: those the
+        page was filled from (`versions`); a norm someone else saved since stops the save, nothing written, with
+        EditConflictError saying who and when."""
         cleaned = {kind: clean_values(self.fields, each) for kind, each in values.items()}
-        with self.db.session() as session:
-            for kind, each in cleaned.items():
-                self._update(session, kind, each)
-            if reviewed and app_settings.stored(session, NORMS_CONFIRMED_KEY) is None:
-                app_settings.store(session, NORMS_CONFIRMED_KEY, dt.date.today().isoformat())
+        versions = versions or {}
+        try:
+            with self.db.session() as session:
+                for kind, each in cleaned.items():
+                    self._update(session, kind, each, values[kind], versions.get(kind))
+                if reviewed and app_settings.stored(session, NORMS_CONFIRMED_KEY) is None:
+                    app_settings.store(session, NORMS_CONFIRMED_KEY, dt.date.today().isoformat())
+        except ConcurrentWriteError as exc:  # saved by someone else between our read and our write
+            with self.db.read_session() as session:
+                for kind in cleaned:
+                    norm = session.get(MeetingNorm, kind)
+                    if norm is not None and norm.version != versions.get(kind, norm.version):
+                        raise self._conflict(norm, values[kind]) from exc
+            raise
 
-    def update(self, kind: MeetingKind, values: Mapping[str, Any]) -> None:
-        cleaned = clean_values(self.fields, values)
-        with self.db.session() as session:
-            self._update(session, kind, cleaned)
+    def update(self, kind: MeetingKind, values: Mapping[str, Any], version: int | None = None) -> None:
+        self.save_all({kind: values}, versions={kind: version} if version is not None else None)
 
-    def _update(self, session: Session, kind: MeetingKind, cleaned: Mapping[str, Any]) -> None:
+    def _conflict(self, norm: MeetingNorm, mine: Mapping[str, Any]) -> EditConflictError:
+        theirs = {spec.name: getattr(norm, spec.name) for spec in self.fields}
+        conflict = settings_conflict(f"“{norm.kind.label}”的频次要求", norm, self.fields, mine, theirs)
+        conflict.theirs["kind"] = norm.kind  # which norm: 以我的为准 saves over its version
+        return conflict
+
+    def _update(
+        self,
+        session: Session,
+        kind: MeetingKind,
+        cleaned: Mapping[str, Any],
+        typed: Mapping[str, Any],
+        version: int | None,
+    ) -> None:
         norm = session.get(MeetingNorm, kind)
         if norm is None:
             raise NotFoundError(f"没有“{kind.label}”的频次设置")
+        if version is not None and norm.version != version:
+            raise self._conflict(norm, typed)
         before = {"period": norm.period, "count": norm.count, "per_group": norm.per_group}
-        norm.period, norm.count, norm.per_group = cleaned["period"], cleaned["count"], cleaned["per_group"]
         changes = audit.field_diff(self.fields, before, cleaned)
+        if changes:
+            norm.updated_by = audit.actor(session)
+        norm.period, norm.count, norm.per_group = cleaned["period"], cleaned["count"], cleaned["per_group"]
         if changes:
             audit.record(session, AuditAction.UPDATE, "meeting_norm", None, f"{kind.label}频次要求", changes)

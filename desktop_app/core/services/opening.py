@@ -169,7 +169,12 @@ def open_and_read(
 
     db = open_database(directory, db_url, key=key, check_integrity=check_first, password=password)
     try:
-        first_page = read_workbench and ProfileService(db).get().is_set and ModeService(db).get() == COMMUNITY
+        first_page = (
+            read_workbench
+            and db.reach.whole_community  # a 社工's first page is a list of theirs
+            and ProfileService(db).get().is_set
+            and ModeService(db).get() == COMMUNITY
+        )
         return Opened(db, workbench_of(db) if first_page else None)
     except BaseException:
         db.dispose()

@@ -70,20 +70,22 @@ class ResidentService(RecordService):
 
     def columns(self) -> list[Column]:
         r = Resident
-        return [
-            Column("name", "姓名", r.name, sort_expr=r.name_pinyin),
-            Column("gender", "性别", r.gender, ColumnKind.ENUM, Gender),
-            Column("birth_date", "出生日期", r.birth_date, ColumnKind.DATE),
-            Column("id_number", "身份证号", r.id_number, ColumnKind.ID_NUMBER),
-            Column("phone", "联系电话", r.phone, ColumnKind.PHONE),
-            Column("address", "住址", r.address),
-            Column("tags", "标签", r.tags, ColumnKind.TAGS),
-            Column("status", "状态", r.status, ColumnKind.ENUM, ResidentStatus),
-            Column("notes", "备注", r.notes),
-        ]
+        return self.seen(
+            [
+                Column("name", "姓名", r.name, sort_expr=r.name_pinyin),
+                Column("gender", "性别", r.gender, ColumnKind.ENUM, Gender),
+                Column("birth_date", "出生日期", r.birth_date, ColumnKind.DATE),
+                Column("id_number", "身份证号", r.id_number, ColumnKind.ID_NUMBER),
+                Column("phone", "联系电话", r.phone, ColumnKind.PHONE),
+                Column("address", "住址", r.address),
+                Column("tags", "标签", r.tags, ColumnKind.TAGS),
+                Column("status", "状态", r.status, ColumnKind.ENUM, ResidentStatus),
+                Column("notes", "备注", r.notes),
+            ]
+        )
 
     def search_columns(self) -> list[Any]:
-        return [Resident.name, Resident.name_initials, Resident.address, Resident.notes, Resident.phone]
+        return [getattr(Resident, name) for name in Resident.SEARCHED]
 
     def title_expr(self) -> Any:
         return Resident.name + " " + Resident.address
@@ -106,7 +108,7 @@ class ResidentService(RecordService):
         query = ListQuery(text=text, filters={"status": ResidentStatus.ACTIVE.value}, sort_key="name")
         stmt = self._filtered(select(Resident.id, Resident.name, Resident.address), query)
         with self.db.read_session() as session:
-            return [tuple(row) for row in session.execute(stmt.order_by(Resident.name).limit(limit))]
+            return [tuple(row) for row in session.execute(self.readable(stmt.order_by(Resident.name).limit(limit)))]
 
 
 class MemberService(RecordService):

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.domain.enums import AuditAction
+from desktop_app.core.domain.errors import ConcurrentWriteError, EditConflictError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
+from desktop_app.core.services.base import settings_conflict
 from desktop_app.core.storage import audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import CommunityProfile
@@ -24,6 +26,7 @@ class Profile:
     secretary_name: str
     reporter_name: str
     unit_code: str = ""  # 单位代码: how the street office knows this community's data packages
+    version: int = 0  # handed back to `save`: was it saved by someone else meanwhile? (0: never saved)
 
     @property
     def is_set(self) -> bool:
@@ -47,24 +50,41 @@ class ProfileService:
         with self.db.read_session() as session:
             row = the_profile(session)
             if row is None:
-                return Profile(*("",) * len(self.fields))
-            return Profile(**{f.name: getattr(row, f.name) for f in self.fields})
+                return Profile("", "", "", "", "")
+            return Profile(**{f.name: getattr(row, f.name) for f in self.fields}, version=row.version)
 
-    def save(self, values: Mapping[str, Any]) -> Profile:
+    def save(self, values: Mapping[str, Any], version: int | None = None) -> Profile:
+        """`version`: the one the person's form was filled from (`get`); when someone has saved the profile
+        since, nothing is written and EditConflictError says who and when."""
         cleaned = clean_values(self.fields, values)
-        with self.db.session() as session:
-            row = the_profile(session)
-            if row is None:
-                row = CommunityProfile()
-                session.add(row)
+        try:
+            with self.db.session() as session:
+                row = the_profile(session)
+                if row is None:
+                    row = CommunityProfile()
+                    session.add(row)
+                    session.flush()
+                elif version is not None and row.version != version:
+                    raise self._conflict(row, values)
+                who = audit.actor(session)
+                before = {name: getattr(row, name) for name in cleaned}
+                for name, value in cleaned.items():
+                    setattr(row, name, value)
+                changes = audit.field_diff(self.fields, before, cleaned)
+                if changes:
+                    row.updated_by = who
+                    audit.record(session, AuditAction.UPDATE, "profile", row.id, "居民区信息", changes)
                 session.flush()
-            before = {name: getattr(row, name) for name in cleaned}
-            for name, value in cleaned.items():
-                setattr(row, name, value)
-            changes = audit.field_diff(self.fields, before, cleaned)
-            if changes:
-                audit.record(session, AuditAction.UPDATE, "profile", row.id, "居民区信息", changes)
-        return Profile(**cleaned)
+                return Profile(**cleaned, version=row.version)
+        except ConcurrentWriteError as exc:  # saved by someone else between our read and our write
+            with self.db.read_session() as session:
+                row = the_profile(session)
+                assert row is not None, "a profile is never deleted"
+                raise self._conflict(row, values) from exc
+
+    def _conflict(self, row: CommunityProfile, mine: Mapping[str, Any]) -> EditConflictError:
+        theirs = {spec.name: getattr(row, spec.name) for spec in self.fields}
+        return settings_conflict("居民区信息", row, self.fields, mine, theirs)
 
 
 def the_profile(session: Session) -> CommunityProfile | None:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from desktop_app.core.domain.columns import Column, ColumnKind
 from desktop_app.core.domain.enums import PracticeStatus
@@ -112,7 +112,11 @@ class VisitService(RecordService):
 
     def audit_values(self, obj: Any) -> dict[str, Any]:
         values = super().audit_values(obj)
-        values["参加人员"] = [p.member.name for p in obj.participants]
+        # By column, not through `p.member`: a 社工 may not load a member whole (storage.roles.hide_unseen).
+        ids = [p.member_id for p in obj.participants]
+        session = object_session(obj)
+        names = dict(session.execute(select(Member.id, Member.name).where(Member.id.in_(ids))).all()) if session else {}
+        values["参加人员"] = [names.get(member_id, f"编号 {member_id}") for member_id in ids]
         values["借鉴举措"] = [f"{p.description}（{p.status.label}）" for p in obj.practices]
         return values
 

@@ -4,24 +4,30 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, func
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop_app.core.domain.errors import AppError, ConcurrentWriteError, DatabaseEnvironmentError
+from desktop_app.core.domain.errors import (
+    AppError,
+    ConcurrentWriteError,
+    DatabaseEnvironmentError,
+    PermissionRefusedError,
+)
 from desktop_app.core.storage import cipher
 from desktop_app.core.storage.changes import Change, ChangeFeed, taken, track_changes
 from desktop_app.core.storage.paths import ATTACHMENT_DIRNAME, BACKUP_DIRNAME, DATABASE_FILENAME
 from desktop_app.core.storage.plain import Reader
+from desktop_app.core.storage.roles import Reach, hide_unseen, read_reach
 
 if TYPE_CHECKING:
     from desktop_app.core.storage.server_notify import OwnConnections, ServerChangeListener
@@ -119,6 +125,24 @@ def _server_unreachable(original: BaseException | None) -> bool:
     return any(words in text for words in _SERVER_AWAY_WORDS)
 
 
+REFUSED_BY_ROLE = (
+    "服务器拒绝了这个操作：您的账号{role}没有这样做的权限（由服务器上的角色决定），什么也没有保存。"
+    "如确需这样做，请书记或管理服务器的人处理。"
+)
+
+
+def raise_if_refused(exc: BaseException, role_label: str) -> None:
+    """The server refused what this login's role may not do (SQLSTATE 42501): said in Chinese, never as the
+    driver's words. The server's own message when it is ours (the 回收站 and audit triggers speak Chinese)."""
+    original = getattr(exc, "orig", None)
+    if getattr(original, "sqlstate", None) != "42501":
+        return
+    said = str(original).splitlines()[0] if str(original) else ""
+    if any("\u4e00" <= char <= "\u9fff" for char in said):
+        raise PermissionRefusedError(said if said.endswith("。") else f"{said}，什么也没有保存。") from exc
+    raise PermissionRefusedError(REFUSED_BY_ROLE.format(role=f"（{role_label}）" if role_label else "")) from exc
+
+
 def raise_if_environment(exc: BaseException) -> None:
     """A failure of the machine is raised as the person should read it (see environment_failure); anything else
     returns, for the caller to raise as it is or judge."""
@@ -163,6 +187,16 @@ def like_pattern(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with the wildcards in it escaped (ESCAPE '\\')."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def search_text_of(columns: Sequence[Any]) -> Any:
+    """SQL that builds a record's search_text from its searchable columns: one definition for every writer, the
+    program's (RecordService.refresh_search_text) and the server's (a 社工's resident, storage.server)."""
+    parts = [func.coalesce(column, "") for column in columns]
+    joined: Any = parts[0]
+    for part in parts[1:]:
+        joined = joined + " " + part
+    return func.lower(joined)
 
 
 def sqlite_url(path: Path) -> str:
@@ -292,6 +326,16 @@ class Database:
 
             self._listener = ServerChangeListener(self.engine, self.changes, self._own_connections).start()
 
+    @cached_property
+    def reach(self) -> Reach:
+        """What the signed-in login may see and do (storage.roles): everything on this PC's file."""
+        if self.is_sqlite:
+            return Reach()
+        with self.engine.connect() as connection:
+            reach = read_reach(connection)
+        hide_unseen(self._factory, reach)
+        return reach
+
     @property
     def listener(self) -> ServerChangeListener | None:
         return self._listener
@@ -338,6 +382,7 @@ class Database:
                 "请不要关闭程序，先把数据目录放回原处，或联系技术支持。"
             )
         change = Change()
+        reach = self.reach  # read once, before the first session: its sessions hide what the login may not read
         with self.gate.reading():
             session = self._factory()
             try:
@@ -351,6 +396,7 @@ class Database:
             except BaseException as exc:
                 session.rollback()
                 raise_if_environment(exc)
+                raise_if_refused(exc, reach.label)
                 raise
             finally:
                 session.close()

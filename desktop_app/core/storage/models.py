@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -223,7 +223,14 @@ class ServerSetting(Base):
     value: Mapped[object] = mapped_column(JSON)
 
 
-class CommunityProfile(CommunityOwned, Base):
+class SavedAtMixin:
+    """When a settings row without TimestampMixin was last saved (migration 0020), for the one who finds it
+    changed; empty until its first save."""
+
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None, onupdate=func.current_timestamp())
+
+
+class CommunityProfile(VersionedMixin, SavedAtMixin, CommunityOwned, Base):
     __tablename__ = "community_profile"
     __table_args__ = (UniqueConstraint("community_id"),)  # one profile per community
 
@@ -238,6 +245,8 @@ class CommunityProfile(CommunityOwned, Base):
 
 class Resident(RecordRow):
     __tablename__ = "residents"
+    # What a search looks in (search_text), by the program and by the server for a 社工 (storage.server).
+    SEARCHED: ClassVar[tuple[str, ...]] = ("name", "name_initials", "address", "notes", "phone")
 
     name: Mapped[str] = mapped_column(String(50))
     name_initials: Mapped[str] = mapped_column(String(50), default="")
@@ -362,7 +371,7 @@ class MobileMember(RecordRow):
     )
 
 
-class CareCategory(CommunityOwned, TimestampMixin, Base):
+class CareCategory(VersionedMixin, CommunityOwned, TimestampMixin, Base):
     """User data: seeded with the five 六维关怀 kinds plus 其他; retired, never deleted."""
 
     __tablename__ = "care_categories"
@@ -593,7 +602,7 @@ class Attendance(CommunityOwned, Base):
     member: Mapped[Member] = relationship()
 
 
-class MeetingNorm(Base):
+class MeetingNorm(VersionedMixin, SavedAtMixin, Base):
     """How often each kind of meeting is required; defaults from DESIGN.md, editable."""
 
     __tablename__ = "meeting_norms"
@@ -607,7 +616,7 @@ class MeetingNorm(Base):
     count: Mapped[int] = mapped_column(Integer)
     per_group: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    __mapper_args__ = {"primary_key": [kind]}  # noqa: RUF012 (SQLAlchemy reads it, never changes it)
+    __mapper_args__ = {"primary_key": [kind], "version_id_col": VersionedMixin.version}  # noqa: RUF012
 
 
 class Attachment(CommunityOwned, TimestampMixin, SoftDeleteMixin, Base):
@@ -732,7 +741,7 @@ class ProblemDiscussion(CommunityOwned, Base):
     activity_id: Mapped[int] = mapped_column(ForeignKey("studio_activities.id", ondelete="CASCADE"), primary_key=True)
 
 
-class DuesAssessment(CommunityOwned, TimestampMixin, Base):
+class DuesAssessment(VersionedMixin, CommunityOwned, TimestampMixin, Base):
     """核定: a member's monthly dues for a year, from a month on. Fixed at the year's start; a change the
     secretary records during the year is a new row from its month, and the earlier months keep theirs."""
 

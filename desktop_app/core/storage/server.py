@@ -24,13 +24,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, String, create_engine, literal_column, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
+from desktop_app.core.domain.enums import MeetingKind
 from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage import migrate, passwords, server_notify
-from desktop_app.core.storage.models import COMMUNITY_NAME_LENGTH, Base
+from desktop_app.core.storage.database import search_text_of
+from desktop_app.core.storage.models import COMMUNITY_NAME_LENGTH, Base, Resident
+from desktop_app.core.storage.roles import HIDDEN_FROM_WORKERS, MASKED_VIEWS
 
 
 @dataclass(frozen=True)
@@ -73,14 +77,9 @@ def binned_tables() -> list[str]:
     return [name for name in community_tables() if "deleted_at" in Base.metadata.tables[name].c]
 
 
-# What a 社工 must never read: ID numbers, illness text, phones (seen masked through residents_masked) and the
-# search text that holds the phone; and no 党费 or 三会一课 table at all.
-HIDDEN_FROM_WORKERS = {
-    "residents": ("id_number", "phone", "search_text"),
-    "members": ("id_number", "phone", "search_text", "birth_date", "notes"),
-    "care_actions": ("illness_detail",),
-}
-NOT_WRITTEN_BY_WORKERS = {"residents": ("id_number",)}
+# Never written by a 社工: a new resident's ID number is left empty (the INSERT names the column, its value is
+# refused unless NULL by `residents_no_id_number_from_workers`), an existing one never changes.
+NOT_UPDATED_BY_WORKERS = {"residents": ("id_number",)}
 # The 社工's tables: residents and care, 学习考察, studio (read and write, never delete a record); what they refer
 # to, read only. The link tables a form rewrites when saved may lose rows.
 WORKER_WRITES = (
@@ -126,6 +125,71 @@ STREET_VIEWS = {
         FROM dues_payments p JOIN communities c ON c.id = p.community_id
         WHERE p.deleted_at IS NULL GROUP BY c.name, p.year, p.month""",
 }
+
+
+def street_meeting_verdicts() -> str:
+    """The 街道's 三会一课 verdict per community for a period: `street_meeting_verdicts(first_day, last_day)`, judged
+    as the desktop's compliance check judges (domain.rules.evaluate_compliance, summed per kind as
+    domain.street_sums.kind_sums): each whole month, quarter or year of the period under a norm, per 党小组 where the
+    norm applies to each (only groups that existed all of it; one in the 回收站 counts as dissolved that day); a kind
+    falls short when any of its units held fewer than the norm asks. 达标, or 未达标 with each kind short as
+    实开/应开. Runs with its owner's rights (the 街道 reads no table), and returns numbers and words only."""
+    kinds = ", ".join(f"('{kind.value}', {position}, '{kind.label}')" for position, kind in enumerate(MeetingKind))
+    return f"""
+CREATE OR REPLACE FUNCTION street_meeting_verdicts(first_day date, last_day date)
+RETURNS TABLE (community text, met boolean, verdict text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+WITH kinds (kind, position, label) AS (VALUES {kinds}),
+units AS (
+    SELECT n.community_id, n.kind, n.count, n.per_group, u.first::date AS unit_first,
+           (u.first + s.step - interval '1 day')::date AS unit_last
+    FROM meeting_norms n
+    CROSS JOIN LATERAL (SELECT CASE n.period WHEN 'month' THEN interval '1 month'
+                               WHEN 'quarter' THEN interval '3 months' ELSE interval '1 year' END AS step) s
+    CROSS JOIN LATERAL generate_series(date_trunc(n.period, first_day::timestamp), last_day::timestamp, s.step) u(first)
+    WHERE u.first >= first_day AND u.first + s.step - interval '1 day' <= last_day
+),
+scoped AS (
+    SELECT u.*, NULL::integer AS group_id FROM units u WHERE NOT u.per_group
+    UNION ALL
+    SELECT u.*, g.id FROM units u JOIN party_groups g ON g.community_id = u.community_id
+    WHERE u.per_group AND (g.founded_date IS NULL OR g.founded_date <= u.unit_first)
+      AND (COALESCE(g.dissolved_date, g.deleted_at::date) IS NULL
+           OR COALESCE(g.dissolved_date, g.deleted_at::date) > u.unit_last)
+),
+held_in AS (
+    SELECT sc.community_id, sc.kind, sc.group_id, sc.count, sc.unit_first, sc.unit_last,
+           (SELECT count(*) FROM meetings m WHERE m.community_id = sc.community_id AND m.kind = sc.kind
+              AND m.deleted_at IS NULL AND m.date BETWEEN sc.unit_first AND sc.unit_last
+              AND (sc.group_id IS NULL OR m.group_id = sc.group_id)) AS held
+    FROM scoped sc
+),
+per_kind AS (
+    SELECT community_id, kind, sum(count) AS required, bool_and(held >= count) AS complete
+    FROM held_in GROUP BY community_id, kind
+),
+held_per_kind AS (
+    SELECT j.community_id, j.kind,
+           sum((SELECT count(*) FROM meetings m WHERE m.community_id = j.community_id AND m.kind = j.kind
+                  AND m.deleted_at IS NULL AND m.date BETWEEN first_day AND last_day
+                  AND (j.group_id IS NULL OR m.group_id = j.group_id))) AS held
+    FROM (SELECT DISTINCT community_id, kind, group_id FROM scoped) j GROUP BY j.community_id, j.kind
+),
+short AS (
+    SELECT p.community_id,
+           string_agg(k.label || '（实开' || h.held || '/应开' || p.required || '）', '、' ORDER BY k.position) AS kinds
+    FROM per_kind p JOIN held_per_kind h USING (community_id, kind) JOIN kinds k ON k.kind = p.kind
+    WHERE NOT p.complete GROUP BY p.community_id
+)
+SELECT c.name::text, s.kinds IS NULL, CASE WHEN s.kinds IS NULL THEN '达标' ELSE '未达标：' || s.kinds END
+FROM communities c LEFT JOIN short s ON s.community_id = c.id
+ORDER BY c.name
+$$;
+REVOKE ALL ON FUNCTION street_meeting_verdicts(date, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION street_meeting_verdicts(date, date) TO shuji_street;
+"""
+
+
 # Who did what, for the 街道 and the 管理员: when, which login, what kind of action on which kind of record;
 # the summary and the changes (names, values) stay with the community.
 AUDIT_OVERVIEW = """
@@ -211,6 +275,28 @@ CREATE OR REPLACE TRIGGER audit_log_not_truncated BEFORE TRUNCATE ON audit_log
 """
 
 
+def worker_resident_triggers() -> str:
+    """A 社工 saves a resident without reading its phone: the server fills the search text as the program does
+    (`search_text_of` over the same columns, here the row's own), and keeps a new resident's ID number empty."""
+    searched = search_text_of([literal_column(f"NEW.{name}", String) for name in Resident.SEARCHED])
+    expression = searched.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    return f"""
+CREATE OR REPLACE FUNCTION shuji_resident_saved_by_worker() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+BEGIN
+    IF shuji_current_role() = 'worker' THEN
+        IF TG_OP = 'INSERT' AND NEW.id_number IS NOT NULL THEN
+            RAISE EXCEPTION '社工账号不能填写身份证号（由书记填写）' USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        NEW.search_text := {expression};
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER residents_saved_by_worker BEFORE INSERT OR UPDATE ON residents
+    FOR EACH ROW EXECUTE FUNCTION shuji_resident_saved_by_worker();
+"""
+
+
 @contextmanager
 def audit_stamps_held(conn: Connection) -> Iterator[None]:
     """Audit lines written meanwhile keep their own times and users (a PC's, moved in): the server's stamp is held
@@ -271,6 +357,7 @@ def init(engine: Engine) -> list[str]:
         _community_indexes(conn)
         _views(conn)
         conn.exec_driver_sql(AUDIT_TRIGGERS)
+        conn.exec_driver_sql(worker_resident_triggers())
         server_notify.install_change_triggers(conn)  # other clients' pages follow each commit
         conn.execute(text("DELETE FROM server_settings WHERE key = 'role_model'"))
         conn.execute(
@@ -324,9 +411,9 @@ def _grants(conn: Connection) -> None:
         readable = ", ".join(c for c in columns if c not in hidden)
         conn.exec_driver_sql(f"GRANT SELECT ({readable}) ON {table} TO {worker}")
         if table in WORKER_WRITES:
-            unwritten = NOT_WRITTEN_BY_WORKERS.get(table, ())
-            writable = ", ".join(c for c in columns if c not in unwritten and c != "community_id")
-            conn.exec_driver_sql(f"GRANT INSERT ({writable}), UPDATE ({writable}) ON {table} TO {worker}")
+            inserted = [c for c in columns if c != "community_id"]
+            updated = ", ".join(c for c in inserted if c not in NOT_UPDATED_BY_WORKERS.get(table, ()))
+            conn.exec_driver_sql(f"GRANT INSERT ({', '.join(inserted)}), UPDATE ({updated}) ON {table} TO {worker}")
     for table in WORKER_LINK_DELETES:
         conn.exec_driver_sql(f"GRANT DELETE ON {table} TO {worker}")
     conn.exec_driver_sql(f"GRANT SELECT ON communities, server_logins TO {admin}")
@@ -405,7 +492,9 @@ def _views(conn: Connection) -> None:
         # search_text holds the phone as typed: there it is masked the same way.
         "search_text": f"replace(search_text, {typed_phone}, {masked_phone(typed_phone)}) AS search_text",
     }
-    columns = ", ".join(shown.get(c.name, c.name) for c in Base.metadata.tables["residents"].c if c.name != "id_number")
+    _, left_out = MASKED_VIEWS["residents"]
+    residents = Base.metadata.tables["residents"]
+    columns = ", ".join(shown.get(c.name, c.name) for c in residents.c if c.name not in left_out)
     conn.exec_driver_sql(
         "CREATE OR REPLACE VIEW residents_masked WITH (security_barrier) AS"
         f" SELECT {columns} FROM residents WHERE community_id = (SELECT shuji_current_community())"
@@ -414,6 +503,7 @@ def _views(conn: Connection) -> None:
     for name, query in STREET_VIEWS.items():
         conn.exec_driver_sql(f"CREATE OR REPLACE VIEW {name} AS {query}")
         conn.exec_driver_sql(f"GRANT SELECT ON {name} TO shuji_street")
+    conn.exec_driver_sql(street_meeting_verdicts())
     conn.exec_driver_sql(f"CREATE OR REPLACE VIEW audit_overview AS {AUDIT_OVERVIEW}")
     conn.exec_driver_sql("GRANT SELECT ON audit_overview TO shuji_street, shuji_admin")
 

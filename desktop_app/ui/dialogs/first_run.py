@@ -5,8 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QButtonGroup, QCheckBox, QDialog, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
+from desktop_app.core.domain.errors import EditConflictError
 from desktop_app.core.storage.database import Database
 from desktop_app.ui.kit.dialog_buttons import ok_cancel
+from desktop_app.ui.kit.errors import report_failure
 from desktop_app.ui.kit.operations import attempt
 from desktop_app.ui.kit.profile_fields import ProfileFields
 
@@ -64,14 +66,22 @@ class FirstRunDialog(QDialog):
         for edit in self.edits.values():
             edit.setEnabled(not on)
 
+    def _saved_meanwhile(self, conflict: EditConflictError) -> bool:
+        """Someone else (at the same server) set the community's profile meanwhile: said, theirs shown to check."""
+        report_failure(self, conflict)
+        self.profile.reload()
+        return False
+
     def accept(self) -> None:
         if self.demo.isChecked():
             from desktop_app.core.exchange.demo import fill_demo  # only for someone trying the program
 
             if not attempt(self, lambda: fill_demo(self.db, "small")).ok:
                 return
-        elif not self.profile.save():
-            return
+        else:
+            saved = attempt(self, self.profile.save, settle=self._saved_meanwhile)
+            if not (saved.ok and saved.value):
+                return
         if self.street.isChecked():
             from desktop_app.core.services.mode import ModeService
 

@@ -78,11 +78,13 @@ class RecordForm(QDialog, Generic[S]):
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidget(content)
         outer.addWidget(self.scroll_area, 1)
+        unseen = service.unseen_fields()  # a 社工's: no ID number, no illness
         for names in self.sections or [list(self.specs)]:
             form = QFormLayout()
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             for name in names:
-                self._add_row(form, self.specs[name])
+                if name not in unseen:
+                    self._add_row(form, self.specs[name])
             column = QWidget()
             column_layout = QVBoxLayout(column)
             column_layout.setContentsMargins(0, 0, 0, 0)

@@ -112,7 +112,7 @@ class CareForm(RecordForm[CareService]):
 
     def _category_changed(self) -> None:
         """The category sets the default item and amount, unless the user changed them."""
-        if not hasattr(self, "categories") or "illness_detail" not in self.editors:
+        if not hasattr(self, "categories") or "notes" not in self.editors:  # the last field: all are built
             return
         category = self.categories.get(self.editors["category_id"].value())
         previous = self._previous_category
@@ -124,5 +124,6 @@ class CareForm(RecordForm[CareService]):
             if not amount.value() or amount.value() == previous_amount:
                 amount.set_value(category.default_amount)
         sensitive = bool(category and category.sensitive)
-        self.set_field_visible("illness_detail", sensitive)
+        if "illness_detail" in self.editors:  # a 社工's form has none
+            self.set_field_visible("illness_detail", sensitive)
         self._previous_category = category

@@ -11,6 +11,7 @@ from typing import Generic, TypeVar
 
 from PySide6.QtWidgets import QWidget
 
+from desktop_app.core.domain.errors import EditConflictError
 from desktop_app.ui.kit.errors import report_failure
 
 T = TypeVar("T")
@@ -22,10 +23,18 @@ class Outcome(Generic[T]):
     value: T | None = None
 
 
-def attempt(parent: QWidget | None, work: Callable[[], T]) -> Outcome[T]:
-    """Run `work` now; on failure the person is told (once) and the outcome is not ok."""
+def attempt(
+    parent: QWidget | None, work: Callable[[], T], settle: Callable[[EditConflictError], bool] | None = None
+) -> Outcome[T]:
+    """Run `work` now; on failure the person is told (once) and the outcome is not ok. `settle`: how a save
+    that found someone else's meanwhile is settled with the person (ok when it then saved or took theirs)."""
     try:
         return Outcome(True, work())
+    except EditConflictError as conflict:
+        if settle is None:
+            report_failure(parent, conflict)
+            return Outcome(False)
+        return Outcome(settle(conflict))
     except Exception as exc:  # every failure goes the one route; none is swallowed
         report_failure(parent, exc)
         return Outcome(False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
-from desktop_app.core.domain.errors import ValidationError
+from desktop_app.core.domain.errors import EditConflictError, ValidationError
 from desktop_app.core.services.profile import ProfileService
 from desktop_app.core.storage.database import Database
 from desktop_app.ui.kit.errors import report_failure
@@ -25,6 +25,7 @@ class ProfileFields(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         self.edits: dict[str, QLineEdit] = {}
         profile = self.service.get()
+        self.version = profile.version  # what the fields were filled from: handed back when saving
         for spec in self.service.fields:
             edit = QLineEdit(getattr(profile, spec.name))
             self.edits[spec.name] = edit
@@ -38,6 +39,7 @@ class ProfileFields(QWidget):
     def reload(self) -> None:
         """The saved profile, read afresh (it may have been saved elsewhere)."""
         profile = self.service.get()
+        self.version = profile.version
         for name, edit in self.edits.items():
             edit.setText(getattr(profile, name))
 
@@ -53,9 +55,14 @@ class ProfileFields(QWidget):
                 label.setText(text + ("*" if spec.required else ""))
 
     def save(self) -> bool:
-        """Save through the service; on failure show why and keep what was typed."""
+        """Save through the service; on failure show why and keep what was typed. Someone else's save meanwhile
+        (EditConflictError) is raised for the page to settle with the person."""
         try:
-            self.service.save({name: edit.text() for name, edit in self.edits.items()})
+            self.version = self.service.save(
+                {name: edit.text() for name, edit in self.edits.items()}, self.version
+            ).version
+        except EditConflictError:
+            raise
         except ValidationError as exc:
             labels = {**exc.labels, **STREET_LABELS} if self.street else exc.labels
             self.error.setText(ValidationError(exc.errors, labels).describe())

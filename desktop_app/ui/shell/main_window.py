@@ -64,6 +64,14 @@ STREET_VIEWS = (
     ("操作记录", "audit", "AuditView"),
     ("设置", "settings", "SettingsView"),
 )
+# A 社工's (shared mode): residents and care, 学习考察, the studio; the server grants them no other table.
+WORKER_VIEWS = (
+    ("关怀记录", "records", "CareView"),
+    ("学习考察", "records", "VisitView"),
+    ("居民", "records", "ResidentView"),
+    ("书记工作室", "studio", "StudioView"),
+    ("设置", "settings", "SettingsView"),
+)
 MODE_KEY = "app/mode"  # kept beside the data too, so the window shows the right pages before the data opens
 Pages = tuple[tuple[str, str, str], ...]
 
@@ -96,8 +104,10 @@ def view_index(cls: type, pages: Pages = VIEWS) -> int:
     return next(index for index, (_, _, name) in enumerate(pages) if name == cls.__name__)
 
 
-def pages_for(mode: object) -> Pages:
-    return STREET_VIEWS if mode == "street" else VIEWS
+def pages_for(mode: object, whole_community: bool = True) -> Pages:
+    if mode == "street":
+        return STREET_VIEWS
+    return VIEWS if whole_community else WORKER_VIEWS
 
 
 class Navigation(QListWidget):
@@ -249,11 +259,11 @@ class MainWindow(QMainWindow):
         if first_look is not None:
             first_look.reminder_activated.disconnect(self.follow_reminder)
             self._replace_page(0, QWidget())
-            if pages_for(mode) == VIEWS:
+            if pages_for(mode, db.reach.whole_community) == VIEWS:
                 context.first_look = first_look  # the 工作台 page takes it over, as the person left it
             else:
                 first_look.deleteLater()
-        self.set_pages(pages_for(mode))
+        self.set_pages(pages_for(mode, db.reach.whole_community))
         location = db.file_path or db.engine.url.render_as_string(hide_password=True)
         # Imported here, once the window is shown: PySide6 builds the ~120 enums of Qt's namespace on
         # its first import (~20 ms), and nothing before the window needs them.

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.domain import normalize
 from desktop_app.core.domain.enums import DuesCategory, DuesPaymentWay
-from desktop_app.core.domain.errors import AppError, ValidationError
+from desktop_app.core.domain.errors import AppError, EditConflictError, ValidationError
 from desktop_app.core.services.dues import Basis, DuesService
 from desktop_app.core.services.dues_ledger import MONTHS, LedgerRow, due_through, totals
 from desktop_app.core.services.people import PartyGroupService
+from desktop_app.ui.dialogs.edit_conflict import ConflictChoice, settle_conflict
 from desktop_app.ui.kit.column_widths import ColumnWidths, Room
 from desktop_app.ui.kit.combo_box import ComboBox
 from desktop_app.ui.kit.context import AppContext
@@ -569,14 +570,21 @@ class DuesView(Page):
         if row is None:
             return
         year = self.year.value()
+        seen = self.service.assessment_versions(row.member_id, year)  # what this person changes from
 
         def record(dialog: AssessDialog) -> None:
             if not row.owed:  # not yet assessed for the year: the year's 核定
                 self.service.assess_year(year, {row.member_id: dialog.basis()}, dt.date.today())
-            else:
-                self.service.record_change(
-                    row.member_id, year, dialog.from_month.value(), dialog.basis(), dt.date.today()
-                )
+                return
+            month, basis, today = dialog.from_month.value(), dialog.basis(), dt.date.today()
+            try:
+                self.service.record_change(row.member_id, year, month, basis, today, version=seen.get(month, 0))
+            except EditConflictError as conflict:  # someone else recorded one meanwhile: the person chooses
+                choice = settle_conflict(conflict, dialog)
+                if choice is ConflictChoice.MINE:
+                    self.service.record_change(row.member_id, year, month, basis, today, version=conflict.version)
+                elif choice is ConflictChoice.KEEP_EDITING:
+                    raise  # said in the dialog, everything typed still there
 
         if attempt(self, lambda: AssessDialog(row.name, year, record, self).exec()).ok:
             self.changed()

@@ -61,6 +61,7 @@ class RecordView(Page, Generic[S]):
         self.add_action = self._action("新增", QKeySequence.StandardKey.New, self.create_record)
         self.edit_action = self._action("编辑", None, self.edit_selected)
         self.delete_action = self._action("删除", QKeySequence.StandardKey.Delete, self.delete_selected)
+        self.delete_action.setVisible(context.db.reach.may_bin)  # a 社工's records go to the 回收站 by a 书记
         if self.has_attachments:
             self.attach_action = self._action("附件", None, self.show_attachments)
         self.add_toolbar_actions()
@@ -88,7 +89,7 @@ class RecordView(Page, Generic[S]):
         for widget in self.filters:
             widget.changed.connect(self.reload)
             filter_row.addWidget(widget)
-        if self.personal_data:
+        if self.personal_data and context.db.reach.whole_community:  # a 社工's server sends them masked
             self.unmask = QCheckBox("显示完整个人信息")
             self.unmask.setToolTip("默认隐藏电话和身份证号的中间几位")
             self.unmask.toggled.connect(self.model.set_unmasked)

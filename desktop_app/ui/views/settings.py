@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.domain.dues import ROUNDINGS
 from desktop_app.core.domain.enums import MeetingKind, NormPeriod
+from desktop_app.core.domain.errors import EditConflictError
 from desktop_app.core.services.care import CareCategoryService
 from desktop_app.core.services.check import check_database
 from desktop_app.core.services.dues import DuesService
@@ -36,6 +37,7 @@ from desktop_app.core.services.mode import STREET, ModeService
 from desktop_app.core.services.reminder_settings import StartDateService, ThresholdService
 from desktop_app.core.services.reminders import THRESHOLD_LABELS
 from desktop_app.core.storage import backup as backup_mod
+from desktop_app.ui.dialogs.edit_conflict import ConflictChoice, settle_conflict
 from desktop_app.ui.kit import file_dialogs, prompts
 from desktop_app.ui.kit.background import BackgroundTask, run_in_background
 from desktop_app.ui.kit.combo_box import ComboBox
@@ -72,7 +74,31 @@ class ProfileBox(QGroupBox):
         self.fields.reload()
 
     def save(self) -> bool:
-        return self.fields.save()
+        try:
+            return self.fields.save()
+        except EditConflictError as conflict:
+            return settled(self, conflict, self.fields.reload, self._save_over)
+
+    def _save_over(self, conflict: EditConflictError) -> bool:
+        self.fields.version = conflict.version  # the person has seen theirs, and keeps what they typed
+        return self.save()
+
+
+def settled(
+    box: QWidget,
+    conflict: EditConflictError,
+    take_theirs: Callable[[], None],
+    keep_mine: Callable[[EditConflictError], bool],
+) -> bool:
+    """Someone else saved a setting while this person edited it: they choose, in the dialog records use; by
+    default (back) what they typed stays on the page, unsaved."""
+    choice = settle_conflict(conflict, box)
+    if choice is ConflictChoice.MINE:
+        return keep_mine(conflict)
+    if choice is ConflictChoice.THEIRS:
+        take_theirs()
+        return True
+    return False
 
 
 class CategoryBox(QGroupBox):
@@ -164,7 +190,23 @@ class CategoryBox(QGroupBox):
         values = self._ask_values("修改关怀类别", category.name, category.default_item, amount)
         if values is not None:
             values["sensitive"] = category.sensitive
-            self._run(lambda: self.service.update(category.id, values), category.id)
+            self._update(category.id, values, category.version)
+
+    def _update(self, category_id: int, values: dict[str, object], version: int) -> bool:
+        """Save the category's new values over the version the person saw; someone else's save meanwhile is
+        settled with them."""
+
+        def keep_mine(conflict: EditConflictError) -> bool:
+            return self._update(category_id, values, conflict.version)
+
+        done = attempt(
+            self,
+            lambda: self.service.update(category_id, values, version),
+            settle=lambda conflict: settled(self, conflict, lambda: self.reload(category_id), keep_mine),
+        )
+        if done.ok:
+            self.reload(category_id)
+        return done.ok
 
     def move_category(self, offset: int) -> None:
         category = self.current()
@@ -211,6 +253,7 @@ class NormBox(QGroupBox):
             per_group.toggled.connect(self.mark_reviewed)
 
     def reload(self) -> None:
+        self.versions = self.service.versions()  # what the page was filled from: handed back when saving
         for norm in self.service.list():
             period, count, per_group = self.rows[norm.kind]
             blockers = [QSignalBlocker(widget) for widget in (period, count, per_group)]
@@ -230,7 +273,21 @@ class NormBox(QGroupBox):
 
     def save(self) -> bool:
         values, reviewed = self.values(), self.reviewed
-        return attempt(self, lambda: self.service.save_all(values, reviewed)).ok
+
+        def save_all() -> None:
+            self.service.save_all(values, reviewed, self.versions)
+            self.versions = self.service.versions()
+
+        def settle(conflict: EditConflictError) -> bool:
+            return settled(self, conflict, self.reload, self._save_over)
+
+        return attempt(self, save_all, settle=settle).ok
+
+    def _save_over(self, conflict: EditConflictError) -> bool:
+        kind = conflict.theirs["kind"]
+        assert isinstance(kind, MeetingKind)
+        self.versions[kind] = conflict.version  # the person has seen theirs, and keeps what they typed
+        return self.save()
 
     def mark_reviewed(self) -> None:
         """The person went through the norms (开始使用 counts them as set at the next save)."""
@@ -520,7 +577,13 @@ class SettingsView(Page):
         self.saved_boxes: tuple[ProfileBox | NormBox | ThresholdBox | DuesBox | ServerBox, ...]
         # Boxes that show what other pages change and save on their own buttons: read afresh when shown.
         self.shown_boxes: tuple[StreetOfficeBox | CategoryBox | StreetKeyBox, ...]
-        if street:
+        if not context.db.reach.whole_community:
+            # A 社工's: their connection to the server; the community's settings are the 书记's (shown, not theirs
+            # to change: the server lets a 社工 read them only).
+            self.profile.setEnabled(False)
+            self.saved_boxes = (self.server,)
+            self.shown_boxes = ()
+        elif street:
             # A street office's copy keeps no records of its own: its key and its list of communities.
             self.street_office = StreetOfficeBox(context)
             right.addWidget(self.street_office)
