@@ -13,6 +13,7 @@ packaging test fail on the same things.
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import subprocess
 import sys
@@ -22,10 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SIZE_BUDGET_MB = 150
-# The floor the bundle is built for. 2.28 (UOS 20, Debian 10, Kylin V10) is the aim; what stands between it and
-# the bundle is the interpreter (its libpython, lib-dynload and the libraries they load), which is built on the
-# build host: see README, 打包与安装.
-GLIBC_FLOOR = (2, 35)
+# The floor the bundle is built for: glibc 2.28 (UOS 20, Debian 10; Kylin V10 has 2.31) when the interpreter running
+# the build was compiled for it (`dev.py build --old-glibc`, packaging/linux/old_glibc_python.sh, which sets
+# DESKTOP_APP_GLIBC_FLOOR); otherwise the build host's interpreter (its libpython, lib-dynload and the system's
+# libssl/libsqlite3) sets it: 2.35 on Debian 12. See README, 打包与安装.
+DEFAULT_GLIBC_FLOOR = "2.35"
+GLIBC_FLOOR = tuple(int(part) for part in os.environ.get("DESKTOP_APP_GLIBC_FLOOR", DEFAULT_GLIBC_FLOOR).split("."))
 
 # What the interpreter itself needs and no wheel carries: found beside the interpreter or in the system's
 # library folders, and bundled because the program cannot start without them.
