@@ -231,6 +231,10 @@ def old_glibc_env() -> tuple[Path, dict[str, str]]:
     if not python.exists():
         print("[dev] 用旧版 glibc 解释器创建打包环境 …", flush=True)
         subprocess.run([str(interpreter), "-m", "venv", "--clear", str(venv_dir)], env=env, check=True)
+        # Python 3.11.2 brings pip 22.3 (2022): the current one instead.
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-U", "pip"], env=env, check=True
+        )
     purelib = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         env=env,

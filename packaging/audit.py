@@ -55,6 +55,10 @@ SYSTEM_LIBRARY_FOLDERS = ("/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/usr/
 
 ELF_MAGIC = b"\x7fELF"
 GLIBC_VERSION = re.compile(r"\bGLIBC_(\d+)\.(\d+)(?:\.(\d+))?\b")
+# The C++ library the wheels (Qt, shiboken) take from the desktop: printed beside the glibc floor. Debian 10 and
+# UOS 20 (GCC 8's libstdc++) have up to GLIBCXX_3.4.25: nothing in the bundle may need more.
+GLIBCXX_VERSION = re.compile(r"\bGLIBCXX_(\d+)\.(\d+)(?:\.(\d+))?\b")
+GLIBCXX_FLOOR = (3, 4, 25)
 
 
 class AuditFailed(SystemExit):
@@ -90,12 +94,13 @@ def installed_size_mb(root: Path) -> float:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink()) / 1024 / 1024
 
 
-def glibc_need(bundle: Path) -> GlibcNeed:
+def highest_need(bundle: Path, pattern: re.Pattern[str] = GLIBC_VERSION) -> GlibcNeed:
+    """The highest symbol version of one kind (`pattern`: GLIBC_ by default) any ELF file in the bundle needs."""
     highest: tuple[int, ...] = (0,)
     files: list[str] = []
     for path in elf_files(bundle):
         symbols = subprocess.run(["objdump", "-T", str(path)], capture_output=True, text=True, check=True).stdout
-        versions = [tuple(int(part) for part in match.groups() if part) for match in GLIBC_VERSION.finditer(symbols)]
+        versions = [tuple(int(part) for part in match.groups() if part) for match in pattern.finditer(symbols)]
         if not versions:
             continue
         need = max(versions)
@@ -105,6 +110,10 @@ def glibc_need(bundle: Path) -> GlibcNeed:
         elif need == highest:
             files.append(relative)
     return GlibcNeed(highest, tuple(files))
+
+
+def glibc_need(bundle: Path) -> GlibcNeed:
+    return highest_need(bundle, GLIBC_VERSION)
 
 
 def wheel_file_names() -> set[str]:
@@ -194,6 +203,17 @@ def check_bundle(bundle: Path) -> GlibcNeed:
         f"来自 {', '.join(need.files[:5])}{' 等' if len(need.files) > 5 else ''}",
         flush=True,
     )
+    cxx = highest_need(bundle, GLIBCXX_VERSION)
+    print(
+        f"[检查] 需要的最高 libstdc++ 版本：GLIBCXX_{version_text(cxx.version)}"
+        f"（Debian 10、统信 UOS 20 的是 {version_text(GLIBCXX_FLOOR)}）",
+        flush=True,
+    )
+    if cxx.version > GLIBCXX_FLOOR:
+        failures.append(
+            f"有文件需要 GLIBCXX_{version_text(cxx.version)}，高于 {version_text(GLIBCXX_FLOOR)}："
+            + "、".join(cxx.files)
+        )
     if need.version > GLIBC_FLOOR:
         failures.append(
             f"有文件需要 glibc {version_text(need.version)}，高于声明的下限 {version_text(GLIBC_FLOOR)}："

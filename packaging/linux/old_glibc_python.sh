@@ -39,19 +39,40 @@ if ! done_stamp zig; then
 fi
 ZIG=$("$TOOLS/venv/bin/python" -c 'import ziglang, pathlib; print(pathlib.Path(ziglang.__file__).parent / "zig")')
 export ZIG_GLOBAL_CACHE_DIR="$CACHE/zig-cache" ZIG_LOCAL_CACHE_DIR="$CACHE/zig-cache"
-# -O2 always: without an optimisation flag zig cc turns on its undefined-behaviour traps.
-cat >"$TOOLS/cc" <<EOF
-#!/bin/sh
-exec "$ZIG" cc -target $TARGET "\$@"
+# The compiler as configure scripts expect one: `zig cc` for the target, with two things zig's driver does not
+# take as gcc does: `-Wl,-hNAME` (how CPython's Makefile names libpython's soname) is spelt `-Wl,-soname,NAME`,
+# and a shared library linked from other shared libraries alone (libpython3.so, the stable ABI's forwarder) gets
+# an empty C file to compile: without any, zig hands the line to clang, which rejects the glibc-versioned target.
+: >"$TOOLS/empty.c"
+for driver in cc c++; do
+    cat >"$TOOLS/$driver.new" <<EOF
+#!/usr/bin/env bash
+args=()
+shared=0
+objects=0
+for arg in "\$@"; do
+    case "\$arg" in
+        -Wl,-h,*) args+=("-Wl,-soname,\${arg#-Wl,-h,}") ;;
+        -Wl,-h*) args+=("-Wl,-soname,\${arg#-Wl,-h}") ;;
+        *) args+=("\$arg") ;;
+    esac
+    case "\$arg" in
+        -shared) shared=1 ;;
+        -*) ;;
+        *.c | *.cc | *.cpp | *.cxx | *.o | *.lo | *.a | *.s | *.S) objects=1 ;;
+    esac
+done
+if [ \$shared = 1 ] && [ \$objects = 0 ]; then
+    args+=("$TOOLS/empty.c")
+fi
+exec "$ZIG" $driver -target $TARGET "\${args[@]}"
 EOF
-cat >"$TOOLS/c++" <<EOF
-#!/bin/sh
-exec "$ZIG" c++ -target $TARGET "\$@"
-EOF
-chmod +x "$TOOLS/cc" "$TOOLS/c++"
+    chmod +x "$TOOLS/$driver.new" && mv "$TOOLS/$driver.new" "$TOOLS/$driver"
+done
 # LD named: libtool would otherwise ask the compiler (-print-prog-name=ld), which zig's clang cannot answer
 # for a glibc-versioned target. The libraries are static, so nothing is linked by it.
 export CC="$TOOLS/cc" CXX="$TOOLS/c++" AR=ar RANLIB=ranlib LD=ld
+# -O2 always: without an optimisation flag zig cc turns on its undefined-behaviour traps.
 export CFLAGS="-O2 -fPIC" CXXFLAGS="-O2 -fPIC"
 
 # --- the sources: Debian's, with an apt configuration of our own (deb-src lines the host may not have) ---
@@ -105,8 +126,9 @@ fi
 if ! done_stamp libffi; then
     say "编译 libffi …"
     cd "$(unpack libffi 'libffi_*.orig.tar.*')"
+    # No static trampolines: 3.4.4 calls a function it does not declare there, an error for clang 16 and later.
     run_logged libffi ./configure --prefix="$DEPS" --libdir="$DEPS/lib" --disable-shared --enable-static \
-        --disable-docs --disable-multi-os-directory
+        --disable-docs --disable-multi-os-directory --disable-exec-static-tramp
     run_logged libffi make -j"$JOBS"
     run_logged libffi make install
     mark libffi
@@ -118,14 +140,16 @@ if ! done_stamp sqlite; then
         run_logged sqlite ./configure --prefix="$DEPS" --disable-shared --enable-static --disable-tcl \
         --disable-readline
     run_logged sqlite make -j"$JOBS" libsqlite3.la
-    run_logged sqlite make install-libLTLIBRARIES install-includeHEADERS install-pkgconfigDATA
+    install -D -m644 .libs/libsqlite3.a "$DEPS/lib/libsqlite3.a"
+    install -D -m644 -t "$DEPS/include" sqlite3.h sqlite3ext.h
+    install -D -m644 sqlite3.pc "$DEPS/lib/pkgconfig/sqlite3.pc"
     mark sqlite
 fi
 if ! done_stamp openssl; then
     say "编译 OpenSSL（约 10 分钟）…"
     cd "$(unpack openssl 'openssl_*.orig.tar.gz')"
     # Certificates where Debian, UOS and Kylin keep them.
-    run_logged openssl ./Configure linux-x86_64 no-shared no-tests no-docs no-module --prefix="$DEPS" \
+    run_logged openssl ./Configure linux-x86_64 no-shared no-tests no-module --prefix="$DEPS" \
         --libdir=lib --openssldir=/usr/lib/ssl $CFLAGS
     run_logged openssl make -j"$JOBS" build_libs
     run_logged openssl make install_dev
