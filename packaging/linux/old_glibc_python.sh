@@ -42,7 +42,8 @@ export ZIG_GLOBAL_CACHE_DIR="$CACHE/zig-cache" ZIG_LOCAL_CACHE_DIR="$CACHE/zig-c
 # The compiler as configure scripts expect one: `zig cc` for the target, with two things zig's driver does not
 # take as gcc does: `-Wl,-hNAME` (how CPython's Makefile names libpython's soname) is spelt `-Wl,-soname,NAME`,
 # and a shared library linked from other shared libraries alone (libpython3.so, the stable ABI's forwarder) gets
-# an empty C file to compile: without any, zig hands the line to clang, which rejects the glibc-versioned target.
+# an empty C file to compile: without any, zig hands the line to clang, which rejects the glibc-versioned target;
+# and __DATE__ (Python's build information) is allowed, which zig makes an error.
 : >"$TOOLS/empty.c"
 for driver in cc c++; do
     cat >"$TOOLS/$driver.new" <<EOF
@@ -65,7 +66,7 @@ done
 if [ \$shared = 1 ] && [ \$objects = 0 ]; then
     args+=("$TOOLS/empty.c")
 fi
-exec "$ZIG" $driver -target $TARGET "\${args[@]}"
+exec "$ZIG" $driver -target $TARGET "\${args[@]}" -Wno-date-time
 EOF
     chmod +x "$TOOLS/$driver.new" && mv "$TOOLS/$driver.new" "$TOOLS/$driver"
 done
