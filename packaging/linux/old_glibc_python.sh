@@ -43,7 +43,8 @@ export ZIG_GLOBAL_CACHE_DIR="$CACHE/zig-cache" ZIG_LOCAL_CACHE_DIR="$CACHE/zig-c
 # take as gcc does: `-Wl,-hNAME` (how CPython's Makefile names libpython's soname) is spelt `-Wl,-soname,NAME`,
 # and a shared library linked from other shared libraries alone (libpython3.so, the stable ABI's forwarder) gets
 # an empty C file to compile: without any, zig hands the line to clang, which rejects the glibc-versioned target;
-# and __DATE__ (Python's build information) is allowed, which zig makes an error.
+# __DATE__ (Python's build information) is allowed, which zig makes an error; and the build host's own header and
+# library folders, which CPython's setup.py adds, are dropped: their glibc 2.36 headers clash with zig's 2.28 ones.
 : >"$TOOLS/empty.c"
 for driver in cc c++; do
     cat >"$TOOLS/$driver.new" <<EOF
@@ -55,6 +56,7 @@ for arg in "\$@"; do
     case "\$arg" in
         -Wl,-h,*) args+=("-Wl,-soname,\${arg#-Wl,-h,}") ;;
         -Wl,-h*) args+=("-Wl,-soname,\${arg#-Wl,-h}") ;;
+        -I/usr/include* | -I/usr/local/include* | -L/usr/lib* | -L/lib* | -L/usr/local/lib*) ;;
         *) args+=("\$arg") ;;
     esac
     case "\$arg" in
