@@ -84,8 +84,11 @@ if ! done_stamp sources; then
     say "下载 Debian 源码包：${PACKAGES[*]} …"
     APT="$CACHE/apt"
     mkdir -p "$APT/lists/partial" "$APT/archives/partial"
+    # The Debian mirror this machine already uses for its binary packages.
+    MIRROR=$(apt-get indextargets --format '$(REPO_URI)' 'Created-By: Packages' | grep -m1 -E '/debian/?$' || true)
+    [[ -n "$MIRROR" ]] || { say "找不到这台电脑所用的 Debian 软件源（apt-get indextargets）"; exit 1; }
     cat >"$APT/sources.list" <<EOF
-deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $SUITE main
+deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR $SUITE main
 EOF
     APT_OPTS=(-o "Dir::Etc::SourceList=$APT/sources.list" -o "Dir::Etc::SourceParts=/nonexistent"
         -o "Dir::State::Lists=$APT/lists" -o "Dir::Cache::Archives=$APT/archives" -o "APT::Sandbox::User=root")
