@@ -274,7 +274,7 @@ def cmd_build(args: list[str]) -> int:
     and fails the build on any of them.
 
     `--old-glibc` (or DESKTOP_APP_OLD_GLIBC=1), Linux only: build with an interpreter compiled for glibc 2.28
-    (about 25 minutes the first time, seconds once build/old-glibc holds it), so the bundle runs on UOS 20,
+    (about 45 minutes on 2 cores the first time, seconds once build/old-glibc holds it), so the bundle runs on UOS 20,
     Kylin V10 and Debian 10; without it the bundle needs the build host's glibc (2.35 on Debian 12)."""
     old_glibc = "--old-glibc" in args or os.environ.get("DESKTOP_APP_OLD_GLIBC") == "1"
     if old_glibc and not sys.platform.startswith("linux"):

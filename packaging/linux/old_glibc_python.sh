@@ -9,7 +9,7 @@
 # into the modules, so the bundle carries none of them as separate files.
 #
 # Usage: old_glibc_python.sh CACHE_DIR   (prints the interpreter's path last; every finished stage is kept, so a
-# second run takes seconds). About 25 minutes on 2 cores the first time. `dev.py build --old-glibc` runs it.
+# second run takes seconds). About 45 minutes on 2 busy cores the first time. `dev.py build --old-glibc` runs it.
 set -euo pipefail
 
 CACHE=$(realpath -m "${1:?usage: old_glibc_python.sh CACHE_DIR}")
@@ -152,7 +152,7 @@ if ! done_stamp sqlite; then
     mark sqlite
 fi
 if ! done_stamp openssl; then
-    say "编译 OpenSSL（约 10 分钟）…"
+    say "编译 OpenSSL（约 15 分钟）…"
     cd "$(unpack openssl 'openssl_*.orig.tar.gz')"
     # Certificates where Debian, UOS and Kylin keep them.
     run_logged openssl ./Configure linux-x86_64 no-shared no-tests no-module --prefix="$DEPS" \
@@ -162,7 +162,7 @@ if ! done_stamp openssl; then
     mark openssl
 fi
 if ! done_stamp python; then
-    say "编译 CPython 3.11（约 10 分钟）…"
+    say "编译 CPython 3.11（约 12 分钟）…"
     cd "$(unpack python 'python3.11_*.orig.tar.*')"
     # No RPATH in any file (the bundle's loader finds libpython beside the program): whoever runs this python
     # sets LD_LIBRARY_PATH to its lib folder, as dev.py does.
