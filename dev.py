@@ -225,6 +225,7 @@ def old_glibc_env() -> tuple[Path, dict[str, str]]:
         os.environ,
         LD_LIBRARY_PATH=str(interpreter.parent.parent / "lib"),
         DESKTOP_APP_GLIBC_FLOOR=OLD_GLIBC,
+        DESKTOP_APP_GLIBC_ABI=str(OLD_GLIBC_CACHE / f"glibc-{OLD_GLIBC}-abi"),  # the audit's symbol lookup
     )
     venv_dir = OLD_GLIBC_CACHE / "venv"
     python = venv_dir / "bin" / "python"

@@ -116,6 +116,37 @@ def glibc_need(bundle: Path) -> GlibcNeed:
     return highest_need(bundle, GLIBC_VERSION)
 
 
+def versioned_symbols(path: Path, undefined: bool) -> set[tuple[str, str]]:
+    """(name, GLIBC_ version) of the dynamic symbols a file takes from elsewhere (`undefined`) or defines."""
+    found = set()
+    for line in subprocess.run(
+        ["objdump", "-T", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines():
+        parts = line.split()
+        if len(parts) < 4 or ("*UND*" in parts) != undefined:
+            continue
+        version = parts[-2].strip("()")
+        if version.startswith("GLIBC_"):
+            found.add((parts[-1], version))
+    return found
+
+
+def missing_from_glibc(bundle: Path, abi: Path) -> tuple[int, list[str]]:
+    """Every versioned glibc symbol a bundled file takes from the system, looked up in the floor's own C library:
+    `abi` holds zig's stub libraries for it (libc.so.6, libpthread.so.0, …, with exactly that release's symbols and
+    versions). A stronger proof than the highest version alone: a symbol at an old version that release does not
+    export would show here. Returns the number of references and `file: symbol@version` for each one missing."""
+    exported = set().union(*(versioned_symbols(stub, undefined=False) for stub in abi.glob("*.so*")))
+    references = 0
+    missing = []
+    for path in elf_files(bundle):
+        for name, version in sorted(versioned_symbols(path, undefined=True)):
+            references += 1
+            if (name, version) not in exported:
+                missing.append(f"{path.relative_to(bundle)}: {name}@{version}")
+    return references, missing
+
+
 def wheel_file_names() -> set[str]:
     """Names of the files the installed wheels put in site-packages (PyInstaller keeps a library's name)."""
     folders = {Path(sysconfig.get_paths()["purelib"]), Path(sysconfig.get_paths()["platlib"])}
@@ -219,6 +250,16 @@ def check_bundle(bundle: Path) -> GlibcNeed:
             f"有文件需要 glibc {version_text(need.version)}，高于声明的下限 {version_text(GLIBC_FLOOR)}："
             + "、".join(need.files)
         )
+    abi = os.environ.get("DESKTOP_APP_GLIBC_ABI")  # dev.py build --old-glibc: the floor's symbol lists
+    if abi:
+        references, missing = missing_from_glibc(bundle, Path(abi))
+        print(
+            f"[检查] 逐个对照 glibc {version_text(GLIBC_FLOOR)} 导出的符号：引用 {references} 个，"
+            f"缺少 {len(missing)} 个",
+            flush=True,
+        )
+        if missing:
+            failures.append(f"glibc {version_text(GLIBC_FLOOR)} 没有这些符号：" + "、".join(missing))
     libraries = [path for path in elf_files(bundle) if is_shared_library(path)]
     foreign = foreign_libraries(bundle, wheel_file_names())
     print(f"[检查] 共享库 {len(libraries)} 个，不是来自 wheel 也不在解释器清单中的：{len(foreign)} 个", flush=True)

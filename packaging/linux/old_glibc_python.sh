@@ -173,6 +173,19 @@ if ! done_stamp python; then
     LD_LIBRARY_PATH="$PWD" run_logged python make install
     mark python
 fi
+# glibc's own symbol lists for the floor, for the build's check of every symbol the bundle takes from the C library
+# (audit.missing_from_glibc): the stub libraries zig made for the target, with exactly that release's symbols.
+ABI="$CACHE/glibc-$GLIBC-abi"
+if [[ ! -f "$ABI/libc.so.6" ]]; then
+    for libc in $(find "$CACHE/zig-cache" -name libc.so.6); do
+        highest=$(objdump -T "$libc" | grep -oE 'GLIBC_2\.[0-9]+' | sort -V | tail -n 1)
+        if [[ "$highest" == "GLIBC_$GLIBC" ]]; then
+            mkdir -p "$ABI" && cp "$(dirname "$libc")"/*.so* "$ABI/"
+            break
+        fi
+    done
+    [[ -f "$ABI/libc.so.6" ]] || { say "找不到 Zig 为 glibc $GLIBC 生成的符号表"; exit 1; }
+fi
 export LD_LIBRARY_PATH="$PREFIX/lib"
 for module in _ssl _hashlib _sqlite3 _ctypes zlib _bz2 _lzma _decimal; do
     "$PREFIX/bin/python3.11" -c "import $module" || { say "模块 $module 无法导入"; exit 1; }
