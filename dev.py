@@ -197,11 +197,90 @@ def cmd_server(args: list[str]) -> int:
         return 0
 
 
+OLD_GLIBC = "2.28"  # UOS 20, Debian 10; Kylin V10 has 2.31
+OLD_GLIBC_CACHE = ROOT / "build" / "old-glibc"
+
+
+def manylinux_guard(floor: str) -> str:
+    """PEP 600's `_manylinux` module: pip and packaging ask it whether a manylinux_X_Y wheel suits this system. In the
+    old-glibc environment it admits no wheel newer than the floor, whatever glibc the build host has."""
+    major, minor = (int(part) for part in floor.split("."))
+    return (
+        "# Written by dev.py: the bundle built here must run on glibc " + floor + ".\n"
+        "def manylinux_compatible(tag_major, tag_minor, tag_arch):\n"
+        f"    return (tag_major, tag_minor) <= ({major}, {minor})\n"
+    )
+
+
+def old_glibc_env() -> tuple[Path, dict[str, str]]:
+    """The build environment for a bundle that runs on glibc 2.28: CPython 3.11 compiled for it with zig
+    (packaging/linux/old_glibc_python.sh, cached under build/old-glibc), a virtual environment of it with the
+    project and PyInstaller, and pip held to manylinux_2_28 wheels."""
+    script = ROOT / "packaging" / "linux" / "old_glibc_python.sh"
+    built = subprocess.run(["bash", str(script), str(OLD_GLIBC_CACHE)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    if built.returncode != 0:
+        sys.exit("[dev] 没能编译出面向旧版 glibc 的 Python 解释器（见上面的记录）。")
+    interpreter = Path(built.stdout.strip().splitlines()[-1])
+    env = dict(
+        os.environ,
+        LD_LIBRARY_PATH=str(interpreter.parent.parent / "lib"),
+        DESKTOP_APP_GLIBC_FLOOR=OLD_GLIBC,
+        DESKTOP_APP_GLIBC_ABI=str(OLD_GLIBC_CACHE / f"glibc-{OLD_GLIBC}-abi"),  # the audit's symbol lookup
+    )
+    venv_dir = OLD_GLIBC_CACHE / "venv"
+    python = venv_dir / "bin" / "python"
+    if not python.exists():
+        print("[dev] 用旧版 glibc 解释器创建打包环境 …", flush=True)
+        subprocess.run([str(interpreter), "-m", "venv", "--clear", str(venv_dir)], env=env, check=True)
+        # Python 3.11.2 brings pip 22.3 (2022): the current one instead.
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-U", "pip"], env=env, check=True
+        )
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (Path(purelib) / "_manylinux.py").write_text(manylinux_guard(OLD_GLIBC), encoding="utf-8")
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + OLD_GLIBC.encode()).hexdigest()
+    stamp = venv_dir / ".installed-build"
+    if not stamp.exists() or stamp.read_text() != digest:
+        print(f"[dev] 安装依赖 .[build]（只用 manylinux_{OLD_GLIBC.replace('.', '_')} 及更旧的 wheel）…", flush=True)
+        subprocess.run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--disable-pip-version-check",
+                "-q",
+                "--only-binary",
+                ":all:",
+                "-e",
+                ".[build]",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        stamp.write_text(digest)
+    return python, env
+
+
 def cmd_build(args: list[str]) -> int:
     """The PyInstaller bundle in dist/, then the .deb (Linux) or the Inno Setup installer (Windows). On Linux the
     spec checks the bundle as it writes it (packaging/audit.py: size budget, glibc floor, each library's origin)
-    and fails the build on any of them."""
-    python = ensure_env("build")
+    and fails the build on any of them.
+
+    `--old-glibc` (or DESKTOP_APP_OLD_GLIBC=1), Linux only: build with an interpreter compiled for glibc 2.28
+    (about 45 minutes on 2 cores the first time, seconds once build/old-glibc holds it), so the bundle runs on UOS 20,
+    Kylin V10 and Debian 10; without it the bundle needs the build host's glibc (2.35 on Debian 12)."""
+    old_glibc = "--old-glibc" in args or os.environ.get("DESKTOP_APP_OLD_GLIBC") == "1"
+    if old_glibc and not sys.platform.startswith("linux"):
+        sys.exit("[dev] --old-glibc 只用于 Linux。")
+    python, env = old_glibc_env() if old_glibc else (ensure_env("build"), dict(os.environ))
     code = subprocess.run(
         [
             str(python),
@@ -218,11 +297,14 @@ def cmd_build(args: list[str]) -> int:
             str(ROOT / "packaging" / "desktop_app.spec"),
         ],
         cwd=ROOT,
+        env=env,
     ).returncode
     if code != 0:
         return code
     if sys.platform.startswith("linux") and shutil.which("dpkg-deb"):
-        return subprocess.run([str(python), str(ROOT / "packaging" / "linux" / "build_deb.py")], cwd=ROOT).returncode
+        return subprocess.run(
+            [str(python), str(ROOT / "packaging" / "linux" / "build_deb.py")], cwd=ROOT, env=env
+        ).returncode
     if os.name == "nt":
         iscc = shutil.which("iscc")
         if iscc is None:
@@ -240,7 +322,11 @@ COMMANDS = {
     "screenshots": (cmd_screenshots, "在离屏模式下用示例数据为每个界面截图"),
     "bench": (cmd_bench, "性能基准（--quick：小数据快速跑一遍；--shared：服务器多人共用的负载基准）"),
     "server": (cmd_server, "启动本机的 PostgreSQL，载入两个居民区的示例数据和各角色的账号（Ctrl+C 停止）"),
-    "build": (cmd_build, "用 PyInstaller 打包到 dist/，Linux 上再生成 .deb，Windows 上用 Inno Setup 生成安装程序"),
+    "build": (
+        cmd_build,
+        "用 PyInstaller 打包到 dist/，Linux 上再生成 .deb，Windows 上用 Inno Setup 生成安装程序"
+        "（--old-glibc：用面向 glibc 2.28 编译的解释器打包，可在统信 UOS 20、麒麟 V10 上运行）",
+    ),
 }
 
 

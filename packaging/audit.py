@@ -13,6 +13,7 @@ packaging test fail on the same things.
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import subprocess
 import sys
@@ -22,10 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SIZE_BUDGET_MB = 150
-# The floor the bundle is built for. 2.28 (UOS 20, Debian 10, Kylin V10) is the aim; what stands between it and
-# the bundle is the interpreter (its libpython, lib-dynload and the libraries they load), which is built on the
-# build host: see README, 打包与安装.
-GLIBC_FLOOR = (2, 35)
+# The floor the bundle is built for: glibc 2.28 (UOS 20, Debian 10; Kylin V10 has 2.31) when the interpreter running
+# the build was compiled for it (`dev.py build --old-glibc`, packaging/linux/old_glibc_python.sh, which sets
+# DESKTOP_APP_GLIBC_FLOOR); otherwise the build host's interpreter (its libpython, lib-dynload and the system's
+# libssl/libsqlite3) sets it: 2.35 on Debian 12. See README, 打包与安装.
+DEFAULT_GLIBC_FLOOR = "2.35"
+GLIBC_FLOOR = tuple(int(part) for part in os.environ.get("DESKTOP_APP_GLIBC_FLOOR", DEFAULT_GLIBC_FLOOR).split("."))
 
 # What the interpreter itself needs and no wheel carries: found beside the interpreter or in the system's
 # library folders, and bundled because the program cannot start without them.
@@ -52,6 +55,10 @@ SYSTEM_LIBRARY_FOLDERS = ("/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/usr/
 
 ELF_MAGIC = b"\x7fELF"
 GLIBC_VERSION = re.compile(r"\bGLIBC_(\d+)\.(\d+)(?:\.(\d+))?\b")
+# The C++ library the wheels (Qt, shiboken) take from the desktop: printed beside the glibc floor. Debian 10 and
+# UOS 20 (GCC 8's libstdc++) have up to GLIBCXX_3.4.25: nothing in the bundle may need more.
+GLIBCXX_VERSION = re.compile(r"\bGLIBCXX_(\d+)\.(\d+)(?:\.(\d+))?\b")
+GLIBCXX_FLOOR = (3, 4, 25)
 
 
 class AuditFailed(SystemExit):
@@ -87,12 +94,13 @@ def installed_size_mb(root: Path) -> float:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink()) / 1024 / 1024
 
 
-def glibc_need(bundle: Path) -> GlibcNeed:
+def highest_need(bundle: Path, pattern: re.Pattern[str] = GLIBC_VERSION) -> GlibcNeed:
+    """The highest symbol version of one kind (`pattern`: GLIBC_ by default) any ELF file in the bundle needs."""
     highest: tuple[int, ...] = (0,)
     files: list[str] = []
     for path in elf_files(bundle):
         symbols = subprocess.run(["objdump", "-T", str(path)], capture_output=True, text=True, check=True).stdout
-        versions = [tuple(int(part) for part in match.groups() if part) for match in GLIBC_VERSION.finditer(symbols)]
+        versions = [tuple(int(part) for part in match.groups() if part) for match in pattern.finditer(symbols)]
         if not versions:
             continue
         need = max(versions)
@@ -102,6 +110,41 @@ def glibc_need(bundle: Path) -> GlibcNeed:
         elif need == highest:
             files.append(relative)
     return GlibcNeed(highest, tuple(files))
+
+
+def glibc_need(bundle: Path) -> GlibcNeed:
+    return highest_need(bundle, GLIBC_VERSION)
+
+
+def versioned_symbols(path: Path, undefined: bool) -> set[tuple[str, str]]:
+    """(name, GLIBC_ version) of the dynamic symbols a file takes from elsewhere (`undefined`) or defines."""
+    found = set()
+    for line in subprocess.run(
+        ["objdump", "-T", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines():
+        parts = line.split()
+        if len(parts) < 4 or ("*UND*" in parts) != undefined:
+            continue
+        version = parts[-2].strip("()")
+        if version.startswith("GLIBC_"):
+            found.add((parts[-1], version))
+    return found
+
+
+def missing_from_glibc(bundle: Path, abi: Path) -> tuple[int, list[str]]:
+    """Every versioned glibc symbol a bundled file takes from the system, looked up in the floor's own C library:
+    `abi` holds zig's stub libraries for it (libc.so.6, libpthread.so.0, …, with exactly that release's symbols and
+    versions). A stronger proof than the highest version alone: a symbol at an old version that release does not
+    export would show here. Returns the number of references and `file: symbol@version` for each one missing."""
+    exported = set().union(*(versioned_symbols(stub, undefined=False) for stub in abi.glob("*.so*")))
+    references = 0
+    missing = []
+    for path in elf_files(bundle):
+        for name, version in sorted(versioned_symbols(path, undefined=True)):
+            references += 1
+            if (name, version) not in exported:
+                missing.append(f"{path.relative_to(bundle)}: {name}@{version}")
+    return references, missing
 
 
 def wheel_file_names() -> set[str]:
@@ -191,11 +234,32 @@ def check_bundle(bundle: Path) -> GlibcNeed:
         f"来自 {', '.join(need.files[:5])}{' 等' if len(need.files) > 5 else ''}",
         flush=True,
     )
+    cxx = highest_need(bundle, GLIBCXX_VERSION)
+    print(
+        f"[检查] 需要的最高 libstdc++ 版本：GLIBCXX_{version_text(cxx.version)}"
+        f"（Debian 10、统信 UOS 20 的是 {version_text(GLIBCXX_FLOOR)}）",
+        flush=True,
+    )
+    if cxx.version > GLIBCXX_FLOOR:
+        failures.append(
+            f"有文件需要 GLIBCXX_{version_text(cxx.version)}，高于 {version_text(GLIBCXX_FLOOR)}："
+            + "、".join(cxx.files)
+        )
     if need.version > GLIBC_FLOOR:
         failures.append(
             f"有文件需要 glibc {version_text(need.version)}，高于声明的下限 {version_text(GLIBC_FLOOR)}："
             + "、".join(need.files)
         )
+    abi = os.environ.get("DESKTOP_APP_GLIBC_ABI")  # dev.py build --old-glibc: the floor's symbol lists
+    if abi:
+        references, missing = missing_from_glibc(bundle, Path(abi))
+        print(
+            f"[检查] 逐个对照 glibc {version_text(GLIBC_FLOOR)} 导出的符号：引用 {references} 个，"
+            f"缺少 {len(missing)} 个",
+            flush=True,
+        )
+        if missing:
+            failures.append(f"glibc {version_text(GLIBC_FLOOR)} 没有这些符号：" + "、".join(missing))
     libraries = [path for path in elf_files(bundle) if is_shared_library(path)]
     foreign = foreign_libraries(bundle, wheel_file_names())
     print(f"[检查] 共享库 {len(libraries)} 个，不是来自 wheel 也不在解释器清单中的：{len(foreign)} 个", flush=True)

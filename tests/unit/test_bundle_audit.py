@@ -60,3 +60,27 @@ def test_a_library_from_neither_a_wheel_nor_the_interpreter_is_named(tmp_path):
         (bundle / "_internal" / name).write_bytes(audit.ELF_MAGIC + b"\0" * 60)
     (bundle / "_internal" / "README.txt").write_text("not a library")
     assert audit.foreign_libraries(bundle, {"libQt6Core.so.6"}) == ["_internal/libgtk-3.so.0"]
+
+
+def test_each_glibc_symbol_a_bundled_file_takes_is_looked_up_in_the_floors_own_libraries(tmp_path):
+    """On this machine's real files: _ssl's libssl against this machine's own C library (everything there), and
+    against a C library folder that holds libm alone (libssl's calls into libc.so.6 are named, each with its
+    version)."""
+    libssl = Path(resolved(_ssl.__file__)["libssl.so.3"])
+    libc = Path(resolved(_ssl.__file__)["libc.so.6"])
+    libm = Path(resolved(sys.executable).get("libm.so.6") or libc.with_name("libm.so.6"))
+    bundle = tmp_path / "bundle" / "_internal"
+    bundle.mkdir(parents=True)
+    (bundle / libssl.name).write_bytes(libssl.read_bytes())
+    whole, only_libm = tmp_path / "whole", tmp_path / "only-libm"
+    whole.mkdir()
+    only_libm.mkdir()
+    (whole / "libc.so.6").write_bytes(libc.read_bytes())
+    (only_libm / "libm.so.6").write_bytes(libm.read_bytes())
+
+    references, missing = audit.missing_from_glibc(bundle.parent, whole)
+    assert references > 10
+    assert missing == []
+    references_again, missing = audit.missing_from_glibc(bundle.parent, only_libm)
+    assert references_again == references
+    assert f"_internal/{libssl.name}: memcpy@GLIBC_2.14" in missing

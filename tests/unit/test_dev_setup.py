@@ -1,6 +1,7 @@
 """dev.py tells a person on a plain Linux desktop which packages to install, in one line."""
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,19 @@ def test_a_python_without_venv_support_is_told_the_package(monkeypatch, capsys):
         dev.check_venv_support()
     assert "-venv" in str(stop.value)
     assert "sudo apt-get install -y python3." in str(stop.value)
+
+
+def test_the_old_glibc_environment_takes_no_wheel_newer_than_its_floor(tmp_path, monkeypatch):
+    """pip itself (its vendored `packaging`) asks the `_manylinux` module dev.py writes into the old-glibc
+    environment, and offers no manylinux tag above glibc 2.28 on a build host with glibc 2.36 (Debian 12)."""
+    from pip._vendor.packaging import _manylinux, tags
+
+    (tmp_path / "_manylinux.py").write_text(dev.manylinux_guard("2.28"), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "_manylinux", raising=False)
+    monkeypatch.setattr(_manylinux, "_get_glibc_version", lambda: _manylinux._GLibCVersion(2, 36))
+    offered = {tag.platform for tag in tags.sys_tags() if tag.platform.startswith("manylinux_")}
+    assert "manylinux_2_28_x86_64" in offered
+    assert "manylinux_2_17_x86_64" in offered
+    assert "manylinux_2_29_x86_64" not in offered
+    assert "manylinux_2_34_x86_64" not in offered
