@@ -143,11 +143,15 @@ def cmd_test(args: list[str]) -> int:
     python = ensure_env("test,build" if everything else "test")
     bindir = python.parent
     selection = [] if everything or "-m" in args else ["-m", "not slow"]
+    # The whole suite runs a module per worker on every core (at most four: each starts its own PostgreSQL); a run
+    # of chosen tests (any argument that is not an option) stays in one process.
+    whole_suite = all(arg.startswith("-") for arg in args)
+    workers = ["-n", str(min(os.cpu_count() or 1, 4)), "--dist", "loadfile"] if whole_suite else []
     steps = [
         [str(bindir / "ruff"), "check", "."],
         [str(bindir / "lint-imports")],
         [str(python), "-m", "mypy", "desktop_app"],
-        [str(python), "-m", "pytest", *selection, *args],
+        [str(python), "-m", "pytest", *selection, *workers, *args],
     ]
     return run_steps(steps, offscreen_env())
 
