@@ -102,6 +102,15 @@ def test_a_transfer_out_without_a_letter_awaits_no_receipt():
     assert not receipt_overdue(old, dt.date(2026, 1, 1)), "a date moved in from before the records"
 
 
+def test_a_receipt_that_came_later_was_still_overdue_on_an_earlier_day():
+    """As of a past day (a street package's period end), a 回执 received after it had not come yet."""
+    sent = dt.date(2026, 1, 10)
+    late = Transfer(1, "甲", TransferDirection.OUT, sent, "浦东新区某街道", "沪组转〔2026〕1号", "", dt.date(2026, 6, 1))
+    assert receipt_overdue(late, dt.date(2026, 4, 10)), "three months on, the 回执 was not back yet"
+    assert not receipt_overdue(late, dt.date(2026, 4, 9)), "the day before it fell due"
+    assert not receipt_overdue(late, dt.date(2026, 6, 1)), "back on that day"
+
+
 def test_the_workbench_reminds_of_a_missing_receipt_at_exactly_three_months(db):
     leaves = member(db, "周立群", **OUT)
     member(db, "已收回执", **{**OUT, "transfer_out_receipt": dt.date(2026, 4, 1)})

@@ -45,11 +45,12 @@ def receipt_due(transfer: Transfer) -> dt.date:
 
 
 def receipt_overdue(transfer: Transfer, today: dt.date) -> bool:
-    """A 转出 with its 介绍信 and no 回执 on or after the day RECEIPT_MONTHS later."""
+    """A 转出 with its 介绍信 and no 回执 by `today` (one received later was still awaited then), on or after the
+    day RECEIPT_MONTHS later."""
     return (
         transfer.direction is TransferDirection.OUT
         and transfer.has_letter
-        and transfer.receipt_date is None
+        and (transfer.receipt_date is None or transfer.receipt_date > today)
         and today >= receipt_due(transfer)
     )
 

@@ -28,9 +28,9 @@ from desktop_app.core.domain.enums import TransferDirection
 from desktop_app.core.domain.mobile import quiet, transfer_advised
 from desktop_app.core.domain.periods import Period
 from desktop_app.core.domain.rules import evaluate_compliance
-from desktop_app.core.domain.transfers import receipt_due
+from desktop_app.core.domain.transfers import receipt_overdue
 from desktop_app.core.exchange.packages.format import DUTIES
-from desktop_app.core.reads.duties import read_away, read_transfers
+from desktop_app.core.reads.duties import read_away_now, read_transfers
 from desktop_app.core.services.care import CareService
 from desktop_app.core.services.compliance import ComplianceService
 from desktop_app.core.services.dues import DuesService
@@ -298,19 +298,12 @@ def transfer_counts(db: Database, period: Period, today: dt.date) -> TransferCou
     was still awaited then)."""
     day = as_of(period, today)
     with db.plain() as reader:
-        transfers = read_transfers(reader, dt.date(1900, 1, 1), day)
+        transfers = read_transfers(reader, dt.date.min, day)  # every one up to the day: a 回执 may be years late
     this_year = [transfer for transfer in transfers if transfer.date.year == day.year]
     return TransferCounts(
         transfers_in=sum(1 for transfer in this_year if transfer.direction is TransferDirection.IN),
         transfers_out=sum(1 for transfer in this_year if transfer.direction is TransferDirection.OUT),
-        receipts_overdue=sum(
-            1
-            for transfer in transfers
-            if transfer.direction is TransferDirection.OUT
-            and transfer.has_letter
-            and (transfer.receipt_date is None or transfer.receipt_date > day)
-            and day >= receipt_due(transfer)
-        ),
+        receipts_overdue=sum(1 for transfer in transfers if receipt_overdue(transfer, day)),
     )
 
 
@@ -318,7 +311,7 @@ def mobile_counts(db: Database, period: Period, today: dt.date) -> MobileCounts:
     """The 流动党员 away on the day, as the 流动党员 page and the 工作台 judge them."""
     day = as_of(period, today)
     with db.plain() as reader:
-        away = [record for record in read_away(reader, day, day) if record.away_on(day)]
+        away = read_away_now(reader, day)
     return MobileCounts(
         away=len(away),
         elsewhere=sum(1 for record in away if record.elsewhere),
