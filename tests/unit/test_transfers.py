@@ -105,7 +105,8 @@ def test_a_transfer_out_without_a_letter_awaits_no_receipt():
 def test_a_receipt_that_came_later_was_still_overdue_on_an_earlier_day():
     """As of a past day (a street package's period end), a 回执 received after it had not come yet."""
     sent = dt.date(2026, 1, 10)
-    late = Transfer(1, "甲", TransferDirection.OUT, sent, "浦东新区某街道", "沪组转〔2026〕1号", "", dt.date(2026, 6, 1))
+    back = dt.date(2026, 6, 1)
+    late = Transfer(1, "甲", TransferDirection.OUT, sent, "浦东新区某街道", "沪组转〔2026〕1号", "", back)
     assert receipt_overdue(late, dt.date(2026, 4, 10)), "three months on, the 回执 was not back yet"
     assert not receipt_overdue(late, dt.date(2026, 4, 9)), "the day before it fell due"
     assert not receipt_overdue(late, dt.date(2026, 6, 1)), "back on that day"
