@@ -25,7 +25,7 @@ Each month of a member is marked once, per rule:
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -64,25 +64,29 @@ class Run:
         return self.length >= RULE_MONTHS
 
 
-def trailing_run(marks: Mapping[Month, Mark], months: Sequence[Month]) -> Run:
-    """The run that ends at the last of `months` (oldest first): counting months back to the first that breaks."""
+def trailing_run(mark_of: Callable[[Month], Mark], months: Sequence[Month]) -> Run:
+    """The run that ends at the last of `months` (oldest first): counting months back to the first that breaks.
+    Each month is marked only when the walk reaches it: most members' runs end a month or two back."""
     counted: list[Month] = []
-    shown_apart: dict[Mark, list[Month]] = {Mark.EXCUSED: [], Mark.ELSEWHERE: []}
+    excused: list[Month] = []
+    elsewhere: list[Month] = []
     for month in reversed(months):
-        mark = marks.get(month, Mark.SILENT)
+        mark = mark_of(month)
         if mark is Mark.BREAKS:
             break
         if mark is Mark.COUNTS:
             counted.append(month)
-        elif mark in shown_apart:
-            shown_apart[mark].append(month)
+        elif mark is Mark.EXCUSED:
+            excused.append(month)
+        elif mark is Mark.ELSEWHERE:
+            elsewhere.append(month)
 
     def inside(apart: list[Month]) -> tuple[Month, ...]:
         """An excused month older than every counted one is not inside the run."""
         kept = [m for m in apart if m > counted[-1]] if counted else apart
         return tuple(reversed(kept))
 
-    return Run(tuple(reversed(counted)), inside(shown_apart[Mark.EXCUSED]), inside(shown_apart[Mark.ELSEWHERE]))
+    return Run(tuple(reversed(counted)), inside(excused), inside(elsewhere))
 
 
 def meeting_mark(present: int, on_leave: int, absent: int, running: bool, elsewhere: bool = False) -> Mark:

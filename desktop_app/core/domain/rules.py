@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -158,7 +159,10 @@ def evaluate_compliance(
     """
     meetings = [m for m in meetings if m.date in period]
     results: list[KindCompliance] = []
+    units_of: dict[str, list[Period]] = {}  # the same months, quarters or years for every norm and group
     for norm in norms:
+        if norm.period.value not in units_of:
+            units_of[norm.period.value] = period.units(norm.period.value)
         scopes: list[Group | None] = list(groups) if norm.per_group else [None]
         for group in scopes:
             held_dates = sorted(
@@ -167,10 +171,10 @@ def evaluate_compliance(
             compliance = KindCompliance(
                 norm.kind, norm, group.id if group else None, group.name if group else "", dates=held_dates
             )
-            for unit in period.units(norm.period.value):
+            for unit in units_of[norm.period.value]:
                 if group is not None and not group.existed_through(unit):
                     continue
-                held = sum(1 for d in held_dates if d in unit)
+                held = bisect_right(held_dates, unit.end) - bisect_left(held_dates, unit.start)
                 compliance.units.append(UnitStatus(unit, norm.count, held, _unit_state(unit, norm.count, held, today)))
             if compliance.units or group is None:
                 results.append(compliance)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from desktop_app.core.domain.lapses import Mark, Month, Run, dues_mark, meeting_mark, trailing_run
@@ -44,6 +45,25 @@ def months_up_to(today: dt.date) -> list[Month]:
     ]
 
 
+def meeting_mark_of(
+    attended: dict[Month, tuple[int, int, int]], away: set[Month], running: Month | None, month: Month
+) -> Mark:
+    """A member's month under 组织生活, from the month's counts (none: listed in no meeting, silent)."""
+    counts = attended.get(month)
+    if counts is None:
+        return Mark.SILENT
+    return meeting_mark(*counts, running=month == running, elsewhere=month in away)
+
+
+def dues_mark_of(ledger_rows: dict[int, LedgerRow], running: Month | None, month: Month) -> Mark:
+    """A member's month under 党费, from the year's ledger row: only a month owed or paid can be marked."""
+    year, number = month
+    row = ledger_rows.get(year)
+    if row is None or (number not in row.owed and number not in row.paid):
+        return Mark.SILENT
+    return dues_mark(row.owed.get(number), row.paid.get(number, ZERO), number in row.relieved, month == running)
+
+
 def read_lapses(
     reader: Reader, today: dt.date, month_over: bool = False, ledgers_read: dict[int, list[LedgerRow]] | None = None
 ) -> list[Lapse]:
@@ -67,26 +87,10 @@ def read_lapses(
             elsewhere[away.member_id] |= {m for m, span in zip(months, spans, strict=True) if away.away_in(*span)}
     lapses = []
     for member_id, name, group in read_members_on(reader, today):
-        attended = listed.get(member_id, {})
-        away_months = elsewhere.get(member_id, set())
-        # A month the member was listed in no meeting is silent: trailing_run takes it so when it is not marked.
-        meeting_marks = {
-            month: meeting_mark(*counts, running=month == running, elsewhere=month in away_months)
-            for month, counts in attended.items()
-        }
-        dues_marks: dict[Month, Mark] = {}
-        for year in {y for y, _ in months}:
-            row = ledgers[year].get(member_id)
-            if row is None:
-                continue
-            # Only months owed or paid can be marked; the others stay silent (not marked).
-            for month in row.owed.keys() | row.paid.keys():
-                if (year, month) <= months[-1]:
-                    owed, paid = row.owed.get(month), row.paid.get(month, ZERO)
-                    dues_marks[(year, month)] = dues_mark(owed, paid, month in row.relieved, (year, month) == running)
-        lapses.append(
-            Lapse(member_id, name, group, trailing_run(meeting_marks, months), trailing_run(dues_marks, months))
-        )
+        attended = partial(meeting_mark_of, listed.get(member_id, {}), elsewhere.get(member_id, set()), running)
+        ledger_rows = {year: row for year, by_member in ledgers.items() if (row := by_member.get(member_id))}
+        paid = partial(dues_mark_of, ledger_rows, running)
+        lapses.append(Lapse(member_id, name, group, trailing_run(attended, months), trailing_run(paid, months)))
     return lapses
 
 
