@@ -128,6 +128,7 @@ class EditorTable(QTableWidget):
         self._editors = [None] * len(rows)
         self._waiting = list(rows)
         self.setRowCount(len(rows))  # one insertion: a row at a time moved every cell widget below it, each time
+        self.verticalScrollBar().setValue(0)  # another list starts at its top
         for row, values in enumerate(rows):
             self._show_texts(row, values)
         self._build_in_sight()
