@@ -158,3 +158,28 @@ def test_a_year_change_makes_only_the_rows_in_sight(qtbot, demo_context, click_p
 
     table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
     assert table.cellWidget(table.rowCount() - 1, 2) is not None, "scrolled to the end, the last rows are made"
+
+
+def test_rows_that_come_into_sight_at_a_smaller_text_size_have_their_editors(
+    qtbot, demo_context, click_page, text_size_restored
+):
+    """At 特大 fewer rows are in sight; back at 标准 the rows that now show are made too (no row of bare names)."""
+    from desktop_app.ui.kit.text_size import SIZES, apply_points
+
+    apply_points(SIZES["特大"])
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    click_page(window, "民主评议")
+    page = window.stack.currentWidget()
+    assert isinstance(page, ReviewView)
+    service = ReviewService(demo_context.db)
+    page.year.setValue(next(year for year in range(page.year.value(), 2000, -1) if service.sheet(year)))
+    table = page.table
+    qtbot.wait(50)
+    made_large = rows_with_editors(table)
+    apply_points(SIZES["标准"])
+    qtbot.wait(50)
+    last_in_sight = table.rowAt(table.viewport().height() - 1)
+    assert last_in_sight + 1 > made_large, "more rows are in sight at 标准"
+    assert all(table.cellWidget(row, 2) is not None for row in range(last_in_sight + 1))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from desktop_app.ui.kit.editors import Editor
@@ -104,8 +104,10 @@ class EditorTable(QTableWidget):
         if event.type() == QEvent.Type.FontChange and self.scrolls_itself:  # a page outlives a change of 字号
             self._fit_columns()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+    def updateGeometries(self) -> None:
+        """Qt's layout of rows, header and scroll bars (after a resize, new rows, another 字号): more rows may be in
+        sight now."""
+        super().updateGeometries()
         self._build_in_sight()
 
     def showEvent(self, event: QShowEvent) -> None:
