@@ -4,6 +4,7 @@
 import datetime as dt
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.domain.enums import ReviewBody, ReviewGrade
 from desktop_app.core.services.meetings import MeetingService
@@ -100,3 +101,85 @@ def test_empty_dates_show_their_whole_hint_at_1366x768(qtbot, demo_context, clic
             cut.append(f"第 {row + 1} 行的处置日期")
             break
     assert cut == []
+
+
+def rows_with_editors(table) -> int:
+    return sum(table.cellWidget(row, 2) is not None for row in range(table.rowCount()))
+
+
+def test_a_year_change_makes_only_the_rows_in_sight(qtbot, demo_context, click_page):
+    """Issue 27: each step of the year took seconds on a large branch: every member's row of nine editors was made
+    anew (5,000 widgets for 590 members). Now a year shows its rows' editors as they come into sight; Tab walks on
+    into rows not yet in sight, and what was never in sight is saved as it was."""
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    click_page(window, "民主评议")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    page = window.stack.currentWidget()
+    assert isinstance(page, ReviewView)
+    service = ReviewService(demo_context.db)
+    year = next(year for year in range(page.year.value(), 2000, -1) if service.sheet(year))
+    page.year.setFocus()
+    for shown in (year, year - 1, year):  # by the spin box's keys: down to the year, one more, and back up
+        while page.year.value() != shown:
+            qtbot.keyClick(page.year, Key.Key_Down if page.year.value() > shown else Key.Key_Up)
+        sheet = service.sheet(shown)
+        table = page.table
+        assert table.rowCount() == (len(sheet.rows) if sheet else 0)
+    assert table.rowCount() > 30
+    in_sight = table.rowAt(table.viewport().height() - 1) - table.rowAt(0) + 1
+    assert in_sight > 5
+    assert rows_with_editors(table) <= in_sight + 2, "only the rows in sight (and one each side) are made"
+
+    before = service.sheet(year)
+    table = page.table
+    start = table.editor(0, 2).widget
+    start.setFocus()
+    editable = sum(column.make is not None for column in table.columns)
+    far = 25
+    assert table.cellWidget(far, 2) is None, "row 26 is out of sight"
+    for _ in range(far * editable):
+        qtbot.keyClick(window.focusWidget(), Key.Key_Tab)
+    assert window.focusWidget() is table.editor(far, 2).widget, "Tab walked row by row into rows not in sight"
+    assert table.currentRow() == far
+    votes = table.editor(far, 3).widget
+    votes.setFocus()
+    votes.selectAll()
+    qtbot.keyClicks(votes, "7")
+    qtbot.mouseClick(page.save_button, LEFT, pos=QPoint(5, 5))
+    assert page.error.text() == "已保存。"
+    after = service.sheet(year)
+    assert after.rows[far].values["votes_excellent"] == 7
+    assert [row.values for row in after.rows if row.member_id != after.rows[far].member_id] == [
+        row.values for row in before.rows if row.member_id != before.rows[far].member_id
+    ], "rows never built are saved as they were"
+
+    table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
+    assert table.cellWidget(table.rowCount() - 1, 2) is not None, "scrolled to the end, the last rows are made"
+
+
+def test_rows_that_come_into_sight_at_a_smaller_text_size_have_their_editors(
+    qtbot, demo_context, click_page, text_size_restored
+):
+    """At 特大 fewer rows are in sight; back at 标准 the rows that now show are made too (no row of bare names)."""
+    from desktop_app.ui.kit.text_size import SIZES, apply_points
+
+    apply_points(SIZES["特大"])
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    click_page(window, "民主评议")
+    page = window.stack.currentWidget()
+    assert isinstance(page, ReviewView)
+    service = ReviewService(demo_context.db)
+    page.year.setValue(next(year for year in range(page.year.value(), 2000, -1) if service.sheet(year)))
+    table = page.table
+    qtbot.wait(50)
+    made_large = rows_with_editors(table)
+    apply_points(SIZES["标准"])
+    qtbot.wait(50)
+    last_in_sight = table.rowAt(table.viewport().height() - 1)
+    assert last_in_sight + 1 > made_large, "more rows are in sight at 标准"
+    assert all(table.cellWidget(row, 2) is not None for row in range(last_in_sight + 1))

@@ -397,6 +397,45 @@ def test_the_change_password_texts_are_whole_at_1366x768(qtbot, encrypted, drive
     assert cut == [[]]
 
 
+def test_the_strength_bar_shows_only_once_something_is_typed(qtbot, encrypted, drive_modal):
+    """Issue 27: before a key was typed the 修改密码 dialog showed an empty bar, a box that meant nothing. The
+    words say 还没有输入 instead; the bar comes with the first key and goes with the last, and the dialog keeps
+    its height (the bar's room is kept)."""
+    from desktop_app.ui.views.settings import SettingsView
+
+    db, _ = encrypted
+    settings = SettingsView(AppContext.open(db))
+    qtbot.addWidget(settings)
+    settings.resize(1366, 768)
+    settings.show()
+    seen: list[tuple[bool, str, int]] = []
+
+    def look(dialog):
+        seen.append((dialog.meter.bar.isVisible(), dialog.meter.text.text(), dialog.height()))
+
+    def type_and_erase(dialog):
+        qtbot.waitExposed(dialog)
+        look(dialog)
+        dialog.first.setFocus()
+        qtbot.keyClicks(dialog.first, "Lantern-river")
+        look(dialog)
+        qtbot.keyClick(dialog.first, Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(dialog.first, Key.Key_Backspace)
+        look(dialog)
+        qtbot.keyClick(dialog.first, Key.Key_Escape)
+
+    drive_modal(lambda: qtbot.mouseClick(settings.data.password_button, Qt.MouseButton.LeftButton), type_and_erase)
+    (empty, empty_words, empty_height), (typed, typed_words, typed_height), (erased, erased_words, _) = seen
+    assert not empty, "no empty bar before anything is typed"
+    assert empty_words == "密码强度：还没有输入"
+    assert typed, "the bar comes with the first key"
+    assert typed_words.startswith("密码强度：")
+    assert typed_words != empty_words
+    assert typed_height == empty_height, "the dialog does not jump at the first key"
+    assert not erased, "and goes when the field is empty again"
+    assert erased_words == empty_words
+
+
 def test_a_scripts_weak_password_opens_and_the_status_bar_says_to_change_it(qtbot, tmp_path):
     from desktop_app.core.services.profile import ProfileService
     from desktop_app.ui.kit.background import BackgroundTask

@@ -153,3 +153,32 @@ def test_the_people_ticked_are_in_sight_when_the_talk_opens_from_the_coverage_pa
     assert visible
     assert sorted(first.removeprefix("已选 2 人：").split("、")) == sorted(["朱国萍", "王秀英"])
     assert said[1] == "已选 1 人：王秀英", "a tick undone is said at once"
+
+
+def test_no_empty_band_above_the_people_at_1366x768(qtbot, demo_context, click_page, drive_modal):
+    """Issue 27: the new talk form left an empty band between its fields and 谈话人员 (the fields' columns took
+    the spare height); the list of people takes it instead."""
+    window = MainWindow(demo_context)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    click_page(window, "谈心谈话")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    view = window.stack.currentWidget()
+    view.table.setFocus()
+    seen = []
+
+    def look(form):
+        qtbot.waitExposed(form)
+        fields = [form.editors[name].widget for name in ("date", "way", "topic", "record")]
+        people = form.participants.parentWidget()
+        lowest = max(field.mapTo(form, field.rect().bottomLeft()).y() for field in fields)
+        seen.append((people.title(), people.mapTo(form, people.rect().topLeft()).y() - lowest))
+        seen.append(form.participants.list.height())
+        qtbot.keyClick(form, Key.Key_Escape)
+
+    drive_modal(lambda: qtbot.keyClick(view.table, Key.Key_N, Qt.KeyboardModifier.ControlModifier), look)
+    (title, gap), list_height = seen
+    assert title == "谈话人员（至少两人）"
+    assert gap <= 24, f"{gap} px of empty band above 谈话人员"
+    assert list_height >= 160

@@ -53,7 +53,7 @@ def _error_label() -> QLabel:
 
 class StrengthMeter(QWidget):
     """How strong the password typed so far is (zxcvbn's estimate, `core.storage.passwords`), as a bar and
-    in words, updated at every key."""
+    in words, updated at every key; the bar only once something is typed."""
 
     def __init__(self, own_words: Sequence[str] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +63,12 @@ class StrengthMeter(QWidget):
         self.bar.setRange(0, len(SCORE_LABELS))
         self.bar.setTextVisible(False)
         self.bar.setMaximumHeight(10)
+        # Before anything is typed an empty bar says nothing: it is hidden (the words say 还没有输入), and keeps
+        # its room, so the dialog does not change its height at the first key.
+        kept = self.bar.sizePolicy()
+        kept.setRetainSizeWhenHidden(True)
+        self.bar.setSizePolicy(kept)
+        self.bar.hide()
         self.text = QLabel(judge("").describe())
         self.text.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -73,6 +79,7 @@ class StrengthMeter(QWidget):
     def show_for(self, password: str) -> PasswordVerdict:
         self.verdict = judge(password, self.own_words)
         self.bar.setValue(self.verdict.score + 1 if password else 0)
+        self.bar.setVisible(bool(password))
         self.text.setText(self.verdict.describe())
         return self.verdict
 

@@ -35,7 +35,9 @@ class TalkForm(RecordForm[TalkService]):
         self.participants = members_to_tick(MemberService(self.service.db))
         self.participants.list.setMinimumHeight(160)
         layout.addWidget(self.participants)
-        self.content.addWidget(people)
+        # The spare height goes to the list of people, not to an empty band between the fields and the list.
+        self.content.setStretchFactor(self.body, 0)
+        self.content.addWidget(people, 1)
 
     def load_extra(self, values: Mapping[str, Any]) -> None:
         self.participants.set_chosen(values.get("participant_ids") or [])

@@ -45,11 +45,13 @@ class ReviewTable(EditorTable):
         )
 
     def show_sheet(self, sheet: ReviewSheet | None) -> None:
-        self.clear_rows()
+        """The year's rows; each row's editors are made as it comes into sight (`EditorTable.show_rows`)."""
+        rows = []
         for row in sheet.rows if sheet else ():
             values = row.values
             counts = [str(values[key]) if values[key] else "" for key in ENTRY_KEYS[1:5]]
-            self.add_row((row.name, row.group, values["self_assessed"], *counts, *(values[k] for k in ENTRY_KEYS[5:])))
+            rows.append((row.name, row.group, values["self_assessed"], *counts, *(values[k] for k in ENTRY_KEYS[5:])))
+        self.show_rows(rows)
 
     def entries(self) -> list[dict[str, Any]]:
         return [dict(zip(ENTRY_KEYS, self.row_values(row)[2:], strict=True)) for row in range(self.rowCount())]
