@@ -201,3 +201,37 @@ def test_a_new_meetings_attendance_shows_every_mark_whole(qtbot, context, text_s
         QStyle.ContentsType.CT_ComboBox, option, QSize(text, status.fontMetrics().height()), status
     )
     assert status.width() >= needed.width(), f"{status.width()}px < {needed.width()}px"
+
+
+@pytest.mark.parametrize("label", ["标准", "特大"])
+def test_a_long_drop_down_is_as_wide_as_its_widest_choice(qtbot, text_size_restored, label):
+    """A filter of thousands of members is sized from its characters' advances, not text by text: as wide as its
+    widest choice still, as high as a short drop-down, and measured again when its choices change."""
+    from PySide6.QtWidgets import QHBoxLayout
+
+    from desktop_app.ui.kit.combo_box import LONG_LIST, ComboBox
+
+    apply_points(SIZES[label])
+    names = ["全部党员", *(f"王{n}" for n in range(LONG_LIST * 2)), "欧阳（未标记）"]
+    long_box, short_box = ComboBox(), ComboBox()
+    long_box.addItems(names)
+    short_box.addItems(names[-3:])
+    window = QWidget()
+    row = QHBoxLayout(window)
+    row.addWidget(long_box)
+    row.addWidget(short_box)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    metrics = long_box.fontMetrics()
+    option = QStyleOptionComboBox()
+    long_box.initStyleOption(option)
+    widest = max(metrics.horizontalAdvance(name) for name in names)
+    needed = long_box.style().sizeFromContents(
+        QStyle.ContentsType.CT_ComboBox, option, QSize(widest, metrics.height()), long_box
+    )
+    assert long_box.width() >= needed.width(), f"{long_box.width()}px < {needed.width()}px"
+    assert long_box.sizeHint() == short_box.sizeHint(), "the same widest text, the same box"
+    before = long_box.sizeHint().width()
+    long_box.setItemText(1, "欧阳王李张刘陈杨黄赵吴周")
+    assert long_box.sizeHint().width() > before

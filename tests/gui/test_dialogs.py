@@ -141,6 +141,21 @@ def test_settings_categories_add_and_retire(qtbot, context, shown_errors, monkey
     assert "同名" in shown_errors[-1][1]
 
 
+def test_settings_categories_show_their_usage_once_counted(qtbot, demo_context):
+    """已用次数 is counted behind the first screen and fills the column, as the service counts it."""
+    view = SettingsView(demo_context)
+    qtbot.addWidget(view)
+    categories = view.findChild(CategoryBox)
+    table = categories.table
+
+    def usage_shown() -> list[str]:
+        return [table.item(row, CategoryBox.USAGE_COLUMN).text() for row in range(table.rowCount())]
+
+    qtbot.waitUntil(lambda: all(usage_shown()))
+    assert usage_shown() == [str(c.usage) for c in CareCategoryService(demo_context.db).list()]
+    assert any(text != "0" for text in usage_shown())
+
+
 def test_dashboard_tells_what_is_due_in_plain_words(qtbot, demo_context, reminder_lines):
     view = DashboardView(demo_context)
     qtbot.addWidget(view)

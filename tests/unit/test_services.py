@@ -175,6 +175,35 @@ def test_categories_add_rename_reorder(db):
         categories.create({"name": "其他"})
 
 
+def test_category_usage_counted_apart_agrees_with_the_list(db):
+    """设置 shows the categories first and counts their records apart: the same counts, the 回收站 left out."""
+    categories, care = CareCategoryService(db), CareService(db)
+    eggs, other = category_id(db, "新生儿送鸡蛋"), category_id(db, "其他")
+    made = [care.create({"date": "2023-01-10", "category_id": eggs, "recipient_name": f"甲{n}"}) for n in range(3)]
+    care.create({"date": "2023-01-11", "category_id": other, "recipient_name": "乙"})
+    care.soft_delete(made[:1])
+    counted = {category.id: category.usage for category in categories.list()}
+    assert counted[eggs] == 2
+    assert counted[other] == 1
+    assert categories.usage() == {category: usage for category, usage in counted.items() if usage}
+    assert [c.id for c in categories.list(counted=False)] == list(counted)
+    assert {c.usage for c in categories.list(counted=False)} == {None}
+
+
+def test_member_choices_are_the_active_members_in_roster_order(db):
+    members = MemberService(db)
+    g1 = PartyGroupService(db).create({"name": "第一党小组"})
+    for name, group in (("王五", g1), ("李四", None), ("张三", g1), ("赵六", g1)):
+        members.create({"name": name, "group_id": group})
+    gone = members.create({"name": "钱七", "status": "已转出", "left_date": "2023-05-01"})
+    binned = members.create({"name": "孙八"})
+    members.soft_delete([binned])
+    choices = members.choices()
+    assert choices == [(m.id, m.name) for m in members.active_members()]
+    assert {name for _, name in choices} == {"王五", "李四", "张三", "赵六"}
+    assert gone not in dict(choices)
+
+
 def test_members_groups_and_expected_lists(db):
     groups = PartyGroupService(db)
     g1 = groups.create({"name": "第一党小组"})

@@ -95,7 +95,12 @@ def coverage(
     partners = {m.id for m in committee if partner == WITH_COMMITTEE or m.role.strip() == SECRETARY_ROLE}
     # Who owes a talk with a partner: every member of the day, but the one partner cannot talk with themself.
     owing = [m for m in members if m.id in expected_ids and not (m.id in partners and len(partners) == 1)]
-    without = [m for m in owing if not any(frozenset((m.id, other)) in talked_pairs for other in partners - {m.id})]
+    # Whom each partner talked with (thousands of members: a set each, not a pair per member and partner).
+    talked_with: dict[int, set[int]] = {partner_id: set() for partner_id in partners}
+    for _, people in talks:
+        for partner_id in people & partners:
+            talked_with[partner_id].update(people)
+    without = [m for m in owing if not any(m.id in talked_with[other] for other in partners if other != m.id)]
     committee_ids = {m.id for m in committee}
     member_member = sum(1 for _, people in talks if not people & committee_ids)
     return Coverage(year, partner, pairs, without, len(owing), member_member, len(talks), frozenset(partners))

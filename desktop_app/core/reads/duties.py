@@ -101,10 +101,15 @@ def read_talk_members(reader: Reader, on: dt.date) -> list[tuple[TalkMember, boo
 
 def read_talks(reader: Reader, start: dt.date, end: dt.date) -> list[Talk]:
     """The 谈心谈话 in the range (not those in the 回收站), each with its participants' ids."""
-    talks: dict[int, tuple[dt.date, set[int]]] = {}
+    # A row per participant: each talk's day is converted once, and nothing is made for its other rows.
+    talks: dict[int, tuple[str | dt.date, list[int]]] = {}
     for talk_id, date, member_id in reader.rows(TALKS, {"first": start, "last": end}):
-        talks.setdefault(talk_id, (day(date), set()))[1].add(member_id)
-    return [Talk(date, frozenset(people)) for date, people in talks.values()]
+        found = talks.get(talk_id)
+        if found is None:
+            talks[talk_id] = (date, [member_id])
+        else:
+            found[1].append(member_id)
+    return [Talk(day(date), frozenset(people)) for date, people in talks.values()]
 
 
 def read_partner(reader: Reader) -> str:

@@ -250,6 +250,16 @@ class MemberService(RecordService):
     def active_members(self) -> list[MemberBrief]:
         return self.briefs(brief_select().where(Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE))
 
+    def choices(self) -> list[tuple[int, str]]:
+        """(id, name) of the active members in roster order, as `active_members` lists them, for a filter: thousands
+        on a large branch, read as stored (no brief, no vote rule)."""
+        stmt = (
+            select(Member.id, Member.name)
+            .where(Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE)
+            .order_by(Member.group_id, Member.name_pinyin, Member.id)
+        )
+        return [(member_id, name) for member_id, name in self.db.fetch_stored(stmt)]
+
     def members_on(self, day: dt.date) -> list[MemberBrief]:
         """The branch's members on `day`, each with whether they could vote that day."""
         return self.briefs(brief_select(day).where(Member.deleted_at.is_(None), belonged_on(day)))

@@ -47,6 +47,17 @@ UNPAID = QBrush(QColor("#fde2e1"))
 PAID_MARK = "✓"
 CORRECTED_MARK = "※"  # the month's payments were corrected: the cell's tooltip lists them
 NOT_OWED = "—"
+DISPLAY, BACKGROUND, ALIGNMENT, TOOLTIP = (
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ToolTipRole,
+    )
+)
+ANSWERED_ROLES = frozenset((DISPLAY, BACKGROUND, ALIGNMENT, TOOLTIP))
+RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 COLLECTOR_KEY = "dues/collector"
 
 
@@ -253,20 +264,21 @@ class DuesGridModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
+        # Asked for every role of every cell painted: the roles it has no answer for return at once.
+        if role not in ANSWERED_ROLES or not index.isValid():
             return None
-        row, column = self.rows[index.row()], index.column()
-        month = column - FIRST_MONTH_COLUMN + 1
-        if role == Qt.ItemDataRole.DisplayRole:
+        column = index.column()
+        if role == DISPLAY:
             return self.text(index.row(), column)
-        if role == Qt.ItemDataRole.BackgroundRole and month in MONTHS and month <= self.due and row.unpaid(month):
-            return UNPAID
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= FIRST_MONTH_COLUMN:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and month in row.corrected and self.month_history is not None:
+        if role == ALIGNMENT:
+            return RIGHT_ALIGNED if column >= FIRST_MONTH_COLUMN else None
+        row, month = self.rows[index.row()], column - FIRST_MONTH_COLUMN + 1
+        if role == BACKGROUND:
+            return UNPAID if month in MONTHS and month <= self.due and row.unpaid(month) else None
+        if month in row.corrected and self.month_history is not None:  # the tooltip
             return f"{month}月有更正：{self.month_history(row.member_id, month)}"
-        if role == Qt.ItemDataRole.ToolTipRole and column == PAID_COLUMN and row.voluntary:
+        if column == PAID_COLUMN and row.voluntary:
             gifts = "；".join(f"{iso_date(day)} {money(amount)} 元" for day, amount in row.voluntary)
             return f"另有自愿多交（不计入各月）：{gifts}"
         return None

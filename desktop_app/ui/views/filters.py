@@ -41,12 +41,9 @@ class ChoiceFilter(QueryFilter):
         super().__init__()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self._choices: list[dict[str, Any]] = [{}]
+        self._choices: list[dict[str, Any]] = [{}, *(filters for filters, _ in choices)]
         self.combo = ComboBox()
-        self.combo.addItem(all_label)
-        for filters, label in choices:
-            self._choices.append(filters)
-            self.combo.addItem(label)
+        self.combo.addItems([all_label, *(label for _, label in choices)])  # at once: thousands of members
         self.combo.currentIndexChanged.connect(self.changed)
         layout.addWidget(self.combo)
 

@@ -80,7 +80,7 @@ class TalkView(RecordView[TalkService]):
         return TalkService(self.context.db)
 
     def make_filters(self) -> list[QueryFilter]:
-        members = [(m.id, m.name) for m in MemberService(self.context.db).active_members()]
+        members = MemberService(self.context.db).choices()
         return [
             DateRangeFilter(),
             ChoiceFilter("全部方式", by_key("way", enum_values(TalkWay))),
@@ -98,7 +98,7 @@ class MobileMemberView(RecordView[MobileMemberService]):
         return MobileMemberService(self.context.db)
 
     def make_filters(self) -> list[QueryFilter]:
-        members = [(m.id, m.name) for m in MemberService(self.context.db).active_members()]
+        members = MemberService(self.context.db).choices()
         return [
             ChoiceFilter("全部（含已返回）", by_key("away", [("away", "外出中"), ("back", "已返回")])),
             ChoiceFilter("全部参加方式", by_key("participation", enum_values(MobileParticipation))),
