@@ -116,6 +116,34 @@ def test_care_action_money_is_decimal_and_recipient_comes_from_resident(db):
     assert care.list_ids(ListQuery(text="cj")) == [cid]
 
 
+def test_a_save_writes_its_row_and_search_text_in_one_statement(db):
+    """The row's own INSERT or UPDATE carries its search_text (the same SQL definition over the values written):
+    on a server each row write is a round trip, a row version, a policy check and a trigger."""
+    from sqlalchemy import event
+
+    care = CareService(db)
+    written: list[str] = []
+
+    def count(_conn, _cursor, statement, _parameters, _context, _executemany):
+        verb = statement.split()[0]
+        if verb in ("INSERT", "UPDATE") and "care_actions" in statement.split("(")[0].split(" SET ")[0]:
+            written.append(verb)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        cid = care.create({"date": "2023-03-05", "category_id": category_id(db, "其他"), "recipient_name": "陈静"})
+        assert written == ["INSERT"]
+        written.clear()
+        values = care.get(cid)
+        care.update(cid, {**values, "notes": "行动不便 Wheelchair"}, version=values["version"])
+        assert written == ["UPDATE"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert care.list_ids(ListQuery(text="cj")) == [cid]
+    assert care.list_ids(ListQuery(text="不便 wheel")) == [cid]
+    assert care.list_ids(ListQuery(text="路人")) == []
+
+
 def test_care_action_rules(db):
     care = CareService(db)
     other = category_id(db, "其他")

@@ -140,12 +140,29 @@ class RecordService:
         """Recompute search_text for these records (all when None), e.g. after a bulk insert. A login that may
         not read it (a 社工's residents: it holds the phone) leaves it to the server, which fills it as it saves."""
         model = self.model
-        if "search_text" in self.db.reach.hidden(model.__tablename__):
+        if not self._writes_search_text:
             return
         stmt = update(model).values(search_text=self.search_text_expr())
         if ids is not None:
             stmt = stmt.where(model.id.in_(list(ids)))
         session.execute(stmt.execution_options(synchronize_session=False))
+
+    @property
+    def _writes_search_text(self) -> bool:
+        return "search_text" not in self.db.reach.hidden(self.model.__tablename__)
+
+    def _stamp_search_text(self, obj: Any) -> None:
+        """Have the row's own INSERT or UPDATE write its search_text: the same SQL definition
+        (`search_text_expr`'s `search_text_of`) over the values being written, bound as parameters, where a second
+        UPDATE over the stored columns used to follow (on a server a second row version, policy check, trigger
+        and round trip per save)."""
+        if not self._writes_search_text:
+            return
+        written = [
+            bindparam(None, getattr(obj, column.key), type_=column.type, unique=True)
+            for column in self.search_columns()
+        ]
+        obj.search_text = search_text_of(written)
 
     def date_column(self) -> Any | None:
         return None
@@ -372,11 +389,11 @@ class RecordService:
             validated = self._validated(session, values, None)
             obj = self.model(updated_by=audit.actor(session))
             self.apply(session, obj, validated)
+            self._stamp_search_text(obj)
             session.add(obj)
             session.flush()
             self._expire(session, obj)  # references (group, resident) load by name for the log
             record_id: int = obj.id
-            self.refresh_search_text(session, [record_id])
             audit.record(
                 session,
                 AuditAction.CREATE,
@@ -404,9 +421,9 @@ class RecordService:
                 # 借鉴举措) changed: whoever holds the old version learns of it.
                 obj.updated_by = who
                 obj.updated_at = dt.datetime.now()
+                self._stamp_search_text(obj)
                 session.flush()
                 self._expire(session, obj)  # relationships (group, attendance) are read afresh for the after-state
-                self.refresh_search_text(session, [record_id])
                 changes = audit.field_diff(self.fields, before, self.audit_values(obj))
                 if changes:
                     audit.record(
