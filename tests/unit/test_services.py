@@ -144,6 +144,40 @@ def test_a_save_writes_its_row_and_search_text_in_one_statement(db):
     assert care.list_ids(ListQuery(text="路人")) == []
 
 
+def test_a_care_save_reads_the_record_with_its_references_once_and_not_again(db):
+    """A save's statements: the record with its category and resident (one SELECT), the UPDATE, its title, the
+    log's INSERT; the row is not read back after the flush (it holds what was written), a changed reference is."""
+    from sqlalchemy import event
+
+    from desktop_app.core.storage.audit import AuditService
+
+    first = ResidentService(db).create({"name": "陈静", "address": "3号楼201室"})
+    second = ResidentService(db).create({"name": "李建华", "address": "7号楼101室"})
+    care = CareService(db)
+    cid = care.create({"date": "2023-03-05", "category_id": category_id(db, "其他"), "resident_id": first})
+    verbs: list[str] = []
+
+    def note(_conn, _cursor, statement, *_rest):
+        verbs.append(statement.split()[0])
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        values = care.get(cid)
+        verbs.clear()
+        care.update(cid, {**values, "notes": "再次回访"}, version=values["version"])
+        assert verbs == ["SELECT", "UPDATE", "SELECT", "INSERT"], "the record with its references, its title"
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    values = care.get(cid)
+    care.update(cid, {**values, "resident_id": second, "notes": "换人"}, version=values["version"])
+    logged = AuditService(db).entries(kind="care")[0]
+    assert logged.changes["居民"] == ["陈静", "李建华"]
+    assert logged.changes["备注"] == ["再次回访", "换人"]
+    saved = care.get(cid)
+    assert (saved["resident_id"], saved["notes"], saved["version"]) == (second, "换人", values["version"] + 1)
+    assert saved["recipient_name"] == "陈静", "the name as it was when the care was given"
+
+
 def test_care_action_rules(db):
     care = CareService(db)
     other = category_id(db, "其他")
