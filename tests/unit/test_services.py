@@ -178,6 +178,22 @@ def test_a_care_save_reads_the_record_with_its_references_once_and_not_again(db)
     assert saved["recipient_name"] == "陈静", "the name as it was when the care was given"
 
 
+def test_a_server_read_runs_outside_a_transaction_and_a_write_inside_one(db):
+    """On a server a read session is in autocommit (no BEGIN, no ROLLBACK: two round trips fewer; each statement
+    reads as it would inside a READ COMMITTED transaction); the connection goes back to the pool transactional,
+    so a save on it is one transaction still."""
+    for _ in range(2):
+        with db.read_session() as session:
+            reading = session.connection().connection.driver_connection
+            if not db.is_sqlite:
+                assert reading.autocommit is True
+        with db.session() as session:
+            writing = session.connection().connection.driver_connection
+            if not db.is_sqlite:
+                assert writing.autocommit is False
+                assert writing is reading, "the same pooled connection, back out of autocommit"
+
+
 def test_care_action_rules(db):
     care = CareService(db)
     other = category_id(db, "其他")
