@@ -104,10 +104,14 @@ class PostgresServer:
         return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
     def execute(self, sql: str) -> None:
+        self.execute_in("postgres", sql)
+
+    def execute_in(self, database: str, sql: str) -> None:
+        """One statement as the superuser, outside a transaction (CREATE DATABASE, VACUUM)."""
         import psycopg
 
         with psycopg.connect(
-            f"host=127.0.0.1 port={self.port} user={SUPERUSER} dbname=postgres", autocommit=True
+            f"host=127.0.0.1 port={self.port} user={SUPERUSER} dbname={database}", autocommit=True
         ) as conn:
             conn.execute(sql)  # type: ignore[arg-type]
 

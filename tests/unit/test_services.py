@@ -116,6 +116,84 @@ def test_care_action_money_is_decimal_and_recipient_comes_from_resident(db):
     assert care.list_ids(ListQuery(text="cj")) == [cid]
 
 
+def test_a_save_writes_its_row_and_search_text_in_one_statement(db):
+    """The row's own INSERT or UPDATE carries its search_text (the same SQL definition over the values written):
+    on a server each row write is a round trip, a row version, a policy check and a trigger."""
+    from sqlalchemy import event
+
+    care = CareService(db)
+    written: list[str] = []
+
+    def count(_conn, _cursor, statement, _parameters, _context, _executemany):
+        verb = statement.split()[0]
+        if verb in ("INSERT", "UPDATE") and "care_actions" in statement.split("(")[0].split(" SET ")[0]:
+            written.append(verb)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        cid = care.create({"date": "2023-03-05", "category_id": category_id(db, "其他"), "recipient_name": "陈静"})
+        assert written == ["INSERT"]
+        written.clear()
+        values = care.get(cid)
+        care.update(cid, {**values, "notes": "行动不便 Wheelchair"}, version=values["version"])
+        assert written == ["UPDATE"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert care.list_ids(ListQuery(text="cj")) == [cid]
+    assert care.list_ids(ListQuery(text="不便 wheel")) == [cid]
+    assert care.list_ids(ListQuery(text="路人")) == []
+
+
+def test_a_care_save_reads_the_record_with_its_references_once_and_not_again(db):
+    """A save's statements: the record with its category and resident (one SELECT), the UPDATE, its title, the
+    log's INSERT; the row is not read back after the flush (it holds what was written), a changed reference is."""
+    from sqlalchemy import event
+
+    from desktop_app.core.storage.audit import AuditService
+
+    first = ResidentService(db).create({"name": "陈静", "address": "3号楼201室"})
+    second = ResidentService(db).create({"name": "李建华", "address": "7号楼101室"})
+    care = CareService(db)
+    cid = care.create({"date": "2023-03-05", "category_id": category_id(db, "其他"), "resident_id": first})
+    verbs: list[str] = []
+
+    def note(_conn, _cursor, statement, *_rest):
+        verbs.append(statement.split()[0])
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        values = care.get(cid)
+        verbs.clear()
+        care.update(cid, {**values, "notes": "再次回访"}, version=values["version"])
+        assert verbs == ["SELECT", "UPDATE", "SELECT", "INSERT"], "the record with its references, its title"
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    values = care.get(cid)
+    care.update(cid, {**values, "resident_id": second, "notes": "换人"}, version=values["version"])
+    logged = AuditService(db).entries(kind="care")[0]
+    assert logged.changes["居民"] == ["陈静", "李建华"]
+    assert logged.changes["备注"] == ["再次回访", "换人"]
+    saved = care.get(cid)
+    assert (saved["resident_id"], saved["notes"], saved["version"]) == (second, "换人", values["version"] + 1)
+    assert saved["recipient_name"] == "陈静", "the name as it was when the care was given"
+
+
+def test_a_server_read_runs_outside_a_transaction_and_a_write_inside_one(db):
+    """On a server a read session is in autocommit (no BEGIN, no ROLLBACK: two round trips fewer; each statement
+    reads as it would inside a READ COMMITTED transaction); the connection goes back to the pool transactional,
+    so a save on it is one transaction still."""
+    for _ in range(2):
+        with db.read_session() as session:
+            reading = session.connection().connection.driver_connection
+            if not db.is_sqlite:
+                assert reading.autocommit is True
+        with db.session() as session:
+            writing = session.connection().connection.driver_connection
+            if not db.is_sqlite:
+                assert writing.autocommit is False
+                assert writing is reading, "the same pooled connection, back out of autocommit"
+
+
 def test_care_action_rules(db):
     care = CareService(db)
     other = category_id(db, "其他")

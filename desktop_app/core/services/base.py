@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, update
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import MANYTOONE, Session, joinedload, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.schema import Column as SchemaColumn
 from sqlalchemy.sql.visitors import replacement_traverse
@@ -140,12 +140,29 @@ class RecordService:
         """Recompute search_text for these records (all when None), e.g. after a bulk insert. A login that may
         not read it (a 社工's residents: it holds the phone) leaves it to the server, which fills it as it saves."""
         model = self.model
-        if "search_text" in self.db.reach.hidden(model.__tablename__):
+        if not self._writes_search_text:
             return
         stmt = update(model).values(search_text=self.search_text_expr())
         if ids is not None:
             stmt = stmt.where(model.id.in_(list(ids)))
         session.execute(stmt.execution_options(synchronize_session=False))
+
+    @property
+    def _writes_search_text(self) -> bool:
+        return "search_text" not in self.db.reach.hidden(self.model.__tablename__)
+
+    def _stamp_search_text(self, obj: Any) -> None:
+        """Have the row's own INSERT or UPDATE write its search_text: the same SQL definition
+        (`search_text_expr`'s `search_text_of`) over the values being written, bound as parameters, where a second
+        UPDATE over the stored columns used to follow (on a server a second row version, policy check, trigger
+        and round trip per save)."""
+        if not self._writes_search_text:
+            return
+        written = [
+            bindparam(None, getattr(obj, column.key), type_=column.type, unique=True)
+            for column in self.search_columns()
+        ]
+        obj.search_text = search_text_of(written)
 
     def date_column(self) -> Any | None:
         return None
@@ -340,10 +357,20 @@ class RecordService:
         ]
 
     # -- reading and writing one record -------------------------------------------
-    def _load(self, session: Session, record_id: int) -> Any:
+    def _load(self, session: Session, record_id: int, references: bool = False) -> Any:
         """The record, without what this login may not read (storage.roles.hide_unseen); what it sees masked
-        (a 社工: the phone) as its view shows it, so that a form handing it back unchanged changes nothing."""
-        obj = session.get(self.model, record_id)
+        (a 社工: the phone) as its view shows it, so that a form handing it back unchanged changes nothing.
+        `references`: the records it refers to (its category, resident, group) in the same statement, for a save
+        that names them in the log and checks them (on a server a round trip each otherwise); not those with
+        columns this login may not read, which the hook keeping them out does not reach through a join."""
+        options = []
+        if references:
+            options = [
+                joinedload(getattr(self.model, relation.key))
+                for relation in sa_inspect(self.model).relationships
+                if relation.direction is MANYTOONE and not self.db.reach.hidden(relation.target.name)
+            ]
+        obj = session.get(self.model, record_id, options=options)
         if obj is None:
             raise NotFoundError(f"找不到这条{self.kind_label}（编号 {record_id}），可能已被永久删除。")
         for name, value in self._shown_masked(session, record_id).items():
@@ -351,12 +378,13 @@ class RecordService:
         return obj
 
     def _expire(self, session: Session, obj: Any) -> None:
-        """Read the record afresh when next used, but for the columns this login may not read."""
-        hidden = set(self.db.reach.hidden(self._table))
-        if not hidden:
-            session.expire(obj)
-            return
-        session.expire(obj, [attr.key for attr in sa_inspect(type(obj)).attrs if attr.key not in hidden])
+        """After a flush: read the record's relationships afresh when next used (a reference whose key changed
+        still holds the old one; a list saved with it is read as stored). Its columns hold what the flush wrote
+        (the ORM itself expires those the server computed, like a SQL expression's result), so they are not read
+        again: on a server that was a SELECT of the whole row per save."""
+        relations = [relation.key for relation in sa_inspect(type(obj)).relationships]
+        if relations:  # an empty list would expire everything
+            session.expire(obj, relations)
 
     def get(self, record_id: int) -> dict[str, Any]:
         """The record's values as a form shows them."""
@@ -372,11 +400,11 @@ class RecordService:
             validated = self._validated(session, values, None)
             obj = self.model(updated_by=audit.actor(session))
             self.apply(session, obj, validated)
+            self._stamp_search_text(obj)
             session.add(obj)
             session.flush()
             self._expire(session, obj)  # references (group, resident) load by name for the log
             record_id: int = obj.id
-            self.refresh_search_text(session, [record_id])
             audit.record(
                 session,
                 AuditAction.CREATE,
@@ -393,7 +421,7 @@ class RecordService:
         record is still never overwritten by a save that ran at the same time (version_id_col)."""
         try:
             with self.db.session() as session:
-                obj = self._load(session, record_id)
+                obj = self._load(session, record_id, references=True)
                 if version is not None and obj.version != version:
                     raise self._conflict(session, obj, values)
                 who = audit.actor(session)  # asked before the changes: a query would flush them on its own
@@ -404,9 +432,9 @@ class RecordService:
                 # 借鉴举措) changed: whoever holds the old version learns of it.
                 obj.updated_by = who
                 obj.updated_at = dt.datetime.now()
+                self._stamp_search_text(obj)
                 session.flush()
                 self._expire(session, obj)  # relationships (group, attendance) are read afresh for the after-state
-                self.refresh_search_text(session, [record_id])
                 changes = audit.field_diff(self.fields, before, self.audit_values(obj))
                 if changes:
                     audit.record(

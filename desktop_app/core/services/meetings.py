@@ -196,7 +196,9 @@ class MeetingService(RecordService):
             row = recorded.get(entry["member_id"])
             if row is None:
                 row = Attendance(**entry, can_vote=entry["member_id"] in voters_now)
-            else:
+            elif (row.status, row.reason) != (entry["status"], entry["reason"]):
+                # Only a changed row is touched: an assignment, even of the same value, puts the row among the
+                # session's dirty ones, and each flush (and the change feed's note of it) examines every one.
                 row.status, row.reason = entry["status"], entry["reason"]
             rows.append(row)
         obj.attendance = rows
