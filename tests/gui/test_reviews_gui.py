@@ -27,16 +27,25 @@ def choose(qtbot, editor, value, key):
     raise AssertionError(f"{value} not reached by keys: {editor.widget.currentText()}")
 
 
-def test_a_review_is_typed_and_saved_by_keys_and_clicks(qtbot, context, click_page, type_text):
-    today = dt.date.today()
-    MemberService(context.db).create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
-    MeetingService(context.db).create({"kind": "member_review", "date": today, "topic": "民主评议党员"})
+def open_reviews(qtbot, context, click_page, keys_reach_it=False):
+    """A main window at 1366×768 with 民主评议 clicked in its navigation; `keys_reach_it`: the window is active."""
     window = MainWindow(context)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     click_page(window, "民主评议")
+    if keys_reach_it:
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     page = window.stack.currentWidget()
     assert isinstance(page, ReviewView)
+    return window, page
+
+
+def test_a_review_is_typed_and_saved_by_keys_and_clicks(qtbot, context, click_page, type_text):
+    today = dt.date.today()
+    MemberService(context.db).create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
+    MeetingService(context.db).create({"kind": "member_review", "date": today, "topic": "民主评议党员"})
+    _, page = open_reviews(qtbot, context, click_page)
     assert not page.save_button.isEnabled(), "nothing to save before the list is set up"
     qtbot.mouseClick(page.set_up_button, LEFT)
     assert page.table.rowCount() == 1
@@ -84,12 +93,7 @@ def placeholder_cut(line) -> bool:
 
 def test_empty_dates_show_their_whole_hint_at_1366x768(qtbot, demo_context, click_page):
     """评定日期 and each row's 处置日期, empty, say “未填（如 2024-03-05）” whole (they showed “未填（如 2024-…”)."""
-    window = MainWindow(demo_context)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    click_page(window, "民主评议")
-    page = window.stack.currentWidget()
-    assert isinstance(page, ReviewView)
+    _, page = open_reviews(qtbot, demo_context, click_page)
     assert page.decided_on.value() is None, "this year's review is not decided yet"
     cut = ["评定日期"] if placeholder_cut(page.decided_on.typed.line) else []
     service = ReviewService(demo_context.db)
@@ -111,14 +115,7 @@ def test_a_year_change_makes_only_the_rows_in_sight(qtbot, demo_context, click_p
     """Issue 27: each step of the year took seconds on a large branch: every member's row of nine editors was made
     anew (5,000 widgets for 590 members). Now a year shows its rows' editors as they come into sight; Tab walks on
     into rows not yet in sight, and what was never in sight is saved as it was."""
-    window = MainWindow(demo_context)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    click_page(window, "民主评议")
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    page = window.stack.currentWidget()
-    assert isinstance(page, ReviewView)
+    window, page = open_reviews(qtbot, demo_context, click_page, keys_reach_it=True)
     service = ReviewService(demo_context.db)
     year = next(year for year in range(page.year.value(), 2000, -1) if service.sheet(year))
     page.year.setFocus()
@@ -167,12 +164,7 @@ def test_rows_that_come_into_sight_at_a_smaller_text_size_have_their_editors(
     from desktop_app.ui.kit.text_size import SIZES, apply_points
 
     apply_points(SIZES["特大"])
-    window = MainWindow(demo_context)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    click_page(window, "民主评议")
-    page = window.stack.currentWidget()
-    assert isinstance(page, ReviewView)
+    _, page = open_reviews(qtbot, demo_context, click_page)
     service = ReviewService(demo_context.db)
     page.year.setValue(next(year for year in range(page.year.value(), 2000, -1) if service.sheet(year)))
     table = page.table

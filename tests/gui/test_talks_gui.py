@@ -48,8 +48,8 @@ def test_a_talk_is_recorded_from_the_coverage_page_by_keys(qtbot, context, click
     assert page.without.rowCount() == 0, "read afresh when shown again"
 
 
-def test_a_talk_with_one_person_stays_open_with_the_reason(qtbot, context, click_page, drive_modal, type_text):
-    MemberService(context.db).create({"name": "王秀英", "join_date": dt.date(2000, 7, 1)})
+def talks_list(qtbot, context, click_page):
+    """The 谈心谈话 list of an active main window at 1366×768, clicked to in its navigation, keys in its table."""
     window = MainWindow(context)
     qtbot.addWidget(window)
     window.resize(1366, 768)
@@ -58,6 +58,12 @@ def test_a_talk_with_one_person_stays_open_with_the_reason(qtbot, context, click
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     view = window.stack.currentWidget()
     view.table.setFocus()
+    return view
+
+
+def test_a_talk_with_one_person_stays_open_with_the_reason(qtbot, context, click_page, drive_modal, type_text):
+    MemberService(context.db).create({"name": "王秀英", "join_date": dt.date(2000, 7, 1)})
+    view = talks_list(qtbot, context, click_page)
     said = []
 
     def one_person(form):
@@ -85,14 +91,7 @@ def test_letters_typed_in_the_participants_list_filter_it_for_the_next_person(
     zhu = members.create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
     chen = members.create({"name": "陈建珍", "join_date": dt.date(2001, 7, 1)})
     members.create({"name": "程凤海", "join_date": dt.date(2002, 7, 1)})
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    click_page(window, "谈心谈话")
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    view = window.stack.currentWidget()
-    view.table.setFocus()
+    view = talks_list(qtbot, context, click_page)
     seen = []
 
     def two_people(form):
@@ -158,14 +157,7 @@ def test_the_people_ticked_are_in_sight_when_the_talk_opens_from_the_coverage_pa
 def test_no_empty_band_above_the_people_at_1366x768(qtbot, demo_context, click_page, drive_modal):
     """Issue 27: the new talk form left an empty band between its fields and 谈话人员 (the fields' columns took
     the spare height); the list of people takes it instead."""
-    window = MainWindow(demo_context)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    click_page(window, "谈心谈话")
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    view = window.stack.currentWidget()
-    view.table.setFocus()
+    view = talks_list(qtbot, demo_context, click_page)
     seen = []
 
     def look(form):
