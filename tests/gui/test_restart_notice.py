@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop_app.core.storage.crashlog import RUNNING_MARKER
 from desktop_app.core.storage.paths import DATABASE_FILENAME, LOG_DIRNAME
-from desktop_app.ui.dialogs.passwords import UnlockDialog
+from desktop_app.ui.dialogs.unlock import UnlockDialog
 from desktop_app.ui.kit import errors
 from desktop_app.ui.shell.app import run_gui
 from tests.conftest import TEST_PASSWORD

@@ -7,8 +7,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 
 from desktop_app.core.storage import keys
+from desktop_app.core.storage.paths import has_keys
 from desktop_app.core.storage.startup import open_database
-from desktop_app.ui.dialogs.passwords import RecoveryKeyDialog, UnlockDialog
+from desktop_app.ui.dialogs.passwords import RecoveryKeyDialog
+from desktop_app.ui.dialogs.unlock import UnlockDialog
 from desktop_app.ui.kit.context import AppContext
 from desktop_app.ui.kit.ui_settings import IDLE_MINUTES_KEY, ui_settings
 from desktop_app.ui.shell.lock import Curtain, IdleLock
@@ -358,7 +360,7 @@ def test_a_scripts_first_start_with_a_weak_password_is_refused(qtbot, tmp_path):
     qtbot.addWidget(window)
     with pytest.raises(WeakPasswordError, match="太容易被猜到"):
         data_key(window, tmp_path, "123")
-    assert not keys.has_keys(tmp_path), "nothing keyed with it"
+    assert not has_keys(tmp_path), "nothing keyed with it"
 
 
 def test_the_change_password_texts_are_whole_at_1366x768(qtbot, encrypted, drive_modal, type_text):

@@ -59,7 +59,11 @@ def assert_light(imported: set[str], first_window_module: str) -> None:
 
 def test_the_password_dialog_is_painted_before_any_heavy_module_loads(keyed_data_dir, monkeypatch):
     monkeypatch.delenv("DESKTOP_APP_PASSWORD")  # a person's start: the password is asked
-    assert_light(imported_before_painted(keyed_data_dir), "desktop_app.ui.dialogs.passwords")
+    imported = imported_before_painted(keyed_data_dir)
+    assert_light(imported, "desktop_app.ui.dialogs.unlock")
+    # The key work (with OpenSSL's hashing) and the password rules load once a password is typed.
+    early = sorted(imported & {"desktop_app.core.storage.keys", "desktop_app.core.storage.passwords", "hashlib"})
+    assert early == [], f"loaded before the password dialog was painted: {early}"
 
 
 def test_the_first_starts_new_password_dialog_is_painted_before_any_heavy_module_loads(tmp_path):
@@ -91,7 +95,8 @@ from pathlib import Path
 import PySide6.QtCore
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.ui.dialogs.passwords import NewPasswordDialog, UnlockDialog
+from desktop_app.ui.dialogs.passwords import NewPasswordDialog
+from desktop_app.ui.dialogs.unlock import UnlockDialog
 from desktop_app.ui.shell.app import create_application
 
 app = create_application(input_rules=False)

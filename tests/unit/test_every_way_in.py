@@ -18,7 +18,7 @@ from desktop_app.cli import build_parser, main
 from desktop_app.core.exchange.packages.street_import import IMPORTED, import_packages
 from desktop_app.core.services.street import StreetKeyService
 from desktop_app.core.storage import app_settings, cipher, keys
-from desktop_app.core.storage.paths import DATABASE_FILENAME
+from desktop_app.core.storage.paths import DATABASE_FILENAME, has_keys
 from tests.conftest import TEST_PASSWORD, open_keyed
 
 PLAIN_HEADER = b"SQLite format 3"
@@ -247,7 +247,7 @@ def test_the_recovery_key_goes_only_where_it_is_safe(made, tmp_path, cli_passwor
     assert "--recovery-key-out" in capsys.readouterr().err
     assert not data.exists(), "a refused command leaves no folder behind"
     assert not (data / DATABASE_FILENAME).exists()
-    assert not keys.has_keys(data)
+    assert not has_keys(data)
     written = tmp_path / "恢复密钥.txt"
     assert main(["demo", "--data-dir", str(data), "--recovery-key-out", str(written)]) == 0
     recovery = written.read_text(encoding="utf-8").splitlines()[1]
@@ -262,7 +262,7 @@ def test_a_recovery_key_that_cannot_be_kept_takes_the_new_keys_back(tmp_path):
 
     with pytest.raises(OSError, match="U 盘被拔出"):
         keys.create_keys(tmp_path, TEST_PASSWORD, keep_recovery=cannot_keep)
-    assert not keys.has_keys(tmp_path)
+    assert not has_keys(tmp_path)
 
 
 def test_a_recovery_key_is_kept_only_once_the_keys_it_opens_are_in_place(tmp_path):
@@ -285,7 +285,7 @@ def test_an_earlier_versions_plain_data_is_encrypted_by_the_first_command(tmp_pa
     plain.dispose()
     assert main(["check", "--data-dir", str(earlier)]) == 1, "not without a place for the recovery key"
     assert cipher.is_plain(earlier / DATABASE_FILENAME)
-    assert not keys.has_keys(earlier)
+    assert not has_keys(earlier)
     assert main(["check", "--data-dir", str(earlier), *recovery_key_out()]) == 0, capsys.readouterr().err
     assert not cipher.is_plain(earlier / DATABASE_FILENAME)
     assert readable(files_under(earlier), {b"11010519491231002X", "钱旧版".encode()}) == []
@@ -301,5 +301,5 @@ def test_a_wrong_password_for_a_bundle_leaves_the_new_folder_as_it_was(made, tmp
     target = tmp_path / "新电脑"
     assert main(["restore", str(made["files"] / "备份.zip"), "--data-dir", str(target)]) == 1
     assert "密码或恢复密钥" in capsys.readouterr().err
-    assert not keys.has_keys(target)
+    assert not has_keys(target)
     assert not (target / DATABASE_FILENAME).exists()

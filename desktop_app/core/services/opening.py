@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.core.storage.paths import DATABASE_FILENAME
+from desktop_app.core.storage.paths import DATABASE_FILENAME, has_keys
 
 if TYPE_CHECKING:
     from desktop_app.core.services.workbench import WorkbenchData
@@ -47,14 +47,12 @@ class DataOpening:
     used (after a run that did not end normally)."""
 
     def __init__(self, directory: Path, db_url: str | None, password: str | None, check_first: bool) -> None:
-        from desktop_app.core.storage import keys
-
         self.directory = directory
         self.db_url = db_url
         self.server_password: str | None = None
         self.check_first = check_first
         self.data_file = directory / DATABASE_FILENAME
-        self.script_password = password if db_url is None and keys.has_keys(directory) else None
+        self.script_password = password if db_url is None and has_keys(directory) else None
         self.key: bytes | None = None  # the key the data was opened with, once it is known
         self._key: Future[bytes | None] = Future()
         self._painted = threading.Event()

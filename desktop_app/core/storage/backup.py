@@ -15,7 +15,7 @@ from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage import app_settings, cipher
 from desktop_app.core.storage.backup_files import OFFSITE_BACKUP_KEY, backup_name, list_backups
 from desktop_app.core.storage.database import Database, query_file
-from desktop_app.core.storage.keys import KEYS_FILENAME, has_keys, keys_path
+from desktop_app.core.storage.paths import KEYS_FILENAME, has_keys, keys_path
 from desktop_app.core.storage.targets import os_failure, output_file
 
 ATTACHMENT_STORE = "attachments"  # inside backups/: every attachment file ever backed up, by hash

@@ -33,8 +33,8 @@ from typing import Any
 
 from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage import security_events
+from desktop_app.core.storage.paths import KEYS_FILENAME, keys_path
 
-KEYS_FILENAME = "keys.json"
 DATA_KEY_BYTES = 32
 # What wraps of earlier versions used; they stored no parameters.
 LEGACY_KDF = {"name": "scrypt", "n": 2**15, "r": 8, "p": 1}
@@ -121,14 +121,6 @@ class _Throttle:
 
 
 _throttle = _Throttle()
-
-
-def keys_path(data_dir: Path) -> Path:
-    return Path(data_dir) / KEYS_FILENAME
-
-
-def has_keys(data_dir: Path) -> bool:
-    return keys_path(data_dir).is_file()
 
 
 def new_recovery_key() -> str:

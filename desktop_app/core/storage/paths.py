@@ -13,6 +13,17 @@ SERVER_CONNECTION_FILENAME = "server-connection.json"
 BACKUP_DIRNAME = "backups"
 ATTACHMENT_DIRNAME = "attachments"
 LOG_DIRNAME = "logs"
+# The data key, wrapped by the password and by the recovery key (storage.keys).
+KEYS_FILENAME = "keys.json"
+
+
+def keys_path(data_dir: Path) -> Path:
+    return Path(data_dir) / KEYS_FILENAME
+
+
+def has_keys(data_dir: Path) -> bool:
+    """Whether the data is keyed (asked for its password), known before storage.keys and its hashing load."""
+    return keys_path(data_dir).is_file()
 
 
 def default_data_dir() -> Path:

@@ -21,8 +21,8 @@ from desktop_app.core.storage.database import (
     raise_if_environment,
     sqlite_url,
 )
-from desktop_app.core.storage.keys import WrongPasswordError, has_keys
-from desktop_app.core.storage.paths import BACKUP_DIRNAME, resolve_data_dir
+from desktop_app.core.storage.keys import WrongPasswordError
+from desktop_app.core.storage.paths import BACKUP_DIRNAME, has_keys, resolve_data_dir
 from desktop_app.core.storage.restore import RESTORING
 from desktop_app.core.storage.targets import os_failure
 

@@ -1,11 +1,10 @@
-"""The password: chosen at the first start, asked at every start, asked again to unlock the window after a
-while without input (or Ctrl+L), and changed in 设置. The key work is the core's (`core.storage.keys`)."""
+"""A new password: chosen at the first start and changed in 设置, its strength shown as it is typed, and the
+recovery key shown once. The password asked at every start and to unlock the window is `dialogs.unlock`. The key
+work is the core's (`core.storage.keys`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QFont, QGuiApplication
@@ -15,40 +14,19 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.core.storage import keys
 from desktop_app.core.storage.keys import LOSS_WARNING, RECOVERY_KEY_NOTICE
 from desktop_app.core.storage.passwords import ADVICE, SCORE_LABELS, PasswordVerdict, judge
+from desktop_app.ui.dialogs.unlock import error_label, password_edit
 from desktop_app.ui.kit.dialog_buttons import ok_cancel, standard_buttons
-from desktop_app.ui.kit.errors import report_failure
 from desktop_app.ui.kit.signals import on_click
-from desktop_app.ui.kit.styles import ERROR_STYLE
-
-if TYPE_CHECKING:
-    from desktop_app.ui.kit.background import BackgroundTask
 
 PASSWORD_DIALOG_WIDTH = 480
-
-
-def _password_edit(placeholder: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setPlaceholderText(placeholder)
-    edit.setMinimumWidth(320)
-    return edit
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    return label
 
 
 class StrengthMeter(QWidget):
@@ -107,13 +85,13 @@ class NewPasswordDialog(QDialog):
         text = QLabel(f"{intro}\n{ADVICE}")
         text.setWordWrap(True)
         layout.addWidget(text)
-        self.old = _password_edit(old_label) if old_label else None
+        self.old = password_edit(old_label) if old_label else None
         if self.old is not None:
             layout.addWidget(self.old)
-        self.first = _password_edit("新密码")
-        self.second = _password_edit("再输入一次")
+        self.first = password_edit("新密码")
+        self.second = password_edit("再输入一次")
         self.meter = StrengthMeter(own_words)
-        self.error = _error_label()
+        self.error = error_label()
         for widget in (self.first, self.second, self.meter, self.error):
             layout.addWidget(widget)
         self.first.textChanged.connect(self.meter.show_for)
@@ -184,8 +162,8 @@ class RecoveryKeyDialog(QDialog):
     """The recovery key, shown once: to print or write down before going on."""
 
     def __init__(self, recovery: str, parent: QWidget | None = None) -> None:
-        # Importing Qt's namespace builds its hundred enums (about 45 ms): not on the way to the first window,
-        # which is this module's UnlockDialog.
+        # Importing Qt's namespace builds its hundred enums (about 45 ms): not on the way to the first window
+        # (dialogs.unlock's, or this module's new password).
         from PySide6.QtCore import Qt
 
         super().__init__(parent)
@@ -242,81 +220,3 @@ class RecoveryKeyDialog(QDialog):
                 "<p>请妥善保管，不要和电脑放在一起。</p>"
             )
             page.print_(printer)
-
-
-class UnlockDialog(QDialog):
-    """The password (or the recovery key) that opens the data: at start-up, and to unlock the window."""
-
-    def __init__(
-        self, data_dir: Path, parent: QWidget | None = None, expected: bytes | None = None, locked: bool = False
-    ) -> None:
-        super().__init__(parent)
-        self.data_dir = data_dir
-        self.expected = expected
-        self.locked = locked
-        self.key: bytes | None = None
-        self.weakness = ""  # at start-up: why the password typed would not be accepted as a new one
-        self.task: BackgroundTask | None = None
-        self.setWindowTitle("书记工作台已锁定" if locked else "输入密码")
-        layout = QVBoxLayout(self)
-        text = QLabel(
-            "窗口已锁定。请输入密码解锁（忘记密码时可输入恢复密钥）。未保存的内容都还在。"
-            if locked
-            else "数据已加密。请输入密码（忘记密码时可输入恢复密钥）。"
-        )
-        text.setWordWrap(True)
-        layout.addWidget(text)
-        self.secret = _password_edit("密码或恢复密钥")
-        layout.addWidget(self.secret)
-        self.error = _error_label()
-        layout.addWidget(self.error)
-        buttons = standard_buttons(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("解锁" if locked else "打开")
-        buttons.accepted.connect(self.accept)
-        if not locked:
-            quit_button = buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole)
-            quit_button.setAutoDefault(False)
-            buttons.rejected.connect(super().reject)
-        layout.addWidget(buttons)
-        self.secret.setFocus()
-
-    def reject(self) -> None:
-        if not self.locked:  # a locked window stays locked: Esc does nothing
-            super().reject()
-
-    def accept(self) -> None:
-        """The key is checked on a worker thread: wrong answers wait longer each time, the window stays painted."""
-        secret = self.secret.text()
-        if not secret or (self.task is not None and not self.task.done):
-            return
-        self.ok_button.setEnabled(False)
-        directory, judged = self.data_dir, not self.locked
-        from desktop_app.ui.kit.background import run_in_background  # not before the first window is painted
-
-        self.task = run_in_background(
-            label="正在核对密码…",
-            work=lambda: (keys.open_keys(directory, secret), judge(secret).reason if judged else ""),
-            on_done=self._opened,
-            on_error=self._refused,
-            parent=self,
-            progress_dialog=True,
-        )
-
-    def _opened(self, key_and_weakness: tuple[bytes, str]) -> None:
-        key, self.weakness = key_and_weakness
-        self.ok_button.setEnabled(True)
-        if self.expected is not None and key != self.expected:
-            self._refused(keys.WrongPasswordError("这个密码属于另一份数据。"))
-            return
-        self.key = key
-        super().accept()
-
-    def _refused(self, exc: BaseException) -> None:
-        self.ok_button.setEnabled(True)
-        if not isinstance(exc, keys.WrongPasswordError):
-            report_failure(self, exc)
-            return
-        self.error.setText(f"{exc} 请重新输入。")
-        self.secret.clear()
-        self.secret.setFocus()

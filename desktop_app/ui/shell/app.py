@@ -449,16 +449,21 @@ def data_key(parent: QWidget | None, directory: Path, password: str | None) -> t
     password is judged later): from the password (asked, or a script's); at the first start of this version,
     a new password strong enough (`passwords.require_strong`) and the recovery key shown once. None: the
     person chose to quit."""
+    from desktop_app.core.storage.paths import DATABASE_FILENAME, has_keys
+
+    if has_keys(directory):
+        if password is None:
+            from desktop_app.ui.dialogs.unlock import UnlockDialog  # the key work loads once a password is typed
+
+            dialog = UnlockDialog(directory, parent)
+            return (dialog.key, dialog.weakness) if dialog.exec() and dialog.key is not None else None
+        from desktop_app.core.storage import keys
+
+        return keys.open_keys(directory, password), None
     from desktop_app.core.storage import keys
     from desktop_app.core.storage.passwords import require_strong
-    from desktop_app.core.storage.paths import DATABASE_FILENAME
-    from desktop_app.ui.dialogs.passwords import RecoveryKeyDialog, UnlockDialog, choose_password
+    from desktop_app.ui.dialogs.passwords import RecoveryKeyDialog, choose_password
 
-    if keys.has_keys(directory):
-        if password is not None:
-            return keys.open_keys(directory, password), None
-        dialog = UnlockDialog(directory, parent)
-        return (dialog.key, dialog.weakness) if dialog.exec() and dialog.key is not None else None
     if password is None:
         password = choose_password(parent, converting=(directory / DATABASE_FILENAME).exists())
         if password is None:

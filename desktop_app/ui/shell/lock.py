@@ -12,7 +12,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.core.storage import security_events
-from desktop_app.ui.dialogs.passwords import UnlockDialog
+from desktop_app.ui.dialogs.unlock import UnlockDialog
 from desktop_app.ui.kit.ui_settings import idle_minutes
 
 IDLE_POLL_MS = 10_000
