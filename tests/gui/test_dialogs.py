@@ -152,7 +152,8 @@ def test_settings_categories_show_their_usage_once_counted(qtbot, demo_context):
         return [table.item(row, CategoryBox.USAGE_COLUMN).text() for row in range(table.rowCount())]
 
     qtbot.waitUntil(lambda: all(usage_shown()))
-    assert usage_shown() == [str(c.usage) for c in CareCategoryService(demo_context.db).list()]
+    service = CareCategoryService(demo_context.db)
+    assert usage_shown() == [str(service.usage().get(c.id, 0)) for c in service.list()]
     assert any(text != "0" for text in usage_shown())
 
 

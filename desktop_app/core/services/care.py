@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Select, func, null, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.domain.columns import Column, ColumnKind
@@ -35,7 +35,6 @@ class CategoryInfo:
     sort_order: int
     retired: bool
     sensitive: bool
-    usage: int | None  # how many records (not in the 回收站) use it; None: not counted (see `list`)
     version: int  # handed back to `update`: was it saved by someone else meanwhile?
 
 
@@ -52,16 +51,9 @@ class CareCategoryService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def list(self, include_retired: bool = True, counted: bool = True) -> list[CategoryInfo]:
-        """The categories in order, each with its usage; without it (`counted=False`, usage None) when the caller
-        counts apart (`usage`): counting reads every record, half a million on a large street's data."""
-        usage = (
-            select(func.count(CareAction.id))
-            .where(CareAction.category_id == CareCategory.id, CareAction.deleted_at.is_(None))
-            .scalar_subquery()
-            if counted
-            else null()
-        )
+    def list(self, include_retired: bool = True) -> list[CategoryInfo]:
+        """The categories in order. How many records use each is `usage`, counted apart: it reads every record
+        (half a million on a large street's data), which a form choosing a category does not need."""
         stmt = select(
             CareCategory.id,
             CareCategory.name,
@@ -70,7 +62,6 @@ class CareCategoryService:
             CareCategory.sort_order,
             CareCategory.retired,
             CareCategory.sensitive,
-            usage,
             CareCategory.version,
         ).order_by(CareCategory.sort_order, CareCategory.id)
         if not include_retired:

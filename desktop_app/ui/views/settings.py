@@ -141,7 +141,7 @@ class CategoryBox(QGroupBox):
     def reload(self, select_id: int | None = None) -> None:
         # 已用次数 counts every record: on a large street's data (half a million) longer than the page may take to
         # open. The categories are shown at once and their counts filled in when counted, on a worker.
-        self.categories = self.service.list(counted=False)
+        self.categories = self.service.list()
         self._count_usage()
         self.table.setRowCount(len(self.categories))
         for row, category in enumerate(self.categories):
