@@ -20,6 +20,9 @@ from desktop_app.core.services.base import ListQuery, RecordService, Validated, 
 from desktop_app.core.storage.models import Member, MemberTransfer, PartyGroup, Resident
 
 F = FieldType
+# Every list of members reads in the roster's order: by 党小组, then by name as pinyin.
+ROSTER_ORDER = (Member.group_id, Member.name_pinyin, Member.id)
+ACTIVE_MEMBER = (Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE)  # 在册, not in the 回收站
 # The member form's 组织关系转接 fields: per direction, the member's date field and the record's columns by field.
 TRANSFER_FIELDS = {
     TransferDirection.IN: (
@@ -248,16 +251,12 @@ class MemberService(RecordService):
         return getattr(transfer, column)
 
     def active_members(self) -> list[MemberBrief]:
-        return self.briefs(brief_select().where(Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE))
+        return self.briefs(brief_select().where(*ACTIVE_MEMBER))
 
     def choices(self) -> list[tuple[int, str]]:
         """(id, name) of the active members in roster order, as `active_members` lists them, for a filter: thousands
         on a large branch, read as stored (no brief, no vote rule)."""
-        stmt = (
-            select(Member.id, Member.name)
-            .where(Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE)
-            .order_by(Member.group_id, Member.name_pinyin, Member.id)
-        )
+        stmt = select(Member.id, Member.name).where(*ACTIVE_MEMBER).order_by(*ROSTER_ORDER)
         return [(member_id, name) for member_id, name in self.db.fetch_stored(stmt)]
 
     def members_on(self, day: dt.date) -> list[MemberBrief]:
@@ -308,9 +307,7 @@ def brief_select(day: dt.date | None = None) -> Select:
     """Members as the attendance editor and the rules need them, in roster order."""
     m = Member
     voter = case((could_vote_on(day), True), else_=False)
-    return select(m.id, m.name, m.member_type, m.group_id, m.is_committee, voter).order_by(
-        m.group_id, m.name_pinyin, m.id
-    )
+    return select(m.id, m.name, m.member_type, m.group_id, m.is_committee, voter).order_by(*ROSTER_ORDER)
 
 
 @dataclass(frozen=True)
@@ -338,11 +335,7 @@ class PartyGroupService(RecordService):
     )
 
     def columns(self) -> list[Column]:
-        size = (
-            select(func.count(Member.id))
-            .where(Member.group_id == PartyGroup.id, Member.deleted_at.is_(None), Member.status == MemberStatus.ACTIVE)
-            .scalar_subquery()
-        )
+        size = select(func.count(Member.id)).where(Member.group_id == PartyGroup.id, *ACTIVE_MEMBER).scalar_subquery()
         return [
             Column("name", "名称", PartyGroup.name),
             Column("leader", "组长", GroupLeader.name),

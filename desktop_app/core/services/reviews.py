@@ -17,6 +17,7 @@ from desktop_app.core.domain.errors import AppError, ValidationError
 from desktop_app.core.domain.fields import Field, FieldType, clean_values
 from desktop_app.core.domain.reviews import excellent_warning, grade_counts
 from desktop_app.core.reads.clauses import belonged_on
+from desktop_app.core.services.people import ROSTER_ORDER
 from desktop_app.core.storage import app_settings, audit
 from desktop_app.core.storage.database import Database
 from desktop_app.core.storage.models import Meeting, Member, MemberReview, MemberReviewEntry, PartyGroup
@@ -119,7 +120,7 @@ class ReviewService:
                 .join(Member, Member.id == MemberReviewEntry.member_id)
                 .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
                 .where(MemberReviewEntry.review_id == review.id)
-                .order_by(Member.group_id, Member.name_pinyin, Member.id)
+                .order_by(*ROSTER_ORDER)
             ).all()
             return ReviewSheet(
                 year,

@@ -65,13 +65,7 @@ STREET_VIEWS = (
     ("设置", "settings", "SettingsView"),
 )
 # A 社工's (shared mode): residents and care, 学习考察, the studio; the server grants them no other table.
-WORKER_VIEWS = (
-    ("关怀记录", "records", "CareView"),
-    ("学习考察", "records", "VisitView"),
-    ("居民", "records", "ResidentView"),
-    ("书记工作室", "studio", "StudioView"),
-    ("设置", "settings", "SettingsView"),
-)
+WORKER_VIEWS = tuple(view for view in VIEWS if view[0] in {"关怀记录", "学习考察", "居民", "书记工作室", "设置"})
 MODE_KEY = "app/mode"  # kept beside the data too, so the window shows the right pages before the data opens
 Pages = tuple[tuple[str, str, str], ...]
 
