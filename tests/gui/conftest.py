@@ -273,6 +273,28 @@ def click_page(qtbot):
 
 
 @pytest.fixture
+def office_page(qtbot, click_page):
+    """A main window on the common office screen (1366×768) with a page clicked in its navigation: (window, page).
+    `active`: the window is the active one, so that keys typed reach it."""
+
+    def open_page(context, title, active=False):
+        from PySide6.QtWidgets import QApplication
+
+        from desktop_app.ui.shell.main_window import MainWindow
+
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.resize(1366, 768)
+        click_page(window, title)
+        if active:
+            window.activateWindow()
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        return window, window.stack.currentWidget()
+
+    return open_page
+
+
+@pytest.fixture
 def reminder_lines():
     """The lines of a 工作台's 今天要做的事, as shown."""
 

@@ -383,17 +383,12 @@ def test_after_assess_or_a_voluntary_gift_the_cursor_stays_on_the_member(qtbot, 
     assert QApplication.focusWidget() is view.table
 
 
-def test_names_and_party_groups_are_shown_whole_at_1366x768(qtbot, demo_context, click_page):
+def test_names_and_party_groups_are_shown_whole_at_1366x768(qtbot, demo_context, office_page):
     """The grid's 姓名 and 党小组 columns hold a four-character name and a group such as “第1党小组” whole (the
     group was cut to “第1党…” while the grid left 140 px unused on the right)."""
     from desktop_app.ui.kit.column_widths import text_width
-    from desktop_app.ui.shell.main_window import MainWindow
 
-    window = MainWindow(demo_context)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    click_page(window, "党费")
-    view = window.stack.currentWidget()
+    _, view = office_page(demo_context, "党费")
     assert isinstance(view, DuesView)
     table, model = view.table, view.model
     cut = []

@@ -8,7 +8,6 @@ from desktop_app.core.domain.enums import AttendanceStatus
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService
 from desktop_app.ui.forms.base import RecordForm
-from desktop_app.ui.shell.main_window import MainWindow
 from desktop_app.ui.views.lapses import LapsesView
 
 
@@ -22,7 +21,7 @@ def months_back(today, count):
     return list(reversed(days))
 
 
-def test_the_page_lists_the_member_four_months_away_and_enter_opens_them(qtbot, context, click_page, monkeypatch):
+def test_the_page_lists_the_member_four_months_away_and_enter_opens_them(qtbot, context, monkeypatch, office_page):
     members = MemberService(context.db)
     away = members.create({"name": "失联党员", "join_date": dt.date(2000, 7, 1), "phone": "13812341234"})
     present = members.create({"name": "按时参加", "join_date": dt.date(2000, 7, 1)})
@@ -36,11 +35,7 @@ def test_the_page_lists_the_member_four_months_away_and_enter_opens_them(qtbot, 
         MeetingService(context.db).create(values)
     opened = []
     monkeypatch.setattr(RecordForm, "exec", lambda form: opened.append(form) or 0)
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    click_page(window, "六个月提醒")
-    page = window.stack.currentWidget()
+    _, page = office_page(context, "六个月提醒")
     assert isinstance(page, LapsesView)
     model = page.model
     shown = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]

@@ -4,13 +4,11 @@
 import datetime as dt
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.domain.enums import ReviewBody, ReviewGrade
 from desktop_app.core.services.meetings import MeetingService
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.services.reviews import ReviewService
-from desktop_app.ui.shell.main_window import MainWindow
 from desktop_app.ui.views.reviews import ReviewView
 
 Key = Qt.Key
@@ -27,25 +25,12 @@ def choose(qtbot, editor, value, key):
     raise AssertionError(f"{value} not reached by keys: {editor.widget.currentText()}")
 
 
-def open_reviews(qtbot, context, click_page, keys_reach_it=False):
-    """A main window at 1366×768 with 民主评议 clicked in its navigation; `keys_reach_it`: the window is active."""
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    click_page(window, "民主评议")
-    if keys_reach_it:
-        window.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    page = window.stack.currentWidget()
-    assert isinstance(page, ReviewView)
-    return window, page
-
-
-def test_a_review_is_typed_and_saved_by_keys_and_clicks(qtbot, context, click_page, type_text):
+def test_a_review_is_typed_and_saved_by_keys_and_clicks(qtbot, context, type_text, office_page):
     today = dt.date.today()
     MemberService(context.db).create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
     MeetingService(context.db).create({"kind": "member_review", "date": today, "topic": "民主评议党员"})
-    _, page = open_reviews(qtbot, context, click_page)
+    _, page = office_page(context, "民主评议")
+    assert isinstance(page, ReviewView)
     assert not page.save_button.isEnabled(), "nothing to save before the list is set up"
     qtbot.mouseClick(page.set_up_button, LEFT)
     assert page.table.rowCount() == 1
@@ -91,9 +76,10 @@ def placeholder_cut(line) -> bool:
     return line.fontMetrics().horizontalAdvance(line.placeholderText()) > room
 
 
-def test_empty_dates_show_their_whole_hint_at_1366x768(qtbot, demo_context, click_page):
+def test_empty_dates_show_their_whole_hint_at_1366x768(qtbot, demo_context, office_page):
     """评定日期 and each row's 处置日期, empty, say “未填（如 2024-03-05）” whole (they showed “未填（如 2024-…”)."""
-    _, page = open_reviews(qtbot, demo_context, click_page)
+    _, page = office_page(demo_context, "民主评议")
+    assert isinstance(page, ReviewView)
     assert page.decided_on.value() is None, "this year's review is not decided yet"
     cut = ["评定日期"] if placeholder_cut(page.decided_on.typed.line) else []
     service = ReviewService(demo_context.db)
@@ -111,11 +97,12 @@ def rows_with_editors(table) -> int:
     return sum(table.cellWidget(row, 2) is not None for row in range(table.rowCount()))
 
 
-def test_a_year_change_makes_only_the_rows_in_sight(qtbot, demo_context, click_page):
+def test_a_year_change_makes_only_the_rows_in_sight(qtbot, demo_context, office_page):
     """Issue 27: each step of the year took seconds on a large branch: every member's row of nine editors was made
     anew (5,000 widgets for 590 members). Now a year shows its rows' editors as they come into sight; Tab walks on
     into rows not yet in sight, and what was never in sight is saved as it was."""
-    window, page = open_reviews(qtbot, demo_context, click_page, keys_reach_it=True)
+    window, page = office_page(demo_context, "民主评议", active=True)
+    assert isinstance(page, ReviewView)
     service = ReviewService(demo_context.db)
     year = next(year for year in range(page.year.value(), 2000, -1) if service.sheet(year))
     page.year.setFocus()
@@ -158,13 +145,14 @@ def test_a_year_change_makes_only_the_rows_in_sight(qtbot, demo_context, click_p
 
 
 def test_rows_that_come_into_sight_at_a_smaller_text_size_have_their_editors(
-    qtbot, demo_context, click_page, text_size_restored
+    qtbot, demo_context, text_size_restored, office_page
 ):
     """At 特大 fewer rows are in sight; back at 标准 the rows that now show are made too (no row of bare names)."""
     from desktop_app.ui.kit.text_size import SIZES, apply_points
 
     apply_points(SIZES["特大"])
-    _, page = open_reviews(qtbot, demo_context, click_page)
+    _, page = office_page(demo_context, "民主评议")
+    assert isinstance(page, ReviewView)
     service = ReviewService(demo_context.db)
     page.year.setValue(next(year for year in range(page.year.value(), 2000, -1) if service.sheet(year)))
     table = page.table

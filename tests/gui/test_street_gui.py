@@ -175,7 +175,7 @@ def test_a_community_without_the_street_key_is_told_and_offered_to_import_it(
 
 
 def test_the_dashboard_shows_each_communitys_yearly_duties_after_a_real_import(
-    qtbot, db, tmp_path, monkeypatch, asked, click_page
+    qtbot, db, tmp_path, monkeypatch, asked, click_page, office_page
 ):
     """At 1366×768: packages of last year imported by 导入数据包…, one of them made by a program of format 1, and a
     community that sent nothing; the 汇总工作台's 民主评议 and 谈心谈话 tabs show each community's numbers, or across
@@ -207,11 +207,7 @@ def test_the_dashboard_shows_each_communitys_yearly_duties_after_a_real_import(
         community.dispose()
     assert review is not None
 
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    click_page(window, "数据包")
-    packages = window.stack.currentWidget()
+    window, packages = office_page(context, "数据包")
     assert isinstance(packages, PackagesView)
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(f) for f in files], ""))
     qtbot.mouseClick(packages.import_button, Qt.MouseButton.LeftButton)

@@ -4,27 +4,23 @@ them and the 书记 ticked; typed and saved, it is read back and the member leav
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.services.talks import TalkService
-from desktop_app.ui.shell.main_window import MainWindow
 from desktop_app.ui.views.talk_coverage import TalkCoverageView
 
 Key = Qt.Key
 
 
-def test_a_talk_is_recorded_from_the_coverage_page_by_keys(qtbot, context, click_page, drive_modal, type_text):
+def test_a_talk_is_recorded_from_the_coverage_page_by_keys(
+    qtbot, context, click_page, drive_modal, type_text, office_page
+):
     members = MemberService(context.db)
     secretary = members.create(
         {"name": "朱国萍", "join_date": dt.date(2000, 7, 1), "is_committee": True, "committee_role": "书记"}
     )
     wang = members.create({"name": "王秀英", "join_date": dt.date(2000, 7, 1)})
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    click_page(window, "谈话覆盖")
-    page = window.stack.currentWidget()
+    window, page = office_page(context, "谈话覆盖")
     assert isinstance(page, TalkCoverageView)
     assert [page.without.index(r, 0).data() for r in range(page.without.rowCount())] == ["王秀英"]
     assert "党员与书记：0/1 人已谈（0%）" in page.summary.text()
@@ -48,22 +44,10 @@ def test_a_talk_is_recorded_from_the_coverage_page_by_keys(qtbot, context, click
     assert page.without.rowCount() == 0, "read afresh when shown again"
 
 
-def talks_list(qtbot, context, click_page):
-    """The 谈心谈话 list of an active main window at 1366×768, clicked to in its navigation, keys in its table."""
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    click_page(window, "谈心谈话")
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    view = window.stack.currentWidget()
-    view.table.setFocus()
-    return view
-
-
-def test_a_talk_with_one_person_stays_open_with_the_reason(qtbot, context, click_page, drive_modal, type_text):
+def test_a_talk_with_one_person_stays_open_with_the_reason(qtbot, context, drive_modal, type_text, office_page):
     MemberService(context.db).create({"name": "王秀英", "join_date": dt.date(2000, 7, 1)})
-    view = talks_list(qtbot, context, click_page)
+    _, view = office_page(context, "谈心谈话", active=True)
+    view.table.setFocus()
     said = []
 
     def one_person(form):
@@ -83,7 +67,7 @@ def test_a_talk_with_one_person_stays_open_with_the_reason(qtbot, context, click
 
 
 def test_letters_typed_in_the_participants_list_filter_it_for_the_next_person(
-    qtbot, context, click_page, drive_modal, type_text
+    qtbot, context, drive_modal, type_text, office_page
 ):
     """After ticking one person (filter, ↓, Space) the cursor is in the list; typing the next person's initials
     there starts a new filter (the letters used to vanish, and the next Space unticked the first person)."""
@@ -91,7 +75,8 @@ def test_letters_typed_in_the_participants_list_filter_it_for_the_next_person(
     zhu = members.create({"name": "朱国萍", "join_date": dt.date(2000, 7, 1)})
     chen = members.create({"name": "陈建珍", "join_date": dt.date(2001, 7, 1)})
     members.create({"name": "程凤海", "join_date": dt.date(2002, 7, 1)})
-    view = talks_list(qtbot, context, click_page)
+    _, view = office_page(context, "谈心谈话", active=True)
+    view.table.setFocus()
     seen = []
 
     def two_people(form):
@@ -117,7 +102,7 @@ def test_letters_typed_in_the_participants_list_filter_it_for_the_next_person(
 
 
 def test_the_people_ticked_are_in_sight_when_the_talk_opens_from_the_coverage_page(
-    qtbot, context, click_page, drive_modal
+    qtbot, context, drive_modal, office_page
 ):
     """Opened from 谈话覆盖, the 书记 and the member are ticked far down the list: the form says who is ticked,
     so a person does not tick the 书记 again (which unticks her)."""
@@ -126,11 +111,7 @@ def test_the_people_ticked_are_in_sight_when_the_talk_opens_from_the_coverage_pa
     members.create({"name": "王秀英", "join_date": dt.date(2000, 7, 1)})
     for number, name in enumerate(["陈建珍", "程凤海", "崔志建", "贾燕志", "孔春文", "廖峰敏", "廖静", "林宝文"]):
         members.create({"name": name, "join_date": dt.date(2001, 1, 1) + dt.timedelta(days=number)})
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    click_page(window, "谈话覆盖")
-    page = window.stack.currentWidget()
+    _, page = office_page(context, "谈话覆盖")
     names = [page.without.index(r, 0).data() for r in range(page.without.rowCount())]
     page.without_table.setFocus()
     for _ in range(names.index("王秀英") + 1):
@@ -154,10 +135,11 @@ def test_the_people_ticked_are_in_sight_when_the_talk_opens_from_the_coverage_pa
     assert said[1] == "已选 1 人：王秀英", "a tick undone is said at once"
 
 
-def test_no_empty_band_above_the_people_at_1366x768(qtbot, demo_context, click_page, drive_modal):
+def test_no_empty_band_above_the_people_at_1366x768(qtbot, demo_context, drive_modal, office_page):
     """Issue 27: the new talk form left an empty band between its fields and 谈话人员 (the fields' columns took
     the spare height); the list of people takes it instead."""
-    view = talks_list(qtbot, demo_context, click_page)
+    _, view = office_page(demo_context, "谈心谈话", active=True)
+    view.table.setFocus()
     seen = []
 
     def look(form):

@@ -81,7 +81,7 @@ def test_a_street_offices_pages_fit_at_the_smallest_and_largest_text_size(
 
 @pytest.mark.parametrize("label", ["标准", "特大"])
 def test_a_study_visits_participants_show_their_names_whole(
-    qtbot, demo_context, click_page, drive_modal, text_size_restored, label
+    qtbot, demo_context, drive_modal, text_size_restored, label, office_page
 ):
     """学习考察 → Ctrl+N at 1366×768: beside the 借鉴举措 table the 参加人员 list was squeezed at 特大 until a
     name read “陈建…”; the list keeps room for every name (the form scrolls sideways instead)."""
@@ -89,11 +89,7 @@ def test_a_study_visits_participants_show_their_names_whole(
     from PySide6.QtWidgets import QStyle
 
     apply_points(SIZES[label])
-    window = MainWindow(demo_context)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    click_page(window, "学习考察")
-    page = window.stack.currentWidget()
+    window, page = office_page(demo_context, "学习考察")
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     cut = []

@@ -14,17 +14,13 @@ EVER = (dt.date(1900, 1, 1), dt.date(9999, 12, 31))
 
 
 def test_a_transfer_out_typed_in_the_member_form_shows_overdue_and_its_receipt_closes_it(
-    qtbot, context, click_page, drive_modal, type_into
+    qtbot, context, click_page, drive_modal, type_into, office_page
 ):
     members = MemberService(context.db)
     leaving = members.create({"name": "周立群", "join_date": dt.date(2000, 7, 1)})
     members.create({"name": "王秀英", "join_date": dt.date(2000, 7, 1)})
     left = dt.date.today() - dt.timedelta(days=120)
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    click_page(window, "党员")
-    view = window.stack.currentWidget()
+    window, view = office_page(context, "党员")
     row = next(r for r in range(view.model.rowCount()) if view.model.record_id(r) == leaving)
     view.table.setFocus()
     view.table.selectRow(row)
