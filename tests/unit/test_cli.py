@@ -92,3 +92,20 @@ def test_help_is_chinese(capsys):
     assert out.startswith("用法：desktop-app export")
     assert "显示本帮助并退出" in out
     assert "show this help" not in out
+
+
+def test_the_window_is_started_without_the_subcommands_parsers_and_every_other_line_gets_them(capsys):
+    """A start of the window builds only the program's own options (its first window comes sooner); a subcommand,
+    a mistyped one, or -h is parsed by the whole parser, with its list of subcommands."""
+    from desktop_app.cli import parse_arguments
+
+    args = parse_arguments(["--data-dir", "demo"])  # a folder that happens to be named like a subcommand
+    assert (args.command, args.data_dir) == (None, "demo")
+    assert parse_arguments(["demo", "--size", "large"]).size == "large"
+    with pytest.raises(SystemExit) as info:
+        parse_arguments(["bakup"])
+    assert info.value.code == 2
+    assert "参数 子命令 不能是“bakup”，可选：'demo', 'check', 'backup'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        parse_arguments(["-h"])
+    assert "restore" in capsys.readouterr().out
