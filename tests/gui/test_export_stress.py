@@ -97,3 +97,31 @@ def test_garbage_a_worker_collects_is_deleted_on_the_gui_thread(qtbot):
     qtbot.waitUntil(lambda: deleted_in != [], timeout=10000)
     assert deleted_in == [threading.main_thread().name], "deleted on the GUI thread"
     assert not gc.garbage, "nothing is kept once it is let go"
+
+
+def test_running_work_neither_covers_nor_clears_what_the_status_bar_tells(qtbot):
+    """A script's weak password was told in the status bar for 15 seconds; 设置's count starting meanwhile showed
+    its own label there and cleared it when done, and the advice was gone. The work's label has its own place."""
+    import threading
+
+    from PySide6.QtWidgets import QMainWindow
+
+    from desktop_app.ui.kit.background import BackgroundTask, run_in_background, running_work_label
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    bar = window.statusBar()
+    window.show()
+    told = "现在的密码不够安全：请在“设置 → 数据”中修改密码"
+    bar.showMessage(told, 15000)
+    release = threading.Event()
+    run_in_background(
+        label="正在统计关怀类别的已用次数…", work=lambda: release.wait(10), on_done=lambda _: None, parent=window
+    )
+    qtbot.waitUntil(lambda: running_work_label(bar).text() == "正在统计关怀类别的已用次数…")
+    assert running_work_label(bar).isVisible()
+    assert bar.currentMessage() == told, "the work's label does not cover what the person was told"
+    release.set()
+    BackgroundTask.wait_all()
+    qtbot.waitUntil(lambda: not running_work_label(bar).isVisible())
+    assert bar.currentMessage() == told, "nor does its end clear it"

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QMainWindow, QProgressDialog, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QStatusBar, QWidget
 
 from desktop_app.ui.kit.errors import report_failure
 
@@ -29,6 +29,7 @@ POLL_MS = 30
 # average), for the cost of a few more wake-ups while it runs.
 START_UP_POLL_MS = 3
 GARBAGE_POLL_MS = 500
+RUNNING_WORK = "running_work"  # the status bar's label for the running work (`running_work_label`)
 
 
 class News:
@@ -168,12 +169,22 @@ class BackgroundTask(QObject):
         window = main_window_of(self.parent_widget)
         if window is None:
             return
-        bar = window.statusBar()
         labels = [task.label for task in BackgroundTask._running if main_window_of(task.parent_widget) is window]
-        if labels:
-            bar.showMessage(labels[-1])
-        elif not self.done or bar.currentMessage() == self.label:
-            bar.clearMessage()
+        shown = running_work_label(window.statusBar())
+        shown.setText(labels[-1] if labels else "")
+        shown.setVisible(bool(labels))
+
+
+def running_work_label(bar: QStatusBar) -> QLabel:
+    """The status bar's place for the running work: a permanent label of its own. What the program tells the person
+    there (已自动备份, a weak password's advice: the bar's message, for seconds) is neither covered nor cleared by
+    work that starts or ends meanwhile, as it was when the work's label was the message too."""
+    label = bar.findChild(QLabel, RUNNING_WORK)
+    if label is None:
+        label = QLabel(bar)
+        label.setObjectName(RUNNING_WORK)
+        bar.addPermanentWidget(label)
+    return label
 
 
 def main_window_of(widget: QWidget | None) -> QMainWindow | None:
