@@ -209,9 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             work.db.dispose()
         print(f"{'操作':<40}{'中位数 ms':>12}{'p95 ms':>10}{'语句数':>8}{'客户端 CPU ms':>14}{'服务器 CPU ms':>14}")
         for name, median, p95, statements, client_cpu, server_cpu_ms in results:
-            print(
-                f"{name:<40}{median:>12.1f}{p95:>10.1f}{statements:>8.0f}{client_cpu:>14.1f}{server_cpu_ms:>14.1f}"
-            )
+            print(f"{name:<40}{median:>12.1f}{p95:>10.1f}{statements:>8.0f}{client_cpu:>14.1f}{server_cpu_ms:>14.1f}")
         if args.statements:
             import psycopg
 
