@@ -165,3 +165,40 @@ def test_the_report_lists_the_members_warned_of_with_their_months(db, tmp_path):
     assert header[3] == "连续未参加组织生活（月）"
     assert list(body[0][:6]) == [1, "长期缺席", None, 4, "2026年1月、2月、4月、5月", "2026年3月"]
     assert sheet.print_title_rows, "the title repeats on every printed page"
+
+
+def test_reading_only_the_members_still_open_answers_as_reading_every_month_for_everyone(db):
+    """The runs are read newest first, each month or year only for the members whose run is still open: on the
+    demo, on days before, at and long after its data's last day, they equal the runs marked from every month's
+    attendance and every year's ledger read whole."""
+    from functools import partial
+
+    from desktop_app.core.exchange.demo import fill_demo
+    from desktop_app.core.reads.dues import month_end
+    from desktop_app.core.reads.duties import read_month_attendance
+    from desktop_app.core.services.dues_ledger import read_ledger
+    from desktop_app.core.services.lapses import dues_mark_of, meeting_mark_of, months_up_to, read_lapses
+
+    fill_demo(db, "small", today=dt.date(2024, 6, 15))
+    for today in (dt.date(2024, 3, 31), dt.date(2024, 6, 15), dt.date(2024, 12, 20), dt.date(2025, 2, 1)):
+        months = months_up_to(today)
+        with db.plain() as reader:
+            lapses = read_lapses(reader, today)
+            attended: dict = {}
+            for month in months:
+                for member_id, *counts in read_month_attendance(reader, dt.date(*month, 1), month_end(*month)):
+                    attended.setdefault(member_id, {})[month] = tuple(counts)
+            ledgers = {
+                year: {row.member_id: row for row in read_ledger(reader, year)} for year in {y for y, _ in months}
+            }
+        assert lapses
+        for lapse in lapses:
+            meetings = partial(meeting_mark_of, attended.get(lapse.member_id, {}), set(), months[-1])
+            rows = {year: rows[lapse.member_id] for year, rows in ledgers.items() if lapse.member_id in rows}
+            assert lapse.meetings.months == trailing_run(meetings, months).months, (today, lapse.name)
+            assert lapse.meetings.excused == trailing_run(meetings, months).excused, (today, lapse.name)
+            assert lapse.dues.months == trailing_run(partial(dues_mark_of, rows, months[-1]), months).months, (
+                today,
+                lapse.name,
+            )
+        assert any(lapse.warned for lapse in lapses), "the day holds a run to compare"

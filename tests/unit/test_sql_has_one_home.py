@@ -12,7 +12,7 @@ import pytest
 
 import desktop_app
 from desktop_app.core.reads import care, dues, duties, meetings, records, settings, studio, visits
-from desktop_app.core.reads.rules import belonged_on, belonged_on_params
+from desktop_app.core.reads.rules import among, belonged_on, belonged_on_params
 from desktop_app.core.storage.plain import Reader
 
 PACKAGE = Path(desktop_app.__file__).parent
@@ -165,15 +165,41 @@ def test_every_statement_of_the_workbench_is_a_reads_text_whatever_the_day(demo_
 
     first, data = texts_on(dt.date(2024, 6, 15))
     second, _ = texts_on(dt.date(2023, 2, 1))
+    # psycopg's spelling back to ours, and the members a restriction names (as many as the day's data has) left out
+    first, second = (
+        {AMONG.sub("", re.sub(r"%\((\w+)\)s", r":\1", text)) for text in texts} for texts in (first, second)
+    )
     assert first == second
     assert data.reminders, "the demo's data holds something to remind of"
     assert data.latest
     assert any(total.actions for total in data.care_totals)
     assert data.meetings.series, "the charts' counts"
     assert data.care.series
-    defined = {" ".join(statement.split()) for statement in statements().values()}
-    on_sqlite = {re.sub(r"%\((\w+)\)s", r":\1", text) for text in first}  # psycopg's spelling, back to ours
-    assert on_sqlite <= defined
+    assert first <= defined_texts()
+
+
+# `rules.among`'s restriction to some members: a bound parameter per member, so its length follows the data.
+AMONG = re.compile(r" AND [\w.]+ IN \((?::member_\d+(?:, :member_\d+)*|NULL)\)")
+
+
+def defined_texts() -> set[str]:
+    """The texts the reads define, a statement's `{only}` filled as they fill it (every member, or a 党小组)."""
+    return {
+        " ".join(statement.format(only=only).split()) if "{only}" in statement else " ".join(statement.split())
+        for statement in statements().values()
+        for only in ("", dues.IN_GROUP)
+    }
+
+
+def test_a_restriction_to_some_members_binds_each_of_them():
+    fragment, params = among("members.id", "member", [7, 3])
+    assert fragment == " AND members.id IN (:member_0, :member_1)"
+    assert params == {"member_0": 7, "member_1": 3}
+    assert AMONG.fullmatch(fragment)
+    assert among("members.id", "member", []) == (" AND members.id IN (NULL)", {}), "no member: no row"
+    assert among("members.id", "member", None) == ("", {}), "every member"
+    with pytest.raises(ValueError, match="not a parameter name"):
+        among("members.id", "7", [7])
 
 
 def test_the_settings_reads_answer_alike_on_both_engines(engine_db):

@@ -50,6 +50,7 @@ class Run:
     months: tuple[Month, ...] = ()
     excused: tuple[Month, ...] = ()
     elsewhere: tuple[Month, ...] = ()  # away as a 流动党员 taking part there
+    reaches_first: bool = False  # no month broke it back to the first month looked at: older ones may lengthen it
 
     @property
     def length(self) -> int:
@@ -70,6 +71,7 @@ def trailing_run(mark_of: Callable[[Month], Mark], months: Sequence[Month]) -> R
     counted: list[Month] = []
     excused: list[Month] = []
     elsewhere: list[Month] = []
+    reached_first = False
     for month in reversed(months):
         mark = mark_of(month)
         if mark is Mark.BREAKS:
@@ -80,13 +82,15 @@ def trailing_run(mark_of: Callable[[Month], Mark], months: Sequence[Month]) -> R
             excused.append(month)
         elif mark is Mark.ELSEWHERE:
             elsewhere.append(month)
+    else:
+        reached_first = True
 
     def inside(apart: list[Month]) -> tuple[Month, ...]:
         """An excused month older than every counted one is not inside the run."""
         kept = [m for m in apart if m > counted[-1]] if counted else apart
         return tuple(reversed(kept))
 
-    return Run(tuple(reversed(counted)), inside(excused), inside(elsewhere))
+    return Run(tuple(reversed(counted)), inside(excused), inside(elsewhere), reached_first)
 
 
 def meeting_mark(present: int, on_leave: int, absent: int, running: bool, elsewhere: bool = False) -> Mark:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from desktop_app.core.reads.rules import belonged_on, belonged_on_params, live
+from desktop_app.core.reads.rules import among, belonged_on, belonged_on_params, live
 from desktop_app.core.storage.plain import Reader, day, money
 
 MONTHS = range(1, 13)
@@ -21,30 +22,35 @@ MONTHS_OF_BITS = [tuple(month for month in MONTHS if bits >> (month - 1) & 1) fo
 _MONTHS_BELONGED = " + ".join(
     f"(CASE WHEN {belonged_on(f'end_of_{month}')} THEN {1 << (month - 1)} ELSE 0 END)" for month in MONTHS
 )
-_MEMBERS = (
+# `{only}` in each statement below: the members asked about (every member, one 党小组's, or some: `among`).
+MEMBERS = (
     f"SELECT members.id, members.name, party_groups.name, {_MONTHS_BELONGED} FROM members"
     " LEFT OUTER JOIN party_groups ON party_groups.id = members.group_id"
-    f" WHERE {live('members')}{{in_group}}"
+    f" WHERE {live('members')}{{only}}"
     " ORDER BY members.group_id, members.name_pinyin, members.id"
 )
-MEMBERS = _MEMBERS.format(in_group="")
-MEMBERS_OF_GROUP = _MEMBERS.format(in_group=" AND members.group_id = :group_id")
+IN_GROUP = " AND members.group_id = :group_id"
 ASSESSMENTS = (
-    "SELECT member_id, from_month, monthly_amount FROM dues_assessments WHERE year = :year ORDER BY from_month"
+    "SELECT member_id, from_month, monthly_amount FROM dues_assessments WHERE year = :year{only} ORDER BY from_month"
 )
 RELIEFS = (
     "SELECT member_id, from_month, to_month, monthly_amount FROM dues_reliefs"
-    f" WHERE year = :year AND {live('dues_reliefs')}"
+    f" WHERE year = :year AND {live('dues_reliefs')}{{only}}"
 )
 # A 更正 is the only payment with a negative amount: MIN tells the corrected months from the same index.
 PAID_PER_MONTH = (
     "SELECT member_id, month, SUM(amount), MIN(amount) FROM dues_payments"
-    f" WHERE year = :year AND {live('dues_payments')} AND month BETWEEN 1 AND 12 GROUP BY member_id, month"
+    f" WHERE year = :year AND {live('dues_payments')} AND month BETWEEN 1 AND 12{{only}} GROUP BY member_id, month"
 )
 # Month 0: a 自愿多交, which pays no month and is counted by the day it was handed over.
 VOLUNTARY = (
     "SELECT member_id, paid_on, amount FROM dues_payments"
-    f" WHERE year = :year AND {live('dues_payments')} AND month = 0 ORDER BY paid_on, id"
+    f" WHERE year = :year AND {live('dues_payments')} AND month = 0{{only}} ORDER BY paid_on, id"
+)
+# The members whose payments for a month net above zero: it is paid (ahead, on time or late).
+PAID_FOR_MONTH = (
+    "SELECT member_id FROM dues_payments"
+    f" WHERE year = :year AND month = :month AND {live('dues_payments')} GROUP BY member_id HAVING SUM(amount) > 0"
 )
 
 
@@ -91,43 +97,61 @@ def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def members_belonging(reader: Reader, year: int, group_id: int | None = None) -> list[MemberMonths]:
+def members_belonging(
+    reader: Reader, year: int, group_id: int | None = None, members: Collection[int] | None = None
+) -> list[MemberMonths]:
     """The members (not in the 回收站) who belonged to the branch at the end of at least one month of the year,
-    in roster order; of one 党小组 when `group_id` is given."""
-    params: dict[str, Any] = belonged_on_params(**{f"end_of_{month}": month_end(year, month) for month in MONTHS})
+    in roster order; of one 党小组 when `group_id` is given, of `members` when given."""
+    only, named = among("members.id", "member", members)
+    ends = {f"end_of_{month}": month_end(year, month) for month in MONTHS}
+    params: dict[str, Any] = {**named, **belonged_on_params(**ends)}
     if group_id is not None:
+        only += IN_GROUP
         params["group_id"] = group_id
     return [
         MemberMonths(member_id, name, group or "", MONTHS_OF_BITS[bits])
-        for member_id, name, group, bits in reader.rows(MEMBERS if group_id is None else MEMBERS_OF_GROUP, params)
+        for member_id, name, group, bits in reader.rows(MEMBERS.format(only=only), params)
         if bits
     ]
 
 
-def assessments(reader: Reader, year: int, yuan: Yuan) -> dict[int, list[Assessment]]:
+def of_year(statement: str, year: int, members: Collection[int] | None) -> tuple[str, dict[str, Any]]:
+    """One of the year's statements with its `{only}` filled: every member, or `members`."""
+    only, params = among("member_id", "member", members)
+    return statement.format(only=only), {"year": year, **params}
+
+
+def assessments(
+    reader: Reader, year: int, yuan: Yuan, members: Collection[int] | None = None
+) -> dict[int, list[Assessment]]:
     """The year's 核定 by member, each from its month, in month order."""
     found: dict[int, list[Assessment]] = defaultdict(list)
-    for member_id, month, fen in reader.rows(ASSESSMENTS, {"year": year}):
+    for member_id, month, fen in reader.rows(*of_year(ASSESSMENTS, year, members)):
         found[member_id].append(Assessment(month, yuan(fen)))
     return found
 
 
-def reliefs(reader: Reader, year: int, yuan: Yuan) -> dict[int, list[Relief]]:
+def reliefs(reader: Reader, year: int, yuan: Yuan, members: Collection[int] | None = None) -> dict[int, list[Relief]]:
     """The year's 减免 by member."""
     found: dict[int, list[Relief]] = defaultdict(list)
-    for member_id, first, last, fen in reader.rows(RELIEFS, {"year": year}):
+    for member_id, first, last, fen in reader.rows(*of_year(RELIEFS, year, members)):
         found[member_id].append(Relief(first, last, yuan(fen)))
     return found
 
 
-def payments(reader: Reader, year: int, yuan: Yuan) -> Payments:
+def payments(reader: Reader, year: int, yuan: Yuan, members: Collection[int] | None = None) -> Payments:
     paid: dict[int, dict[int, Decimal]] = defaultdict(dict)
     corrected: dict[int, set[int]] = defaultdict(set)
-    for member_id, month, fen, least in reader.rows(PAID_PER_MONTH, {"year": year}):
+    for member_id, month, fen, least in reader.rows(*of_year(PAID_PER_MONTH, year, members)):
         paid[member_id][month] = yuan(fen)
         if least < 0:
             corrected[member_id].add(month)
     voluntary: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    for member_id, paid_on, fen in reader.rows(VOLUNTARY, {"year": year}):
+    for member_id, paid_on, fen in reader.rows(*of_year(VOLUNTARY, year, members)):
         voluntary[member_id].append((day(paid_on), yuan(fen)))
     return Payments(paid, corrected, voluntary)
+
+
+def paid_for_month(reader: Reader, year: int, month: int) -> set[int]:
+    """The members whose month is paid: its payments net above zero."""
+    return {member_id for (member_id,) in reader.rows(PAID_FOR_MONTH, {"year": year, "month": month})}

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from collections.abc import Collection
+from typing import Any, NamedTuple
 
 from desktop_app.core.domain.enums import AttendanceStatus, MobileParticipation, TransferDirection
 from desktop_app.core.domain.mobile import Away
 from desktop_app.core.domain.talks import PARTNER_LABELS, WITH_SECRETARY, Coverage, TalkMember, coverage
 from desktop_app.core.domain.transfers import Transfer
-from desktop_app.core.reads.rules import belonged_on, belonged_on_params, live
+from desktop_app.core.reads.rules import among, belonged_on, belonged_on_params, live
 from desktop_app.core.reads.settings import setting
 from desktop_app.core.storage.plain import Reader, day, optional_day
 
@@ -21,14 +22,14 @@ MEMBERS_ON = (
     " LEFT OUTER JOIN party_groups ON party_groups.id = members.group_id"
     f" WHERE {live('members')} AND {belonged_on('on_day')} {ROSTER_ORDER}"
 )
-# One month's attendance per member, counted in SQL on the date index: a large branch's two years come as a
-# few thousand rows (one statement bucketing the months with CASE took four times as long on SQLite).
+# One month's attendance per member (`{only}`: of every member, or some: `rules.among`), counted in SQL on the
+# date index.
 MONTH_ATTENDANCE = (
     "SELECT meeting_attendance.member_id,"
     " SUM(CASE WHEN meeting_attendance.status = :present THEN 1 ELSE 0 END),"
     " SUM(CASE WHEN meeting_attendance.status = :leave THEN 1 ELSE 0 END), COUNT(*)"
     " FROM meeting_attendance JOIN meetings ON meetings.id = meeting_attendance.meeting_id"
-    f" WHERE {live('meetings')} AND meetings.date BETWEEN :first AND :last"
+    f" WHERE {live('meetings')} AND meetings.date BETWEEN :first AND :last{{only}}"
     " GROUP BY meeting_attendance.member_id"
 )
 TALK_MEMBERS = (
@@ -52,7 +53,6 @@ class MemberOnDay(NamedTuple):
 
 class MonthAttendance(NamedTuple):
     member_id: int
-    month: int  # the index of the month in the months asked about
     present: int
     on_leave: int
     absent: int
@@ -71,17 +71,23 @@ def read_members_on(reader: Reader, on: dt.date) -> list[MemberOnDay]:
     ]
 
 
-def read_attendance_by_month(reader: Reader, months: list[tuple[dt.date, dt.date]]) -> list[MonthAttendance]:
-    """Per member and month (each a first and last day), how often the member was listed at a meeting (not one in
-    the 回收站) and marked present, on leave, absent."""
-    status = {"present": AttendanceStatus.PRESENT.value, "leave": AttendanceStatus.ON_LEAVE.value}
-    found = []
-    for index, (first, last) in enumerate(months):
-        bound = {**status, "first": first, "last": last}
-        for member_id, present, leave, listed in reader.rows(MONTH_ATTENDANCE, bound):
-            present, leave = int(present), int(leave)
-            found.append(MonthAttendance(member_id, index, present, leave, int(listed) - present - leave))
-    return found
+def read_month_attendance(
+    reader: Reader, first: dt.date, last: dt.date, members: Collection[int] | None = None
+) -> list[MonthAttendance]:
+    """Per member (of `members`, or all), how often the member was listed at a meeting (not one in the 回收站) from
+    `first` to `last` and marked present, on leave, absent; members listed at none are left out."""
+    bound: dict[str, Any] = {
+        "present": AttendanceStatus.PRESENT.value,
+        "leave": AttendanceStatus.ON_LEAVE.value,
+        "first": first,
+        "last": last,
+    }
+    restriction, ids = among("meeting_attendance.member_id", "member", members)
+    bound.update(ids)
+    return [
+        MonthAttendance(member_id, int(present), int(leave), int(listed) - int(present) - int(leave))
+        for member_id, present, leave, listed in reader.rows(MONTH_ATTENDANCE.format(only=restriction), bound)
+    ]
 
 
 def read_talk_members(reader: Reader, on: dt.date) -> list[tuple[TalkMember, bool]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from desktop_app.core.domain.enums import MemberStatus
 
@@ -30,3 +31,15 @@ def belonged_on(day: str) -> str:
 def belonged_on_params(**days: dt.date) -> dict[str, str | dt.date]:
     """The parameters of `belonged_on` for these named days."""
     return {"active_status": MemberStatus.ACTIVE.value, **days}
+
+
+def among(column: str, name: str, values: Collection[int] | None) -> tuple[str, dict[str, int]]:
+    """` AND column IN (…)`: the row's `column` holds one of `values`, a bound parameter each (`name_0`, `name_1`,
+    …), and those parameters; None: no restriction, no text. For the few members a read still needs after a
+    first pass over everyone."""
+    if values is None:
+        return "", {}
+    if not name.isidentifier():
+        raise ValueError(f"not a parameter name: {name!r}")
+    params = {f"{name}_{index}": value for index, value in enumerate(values)}
+    return f" AND {column} IN ({', '.join(':' + key for key in params) or 'NULL'})", params

@@ -6,7 +6,7 @@ belonged to the branch at their end; what was paid is summed per month."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -96,12 +96,15 @@ def months_between(earlier: tuple[int, int], later: tuple[int, int]) -> int:
     return (later[0] - earlier[0]) * 12 + later[1] - earlier[1]
 
 
-def read_ledger(reader: Reader, year: int, group_id: int | None = None) -> list[LedgerRow]:
-    """Every member of the branch in the year, what each month owes (after 减免) and what was paid."""
-    members = dues.members_belonging(reader, year, group_id)
+def read_ledger(
+    reader: Reader, year: int, group_id: int | None = None, only: Collection[int] | None = None
+) -> list[LedgerRow]:
+    """Every member of the branch in the year (of one 党小组, or `only` these), what each month owes (after 减免)
+    and what was paid."""
+    members = dues.members_belonging(reader, year, group_id, only)
     yuan = dues.Yuan()
-    assessments, reliefs = dues.assessments(reader, year, yuan), dues.reliefs(reader, year, yuan)
-    paid, corrected, voluntary = dues.payments(reader, year, yuan)
+    assessments, reliefs = dues.assessments(reader, year, yuan, only), dues.reliefs(reader, year, yuan, only)
+    paid, corrected, voluntary = dues.payments(reader, year, yuan, only)
     rows = []
     no_reliefs: list[dues.Relief] = []
     for member in members:
