@@ -4,7 +4,7 @@ work is the core's (`core.storage.keys`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QFont, QGuiApplication
@@ -144,8 +144,11 @@ class NewPasswordDialog(QDialog):
         super().accept()
 
 
-def choose_password(parent: QWidget | None, converting: bool) -> str | None:
-    """The first start of this version: the password that will open the data."""
+def choose_password(
+    parent: QWidget | None, converting: bool, shown: Callable[[QWidget], None] | None = None
+) -> str | None:
+    """The first start of this version: the password that will open the data. `shown` hears of the dialog before
+    it is shown."""
     intro = (
         "书记工作台会加密本机的数据文件和备份，电脑或 U 盘丢失时，别人无法读取其中的个人信息。"
         "请设置打开数据用的密码，以后每次启动和解锁时输入。"
@@ -155,6 +158,8 @@ def choose_password(parent: QWidget | None, converting: bool) -> str | None:
     dialog = NewPasswordDialog(intro, "设置密码", parent)
     dialog.ok_button.setText("下一步")
     dialog.cancel_button.setText("退出")
+    if shown is not None:
+        shown(dialog)
     return dialog.password if dialog.exec() else None
 
 

@@ -214,11 +214,10 @@ class Start:
         4. the main window, awaiting the task: its first look (`first_look_read`), then the data (`ready`)."""
         if self.opening.key_from_script:
             self.begin()  # its key and 工作台 are read while the window is made
-        if self.window is None:
-            self._first_paint = FirstPaint(self.first_window_painted)
-        else:
+        if self.window is not None:
             self.first_window_painted()
         if self.last_run is not None and self.password is None:
+            self.watch_first_window(None)  # the notice is the first window
             tell_unclean_exit(None, self.last_run)
         on_server = self.db_url is not None or (self.directory / SERVER_CONNECTION_FILENAME).exists()
         needs_key = not self.opening.key_from_script and not on_server
@@ -226,6 +225,7 @@ class Start:
         try:
             unlocked = self.ask_key() if needs_key else None
         except Exception as exc:  # a script's first start with a weak password, an unreadable keys file
+            self.watch_first_window(None)  # the report may be the first window
             self.report_and_stop(exc)
         if self.exit_code is not None or (needs_key and unlocked is None):
             self.opening.give_up()
@@ -280,8 +280,15 @@ class Start:
         assert isinstance(app, QApplication)
         install_input_rules(app)
 
+    def watch_first_window(self, window: QWidget | None) -> None:
+        """`first_window_painted` once `window` (any window when None) is painted, unless a first window is already
+        watched or there. The window itself is watched, not the application: PySide would wrap each event's object
+        (the window's QWindow, the style) in Python, building their types before the first paint (about 5 ms)."""
+        if self._first_paint is None and self.window is None:
+            self._first_paint = FirstPaint(self.first_window_painted, window)
+
     def ask_key(self) -> tuple[bytes, str | None] | None:
-        return data_key(None, self.directory, self.password)
+        return data_key(None, self.directory, self.password, shown=self.watch_first_window)
 
     def show_window(self) -> None:
         from desktop_app.core.storage.paths import NETWORK_WARNING, is_network_path
@@ -292,11 +299,15 @@ class Start:
         if self.window is None:
             settings = ui_settings(self.directory)
             apply_points(saved_points(settings))
-            self.window = MainWindow(settings=settings)
+            window = MainWindow(settings=settings)
             app = QApplication.instance()
             assert isinstance(app, QApplication)
-            app.commitDataRequest.connect(self.window.ask_before_session_ends)
-            self._window_paint = FirstPaint(lambda: self.moments.reached("shown"), self.window)
+            app.commitDataRequest.connect(window.ask_before_session_ends)
+            self._window_paint = FirstPaint(lambda: self.moments.reached("shown"), window)
+            # A script's start, or on a server: the main window is the first. Watched after `shown`'s filter: Qt
+            # asks the filter installed last first, and `painted` comes before `shown`.
+            self.watch_first_window(window)
+            self.window = window
             self.window.show()
         if self.task is not None:
             self.task.parent_widget = self.window
@@ -444,11 +455,13 @@ def freeze_start_up_objects() -> None:
     gc.freeze()
 
 
-def data_key(parent: QWidget | None, directory: Path, password: str | None) -> tuple[bytes, str | None] | None:
+def data_key(
+    parent: QWidget | None, directory: Path, password: str | None, shown: Callable[[QWidget], None] | None = None
+) -> tuple[bytes, str | None] | None:
     """The key that opens the data, and why the password typed is weak ("" if it is not; None when a script's
     password is judged later): from the password (asked, or a script's); at the first start of this version,
     a new password strong enough (`passwords.require_strong`) and the recovery key shown once. None: the
-    person chose to quit."""
+    person chose to quit. `shown` hears of the dialog that asks for the password before it is shown."""
     from desktop_app.core.storage.paths import DATABASE_FILENAME, has_keys
 
     if has_keys(directory):
@@ -456,6 +469,8 @@ def data_key(parent: QWidget | None, directory: Path, password: str | None) -> t
             from desktop_app.ui.dialogs.unlock import UnlockDialog  # the key work loads once a password is typed
 
             dialog = UnlockDialog(directory, parent)
+            if shown is not None:
+                shown(dialog)
             return (dialog.key, dialog.weakness) if dialog.exec() and dialog.key is not None else None
         from desktop_app.core.storage import keys
 
@@ -465,7 +480,7 @@ def data_key(parent: QWidget | None, directory: Path, password: str | None) -> t
     from desktop_app.ui.dialogs.passwords import RecoveryKeyDialog, choose_password
 
     if password is None:
-        password = choose_password(parent, converting=(directory / DATABASE_FILENAME).exists())
+        password = choose_password(parent, converting=(directory / DATABASE_FILENAME).exists(), shown=shown)
         if password is None:
             return None
         from desktop_app.ui.kit.background import wait_for
