@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.core.domain.errors import AppError
@@ -109,6 +109,8 @@ def run_gui(data_dir: str | None = None, db_url: str | None = None, password: st
     try:
         lock.acquire()
     except AppError as exc:
+        from PySide6.QtWidgets import QMessageBox  # (its type: not before the first window)
+
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
     crashes = CrashRecorder(directory / LOG_DIRNAME)
@@ -314,6 +316,8 @@ class Start:
         if self.last_run is not None and self.password is not None:
             tell_unclean_exit(self.window, self.last_run)
         if self.db_url is None and is_network_path(self.directory):
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self.window, APP_NAME, NETWORK_WARNING)
 
     def say_when_converting(self) -> None:
