@@ -24,6 +24,7 @@ from desktop_app.core.storage.keys import LOSS_WARNING, RECOVERY_KEY_NOTICE
 from desktop_app.core.storage.passwords import ADVICE, SCORE_LABELS, PasswordVerdict, judge
 from desktop_app.ui.dialogs.unlock import error_label, password_edit
 from desktop_app.ui.kit.dialog_buttons import ok_cancel, standard_buttons
+from desktop_app.ui.kit.painted import PaintedDialog
 from desktop_app.ui.kit.signals import on_click
 
 PASSWORD_DIALOG_WIDTH = 480
@@ -62,7 +63,7 @@ class StrengthMeter(QWidget):
         return self.verdict
 
 
-class NewPasswordDialog(QDialog):
+class NewPasswordDialog(PaintedDialog):
     """A new password, typed twice, with its strength shown as it is typed. With `enforce` (the data's
     password) a weak one is refused with the reason; a report's opening password only hears the advice."""
 

@@ -22,6 +22,7 @@ from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage.lock import InstanceLock
 from desktop_app.core.storage.paths import LOG_DIRNAME, SERVER_CONNECTION_FILENAME, resolve_data_dir
 from desktop_app.resources import resource
+from desktop_app.ui.kit.painted import PaintedDialog
 from desktop_app.ui.kit.text_size import DEFAULT_POINTS
 from desktop_app.ui.shell.moments import Moments
 
@@ -421,20 +422,28 @@ class Start:
 
 class FirstPaint(QObject):
     """Calls back once, after the first paint of `watched` (of any widget when None): what comes then never
-    delays the first window."""
+    delays the first window. A `PaintedDialog` says when it is painted; any other window is watched with an event
+    filter."""
 
     def __init__(self, callback: Callable[[], None], watched: QWidget | None = None) -> None:
         super().__init__()
         self.callback = callback
-        self.watched: QObject | None = watched if watched is not None else QApplication.instance()
+        self.watched: QObject | None = None
+        if isinstance(watched, PaintedDialog):
+            watched.painted.connect(self.painted)
+            return
+        self.watched = watched if watched is not None else QApplication.instance()
         assert self.watched is not None
         self.watched.installEventFilter(self)
+
+    def painted(self) -> None:
+        QTimer.singleShot(0, self.callback)  # once the paint that is under way is done
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self.watched is not None:
             self.watched.removeEventFilter(self)
             self.watched = None
-            QTimer.singleShot(0, self.callback)
+            self.painted()
         return False
 
 
