@@ -4,6 +4,7 @@ what a person asks in that moment is done once it has."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 
 import pytest
@@ -14,10 +15,11 @@ from desktop_app.core.services.care import CareCategoryService, CareService
 from desktop_app.core.services.profile import ProfileService
 from desktop_app.core.storage import keys
 from desktop_app.core.storage.startup import open_database
+from desktop_app.ui.dialogs.unlock import UnlockDialog
 from desktop_app.ui.forms.base import RecordForm
 from desktop_app.ui.kit.background import BackgroundTask
 from desktop_app.ui.kit.ui_settings import ui_settings
-from desktop_app.ui.shell.app import Start
+from desktop_app.ui.shell.app import FirstPaint, Start
 from desktop_app.ui.shell.main_window import MainWindow
 from desktop_app.ui.views.dashboard import DashboardView
 from desktop_app.ui.views.records import CareView
@@ -139,6 +141,31 @@ def test_the_workbench_shown_first_stays_on_screen_when_the_data_is_open(
     assert not panel.visibleRegion().isEmpty()
     assert any("王奶奶" in line for line in reminder_lines(panel))
     finish(qtbot, started)
+
+
+def test_collections_left_off_by_the_windows_start_resume_once_its_first_window_is_painted(qtbot, community):
+    directory, _ = community
+    gc.disable()  # as the window's start leaves them (cli.cmd_gui)
+    try:
+        _window, started = start(qtbot, directory)
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+    finish(qtbot, started)
+
+
+def test_the_password_dialog_says_once_that_it_is_painted(qtbot, tmp_path):
+    """The start's first window tells of its own paint (no event filter): heard once, after the paint."""
+    dialog = UnlockDialog(tmp_path)
+    qtbot.addWidget(dialog)
+    heard: list[str] = []
+    watch = FirstPaint(lambda: heard.append("painted"), dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: heard == ["painted"])
+    dialog.repaint()
+    qtbot.wait(20)
+    assert heard == ["painted"]
+    assert watch.watched is None, "no event filter was installed"
 
 
 def test_a_scripts_wrong_password_is_told_and_the_program_ends(qtbot, community, shown_errors):

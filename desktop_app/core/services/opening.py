@@ -9,10 +9,8 @@ import importlib
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from desktop_app.core.storage.paths import DATABASE_FILENAME, has_keys
 
@@ -32,8 +30,7 @@ DATA_LAYER = (
 )
 
 
-@dataclass
-class Opened:
+class Opened(NamedTuple):  # not a dataclass, nor a Future below: their imports would come before the first window
     db: Database
     workbench: WorkbenchData | None  # read here when no first look was; None too for a copy not yet set up
 
@@ -54,7 +51,8 @@ class DataOpening:
         self.data_file = directory / DATABASE_FILENAME
         self.script_password = password if db_url is None and has_keys(directory) else None
         self.key: bytes | None = None  # the key the data was opened with, once it is known
-        self._key: Future[bytes | None] = Future()
+        self._answer: tuple[bytes | None] | None = None  # (the key,) given; None: given up
+        self._answered = threading.Event()
         self._painted = threading.Event()
         self._look_shown = threading.Event()
         self._given_up = False
@@ -65,21 +63,27 @@ class DataOpening:
 
     def give_key(self, key: bytes | None) -> None:
         """The key the person's password opened."""
-        self._key.set_result(key)
+        self._answer_with((key,))
 
     def give_server(self, url: str, password: str | None) -> None:
         """The person signed in to the server at `url` (shared mode): its database is opened, with no key; their
         `password` (typed at sign-in) goes to the driver, never into the URL."""
         self.db_url, self.server_password = url, password
-        self._key.set_result(None)
+        self._answer_with((None,))
 
     def give_up(self) -> None:
         """The person chose to quit (or the program ends) before the data was opened: the worker ends without
         opening it."""
         self._given_up = True
-        self._key.cancel()
+        self._answer_with(None)
         self._painted.set()
         self._look_shown.set()
+
+    def _answer_with(self, answer: tuple[bytes | None] | None) -> None:
+        """The first answer counts (all are given on the GUI thread): a key, or giving up."""
+        if not self._answered.is_set():
+            self._answer = answer
+            self._answered.set()
 
     def first_window_painted(self) -> None:
         self._painted.set()
@@ -95,8 +99,6 @@ class DataOpening:
 
     def run(self, first_look_read: Callable[[WorkbenchData], None]) -> Opened | None:
         """On the worker: the data opened; `first_look_read` hears of the 工作台 read before that. None: given up."""
-        from concurrent.futures import CancelledError
-
         from desktop_app.core.storage import keys
 
         key = keys.open_keys(self.directory, self.script_password) if self.script_password is not None else None
@@ -108,10 +110,10 @@ class DataOpening:
             return None
         import_data_layer()  # a person's start: while they type the password
         if self.script_password is None:
-            try:
-                key = self._key.result()
-            except CancelledError:
+            self._answered.wait()
+            if self._answer is None:
                 return None
+            key = self._answer[0]
             first = self._first_look(key, first_look_read)
         self.key = key
         return open_and_read(

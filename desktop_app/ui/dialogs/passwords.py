@@ -4,7 +4,7 @@ work is the core's (`core.storage.keys`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QFont, QGuiApplication
@@ -24,6 +24,7 @@ from desktop_app.core.storage.keys import LOSS_WARNING, RECOVERY_KEY_NOTICE
 from desktop_app.core.storage.passwords import ADVICE, SCORE_LABELS, PasswordVerdict, judge
 from desktop_app.ui.dialogs.unlock import error_label, password_edit
 from desktop_app.ui.kit.dialog_buttons import ok_cancel, standard_buttons
+from desktop_app.ui.kit.painted import PaintedDialog
 from desktop_app.ui.kit.signals import on_click
 
 PASSWORD_DIALOG_WIDTH = 480
@@ -62,7 +63,7 @@ class StrengthMeter(QWidget):
         return self.verdict
 
 
-class NewPasswordDialog(QDialog):
+class NewPasswordDialog(PaintedDialog):
     """A new password, typed twice, with its strength shown as it is typed. With `enforce` (the data's
     password) a weak one is refused with the reason; a report's opening password only hears the advice."""
 
@@ -144,8 +145,11 @@ class NewPasswordDialog(QDialog):
         super().accept()
 
 
-def choose_password(parent: QWidget | None, converting: bool) -> str | None:
-    """The first start of this version: the password that will open the data."""
+def choose_password(
+    parent: QWidget | None, converting: bool, shown: Callable[[QWidget], None] | None = None
+) -> str | None:
+    """The first start of this version: the password that will open the data. `shown` hears of the dialog before
+    it is shown."""
     intro = (
         "书记工作台会加密本机的数据文件和备份，电脑或 U 盘丢失时，别人无法读取其中的个人信息。"
         "请设置打开数据用的密码，以后每次启动和解锁时输入。"
@@ -155,6 +159,8 @@ def choose_password(parent: QWidget | None, converting: bool) -> str | None:
     dialog = NewPasswordDialog(intro, "设置密码", parent)
     dialog.ok_button.setText("下一步")
     dialog.cancel_button.setText("退出")
+    if shown is not None:
+        shown(dialog)
     return dialog.password if dialog.exec() else None
 
 

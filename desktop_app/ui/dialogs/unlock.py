@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop_app.ui.kit.dialog_buttons import standard_buttons
 from desktop_app.ui.kit.errors import report_failure
+from desktop_app.ui.kit.painted import PaintedDialog
 from desktop_app.ui.kit.styles import ERROR_STYLE
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def error_label() -> QLabel:
     return label
 
 
-class UnlockDialog(QDialog):
+class UnlockDialog(PaintedDialog):
     """The password (or the recovery key) that opens the data: at start-up, and to unlock the window."""
 
     def __init__(

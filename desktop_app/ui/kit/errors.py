@@ -9,17 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+# The message box and the details' text box are imported where used: the exception hook is installed, and this
+# module imported, before the first window, which needs neither (PySide builds a type as it is first imported).
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.core.domain.errors import AppError, DatabaseEnvironmentError, ValidationError
 from desktop_app.ui.kit.dialog_buttons import standard_buttons
@@ -31,6 +23,8 @@ class ErrorDialog(QDialog):
     """A plain message, with the technical details folded away but copyable."""
 
     def __init__(self, message: str, details: str, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QPlainTextEdit
+
         super().__init__(parent)
         self.setWindowTitle("出错了")
         self.setMinimumWidth(520)
@@ -61,6 +55,8 @@ def _show_crash(parent: QWidget | None, message: str, details: str) -> None:
 
 
 def _show_message(parent: QWidget | None, title: str, message: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.warning(parent, title, message)
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:  # its type is built once the settings are read, not before the first window (DEFAULT_POINTS)
+    from PySide6.QtCore import QSettings
 
 FONT_SIZE_KEY = "ui/font_size"
 DEFAULT_POINTS = 10

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.core.domain.errors import AppError
 from desktop_app.core.storage.lock import InstanceLock
 from desktop_app.core.storage.paths import LOG_DIRNAME, SERVER_CONNECTION_FILENAME, resolve_data_dir
 from desktop_app.resources import resource
+from desktop_app.ui.kit.painted import PaintedDialog
 from desktop_app.ui.kit.text_size import DEFAULT_POINTS
 from desktop_app.ui.shell.moments import Moments
 
@@ -109,6 +110,8 @@ def run_gui(data_dir: str | None = None, db_url: str | None = None, password: st
     try:
         lock.acquire()
     except AppError as exc:
+        from PySide6.QtWidgets import QMessageBox  # (its type: not before the first window)
+
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
     crashes = CrashRecorder(directory / LOG_DIRNAME)
@@ -214,11 +217,10 @@ class Start:
         4. the main window, awaiting the task: its first look (`first_look_read`), then the data (`ready`)."""
         if self.opening.key_from_script:
             self.begin()  # its key and 工作台 are read while the window is made
-        if self.window is None:
-            self._first_paint = FirstPaint(self.first_window_painted)
-        else:
+        if self.window is not None:
             self.first_window_painted()
         if self.last_run is not None and self.password is None:
+            self.watch_first_window(None)  # the notice is the first window
             tell_unclean_exit(None, self.last_run)
         on_server = self.db_url is not None or (self.directory / SERVER_CONNECTION_FILENAME).exists()
         needs_key = not self.opening.key_from_script and not on_server
@@ -226,6 +228,7 @@ class Start:
         try:
             unlocked = self.ask_key() if needs_key else None
         except Exception as exc:  # a script's first start with a weak password, an unreadable keys file
+            self.watch_first_window(None)  # the report may be the first window
             self.report_and_stop(exc)
         if self.exit_code is not None or (needs_key and unlocked is None):
             self.opening.give_up()
@@ -271,6 +274,7 @@ class Start:
     def first_window_painted(self) -> None:
         """The first window is on screen: the heavy imports may begin, and the input rules take over."""
         self.moments.reached("painted")
+        gc.enable()  # disabled until now by the window's start (`cli.cmd_gui`)
         self.opening.first_window_painted()
         if self.task is None:
             self.begin()
@@ -280,8 +284,15 @@ class Start:
         assert isinstance(app, QApplication)
         install_input_rules(app)
 
+    def watch_first_window(self, window: QWidget | None) -> None:
+        """`first_window_painted` once `window` (any window when None) is painted, unless a first window is already
+        watched or there. The window itself is watched, not the application: PySide would wrap each event's object
+        (the window's QWindow, the style) in Python, building their types before the first paint (about 5 ms)."""
+        if self._first_paint is None and self.window is None:
+            self._first_paint = FirstPaint(self.first_window_painted, window)
+
     def ask_key(self) -> tuple[bytes, str | None] | None:
-        return data_key(None, self.directory, self.password)
+        return data_key(None, self.directory, self.password, shown=self.watch_first_window)
 
     def show_window(self) -> None:
         from desktop_app.core.storage.paths import NETWORK_WARNING, is_network_path
@@ -292,17 +303,23 @@ class Start:
         if self.window is None:
             settings = ui_settings(self.directory)
             apply_points(saved_points(settings))
-            self.window = MainWindow(settings=settings)
+            window = MainWindow(settings=settings)
             app = QApplication.instance()
             assert isinstance(app, QApplication)
-            app.commitDataRequest.connect(self.window.ask_before_session_ends)
-            self._window_paint = FirstPaint(lambda: self.moments.reached("shown"), self.window)
+            app.commitDataRequest.connect(window.ask_before_session_ends)
+            self._window_paint = FirstPaint(lambda: self.moments.reached("shown"), window)
+            # A script's start, or on a server: the main window is the first. Watched after `shown`'s filter: Qt
+            # asks the filter installed last first, and `painted` comes before `shown`.
+            self.watch_first_window(window)
+            self.window = window
             self.window.show()
         if self.task is not None:
             self.task.parent_widget = self.window
         if self.last_run is not None and self.password is not None:
             tell_unclean_exit(self.window, self.last_run)
         if self.db_url is None and is_network_path(self.directory):
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self.window, APP_NAME, NETWORK_WARNING)
 
     def say_when_converting(self) -> None:
@@ -406,20 +423,28 @@ class Start:
 
 class FirstPaint(QObject):
     """Calls back once, after the first paint of `watched` (of any widget when None): what comes then never
-    delays the first window."""
+    delays the first window. A `PaintedDialog` says when it is painted; any other window is watched with an event
+    filter."""
 
     def __init__(self, callback: Callable[[], None], watched: QWidget | None = None) -> None:
         super().__init__()
         self.callback = callback
-        self.watched: QObject | None = watched if watched is not None else QApplication.instance()
+        self.watched: QObject | None = None
+        if isinstance(watched, PaintedDialog):
+            watched.painted.connect(self.painted)
+            return
+        self.watched = watched if watched is not None else QApplication.instance()
         assert self.watched is not None
         self.watched.installEventFilter(self)
+
+    def painted(self) -> None:
+        QTimer.singleShot(0, self.callback)  # once the paint that is under way is done
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self.watched is not None:
             self.watched.removeEventFilter(self)
             self.watched = None
-            QTimer.singleShot(0, self.callback)
+            self.painted()
         return False
 
 
@@ -444,11 +469,13 @@ def freeze_start_up_objects() -> None:
     gc.freeze()
 
 
-def data_key(parent: QWidget | None, directory: Path, password: str | None) -> tuple[bytes, str | None] | None:
+def data_key(
+    parent: QWidget | None, directory: Path, password: str | None, shown: Callable[[QWidget], None] | None = None
+) -> tuple[bytes, str | None] | None:
     """The key that opens the data, and why the password typed is weak ("" if it is not; None when a script's
     password is judged later): from the password (asked, or a script's); at the first start of this version,
     a new password strong enough (`passwords.require_strong`) and the recovery key shown once. None: the
-    person chose to quit."""
+    person chose to quit. `shown` hears of the dialog that asks for the password before it is shown."""
     from desktop_app.core.storage.paths import DATABASE_FILENAME, has_keys
 
     if has_keys(directory):
@@ -456,6 +483,8 @@ def data_key(parent: QWidget | None, directory: Path, password: str | None) -> t
             from desktop_app.ui.dialogs.unlock import UnlockDialog  # the key work loads once a password is typed
 
             dialog = UnlockDialog(directory, parent)
+            if shown is not None:
+                shown(dialog)
             return (dialog.key, dialog.weakness) if dialog.exec() and dialog.key is not None else None
         from desktop_app.core.storage import keys
 
@@ -465,7 +494,7 @@ def data_key(parent: QWidget | None, directory: Path, password: str | None) -> t
     from desktop_app.ui.dialogs.passwords import RecoveryKeyDialog, choose_password
 
     if password is None:
-        password = choose_password(parent, converting=(directory / DATABASE_FILENAME).exists())
+        password = choose_password(parent, converting=(directory / DATABASE_FILENAME).exists(), shown=shown)
         if password is None:
             return None
         from desktop_app.ui.kit.background import wait_for
