@@ -543,11 +543,6 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
         return run_self_test()
     _refuse_password_in_db_url(args)
-    import gc
-
-    # The start allocates much and frees little: Python's collections (about 30, 4 ms, before the first window)
-    # wait until the first window is painted, where `Start.first_window_painted` enables them again.
-    gc.disable()
     from desktop_app.ui.shell.app import run_gui
 
     return run_gui(args.data_dir, args.db_url, password=_scripted_password(args))

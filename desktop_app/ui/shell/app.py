@@ -274,7 +274,6 @@ class Start:
     def first_window_painted(self) -> None:
         """The first window is on screen: the heavy imports may begin, and the input rules take over."""
         self.moments.reached("painted")
-        gc.enable()  # disabled until now by the window's start (`cli.cmd_gui`)
         self.opening.first_window_painted()
         if self.task is None:
             self.begin()
