@@ -4,7 +4,6 @@ what a person asks in that moment is done once it has."""
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import threading
 
 import pytest
@@ -140,17 +139,6 @@ def test_the_workbench_shown_first_stays_on_screen_when_the_data_is_open(
     assert panel.isVisible(), "the 工作台 still shows, now as the page's"
     assert not panel.visibleRegion().isEmpty()
     assert any("王奶奶" in line for line in reminder_lines(panel))
-    finish(qtbot, started)
-
-
-def test_collections_left_off_by_the_windows_start_resume_once_its_first_window_is_painted(qtbot, community):
-    directory, _ = community
-    gc.disable()  # as the window's start leaves them (cli.cmd_gui)
-    try:
-        _window, started = start(qtbot, directory)
-        assert gc.isenabled()
-    finally:
-        gc.enable()
     finish(qtbot, started)
 
 

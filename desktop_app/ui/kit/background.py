@@ -8,8 +8,7 @@ slot crashed once inside `PySide::MetaObjectBuilder::update`, racing the GUI thr
 Python's cyclic garbage collector runs in whichever thread allocates. Run in a worker, it deleted Qt objects only
 Python still held (a closed form in a reference cycle) off the GUI thread: a crash later, inside Qt. So a collection
 that runs on a worker keeps what it finds (`gc.garbage`, through DEBUG_SAVEALL for that collection only), and the GUI
-thread lets it go (`GarbageOffTheWorkers`). The collector itself stays on, but for the window's start until its first
-window is painted (`cli.cmd_gui`): no collection runs then, on any thread.
+thread lets it go (`GarbageOffTheWorkers`). The collector itself is never switched off.
 """
 
 from __future__ import annotations
