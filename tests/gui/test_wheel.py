@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QScrollArea, QSpinBox
+from PySide6.QtWidgets import QApplication, QComboBox, QScrollArea, QSpinBox, QWidget
 
 from desktop_app.ui.views.records import MeetingView
 from desktop_app.ui.views.settings import SettingsView
@@ -86,8 +86,12 @@ def test_fields_made_before_the_rules_are_installed_follow_them_too(qtbot, app):
     field, table = QSpinBox(), QTableView()
     qtbot.addWidget(field)
     qtbot.addWidget(table)
+    window = QWidget()  # fields inside a window, not only windows of their own
+    qtbot.addWidget(window)
+    inner_field, inner_table = QSpinBox(QWidget(window)), QTableView(window)
     assert field.focusPolicy() == Qt.FocusPolicy.WheelFocus
     install_input_rules(app)
-    assert field.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    assert field.focusPolicy() == inner_field.focusPolicy() == Qt.FocusPolicy.StrongFocus
     assert not table.tabKeyNavigation()
+    assert not inner_table.tabKeyNavigation()
     assert isinstance(app.findChild(InputRules), InputRules)

@@ -63,6 +63,11 @@ def install_input_rules(app: QApplication) -> InputRules:
         return found
     rules = InputRules(app)
     app.installEventFilter(rules)
-    for widget in app.allWidgets():
-        follow_rules(widget)
+    # Only the widgets the rules are about, found by Qt: allWidgets() would give Python every widget of the window
+    # (its menu bar, status bar, splitter handles …), building their types (about 5 ms at start).
+    for top in app.topLevelWidgets():
+        for kind in (*VALUE_FIELDS, QTableView):
+            for widget in top.findChildren(kind):
+                follow_rules(widget)
+        follow_rules(top)
     return rules
