@@ -58,3 +58,11 @@ def test_a_base_is_needed_for_income_brackets_and_rounding_is_a_setting():
     assert monthly_dues(E, Decimal("4321.50"), rounding=ROUND_HALF_EVEN) == Decimal("43.22")
     assert monthly_dues(E, Decimal("4322.50"), rounding=ROUND_HALF_EVEN) == Decimal("43.22")  # 43.225 to even
     assert monthly_dues(E, Decimal("4322.50")) == Decimal("43.23")
+
+
+def test_the_months_of_each_12_bit_number_are_its_set_bits_from_january():
+    from desktop_app.core.reads.dues import MONTHS_OF_BITS
+
+    assert len(MONTHS_OF_BITS) == 4096
+    assert MONTHS_OF_BITS == [tuple(m for m in range(1, 13) if bits >> (m - 1) & 1) for bits in range(4096)]
+    assert MONTHS_OF_BITS[0b100000000101] == (1, 3, 12)
