@@ -64,5 +64,6 @@ def test_the_months_of_each_12_bit_number_are_its_set_bits_from_january():
     from desktop_app.core.reads.dues import MONTHS_OF_BITS
 
     assert len(MONTHS_OF_BITS) == 4096
-    assert MONTHS_OF_BITS == [tuple(m for m in range(1, 13) if bits >> (m - 1) & 1) for bits in range(4096)]
+    tested_bit_by_bit = [tuple(m for m in range(1, 13) if bits >> (m - 1) & 1) for bits in range(4096)]
+    assert tested_bit_by_bit == MONTHS_OF_BITS
     assert MONTHS_OF_BITS[0b100000000101] == (1, 3, 12)

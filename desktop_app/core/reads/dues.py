@@ -22,7 +22,7 @@ def _months_of_bits() -> list[tuple[int, ...]]:
     the start paid on the worker that reads the 工作台: about 3 ms)."""
     months: list[tuple[int, ...]] = [()]
     for month in MONTHS:
-        months += [before + (month,) for before in months]
+        months += [(*before, month) for before in months]
     return months
 
 
