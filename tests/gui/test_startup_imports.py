@@ -120,3 +120,36 @@ def test_the_password_windows_are_made_without_building_qts_namespace(keyed_data
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "without the Qt namespace"
+
+
+MAIN_WINDOW = """
+import sys
+from pathlib import Path
+
+import PySide6.QtCore
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.ui.kit.ui_settings import ui_settings
+from desktop_app.ui.shell.app import create_application
+from desktop_app.ui.shell.main_window import MainWindow
+
+app = create_application(input_rules=False)
+window = MainWindow(settings=ui_settings(Path(sys.argv[1])))
+window.show()
+QApplication.processEvents()
+print("built the Qt namespace" if "Qt" in vars(PySide6.QtCore) else "without the Qt namespace")
+"""
+
+
+def test_a_scripts_main_window_is_made_without_building_qts_namespace(keyed_data_dir):
+    """A script's first window is the main window: its shortcuts are set without the namespace too (built later,
+    while the window waits for the 工作台's data)."""
+    done = subprocess.run(
+        [sys.executable, "-c", MAIN_WINDOW, str(keyed_data_dir)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "without the Qt namespace"
