@@ -306,7 +306,7 @@ class Start:
             app = QApplication.instance()
             assert isinstance(app, QApplication)
             app.commitDataRequest.connect(window.ask_before_session_ends)
-            self._window_paint = FirstPaint(lambda: self.moments.reached("shown"), window)
+            self._window_paint = FirstPaint(self.window_shown, window)
             # A script's start, or on a server: the main window is the first. Watched after `shown`'s filter: Qt
             # asks the filter installed last first, and `painted` comes before `shown`.
             self.watch_first_window(window)
@@ -320,6 +320,12 @@ class Start:
             from PySide6.QtWidgets import QMessageBox
 
             QMessageBox.warning(self.window, APP_NAME, NETWORK_WARNING)
+
+    def window_shown(self) -> None:
+        """The main window is on screen: what shows the 工作台 is made ready while its data is read."""
+        self.moments.reached("shown")
+        assert self.window is not None
+        self.window.prepare_first_look()
 
     def say_when_converting(self) -> None:
         """An earlier version's plain data is encrypted while it opens: a progress dialog, it takes a while."""
