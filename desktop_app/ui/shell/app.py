@@ -306,10 +306,11 @@ class Start:
             app = QApplication.instance()
             assert isinstance(app, QApplication)
             app.commitDataRequest.connect(window.ask_before_session_ends)
-            self._window_paint = FirstPaint(self.window_shown, window)
-            # A script's start, or on a server: the main window is the first. Watched after `shown`'s filter: Qt
-            # asks the filter installed last first, and `painted` comes before `shown`.
+            # A script's start, or on a server: the main window is the first, and its paint is both moments.
+            # `shown`'s filter is installed last, so Qt asks it first: the moments are said as the window is
+            # painted, before what the first paint lets begin (`first_window_painted`) runs.
             self.watch_first_window(window)
+            self._window_paint = FirstPaint(self.window_shown, window)
             self.window = window
             self.window.show()
         if self.task is not None:
@@ -322,10 +323,12 @@ class Start:
             QMessageBox.warning(self.window, APP_NAME, NETWORK_WARNING)
 
     def window_shown(self) -> None:
-        """The main window is on screen: what shows the 工作台 is made ready while its data is read."""
+        """The main window is on screen (the first window too, when it is the first): what shows the 工作台 is made
+        ready while its data is read, after what the first paint lets begin."""
+        self.moments.reached("painted")  # said once: nothing when a password window was the first
         self.moments.reached("shown")
         assert self.window is not None
-        self.window.prepare_first_look()
+        QTimer.singleShot(0, self.window.prepare_first_look)
 
     def say_when_converting(self) -> None:
         """An earlier version's plain data is encrypted while it opens: a progress dialog, it takes a while."""
