@@ -323,12 +323,9 @@ class Start:
             QMessageBox.warning(self.window, APP_NAME, NETWORK_WARNING)
 
     def window_shown(self) -> None:
-        """The main window is on screen (the first window too, when it is the first): what shows the 工作台 is made
-        ready while its data is read, after what the first paint lets begin."""
+        """The main window is on screen (the first window too, when it is the first)."""
         self.moments.reached("painted")  # said once: nothing when a password window was the first
         self.moments.reached("shown")
-        assert self.window is not None
-        QTimer.singleShot(0, self.window.prepare_first_look)
 
     def say_when_converting(self) -> None:
         """An earlier version's plain data is encrypted while it opens: a progress dialog, it takes a while."""

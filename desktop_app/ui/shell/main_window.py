@@ -202,13 +202,6 @@ class MainWindow(QMainWindow):
         lock_action.setShortcut(QKeySequence("Ctrl+L"))
         lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
-    def prepare_first_look(self) -> None:
-        """While the window waits for the 工作台's data (read on a worker, mostly in SQLite, which lets the interpreter
-        go): the panel's module, with Qt's namespace that PySide builds as it is imported (about 25 ms), so that
-        the data is shown at once when it comes. Only for the pages whose first is the 工作台, before it is shown."""
-        if self.pages == VIEWS and self.first_look is None and self.context is None:
-            importlib.import_module("desktop_app.ui.views.workbench_panel")
-
     def show_first_look(self, data: WorkbenchData) -> None:
         """The 工作台 of a community's data, read before the data is open: shown at once, and clickable."""
         from desktop_app.ui.views.workbench_panel import WorkbenchPanel
