@@ -191,3 +191,35 @@ def test_a_program_ended_before_its_first_look_is_shown_ends_at_once(community):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[-1] == "shown"
+
+
+def test_the_input_rules_take_over_once_the_workbench_is_shown(qtbot, community, held_opening):
+    """The rules' filter sees every event: the start installs it with the 工作台, not while the first look is read,
+    and a field made then keeps them (the wheel over it scrolls the page)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QSpinBox
+
+    from desktop_app.ui.kit.input_rules import InputRules
+
+    app = QApplication.instance()
+    for installed in app.findChildren(InputRules):  # as an earlier test's window may have left them
+        app.removeEventFilter(installed)
+        installed.setParent(None)
+        installed.deleteLater()
+    directory, _ = community
+    window = MainWindow(settings=ui_settings(directory))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    started = Start(directory, None, PASSWORD, window=window, stop=pytest.fail)
+    assert started.run()
+    assert app.findChild(InputRules) is None, "not yet: the first look is being read"
+    qtbot.waitUntil(lambda: window.first_look is not None, timeout=20000)
+    assert isinstance(app.findChild(InputRules), InputRules), "taken with the first look"
+    field = QSpinBox(window)
+    field.show()
+    assert field.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    held_opening.set()
+    qtbot.waitUntil(lambda: window.context is not None, timeout=20000)
+    assert len(app.findChildren(InputRules)) == 1, "once, not again when the data is open"
+    finish(qtbot, started)

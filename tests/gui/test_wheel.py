@@ -73,7 +73,7 @@ def test_the_wheel_over_a_forms_drop_down_scrolls_the_form(qtbot, context):
 
 
 def test_fields_made_before_the_rules_are_installed_follow_them_too(qtbot, app):
-    """The program's start installs the rules once its first window is shown (the filter sees every event):
+    """The program's start installs the rules once the 工作台 is shown (the filter sees every event):
     what was made before takes them then."""
     from PySide6.QtWidgets import QTableView
 

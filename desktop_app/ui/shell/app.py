@@ -103,7 +103,7 @@ def run_gui(data_dir: str | None = None, db_url: str | None = None, password: st
     from desktop_app.core.storage.crashlog import CrashRecorder
     from desktop_app.ui.kit.errors import install_exception_hook
 
-    app = create_application(input_rules=False)  # installed once the first window is painted
+    app = create_application(input_rules=False)  # installed once the 工作台 is shown (`Start.take_input_rules`)
     directory = resolve_data_dir(data_dir)
     install_exception_hook(directory / LOG_DIRNAME)
     lock = InstanceLock(directory)
@@ -272,12 +272,17 @@ class Start:
         self.say_when_converting()
 
     def first_window_painted(self) -> None:
-        """The first window is on screen: the heavy imports may begin, and the input rules take over."""
+        """The first window is on screen: the heavy imports may begin."""
         self.moments.reached("painted")
         self.opening.first_window_painted()
         if self.task is None:
             self.begin()
-        from desktop_app.ui.kit.input_rules import install_input_rules  # its widget types: after the first paint
+
+    def take_input_rules(self) -> None:
+        """The input rules take over once the 工作台 is shown: the windows before it hold no field the wheel could
+        change and no table, and the rules' filter sees every event, building the types of each (about 35 ms of
+        the first events) while the 工作台 is read."""
+        from desktop_app.ui.kit.input_rules import install_input_rules
 
         app = QApplication.instance()
         assert isinstance(app, QApplication)
@@ -340,6 +345,7 @@ class Start:
         finally:
             self.opening.first_look_shown()  # the opening goes on, shown or not
         self.moments.reached("ready")
+        self.take_input_rules()
 
     def ready(self, opened: Opened | None) -> None:
         if opened is None:
@@ -350,6 +356,7 @@ class Start:
             self.first_look_read(opened.workbench)
         if not fill_window(self.window, opened.db, self.stop, scripted=self.password is not None):
             return
+        self.take_input_rules()  # already there when the first look was shown
         QTimer.singleShot(0, freeze_start_up_objects)
         self.nudge_if_weak()
         self.moments.reached("ready")
