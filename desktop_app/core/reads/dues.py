@@ -74,16 +74,12 @@ class Payments(NamedTuple):
     voluntary: dict[int, list[tuple[dt.date, Decimal]]]  # member -> 自愿多交 as (day handed over, amount)
 
 
-class Yuan:
-    """Whole fen as yuan, each amount converted once: a year's grid repeats the same few amounts thousands of times."""
+class Yuan(dict[int, Decimal]):
+    """Whole fen as yuan, each amount converted once: a year's grid repeats the same few amounts thousands of times.
+    `yuan[fen]`: a dictionary's own lookup for an amount met before (no Python call per row)."""
 
-    def __init__(self) -> None:
-        self.known: dict[int, Decimal] = {}
-
-    def __call__(self, fen: int) -> Decimal:
-        found = self.known.get(fen)
-        if found is None:
-            found = self.known[fen] = money(fen)
+    def __missing__(self, fen: int) -> Decimal:
+        found = self[fen] = money(fen)
         return found
 
 
@@ -108,7 +104,7 @@ def assessments(reader: Reader, year: int, yuan: Yuan) -> dict[int, list[Assessm
     """The year's 核定 by member, each from its month, in month order."""
     found: dict[int, list[Assessment]] = defaultdict(list)
     for member_id, month, fen in reader.rows(ASSESSMENTS, {"year": year}):
-        found[member_id].append(Assessment(month, yuan(fen)))
+        found[member_id].append(Assessment(month, yuan[fen]))
     return found
 
 
@@ -116,18 +112,22 @@ def reliefs(reader: Reader, year: int, yuan: Yuan) -> dict[int, list[Relief]]:
     """The year's 减免 by member."""
     found: dict[int, list[Relief]] = defaultdict(list)
     for member_id, first, last, fen in reader.rows(RELIEFS, {"year": year}):
-        found[member_id].append(Relief(first, last, yuan(fen)))
+        found[member_id].append(Relief(first, last, yuan[fen]))
     return found
 
 
 def payments(reader: Reader, year: int, yuan: Yuan) -> Payments:
-    paid: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    paid: dict[int, dict[int, Decimal]] = {}
     corrected: dict[int, set[int]] = defaultdict(set)
+    # A member's months come one after another (the index's order): one lookup per member (right in any order).
+    member, months = None, {}
     for member_id, month, fen, least in reader.rows(PAID_PER_MONTH, {"year": year}):
-        paid[member_id][month] = yuan(fen)
+        if member_id != member:
+            member, months = member_id, paid.setdefault(member_id, {})
+        months[month] = yuan[fen]
         if least < 0:
             corrected[member_id].add(month)
     voluntary: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for member_id, paid_on, fen in reader.rows(VOLUNTARY, {"year": year}):
-        voluntary[member_id].append((day(paid_on), yuan(fen)))
+        voluntary[member_id].append((day(paid_on), yuan[fen]))
     return Payments(paid, corrected, voluntary)
