@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -87,23 +88,22 @@ def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def members_belonging(reader: Reader, year: int, group_id: int | None = None) -> list[MemberMonths]:
+def members_belonging(reader: Reader, year: int, group_id: int | None = None) -> Iterator[MemberMonths]:
     """The members (not in the 回收站) who belonged to the branch at the end of at least one month of the year,
-    in roster order; of one 党小组 when `group_id` is given."""
+    in roster order; of one 党小组 when `group_id` is given. Read as they are used (thousands of them: none is kept
+    for long), so within the reader's transaction."""
     params: dict[str, Any] = belonged_on_params(**{f"end_of_{month}": month_end(year, month) for month in MONTHS})
     if group_id is not None:
         params["group_id"] = group_id
-    return [
-        MemberMonths(member_id, name, group or "", MONTHS_OF_BITS[bits])
-        for member_id, name, group, bits in reader.rows(MEMBERS if group_id is None else MEMBERS_OF_GROUP, params)
-        if bits
-    ]
+    for member_id, name, group, bits in reader.each(MEMBERS if group_id is None else MEMBERS_OF_GROUP, params):
+        if bits:
+            yield MemberMonths(member_id, name, group or "", MONTHS_OF_BITS[bits])
 
 
 def assessments(reader: Reader, year: int, yuan: Yuan) -> dict[int, list[Assessment]]:
     """The year's 核定 by member, each from its month, in month order."""
     found: dict[int, list[Assessment]] = defaultdict(list)
-    for member_id, month, fen in reader.rows(ASSESSMENTS, {"year": year}):
+    for member_id, month, fen in reader.each(ASSESSMENTS, {"year": year}):
         found[member_id].append(Assessment(month, yuan[fen]))
     return found
 
@@ -111,7 +111,7 @@ def assessments(reader: Reader, year: int, yuan: Yuan) -> dict[int, list[Assessm
 def reliefs(reader: Reader, year: int, yuan: Yuan) -> dict[int, list[Relief]]:
     """The year's 减免 by member."""
     found: dict[int, list[Relief]] = defaultdict(list)
-    for member_id, first, last, fen in reader.rows(RELIEFS, {"year": year}):
+    for member_id, first, last, fen in reader.each(RELIEFS, {"year": year}):
         found[member_id].append(Relief(first, last, yuan[fen]))
     return found
 
@@ -121,13 +121,13 @@ def payments(reader: Reader, year: int, yuan: Yuan) -> Payments:
     corrected: dict[int, set[int]] = defaultdict(set)
     # A member's months come one after another (the index's order): one lookup per member (right in any order).
     member, months = None, {}
-    for member_id, month, fen, least in reader.rows(PAID_PER_MONTH, {"year": year}):
+    for member_id, month, fen, least in reader.each(PAID_PER_MONTH, {"year": year}):
         if member_id != member:
             member, months = member_id, paid.setdefault(member_id, {})
         months[month] = yuan[fen]
         if least < 0:
             corrected[member_id].add(month)
     voluntary: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    for member_id, paid_on, fen in reader.rows(VOLUNTARY, {"year": year}):
+    for member_id, paid_on, fen in reader.each(VOLUNTARY, {"year": year}):
         voluntary[member_id].append((day(paid_on), yuan[fen]))
     return Payments(paid, corrected, voluntary)
