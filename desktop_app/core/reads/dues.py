@@ -18,9 +18,14 @@ MONTHS = range(1, 13)
 MONTHS_OF_BITS = [tuple(month for month in MONTHS if bits >> (month - 1) & 1) for bits in range(1 << 12)]
 
 # Each member with the months they belonged to the branch at the end of, as bits (January the lowest), in one
-# statement: twelve month ends, each its own parameter.
-_MONTHS_BELONGED = " + ".join(
-    f"(CASE WHEN {belonged_on(f'end_of_{month}')} THEN {1 << (month - 1)} ELSE 0 END)" for month in MONTHS
+# statement: twelve month ends, each its own parameter. A member belongs over one stretch of days (from joining or
+# transferring in until gone), so one in the branch at the end of January and of December was in it at every month
+# end between: most members are, and the statement asks them two days instead of twelve.
+_EVERY_MONTH = (1 << 12) - 1
+_MONTHS_BELONGED = (
+    f"CASE WHEN {belonged_on('end_of_1')} AND {belonged_on('end_of_12')} THEN {_EVERY_MONTH} ELSE "
+    + " + ".join(f"(CASE WHEN {belonged_on(f'end_of_{month}')} THEN {1 << (month - 1)} ELSE 0 END)" for month in MONTHS)
+    + " END"
 )
 _MEMBERS = (
     f"SELECT members.id, members.name, party_groups.name, {_MONTHS_BELONGED} FROM members"
