@@ -42,10 +42,11 @@ RELIEFS = (
     "SELECT member_id, from_month, to_month, monthly_amount FROM dues_reliefs"
     f" WHERE year = :year AND {live('dues_reliefs')}"
 )
-# A 更正 is the only payment with a negative amount: MIN tells the corrected months from the same index.
-PAID_PER_MONTH = (
-    "SELECT member_id, month, SUM(amount), MIN(amount) FROM dues_payments"
-    f" WHERE year = :year AND {live('dues_payments')} AND month BETWEEN 1 AND 12 GROUP BY member_id, month"
+# Each entry paid toward a month of the year, from the index alone; `payments` sums them per month (SQLite's GROUP BY
+# with SUM and MIN took longer than reading the entries: most months have one).
+MONTH_PAYMENTS = (
+    "SELECT member_id, month, amount FROM dues_payments"
+    f" WHERE year = :year AND {live('dues_payments')} AND month BETWEEN 1 AND 12"
 )
 # Month 0: a 自愿多交, which pays no month and is counted by the day it was handed over.
 VOLUNTARY = (
@@ -122,16 +123,22 @@ def reliefs(reader: Reader, year: int, yuan: Yuan) -> dict[int, list[Relief]]:
 
 
 def payments(reader: Reader, year: int, yuan: Yuan) -> Payments:
-    paid: dict[int, dict[int, Decimal]] = {}
+    """The year's payments by member: each month's entries netted, the months with a 更正 among them (the only
+    entry with a negative amount), and the 自愿多交."""
+    fen_paid: dict[int, dict[int, int]] = {}
     corrected: dict[int, set[int]] = defaultdict(set)
-    # A member's months come one after another (the index's order): one lookup per member (right in any order).
+    # A member's entries come one after another (the index's order): one lookup per member (right in any order).
     member, months = None, {}
-    for member_id, month, fen, least in reader.each(PAID_PER_MONTH, {"year": year}):
+    for member_id, month, fen in reader.each(MONTH_PAYMENTS, {"year": year}):
         if member_id != member:
-            member, months = member_id, paid.setdefault(member_id, {})
-        months[month] = yuan[fen]
-        if least < 0:
+            member, months = member_id, fen_paid.setdefault(member_id, {})
+        if month in months:
+            months[month] += fen
+        else:
+            months[month] = fen
+        if fen < 0:
             corrected[member_id].add(month)
+    paid = {member_id: {month: yuan[fen] for month, fen in months.items()} for member_id, months in fen_paid.items()}
     voluntary: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for member_id, paid_on, fen in reader.each(VOLUNTARY, {"year": year}):
         voluntary[member_id].append((day(paid_on), yuan[fen]))
