@@ -74,9 +74,12 @@ def totals(rows: Iterable[LedgerRow], through_month: int) -> LedgerTotals:
         for owed_month, due in owed_in.items():
             owed += due
             if owed_month <= through_month:
-                got = paid_in.get(owed_month, ZERO)
-                if got < due:
-                    arrears += due - got
+                if owed_month in paid_in:  # `in` and `[]`, not a call of `get` for each month
+                    got = paid_in[owed_month]
+                    if got < due:
+                        arrears += due - got
+                elif due > ZERO:
+                    arrears += due
         if paid_in:
             paid += sum(paid_in.values(), ZERO)
             month_paid += paid_in.get(month, ZERO)
