@@ -125,20 +125,19 @@ def reliefs(reader: Reader, year: int, yuan: Yuan) -> dict[int, list[Relief]]:
 def payments(reader: Reader, year: int, yuan: Yuan) -> Payments:
     """The year's payments by member: each month's entries netted, the months with a 更正 among them (the only
     entry with a negative amount), and the 自愿多交."""
-    fen_paid: dict[int, dict[int, int]] = {}
+    paid: dict[int, dict[int, Decimal]] = {}
     corrected: dict[int, set[int]] = defaultdict(set)
     # A member's entries come one after another (the index's order): one lookup per member (right in any order).
     member, months = None, {}
     for member_id, month, fen in reader.each(MONTH_PAYMENTS, {"year": year}):
         if member_id != member:
-            member, months = member_id, fen_paid.setdefault(member_id, {})
-        if month in months:
-            months[month] += fen
+            member, months = member_id, paid.setdefault(member_id, {})
+        if month in months:  # another entry for the month (a 补缴 after part of it, a 更正): netted, exactly
+            months[month] += yuan[fen]
         else:
-            months[month] = fen
+            months[month] = yuan[fen]
         if fen < 0:
             corrected[member_id].add(month)
-    paid = {member_id: {month: yuan[fen] for month, fen in months.items()} for member_id, months in fen_paid.items()}
     voluntary: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for member_id, paid_on, fen in reader.each(VOLUNTARY, {"year": year}):
         voluntary[member_id].append((day(paid_on), yuan[fen]))
