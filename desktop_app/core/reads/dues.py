@@ -35,8 +35,10 @@ _MEMBERS = (
 )
 MEMBERS = _MEMBERS.format(in_group="")
 MEMBERS_OF_GROUP = _MEMBERS.format(in_group=" AND members.group_id = :group_id")
+# In the index's order (no sort): a member's 核定 one after another, in month order.
 ASSESSMENTS = (
-    "SELECT member_id, from_month, monthly_amount FROM dues_assessments WHERE year = :year ORDER BY from_month"
+    "SELECT member_id, from_month, monthly_amount FROM dues_assessments WHERE year = :year"
+    " ORDER BY member_id, from_month"
 )
 RELIEFS = (
     "SELECT member_id, from_month, to_month, monthly_amount FROM dues_reliefs"
@@ -60,11 +62,6 @@ class MemberMonths(NamedTuple):
     name: str
     group: str  # empty: in no 党小组
     months: tuple[int, ...]  # the months at whose end the member belonged to the branch
-
-
-class Assessment(NamedTuple):
-    from_month: int
-    monthly: Decimal
 
 
 class Relief(NamedTuple):
@@ -106,11 +103,12 @@ def members_belonging(reader: Reader, year: int, group_id: int | None = None) ->
             yield MemberMonths(member_id, name, group or "", MONTHS_OF_BITS[bits])
 
 
-def assessments(reader: Reader, year: int, yuan: Yuan) -> dict[int, list[Assessment]]:
-    """The year's 核定 by member, each from its month, in month order."""
-    found: dict[int, list[Assessment]] = defaultdict(list)
+def assessments(reader: Reader, year: int, yuan: Yuan) -> dict[int, list[tuple[int, Decimal]]]:
+    """The year's 核定 by member, each as (the month it is from, the monthly amount), in month order (a row for every
+    member: a plain tuple each)."""
+    found: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     for member_id, month, fen in reader.each(ASSESSMENTS, {"year": year}):
-        found[member_id].append(Assessment(month, yuan[fen]))
+        found[member_id].append((month, yuan[fen]))
     return found
 
 

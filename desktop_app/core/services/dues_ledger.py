@@ -134,7 +134,7 @@ def read_ledger(reader: Reader, year: int, group_id: int | None = None) -> list[
 
 
 def owed_in_months(
-    months: tuple[int, ...], assessed: Iterable[dues.Assessment], relieved_by: Iterable[dues.Relief]
+    months: tuple[int, ...], assessed: Iterable[tuple[int, Decimal]], relieved_by: Iterable[dues.Relief]
 ) -> tuple[dict[int, Decimal], set[int]]:
     """What each of the member's `months` owes, and which of them a 减免 lowered: the amount in force each month is
     the latest 核定 from that month or before (none yet: not owed), a 减免's amount over its months."""
