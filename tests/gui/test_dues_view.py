@@ -401,3 +401,32 @@ def test_names_and_party_groups_are_shown_whole_at_1366x768(qtbot, demo_context,
     assert header.sectionPosition(model.columnCount() - 1) + header.sectionSize(model.columnCount() - 1) <= (
         table.viewport().width()
     ), "every column in sight at 1366×768"
+
+
+def test_the_grid_paints_its_cells_as_qt_s_own_delegate_does(qtbot, context):
+    """GridCells asks the model once a cell instead of seven times: the pixels are Qt's delegate's, for months paid,
+    unpaid (red), waived, reduced, corrected and not owed, the current cell and a selection."""
+    from PySide6.QtWidgets import QStyledItemDelegate
+
+    from desktop_app.ui.views.dues import GridCells
+
+    zhu, li, wang = assessed(context, ["朱国萍", "李建国", "王芳"])
+    MemberService(context.db).create({"name": "新党员", "join_date": dt.date(YEAR, 6, 20)})
+    dues = DuesService(context.db)
+    dues.pay([(zhu, 1), (zhu, 2), (li, 1)], YEAR, dt.date(YEAR, 1, 20), DuesPaymentWay.CASH, "王芳")
+    approved = (dt.date(YEAR, 3, 1), "街道党工委", dt.date(YEAR, 3, 8), "街党〔2026〕3号")
+    dues.grant_relief(li, YEAR, (3, 4), Decimal("0"), "大病住院", *approved)
+    dues.grant_relief(wang, YEAR, (5, 6), Decimal("1.50"), "生活困难", *approved)
+    dues.correct(zhu, YEAR, 2, "记错了人", dt.date(YEAR, 12, 31))
+    view = shown(qtbot, context)
+    assert isinstance(view.table.itemDelegate(), GridCells)
+    view.table.setCurrentIndex(view.model.index(1, FIRST_MONTH_COLUMN + 2))
+    view.table.selectionModel().select(
+        QItemSelection(view.model.index(0, FIRST_MONTH_COLUMN), view.model.index(2, FIRST_MONTH_COLUMN + 3)),
+        QItemSelectionModel.SelectionFlag.Select,
+    )
+    texts = {view.model.text(row, column) for row in range(4) for column in range(view.model.columnCount())}
+    assert {"免", "1.50", "40.00※", "—"} <= texts, "every kind of cell is in sight"
+    ours = view.table.viewport().grab().toImage()
+    view.table.setItemDelegate(QStyledItemDelegate(view.table))
+    assert view.table.viewport().grab().toImage() == ours

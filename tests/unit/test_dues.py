@@ -7,6 +7,7 @@ import pytest
 
 from desktop_app.core.domain.enums import AuditAction, DuesCategory, DuesPaymentKind, DuesPaymentWay, MemberType
 from desktop_app.core.domain.errors import AppError, ValidationError
+from desktop_app.core.reads.dues import MONTHS, members_belonging, month_end
 from desktop_app.core.services.dues import Basis, DuesService
 from desktop_app.core.services.people import MemberService
 from desktop_app.core.storage.audit import AuditService
@@ -46,6 +47,33 @@ def test_a_probationary_member_owes_from_the_month_the_branch_admitted_them(db, 
     assert row_of(dues, admitted).owed[4] == Decimal("0.20")
     assert sorted(row_of(dues, veteran).owed) == list(range(1, 13))
     assert row_of(dues, veteran).owed_total == Decimal("480.00")
+
+
+def test_the_months_a_member_belonged_are_the_month_ends_the_member_was_in_the_branch(db):
+    """The grid's months come from one statement that asks a member in the branch at the end of January and of
+    December no other day: for members who joined, transferred in or left during the year, before it or after it,
+    they are the month ends at which `members_on` lists them."""
+    made = [
+        member(db, "整年"),
+        member(db, "年中入党", join_date=dt.date(YEAR, 4, 18)),
+        member(db, "年中转入", transfer_in_date=dt.date(YEAR, 7, 1)),
+        member(db, "年中转出", left_date=dt.date(YEAR, 9, 15), status="transferred"),
+        member(db, "入党又转出", join_date=dt.date(YEAR, 3, 1), left_date=dt.date(YEAR, 10, 31), status="transferred"),
+        member(db, "年末转出", left_date=dt.date(YEAR, 12, 31), status="transferred"),
+        member(db, "一月末入党", join_date=dt.date(YEAR, 1, 31)),
+        member(db, "去年转出", left_date=dt.date(YEAR - 1, 6, 30), status="transferred"),
+        member(db, "明年入党", join_date=dt.date(YEAR + 1, 1, 5)),
+        member(db, "转出未填日期", status="transferred"),
+    ]
+    people = MemberService(db)
+    on_month_end = {month: {brief.id for brief in people.members_on(month_end(YEAR, month))} for month in MONTHS}
+    expected = {made_id: tuple(m for m in MONTHS if made_id in on_month_end[m]) for made_id in made}
+    with db.plain() as reader:
+        months = {row.member_id: row.months for row in members_belonging(reader, YEAR)}
+    assert months == {made_id: belonged for made_id, belonged in expected.items() if belonged}
+    assert months[made[0]] == tuple(MONTHS)
+    assert months[made[1]] == tuple(range(4, 13))
+    assert months[made[4]] == tuple(range(3, 10)), "gone on 31 October: not in the branch at its end"
 
 
 def test_the_years_amount_stays_fixed_until_a_change_is_recorded(db, dues):

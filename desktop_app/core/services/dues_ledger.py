@@ -6,6 +6,7 @@ belonged to the branch at their end; what was paid is summed per month."""
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -73,9 +74,12 @@ def totals(rows: Iterable[LedgerRow], through_month: int) -> LedgerTotals:
         for owed_month, due in owed_in.items():
             owed += due
             if owed_month <= through_month:
-                got = paid_in.get(owed_month, ZERO)
-                if got < due:
-                    arrears += due - got
+                if owed_month in paid_in:  # `in` and `[]`, not a call of `get` for each month
+                    got = paid_in[owed_month]
+                    if got < due:
+                        arrears += due - got
+                elif due > ZERO:
+                    arrears += due
         if paid_in:
             paid += sum(paid_in.values(), ZERO)
             month_paid += paid_in.get(month, ZERO)
@@ -106,30 +110,45 @@ def read_ledger(
     assessments, reliefs = dues.assessments(reader, year, yuan, only), dues.reliefs(reader, year, yuan, only)
     paid, corrected, voluntary = dues.payments(reader, year, yuan, only)
     rows = []
-    no_reliefs: list[dues.Relief] = []
-    for member in members:
-        member_id = member.member_id
-        # The amount in force each month: the latest 核定 from that month or before (none yet: not owed).
-        in_force: list[Decimal | None] = [None] * 13
-        for start, amount in assessments.get(member_id, ()):
-            in_force[start:] = [amount] * (13 - start)
-        relieved = set()
-        for first, last, amount in reliefs.get(member_id, no_reliefs):
-            for month in range(first, last + 1):
-                if in_force[month] is not None:
-                    in_force[month] = amount
-                    relieved.add(month)
-        owed = {month: due for month in member.months if (due := in_force[month]) is not None}
+    for member_id, name, group, months in members:  # thousands of members on a large branch's page: little each
+        assessed = assessments.get(member_id)
+        if assessed is None:
+            owed: dict[int, Decimal] = {}
+            relieved: set[int] = set()
+        elif len(assessed) == 1 and member_id not in reliefs:  # the year's one 核定, as most members have
+            start, amount = assessed[0]
+            owed = dict.fromkeys(months if start <= months[0] else months[bisect_left(months, start) :], amount)
+            relieved = set()
+        else:
+            owed, relieved = owed_in_months(months, assessed, reliefs.get(member_id, ()))
         rows.append(
             LedgerRow(
                 member_id,
-                member.name,
-                member.group,
-                owed=owed,
-                paid=paid.get(member_id, {}),
-                relieved=relieved & owed.keys() if relieved else relieved,
-                voluntary=voluntary.get(member_id, []),
-                corrected=corrected.get(member_id, set()),
+                name,
+                group,
+                owed,
+                paid.get(member_id) or {},
+                relieved,
+                corrected.get(member_id) or set(),
+                voluntary.get(member_id) or [],
             )
         )
     return rows
+
+
+def owed_in_months(
+    months: tuple[int, ...], assessed: Iterable[tuple[int, Decimal]], relieved_by: Iterable[dues.Relief]
+) -> tuple[dict[int, Decimal], set[int]]:
+    """What each of the member's `months` owes, and which of them a 减免 lowered: the amount in force each month is
+    the latest 核定 from that month or before (none yet: not owed), a 减免's amount over its months."""
+    in_force: list[Decimal | None] = [None] * 13
+    for start, amount in assessed:
+        in_force[start:] = [amount] * (13 - start)
+    relieved = set()
+    for first, last, amount in relieved_by:
+        for month in range(first, last + 1):
+            if in_force[month] is not None:
+                in_force[month] = amount
+                relieved.add(month)
+    owed = {month: due for month in months if (due := in_force[month]) is not None}
+    return owed, relieved & owed.keys() if relieved else relieved

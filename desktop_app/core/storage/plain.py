@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # keeps this true.
 _REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
 FEN = Decimal("0.01")
+EACH_BATCH = 500  # rows fetched at a time by `Reader.each`
 
 
 def known_revisions() -> list[str]:
@@ -61,13 +62,31 @@ class Reader:
         self._json_as_text = self._sqlite
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        cursor = self._run(sql, params)
+        try:
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def each(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[tuple[Any, ...]]:
+        """The rows a batch at a time, for thousands of rows each turned into something else as it comes (the 党费
+        grid's payments): the rows already used are let go, so they never pile up to set the collector off."""
+        cursor = self._run(sql, params)
+        try:
+            while batch := cursor.fetchmany(EACH_BATCH):
+                yield from batch
+        finally:
+            cursor.close()
+
+    def _run(self, sql: str, params: Mapping[str, Any] | None) -> Any:
         cursor = self.connection.cursor()
         try:
             named = sql if self._sqlite else _NAMED.sub(r"%(\1)s", sql)
             cursor.execute(named, {name: self._stored(value) for name, value in (params or {}).items()})
-            return list(cursor.fetchall())
-        finally:
+        except BaseException:
             cursor.close()
+            raise
+        return cursor
 
     def _stored(self, value: Any) -> Any:
         """A date as the file keeps it: ISO text on SQLite (whose driver's own date adapter is deprecated)."""

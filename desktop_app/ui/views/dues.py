@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -57,7 +59,9 @@ DISPLAY, BACKGROUND, ALIGNMENT, TOOLTIP = (
     )
 )
 ANSWERED_ROLES = frozenset((DISPLAY, BACKGROUND, ALIGNMENT, TOOLTIP))
-RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+RIGHT_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+RIGHT_ALIGNED = int(RIGHT_ALIGNMENT)
+HAS_DISPLAY = QStyleOptionViewItem.ViewItemFeature.HasDisplay
 COLLECTOR_KEY = "dues/collector"
 
 
@@ -273,15 +277,20 @@ class DuesGridModel(QAbstractTableModel):
             return self.text(index.row(), column)
         if role == ALIGNMENT:
             return RIGHT_ALIGNED if column >= FIRST_MONTH_COLUMN else None
-        row, month = self.rows[index.row()], column - FIRST_MONTH_COLUMN + 1
         if role == BACKGROUND:
-            return UNPAID if month in MONTHS and month <= self.due and row.unpaid(month) else None
+            return self.background(index.row(), column)
+        row, month = self.rows[index.row()], column - FIRST_MONTH_COLUMN + 1
         if month in row.corrected and self.month_history is not None:  # the tooltip
             return f"{month}月有更正：{self.month_history(row.member_id, month)}"
         if column == PAID_COLUMN and row.voluntary:
             gifts = "；".join(f"{iso_date(day)} {money(amount)} 元" for day, amount in row.voluntary)
             return f"另有自愿多交（不计入各月）：{gifts}"
         return None
+
+    def background(self, row_index: int, column: int) -> QBrush | None:
+        """Red for a month due and not paid in full."""
+        month = column - FIRST_MONTH_COLUMN + 1
+        return UNPAID if month in MONTHS and month <= self.due and self.rows[row_index].unpaid(month) else None
 
     def text(self, row_index: int, column: int) -> str:
         row = self.rows[row_index]
@@ -303,6 +312,29 @@ class DuesGridModel(QAbstractTableModel):
         return (money(row.owed_total), money(row.paid_total), money(arrears) if arrears > 0 else "")[
             column - FIRST_MONTH_COLUMN - 12
         ]
+
+
+class GridCells(QStyledItemDelegate):
+    """The grid's cells painted from the model in one call each: Qt's own delegate asks the model seven roles of every
+    cell it paints, each a call from C++ into Python (the page paints its first screen twice as it opens). It sets
+    what Qt's `initStyleOption` sets from the roles DuesGridModel answers (text, alignment, background) and leaves
+    the option as the view made it for the others, as Qt does: the same pixels. Tooltips still come from `data`."""
+
+    def __init__(self, grid: DuesGridModel, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.grid = grid
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        cell: Any = option  # PySide's stubs leave out the option's fields
+        row, column = index.row(), index.column()
+        cell.index = index
+        cell.features |= HAS_DISPLAY
+        cell.text = self.grid.text(row, column)
+        if column >= FIRST_MONTH_COLUMN:
+            cell.displayAlignment = RIGHT_ALIGNMENT
+        background = self.grid.background(row, column)
+        if background is not None:
+            cell.backgroundBrush = background
 
 
 class DuesView(Page):
@@ -362,6 +394,7 @@ class DuesView(Page):
         self.model.month_history = self.month_history
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setItemDelegate(GridCells(self.model, self.table))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
