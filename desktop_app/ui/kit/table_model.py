@@ -4,9 +4,7 @@ A long list shows its first rows at once: their ids are read with a limit, and t
 them, on a worker (ten times the large set has 500,000 care actions: reading every id before showing any
 took a third of a second, on every opening and every keystroke of a search). A search keeps each match's
 search text: typed on, it narrows what it found without reading again (a word found in a few records of
-half a million took the database a scan of them all, every keystroke). The ids and texts are kept as tuples:
-the cyclic collector stops looking into a tuple of plain values once it has seen it, where each full collection
-walked every list kept (the huge set's lists held 760,000 ids: 10 ms a collection, on whatever page it fell).
+half a million took the database a scan of them all, every keystroke).
 
 Why not a QAbstractTableModel with a Python data(): the view asks seven roles of every cell it
 paints, and each call from Qt into Python costs about 3 µs — that was most of the time spent
@@ -16,7 +14,7 @@ once, when RecordTableView is about to paint it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from itertools import takewhile
 from typing import Any
@@ -56,8 +54,8 @@ class RecordTableModel(QStandardItemModel):
         self.unmasked = False
         # Optional: a background colour for a record, by its id (e.g. a problem open too long).
         self.row_colour: Callable[[int], QBrush | QColor | None] | None = None
-        self._ids: tuple[int, ...] = ()
-        self._texts: tuple[str, ...] | None = None  # each row's search text, for a search (see _narrowed)
+        self._ids: list[int] = []
+        self._texts: list[str] | None = None  # each row's search text, for a search (see _narrowed)
         self._loaded = False
         self._pages: set[int] = set()
         self._fill_failed = False
@@ -79,15 +77,13 @@ class RecordTableModel(QStandardItemModel):
         narrowed = self._narrowed()
         self._generation += 1
         self._loaded = True
-        texts: list[str] | None
         if narrowed is not None:
-            ids, texts = narrowed
+            ids, self._texts = narrowed
             self.complete = True
         else:
             ids, texts = self._read(self.query, FIRST_ROWS + 1)
             self.complete = len(ids) <= FIRST_ROWS
-            ids, texts = ids[:FIRST_ROWS], None if texts is None else texts[:FIRST_ROWS]
-        self._texts = None if texts is None else tuple(texts)
+            ids, self._texts = ids[:FIRST_ROWS], None if texts is None else texts[:FIRST_ROWS]
         self._texts_query = self.query
         self._reset_rows(ids)
         if self.complete:
@@ -137,13 +133,12 @@ class RecordTableModel(QStandardItemModel):
             if not self.complete:
                 self._read_rest()
             return
-        self._texts = None if texts is None else tuple(texts)
-        read = tuple(ids)
-        if read[: len(self._ids)] == self._ids:
-            self._ids = read  # the rows shown stay as they are, and the rest are added below them
-            self.setRowCount(len(read))
+        self._texts = texts
+        if ids[: len(self._ids)] == self._ids:
+            self._ids = ids  # the rows shown stay as they are, and the rest are added below them
+            self.setRowCount(len(ids))
         else:  # a record saved or deleted in between: the list as it is now
-            self._reset_rows(read)
+            self._reset_rows(ids)
         self.complete = True
         self.completed.emit(len(ids))
 
@@ -151,7 +146,7 @@ class RecordTableModel(QStandardItemModel):
         self._reading_rest = False
         self.fill_failed.emit(exc)  # told as a page that could not be read is; the next reload tries again
 
-    def _reset_rows(self, ids: Sequence[int]) -> None:
+    def _reset_rows(self, ids: list[int]) -> None:
         """Blank rows, one per id; their cells are filled when they are shown."""
         self.beginResetModel()
         # The row changes inside are one reset for the views: their own signals would only repeat it.
@@ -161,7 +156,7 @@ class RecordTableModel(QStandardItemModel):
             self.setRowCount(len(ids))
         finally:
             self.blockSignals(blocked)
-        self._ids = tuple(ids)
+        self._ids = ids
         self._pages.clear()
         self._fill_failed = False
         self.endResetModel()
