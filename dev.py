@@ -137,10 +137,10 @@ def cmd_run(args: list[str]) -> int:
 
 def cmd_test(args: list[str]) -> int:
     """Lint, import contracts, types and the fast tests (unit and GUI); `--all` adds the slow ones
-    (the packaging build, the crash kills, the benchmark harness), as CI runs them."""
+    (the packaging build, the crash kills, the benchmark harness, with its extra), as CI runs them."""
     everything = "--all" in args
     args = [arg for arg in args if arg != "--all"]
-    python = ensure_env("test,build" if everything else "test")
+    python = ensure_env("test,build,bench" if everything else "test")
     bindir = python.parent
     selection = [] if everything or "-m" in args else ["-m", "not slow"]
     # The whole suite runs a module per worker on every core (at most four: each starts its own PostgreSQL); a run
@@ -185,7 +185,7 @@ def cmd_bench(args: list[str]) -> int:
     """`--shared`: the shared mode's load benchmark (benchmarks/shared_load.py), on a PostgreSQL it starts
     itself from the test extra's binaries."""
     shared = "--shared" in args
-    python = ensure_env("test" if shared else "")
+    python = ensure_env("test" if shared else "bench")
     module = "benchmarks.shared_load" if shared else "benchmarks.run"
     args = [arg for arg in args if arg != "--shared"]
     return subprocess.run([str(python), "-m", module, *args], cwd=ROOT, env=offscreen_env()).returncode

@@ -36,12 +36,11 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import run as harness
-from benchmarks.run import CACHE, RESULTS, Figure, check_budget, data_set, percentile
+from benchmarks.run import CACHE, DATA_DAY, RESULTS, Figure, check_budget, data_set, percentile
 
 PASSWORD = "Qiushui-gongchang#tian-1yise"
 DATABASE = "shared"
 LARGE, SMALL = 2, 18
-DEMO_TODAY = dt.date(2026, 6, 30)  # the day benchmarks.run's cached sets were made for
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高罗"
 HOT_SHARE = 0.3  # of care saves, those on the community's one shared record
 EXPORT_EVERY_S = 20.0  # a client exports at most this often (a report is a person's occasional act)
@@ -171,7 +170,7 @@ def build(postgres: Any, communities: tuple[Community, ...]) -> None:
                 url=login_url(postgres.port, logins(community)["书记"][0]),
                 password=PASSWORD,
             )
-            fill_demo(db, community.size, seed=community.seed, today=DEMO_TODAY)
+            fill_demo(db, community.size, seed=community.seed, today=DATA_DAY)
             db.dispose()
     postgres.execute_in(DATABASE, "VACUUM (ANALYZE)")  # see BUILD_VERSION
 
@@ -296,10 +295,10 @@ class Workday:
         from desktop_app.core.domain.enums import AttendanceStatus, MeetingKind
 
         kind = MeetingKind.GENERAL_ASSEMBLY
-        members = self.meetings.expected_for(kind, None, DEMO_TODAY)
+        members = self.meetings.expected_for(kind, None, DATA_DAY)
         attendance = [{"member_id": m.id, "status": AttendanceStatus.PRESENT, "reason": ""} for m in members]
         return self.meetings.create(
-            {"kind": kind, "date": DEMO_TODAY, "topic": "基准测试支部党员大会", "attendance": attendance}
+            {"kind": kind, "date": DATA_DAY, "topic": "基准测试支部党员大会", "attendance": attendance}
         )
 
     def mark_attendance(self) -> None:
@@ -335,7 +334,7 @@ class Workday:
         self.last_export = time.monotonic()
         target = Path(self.plan.folder) / f"{self.plan.login}-关怀.xlsx"
         started = time.perf_counter()
-        export_report(self.db, "care", Period.quarter(DEMO_TODAY.year, 2), target, today=DEMO_TODAY)
+        export_report(self.db, "care", Period.quarter(DATA_DAY.year, 2), target, today=DATA_DAY)
         self.log.export_ms.append((time.perf_counter() - started) * 1000)
         target.unlink()
 
@@ -470,7 +469,7 @@ def workbench_ready(postgres: Any, community: Community, runs: int) -> tuple[flo
         def on_server() -> float:
             started = time.perf_counter()
             db = open_database(Path(folder) / "server-side", url=url, password=PASSWORD)
-            workbench_of(db, DEMO_TODAY)
+            workbench_of(db, DATA_DAY)
             elapsed = time.perf_counter() - started
             db.dispose()
             return elapsed
@@ -478,7 +477,7 @@ def workbench_ready(postgres: Any, community: Community, runs: int) -> tuple[flo
         def on_sqlite() -> float:
             started = time.perf_counter()
             db = open_database(copy)
-            workbench_of(db, DEMO_TODAY)
+            workbench_of(db, DATA_DAY)
             elapsed = time.perf_counter() - started
             db.dispose()
             return elapsed
