@@ -108,18 +108,23 @@ print("built the Qt namespace" if "Qt" in vars(PySide6.QtCore) else "without the
 """
 
 
-def test_the_password_windows_are_made_without_building_qts_namespace(keyed_data_dir):
-    """PySide builds the hundred enums of Qt's namespace (about 45 ms) when a module imports `Qt`, or to choose the
-    overload of a constructor such as QDialogButtonBox(StandardButton): the first windows do without it."""
+def namespace_after(script: str, data_dir) -> str:
+    """What a fresh interpreter that runs `script` on the data directory says of Qt's namespace."""
     done = subprocess.run(
-        [sys.executable, "-c", FIRST_WINDOWS, str(keyed_data_dir)],
+        [sys.executable, "-c", script, str(data_dir)],
         capture_output=True,
         text=True,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "without the Qt namespace"
+    return done.stdout.strip()
+
+
+def test_the_password_windows_are_made_without_building_qts_namespace(keyed_data_dir):
+    """PySide builds the hundred enums of Qt's namespace (about 45 ms) when a module imports `Qt`, or to choose the
+    overload of a constructor such as QDialogButtonBox(StandardButton): the first windows do without it."""
+    assert namespace_after(FIRST_WINDOWS, keyed_data_dir) == "without the Qt namespace"
 
 
 MAIN_WINDOW = """
@@ -144,12 +149,4 @@ print("built the Qt namespace" if "Qt" in vars(PySide6.QtCore) else "without the
 def test_a_scripts_main_window_is_made_without_building_qts_namespace(keyed_data_dir):
     """A script's first window is the main window: its shortcuts are set without the namespace too (built later,
     while the window waits for the 工作台's data)."""
-    done = subprocess.run(
-        [sys.executable, "-c", MAIN_WINDOW, str(keyed_data_dir)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "without the Qt namespace"
+    assert namespace_after(MAIN_WINDOW, keyed_data_dir) == "without the Qt namespace"
