@@ -125,3 +125,30 @@ def test_running_work_neither_covers_nor_clears_what_the_status_bar_tells(qtbot)
     BackgroundTask.wait_all()
     qtbot.waitUntil(lambda: not running_work_label(bar).isVisible())
     assert bar.currentMessage() == told, "nor does its end clear it"
+
+
+def test_a_finished_task_lets_its_result_go(qtbot):
+    """A list's reload is a task its view keeps: once its result is handed over, the task must not hold it (each
+    search of a long list would keep its ids for as long as the view lives)."""
+    import weakref
+
+    from PySide6.QtWidgets import QWidget
+
+    from desktop_app.ui.kit.background import run_in_background
+
+    class Ids(list):  # a list a weak reference can follow
+        pass
+
+    view = QWidget()
+    qtbot.addWidget(view)
+    handed: list[weakref.ref] = []
+    task = run_in_background(
+        label="正在读取…",
+        work=lambda: Ids(range(1000)),
+        on_done=lambda ids: handed.append(weakref.ref(ids)),
+        parent=view,
+    )
+    qtbot.waitUntil(lambda: task.done)
+    assert handed, "the result was handed over"
+    assert handed[0]() is None, "nothing keeps the result once its taker let it go"
+    assert task in view.children(), "the task itself stays with its view"

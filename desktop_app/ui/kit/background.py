@@ -130,6 +130,7 @@ class BackgroundTask(QObject):
             self._pass_news()
         if outcome is None:
             return
+        self._outcome = None  # told once below: the task, which its parent keeps, must not keep the result alive
         self._poll.stop()
         self._thread.join()
         self.done = True
