@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from itertools import takewhile
+from itertools import compress, repeat, takewhile
+from operator import contains
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRect, Qt, Signal
@@ -107,8 +108,9 @@ class RecordTableModel(QStandardItemModel):
         old, new = last.search_term, query.search_term
         if new == old or old not in new or replace(last, text="") != replace(query, text=""):
             return None
-        kept = [(record_id, text) for record_id, text in zip(self._ids, self._texts, strict=True) if new in text]
-        return [record_id for record_id, _ in kept], [text for _, text in kept]
+        # Which rows hold the term, in one pass at C speed: no tuple per row (half a million on the huge set).
+        kept = list(map(contains, self._texts, repeat(new)))
+        return list(compress(self._ids, kept)), list(compress(self._texts, kept))
 
     def _read_rest(self) -> None:
         """The whole list's ids on a worker; one reading at a time, the newest query's next when it ends."""
