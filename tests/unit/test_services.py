@@ -335,12 +335,13 @@ def test_money_totals_are_exact(db):
     for amount in ("0.10", "0.20", "1234567.89"):
         care.create({"date": "2023-04-01", "category_id": other, "recipient_name": "甲", "amount": amount})
     care.create({"date": "2022-04-01", "category_id": other, "recipient_name": "乙", "amount": "5"})
-    totals = {
-        name: (count, total)
-        for name, count, total in care.totals_by_category(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
-    }
-    assert totals["其他"] == (3, Decimal("1234568.19"))
+    binned = care.create({"date": "2023-05-01", "category_id": other, "recipient_name": "丙", "amount": "7"})
+    care.soft_delete([binned])
+    listed = care.totals_by_category(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    totals = {name: (count, total) for name, count, total in listed}
+    assert totals["其他"] == (3, Decimal("1234568.19")), "in the year, not in the 回收站"
     assert totals["新生儿送鸡蛋"] == (0, Decimal("0.00"))
+    assert [name for name, _, _ in listed] == [category.name for category in CareCategoryService(db).list()]
     assert CareCategoryService(db).list()[0].default_amount == Decimal("100.00")
 
 
