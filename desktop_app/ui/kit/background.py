@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QStatusBar, QWidget
 
 from desktop_app.ui.kit.errors import report_failure
@@ -87,6 +87,10 @@ class BackgroundTask(QObject):
 
     def show_progress_dialog(self, label: str | None = None) -> None:
         """A window-modal progress dialog over the parent while the work runs (after 0.4 s)."""
+        # Here, not at the top: a script's start runs its task before its window, and importing `Qt` makes PySide
+        # build its namespace (about 15 ms) before the window is on screen.
+        from PySide6.QtCore import Qt
+
         dialog = QProgressDialog(label or self.label, "", 0, 0, self.parent_widget)
         dialog.setWindowTitle("请稍候")
         dialog.setCancelButton(None)
