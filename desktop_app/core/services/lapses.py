@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from desktop_app.core.storage.database import Database
 
 LOOK_BACK_YEARS = 1  # back to January of last year: 13 to 24 months, every run that matters
+NO_RUN = Run()  # broken in the newest month looked at (present, or paid)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,9 @@ def meeting_runs(reader: Reader, members: list[int], months: list[Month], runnin
     runs = {}
     for member_id in members:
         listed = counted.get(member_id, {})
+        if len(listed) == 1 and member_id not in still_open:
+            runs[member_id] = NO_RUN  # present in the newest month listed: the walk would stop there
+            continue
         # A month the member was listed at no meeting is silent: only the months listed at one are walked.
         marks = partial(meeting_mark_of, listed, elsewhere.get(member_id, set()), running)
         runs[member_id] = trailing_run(marks, sorted(listed))
@@ -112,7 +116,7 @@ def dues_runs(
     reaches back into that year."""
     recent = months[-2:] if running else months[-1:]
     paid_recently = set().union(*(dues.paid_for_month(reader, *month) for month in recent))
-    runs = dict.fromkeys(paid_recently & set(members), Run())
+    runs = dict.fromkeys(paid_recently & set(members), NO_RUN)
     still_open = set(members) - paid_recently
     ledger_rows: dict[int, dict[int, LedgerRow]] = defaultdict(dict)
     for year in sorted({year for year, _ in months}, reverse=True):
