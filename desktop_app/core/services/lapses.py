@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from desktop_app.core.storage.database import Database
 
 LOOK_BACK_YEARS = 1  # back to January of last year: 13 to 24 months, every run that matters
-NO_RUN = Run()  # broken in the newest month looked at (present, or paid)
+NO_RUN = Run()  # broken at once, by presence in a member's newest month listed, or by paying for a recent month
 
 
 @dataclass(frozen=True)
